@@ -1,0 +1,47 @@
+# Orderly: `make run` to order breakfast in a terminal, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.10 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+MODEL := models/orderly.tar.gz
+MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install model run serve shell test lint bench clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else "Orderly needs Python 3.10 (Rasa 3.6). Install it (pyenv reads .python-version) or run make PYTHON=/path/to/python3.10")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+model: $(MODEL)
+
+$(MODEL): $(INSTALLED) $(MODEL_INPUTS)
+	$(BIN)/python -m bot.train
+	@touch $@
+
+run: model ## start every service and chat in the terminal
+	$(BIN)/python -m bot run
+
+serve: model ## start every service in the foreground, for other clients
+	$(BIN)/python -m bot serve
+
+shell: install ## the chat shell alone, against a running `make serve`
+	$(BIN)/python -m clients.shell
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy actions bot channels clients merchant
+
+test: model lint ## set up and run every test
+	$(BIN)/rasa data validate --domain bot/domain --data data --config config.yml --fail-on-warnings
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf var models results .pytest_cache .mypy_cache .ruff_cache

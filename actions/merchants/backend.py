@@ -1,0 +1,200 @@
+"""The merchant backend interface the actions depend on.
+
+A merchant plugs in by implementing :class:`MerchantBackend` (see
+``actions/merchants/sandbox.py`` for the reference adapter) and naming it in
+``ORDERLY_MERCHANT_BACKEND``. Amounts are integers in fen; business rules (prices,
+availability, limits, idempotency) belong to the backend, not to the dialogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class MerchantError(Exception):
+    """Base class of what a backend call can raise."""
+
+
+class MerchantUnavailable(MerchantError):
+    """The backend did not answer in time, even after retries: try again later."""
+
+
+class MerchantRejected(MerchantError):
+    """The backend refused the request; ``message`` is a sentence for the customer."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    price: int
+
+
+@dataclass(frozen=True)
+class Combo:
+    includes: tuple[str, ...]
+    drink_choices: tuple[tuple[str, str], ...]  # (sku, size) pairs
+    upsize_price: int
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    sku: str
+    name: str
+    category: str
+    daypart: str
+    sizes: tuple[Size, ...]
+    available: bool
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    combo: Combo | None = None
+
+    @property
+    def has_size_choice(self) -> bool:
+        return len(self.sizes) > 1
+
+
+@dataclass(frozen=True)
+class Menu:
+    merchant_id: str
+    now: str
+    breakfast_served: bool
+    breakfast_start: str
+    breakfast_end: str
+    items: tuple[MenuItem, ...]
+
+    def find(self, sku: str) -> MenuItem | None:
+        return next((item for item in self.items if item.sku == sku), None)
+
+
+@dataclass(frozen=True)
+class Store:
+    id: str
+    name: str
+    address: str
+    opens: str
+    closes: str
+    open_now: bool
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Account:
+    customer_id: str
+    balance: int
+    voice_pay_limit: int
+    default_merchant_id: str
+    default_store_id: str
+    voice_pay_locked_until: str | None = None
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One cart line as the customer asked for it (the backend prices it)."""
+
+    sku: str
+    quantity: int = 1
+    size: str | None = None
+    drink: str | None = None
+    drink_size: str | None = None
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    sku: str
+    name: str
+    quantity: int
+    size: str | None
+    unit_price: int
+    line_total: int
+    drink: str | None = None
+    drink_size: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[PricedLine, ...]
+    total: int
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    customer_id: str
+    merchant_id: str
+    lines: tuple[LineRequest, ...]
+    store_id: str | None = None
+    pickup_time: str | None = None  # ISO 8601; None means as soon as possible
+
+
+@dataclass(frozen=True)
+class Order:
+    id: str
+    customer_id: str
+    store_id: str
+    store_name: str
+    pickup_time: str
+    asap: bool
+    lines: tuple[PricedLine, ...]
+    total: int
+    status: str
+    created_at: str
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    confirmation_token: str
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str
+    order_id: str
+    amount: int
+    status: str
+
+
+@dataclass(frozen=True)
+class SecureSubmit:
+    """Where a channel posts a secret (the PIN) so it never enters the dialogue."""
+
+    url: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class MerchantBackend(Protocol):
+    """What the assistant needs from a merchant. Every call may raise MerchantError."""
+
+    async def account(self, customer_id: str) -> Account: ...
+
+    async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu: ...
+
+    async def stores(self, merchant_id: str) -> list[Store]: ...
+
+    async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote: ...
+
+    async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder: ...
+
+    async def order(self, order_id: str) -> Order: ...
+
+    async def orders(self, customer_id: str) -> list[Order]: ...
+
+    async def cancel_order(self, order_id: str, idempotency_key: str) -> Order: ...
+
+    async def pay(
+        self, order_id: str, confirmation_token: str, idempotency_key: str
+    ) -> Payment: ...
+
+    def pin_verification_target(self, customer_id: str, order_id: str) -> SecureSubmit: ...
+
+    async def request_handoff(
+        self, customer_id: str, reason: str, transcript: list[str]
+    ) -> str: ...

@@ -1,0 +1,53 @@
+"""Where and when to pick up: the account's nearest store, as soon as possible, unless told."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import MerchantAction
+from actions.checkout import ActionReadback, abandon_unconfirmed_order
+from actions.state import latest_entity
+
+
+class ActionSetPickup(MerchantAction):
+    """Changes the pickup store and/or time; a pending readback is read again."""
+
+    action_name = "action_set_pickup"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        store_id = latest_entity(tracker, "store")
+        pickup_time = latest_entity(tracker, "pickup_time")
+        if not store_id and not pickup_time:
+            stores = await self.backend.stores(self.settings.merchant_id)
+            names = ", ".join(s.name for s in stores)
+            dispatcher.utter_message(text=f"Which store, and what time? We have {names}.")
+            return []
+        events: list[EventType] = []
+        said = []
+        if store_id:
+            known = {s.id: s for s in await self.backend.stores(self.settings.merchant_id)}
+            store = known.get(store_id)
+            if store is None:
+                dispatcher.utter_message(text="Sorry, I don't know that store.")
+                return []
+            events.append(SlotSet("store_id", store_id))
+            said.append(f"pickup at {store.name} ({store.opens}-{store.closes})")
+        if pickup_time:
+            events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
+            said.append(_time_words(pickup_time))
+        dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
+        if not tracker.get_slot("awaiting_confirmation"):
+            return events
+        events += await abandon_unconfirmed_order(tracker)
+        tracker.add_slots(events)
+        return events + await ActionReadback().act(dispatcher, tracker)
+
+
+def _time_words(pickup_time: str) -> str:
+    if pickup_time == "asap":
+        return "as soon as possible"
+    if pickup_time.startswith("+"):
+        return f"in {pickup_time[1:]} minutes"
+    return f"at {pickup_time}"

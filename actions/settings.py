@@ -1,0 +1,31 @@
+"""Settings of the action server, read from the environment with laptop defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    merchant_url: str = "http://127.0.0.1:8088"
+    merchant_id: str = "golden-crumb"
+    merchant_backend: str = "actions.merchants.sandbox:SandboxBackend"
+    merchant_timeout_seconds: float = 3.0
+    merchant_retry_delays_seconds: tuple[float, ...] = (0.2, 0.6)
+    # A payment confirmation is an explicit yes: below this NLU confidence the
+    # assistant asks again instead of charging.
+    confirmation_min_confidence: float = 0.8
+    pin_digits: int = 6
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            merchant_url=env.get("ORDERLY_MERCHANT_URL", cls.merchant_url).rstrip("/"),
+            merchant_id=env.get("ORDERLY_MERCHANT_ID", cls.merchant_id),
+            merchant_backend=env.get("ORDERLY_MERCHANT_BACKEND", cls.merchant_backend),
+            merchant_timeout_seconds=float(
+                env.get("ORDERLY_MERCHANT_TIMEOUT_SECONDS", cls.merchant_timeout_seconds)
+            ),
+        )

@@ -1,0 +1,111 @@
+"""The order-in-progress as it lives in the conversation's slots."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.cart import Line, lines_from_slot, lines_to_slot
+from actions.merchants.backend import Menu
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """Slots the ordering actions share; ``events`` writes back only what changed."""
+
+    cart: list[Line] = field(default_factory=list)
+    pending: list[Line] = field(default_factory=list)
+    store_id: str | None = None
+    pickup_time: str | None = None  # "HH:MM", "+N" minutes, or None for ASAP
+    checkout_id: str | None = None
+    last_sku: str | None = None
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> OrderState:
+        return cls(
+            cart=lines_from_slot(tracker.get_slot("cart")),
+            pending=lines_from_slot(tracker.get_slot("pending_lines")),
+            store_id=tracker.get_slot("store_id"),
+            pickup_time=tracker.get_slot("pickup_time"),
+            checkout_id=tracker.get_slot("checkout_id"),
+            last_sku=tracker.get_slot("last_sku"),
+        )
+
+    def with_lines(self, lines: list[Line], menu: Menu) -> OrderState:
+        """Put complete lines in the cart and the rest in pending."""
+        complete = [line for line in lines if line.missing(menu) is None]
+        pending = [line for line in lines if line.missing(menu) is not None]
+        touched = (pending or complete)[-1:]
+        return replace(
+            self,
+            cart=complete,
+            pending=pending,
+            last_sku=touched[0].sku if touched else self.last_sku,
+            checkout_id=self.checkout_id or uuid.uuid4().hex,
+        )
+
+    @property
+    def all_lines(self) -> list[Line]:
+        return self.cart + self.pending
+
+    def order_key(self, sender_id: str) -> str:
+        """Idempotency key of placing exactly this cart in this checkout."""
+        content = json.dumps(
+            [
+                sender_id,
+                self.checkout_id,
+                lines_to_slot(self.cart),
+                self.store_id,
+                self.pickup_time,
+            ]
+        )
+        return "order-" + hashlib.sha256(content.encode()).hexdigest()[:32]
+
+    def events(self) -> list[EventType]:
+        return [
+            SlotSet("cart", lines_to_slot(self.cart)),
+            SlotSet("pending_lines", lines_to_slot(self.pending)),
+            SlotSet("details_needed", bool(self.pending)),
+            SlotSet("last_sku", self.last_sku),
+            SlotSet("checkout_id", self.checkout_id),
+        ]
+
+
+def checkout_reset() -> list[EventType]:
+    """Forget the order being confirmed or paid (the cart itself is untouched)."""
+    return [
+        SlotSet("order_id", None),
+        SlotSet("confirmation_token", None),
+        SlotSet("awaiting_confirmation", False),
+        SlotSet("awaiting_pin", False),
+    ]
+
+
+def fresh_start() -> list[EventType]:
+    """An empty cart and a new checkout (after payment or "start over")."""
+    return [
+        *OrderState(checkout_id=uuid.uuid4().hex).events(),
+        SlotSet("store_id", None),
+        SlotSet("pickup_time", None),
+        *checkout_reset(),
+    ]
+
+
+def latest_entities(tracker: Tracker) -> list[dict[str, Any]]:
+    return list(tracker.latest_message.get("entities") or [])
+
+
+def latest_entity(tracker: Tracker, name: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
+
+
+def latest_intent(tracker: Tracker) -> tuple[str, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)

@@ -1,0 +1,1 @@
+"""Orderly's dialogue: Rasa configuration and custom NLU components."""

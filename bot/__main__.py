@@ -1,0 +1,61 @@
+"""``python -m bot serve`` starts every service; ``python -m bot run`` adds the chat shell.
+
+Ctrl-C stops everything that was started. Logs go to ``var/logs/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from bot.stack import MODEL, ROOT, Stack, StackConfig
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", choices=["run", "serve"])
+    parser.add_argument("--sender", help="conversation id for the shell (default: shell-$USER)")
+    args = parser.parse_args()
+    if not MODEL.exists():
+        print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
+        return 1
+    config = StackConfig()
+    print(
+        "Starting the merchant platform, the action server and Rasa (about 30 s)...",
+        flush=True,
+    )
+    try:
+        with Stack(config):
+            print(
+                f"Ready: Rasa {config.rasa_url} (REST: /webhooks/rest/webhook), "
+                f"merchant platform {config.merchant_url}, actions {config.actions_url}. "
+                f"Logs in {config.log_dir}.",
+                flush=True,
+            )
+            if args.command == "run":
+                shell = [
+                    sys.executable,
+                    "-m",
+                    "clients.shell",
+                    "--server",
+                    config.rasa_url,
+                ]
+                if args.sender:
+                    shell += ["--sender", args.sender]
+                return subprocess.call(shell, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            print("Press Ctrl-C to stop.", flush=True)
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return 0
+    except RuntimeError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

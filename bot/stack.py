@@ -1,0 +1,164 @@
+"""Starts and stops Orderly's three services: merchant platform, action server, Rasa.
+
+Used by ``python -m bot`` (``make run`` / ``make serve``) and by the end-to-end tests,
+so the tests start the services exactly the way a user does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "orderly.tar.gz"
+STARTUP_TIMEOUT_SECONDS = 240.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    data_dir: Path = ROOT / "var"
+    merchant_port: int = 8088
+    actions_port: int = 5055
+    rasa_port: int = 5005
+    host: str = "127.0.0.1"
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def merchant_url(self) -> str:
+        return f"http://{self.host}:{self.merchant_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.data_dir / "tracker.sqlite3"
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    health_url: str
+    process: subprocess.Popen[bytes] | None = None
+    log: IO[bytes] | None = None
+
+
+class Stack:
+    """The running services; a context manager that always stops what it started."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        python = sys.executable
+        rasa = str(Path(python).with_name("rasa"))
+        self.services = [
+            Service("merchant", [python, "-m", "merchant"], f"{config.merchant_url}/health"),
+            Service("actions", [python, "-m", "actions"], f"{config.actions_url}/health"),
+            Service(
+                "rasa",
+                [
+                    rasa, "run", "--model", str(MODEL),
+                    "--credentials", str(ROOT / "credentials.yml"),
+                    "--endpoints", str(self._endpoints_file()), "--port", str(config.rasa_port),
+                    "--interface", config.host, "--cors", "*",
+                ],
+                f"{config.rasa_url}/webhooks/rest/",
+            ),
+        ]  # fmt: skip
+
+    def environment(self) -> dict[str, str]:
+        c = self.config
+        return {
+            **os.environ,
+            "ORDERLY_DATA_DIR": str(c.data_dir),
+            "ORDERLY_MERCHANT_HOST": c.host,
+            "ORDERLY_MERCHANT_PORT": str(c.merchant_port),
+            "ORDERLY_MERCHANT_URL": c.merchant_url,
+            "ORDERLY_ACTIONS_HOST": c.host,
+            "ORDERLY_ACTIONS_PORT": str(c.actions_port),
+            "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
+            "PYTHONPATH": str(ROOT),
+            **c.env,
+        }
+
+    def start(self) -> Stack:
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        env = self.environment()
+        try:
+            for service in self.services:
+                service.log = open(self.config.log_dir / f"{service.name}.log", "ab")
+                service.process = subprocess.Popen(
+                    service.argv,
+                    cwd=ROOT,
+                    env=env,
+                    stdout=service.log,
+                    stderr=subprocess.STDOUT,
+                )
+                self._wait_until_healthy(service)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            process = service.process
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(STOP_TIMEOUT_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if service.log is not None:
+                service.log.close()
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _wait_until_healthy(self, service: Service) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        assert service.process is not None
+        while time.monotonic() < deadline:
+            if service.process.poll() is not None:
+                log = self.config.log_dir / f"{service.name}.log"
+                raise RuntimeError(f"{service.name} exited while starting; see {log}")
+            try:
+                if httpx.get(service.health_url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{service.name} did not answer {service.health_url} in time")
+
+    def _endpoints_file(self) -> Path:
+        """endpoints.yml with this stack's action server and tracker database."""
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = f"{self.config.actions_url}/webhook"
+        endpoints["tracker_store"]["db"] = str(self.config.tracker_db)
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.config.data_dir / "endpoints.runtime.yml"
+        path.write_text(yaml.safe_dump(endpoints))
+        return path

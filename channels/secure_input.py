@@ -1,0 +1,165 @@
+"""Keeps secrets such as the payment PIN out of the dialogue.
+
+When the assistant needs a PIN, the action sends a ``custom.secure_input`` message
+that names where the secret must go (the merchant's verification endpoint). Every
+channel passes the bot's messages through :meth:`SecureInputGuard.screen_outgoing`,
+which remembers that request and strips its server-side details before the client
+sees it. The customer's next message is then forwarded straight to that endpoint
+and Rasa only receives the outcome, e.g. ``/pin_submitted{"secure_outcome": "verified"}``.
+So the PIN never reaches the tracker store, the NLU pipeline, the action server or
+a log line: it lives in this process for one HTTP request.
+
+Pending requests are kept in memory. If the server restarts between the question
+and the answer, a message that looks like a bare PIN is still kept out of the
+dialogue (it becomes ``/secret_not_expected``) rather than stored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+SECRET_NOT_EXPECTED = "/secret_not_expected"
+PENDING_TTL_SECONDS = 300.0
+SUBMIT_TIMEOUT_SECONDS = 5.0
+SECRET_DIGITS = range(4, 9)
+
+_SPOKEN_DIGITS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "won": "1", "two": "2", "to": "2",
+    "too": "2", "three": "3", "four": "4", "for": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "ate": "8", "nine": "9",
+}  # fmt: skip
+_FILLER = {"my", "pin", "is", "it's", "its", "the", "code", "number", "uh", "um", "and"}
+_WORD = re.compile(r"[a-z']+|\d")
+
+
+def secret_digits(text: str) -> str | None:
+    """Return the digits of a typed or spoken PIN, or None if ``text`` is not one.
+
+    Speech recognition writes PINs as digits ("246810", "2 4 6 8 1 0") or words
+    ("two four six eight one zero", "double four"); anything else (a word that is not
+    a digit or filler) means the customer said something other than a PIN.
+    """
+    digits: list[str] = []
+    repeat = 1
+    for token in _WORD.findall(text.lower()):
+        if token.isdigit():
+            digits.append(token * repeat)
+        elif token in ("double", "triple"):
+            repeat = 2 if token == "double" else 3
+            continue
+        elif token in _SPOKEN_DIGITS:
+            digits.append(_SPOKEN_DIGITS[token] * repeat)
+        elif token not in _FILLER:
+            return None
+        repeat = 1
+    joined = "".join(digits)
+    return joined if len(joined) in SECRET_DIGITS else None
+
+
+@dataclass(frozen=True)
+class SecureRequest:
+    """Where the next secret of one conversation goes, and what to tell Rasa after."""
+
+    purpose: str
+    submit_url: str
+    fields: dict[str, Any]
+    reply_intent: str
+    expires_at: float
+
+
+class SecureInputGuard:
+    """Routes a conversation's secret to the merchant instead of the dialogue."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        pending_ttl_seconds: float = PENDING_TTL_SECONDS,
+    ) -> None:
+        self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
+        self._ttl = pending_ttl_seconds
+        self._pending: dict[str, SecureRequest] = {}
+
+    def screen_outgoing(
+        self, sender_id: str, messages: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Remember a secure-input request in the bot's reply and return what the client may see.
+
+        A reply without such a request clears the pending one: a secret is expected
+        only right after the assistant asked for it.
+        """
+        self._pending.pop(sender_id, None)
+        screened = []
+        for message in messages:
+            request = (message.get("custom") or {}).get("secure_input")
+            if isinstance(request, dict) and "submit" in request:
+                self._remember(sender_id, request)
+                public = {k: v for k, v in request.items() if k not in ("submit", "reply_intent")}
+                message = {
+                    **message,
+                    "custom": {**message["custom"], "secure_input": public},
+                }
+            screened.append(message)
+        return screened
+
+    def is_expecting_secret(self, sender_id: str) -> bool:
+        request = self._pending.get(sender_id)
+        return request is not None and request.expires_at > time.monotonic()
+
+    async def submit_secret(self, sender_id: str, text: str) -> str:
+        """Screen one incoming message; return the text to give Rasa in its place.
+
+        Call it for every message. A PIN that was asked for is forwarded and replaced
+        by its outcome; a PIN nobody asked for is replaced by ``/secret_not_expected``;
+        anything else (the customer changed the subject) comes back unchanged.
+        """
+        digits = secret_digits(text)
+        request = self._pending.pop(sender_id, None) if digits else None
+        if request is None or request.expires_at <= time.monotonic():
+            return SECRET_NOT_EXPECTED if digits else text
+        outcome = await self._submit(request, digits or "")
+        return f"/{request.reply_intent}{json.dumps(outcome)}"
+
+    def _remember(self, sender_id: str, request: dict[str, Any]) -> None:
+        submit = request["submit"]
+        self._pending[sender_id] = SecureRequest(
+            purpose=str(request.get("purpose", "secret")),
+            submit_url=str(submit["url"]),
+            fields=dict(submit.get("fields", {})),
+            reply_intent=str(request.get("reply_intent", "secret_submitted")),
+            expires_at=time.monotonic() + self._ttl,
+        )
+
+    async def _submit(self, request: SecureRequest, digits: str) -> dict[str, str]:
+        try:
+            response = await self._client.post(
+                request.submit_url, json={**request.fields, "pin": digits}
+            )
+        except httpx.HTTPError as error:
+            # Log the failure kind only: the request body holds the secret.
+            logger.warning(
+                "secure input for %s not delivered: %s",
+                request.purpose,
+                type(error).__name__,
+            )
+            return {"secure_outcome": "unavailable"}
+        if response.is_success:
+            return {"secure_outcome": "verified"}
+        try:
+            refusal = response.json().get("error", {})
+        except ValueError:
+            refusal = {}
+        if response.status_code >= 500 or not isinstance(refusal, dict):
+            return {"secure_outcome": "unavailable"}
+        outcome = {"secure_outcome": str(refusal.get("code", "rejected"))}
+        if "attempts_left" in refusal:
+            outcome["attempts_left"] = str(refusal["attempts_left"])
+        return outcome

@@ -1,0 +1,41 @@
+"""Shared fixtures: the whole assistant running as a user runs it (``python -m bot serve``)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.stack import MODEL, Stack, StackConfig
+
+# A weekday morning in Shanghai: breakfast is served and every store is open.
+MORNING = "2026-11-24T08:00:00+08:00"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
+    """Merchant platform, action server and Rasa on free ports, with a fixed morning clock.
+
+    Logs, the merchant database and the tracker store live in one temporary folder
+    (``config.data_dir``) so tests can inspect everything the services wrote.
+    """
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does)")
+    data_dir: Path = tmp_path_factory.mktemp("stack")
+    config = StackConfig(
+        data_dir=data_dir,
+        merchant_port=free_port(),
+        actions_port=free_port(),
+        rasa_port=free_port(),
+        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG"},
+    )
+    with Stack(config):
+        yield config
