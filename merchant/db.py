@@ -1,0 +1,69 @@
+"""Engine and sessions for SQLite (the laptop default) or PostgreSQL (`DATABASE_URL`).
+
+Every write path takes row locks (`SELECT ... FOR UPDATE`) on PostgreSQL. SQLite has no
+row locks, so each SQLite transaction starts with `BEGIN IMMEDIATE`: transactions run one
+at a time, which is plenty for a sandbox and makes every check-then-write safe.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+from merchant.models import Base
+
+
+class Database:
+    """One engine plus a session factory; `sessions.begin()` opens a unit of work."""
+
+    def __init__(self, url: str, *, sqlite_busy_timeout_seconds: int) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            if self.url.database and self.url.database != ":memory:":
+                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(
+                self.url,
+                future=True,
+                hide_parameters=True,
+                connect_args={
+                    "timeout": sqlite_busy_timeout_seconds,
+                    "check_same_thread": False,
+                },
+            )
+            _serialise_sqlite_transactions(self.engine)
+        else:
+            # hide_parameters keeps bound values (hashes, transcripts) out of error text.
+            self.engine = create_engine(
+                self.url, future=True, hide_parameters=True, pool_pre_ping=True
+            )
+        self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        """Create missing tables (existing ones are left as they are)."""
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _serialise_sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, issue BEGIN, and make it BEGIN IMMEDIATE.
+
+    The sqlite3 module's own transaction handling defers BEGIN until the first write, so
+    two requests could both read "unpaid" before either writes. This is the recipe from
+    SQLAlchemy's SQLite dialect documentation ("Serializable isolation / Savepoints").
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

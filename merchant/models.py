@@ -1,0 +1,236 @@
+"""Database tables of the sandbox merchant platform (SQLite or PostgreSQL).
+
+Money columns are integer fen. Instants are stored as naive UTC and come back as
+aware UTC datetimes (`UtcDateTime`), so both databases behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+FIRST_ORDER_NUMBER = 1001
+ID_LENGTH = 64
+TEXT_LENGTH = 200
+
+Base: Any = declarative_base()
+UTC = ZoneInfo("UTC")
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware datetime stored as naive UTC; refuses naive values to catch time-zone bugs."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UtcDateTime needs an aware datetime.")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+
+    id = Column(String(ID_LENGTH), primary_key=True)
+    name = Column(String(TEXT_LENGTH), nullable=False)
+    currency = Column(String(3), nullable=False)
+    timezone = Column(String(ID_LENGTH), nullable=False)
+    breakfast_start = Column(Time, nullable=False)
+    breakfast_end = Column(Time, nullable=False)
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id = Column(String(ID_LENGTH), primary_key=True)
+    merchant_id = Column(ForeignKey("merchants.id"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    name = Column(String(TEXT_LENGTH), nullable=False)
+    address = Column(String(TEXT_LENGTH), nullable=False)
+    opens = Column(Time, nullable=False)
+    closes = Column(Time, nullable=False)
+    aliases = Column(JSON, nullable=False)
+
+
+class MenuItem(Base):
+    """One sellable item. `sizes` is `[{"name", "price"}]`; `combo` is null or
+    `{"includes": [sku], "drink_choices": [{"sku", "size"}], "upsize_price"}`."""
+
+    __tablename__ = "menu_items"
+
+    merchant_id = Column(ForeignKey("merchants.id"), primary_key=True)
+    sku = Column(String(ID_LENGTH), primary_key=True)
+    position = Column(Integer, nullable=False)
+    name = Column(String(TEXT_LENGTH), nullable=False)
+    category = Column(String(ID_LENGTH), nullable=False)
+    daypart = Column(String(ID_LENGTH), nullable=False)
+    description = Column(Text, nullable=False)
+    aliases = Column(JSON, nullable=False)
+    sizes = Column(JSON, nullable=False)
+    combo = Column(JSON, nullable=True)
+
+
+class Account(Base):
+    """A sandbox wallet. `pin_hash` is `scrypt$n$r$p$salt$hash` (see merchant.pins)."""
+
+    __tablename__ = "accounts"
+
+    customer_id = Column(String(TEXT_LENGTH), primary_key=True)
+    balance = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    voice_pay_limit = Column(Integer, nullable=False)
+    default_merchant_id = Column(String(ID_LENGTH), nullable=False)
+    default_store_id = Column(String(ID_LENGTH), nullable=False)
+    pin_hash = Column(String(TEXT_LENGTH), nullable=False)
+    failed_pin_attempts = Column(Integer, nullable=False, default=0)
+    voice_pay_locked_until = Column(UtcDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class Order(Base):
+    """An order; its number is the speakable public id ("1001")."""
+
+    __tablename__ = "orders"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    number = Column(
+        Integer,
+        Sequence("orders_number_seq", start=FIRST_ORDER_NUMBER),
+        primary_key=True,
+    )
+    customer_id = Column(ForeignKey("accounts.customer_id"), nullable=False, index=True)
+    merchant_id = Column(ForeignKey("merchants.id"), nullable=False)
+    store_id = Column(ForeignKey("stores.id"), nullable=False)
+    pickup_time = Column(UtcDateTime, nullable=False)
+    asap = Column(Boolean, nullable=False)
+    total = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    status = Column(String(16), nullable=False)
+    # SHA-256 of the one-time confirmation token; cleared once a payment uses it.
+    confirmation_token_hash = Column(String(64), nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+
+    lines = relationship(
+        "OrderLine",
+        order_by="OrderLine.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    # Not "joined": PostgreSQL refuses FOR UPDATE across an outer join.
+    store = relationship("Store", lazy="selectin")
+
+
+# SQLite has no sequences: start its AUTOINCREMENT counter so the first order is 1001 too.
+event.listen(
+    Order.__table__,
+    "after_create",
+    DDL(
+        f"INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', {FIRST_ORDER_NUMBER - 1})"
+    ).execute_if(dialect="sqlite"),
+)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id = Column(Integer, primary_key=True)
+    order_number = Column(ForeignKey("orders.number"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    sku = Column(String(ID_LENGTH), nullable=False)
+    name = Column(String(TEXT_LENGTH), nullable=False)
+    quantity = Column(Integer, nullable=False)
+    size = Column(String(ID_LENGTH), nullable=False)
+    drink = Column(String(ID_LENGTH), nullable=True)
+    drink_size = Column(String(ID_LENGTH), nullable=True)
+    unit_price = Column(Integer, nullable=False)
+    line_total = Column(Integer, nullable=False)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        # The database itself refuses a second captured payment for one order.
+        Index(
+            "one_captured_payment_per_order",
+            "order_number",
+            unique=True,
+            sqlite_where=text("status = 'captured'"),
+            postgresql_where=text("status = 'captured'"),
+        ),
+    )
+
+    id = Column(String(ID_LENGTH), primary_key=True)
+    order_number = Column(ForeignKey("orders.number"), nullable=False, index=True)
+    customer_id = Column(ForeignKey("accounts.customer_id"), nullable=False)
+    amount = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    status = Column(String(16), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    refunded_at = Column(UtcDateTime, nullable=True)
+
+
+class PinVerification(Base):
+    """A correct PIN for one order, spendable once by a payment before `expires_at`."""
+
+    __tablename__ = "pin_verifications"
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(ForeignKey("accounts.customer_id"), nullable=False)
+    order_number = Column(ForeignKey("orders.number"), nullable=False, index=True)
+    created_at = Column(UtcDateTime, nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+    consumed_at = Column(UtcDateTime, nullable=True)
+    payment_id = Column(String(ID_LENGTH), nullable=True)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id = Column(String(ID_LENGTH), primary_key=True)
+    customer_id = Column(String(TEXT_LENGTH), nullable=False, index=True)
+    reason = Column(Text, nullable=False)
+    transcript = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class IdempotencyRecord(Base):
+    """The first successful response to (scope, key); the unique constraint settles races."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("scope", "key", name="one_record_per_key"),)
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(32), nullable=False)
+    key = Column(String(TEXT_LENGTH), nullable=False)
+    fingerprint = Column(String(64), nullable=False)
+    status_code = Column(Integer, nullable=True)
+    response = Column(JSON, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)

@@ -1,0 +1,174 @@
+"""Placing and cancelling orders: the rules of docs/merchant-api.md "Orders".
+
+An order is priced (merchant.pricing), timed (merchant.schedule) and stored with the
+hash of a one-time confirmation token. The token itself goes back to the caller once:
+the assistant hands it to the payment only after the customer's explicit yes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from merchant import models
+from merchant.accounts import ensure_account
+from merchant.errors import conflict, not_found
+from merchant.menu import (
+    breakfast_hours,
+    find_merchant,
+    find_store,
+    load_menu,
+    store_hours,
+)
+from merchant.pricing import quote
+from merchant.runtime import Runtime
+from merchant.schedule import check_available, check_store_open, resolve_pickup
+from merchant.schemas import OrderRequest
+
+log = logging.getLogger(__name__)
+
+PLACED, PAID, CANCELLED, REFUNDED = "placed", "paid", "cancelled", "refunded"
+CAPTURED = "captured"
+TOKEN_BYTES = 24
+
+
+def hash_token(token: str) -> str:
+    """Tokens are long and random, so a plain SHA-256 is enough to keep them unusable."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str, stored_hash: str | None) -> bool:
+    return stored_hash is not None and hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def issue_token(order: models.Order) -> str:
+    """A new one-time confirmation token for `order`; any earlier one stops working."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    order.confirmation_token_hash = hash_token(token)
+    return token
+
+
+def place_order(
+    session: Session, runtime: Runtime, request: OrderRequest
+) -> tuple[models.Order, str]:
+    """Check, price and store an order; return it with its confirmation token."""
+    merchant = find_merchant(session, request.merchant_id)
+    account = ensure_account(session, runtime, request.customer_id)
+    store = find_store(session, merchant, request.store_id, account.default_store_id)
+    now = runtime.clock.now()
+    pickup = resolve_pickup(
+        now, request.pickup_time, prep=runtime.asap_prep, zone=runtime.clock.zone
+    )
+    menu = load_menu(session, merchant.id)
+    settings = runtime.settings
+    priced = quote(
+        menu,
+        [line.to_line() for line in request.items],
+        max_quantity=settings.max_line_quantity,
+        max_lines=settings.max_order_lines,
+    )
+    check_store_open(store.name, store_hours(store), pickup)
+    check_available((menu[line.sku] for line in priced.lines), breakfast_hours(merchant), pickup)
+    order = models.Order(
+        customer_id=account.customer_id,
+        merchant_id=merchant.id,
+        store_id=store.id,
+        pickup_time=pickup,
+        asap=request.pickup_time is None,
+        total=priced.total,
+        currency=merchant.currency,
+        status=PLACED,
+        created_at=now,
+        lines=[
+            models.OrderLine(
+                position=position,
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                size=line.size,
+                drink=line.drink,
+                drink_size=line.drink_size,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+            )
+            for position, line in enumerate(priced.lines)
+        ],
+        store=store,
+    )
+    token = issue_token(order)
+    session.add(order)
+    session.flush()
+    log.info(
+        "order %d placed for %s, total %d fen",
+        order.number,
+        order.customer_id,
+        order.total,
+    )
+    return order, token
+
+
+def order_number(order_id: str) -> int | None:
+    """The number behind a public order id ("1001"), or None if it cannot be one."""
+    text = order_id.strip()
+    return int(text) if text.isdigit() and len(text) <= len(str(2**31)) else None
+
+
+def find_order(session: Session, order_id: str, *, for_update: bool = False) -> models.Order:
+    number = order_number(order_id)
+    order = (
+        None if number is None else session.get(models.Order, number, with_for_update=for_update)
+    )
+    if order is None:
+        raise not_found("unknown_order", f"There is no order {order_id!r}.", field="order_id")
+    return order
+
+
+def cancel_order(session: Session, runtime: Runtime, order_id: str) -> models.Order:
+    """Cancel an unpaid order, or refund a paid one; cancelling twice changes nothing."""
+    order = find_order(session, order_id, for_update=True)
+    if order.status in (CANCELLED, REFUNDED):
+        return order
+    now = runtime.clock.now()
+    if now >= order.pickup_time:
+        raise conflict(
+            "too_late_to_cancel",
+            f"Order {order.number} was due for pickup at "
+            f"{order.pickup_time.astimezone(runtime.clock.zone):%H:%M}; it can no longer be "
+            "cancelled.",
+        )
+    order.confirmation_token_hash = None
+    if order.status == PAID:
+        _refund(session, order, now)
+        order.status = REFUNDED
+    else:
+        order.status = CANCELLED
+    log.info("order %d %s", order.number, order.status)
+    return order
+
+
+def _refund(session: Session, order: models.Order, now: datetime) -> None:
+    query = (
+        select(models.Payment)
+        .where(
+            models.Payment.order_number == order.number,
+            models.Payment.status == CAPTURED,
+        )
+        .with_for_update()
+    )
+    for payment in session.scalars(query):
+        account = session.get(models.Account, payment.customer_id, with_for_update=True)
+        account.balance += payment.amount
+        payment.status = REFUNDED
+        payment.refunded_at = now
+        log.info(
+            "payment %s refunded, %d fen back to %s",
+            payment.id,
+            payment.amount,
+            account.customer_id,
+        )

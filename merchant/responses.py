@@ -1,0 +1,147 @@
+"""How each resource looks on the wire (docs/merchant-api.md): the one place rows become JSON.
+
+Bodies are plain JSON-ready dicts because idempotent responses are stored and replayed
+verbatim. Instants are shown in the platform's zone (Asia/Shanghai, +08:00).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from merchant import models
+from merchant.catalogue import Item
+from merchant.menu import breakfast_hours
+from merchant.pricing import PricedLine
+from merchant.settings import PLATFORM_TIMEZONE
+
+Body = dict[str, Any]
+
+
+def instant(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(PLATFORM_TIMEZONE).isoformat()
+
+
+def clock_time(moment: Any) -> str:
+    return f"{moment:%H:%M}"
+
+
+def merchant_body(merchant: models.Merchant) -> Body:
+    return {
+        "id": merchant.id,
+        "name": merchant.name,
+        "currency": merchant.currency,
+        "timezone": merchant.timezone,
+        "breakfast": hours_body(merchant),
+    }
+
+
+def hours_body(merchant: models.Merchant) -> Body:
+    hours = breakfast_hours(merchant)
+    return {"start": clock_time(hours.start), "end": clock_time(hours.end)}
+
+
+def item_body(item: Item, available: bool) -> Body:
+    combo = None
+    if item.combo is not None:
+        combo = {
+            "includes": list(item.combo.includes),
+            "drink_choices": [
+                {"sku": choice.sku, "size": choice.size} for choice in item.combo.drink_choices
+            ],
+            "upsize_price": item.combo.upsize_price,
+            "upsize_size": item.combo.upsize_size,
+        }
+    return {
+        "sku": item.sku,
+        "name": item.name,
+        "category": item.category,
+        "daypart": item.daypart,
+        "aliases": list(item.aliases),
+        "available": available,
+        "description": item.description,
+        "sizes": [{"name": size.name, "price": size.price} for size in item.sizes],
+        "combo": combo,
+    }
+
+
+def store_body(store: models.Store, open_now: bool) -> Body:
+    return {
+        "id": store.id,
+        "merchant_id": store.merchant_id,
+        "name": store.name,
+        "address": store.address,
+        "opens": clock_time(store.opens),
+        "closes": clock_time(store.closes),
+        "open_now": open_now,
+        "aliases": list(store.aliases),
+    }
+
+
+def line_body(line: PricedLine | models.OrderLine) -> Body:
+    """A priced line, from a quote or from a stored order."""
+    return {
+        "sku": line.sku,
+        "name": line.name,
+        "quantity": line.quantity,
+        "size": line.size,
+        "drink": line.drink,
+        "drink_size": line.drink_size,
+        "unit_price": line.unit_price,
+        "line_total": line.line_total,
+    }
+
+
+def order_body(order: models.Order, confirmation_token: str | None = None) -> Body:
+    body: Body = {
+        "id": str(order.number),
+        "customer_id": order.customer_id,
+        "merchant_id": order.merchant_id,
+        "store_id": order.store_id,
+        "store_name": order.store.name,
+        "pickup_time": instant(order.pickup_time),
+        "asap": order.asap,
+        "items": [line_body(line) for line in order.lines],
+        "total": order.total,
+        "currency": order.currency,
+        "status": order.status,
+        "created_at": instant(order.created_at),
+    }
+    if confirmation_token is not None:
+        body["confirmation_token"] = confirmation_token
+    return body
+
+
+def payment_body(payment: models.Payment) -> Body:
+    return {
+        "id": payment.id,
+        "order_id": str(payment.order_number),
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "status": payment.status,
+        "created_at": instant(payment.created_at),
+        "refunded_at": instant(payment.refunded_at),
+    }
+
+
+def account_body(account: models.Account, locked_until: datetime | None) -> Body:
+    return {
+        "customer_id": account.customer_id,
+        "balance": account.balance,
+        "currency": account.currency,
+        "voice_pay_limit": account.voice_pay_limit,
+        "default_merchant_id": account.default_merchant_id,
+        "default_store_id": account.default_store_id,
+        "voice_pay_locked_until": instant(locked_until),
+    }
+
+
+def handoff_body(handoff: models.Handoff) -> Body:
+    return {
+        "id": handoff.id,
+        "customer_id": handoff.customer_id,
+        "reason": handoff.reason,
+        "transcript": list(handoff.transcript),
+        "status": handoff.status,
+        "created_at": instant(handoff.created_at),
+    }

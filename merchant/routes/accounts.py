@@ -1,0 +1,52 @@
+"""Accounts (created on first use) and PIN verifications."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from merchant.accounts import ensure_account, verify_pin
+from merchant.errors import ApiError, not_found
+from merchant.ordering import order_number
+from merchant.responses import Body, account_body, instant
+from merchant.runtime import RuntimeDependency
+from merchant.schemas import PinVerificationRequest
+
+router = APIRouter(tags=["accounts"])
+CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
+
+
+@router.get("/accounts/{customer_id}")
+def get_account(customer_id: CustomerId, runtime: RuntimeDependency) -> Body:
+    with runtime.database.sessions.begin() as session:
+        account = ensure_account(session, runtime, customer_id)
+        locked_until = runtime.lockout.locked_until(
+            account.voice_pay_locked_until, runtime.clock.now()
+        )
+        return account_body(account, locked_until)
+
+
+@router.post("/accounts/{customer_id}/pin-verifications")
+def create_pin_verification(
+    request: PinVerificationRequest,
+    customer_id: CustomerId,
+    runtime: RuntimeDependency,
+) -> Body:
+    number = order_number(request.order_id)
+    if number is None:
+        raise not_found("unknown_order", "There is no such order.", field="order_id")
+    with runtime.database.sessions.begin() as session:
+        try:
+            verification = verify_pin(session, runtime, customer_id, number, request.pin)
+        except ApiError as error:
+            # Leave the block normally so the transaction commits: a wrong PIN must count
+            # towards the lockout even though the request is refused.
+            refusal = error
+        else:
+            return {
+                "verified": True,
+                "order_id": str(number),
+                "expires_at": instant(verification.expires_at),
+            }
+    raise refusal

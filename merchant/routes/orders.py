@@ -1,0 +1,94 @@
+"""Orders: place (idempotent), read, list, cancel (idempotent)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from merchant import idempotency, models
+from merchant.idempotency import Body
+from merchant.ordering import PLACED, cancel_order, find_order, issue_token, place_order
+from merchant.responses import order_body
+from merchant.routes.headers import IdempotencyKey
+from merchant.runtime import RuntimeDependency
+from merchant.schemas import OrderRequest
+
+router = APIRouter(tags=["orders"])
+OrderId = Annotated[str, Path(max_length=32)]
+CONFIRMATION_TOKEN = "confirmation_token"
+
+
+@router.post("/orders", status_code=201)
+def create_order(
+    request: OrderRequest,
+    runtime: RuntimeDependency,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    def operation(session: Session) -> tuple[int, Body]:
+        order, token = place_order(session, runtime, request)
+        return 201, order_body(order, confirmation_token=token)
+
+    outcome = idempotency.run_once(
+        runtime.database,
+        runtime.clock,
+        scope=idempotency.ORDERS,
+        key=idempotency_key,
+        request_fingerprint=idempotency.fingerprint(request.dict()),
+        operation=operation,
+        on_replay=_reissue_token,
+        unstored=(CONFIRMATION_TOKEN,),
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status_code)
+
+
+def _reissue_token(session: Session, body: Body) -> Body:
+    """Only the token's hash is kept, so a replay hands out a new token (the earlier one
+    stops working), or none once the order can no longer be paid."""
+    order = find_order(session, body["id"], for_update=True)
+    token = issue_token(order) if order.status == PLACED else None
+    return {**body, CONFIRMATION_TOKEN: token}
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: OrderId, runtime: RuntimeDependency) -> Body:
+    with runtime.database.sessions.begin() as session:
+        return order_body(find_order(session, order_id))
+
+
+@router.get("/orders")
+def list_orders(
+    customer_id: Annotated[str, Query(min_length=1, max_length=128)],
+    runtime: RuntimeDependency,
+) -> Body:
+    """The customer's orders, newest first."""
+    query = (
+        select(models.Order)
+        .where(models.Order.customer_id == customer_id)
+        .order_by(models.Order.created_at.desc(), models.Order.number.desc())
+    )
+    with runtime.database.sessions.begin() as session:
+        return {"orders": [order_body(order) for order in session.scalars(query)]}
+
+
+@router.post("/orders/{order_id}/cancel")
+def cancel(
+    order_id: OrderId,
+    runtime: RuntimeDependency,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    def operation(session: Session) -> tuple[int, Body]:
+        return 200, order_body(cancel_order(session, runtime, order_id))
+
+    outcome = idempotency.run_once(
+        runtime.database,
+        runtime.clock,
+        scope=idempotency.CANCELS,
+        key=idempotency_key,
+        request_fingerprint=idempotency.fingerprint({"order_id": order_id}),
+        operation=operation,
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status_code)

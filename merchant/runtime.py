@@ -1,0 +1,45 @@
+"""The parts one running platform shares: settings, clock and database.
+
+`create_app` builds one `Runtime` and keeps it on `app.state.runtime`; routes receive it
+through the `get_runtime` dependency, and tests reach `app.state.runtime.clock` to move time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from merchant.clock import Clock
+from merchant.db import Database
+from merchant.pins import Lockout
+from merchant.settings import Settings
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    clock: Clock
+    database: Database
+
+    @property
+    def lockout(self) -> Lockout:
+        return Lockout(
+            max_attempts=self.settings.pin_max_attempts,
+            duration=timedelta(minutes=self.settings.pin_lockout_minutes),
+        )
+
+    @property
+    def asap_prep(self) -> timedelta:
+        return timedelta(minutes=self.settings.asap_prep_minutes)
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+# Route parameter type: `runtime: RuntimeDependency` receives the app's Runtime.
+RuntimeDependency = Annotated[Runtime, Depends(get_runtime)]

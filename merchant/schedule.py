@@ -1,0 +1,68 @@
+"""When an order can be picked up, and whether the store and the food are there then. Pure.
+
+All checks read the pickup time, not the order time: at 10:25 an as-soon-as-possible
+order is ready at 10:35, after breakfast, so it cannot include a muffin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from merchant.catalogue import BREAKFAST, Hours, Item
+from merchant.errors import conflict, invalid
+
+
+def resolve_pickup(
+    now: datetime, requested: datetime | None, *, prep: timedelta, zone: ZoneInfo
+) -> datetime:
+    """The pickup time in `zone`: `now + prep` for ASAP, else `requested`, later today.
+
+    A requested time without a UTC offset is read as the merchant's local time.
+    """
+    local_now = now.astimezone(zone)
+    if requested is None:
+        return local_now + prep
+    if requested.tzinfo is None:
+        requested = requested.replace(tzinfo=zone)
+    pickup = requested.astimezone(zone).replace(microsecond=0)
+    if pickup <= local_now:
+        raise invalid(
+            "invalid_pickup_time",
+            f"That pickup time has passed; it is {local_now:%H:%M} now. "
+            "Choose a later time today, or as soon as possible.",
+            field="pickup_time",
+        )
+    if pickup.date() != local_now.date():
+        raise invalid(
+            "invalid_pickup_time",
+            "Orders can only be picked up today.",
+            field="pickup_time",
+        )
+    return pickup
+
+
+def check_store_open(store_name: str, hours: Hours, pickup: datetime) -> None:
+    if not hours.contains(pickup.time()):
+        raise conflict(
+            "store_closed",
+            f"The {store_name} store is open {hours.label}, "
+            f"so it cannot hand over an order at {pickup:%H:%M}.",
+            opens=f"{hours.start:%H:%M}",
+            closes=f"{hours.end:%H:%M}",
+        )
+
+
+def is_available(item: Item, breakfast: Hours, moment: datetime) -> bool:
+    return item.daypart != BREAKFAST or breakfast.contains(moment.time())
+
+
+def check_available(items: Iterable[Item], breakfast: Hours, pickup: datetime) -> None:
+    for item in items:
+        if not is_available(item, breakfast, pickup):
+            raise conflict(
+                "item_unavailable",
+                f"{item.name} is only served at breakfast ({breakfast.label}).",
+                sku=item.sku,
+            )

@@ -1,0 +1,170 @@
+"""PINs: the per-account lockout, its lifting, and the PIN never leaving the request."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from merchant_harness import SANDBOX_PIN, WRONG_PIN, Api
+from sqlalchemy import create_engine, text
+
+from merchant.app import create_app
+from merchant.settings import Settings
+
+START_BALANCE = 50_000
+
+
+def test_new_account_has_sandbox_defaults(client: TestClient) -> None:
+    assert client.get("/accounts/new-user").json() == {
+        "customer_id": "new-user",
+        "balance": START_BALANCE,
+        "currency": "CNY",
+        "voice_pay_limit": 10_000,
+        "default_merchant_id": "golden-crumb",
+        "default_store_id": "gc-peoples-square",
+        "voice_pay_locked_until": None,
+    }
+
+
+def test_correct_pin_gives_a_verification_with_an_expiry(api: Api) -> None:
+    order = api.order()
+    response = api.verify_pin(order, SANDBOX_PIN)
+    assert response.status_code == 200
+    assert response.json() == {
+        "verified": True,
+        "order_id": order["id"],
+        "expires_at": "2026-11-24T08:05:00+08:00",
+    }
+
+
+def test_three_wrong_pins_across_two_orders_lock_the_account(any_api: Api) -> None:
+    first, second = any_api.order(), any_api.order()
+    one = any_api.verify_pin(first, WRONG_PIN)
+    assert (one.status_code, one.json()["error"]["attempts_left"]) == (403, 2)
+    assert one.json()["error"]["code"] == "pin_incorrect"
+    two = any_api.verify_pin(second, WRONG_PIN)
+    assert two.json()["error"]["attempts_left"] == 1
+    three = any_api.verify_pin(first, WRONG_PIN)
+    assert three.status_code == 423
+    error = three.json()["error"]
+    assert (error["code"], error["locked_until"]) == ("pin_locked", "2026-11-24T08:15:00+08:00")
+
+    # Locked: even the right PIN is not checked, and no voice payment goes through.
+    assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 423
+    paid = any_api.pay(second)
+    assert (paid.status_code, paid.json()["error"]["code"]) == (423, "pin_locked")
+    account = any_api.http.get("/accounts/u1").json()
+    assert account["voice_pay_locked_until"] == "2026-11-24T08:15:00+08:00"
+    assert account["balance"] == START_BALANCE
+
+    any_api.clock.advance(timedelta(minutes=14))
+    assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 423
+    any_api.clock.advance(timedelta(minutes=2))  # past 08:15: the lock has lifted
+    assert any_api.http.get("/accounts/u1").json()["voice_pay_locked_until"] is None
+    assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 200
+    assert any_api.pay(second).status_code == 201
+
+
+def test_a_correct_pin_resets_the_count(api: Api) -> None:
+    order = api.order()
+    api.verify_pin(order, WRONG_PIN)
+    api.verify_pin(order, WRONG_PIN)
+    assert api.verify_pin(order, SANDBOX_PIN).status_code == 200
+    assert api.verify_pin(order, WRONG_PIN).json()["error"]["attempts_left"] == 2
+
+
+def test_lock_is_per_account(api: Api) -> None:
+    mine = api.order()
+    theirs = api.order(customer_id="u2")
+    for _ in range(3):
+        api.verify_pin(mine, WRONG_PIN)
+    assert api.verify_pin(theirs, SANDBOX_PIN, customer_id="u2").status_code == 200
+
+
+def test_lockout_settings_are_honoured(settings: Settings) -> None:
+    custom = replace(settings, pin_max_attempts=2, pin_lockout_minutes=1)
+    with TestClient(create_app(custom)) as client:
+        api = Api(client)
+        order = api.order()
+        assert api.verify_pin(order, WRONG_PIN).json()["error"]["attempts_left"] == 1
+        locked = api.verify_pin(order, WRONG_PIN).json()["error"]
+        assert locked["locked_until"] == "2026-11-24T08:01:00+08:00"
+
+
+@pytest.mark.parametrize("pin", ["12", "123456789", "12ab56", "", " 246810"])
+def test_malformed_pins_are_422_and_not_counted(api: Api, pin: str) -> None:
+    order = api.order()
+    response = api.verify_pin(order, pin)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_pin"
+    assert api.verify_pin(order, WRONG_PIN).json()["error"]["attempts_left"] == 2
+
+
+def test_pin_as_a_number_is_refused(api: Api) -> None:
+    order = api.order()
+    response = api.http.post(
+        "/accounts/u1/pin-verifications", json={"order_id": order["id"], "pin": 246810}
+    )
+    assert response.json()["error"]["code"] == "invalid_pin"
+    assert "246810" not in response.text
+
+
+def test_pin_for_unknown_or_someone_elses_order(api: Api) -> None:
+    theirs = api.order(customer_id="u2")
+    for order_id in ("9999", theirs["id"], "not-a-number"):
+        response = api.verify_pin({"id": order_id}, SANDBOX_PIN)
+        assert (response.status_code, response.json()["error"]["code"]) == (404, "unknown_order")
+
+
+def test_pin_never_appears_in_responses_logs_or_database(
+    api: Api, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
+    order = api.order(
+        [
+            {"sku": "latte", "size": "large", "quantity": 4},
+            {"sku": "breakfast-combo", "quantity": 3},
+        ]
+    )
+    bodies = [
+        api.verify_pin(order, WRONG_PIN),
+        api.verify_pin(order, SANDBOX_PIN),
+        api.verify_pin(order, SANDBOX_PIN + "9"),
+        api.verify_pin(order, "24681x"),
+        api.http.post(
+            "/accounts/u1/pin-verifications", content=f'{{"pin": "{SANDBOX_PIN}", "order_id": '
+        ),
+        api.http.post(
+            "/accounts/u1/pin-verifications",
+            json={"order_id": order["id"], "pin": SANDBOX_PIN, "extra": SANDBOX_PIN},
+        ),
+        api.pay(order),
+        api.http.get("/accounts/u1"),
+    ]
+    assert [response.status_code for response in bodies] == [403, 200, 403, 422, 422, 422, 201, 200]
+    for response in bodies:
+        for pin in (SANDBOX_PIN, WRONG_PIN):
+            assert pin not in response.text
+    assert caplog.records, "the platform should log what it does"
+    for record in caplog.records:
+        for pin in (SANDBOX_PIN, WRONG_PIN):
+            assert pin not in record.getMessage()
+    engine = create_engine(settings.resolved_database_url())
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT pin_hash FROM accounts")).scalar_one()
+    engine.dispose()
+    assert stored.startswith("scrypt$") and SANDBOX_PIN not in stored
+
+
+def test_two_accounts_get_different_salts(client: TestClient, settings: Settings) -> None:
+    client.get("/accounts/a")
+    client.get("/accounts/b")
+    engine = create_engine(settings.resolved_database_url())
+    with engine.connect() as connection:
+        hashes = connection.execute(text("SELECT pin_hash FROM accounts")).scalars().all()
+    engine.dispose()
+    assert len(set(hashes)) == 2

@@ -1,0 +1,106 @@
+"""The real thing: `python -m merchant` in its own process, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from merchant_harness import SANDBOX_PIN
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A running platform on a free port; yields its base URL and its log file."""
+    port = free_port()
+    data_dir = tmp_path / "data"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "ORDERLY_DATA_DIR": str(data_dir),
+        "ORDERLY_MERCHANT_PORT": str(port),
+        "ORDERLY_NOW": "2026-11-24T08:00:00+08:00",
+        "ORDERLY_LOG_LEVEL": "DEBUG",
+    }
+    env.pop("DATABASE_URL", None)
+    log_path = tmp_path / "merchant.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "merchant"], cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+            while True:
+                assert process.poll() is None, log_path.read_text()
+                try:
+                    httpx.get(f"{url}/health", timeout=1).raise_for_status()
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "merchant did not start in time"
+                    time.sleep(0.1)
+            yield url, log_path
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert (data_dir / "merchant.sqlite3").exists()
+
+
+def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
+    url, log_path = server
+    with httpx.Client(base_url=url, timeout=10) as http:
+        assert http.get("/health").json()["now"] == "2026-11-24T08:00:00+08:00"
+        order = http.post(
+            "/orders",
+            json={
+                "customer_id": "caller",
+                "merchant_id": "golden-crumb",
+                "store_id": "gc-jingan-temple",
+                "items": [{"sku": "breakfast-combo", "quantity": 5}],
+            },
+            headers={"Idempotency-Key": "o1"},
+        ).json()
+        assert (order["id"], order["total"]) == ("1001", 12_500)
+        verified = http.post(
+            "/accounts/caller/pin-verifications", json={"order_id": "1001", "pin": SANDBOX_PIN}
+        )
+        assert verified.status_code == 200
+        payment = http.post(
+            "/payments",
+            json={"order_id": "1001", "confirmation_token": order["confirmation_token"]},
+            headers={"Idempotency-Key": "p1"},
+        )
+        assert (payment.status_code, payment.json()["status"]) == (201, "captured")
+        assert http.get("/accounts/caller").json()["balance"] == 50_000 - 12_500
+    log = log_path.read_text()
+    assert "payment pay_" in log and "captured" in log
+    assert SANDBOX_PIN not in log
+
+
+def test_bad_setting_stops_the_server_with_a_clear_message(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ORDERLY_PIN_LOCKOUT_MINUTES": "soon"}
+    result = subprocess.run(
+        [sys.executable, "-m", "merchant"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 2
+    assert "ORDERLY_PIN_LOCKOUT_MINUTES must be a whole number" in result.stderr

@@ -1,0 +1,88 @@
+"""Settings from the environment and the movable clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from merchant.clock import Clock
+from merchant.settings import PLATFORM_TIMEZONE, Settings, SettingsError
+
+
+def test_defaults_run_on_a_laptop() -> None:
+    settings = Settings.from_env({})
+    assert settings.resolved_database_url() == "sqlite:///var/merchant.sqlite3"
+    assert (settings.host, settings.port) == ("127.0.0.1", 8088)
+    assert (settings.pin_max_attempts, settings.pin_lockout_minutes) == (3, 15)
+    assert settings.pin_verification_ttl_seconds == 300
+    assert settings.asap_prep_minutes == 10
+    assert settings.fixed_now is None
+
+
+def test_environment_overrides() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "ORDERLY_DATA_DIR": "/srv/orderly",
+            "ORDERLY_NOW": "2026-11-24T08:00:00+08:00",
+            "ORDERLY_MERCHANT_PORT": "9099",
+            "ORDERLY_PIN_LOCKOUT_MINUTES": "30",
+            "ORDERLY_PIN_MAX_ATTEMPTS": "5",
+            "ORDERLY_PIN_VERIFICATION_TTL_SECONDS": "60",
+            "ORDERLY_ASAP_PREP_MINUTES": "5",
+        }
+    )
+    assert settings.resolved_database_url() == "postgresql://postgres@127.0.0.1:5432/test"
+    assert settings.data_dir == Path("/srv/orderly")
+    assert settings.fixed_now == datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)
+    assert (settings.port, settings.pin_lockout_minutes, settings.pin_max_attempts) == (9099, 30, 5)
+    assert (settings.pin_verification_ttl_seconds, settings.asap_prep_minutes) == (60, 5)
+
+
+def test_now_without_offset_is_shanghai_time_and_z_is_utc() -> None:
+    local = Settings.from_env({"ORDERLY_NOW": "2026-11-24T08:00:00"}).fixed_now
+    assert local == datetime(2026, 11, 24, 8, 0, tzinfo=PLATFORM_TIMEZONE)
+    utc = Settings.from_env({"ORDERLY_NOW": "2026-11-24T00:00:00Z"}).fixed_now
+    assert utc == local
+
+
+@pytest.mark.parametrize(
+    ("environ", "mentions"),
+    [
+        ({"ORDERLY_NOW": "breakfast"}, "ORDERLY_NOW"),
+        ({"ORDERLY_MERCHANT_PORT": "eighty"}, "ORDERLY_MERCHANT_PORT"),
+        ({"ORDERLY_PIN_MAX_ATTEMPTS": "0"}, "pin_max_attempts"),
+        ({"ORDERLY_SANDBOX_BALANCE": "-1"}, "sandbox_balance"),
+    ],
+)
+def test_bad_environment_is_named(environ: dict[str, str], mentions: str) -> None:
+    with pytest.raises(SettingsError, match=mentions):
+        Settings.from_env(environ)
+
+
+def test_bad_sandbox_pin_is_refused_without_echo() -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"ORDERLY_SANDBOX_PIN": "98x7"})
+    assert "98x7" not in str(raised.value)
+    assert "987654" not in repr(Settings(sandbox_pin="987654"))
+
+
+def test_fixed_clock_moves_only_when_told() -> None:
+    start = datetime.fromisoformat("2026-11-24T08:00:00+08:00")
+    clock = Clock(PLATFORM_TIMEZONE, start)
+    assert clock.now() == start and clock.now().utcoffset() == timedelta(hours=8)
+    clock.advance(timedelta(minutes=16))
+    assert clock.now().isoformat() == "2026-11-24T08:16:00+08:00"
+    clock.set(datetime.fromisoformat("2026-11-24T12:00:00+00:00"))
+    assert clock.now().isoformat() == "2026-11-24T20:00:00+08:00"
+
+
+def test_real_clock_follows_real_time() -> None:
+    clock = Clock(PLATFORM_TIMEZONE)
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    now = clock.now()
+    assert before <= now <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    clock.advance(timedelta(hours=1))
+    assert clock.now() - now >= timedelta(hours=1)
