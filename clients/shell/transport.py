@@ -1,0 +1,86 @@
+"""Sending one user message to the assistant over Rasa's REST channel.
+
+Every way the exchange can fail (server down, too slow, an error status, a body that is not a
+list of bot messages) becomes one `AssistantError` whose text a user can act on, so the
+shell can print it and keep going. A refusal (HTTP 4xx with ``{"error": {"message": ...}}``,
+as channels/rest.py sends) passes the server's own sentence on.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from clients.shell.messages import BotMessage, MalformedReply, parse_reply
+
+REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
+DEFAULT_SERVER = "http://127.0.0.1:5005"
+# The first message after `rasa run` starts can take several seconds (actions warm up).
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+class AssistantError(Exception):
+    """The assistant could not be asked or did not answer usefully; the text says what to do.
+
+    The text never contains what the user sent, which may have been a PIN.
+    """
+
+
+class RestTransport:
+    """A connection to one Rasa server's REST channel, reused across messages."""
+
+    def __init__(self, server: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        self.server = server.rstrip("/")
+        self.timeout = timeout
+        self._client = httpx.Client(base_url=self.server, timeout=timeout)
+
+    def send(self, sender: str, text: str) -> list[BotMessage]:
+        """Send ``text`` as ``sender``; return the assistant's reply (possibly empty)."""
+        try:
+            response = self._client.post(
+                REST_WEBHOOK_PATH, json={"sender": sender, "message": text}
+            )
+        except httpx.TimeoutException as error:
+            raise AssistantError(
+                f"The assistant at {self.server} did not answer within {self.timeout:g} s; "
+                "it may still be starting (--timeout waits longer)."
+            ) from error
+        except httpx.HTTPError as error:
+            raise AssistantError(
+                f"The assistant is not reachable at {self.server}; is `make serve` running?"
+            ) from error
+        if response.status_code == httpx.codes.NOT_FOUND:
+            raise AssistantError(
+                f"{self.server} has no REST channel ({REST_WEBHOOK_PATH} answered 404); "
+                "is a REST channel listed in credentials.yml?"
+            )
+        refusal = _refusal(response)
+        if refusal:
+            raise AssistantError(f"The assistant refused that message: {refusal}")
+        if response.is_error:
+            raise AssistantError(
+                f"The assistant at {self.server} failed (HTTP {response.status_code}); "
+                "see the server's log."
+            )
+        try:
+            return parse_reply(response.json())
+        except (ValueError, MalformedReply) as error:
+            # json.JSONDecodeError is a ValueError; its text quotes the reply, not the request.
+            raise AssistantError(
+                f"The assistant at {self.server} sent a reply the shell cannot read ({error})."
+            ) from error
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.close()
+
+
+def _refusal(response: httpx.Response) -> str | None:
+    """The readable reason in a 4xx ``{"error": {"message": ...}}`` body, if there is one."""
+    if not response.is_client_error:
+        return None
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    message = error.get("message") if isinstance(error, dict) else None
+    return message if isinstance(message, str) and message else None

@@ -1,0 +1,123 @@
+"""``python -m clients.voice_client``: order by voice from wav files or the microphone.
+
+    python -m clients.voice_client --sender alice hello.wav order.wav "text:yes"
+
+Each argument is one turn: a wav file (any rate, 16-bit) is spoken, ``text:...`` is
+typed. The client prints what the assistant heard and said, and saves each spoken
+reply as a wav in ``--out`` (played too when a command-line player is installed).
+``--mic`` streams the microphone instead and lets the server detect the end of
+each utterance; it needs the optional ``sounddevice`` package and a capture device.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
+from clients.voice_client.audio import write_wav as save_wav
+from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
+
+DEFAULT_SERVER = "ws://127.0.0.1:5005/webhooks/voice/ws"
+MIC_SAMPLE_RATE = 16_000
+MIC_FRAME_MS = 40
+TEXT_PREFIX = "text:"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m clients.voice_client",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("turns", nargs="*", help="wav files to speak or text:... to type, in order")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"default {DEFAULT_SERVER}")
+    parser.add_argument("--sender", help="conversation id (servers without tokens)")
+    parser.add_argument("--token", help="access token (servers with tokens)")
+    parser.add_argument("--out", type=Path, default=Path("var/voice-replies"))
+    parser.add_argument("--mic", action="store_true", help="speak into the microphone")
+    parser.add_argument("--no-play", action="store_true", help="save replies, never play them")
+    parser.add_argument("--realtime", action="store_true", help="stream files at real-time pace")
+    args = parser.parse_args(argv)
+    if not args.turns and not args.mic:
+        parser.error("give wav files (or text:...) to send, or --mic")
+    try:
+        return asyncio.run(_run(args))
+    except (VoiceClientError, AudioError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace) -> int:
+    player = None if args.no_play else find_player()
+    connection = await VoiceConnection.open(args.server, args.sender, args.token)
+    print(f"connected as {connection.sender_id}")
+    try:
+        if args.mic:
+            await _microphone(connection, args.out, player)
+            return 0
+        for number, turn_spec in enumerate(args.turns, start=1):
+            if turn_spec.startswith(TEXT_PREFIX):
+                text = turn_spec[len(TEXT_PREFIX) :]
+                print(f"you typed:  {text}")
+                turn = await connection.type(text)
+            else:
+                pcm = read_wav(Path(turn_spec))
+                await connection.start(pcm.sample_rate, endpointing="client")
+                turn = await connection.speak(pcm, pace=1.0 if args.realtime else 0.0)
+            _show(turn, number, args.out, player)
+    finally:
+        await connection.close()
+    return 0
+
+
+def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:
+    if turn.transcript is not None:
+        print(f"heard:      {turn.transcript}")
+    if turn.no_speech:
+        print("heard:      (no speech)")
+    for error in turn.errors:
+        print(f"error:      {error.get('message')} [{error.get('code')}]")
+    for message in turn.bot_messages:
+        print(f"assistant:  {message.get('text', '')}")
+        for button in message.get("buttons") or []:
+            print(f"            [{button.get('title')}] {button.get('payload')}")
+    pcm = turn.reply_pcm
+    if pcm is not None and pcm.data:
+        path = save_wav(out / f"reply-{number:02d}.wav", pcm)
+        latency = f", first audio after {turn.latency_s:.2f} s" if turn.latency_s else ""
+        print(f"reply audio: {path} ({pcm.duration_s:.1f} s{latency})")
+        if player:
+            play(path, player, wait)
+
+
+async def _microphone(connection: VoiceConnection, out: Path, player: list[str] | None) -> None:
+    stream = open_microphone(MIC_SAMPLE_RATE, MIC_FRAME_MS)
+    await connection.start(MIC_SAMPLE_RATE, endpointing="server")
+    print("listening; Ctrl-C to stop")
+    loop = asyncio.get_running_loop()
+
+    async def send_microphone() -> None:
+        while True:
+            data, _overflowed = await loop.run_in_executor(
+                None, stream.read, MIC_SAMPLE_RATE * MIC_FRAME_MS // 1000
+            )
+            await connection.send_raw(bytes(data))
+
+    sender = asyncio.create_task(send_microphone())
+    try:
+        number = 1
+        while True:
+            turn = await connection.collect(Turn(), timeout_s=3600)
+            _show(turn, number, out, player, wait=False)
+            number += 1
+    finally:
+        sender.cancel()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

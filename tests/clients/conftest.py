@@ -1,0 +1,87 @@
+"""A tiny real HTTP server on loopback that answers like Rasa's REST channel.
+
+It replays canned, Rasa-shaped replies so the shell's transport and its whole loop can be
+tested without training a model. The real Rasa stack (REST channel, secure-input channel,
+actions, merchant) is exercised by the end-to-end tests in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+WEBHOOK = "/webhooks/rest/webhook"
+
+# Given the decoded request body, return the HTTP status and the raw response body.
+Answer = Callable[[dict[str, Any]], tuple[int, bytes]]
+
+
+def rasa_reply(*messages: dict[str, Any]) -> tuple[int, bytes]:
+    """A 200 reply carrying bot messages, each addressed to the recipient like Rasa does."""
+    return 200, json.dumps([{"recipient_id": "someone", **m} for m in messages]).encode()
+
+
+@dataclass
+class CannedRasa:
+    """The running server: its base URL, every request body it got, and how it answers."""
+
+    url: str
+    received: list[dict[str, Any]] = field(default_factory=list)
+    answer: Answer = lambda _body: rasa_reply()
+
+    # Tests reach the helper through the fixture: importing from conftest is fragile.
+    reply = staticmethod(rasa_reply)
+
+
+def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            if self.path != WEBHOOK:
+                self._respond(404, b'{"error": "not found"}')
+                return
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            canned.received.append(body)
+            self._respond(*canned.answer(body))
+
+        def _respond(self, status: int, payload: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # keep pytest's output clean
+
+    return Handler
+
+
+@pytest.fixture
+def canned_rasa() -> Iterator[CannedRasa]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server.daemon_threads = True
+    canned = CannedRasa(url=f"http://127.0.0.1:{server.server_address[1]}")
+    server.RequestHandlerClass = _handler_for(canned)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield canned
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on, as when `make serve` is not running."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

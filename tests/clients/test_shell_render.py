@@ -1,0 +1,217 @@
+"""Rendering the assistant's messages: amounts, menus, carts, readbacks, orders, buttons."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console, RenderableType
+
+from clients.shell.messages import (
+    MalformedReply,
+    SecureInput,
+    choices,
+    parse_reply,
+    secure_input_request,
+)
+from clients.shell.render import format_fen, render_reply, secure_input_note
+
+MENU: dict[str, Any] = {
+    "title": "Breakfast menu",
+    "breakfast_served": True,
+    "items": [
+        {
+            "sku": "soy-milk",
+            "name": "Soy Milk",
+            "available": True,
+            "description": "Fresh, unsweetened",
+            "sizes": [{"name": "regular", "price": 500}, {"name": "large", "price": 700}],
+        },
+        {
+            "sku": "egg-sausage-muffin",
+            "name": "Egg Sausage Muffin",
+            "available": False,
+            "description": "",
+            "sizes": [{"name": "regular", "price": 1999}],
+        },
+    ],
+}
+
+COMBO_LINE: dict[str, Any] = {
+    "sku": "breakfast-combo",
+    "name": "Breakfast Combo",
+    "quantity": 1,
+    "size": "regular",
+    "drink": "americano",
+    "drink_size": "large",  # the upsize: 2500 + 300
+    "unit_price": 2800,
+    "line_total": 2800,
+}
+LATTE_LINE: dict[str, Any] = {
+    "sku": "latte",
+    "name": "Latte",
+    "quantity": 2,
+    "size": "large",
+    "drink": None,
+    "drink_size": None,
+    "unit_price": 1999,
+    "line_total": 3998,
+}
+CART: dict[str, Any] = {
+    "lines": [COMBO_LINE, LATTE_LINE],
+    "total": 6798,
+    "currency": "CNY",
+    "store": {"id": "gc-peoples-square", "name": "People's Square"},
+    "pickup": "as soon as possible",
+}
+
+
+def shown(reply: list[dict[str, Any]]) -> str:
+    """What a user reading the terminal would see for this reply, as plain text."""
+    return as_text(render_reply(parse_reply(reply)))
+
+
+def as_text(renderables: Sequence[RenderableType]) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None)
+    for renderable in renderables:
+        console.print(renderable)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("fen", "expected"),
+    [(1999, "¥19.99"), (5, "¥0.05"), (100000, "¥1,000.00"), (0, "¥0.00"), (-250, "-¥2.50")],
+)
+def test_fen_are_shown_as_yuan_with_two_decimals(fen: int, expected: str) -> None:
+    assert format_fen(fen) == expected
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_formatting_fen_loses_nothing(fen: int) -> None:
+    digits = re.sub(r"[¥,.]", "", format_fen(fen))
+    assert int(digits) == fen
+
+
+@pytest.mark.parametrize("not_fen", [37.5, "3750", True, None])
+def test_an_amount_that_is_not_integer_fen_is_refused(not_fen: Any) -> None:
+    with pytest.raises(TypeError, match="integer fen"):
+        format_fen(not_fen)
+
+
+def test_menu_lists_each_item_with_its_sizes_prices_and_availability() -> None:
+    text = shown([{"text": "Here is our menu.", "custom": {"menu": MENU}}])
+    assert "Orderly: Here is our menu." in text
+    assert "Breakfast menu" in text
+    soy_row = next(line for line in text.splitlines() if "Soy Milk" in line)
+    assert "Regular ¥5.00" in soy_row and "yes" in soy_row
+    assert "Large ¥7.00" in text
+    muffin_row = next(line for line in text.splitlines() if "Egg Sausage Muffin" in line)
+    assert "Regular ¥19.99" in muffin_row and "sold out" in muffin_row
+    assert "not being served" not in text
+
+
+def test_menu_says_when_breakfast_is_not_served() -> None:
+    text = shown([{"custom": {"menu": {**MENU, "breakfast_served": False}}}])
+    assert "Breakfast is not being served right now." in text
+
+
+def test_cart_shows_combo_drink_upsize_line_totals_total_store_and_pickup() -> None:
+    text = shown([{"custom": {"cart": CART}}])
+    combo_row = next(line for line in text.splitlines() if "Breakfast Combo" in line)
+    assert "Regular · Americano (Large)" in combo_row
+    assert format_fen(COMBO_LINE["line_total"]) in combo_row
+    latte_row = next(line for line in text.splitlines() if "Latte" in line)
+    assert re.search(r"\b2\b", latte_row) and "Large" in latte_row and "¥39.98" in latte_row
+    total_row = next(line for line in text.splitlines() if "Total" in line and "¥" in line)
+    assert "¥67.98" in total_row
+    assert "Pickup at People's Square, as soon as possible" in text
+
+
+def test_readback_is_titled_with_the_order_to_confirm() -> None:
+    text = shown([{"custom": {"readback": {**CART, "order_id": "1001"}}}])
+    assert "Please confirm order 1001" in text
+    assert "¥67.98" in text
+
+
+def test_order_panel_shows_status_total_store_pickup_and_items() -> None:
+    order = {
+        "id": "1001",
+        "status": "paid",
+        "total": 6798,
+        "store_name": "People's Square",
+        "pickup_time": "2026-11-24T08:30:00+08:00",
+        "items": [LATTE_LINE],
+    }
+    text = shown([{"custom": {"order": order}}])
+    assert "Order 1001" in text
+    assert re.search(r"Status\s+paid", text)
+    assert re.search(r"Total\s+¥67\.98", text)
+    assert re.search(r"Store\s+People's Square", text)
+    assert re.search(r"Pickup\s+2026-11-24 08:30", text)
+    assert "2 × Latte (Large)" in text
+
+
+def test_buttons_are_numbered_across_the_whole_reply() -> None:
+    reply: list[dict[str, Any]] = [
+        {"text": "Which size?", "buttons": [{"title": "Medium", "payload": "/m"}]},
+        {"buttons": [{"title": "Large", "payload": '/inform{"size": "large"}'}]},
+    ]
+    assert "1) Medium  2) Large" in shown(reply)
+    assert [b.payload for b in choices(parse_reply(reply))] == ["/m", '/inform{"size": "large"}']
+
+
+def test_a_button_without_payload_sends_its_title() -> None:
+    (button,) = choices(parse_reply([{"buttons": [{"title": "Yes"}]}]))
+    assert button.payload == "Yes"
+
+
+def test_secure_input_is_detected_and_announced_as_hidden() -> None:
+    reply = parse_reply(
+        [
+            {"text": "Please type your payment PIN."},
+            {"custom": {"secure_input": {"purpose": "payment_pin", "digits": 6}}},
+        ]
+    )
+    request = secure_input_request(reply)
+    assert request == SecureInput(purpose="payment_pin", digits=6)
+    assert secure_input_note(request) == "Enter your 6-digit payment PIN (typing is hidden)"
+    assert secure_input_request(parse_reply([{"text": "Large or medium?"}])) is None
+
+
+def test_text_is_shown_literally_not_as_markup() -> None:
+    assert "Orderly: Say [bold]yes[/bold] to confirm" in shown(
+        [{"text": "Say [bold]yes[/bold] to confirm"}]
+    )
+
+
+def test_an_incomplete_custom_payload_becomes_a_note_not_a_crash() -> None:
+    text = shown([{"text": "Your cart:"}, {"custom": {"cart": {"lines": [{"name": "Latte"}]}}}])
+    assert "Orderly: Your cart:" in text
+    assert "could not show the cart" in text
+
+
+def test_unknown_custom_payloads_are_left_to_their_text() -> None:
+    assert shown([{"text": "Hello", "custom": {"confetti": {"colour": "gold"}}}]).strip() == (
+        "Orderly: Hello"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ({"error": "boom"}, "expected a list"),
+        (["hello"], "not an object"),
+        ([{"text": 3}], "non-string text"),
+        ([{"buttons": [{"payload": "/x"}]}], "without a title"),
+        ([{"custom": ["menu"]}], "custom payload"),
+    ],
+)
+def test_a_reply_that_is_not_rasa_messages_is_refused_clearly(body: Any, complaint: str) -> None:
+    with pytest.raises(MalformedReply, match=complaint):
+        parse_reply(body)

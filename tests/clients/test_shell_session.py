@@ -1,0 +1,251 @@
+"""``python -m clients.shell`` as a user runs it: piped input, and at a pseudo-terminal.
+
+The server (conftest.py) replays Rasa-shaped replies; the real Rasa stack is exercised by the
+end-to-end tests in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PIN = "482916"
+LARGE = '/inform{"size": "large"}'
+READBACK = {
+    "order_id": "1001",
+    "lines": [
+        {
+            "sku": "latte",
+            "name": "Latte",
+            "quantity": 1,
+            "size": "large",
+            "drink": None,
+            "drink_size": None,
+            "unit_price": 2650,
+            "line_total": 2650,
+        }
+    ],
+    "total": 2650,
+    "currency": "CNY",
+    "store": {"id": "gc-peoples-square", "name": "People's Square"},
+    "pickup": "as soon as possible",
+}
+
+
+def run_shell(server: str, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clients.shell", "--server", server, *args],
+        input=typed,
+        capture_output=True,
+        check=False,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "COLUMNS": "100"},
+        timeout=60,
+    )
+
+
+def breakfast_conversation(canned_rasa: Any) -> None:
+    """Ask for a latte, pick a size by number, confirm, and pay with a PIN."""
+
+    def answer(body: dict[str, Any]) -> tuple[int, bytes]:
+        message = body["message"]
+        if message == "a latte please":
+            return canned_rasa.reply(
+                {"text": "Which size?"},
+                {
+                    "text": "Choose one:",
+                    "buttons": [
+                        {"title": "Medium", "payload": '/inform{"size": "medium"}'},
+                        {"title": "Large", "payload": LARGE},
+                    ],
+                },
+            )
+        if message == LARGE:
+            return canned_rasa.reply(
+                {"text": "One large latte, ¥26.50. Please type your payment PIN."},
+                {"custom": {"readback": READBACK}},
+                {"custom": {"secure_input": {"purpose": "payment_pin", "digits": 6}}},
+            )
+        if message == PIN:
+            order = {"id": "1001", "status": "paid", "total": 2650, "pickup_time": None}
+            return canned_rasa.reply({"text": "Paid, thank you!"}, {"custom": {"order": order}})
+        return canned_rasa.reply({"text": f"(echo) {message}"})
+
+    canned_rasa.answer = answer
+
+
+def test_a_breakfast_order_from_menu_choice_to_hidden_pin(canned_rasa) -> None:
+    breakfast_conversation(canned_rasa)
+    result = run_shell(
+        canned_rasa.url, f"a latte please\n2\n{PIN}\n/quit\n", "--sender", "shell-test"
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Orderly shell, talking to" in out and "as shell-test" in out
+    assert "Orderly: Which size?" in out
+    assert "1) Medium  2) Large" in out
+    assert "Please confirm order 1001" in out
+    assert "Enter your 6-digit payment PIN (typing is hidden)" in out
+    assert "Orderly: Paid, thank you!" in out
+    assert "Order 1001" in out and re.search(r"Status\s+paid", out)
+    assert out.rstrip().endswith("Bye.")
+    # The choice "2" went out as the Large button's payload; the PIN went out as a message.
+    assert canned_rasa.received == [
+        {"sender": "shell-test", "message": "a latte please"},
+        {"sender": "shell-test", "message": LARGE},
+        {"sender": "shell-test", "message": PIN},
+    ]
+    # ...but the PIN was never shown; the canned replies do not contain it either.
+    assert PIN not in json.dumps(READBACK)
+    assert PIN not in out and PIN not in result.stderr
+
+
+def test_commands_numbers_and_intent_shortcuts(canned_rasa) -> None:
+    breakfast_conversation(canned_rasa)
+    typed = "hello\n3\n/greet\n\n/restart\n/quit\nnever sent\n"
+    result = run_shell(canned_rasa.url, typed, "--sender", "shell-test")
+
+    assert result.returncode == 0, result.stderr
+    # No buttons were offered, so "3" is just text; the blank line is not sent;
+    # "/greet" goes to Rasa as-is; /restart starts over; /quit ends the session.
+    assert [body["message"] for body in canned_rasa.received] == [
+        "hello",
+        "3",
+        "/greet",
+        "/restart",
+    ]
+    assert "(starting a new conversation)" in result.stdout
+    assert "Orderly: (echo) /greet" in result.stdout
+
+
+def test_end_of_input_ends_the_session_cleanly(canned_rasa) -> None:
+    result = run_shell(canned_rasa.url, "hello\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("Bye.")
+    assert canned_rasa.received[0]["sender"].startswith("shell-")
+
+
+def test_a_server_that_is_down_is_reported_and_the_shell_goes_on(closed_port_url) -> None:
+    result = run_shell(closed_port_url, "hello\nstill there?\n/quit\n")
+    assert result.returncode == 0
+    expected = f"The assistant is not reachable at {closed_port_url}; is `make serve` running?"
+    assert result.stdout.count(expected) == 2
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_broken_reply_is_reported_and_the_shell_goes_on(canned_rasa) -> None:
+    canned_rasa.answer = lambda _body: (502, b"Bad Gateway")
+    result = run_shell(canned_rasa.url, "hello\n/quit\n")
+    assert result.returncode == 0
+    assert "failed (HTTP 502)" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_help_documents_the_sender() -> None:
+    result = run_shell("http://127.0.0.1:5005", "", "--help")
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.split())  # argparse wraps to the terminal width
+    assert "--sender SENDER conversation id" in help_text
+    assert "earlier orders after a restart" in help_text
+
+
+def test_a_server_that_is_not_a_url_is_refused_before_starting() -> None:
+    result = run_shell("localhost:5005", "")
+    assert result.returncode == 2
+    assert "is not a URL like http://127.0.0.1:5005" in result.stderr
+
+
+UP_ARROW = "\x1b[A"
+ESCAPE_SEQUENCE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")  # colours, cursor moves
+PROMPT = "you>"  # prompt_toolkit draws the trailing space as a cursor move
+WAIT_SECONDS = 30.0
+
+
+class Terminal:
+    """The shell's side of a pty: everything it wrote so far, and a way to type."""
+
+    def __init__(self, server: str) -> None:
+        import pty  # POSIX only; imported here so the module still loads elsewhere
+
+        # No cursor-position requests: nothing on this pty would answer them.
+        env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "TERM": "xterm"}
+        argv = [sys.executable, "-m", "clients.shell", "--server", server, "--sender", "tty"]
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child becomes the shell, or dies: it must never run pytest on
+            try:
+                os.chdir(REPO_ROOT)
+                os.execve(sys.executable, argv, env)
+            finally:
+                os._exit(127)
+        self.screen = b""
+        self.cursor = 0  # in visible(): where the next wait_for starts looking
+
+    def wait_for(self, text: str) -> None:
+        """Read output until ``text`` appears after the previous text waited for."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while (found := self.visible().find(text.encode(), self.cursor)) < 0:
+            seen = self.visible()[self.cursor :]
+            assert time.monotonic() < deadline, f"no {text!r} in {seen!r}"
+            if select.select([self.fd], [], [], 0.1)[0]:
+                self.screen += os.read(self.fd, 65536)
+        self.cursor = found + len(text)
+
+    def visible(self) -> bytes:
+        return ESCAPE_SEQUENCE.sub(b"", self.screen)
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def exit_status(self) -> int:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            if select.select([self.fd], [], [], 0.1)[0]:
+                try:
+                    self.screen += os.read(self.fd, 65536)
+                except OSError:  # the shell closed the terminal
+                    pass
+        os.kill(self.pid, 9)
+        raise AssertionError("the shell did not exit")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need a POSIX system")
+def test_at_a_terminal_the_pin_is_not_echoed_nor_recalled_from_history(canned_rasa) -> None:
+    breakfast_conversation(canned_rasa)
+    terminal = Terminal(canned_rasa.url)
+    try:
+        terminal.wait_for(PROMPT)
+        terminal.type("a latte please\r")
+        terminal.wait_for("1) Medium  2) Large")
+        terminal.wait_for(PROMPT)
+        terminal.type("2\r")
+        terminal.wait_for("(typing is hidden)")
+        terminal.wait_for("PIN> ")
+        terminal.type(PIN + "\r")
+        terminal.wait_for("Paid, thank you!")
+        terminal.wait_for(PROMPT)
+        # Recalling the previous entry must give the last ordinary line, never the PIN.
+        terminal.type(UP_ARROW + "\r")
+        terminal.wait_for(PROMPT)
+        terminal.type("/quit\r")
+        assert terminal.exit_status() == 0
+    finally:
+        os.close(terminal.fd)
+
+    messages = [body["message"] for body in canned_rasa.received]
+    assert messages == ["a latte please", LARGE, PIN, "2"]
+    assert PIN.encode() not in terminal.screen
