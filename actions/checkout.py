@@ -24,7 +24,14 @@ from actions.merchants.backend import (
     OrderRequest,
     Payment,
 )
-from actions.phrasing import clock_time, order_payload, readback_text, yuan
+from actions.phrasing import (
+    clock_time,
+    order_payload,
+    pickup_when,
+    readback_payload,
+    readback_text,
+    yuan,
+)
 from actions.state import (
     OrderState,
     checkout_reset,
@@ -94,7 +101,7 @@ class ActionReadback(MerchantAction):
             text=f"{readback_text(order, menu)} Shall I place it and pay {yuan(order.total)} now? "
             "Please say yes or no.",
             buttons=CONFIRM_BUTTONS,
-            json_message={"readback": order_payload(order)},
+            json_message={"readback": readback_payload(order)},
         )
         return [
             SlotSet("order_id", order.id),
@@ -208,10 +215,9 @@ async def pay(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventT
 
 async def _paid(dispatcher: CollectingDispatcher, payment: Payment) -> list[EventType]:
     order = await configured_backend().order(payment.order_id)
-    when = "as soon as possible" if order.asap else "at"
     dispatcher.utter_message(
         text=f"Paid {yuan(payment.amount)}. Your order number is {order.id}; pick it up at "
-        f"{order.store_name} {when} {clock_time(order.pickup_time)}. Thank you!",
+        f"{order.store_name}, {pickup_when(order)}. Thank you!",
         json_message={"order": order_payload(order)},
     )
     return fresh_start()

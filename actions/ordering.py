@@ -33,8 +33,12 @@ async def say_cart(
     settings = Settings.from_env()
     backend = configured_backend()
     if not state.cart:
-        text = f"{lead} Your cart is empty.".strip() if lead else "Your cart is empty."
-        dispatcher.utter_message(text=text + " What would you like?")
+        # Everything named still needs a size or drink: the form asks next.
+        dispatcher.utter_message(
+            text=lead
+            if state.pending
+            else f"{lead} Your cart is empty. What would you like?".strip()
+        )
         return
     quote, account, stores = await asyncio.gather(
         backend.quote(settings.merchant_id, [line.request() for line in state.cart]),
@@ -192,7 +196,8 @@ class ValidateLineDetailsForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "item_size":
             return {}
         line = _first_missing(OrderState.from_tracker(tracker), await _menu(), "size")
-        return {"item_size": _answer(tracker, "size", line.sku if line else None)}
+        size = _answer(tracker, "size", line.sku if line else None)
+        return {"item_size": size} if size else {}
 
     async def extract_combo_drink(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -205,7 +210,7 @@ class ValidateLineDetailsForm(FormValidationAction):
         choices = [sku for sku, _ in item.combo.drink_choices] if item and item.combo else []
         drinks = [str(e["value"]) for e in latest_entities(tracker) if e.get("entity") == "item"]
         drink = next((sku for sku in drinks if sku in choices), None)
-        return {"combo_drink": drink}
+        return {"combo_drink": drink} if drink else {}
 
     async def validate_item_size(
         self,
@@ -214,6 +219,8 @@ class ValidateLineDetailsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
+        if not value:
+            return {"item_size": None}
         return await _complete(tracker, "size", size=str(value))
 
     async def validate_combo_drink(
@@ -223,6 +230,8 @@ class ValidateLineDetailsForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
+        if not value:
+            return {"combo_drink": None}
         size = _answer(tracker, "size", None)
         return await _complete(tracker, "drink", size=size, drink=str(value))
 

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.merchants.backend import Order
-from actions.phrasing import clock_time, order_payload, yuan
+from actions.phrasing import clock_time, describe_line, join_words, order_payload, yuan
 
 ACTIVE = ("placed", "paid")
 STATUS_WORDS = {
@@ -20,7 +20,7 @@ STATUS_WORDS = {
 
 
 def status_text(order: Order) -> str:
-    items = ", ".join(f"{line.quantity} {line.name}" for line in order.lines)
+    items = join_words([describe_line(line, None, line.name) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     return (
         f"Order {order.id} ({items}, {yuan(order.total)}) is {status}; "

@@ -94,17 +94,30 @@ def order_payload(order: Order) -> dict[str, Any]:
     }
 
 
+def pickup_when(order: Order) -> str:
+    if order.asap:
+        return f"as soon as possible, around {clock_time(order.pickup_time)}"
+    return f"at {clock_time(order.pickup_time)}"
+
+
+def readback_payload(order: Order) -> dict[str, Any]:
+    """The readback card: the cart's shape plus the order number."""
+    return {
+        "order_id": order.id,
+        "lines": [line_payload(line) for line in order.lines],
+        "total": order.total,
+        "currency": order.currency,
+        "store": {"id": order.store_id, "name": order.store_name},
+        "pickup": pickup_when(order),
+    }
+
+
 def readback_text(order: Order, menu: Menu | None) -> str:
     """Every line with its price, the store, the pickup time and the total."""
     lines = "; ".join(
         f"{describe_line(line, menu, line.name)}, {yuan(line.line_total)}" for line in order.lines
     )
-    when = (
-        f"as soon as possible, around {clock_time(order.pickup_time)}"
-        if order.asap
-        else (f"at {clock_time(order.pickup_time)}")
-    )
     return (
-        f"Here is your order: {lines}. Pickup at {order.store_name}, {when}. "
+        f"Here is your order: {lines}. Pickup at {order.store_name}, {pickup_when(order)}. "
         f"The total is {yuan(order.total)}."
     )

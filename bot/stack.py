@@ -121,16 +121,36 @@ class Stack:
 
     def stop(self) -> None:
         for service in reversed(self.services):
-            process = service.process
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(STOP_TIMEOUT_SECONDS)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            if service.log is not None:
-                service.log.close()
+            self._stop(service)
+
+    def stop_service(self, name: str) -> None:
+        """Stop one service (tests use it to show a backend outage loses nothing)."""
+        self._stop(self._service(name))
+
+    def start_service(self, name: str) -> None:
+        self._launch(self._service(name), self.environment())
+
+    def _service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def _launch(self, service: Service, env: dict[str, str]) -> None:
+        service.log = open(self.config.log_dir / f"{service.name}.log", "ab")
+        service.process = subprocess.Popen(
+            service.argv, cwd=ROOT, env=env, stdout=service.log, stderr=subprocess.STDOUT
+        )
+        self._wait_until_healthy(service)
+
+    def _stop(self, service: Service) -> None:
+        process = service.process
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if service.log is not None:
+            service.log.close()
 
     def __enter__(self) -> Stack:
         return self.start()

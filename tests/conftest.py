@@ -21,11 +21,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Merchant platform, action server and Rasa on free ports, with a fixed morning clock.
 
     Logs, the merchant database and the tracker store live in one temporary folder
-    (``config.data_dir``) so tests can inspect everything the services wrote.
+    (``stack.config.data_dir``) so tests can inspect everything the services wrote.
     """
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does)")
@@ -35,7 +35,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackCon
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
-        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG"},
+        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG", "LOG_LEVEL": "DEBUG"},
     )
-    with Stack(config):
-        yield config
+    with Stack(config) as stack:
+        yield stack

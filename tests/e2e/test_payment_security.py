@@ -1,0 +1,85 @@
+"""Voice-pay rules end to end: the PIN never rests anywhere, the platform has the last word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.stack import Stack
+from tests.e2e.customer import Customer
+
+pytestmark = pytest.mark.slow
+
+SANDBOX_PIN = "246810"
+WRONG_PIN = "135790"
+
+
+def files_containing(folder: Path, secret: str) -> list[str]:
+    """Every file the services wrote (databases, logs, runtime config) holding the secret."""
+    return [
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file() and secret.encode() in path.read_bytes()
+    ]
+
+
+def order_over_the_limit(customer: Customer) -> str:
+    customer.say("six large lattes")  # 6 x 19.00 = 114.00 > the 100.00 voice-pay limit
+    customer.say("that's all")
+    readback = customer.custom("readback")
+    assert readback is not None and readback["total"] == 11400, customer.replies
+    reply = customer.say("yes")
+    assert "PIN" in reply, reply
+    return str(readback["order_id"])
+
+
+def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None:
+    customer = Customer(running_stack)
+    order_id = order_over_the_limit(customer)
+    request = customer.custom("secure_input")
+    assert request == {"purpose": "payment_pin", "digits": 6}, "the client sees no merchant URL"
+    assert customer.payments(order_id) == []
+
+    reply = customer.say(WRONG_PIN)
+    assert "didn't match" in reply and "2 tries left" in reply, reply
+    assert customer.payments(order_id) == []
+
+    reply = customer.say(SANDBOX_PIN)
+    assert "Paid ¥114.00" in reply, reply
+    assert [p["amount"] for p in customer.payments(order_id)] == [11400]
+
+    data_dir = running_stack.config.data_dir
+    assert files_containing(data_dir, SANDBOX_PIN) == []
+    assert files_containing(data_dir, WRONG_PIN) == []
+    assert (data_dir / "tracker.sqlite3").exists() and any(data_dir.glob("logs/*.log"))
+
+
+def test_three_wrong_pins_lock_voice_pay_for_the_account(running_stack: Stack) -> None:
+    customer = Customer(running_stack)
+    order_id = order_over_the_limit(customer)
+    customer.say(WRONG_PIN)
+    customer.say(WRONG_PIN)
+    reply = customer.say(WRONG_PIN)
+    assert "locked" in reply.lower(), reply
+    order = customer.merchant(f"/orders/{order_id}")
+    assert order["status"] == "placed" and customer.payments(order_id) == []
+
+    # A new conversation of the same account is still locked.
+    customer.say("/restart")
+    second = order_over_the_limit_until_refused(customer)
+    assert "locked" in second.lower(), second
+    assert customer.balance() == 50000
+
+
+def order_over_the_limit_until_refused(customer: Customer) -> str:
+    customer.say("six large lattes")
+    customer.say("that's all")
+    return customer.say("yes")
+
+
+def test_a_pin_nobody_asked_for_is_not_kept(running_stack: Stack) -> None:
+    customer = Customer(running_stack)
+    reply = customer.say("2 4 6 8 1 0")
+    assert "only say your PIN when I ask" in reply, reply
+    assert files_containing(running_stack.config.data_dir, "2 4 6 8 1 0") == []

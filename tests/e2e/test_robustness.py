@@ -1,0 +1,50 @@
+"""Bad input and a failing merchant: clear errors, nothing lost, nothing charged twice."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.stack import Stack
+from tests.e2e.customer import Customer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"{not json", "JSON"),
+        (b'["a", "list"]', "JSON object"),
+        (b'{"message": "hi"}', "sender"),
+        (b'{"sender": "x", "message": ""}', "message"),
+        (b'{"sender": "x", "message": "' + b"a" * 5000 + b'"}', "longer than"),
+    ],
+)
+def test_malformed_requests_get_a_400_that_names_the_problem(
+    running_stack: Stack, body: bytes, problem: str
+) -> None:
+    url = f"{running_stack.config.rasa_url}/webhooks/rest/webhook"
+    response = httpx.post(url, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert problem in response.json()["error"]["message"]
+    assert "Golden Crumb" in Customer(running_stack).say("hello"), "the server keeps serving"
+
+
+def test_a_merchant_outage_keeps_the_cart_and_charges_once(running_stack: Stack) -> None:
+    customer = Customer(running_stack)
+    customer.say("two hash browns")
+    customer.say("that's all")
+    order_id = customer.custom("readback")["order_id"]
+
+    running_stack.stop_service("merchant")
+    try:
+        reply = customer.say("yes")
+        assert "can't reach the shop" in reply and "Nothing was charged" in reply, reply
+    finally:
+        running_stack.start_service("merchant")
+
+    reply = customer.say("yes")
+    assert "Paid ¥14.00" in reply, reply
+    assert len(customer.payments(order_id)) == 1
+    assert customer.balance() == 50000 - 1400
