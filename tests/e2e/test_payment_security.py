@@ -52,6 +52,8 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
     data_dir = running_stack.config.data_dir
     assert files_containing(data_dir, SANDBOX_PIN) == []
     assert files_containing(data_dir, WRONG_PIN) == []
+    # The scan means something: the same files do hold what the customer said.
+    assert files_containing(data_dir, "six large lattes") != []
     assert (data_dir / "tracker.sqlite3").exists() and any(data_dir.glob("logs/*.log"))
 
 
