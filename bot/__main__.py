@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +24,8 @@ def main() -> int:
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
         return 1
     config = StackConfig()
+    # A plain `kill` must stop the services too, not orphan them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(
         "Starting the merchant platform, the action server and Rasa (about 30 s)...",
         flush=True,
