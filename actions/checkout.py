@@ -23,6 +23,7 @@ from actions.merchants.backend import (
     MerchantRejected,
     OrderRequest,
     Payment,
+    PlacedOrder,
 )
 from actions.phrasing import (
     clock_time,
@@ -41,6 +42,13 @@ from actions.state import (
 )
 
 logger = logging.getLogger(__name__)
+
+# What the customer can do about a refusal at checkout; the cart is kept.
+PLACING_HINTS = {
+    "store_closed": " Choose a time when it's open (say 'pick it up at 8:30') or another store.",
+    "item_unavailable": " Say 'remove' and the item, or choose something else.",
+    "invalid_pickup_time": " Say a later pickup time, or 'as soon as possible'.",
+}
 
 CONFIRM_BUTTONS = [
     {"title": "Yes, pay", "payload": "/affirm"},
@@ -86,16 +94,12 @@ class ActionReadback(MerchantAction):
             dispatcher.utter_message(text="Your cart is empty. What would you like to order?")
             return []
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        placed = await self.backend.place_order(
-            OrderRequest(
-                customer_id=tracker.sender_id,
-                merchant_id=self.settings.merchant_id,
-                lines=tuple(line.request() for line in state.cart),
-                store_id=state.store_id,
-                pickup_time=pickup_iso(state.pickup_time, menu.now),
-            ),
-            idempotency_key=state.order_key(tracker.sender_id),
-        )
+        try:
+            placed = await self._place(tracker, state, menu.now)
+        except MerchantRejected as error:
+            hint = PLACING_HINTS.get(error.code, "")
+            dispatcher.utter_message(text=f"{error.message}{hint}")
+            return []
         order = placed.order
         dispatcher.utter_message(
             text=f"{readback_text(order, menu)} Shall I place it and pay {yuan(order.total)} now? "
@@ -109,6 +113,18 @@ class ActionReadback(MerchantAction):
             SlotSet("awaiting_confirmation", True),
             SlotSet("awaiting_pin", False),
         ]
+
+    async def _place(self, tracker: Tracker, state: OrderState, now: str) -> PlacedOrder:
+        return await self.backend.place_order(
+            OrderRequest(
+                customer_id=tracker.sender_id,
+                merchant_id=self.settings.merchant_id,
+                lines=tuple(line.request() for line in state.cart),
+                store_id=state.store_id,
+                pickup_time=pickup_iso(state.pickup_time, now),
+            ),
+            idempotency_key=state.order_key(tracker.sender_id),
+        )
 
 
 class ActionConfirmPayment(MerchantAction):

@@ -1,0 +1,1 @@
+"""Custom NLU for Orderly: the live-menu, speech-robust entity extractor."""

@@ -1,0 +1,177 @@
+"""The merchant's vocabulary (items, sizes, stores) and a cached source that fetches it.
+
+The extractor must match the LIVE catalogue, so the vocabulary is fetched from the action
+server (`GET /lexicon`) instead of being trained in. Rasa calls the extractor on its event
+loop: after the first load, refreshes run in a daemon thread so no message waits on HTTP,
+and a failed refresh keeps the last good copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pydantic
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEXICON_URL = "http://127.0.0.1:5055/lexicon"
+LEXICON_URL_ENV = "ORDERLY_LEXICON_URL"
+DEFAULT_REFRESH_SECONDS = 60.0
+# The first load blocks the first message; keep it short so a dead action server
+# costs one slow reply, not a hung one.
+DEFAULT_TIMEOUT_SECONDS = 2.0
+# Until a first copy arrives, try again this often rather than once per refresh period.
+DEFAULT_RETRY_SECONDS = 5.0
+
+
+class LexiconError(ValueError):
+    """The lexicon JSON does not have the documented shape."""
+
+
+class LexiconItem(pydantic.BaseModel):
+    """A menu item as the extractor sees it."""
+
+    sku: str = pydantic.Field(..., min_length=1)
+    name: str = pydantic.Field(..., min_length=1)
+    aliases: list[str] = []
+    sizes: list[str] = []
+    combo_drinks: list[str] = []
+
+
+class LexiconStore(pydantic.BaseModel):
+    """A pickup store as the extractor sees it."""
+
+    id: str = pydantic.Field(..., min_length=1)
+    name: str = pydantic.Field(..., min_length=1)
+    aliases: list[str] = []
+
+
+class Lexicon(pydantic.BaseModel):
+    """One merchant's whole catalogue: every item, available now or not.
+
+    Unavailable items are still recognised so that the dialogue can say "sorry, breakfast
+    is over" instead of "I didn't catch that".
+    """
+
+    merchant_id: str
+    items: list[LexiconItem]
+    stores: list[LexiconStore] = []
+
+    @classmethod
+    def from_json(cls, data: Any) -> Lexicon:
+        """Validate decoded JSON, raising LexiconError with the offending field."""
+        try:
+            return cls.parse_obj(data)
+        except pydantic.ValidationError as error:
+            raise LexiconError(f"invalid lexicon: {error}") from error
+
+    def item(self, sku: str) -> LexiconItem | None:
+        """The item with this sku, if the menu has it."""
+        return next((item for item in self.items if item.sku == sku), None)
+
+
+class LexiconSource:
+    """Fetches the lexicon from a URL and keeps it fresh without blocking callers.
+
+    `current()` blocks only on its first call (at most `timeout_seconds`); later calls
+    return the cached copy at once and start a background refresh when it is older than
+    `refresh_seconds`. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        refresh_seconds: float = DEFAULT_REFRESH_SECONDS,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        retry_seconds: float = DEFAULT_RETRY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.refresh_seconds = refresh_seconds
+        self.timeout_seconds = timeout_seconds
+        self.retry_seconds = min(retry_seconds, refresh_seconds)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._lexicon: Lexicon | None = None
+        self._last_attempt: float | None = None
+        self._refreshing = False
+        self._failing = False
+
+    def current(self) -> Lexicon | None:
+        """The freshest lexicon known, or None if none has ever loaded."""
+        with self._lock:
+            first = self._last_attempt is None
+            if first:
+                self._last_attempt = self._clock()
+            elif self._is_due() and not self._refreshing:
+                self._refreshing = True
+                self._last_attempt = self._clock()
+                threading.Thread(
+                    target=self._refresh_in_background,
+                    name="lexicon-refresh",
+                    daemon=True,
+                ).start()
+        if first:
+            self.refresh()
+        with self._lock:
+            return self._lexicon
+
+    def refresh(self) -> Lexicon | None:
+        """Fetch now (blocking); keep the last good copy if the fetch fails."""
+        try:
+            lexicon = self._fetch()
+        except (httpx.HTTPError, ValueError) as error:
+            self._record_failure(error)
+        else:
+            with self._lock:
+                if lexicon != self._lexicon:  # unchanged: keep the object, callers cache on it
+                    self._lexicon = lexicon
+                recovered, self._failing = self._failing, False
+            if recovered:
+                logger.info("Menu lexicon from %s is back.", self.url)
+            logger.debug("Loaded %d items from %s.", len(lexicon.items), self.url)
+        with self._lock:
+            return self._lexicon
+
+    def _is_due(self) -> bool:
+        assert self._last_attempt is not None
+        period = self.refresh_seconds if self._lexicon is not None else self.retry_seconds
+        return self._clock() - self._last_attempt >= period
+
+    def _refresh_in_background(self) -> None:
+        try:
+            self.refresh()
+        finally:
+            with self._lock:
+                self._refreshing = False
+
+    def _fetch(self) -> Lexicon:
+        response = httpx.get(self.url, timeout=self.timeout_seconds)
+        response.raise_for_status()
+        return Lexicon.from_json(response.json())
+
+    def _record_failure(self, error: Exception) -> None:
+        with self._lock:
+            have_copy = self._lexicon is not None
+            first_failure, self._failing = not self._failing, True
+        log = logger.warning if first_failure else logger.debug
+        if have_copy:
+            log(
+                "Could not refresh the menu lexicon from %s (%s); keeping the last copy.",
+                self.url,
+                error,
+            )
+        else:
+            log(
+                "No menu lexicon could be loaded from %s (%s): items and stores will not "
+                "be recognised until it answers (quantities, sizes and times still are). "
+                "Is the action server running? Set %s to change the URL.",
+                self.url,
+                error,
+                LEXICON_URL_ENV,
+            )

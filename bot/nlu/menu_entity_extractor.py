@@ -1,0 +1,114 @@
+"""Rasa NLU component: order lines, store and pickup time from the merchant's live menu.
+
+Reference it in config.yml after a tokenizer, with DIET set to classify intents only:
+
+    pipeline:
+      - name: WhitespaceTokenizer
+      - name: bot.nlu.menu_entity_extractor.MenuEntityExtractor
+        lexicon_url: http://127.0.0.1:5055/lexicon
+        refresh_seconds: 60
+
+Nothing is trained: the vocabulary is fetched at run time (see `LexiconSource`), so a menu
+change needs no retraining. `ORDERLY_LEXICON_URL` overrides `lexicon_url`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.lexicon import (
+    DEFAULT_LEXICON_URL,
+    DEFAULT_REFRESH_SECONDS,
+    DEFAULT_TIMEOUT_SECONDS,
+    LEXICON_URL_ENV,
+    Lexicon,
+    LexiconSource,
+)
+from bot.nlu.order_parser import OrderParser
+
+logger = logging.getLogger(__name__)
+
+# Button payloads ("/inform{...}") carry their own entities; RegexMessageHandler reads them.
+INTENT_TRIGGER_PREFIX = "/"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Extracts `item` (groups per order line, role `drink`), `quantity`, `size`,
+    `store` and `pickup_time` entities, robust to speech-recognition errors."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """`lexicon_url`: where the menu vocabulary is served; `refresh_seconds`: how old
+        a copy may get before it is fetched again; `timeout_seconds`: per request."""
+        return {
+            "lexicon_url": DEFAULT_LEXICON_URL,
+            "refresh_seconds": DEFAULT_REFRESH_SECONDS,
+            "timeout_seconds": DEFAULT_TIMEOUT_SECONDS,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.component_config = config
+        url = os.environ.get(LEXICON_URL_ENV) or config["lexicon_url"]
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"MenuEntityExtractor: lexicon_url (or {LEXICON_URL_ENV}) must be an "
+                f"http(s) URL, got {url!r}."
+            )
+        self.source = LexiconSource(
+            url,
+            refresh_seconds=_positive_seconds(config, "refresh_seconds"),
+            timeout_seconds=_positive_seconds(config, "timeout_seconds"),
+        )
+        self._parser = OrderParser(None)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MenuEntityExtractor:
+        """Creates the component; the lexicon is fetched on the first message, not here,
+        so that training works without a running action server."""
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds the parsed entities to each message, after those of earlier extractors."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.strip() or text.startswith(INTENT_TRIGGER_PREFIX):
+                continue
+            try:
+                entities = [dict(entity) for entity in self._current_parser().parse(text)]
+            except Exception:  # a parser bug must cost the entities, not the reply
+                logger.exception("Could not extract menu entities from %r.", text)
+                continue
+            extracted = self.add_extractor_name(entities)
+            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
+        return messages
+
+    def _current_parser(self) -> OrderParser:
+        """A parser for the freshest lexicon; rebuilt only when the lexicon changes."""
+        lexicon: Lexicon | None = self.source.current()
+        if lexicon is not self._parser.lexicon:
+            self._parser = OrderParser(lexicon)
+        return self._parser
+
+
+def _positive_seconds(config: dict[str, Any], key: str) -> float:
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"MenuEntityExtractor: {key} must be a positive number, got {value!r}.")
+    return float(value)

@@ -1,0 +1,243 @@
+"""Find menu items and stores in an utterance, tolerating speech-recognition errors.
+
+Every run of up to a few words is compared with every name and alias in the lexicon:
+exactly (after plurals and spaces are evened out: "hashbrowns" = "hash brown"), with the
+words reordered ("sausage and egg muffin"), or fuzzily with rapidfuzz ("lotte", "conge",
+"americana"). Fuzzy matches are where false items come from, so they must start with
+the same letter, be long enough to judge, and not be common English words ("later").
+Exact matches are taken before fuzzy ones, longer before shorter, never overlapping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.numbers import ARTICLES, CARDINALS, SOUNDALIKES
+from bot.nlu.sizes import SIZE_PHRASES
+from bot.nlu.utterance import split_words
+
+logger = logging.getLogger(__name__)
+
+ITEM = "item"
+STORE = "store"
+
+EXACT_SCORE = 100.0
+# Same words in another order: as good as exact, but an exact match is preferred.
+REORDERED_SCORE = 99.0
+# rapidfuzz ratio (0-100) a fuzzy match needs: one wrong letter in five passes.
+FUZZY_MIN_SCORE = 80.0
+# Shorter names ("coke", "jook", "fries" -> "frie") must match exactly.
+FUZZY_MIN_CHARS = 5
+# A fuzzy match may be this many letters longer or shorter than the name: "congested"
+# shares "conge" with "congee" but is no mishearing of it.
+FUZZY_MAX_LENGTH_GAP = 2
+# One heard word against a name of several ("steal" vs "set meal") needs a closer match.
+MERGED_WORDS_MIN_SCORE = 88.0
+# When the words line up one to one, each must be at least this close on its own, so
+# one right word cannot carry a wrong one ("breakfast still" is not "breakfast set").
+WORD_MIN_SCORE = 65.0
+# A name may be heard split into one more word than it has ("you tiao" -> "yo u tiao").
+EXTRA_WORDS = 1
+
+# Words that may not start or end a fuzzy match (unless the name does): they glue a
+# real item to its neighbours ("a latte" is not a fuzzy "cafe latte").
+_FUNCTION_WORDS = frozenset(
+    {"and", "with", "to", "too", "for", "of", "or", "the", "please", "thank", "thanks"}
+    | {"you", "i", "id", "ill", "im", "me", "my", "can", "could", "would", "get", "have"}
+    | {"want", "like", "some", "more", "also", "plus", "then", "that", "this", "it", "its"}
+    | {"is", "are", "no", "yes", "make", "change", "remove", "cancel", "order", "what"}
+    | {"whats", "where"}
+)
+EDGE_WORDS = (
+    _FUNCTION_WORDS
+    | set(CARDINALS)
+    | set(ARTICLES)
+    | set(SOUNDALIKES)
+    | {word for phrase, _ in SIZE_PHRASES for word in phrase}
+)
+# Everyday words close to a menu name (found by matching a dictionary against the Golden
+# Crumb menu); they match only exactly.
+# ("lattice" is left out on purpose: Whisper writes it for "lattes".)
+_COMMON_WORDS = ("later", "burner", "bugger", "burgle", "lathe", "latex", "cosmos")
+
+
+@dataclass(frozen=True)
+class MenuPhrase:
+    """One way to say an item or a store, normalised for matching."""
+
+    kind: str
+    target: str
+    words: tuple[str, ...]
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.words)
+
+
+@dataclass(frozen=True)
+class MenuMatch:
+    """An item or store heard at words[start:end], with how sure we are (0-100)."""
+
+    kind: str
+    target: str
+    start: int
+    end: int
+    score: float
+
+
+def singular(word: str) -> str:
+    """A crude singular, applied to both sides of a comparison so only consistency counts."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+# Compared after `singular`, like everything else.
+COMMON_WORDS = frozenset(singular(word) for word in _COMMON_WORDS)
+
+
+def phrase_words(text: str) -> tuple[str, ...]:
+    """Normalise a name or alias the same way an utterance is normalised."""
+    return tuple(singular(word.text) for word in split_words(text.replace("-", " ")))
+
+
+class MenuMatcher:
+    """Matches utterances against one lexicon; build once per lexicon, reuse per message."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.phrases = _unambiguous(_phrases_of(lexicon))
+        self._by_joined: dict[str, MenuPhrase] = {p.joined: p for p in self.phrases}
+        self._by_spaced = {" ".join(p.words): p for p in self.phrases}
+        self._by_sorted = {" ".join(sorted(p.words)): p for p in self.phrases}
+        self._fuzzy_keys = [p.joined for p in self.phrases if len(p.joined) >= FUZZY_MIN_CHARS]
+        self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
+
+    def find(
+        self, words: Sequence[str], blocked: AbstractSet[int] = frozenset()
+    ) -> list[MenuMatch]:
+        """The best non-overlapping matches, in utterance order; `blocked` words are skipped."""
+        normalised = [singular(word) for word in words]
+        candidates: list[MenuMatch] = []
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + self._longest) + 1):
+                if any(i in blocked for i in range(start, end)):
+                    break
+                match = self._match_span(normalised[start:end], start, end) or (
+                    self._match_heard_plural(words[start:end], start, end)
+                )
+                if match is not None:
+                    candidates.append(match)
+        candidates.sort(key=_preference)
+        chosen: list[MenuMatch] = []
+        taken: set[int] = set()
+        for match in candidates:
+            span = set(range(match.start, match.end))
+            if not span & taken:
+                chosen.append(match)
+                taken |= span
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _match_heard_plural(self, span: Sequence[str], start: int, end: int) -> MenuMatch | None:
+        """A plural whose singular is too short to judge ("lates"): judge it as heard."""
+        joined = "".join(span)
+        if not joined.endswith("s") or len("".join(singular(w) for w in span)) >= FUZZY_MIN_CHARS:
+            return None
+        return self._fuzzy(span, joined, start, end)
+
+    def _match_span(self, span: Sequence[str], start: int, end: int) -> MenuMatch | None:
+        spaced, joined = " ".join(span), "".join(span)
+        exact = self._by_spaced.get(spaced) or self._by_joined.get(joined)
+        if exact is not None:
+            return MenuMatch(exact.kind, exact.target, start, end, EXACT_SCORE)
+        reordered = self._by_sorted.get(" ".join(sorted(span))) if len(span) > 1 else None
+        if reordered is not None:
+            return MenuMatch(reordered.kind, reordered.target, start, end, REORDERED_SCORE)
+        return self._fuzzy(span, joined, start, end)
+
+    def _fuzzy(self, span: Sequence[str], joined: str, start: int, end: int) -> MenuMatch | None:
+        if len(joined) < FUZZY_MIN_CHARS or joined in COMMON_WORDS:
+            return None
+        found = process.extract(
+            joined,
+            self._fuzzy_keys,
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_MIN_SCORE,
+            limit=None,
+        )
+        for key, score, _ in found:
+            phrase = self._by_joined[key]
+            if _fair_fuzzy_match(span, phrase, score):
+                return MenuMatch(phrase.kind, phrase.target, start, end, float(score))
+        return None
+
+
+def _preference(match: MenuMatch) -> tuple[bool, int, float, int]:
+    """Exact (or reordered) before fuzzy; then the longer; then the closer; then the first.
+
+    Longer wins over closer so that "sausage egg muffin" (reordered) beats "egg muffin".
+    """
+    return (
+        match.score < REORDERED_SCORE,
+        -(match.end - match.start),
+        -match.score,
+        match.start,
+    )
+
+
+def _fair_fuzzy_match(span: Sequence[str], phrase: MenuPhrase, score: float) -> bool:
+    """Same first letter, no function word glued on at either end ("a latte"), and not
+    just some of the name's words ("breakfast" is not "breakfast set")."""
+    joined = phrase.joined
+    heard = "".join(span)
+    if span[0][0] != joined[0] or abs(len(heard) - len(joined)) > FUZZY_MAX_LENGTH_GAP:
+        return False
+    if len(span) == 1 < len(phrase.words) and score < MERGED_WORDS_MIN_SCORE:
+        return False
+    if len(span) == len(phrase.words) > 1 and any(
+        fuzz.ratio(heard_word, word) < WORD_MIN_SCORE
+        for heard_word, word in zip(span, phrase.words, strict=True)
+    ):
+        return False
+    for k in range(1, len(phrase.words)):
+        if heard in ("".join(phrase.words[:k]), "".join(phrase.words[k:])):
+            return False
+    if span[0] in EDGE_WORDS and not joined.startswith(span[0]):
+        return False
+    return not (span[-1] in EDGE_WORDS and not joined.endswith(span[-1]))
+
+
+def _phrases_of(lexicon: Lexicon) -> Iterable[MenuPhrase]:
+    for item in lexicon.items:
+        for text in (item.sku, item.name, *item.aliases):
+            yield from _variants(ITEM, item.sku, text)
+    for store in lexicon.stores:
+        for text in (store.name, *store.aliases):
+            yield from _variants(STORE, store.id, text)
+
+
+def _variants(kind: str, target: str, text: str) -> Iterable[MenuPhrase]:
+    words = phrase_words(text)
+    if not words:
+        return
+    yield MenuPhrase(kind, target, words)
+    if "and" in words[1:-1]:  # "egg and sausage muffin" is also said "egg sausage muffin"
+        yield MenuPhrase(kind, target, tuple(w for w in words if w != "and"))
+
+
+def _unambiguous(phrases: Iterable[MenuPhrase]) -> list[MenuPhrase]:
+    """Drop phrases that name two different things: guessing would be worse than asking."""
+    targets: dict[str, set[tuple[str, str]]] = {}
+    unique: dict[str, MenuPhrase] = {}
+    for phrase in phrases:
+        targets.setdefault(phrase.joined, set()).add((phrase.kind, phrase.target))
+        unique.setdefault(phrase.joined, phrase)
+    ambiguous = {key for key, owners in targets.items() if len(owners) > 1}
+    for key in sorted(ambiguous):
+        logger.warning("Ignoring the menu phrase %r: it names %s.", key, sorted(targets[key]))
+    return [phrase for key, phrase in unique.items() if key not in ambiguous]

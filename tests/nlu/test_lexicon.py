@@ -1,0 +1,158 @@
+"""The lexicon model and LexiconSource, against a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import pytest
+from loopback_lexicon import LexiconServer
+
+from bot.nlu.lexicon import Lexicon, LexiconError, LexiconSource
+
+# Long enough for a loopback request and a thread start on a busy CI machine.
+SETTLE_SECONDS = 3.0
+
+
+class FakeClock:
+    """Monotonic time that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def wait_until(condition: Any, timeout: float = SETTLE_SECONDS) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return bool(condition())
+
+
+def renamed_latte(lexicon_json: dict[str, Any]) -> dict[str, Any]:
+    items = [
+        {**item, "aliases": [*item["aliases"], "flat white"]} if item["sku"] == "latte" else item
+        for item in lexicon_json["items"]
+    ]
+    return {**lexicon_json, "items": items}
+
+
+def test_the_fixture_is_the_full_golden_crumb_catalogue(lexicon: Lexicon) -> None:
+    assert lexicon.merchant_id == "golden-crumb"
+    assert len(lexicon.items) == 11
+    assert {store.id for store in lexicon.stores} == {
+        "gc-peoples-square",
+        "gc-jingan-temple",
+        "gc-lujiazui",
+        "gc-xujiahui",
+    }
+    combo = lexicon.item("breakfast-combo")
+    assert combo is not None and combo.combo_drinks == ["americano", "soy-milk"]
+    assert lexicon.item("no-such-thing") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"items": []}, "merchant_id"),
+        ({"merchant_id": "m", "items": [{"sku": "x"}]}, "name"),
+        ({"merchant_id": "m", "items": [{"sku": "", "name": "X"}]}, "sku"),
+        ({"merchant_id": "m", "items": "latte"}, "items"),
+        ([1, 2], "Lexicon"),
+    ],
+)
+def test_a_malformed_lexicon_is_a_clear_error(data: Any, field: str) -> None:
+    with pytest.raises(LexiconError, match=field):
+        Lexicon.from_json(data)
+
+
+def test_first_call_loads_then_serves_from_cache(lexicon_server: LexiconServer) -> None:
+    clock = FakeClock()
+    source = LexiconSource(lexicon_server.url, refresh_seconds=60, clock=clock)
+    first = source.current()
+    assert first is not None and first.merchant_id == "golden-crumb"
+    clock.now += 59
+    assert source.current() is first
+    assert lexicon_server.hits == 1
+
+
+def test_a_stale_copy_is_refreshed_in_the_background(
+    lexicon_server: LexiconServer, lexicon_json: dict[str, Any]
+) -> None:
+    clock = FakeClock()
+    source = LexiconSource(lexicon_server.url, refresh_seconds=60, clock=clock)
+    old = source.current()
+    lexicon_server.serve(renamed_latte(lexicon_json))
+    lexicon_server.delay_seconds = 0.5
+    clock.now += 61
+    started = time.monotonic()
+    assert source.current() is old  # answered from cache, not after the slow request
+    assert time.monotonic() - started < lexicon_server.delay_seconds
+    assert wait_until(lambda: source.current() is not old)
+    latte = source.current().item("latte")  # type: ignore[union-attr]
+    assert latte is not None and "flat white" in latte.aliases
+    assert lexicon_server.hits == 2
+
+
+def test_an_unchanged_refresh_keeps_the_same_object(lexicon_server: LexiconServer) -> None:
+    clock = FakeClock()
+    source = LexiconSource(lexicon_server.url, refresh_seconds=60, clock=clock)
+    first = source.current()
+    assert source.refresh() is first
+
+
+@pytest.mark.parametrize(
+    ("status", "body"), [(500, b"oops"), (200, b"not json"), (200, b'{"items": 3}')]
+)
+def test_a_failed_refresh_keeps_the_last_good_copy(
+    lexicon_server: LexiconServer, caplog: pytest.LogCaptureFixture, status: int, body: bytes
+) -> None:
+    source = LexiconSource(lexicon_server.url)
+    good = source.current()
+    lexicon_server.serve(body, status=status)
+    with caplog.at_level(logging.WARNING, logger="bot.nlu.lexicon"):
+        assert source.refresh() is good
+        assert source.refresh() is good
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, "one warning per outage, not one per attempt"
+    assert "keeping the last copy" in warnings[0].getMessage()
+
+
+def test_no_lexicon_at_all_is_a_warning_not_an_error(
+    closed_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    source = LexiconSource(closed_url, clock=clock)
+    with caplog.at_level(logging.WARNING, logger="bot.nlu.lexicon"):
+        assert source.current() is None
+    message = caplog.records[-1].getMessage()
+    assert closed_url in message and "ORDERLY_LEXICON_URL" in message
+    started = time.monotonic()
+    assert source.current() is None  # no second blocking attempt
+    assert time.monotonic() - started < 0.1
+
+
+def test_until_a_first_copy_arrives_it_retries_sooner(
+    lexicon_server: LexiconServer, lexicon_json: dict[str, Any]
+) -> None:
+    clock = FakeClock()
+    lexicon_server.serve(b"down", status=503)
+    source = LexiconSource(lexicon_server.url, refresh_seconds=60, retry_seconds=5, clock=clock)
+    assert source.current() is None
+    lexicon_server.serve(lexicon_json)
+    clock.now += 5
+    source.current()
+    assert wait_until(lambda: source.current() is not None)
+
+
+def test_the_first_load_gives_up_after_the_timeout(lexicon_server: LexiconServer) -> None:
+    lexicon_server.delay_seconds = 2.0
+    source = LexiconSource(lexicon_server.url, timeout_seconds=0.3)
+    started = time.monotonic()
+    assert source.current() is None
+    assert time.monotonic() - started < 1.5
