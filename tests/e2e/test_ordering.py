@@ -94,6 +94,8 @@ def test_unclear_answer_to_the_readback_asks_again(running_stack: Stack) -> None
     customer.say("a hash brown")
     customer.say("that's it")
     order_id = customer.custom("readback")["order_id"]
+    reply = customer.say("sorry?")
+    assert "Here is your order" in reply and customer.custom("readback") is not None, reply
     reply = customer.say("blorf wibble")
     assert "yes or no" in reply.lower(), reply
     assert customer.payments(order_id) == []

@@ -1,0 +1,41 @@
+"""Saying the last turn again ("sorry?", "say that again"): useful by voice above all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionRepeat(Action):
+    """Repeats the assistant's previous turn word for word, buttons and cards included.
+
+    Repeating a question re-asks it: a readback stays a readback, a PIN request
+    stays a PIN request (the channel's guard sees the request again).
+    """
+
+    def name(self) -> str:
+        return "action_repeat"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        previous_turn: list[dict[str, Any]] = []
+        user_turns = 0
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                user_turns += 1
+                if user_turns == 2:
+                    break
+            elif event.get("event") == "bot" and user_turns == 1:
+                previous_turn.insert(0, event)
+        if not previous_turn:
+            dispatcher.utter_message(text="I haven't said anything yet. What would you like?")
+        for event in previous_turn:
+            data = event.get("data") or {}
+            dispatcher.utter_message(
+                text=event.get("text"), buttons=data.get("buttons"), json_message=data.get("custom")
+            )
+        return []
