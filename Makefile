@@ -8,7 +8,7 @@ MODEL := models/orderly.tar.gz
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install model run serve shell test lint bench clean
+.PHONY: install system-packages model run serve shell voice-client test test-coqui lint bench clean
 
 install: $(INSTALLED)
 
@@ -37,11 +37,23 @@ shell: install ## the chat shell alone, against a running `make serve`
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bot channels clients merchant
+	$(BIN)/mypy actions benchmarks bot channels clients merchant speech
 
-test: model lint ## set up and run every test
+system-packages: ## espeak-ng and Chromium for the voice and browser tests
+	scripts/system-packages.sh
+
+test: model lint system-packages ## set up and run every test
 	$(BIN)/rasa data validate --domain bot/domain --data data --config config.yml --fail-on-warnings
 	$(BIN)/python -m pytest
+
+test-coqui: install ## the Coqui TTS backend for real, in its own environment (several GB)
+	scripts/test_coqui.sh
+
+voice-client: install ## speak wav files to a running `make serve`: make voice-client WAVS="a.wav b.wav"
+	$(BIN)/python -m clients.voice_client $(WAVS)
+
+bench: install model system-packages ## voice benchmark: recognition, synthesis, turn latency
+	$(BIN)/python -m benchmarks.voice_bench
 
 clean:
 	rm -rf var models results .pytest_cache .mypy_cache .ruff_cache

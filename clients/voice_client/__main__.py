@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
 from clients.voice_client.audio import write_wav as save_wav
@@ -54,11 +55,13 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     player = None if args.no_play else find_player()
+    # Open the microphone first: no point connecting if there is none.
+    microphone = open_microphone(MIC_SAMPLE_RATE, MIC_FRAME_MS) if args.mic else None
     connection = await VoiceConnection.open(args.server, args.sender, args.token)
     print(f"connected as {connection.sender_id}")
     try:
-        if args.mic:
-            await _microphone(connection, args.out, player)
+        if microphone is not None:
+            await _microphone(connection, microphone, args.out, player)
             return 0
         for number, turn_spec in enumerate(args.turns, start=1):
             if turn_spec.startswith(TEXT_PREFIX):
@@ -76,14 +79,17 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:
-    if turn.transcript is not None:
+    if turn.transcript is not None and turn.end_reason != "text":
         print(f"heard:      {turn.transcript}")
     if turn.no_speech:
         print("heard:      (no speech)")
     for error in turn.errors:
         print(f"error:      {error.get('message')} [{error.get('code')}]")
     for message in turn.bot_messages:
-        print(f"assistant:  {message.get('text', '')}")
+        if message.get("text"):
+            print(f"assistant:  {message['text']}")
+        if isinstance(message.get("custom"), dict):
+            print(f"            {describe_custom(message['custom'])}")
         for button in message.get("buttons") or []:
             print(f"            [{button.get('title')}] {button.get('payload')}")
     pcm = turn.reply_pcm
@@ -95,8 +101,25 @@ def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bo
             play(path, player, wait)
 
 
-async def _microphone(connection: VoiceConnection, out: Path, player: list[str] | None) -> None:
-    stream = open_microphone(MIC_SAMPLE_RATE, MIC_FRAME_MS)
+def describe_custom(custom: dict[str, Any]) -> str:
+    """One line for a rich message (docs/bot-messages.md); the text already says the rest."""
+    for key in ("cart", "readback", "order"):
+        body = custom.get(key)
+        if isinstance(body, dict):
+            lines = body.get("lines") or body.get("items") or []
+            total = body.get("total")
+            money = f", total ¥{total / 100:.2f}" if isinstance(total, int) else ""
+            return f"[{key}] {len(lines)} line(s){money}"
+    if isinstance(custom.get("menu"), dict):
+        return f"[menu] {len(custom['menu'].get('items') or [])} items"
+    if isinstance(custom.get("secure_input"), dict):
+        return "[secure input] say the digits; they are sent to the merchant, not the chat"
+    return f"[{', '.join(sorted(custom))}]"
+
+
+async def _microphone(
+    connection: VoiceConnection, stream: Any, out: Path, player: list[str] | None
+) -> None:
     await connection.start(MIC_SAMPLE_RATE, endpointing="server")
     print("listening; Ctrl-C to stop")
     loop = asyncio.get_running_loop()
@@ -112,7 +135,7 @@ async def _microphone(connection: VoiceConnection, out: Path, player: list[str] 
     try:
         number = 1
         while True:
-            turn = await connection.collect(Turn(), timeout_s=3600)
+            turn = await connection.next_turn(timeout_s=3600)
             _show(turn, number, out, player, wait=False)
             number += 1
     finally:

@@ -1,8 +1,10 @@
-"""The client side of the voice protocol: one connection, one turn at a time.
+"""The client side of the voice protocol (``docs/voice-protocol.md``).
 
-A background reader stamps every message with its arrival time, so the latency
-from the end of the user's speech to the first byte of reply audio is measured
-where it is felt (used by the benchmark and the end-to-end tests).
+Every message about a user turn carries the turn's number; the connection files
+each one under its :class:`Turn`, so the reply to an earlier utterance never gets
+mixed into the current one. A background reader stamps every message with its
+arrival time, so the latency from the end of the user's speech to the first byte
+of reply audio is measured where it is felt (the benchmark and the tests use it).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -19,9 +22,8 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from clients.voice_client.audio import Pcm
 
-# After these messages the server has nothing more to say about the turn.
-TURN_ENDINGS = ("reply_end", "no_speech")
-TURN_ENDING_ERRORS = ("recognition_failed",)
+# After these the server has nothing more to say about a turn.
+TURN_ENDINGS = ("reply_end", "no_speech", "error")
 DEFAULT_TURN_TIMEOUT_S = 60.0
 FRAME_MS = 40
 MAX_REPLY_FRAME_BYTES = 1 << 20
@@ -33,10 +35,19 @@ class VoiceClientError(RuntimeError):
     """The server refused us or did not answer in time; the message says why."""
 
 
+@dataclass(frozen=True)
+class Received:
+    message: dict[str, Any]
+    at: float
+    audio: bytes | None = None
+
+
 @dataclass
 class Turn:
     """Everything the server sent about one user turn."""
 
+    number: int
+    end_reason: str | None = None
     transcript: str | None = None
     masked: bool = False
     bot_messages: list[dict[str, Any]] = field(default_factory=list)
@@ -48,9 +59,12 @@ class Turn:
     events: list[str] = field(default_factory=list)
     no_speech: bool = False
     cancelled: bool = False
+    complete: bool = False
     end_of_speech_at: float | None = None
+    transcript_at: float | None = None
+    first_reply_at: float | None = None
     first_audio_at: float | None = None
-    replied_at: float | None = None
+    ended_at: float | None = None
 
     @property
     def latency_s(self) -> float | None:
@@ -67,12 +81,40 @@ class Turn:
     def bot_texts(self) -> list[str]:
         return [str(m["text"]) for m in self.bot_messages if m.get("text")]
 
+    def custom(self, key: str) -> dict[str, Any] | None:
+        """The last ``custom[key]`` the assistant sent in this turn (cart, readback, ...)."""
+        found = [m["custom"][key] for m in self.bot_messages if key in (m.get("custom") or {})]
+        return dict(found[-1]) if found else None
 
-@dataclass(frozen=True)
-class Received:
-    message: dict[str, Any]
-    at: float
-    audio: bytes | None = None
+    def add(self, received: Received) -> None:
+        message = received.message
+        kind = str(message.get("type"))
+        self.events.append(kind)
+        if kind in ("transcript", "no_speech"):
+            self.end_reason = str(message.get("end_reason"))
+        if kind == "transcript":
+            self.transcript = str(message.get("text", ""))
+            self.masked = bool(message.get("masked"))
+            self.transcript_at = received.at
+        elif kind == "no_speech":
+            self.no_speech = True
+        elif kind == "bot_message":
+            self.bot_messages.append(dict(message.get("message") or {}))
+            self.first_reply_at = self.first_reply_at or received.at
+        elif kind == "reply_audio" and received.audio is not None:
+            self.first_audio_at = self.first_audio_at or received.at
+            self.audio_format = str(message.get("format"))
+            self.sample_rate = int(message["sample_rate"])
+            self.audio.extend(received.audio)
+            if not self.sentences or self.sentences[-1] != message.get("text"):
+                self.sentences.append(str(message.get("text")))
+        elif kind == "error":
+            self.errors.append(message)
+        elif kind == "reply_end":
+            self.cancelled = bool(message.get("cancelled"))
+        if kind in TURN_ENDINGS:
+            self.complete = True
+            self.ended_at = received.at
 
 
 class VoiceConnection:
@@ -80,6 +122,10 @@ class VoiceConnection:
         self._socket = socket
         self.hello = hello
         self.sender_id = str(hello.get("sender_id", ""))
+        self.turns: dict[int, Turn] = {}
+        # Messages about no turn in particular: started, speech_started, protocol errors.
+        self.events: list[Received] = []
+        self._claimed: set[int] = set()
         self._inbox: asyncio.Queue[Received | None] = asyncio.Queue()
         self._reader = asyncio.create_task(self._read())
 
@@ -103,9 +149,11 @@ class VoiceConnection:
         await self.send_json(
             {"type": "start", "sample_rate": sample_rate, "endpointing": endpointing}
         )
-        reply = await self.next_message()
-        if reply.message.get("type") != "started":
-            raise VoiceClientError(f"start refused: {reply.message.get('message', reply.message)}")
+        received = await self.pump_until(
+            lambda: any(e.message.get("type") in ("started", "error") for e in self.events[-1:])
+        )
+        if received.message.get("type") != "started":
+            raise VoiceClientError(f"start refused: {received.message.get('message')}")
 
     async def speak(
         self,
@@ -115,41 +163,74 @@ class VoiceConnection:
         trailing_silence_s: float = 1.5,
         timeout_s: float = DEFAULT_TURN_TIMEOUT_S,
     ) -> Turn:
-        """Send one utterance; ``pace`` 1.0 streams in real time, 0 as fast as possible.
+        """Send one utterance and return its turn once the server has answered it.
 
-        ``client`` endpointing sends ``end_of_utterance`` after the audio; ``server``
-        streams ``trailing_silence_s`` of silence in real time and lets the server's
-        voice activity detection end the utterance.
+        ``pace`` 1.0 streams in real time, 0 as fast as possible. ``client``
+        endpointing sends ``end_of_utterance`` after the audio; ``server`` streams
+        ``trailing_silence_s`` of silence in real time and lets the server's voice
+        activity detection end the utterance.
         """
         frame_bytes = pcm.sample_rate * FRAME_MS // 1000 * 2
-        turn = Turn()
         await self._stream(pcm.data, frame_bytes, pcm.sample_rate, pace)
+        end_of_speech = time.monotonic()
         if endpointing == "client":
             await self.send_json({"type": "end_of_utterance"})
-            turn.end_of_speech_at = time.monotonic()
+            wanted: tuple[str, ...] = ("client",)
         else:
-            turn.end_of_speech_at = time.monotonic()
             silence = bytes(int(trailing_silence_s * pcm.sample_rate) * 2)
             await self._stream(silence, frame_bytes, pcm.sample_rate, pace=1.0)
-        return await self.collect(turn, timeout_s)
+            wanted = ("silence", "max_length")
+        turn = await self.next_turn(wanted, timeout_s)
+        turn.end_of_speech_at = end_of_speech
+        return turn
 
     async def type(self, text: str, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Turn:
         """Send a typed message; the clock starts when it leaves."""
+        sent = time.monotonic()
         await self.send_json({"type": "text", "text": text})
-        return await self.collect(Turn(end_of_speech_at=time.monotonic()), timeout_s)
+        turn = await self.next_turn(("text",), timeout_s)
+        turn.end_of_speech_at = sent
+        return turn
 
-    async def collect(self, turn: Turn, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Turn:
-        """Read messages into ``turn`` until the server has finished answering it."""
+    async def next_turn(
+        self, end_reasons: tuple[str, ...] | None = None, timeout_s: float = DEFAULT_TURN_TIMEOUT_S
+    ) -> Turn:
+        """Wait for the oldest turn not yet returned (ended for one of ``end_reasons``)."""
+
+        def matching() -> Turn | None:
+            for number in sorted(set(self.turns) - self._claimed):
+                turn = self.turns[number]
+                reason_known = turn.end_reason is not None
+                if (
+                    end_reasons is None
+                    or turn.end_reason in end_reasons
+                    or (not reason_known and turn.complete)
+                ):
+                    return turn
+            return None
+
+        await self.pump_until(lambda: (t := matching()) is not None and t.complete, timeout_s)
+        turn = matching()
+        assert turn is not None
+        self._claimed.add(turn.number)
+        return turn
+
+    async def pump_until(
+        self, done: Callable[[], bool], timeout_s: float = DEFAULT_TURN_TIMEOUT_S
+    ) -> Received:
+        """File incoming messages until ``done()``; return the last one filed."""
         deadline = time.monotonic() + timeout_s
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise VoiceClientError(f"No complete answer within {timeout_s:g} s: {turn.events}")
+                raise VoiceClientError(f"No complete answer within {timeout_s:g} s")
             received = await self.next_message(remaining)
-            if _record(turn, received):
-                return turn
+            self._file(received)
+            if done():
+                return received
 
     async def next_message(self, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Received:
+        """The next message, unfiled (for tests of the raw protocol)."""
         try:
             received = await asyncio.wait_for(self._inbox.get(), timeout_s)
         except asyncio.TimeoutError:
@@ -174,6 +255,13 @@ class VoiceConnection:
         code = self._socket.close_code
         return int(code) if code is not None else None
 
+    def _file(self, received: Received) -> None:
+        number = received.message.get("turn")
+        if isinstance(number, int):
+            self.turns.setdefault(number, Turn(number)).add(received)
+        else:
+            self.events.append(received)
+
     async def _stream(self, data: bytes, frame_bytes: int, rate: int, pace: float) -> None:
         started = time.monotonic()
         for offset in range(0, len(data), frame_bytes):
@@ -196,31 +284,3 @@ class VoiceConnection:
             pass
         finally:
             self._inbox.put_nowait(None)
-
-
-def _record(turn: Turn, received: Received) -> bool:
-    """Add one message to ``turn``; True when it ends the turn."""
-    message = received.message
-    kind = str(message.get("type"))
-    turn.events.append(kind)
-    if kind == "transcript":
-        turn.transcript = str(message.get("text", ""))
-        turn.masked = bool(message.get("masked"))
-    elif kind == "bot_message":
-        turn.bot_messages.append(dict(message.get("message") or {}))
-        turn.replied_at = turn.replied_at or received.at
-    elif kind == "reply_audio" and received.audio is not None:
-        turn.first_audio_at = turn.first_audio_at or received.at
-        turn.audio_format = str(message.get("format"))
-        turn.sample_rate = int(message["sample_rate"])
-        turn.audio.extend(received.audio)
-        if not turn.sentences or turn.sentences[-1] != message.get("text"):
-            turn.sentences.append(str(message.get("text")))
-    elif kind == "error":
-        turn.errors.append(message)
-        return message.get("code") in TURN_ENDING_ERRORS
-    elif kind == "no_speech":
-        turn.no_speech = True
-    if kind == "reply_end":
-        turn.cancelled = bool(message.get("cancelled"))
-    return kind in TURN_ENDINGS

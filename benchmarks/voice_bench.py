@@ -1,0 +1,254 @@
+"""Voice benchmark: recognition, synthesis, and voice turn latency next to the text channel.
+
+    python -m benchmarks.voice_bench                 # Whisper base, about 8 minutes
+    python -m benchmarks.voice_bench --model tiny.en --conversations 2
+
+Starts the whole stack (merchant platform, action server, Rasa with the voice
+channel) on free ports, then prints:
+
+1. recognition real-time factor and word error rate on spoken ordering
+   utterances made here with Piper and espeak-ng, with the encoder window the
+   channel uses and with Whisper's standard 30 s window;
+2. synthesis real-time factor of Piper and espeak-ng on typical replies;
+3. voice turn latency, end of the user's speech to the first byte of reply audio,
+   p50/p95 over the turns, for push-to-talk (``end_of_utterance``) and for server
+   endpointing (which adds the trailing silence), next to the same turns typed on
+   the REST channel, and the ratio.
+
+Other processes on the machine slow every figure: the load average is printed.
+Results also go to ``results/voice_bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jiwer
+import numpy as np
+
+from bot.stack import MODEL, Stack, StackConfig
+from clients.voice_client.audio import Pcm
+from clients.voice_client.connection import Endpointing, Turn, VoiceConnection
+from speech.pcm import pcm16_to_samples
+from speech.recognition import RecogniserSettings, load_recogniser
+from speech.resampling import resample
+from speech.synthesis import SynthesizerSettings, load_synthesizer
+
+UTTERANCES = [
+    "two hash browns and a medium americano", "I would like a breakfast combo with soy milk",
+    "one egg and sausage muffin please", "can I get a large latte", "add a youtiao",
+    "make that a large soy milk", "remove the hash brown", "what's in my cart",
+    "what's on the breakfast menu", "how much is a large latte", "that's all",
+    "yes please", "no thanks", "change the americano to large", "actually make it three",
+    "a chicken congee and a cola", "I'll pick it up at people's square",
+    "cancel my order", "check out", "start over",
+]  # fmt: skip
+REPLIES = [
+    "Added 2 Hash Browns and 1 medium Americano. Your cart: 2 Hash Browns, 1 medium "
+    "Americano. Total 26 yuan, pickup at People's Square, as soon as possible. "
+    "Anything else, or shall I check out?",
+    "Here is your order: 1 Breakfast Combo with Soy Milk, 25 yuan. Pickup at People's "
+    "Square, as soon as possible. Shall I place it and pay 25 yuan now?",
+    "Paid 26 yuan. Your order number is 1001. Thank you!",
+]
+CONVERSATION = ["two hash browns and a medium americano", "what's in my cart", "that's all", "yes"]
+# A weekday morning in Shanghai: breakfast is served and every store is open.
+MORNING = "2026-11-24T08:00:00+08:00"
+_NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"[^a-z0-9' ]", " ", text.lower().replace("&", " and "))
+    return " ".join(_NUMBERS.get(word, word) for word in text.split())
+
+
+def speech_sets() -> dict[str, list[np.ndarray]]:
+    sets = {}
+    for engine, settings in (
+        ("piper", SynthesizerSettings(engine="piper", deterministic=True)),
+        ("espeak-ng", SynthesizerSettings(engine="espeak")),
+    ):
+        voice = load_synthesizer(settings)
+        sets[engine] = [
+            resample(pcm16_to_samples(a.pcm), a.sample_rate, 16_000)
+            for a in (voice.synthesize(text) for text in UTTERANCES)
+        ]
+    return sets
+
+
+def recognition_figures(model: str, phrases: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    sets = speech_sets()
+    for window in (10.0, 30.0):
+        recogniser = load_recogniser(RecogniserSettings(model=model, encoder_window_s=window))
+        recogniser.transcribe(sets["piper"][0], phrases)  # warm-up
+        for voice, clips in sets.items():
+            results = [recogniser.transcribe(clip, phrases) for clip in clips]
+            audio_s = sum(r.audio_s for r in results)
+            busy_s = sum(r.processing_s for r in results)
+            wer = jiwer.wer(
+                [normalise(u) for u in UTTERANCES], [normalise(r.text) for r in results]
+            )
+            rows.append({"model": model, "window_s": window, "voice": voice, "wer": wer,
+                         "rtf": busy_s / audio_s, "mean_s": busy_s / len(results)})  # fmt: skip
+    return rows
+
+
+def synthesis_figures() -> list[dict[str, Any]]:
+    rows = []
+    for engine in ("piper", "espeak"):
+        voice = load_synthesizer(SynthesizerSettings(engine=engine))
+        voice.synthesize("Warm up.")
+        started = time.perf_counter()
+        audio_s = sum(voice.synthesize(reply).duration_s for reply in REPLIES)
+        busy_s = time.perf_counter() - started
+        rows.append({"engine": engine, "rtf": busy_s / audio_s, "audio_s": audio_s})
+    return rows
+
+
+async def voice_turn(connection: VoiceConnection, pcm: Pcm, endpointing: Endpointing) -> Turn:
+    """One spoken turn in real time; the reply is interrupted once its audio starts."""
+    await connection.start(pcm.sample_rate, endpointing)
+    speaking = asyncio.create_task(connection.speak(pcm, endpointing, pace=1.0))
+    while not speaking.done():
+        if any(t.first_audio_at and not t.complete for t in connection.turns.values()):
+            await connection.send_json({"type": "interrupt"})
+            break
+        await asyncio.sleep(0.005)
+    return await speaking
+
+
+async def latency_figures(stack: Stack, conversations: int) -> dict[str, Any]:
+    """The same conversations spoken (two endpointing modes) and typed, interleaved."""
+    voice = load_synthesizer(SynthesizerSettings(engine="piper", deterministic=True))
+    speech = {text: voice.synthesize(text) for text in CONVERSATION}
+    pcm = {text: Pcm(audio.pcm, audio.sample_rate) for text, audio in speech.items()}
+    url = stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
+    samples: dict[str, list[float]] = {"voice_client": [], "voice_server": [], "text": []}
+    parts: dict[str, list[float]] = {"recognition": [], "dialogue": [], "first_audio": []}
+    heard: list[tuple[str, str]] = []
+    async with httpx.AsyncClient(timeout=60.0) as rest:
+        for round_ in range(conversations + 1):  # round 0 warms everything up
+            sender = f"bench-text-{uuid.uuid4().hex[:6]}"
+            for text in CONVERSATION:
+                latency = await rest_turn(rest, stack.config.rasa_url, sender, text)
+                samples["text"].extend([latency] if round_ else [])
+            for mode in ("voice_client", "voice_server"):
+                endpointing: Endpointing = "client" if mode == "voice_client" else "server"
+                connection = await VoiceConnection.open(url, sender=f"bench-{uuid.uuid4().hex[:6]}")
+                for text in CONVERSATION:
+                    turn = await voice_turn(connection, pcm[text], endpointing)
+                    if turn.latency_s is None:
+                        raise RuntimeError(f"no reply audio for {text!r}: {turn.events}")
+                    heard.append((text, turn.transcript or ""))
+                    if round_:
+                        samples[mode].append(turn.latency_s)
+                        if mode == "voice_client":
+                            record_parts(parts, turn)
+                await connection.close()
+    summary: dict[str, Any] = {mode: percentiles(values) for mode, values in samples.items()}
+    summary["parts_p50"] = {name: float(np.median(values)) for name, values in parts.items()}
+    summary["heard"] = heard
+    return summary
+
+
+async def rest_turn(rest: httpx.AsyncClient, rasa_url: str, sender: str, text: str) -> float:
+    started = time.monotonic()
+    reply = await rest.post(
+        f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+    )
+    reply.raise_for_status()
+    return time.monotonic() - started
+
+
+def record_parts(parts: dict[str, list[float]], turn: Turn) -> None:
+    assert turn.end_of_speech_at and turn.transcript_at and turn.first_reply_at
+    assert turn.first_audio_at
+    parts["recognition"].append(turn.transcript_at - turn.end_of_speech_at)
+    parts["dialogue"].append(turn.first_reply_at - turn.transcript_at)
+    parts["first_audio"].append(turn.first_audio_at - turn.first_reply_at)
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": float(np.percentile(values, 50)),
+            "p95": float(np.percentile(values, 95))}  # fmt: skip
+
+
+def report(figures: dict[str, Any]) -> None:
+    print(f"\nload average before/after: {figures['load_before']} / {figures['load_after']}")
+    print("\nRecognition (Whisper, int8, 2 threads; 20 ordering utterances per voice)")
+    print(f"{'model':8} {'window':>7} {'voice':10} {'WER':>6} {'RTF':>6} {'s/utt':>6}")
+    for r in figures["recognition"]:
+        print(f"{r['model']:8} {r['window_s']:>6.0f}s {r['voice']:10} {r['wer']:>6.1%} "
+              f"{r['rtf']:>6.3f} {r['mean_s']:>6.2f}")  # fmt: skip
+    print("\nSynthesis")
+    for r in figures["synthesis"]:
+        print(f"{r['engine']:8} RTF {r['rtf']:.3f} ({r['audio_s']:.1f} s of speech)")
+    latency = figures["latency"]
+    text_p50 = latency["text"]["p50"]
+    print("\nTurn latency: end of speech (or text sent) -> first reply audio (text: reply)")
+    for mode, label in (("voice_client", "voice, end_of_utterance"),
+                        ("voice_server", "voice, server VAD (incl. trailing silence)"),
+                        ("text", "text, REST channel")):  # fmt: skip
+        row = latency[mode]
+        ratio = f"  x{row['p50'] / text_p50:.1f} text" if mode != "text" else ""
+        print(f"{label:45} n={row['n']:<3} p50 {row['p50']:.3f} s  p95 {row['p95']:.3f} s{ratio}")
+    parts = latency["parts_p50"]
+    print(
+        f"voice p50 parts: recognition {parts['recognition']:.3f} s, dialogue "
+        f"{parts['dialogue']:.3f} s, first sentence synthesis {parts['first_audio']:.3f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--model", default="base", help="Whisper model for every figure")
+    parser.add_argument("--conversations", type=int, default=5, help="4 turns each (default 5)")
+    args = parser.parse_args()
+    if not MODEL.exists():
+        raise SystemExit(f"No trained model at {MODEL}: run `make model` first.")
+    figures: dict[str, Any] = {"load_before": os.getloadavg()[0]}
+    with tempfile.TemporaryDirectory(prefix="voice-bench-") as data_dir:
+        config = StackConfig(
+            data_dir=Path(data_dir),
+            merchant_port=free_port(),
+            actions_port=free_port(),
+            rasa_port=free_port(),
+            env={"ORDERLY_NOW": MORNING, "ORDERLY_VOICE_ASR_MODEL": args.model},
+        )
+        print(f"starting the stack with Whisper {args.model} ...", flush=True)
+        with Stack(config) as stack:
+            lexicon = httpx.get(f"{config.actions_url}/lexicon", timeout=10).json()
+            names = [i["name"] for i in lexicon["items"]] + [s["name"] for s in lexicon["stores"]]
+            print("voice turns ...", flush=True)
+            figures["latency"] = asyncio.run(latency_figures(stack, args.conversations))
+            print("recognition ...", flush=True)
+            figures["recognition"] = recognition_figures(args.model, ("Breakfast order", *names))
+            figures["synthesis"] = synthesis_figures()
+    figures["load_after"] = os.getloadavg()[0]
+    report(figures)
+    Path("results").mkdir(exist_ok=True)
+    Path("results/voice_bench.json").write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The first two stages: hearing where an utterance ends, and what it said."""
+
+from __future__ import annotations
+
+import logging
+
+from channels.secure_input import SecureInputGuard
+from channels.voice.engines import VoiceEngines
+from channels.voice.outbox import Outbox
+from channels.voice.pipeline import (
+    AudioIn,
+    EndOfSpeech,
+    Frame,
+    Heard,
+    Interruption,
+    NothingHeard,
+    Stage,
+    UserText,
+    UserTurn,
+)
+from channels.voice.protocol import ErrorMessage, NoSpeech, SpeechStartedMessage
+from speech.endpointing import Endpointer, SpeechStarted, UtteranceEnded
+from speech.recognition import RecognitionError
+
+logger = logging.getLogger(__name__)
+
+
+class Listener(Stage):
+    """Runs the endpointer over incoming audio; speech starting is a barge-in."""
+
+    def __init__(self, endpointer: Endpointer, outbox: Outbox) -> None:
+        super().__init__()
+        self._endpointer = endpointer
+        self._outbox = outbox
+        self._turns = 0
+
+    def _next_turn(self) -> int:
+        """Turns are numbered here, where utterances end and texts arrive, in order."""
+        self._turns += 1
+        return self._turns
+
+    def end_on_silence(self, enabled: bool) -> None:
+        """Server endpointing on (default) or off (the client ends each utterance)."""
+        self._endpointer.end_on_silence = enabled
+
+    async def process(self, frame: Frame) -> None:
+        if isinstance(frame, AudioIn):
+            for event in self._endpointer.feed(frame.samples):
+                await self._announce(event)
+        elif isinstance(frame, EndOfSpeech):
+            utterance = self._endpointer.finish()
+            if utterance is None:
+                await self.push(NothingHeard(turn=self._next_turn(), end_reason="client"))
+            else:
+                await self.push(Heard(turn=self._next_turn(), utterance=utterance))
+        elif isinstance(frame, UserText):
+            await self.push(UserTurn(turn=self._next_turn(), text=frame.text, end_reason="text"))
+        else:
+            await self.push(frame)
+
+    async def _announce(self, event: SpeechStarted | UtteranceEnded) -> None:
+        if isinstance(event, SpeechStarted):
+            await self._outbox.send(SpeechStartedMessage())
+            await self.put(Interruption(reason="barge_in"))
+            return
+        turn = self._next_turn()
+        if event.reason == "max_length":
+            limit = self._endpointer.settings.max_utterance_s
+            await self._outbox.send(
+                ErrorMessage(
+                    code="utterance_too_long",
+                    message=f"Utterances are cut at {limit:g} s; the first {limit:g} s are "
+                    f"understood as turn {turn}, the rest as the next turn.",
+                )
+            )
+        await self.push(Heard(turn=turn, utterance=event))
+
+    async def failed(self) -> None:
+        await self._outbox.send(ErrorMessage("internal_error", "Audio could not be processed."))
+
+
+class Transcriber(Stage):
+    """Turns utterances into text with the shared recogniser, biased toward the menu."""
+
+    def __init__(
+        self, engines: VoiceEngines, guard: SecureInputGuard, sender_id: str, outbox: Outbox
+    ) -> None:
+        super().__init__()
+        self._engines = engines
+        self._guard = guard
+        self._sender_id = sender_id
+        self._outbox = outbox
+
+    async def process(self, frame: Frame) -> None:
+        if isinstance(frame, NothingHeard):
+            await self._outbox.send(NoSpeech(turn=frame.turn, end_reason=frame.end_reason))
+            return
+        if not isinstance(frame, Heard):
+            await self.push(frame)
+            return
+        utterance = frame.utterance
+        secret = self._guard.is_expecting_secret(self._sender_id)
+        phrases = self._engines.vocabulary.phrases(expecting_secret=secret)
+        try:
+            recogniser = await self._engines.recogniser()
+            transcript = await recogniser.recognise(utterance.audio, phrases)
+        except RecognitionError as error:
+            await self._outbox.send(ErrorMessage("recognition_failed", str(error), frame.turn))
+            return
+        except Exception:
+            # Whatever broke, the turn must still end for the client.
+            logger.exception("recognition failed")
+            message = "That utterance could not be recognised; please say it again."
+            await self._outbox.send(ErrorMessage("recognition_failed", message, frame.turn))
+            return
+        logger.debug(
+            "recognised %.1f s of speech in %.2f s",
+            transcript.audio_s,
+            transcript.processing_s,
+        )
+        if not transcript.text:
+            await self._outbox.send(NoSpeech(turn=frame.turn, end_reason=utterance.reason))
+            return
+        await self.push(
+            UserTurn(turn=frame.turn, text=transcript.text, end_reason=utterance.reason)
+        )

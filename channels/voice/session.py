@@ -1,0 +1,141 @@
+"""One voice connection: reads the socket and feeds the pipeline.
+
+The socket loop only parses and validates; everything slow happens in the stages
+(see ``channels.voice.pipeline``). A bad frame or message earns one ``error``
+message and is dropped; the connection and the conversation go on. When the client
+goes away, audio not yet ended is dropped, but a turn Rasa already started finishes
+(the tracker, keyed by sender id, holds the order for the next connection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+
+from channels.secure_input import SecureInputGuard
+from channels.voice.conversation import Conversation
+from channels.voice.engines import VoiceEngines
+from channels.voice.listening import Listener, Transcriber
+from channels.voice.outbox import Outbox
+from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, UserText
+from channels.voice.protocol import (
+    SUPPORTED_SAMPLE_RATES,
+    ClientMessage,
+    EndOfUtterance,
+    ErrorMessage,
+    Hello,
+    Interrupt,
+    ProtocolError,
+    Start,
+    Started,
+    Text,
+    check_audio_frame,
+    parse_client_message,
+)
+from channels.voice.speaking import Speaker
+from speech.pcm import pcm16_to_samples
+from speech.recognition import SAMPLE_RATE
+from speech.resampling import Resampler
+from speech.synthesis.base import AUDIO_FORMAT
+
+logger = logging.getLogger(__name__)
+
+
+class VoiceSession:
+    def __init__(
+        self,
+        socket: Any,
+        sender_id: str,
+        engines: VoiceEngines,
+        guard: SecureInputGuard,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        reply_lead_s: float,
+    ) -> None:
+        self._socket = socket
+        self.sender_id = sender_id
+        self._settings = engines.settings
+        self._outbox = Outbox(socket)
+        self._resampler: Resampler | None = None
+        self._listener = Listener(engines.endpointer(), self._outbox)
+        self._transcriber = Transcriber(engines, guard, sender_id, self._outbox)
+        self._conversation = Conversation(on_new_message, guard, sender_id, self._outbox)
+        self._speaker = Speaker(engines, self._outbox, reply_lead_s)
+        self._listener.link(self._transcriber).link(self._conversation).link(self._speaker)
+
+    async def run(self) -> None:
+        stages = (self._listener, self._transcriber, self._conversation, self._speaker)
+        tasks = [asyncio.create_task(stage.run()) for stage in stages]
+        try:
+            await self._outbox.send(
+                Hello(
+                    sender_id=self.sender_id,
+                    sample_rates=SUPPORTED_SAMPLE_RATES,
+                    max_frame_bytes=self._settings.max_frame_bytes,
+                    max_utterance_s=self._settings.max_utterance_s,
+                    reply_audio={"format": AUDIO_FORMAT, "channels": 1},
+                )
+            )
+            await self._read()
+        finally:
+            self._outbox.closed = True
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*tasks, return_exceptions=True)
+            logger.debug("voice connection of %s closed", self.sender_id)
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                data = await self._socket.recv()
+            except Exception as error:  # Sanic's WebsocketClosed, websockets' ConnectionClosed
+                logger.debug("voice socket of %s ended: %s", self.sender_id, type(error).__name__)
+                return
+            if data is None:
+                return
+            try:
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    await self._on_audio(bytes(data))
+                else:
+                    await self._on_message(
+                        parse_client_message(data, self._settings.max_text_chars)
+                    )
+            except ProtocolError as error:
+                await self._outbox.send(ErrorMessage(code=error.code, message=error.message))
+
+    async def _on_audio(self, frame: bytes) -> None:
+        check_audio_frame(frame, self._settings.max_frame_bytes)
+        if self._resampler is None:
+            raise ProtocolError(
+                "audio_before_start",
+                'Declare the audio first: {"type": "start", "sample_rate": 16000}.',
+            )
+        samples = self._resampler.process(pcm16_to_samples(frame))
+        await self._listener.put(AudioIn(samples))
+
+    async def _on_message(self, message: ClientMessage) -> None:
+        if isinstance(message, Start):
+            await self._flush_resampler()
+            self._resampler = Resampler(message.sample_rate, SAMPLE_RATE)
+            self._listener.end_on_silence(message.endpointing == "server")
+            await self._outbox.send(
+                Started(sample_rate=message.sample_rate, endpointing=message.endpointing)
+            )
+        elif isinstance(message, EndOfUtterance):
+            await self._flush_resampler()
+            await self._listener.put(EndOfSpeech())
+        elif isinstance(message, Text):
+            await self._listener.put(UserText(message.text))
+        elif isinstance(message, Interrupt):
+            await self._listener.put(Interruption(reason="client"))
+
+    async def _flush_resampler(self) -> None:
+        if self._resampler is not None:
+            tail = self._resampler.flush()
+            if len(tail):
+                await self._listener.put(AudioIn(tail))

@@ -1,0 +1,234 @@
+// The assistant's messages as DOM: text, choice buttons and the cards of
+// docs/bot-messages.md (menu, cart, readback, order).
+//
+// Custom payloads come from another process and may be incomplete: a card that
+// cannot be drawn is left out (every custom message also has a readable text).
+// Everything is set as textContent, never as HTML, so nothing a merchant or a
+// user typed can become markup.
+
+const FEN_PER_YUAN = 100;
+const ASAP = "as soon as possible";
+
+/** 3750 -> "¥37.50", in integer arithmetic so no float rounding ever shows. */
+export function formatFen(fen) {
+  if (!Number.isInteger(fen)) return "";
+  const sign = fen < 0 ? "-" : "";
+  const yuan = Math.floor(Math.abs(fen) / FEN_PER_YUAN);
+  const cents = String(Math.abs(fen) % FEN_PER_YUAN).padStart(2, "0");
+  return `${sign}¥${yuan.toLocaleString("en-US")}.${cents}`;
+}
+
+/** Build an element: `el("p", {class: "x"}, "text", child)`. */
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) element.append(child);
+  }
+  return element;
+}
+
+/**
+ * One bot message as a list item of the conversation log.
+ * @param {(label: string, text: string) => void} onChoice  a button or a menu size was tapped
+ */
+export function renderBotMessage(message, onChoice) {
+  const item = el("li", { class: "ow-msg ow-bot" });
+  item.append(el("span", { class: "ow-visually-hidden" }, "Orderly: "));
+  if (message.text) item.append(el("p", { class: "ow-text" }, message.text));
+  for (const [key, payload] of Object.entries(message.custom || {})) {
+    const card = renderCard(key, payload, onChoice);
+    if (card) item.append(card);
+  }
+  const buttons = Array.isArray(message.buttons) ? message.buttons : [];
+  if (buttons.length) {
+    item.append(
+      el(
+        "div",
+        { class: "ow-choices", role: "group", "aria-label": "Choices" },
+        buttons
+          .filter((button) => typeof button?.title === "string")
+          .map((button) =>
+            el(
+              "button",
+              {
+                type: "button",
+                class: "ow-choice",
+                onclick: () => onChoice(button.title, button.payload || button.title),
+              },
+              button.title,
+            ),
+          ),
+      ),
+    );
+  }
+  return item;
+}
+
+function renderCard(key, payload, onChoice) {
+  try {
+    if (key === "menu") return renderMenu(payload, onChoice);
+    if (key === "cart") return renderCart(payload, "Your order", "ow-cart");
+    if (key === "readback") {
+      const title = payload.order_id
+        ? `Please confirm order ${payload.order_id}`
+        : "Please confirm your order";
+      return renderCart(payload, title, "ow-readback");
+    }
+    if (key === "order") return renderOrder(payload);
+  } catch {
+    // an incomplete payload: its message text has already said it in words
+  }
+  return null;
+}
+
+function renderMenu(menu, onChoice) {
+  const title = menu.title || "Menu";
+  const items = (menu.items || []).map((item) => {
+    const available = item.available !== false;
+    const sizes = item.sizes || [];
+    return el(
+      "li",
+      { class: `ow-menu-item${available ? "" : " ow-sold-out"}` },
+      el("h4", {}, item.name),
+      item.description ? el("p", { class: "ow-description" }, item.description) : null,
+      el(
+        "div",
+        { class: "ow-sizes" },
+        sizes.map((size) => {
+          const said = sizes.length > 1 ? `one ${size.name} ${item.name}` : `one ${item.name}`;
+          const label = sizes.length > 1 ? wordsOf(size.name) : "Add";
+          return el(
+            "button",
+            {
+              type: "button",
+              class: "ow-size",
+              disabled: !available,
+              "aria-label": `Add ${said}, ${formatFen(size.price)}`,
+              onclick: () => onChoice(said, said),
+            },
+            el("span", {}, label),
+            el("span", { class: "ow-price" }, formatFen(size.price)),
+          );
+        }),
+      ),
+      available ? null : el("p", { class: "ow-note" }, "Sold out"),
+    );
+  });
+  return el(
+    "section",
+    { class: "ow-card ow-menu", "aria-label": title },
+    el("h3", {}, title),
+    menu.breakfast_served === false
+      ? el("p", { class: "ow-note" }, "Breakfast is not being served right now.")
+      : null,
+    el("ul", { class: "ow-menu-items" }, items),
+  );
+}
+
+function renderCart(cart, title, kind) {
+  const rows = (cart.lines || []).map((line) =>
+    el(
+      "tr",
+      {},
+      el("td", { class: "ow-qty" }, `${line.quantity}×`),
+      el("td", {}, line.name, sizeAndDrink(line) ? el("small", {}, sizeAndDrink(line)) : null),
+      el("td", { class: "ow-amount" }, formatFen(line.line_total)),
+    ),
+  );
+  const store = typeof cart.store === "object" && cart.store ? cart.store.name : cart.store;
+  const pickup = pickupTime(cart.pickup);
+  return el(
+    "section",
+    { class: `ow-card ${kind}`, "aria-label": title },
+    el(
+      "table",
+      {},
+      el("caption", {}, title),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col" }, "Qty"),
+          el("th", { scope: "col" }, "Item"),
+          el("th", { scope: "col", class: "ow-amount" }, "Price"),
+        ),
+      ),
+      el("tbody", {}, rows),
+      el(
+        "tfoot",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row", colspan: 2 }, "Total"),
+          el("td", { class: "ow-amount ow-total" }, formatFen(cart.total)),
+        ),
+      ),
+    ),
+    el("p", { class: "ow-pickup" }, store ? `Pickup at ${store}, ${pickup}` : `Pickup ${pickup}`),
+  );
+}
+
+function renderOrder(order) {
+  const facts = [
+    ["Status", order.status || "unknown"],
+    ["Total", formatFen(order.total)],
+    ["Store", order.store_name],
+    ["Pickup", pickupTime(order.pickup_time)],
+  ].filter(([, value]) => value);
+  const title = `Order ${order.id ?? ""}`.trim();
+  return el(
+    "section",
+    { class: "ow-card ow-order", "aria-label": title },
+    el("h3", {}, title),
+    el(
+      "dl",
+      {},
+      facts.map(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
+    ),
+    el(
+      "ul",
+      {},
+      (order.items || []).map((line) => {
+        const detail = sizeAndDrink(line);
+        return el(
+          "li",
+          {},
+          `${line.quantity ?? 1} × ${line.name ?? line.sku}${detail ? ` (${detail})` : ""}`,
+        );
+      }),
+    ),
+  );
+}
+
+function sizeAndDrink(line) {
+  const parts = line.size ? [wordsOf(line.size)] : [];
+  if (line.drink)
+    parts.push(
+      line.drink_size
+        ? `${wordsOf(line.drink)} (${wordsOf(line.drink_size)})`
+        : wordsOf(line.drink),
+    );
+  return parts.join(" · ");
+}
+
+/** Machine names (`soy-milk`, `large`) as words; display names stay as they are. */
+function wordsOf(value) {
+  const text = String(value);
+  if (text !== text.toLowerCase()) return text;
+  const words = text.replace(/[-_]/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function pickupTime(value) {
+  if (!value) return ASAP;
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(String(value));
+  return match ? `${match[1]} ${match[2]}` : String(value);
+}

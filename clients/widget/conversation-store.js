@@ -1,0 +1,111 @@
+// What the widget remembers across page loads: the sender id and what was said.
+//
+// The sender id is the conversation: the assistant keeps the cart and the order
+// under it, so keeping it in localStorage lets a reload (or a new tab) carry on
+// where the customer left off. The history is only for showing the conversation
+// again. A secret never gets here: a PIN turn is stored as `{role: "user",
+// secret: true}`, with no digits, because the store has no way to be given them.
+
+const PREFIX = "orderly-widget";
+const HISTORY_LIMIT = 200;
+
+export class ConversationStore {
+  constructor(namespace = "default") {
+    this.senderKey = `${PREFIX}:${namespace}:sender`;
+    this.historyKey = `${PREFIX}:${namespace}:history`;
+    this.storage = usableLocalStorage();
+    this.memory = new Map(); // when the browser refuses storage (private modes, policies)
+  }
+
+  /** The stable sender id, created on first use. */
+  get senderId() {
+    let sender = this.read(this.senderKey);
+    if (!sender) {
+      // getRandomValues, unlike randomUUID, also exists on plain-http pages.
+      const bytes = crypto.getRandomValues(new Uint8Array(8));
+      sender = `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+      this.write(this.senderKey, sender);
+    }
+    return sender;
+  }
+
+  /** The server decides in token mode: a different id means another customer's history. */
+  adoptSender(sender) {
+    if (sender && sender !== this.read(this.senderKey)) {
+      this.write(this.senderKey, sender);
+      this.write(this.historyKey, "[]");
+      return true;
+    }
+    return false;
+  }
+
+  /** The customer started over: the same sender, nothing to show again. */
+  clearHistory() {
+    this.remove(this.historyKey);
+  }
+
+  history() {
+    try {
+      const entries = JSON.parse(this.read(this.historyKey) || "[]");
+      return Array.isArray(entries) ? entries : [];
+    } catch {
+      return [];
+    }
+  }
+
+  addUserText(text) {
+    this.append({ role: "user", text: String(text) });
+  }
+
+  addSecretTurn() {
+    this.append({ role: "user", secret: true });
+  }
+
+  addBotMessage(message) {
+    this.append({ role: "bot", message });
+  }
+
+  append(entry) {
+    const entries = this.history();
+    entries.push(entry);
+    this.write(this.historyKey, JSON.stringify(entries.slice(-HISTORY_LIMIT)));
+  }
+
+  read(key) {
+    try {
+      return this.storage ? this.storage.getItem(key) : (this.memory.get(key) ?? null);
+    } catch {
+      return this.memory.get(key) ?? null;
+    }
+  }
+
+  write(key, value) {
+    try {
+      if (this.storage) return this.storage.setItem(key, value);
+    } catch {
+      // quota or policy: keep it for this page at least
+    }
+    this.memory.set(key, value);
+  }
+
+  remove(key) {
+    this.memory.delete(key);
+    try {
+      this.storage?.removeItem(key);
+    } catch {
+      // nothing stored, nothing to remove
+    }
+  }
+}
+
+function usableLocalStorage() {
+  try {
+    const storage = globalThis.localStorage;
+    const probe = `${PREFIX}:probe`;
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return null;
+  }
+}

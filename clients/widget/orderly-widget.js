@@ -1,0 +1,340 @@
+// Orderly's web chat widget. Embed it with one container and one script tag:
+//
+//   <div data-orderly-widget></div>
+//   <script type="module" src="https://assistant.example/webhooks/widget/orderly-widget.js"></script>
+//
+// Options are data attributes of the container: data-server (the voice websocket;
+// default: the server this file came from), data-token (when the server issues
+// tokens), data-title, data-namespace (to keep two widgets of one site apart).
+// Everything goes over the voice channel's websocket (docs/voice-protocol.md):
+// typed text, hold-to-talk audio (16 kHz PCM16) and the spoken replies.
+
+import { ChatView } from "./chat-view.js";
+import { AssistantConnection } from "./connection.js";
+import { ConversationStore } from "./conversation-store.js";
+import { HoldToTalk } from "./hold-to-talk.js";
+import { CAPTURE_RATE } from "./microphone.js";
+import { PinEntry } from "./pin-entry.js";
+import { ReplyPlayer } from "./reply-player.js";
+
+const HERE = import.meta.url;
+const STATUS_TEXT = { connecting: "Connecting…", open: "Online", reconnecting: "Reconnecting…" };
+// The dialogue's "no" while it waits for a PIN: the order stays placed, unpaid.
+const DECLINE_PIN = "/deny";
+const RESTART = "/restart";
+// The first of these about a turn means its bot messages have all arrived: the
+// channel sends every bot message of a turn before its audio and its reply_end.
+const ANSWER_BEGINS = new Set(["reply_audio", "reply_end", "no_speech", "error"]);
+const TEXT_REFUSALS = new Set(["text_too_long", "invalid_message"]);
+const NOT_CONNECTED = "Not connected to the assistant right now; it will reconnect by itself.";
+
+export class OrderlyWidget {
+  constructor(container, options = {}) {
+    this.options = options;
+    this.store = new ConversationStore(options.namespace);
+    this.view = new ChatView(container, options.title || "Orderly");
+    this.pin = new PinEntry(
+      (pin) => this.sendPin(pin),
+      () => this.declinePin(),
+    );
+    this.view.composer.before(this.pin.form);
+    this.player = new ReplyPlayer((speaking) => (this.view.speaking.hidden = !speaking));
+    this.talk = new HoldToTalk(this.view.mic, new URL("pcm-capture-worklet.js", HERE), {
+      begin: () => this.beginUtterance(),
+      frame: (pcm, rms) => this.captured(pcm, rms),
+      end: () => this.endUtterance(),
+      failed: (message) => this.utteranceFailed(message),
+    });
+    this.connection = new AssistantConnection(() => this.socketUrl());
+    this.pendingTexts = []; // typed bubbles awaiting their transcript, oldest first
+    this.pendingVoice = []; // spoken bubbles awaiting recognition, oldest first
+    this.capturedMs = 0;
+    this.lastBotTurn = 0;
+    this.unanswered = 0; // turns begun by the customer whose answer has not begun
+    this.answeredTurns = new Set(); // this connection's turn numbers already answered
+    this.bind();
+    this.restore();
+    this.connection.connect();
+  }
+
+  socketUrl() {
+    const url = new URL(this.options.server || new URL("../voice/ws", HERE));
+    if (url.protocol === "http:" || url.protocol === "https:")
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    if (this.options.token) url.searchParams.set("token", this.options.token);
+    else url.searchParams.set("sender", this.store.senderId);
+    return url;
+  }
+
+  bind() {
+    const { view } = this;
+    view.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = view.input.value.trim();
+      if (text && this.sendText(text, text)) view.input.value = "";
+    });
+    view.stopSpeaking.addEventListener("click", () => this.bargeIn());
+    view.startOver.addEventListener("click", () => this.startOver());
+    this.connection.addEventListener("status", (event) => this.connectionStatus(event.detail));
+    this.connection.addEventListener("message", (event) =>
+      this.receive(event.detail.message, event.detail.audio),
+    );
+  }
+
+  // --- what the customer does ---------------------------------------------------
+
+  /** Send typed (or tapped) text; `label` is what the log shows. False if not sent. */
+  sendText(text, label) {
+    this.player.unlock();
+    if (!this.connection.isOpen) {
+      this.view.addNote(NOT_CONNECTED);
+      return false;
+    }
+    this.bargeIn(); // the customer has moved on: the old reply need not be heard out
+    this.connection.send({ type: "text", text });
+    this.view.retireChoices();
+    this.pendingTexts.push({ bubble: this.view.addUser(label), label });
+    this.awaitAnswer(1);
+    return true;
+  }
+
+  sendPin(pin) {
+    if (!this.connection.isOpen) return false;
+    this.bargeIn();
+    this.connection.send({ type: "text", text: pin });
+    this.view.retireChoices();
+    this.pendingTexts.push({ bubble: this.view.addUser("", { secret: true }), secret: true });
+    this.view.input.disabled = false;
+    this.awaitAnswer(1);
+    return true;
+  }
+
+  declinePin() {
+    this.pin.close();
+    this.view.input.disabled = false;
+    this.sendText(DECLINE_PIN, "Not now");
+  }
+
+  bargeIn() {
+    this.player.stop();
+    this.connection.send({ type: "interrupt" });
+  }
+
+  /** The mic was pressed: a barge-in, then the audio of a new utterance. */
+  beginUtterance() {
+    this.player.unlock();
+    if (!this.connection.isOpen) {
+      this.view.addNote(NOT_CONNECTED);
+      return false;
+    }
+    this.bargeIn();
+    this.connection.send({ type: "start", sample_rate: CAPTURE_RATE, endpointing: "client" });
+    this.capturedMs = 0;
+    this.awaitAnswer(1); // busy from the press, so nobody mistakes the pause for an answer
+    this.view.setRecording(true);
+    this.view.showListening("Listening…");
+    return true;
+  }
+
+  endUtterance() {
+    this.view.setRecording(false);
+    this.view.hideListening();
+    if (!this.connection.send({ type: "end_of_utterance" })) {
+      this.awaitAnswer(-1);
+      return;
+    }
+    this.view.retireChoices();
+    this.pendingVoice.push(this.view.addUser("Recognising…", { pending: true }));
+  }
+
+  utteranceFailed(message) {
+    this.view.setRecording(false);
+    this.view.hideListening();
+    this.awaitAnswer(-1);
+    this.view.addNote(message);
+  }
+
+  captured(pcm, rms) {
+    if (!this.connection.sendAudio(pcm)) return;
+    this.capturedMs += (pcm.byteLength / 2 / CAPTURE_RATE) * 1000;
+    this.view.showCaptured(this.capturedMs, rms);
+  }
+
+  /** The same customer, a fresh conversation: Rasa's restart, and an empty log. */
+  startOver() {
+    if (!this.connection.isOpen) {
+      this.view.addNote(NOT_CONNECTED);
+      return;
+    }
+    this.bargeIn();
+    this.connection.send({ type: "text", text: RESTART });
+    this.pendingTexts.push({ silent: true });
+    this.awaitAnswer(1);
+    this.pin.close();
+    this.view.input.disabled = false;
+    this.store.clearHistory();
+    this.view.clear();
+  }
+
+  // --- what the assistant says --------------------------------------------------
+
+  receive(message, audio) {
+    this.player.noteTurn(message.turn);
+    if (ANSWER_BEGINS.has(message.type) && Number.isInteger(message.turn))
+      this.answered(message.turn);
+    switch (message.type) {
+      case "hello":
+        this.player.reset();
+        this.lastBotTurn = 0;
+        this.answeredTurns.clear();
+        this.awaitAnswer(-this.unanswered);
+        this.dropPending(
+          "The connection dropped before the answer came; the assistant may have it. Ask again if need be.",
+        );
+        if (this.store.adoptSender(message.sender_id)) this.view.clear();
+        break;
+      case "speech_started":
+        this.player.stop();
+        if (this.talk.active) this.view.showListening("Hearing you…");
+        break;
+      case "transcript":
+        this.transcript(message);
+        break;
+      case "no_speech":
+        this.unrecognised(
+          this.pendingVoice.shift(),
+          "I didn't hear anything. Hold the mic button while you speak.",
+        );
+        break;
+      case "bot_message":
+        this.botMessage(message);
+        break;
+      case "reply_audio":
+        this.player.enqueue(message, audio);
+        break;
+      case "reply_end":
+        this.player.endTurn(message.turn);
+        break;
+      case "error":
+        if (message.code === "recognition_failed")
+          this.unrecognised(this.pendingVoice.shift(), message.message);
+        else if (TEXT_REFUSALS.has(message.code) && this.pendingTexts.length)
+          this.refused(message.message);
+        else this.view.addNote(message.message);
+        break;
+    }
+  }
+
+  transcript(message) {
+    const masked = Boolean(message.masked);
+    if (message.end_reason === "text") {
+      const typed = this.pendingTexts.shift();
+      if (typed?.silent) return;
+      if (masked || typed?.secret) {
+        if (typed) this.view.setUserText(typed.bubble, "", true);
+        this.store.addSecretTurn();
+      } else {
+        this.store.addUserText(typed ? typed.label : message.text);
+      }
+      return;
+    }
+    const bubble = message.final === false ? this.pendingVoice[0] : this.pendingVoice.shift();
+    const shown = bubble || this.view.addUser("");
+    shown.classList.toggle("ow-pending", message.final === false);
+    this.view.setUserText(shown, masked ? "" : message.text, masked);
+    if (message.final === false) return;
+    if (masked) this.store.addSecretTurn();
+    else this.store.addUserText(message.text);
+  }
+
+  /** The log is aria-busy while an answer is awaited: a reply's messages are announced together. */
+  awaitAnswer(change) {
+    this.unanswered = Math.max(0, this.unanswered + change);
+    this.view.setBusy(this.unanswered > 0);
+  }
+
+  answered(turn) {
+    if (this.answeredTurns.has(turn)) return;
+    this.answeredTurns.add(turn);
+    this.awaitAnswer(-1);
+  }
+
+  /** The channel refused a typed message before it became a turn. */
+  refused(note) {
+    this.pendingTexts.shift()?.bubble?.classList.add("ow-lost");
+    this.awaitAnswer(-1);
+    this.view.addNote(note);
+  }
+
+  unrecognised(bubble, note) {
+    bubble?.remove();
+    this.view.addNote(note);
+  }
+
+  botMessage({ turn, message }) {
+    if (turn !== this.lastBotTurn) {
+      // A secret is expected only right after the assistant asked for it.
+      this.lastBotTurn = turn;
+      this.pin.close();
+      this.view.input.disabled = false;
+    }
+    this.store.addBotMessage(message);
+    this.view.addBot(message, (label, text) => this.sendText(text, label));
+    this.view.choicesLast();
+    const request = message.custom?.secure_input;
+    if (request) this.askForPin(request);
+  }
+
+  askForPin(request) {
+    this.view.input.disabled = true; // the PIN goes into its own hidden field, not here
+    this.pin.open(request);
+  }
+
+  connectionStatus({ state, message }) {
+    this.view.setStatus(message || STATUS_TEXT[state] || state, state);
+    if (state !== "open") this.talk.release();
+  }
+
+  // --- memory ---------------------------------------------------------------------
+
+  restore() {
+    const entries = this.store.history();
+    for (const entry of entries) {
+      if (entry.role === "bot") {
+        this.view.addBot(entry.message, (label, text) => this.sendText(text, label));
+        this.view.choicesLast();
+      } else if (entry.role === "user") {
+        this.view.retireChoices();
+        this.view.addUser(entry.text || "", { secret: Boolean(entry.secret) });
+      }
+    }
+    const last = entries.at(-1);
+    const request = last?.role === "bot" ? last.message?.custom?.secure_input : null;
+    if (request) this.askForPin(request);
+  }
+
+  dropPending(note = null) {
+    const typed = this.pendingTexts.map((text) => text.bubble).filter(Boolean);
+    const lost = [...this.pendingVoice, ...typed];
+    this.pendingVoice = [];
+    this.pendingTexts = [];
+    for (const bubble of lost) bubble.classList.add("ow-unanswered");
+    if (lost.length && note) this.view.addNote(note);
+  }
+}
+
+/** Mount a widget into `container` (options as in the header comment). */
+export function mount(container, options = {}) {
+  ensureStylesheet();
+  const widget = new OrderlyWidget(container, { ...container.dataset, ...options });
+  container.orderlyWidget = widget;
+  return widget;
+}
+
+function ensureStylesheet() {
+  const href = new URL("orderly-widget.css", HERE).href;
+  if (document.querySelector(`link[href="${href}"]`)) return;
+  document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href }));
+}
+
+for (const container of document.querySelectorAll("[data-orderly-widget]")) mount(container);

@@ -1,0 +1,72 @@
+"""Speech recognition: one small interface, engines chosen by name.
+
+A :class:`Recogniser` turns one utterance (16 kHz float samples) into a
+:class:`Transcript`. ``recognise`` is a coroutine that runs the engine off the
+event loop, so one long utterance never stalls other conversations; ``transcribe``
+is the same work, blocking, for scripts and benchmarks.
+
+``phrases`` biases recognition toward words the caller expects (the live menu's
+item names, or digits when a PIN is due): engines use them as they can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from speech.pcm import Samples
+
+SAMPLE_RATE = 16_000
+
+
+class RecognitionError(RuntimeError):
+    """The recogniser cannot be loaded or failed on an utterance; the message says why."""
+
+
+@dataclass(frozen=True)
+class RecogniserSettings:
+    """What to load: ``model`` is ``base``, ``tiny.en`` or a CTranslate2 Whisper folder."""
+
+    model: str = "base"
+    language: str | None = "en"
+    beam_size: int = 5
+    cpu_threads: int = 2
+    # Parallel transcriptions: each worker is a thread running the shared model.
+    workers: int = 1
+    compute_type: str = "int8"
+    # Seconds of audio the encoder sees at least (see speech.recognition.whisper).
+    encoder_window_s: float = 10.0
+    bias: str = "prompt"  # prompt | hotwords | none
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    audio_s: float
+    processing_s: float
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.processing_s / self.audio_s if self.audio_s else 0.0
+
+
+class Recogniser(Protocol):
+    def transcribe(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript: ...
+
+    async def recognise(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript: ...
+
+    def close(self) -> None: ...
+
+
+def load_recogniser(settings: RecogniserSettings) -> Recogniser:
+    """Load the configured engine (Whisper through faster-whisper is the only one)."""
+    try:
+        from speech.recognition.whisper import WhisperRecogniser
+    except ImportError as error:
+        raise RecognitionError(
+            f"faster-whisper is not installed ({error}); pip install faster-whisper==1.2.1"
+        ) from error
+    return WhisperRecogniser(settings)

@@ -1,0 +1,168 @@
+"""Whisper through faster-whisper (CTranslate2, int8 on CPU).
+
+Three choices matter for a live conversation on a 2-core CPU:
+
+- **One model, off the event loop.** The model is loaded once per process and
+  shared; transcriptions run in a small thread pool (``workers``), so the caller's
+  event loop keeps serving other connections while CTranslate2 works.
+- **A shorter encoder window.** Whisper pads every input to 30 s and encoding that
+  window takes about a second here, whatever the utterance's length. Spoken orders
+  last a few seconds, so the encoder is given ``max(encoder_window_s, speech + 3 s)``
+  instead: about four times faster, with the same word error rate on our ordering
+  utterances (see ``benchmarks/voice_bench.py``). ``encoder_window_s: 30`` restores
+  standard Whisper.
+- **Bias and silence.** ``phrases`` (menu item names) become the ``initial_prompt``
+  or ``hotwords``; ``vad_filter`` drops non-speech first, so silence or noise does
+  not turn into "Thank you." and the like.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from faster_whisper import WhisperModel
+
+from speech.pcm import Samples
+from speech.recognition import SAMPLE_RATE, RecogniserSettings, RecognitionError, Transcript
+from speech.recognition.models import resolve_model
+
+FRAMES_PER_SECOND = 100  # Whisper's log-mel hop is 10 ms
+FULL_WINDOW_FRAMES = 3000
+# Silence after the speech inside the encoder window: less than this and Whisper
+# starts repeating itself at the end of short utterances.
+_WINDOW_MARGIN_FRAMES = 300
+# Whisper's prompt holds at most 223 tokens; item names average about 3 tokens.
+MAX_PROMPT_CHARS = 600
+# Temperature fallback re-decodes an utterance that came out as a loop or gibberish;
+# each step costs a full decode, so stop after two.
+_TEMPERATURES = (0.0, 0.4, 0.8)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?,])\s+")
+
+
+class _WindowedWhisperModel(WhisperModel):
+    """WhisperModel whose encoder sees only the speech plus some silence, not 30 s.
+
+    faster-whisper pads each segment's features with zero columns up to 3000 frames
+    before calling ``encode``; this trims the padding back to the configured window.
+    Stateless, so threads can share one instance.
+    """
+
+    def __init__(self, path: str, window_frames: int, **options: Any) -> None:
+        super().__init__(path, **options)
+        self.window_frames = window_frames
+
+    def encode(self, features: np.ndarray) -> Any:
+        total = features.shape[-1]
+        if self.window_frames < total:
+            speech_columns = np.flatnonzero(np.any(features != 0, axis=-2).reshape(-1))
+            content = int(speech_columns[-1]) + 1 if speech_columns.size else 0
+            frames = min(total, max(self.window_frames, content + _WINDOW_MARGIN_FRAMES))
+            frames += frames % 2  # the encoder's convolution has stride 2
+            features = np.ascontiguousarray(features[..., :frames])
+        return super().encode(features)
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_model(
+    path: str, window_frames: int, compute_type: str, cpu_threads: int, workers: int
+) -> _WindowedWhisperModel:
+    return _WindowedWhisperModel(
+        path,
+        window_frames=window_frames,
+        device="cpu",
+        compute_type=compute_type,
+        cpu_threads=cpu_threads,
+        num_workers=workers,
+    )
+
+
+_load_lock = threading.Lock()
+
+
+def bias_prompt(phrases: Sequence[str]) -> str | None:
+    """``"Breakfast order, Latte, Hash Brown."``: the phrases, cut to fit Whisper's prompt."""
+    unique = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
+    prompt = ""
+    for phrase in unique:
+        candidate = f"{prompt}, {phrase}" if prompt else phrase
+        if len(candidate) > MAX_PROMPT_CHARS:
+            break
+        prompt = candidate
+    return f"{prompt}." if prompt else None
+
+
+def collapse_repeats(text: str) -> str:
+    """Drop a sentence that repeats the one before it ("Yes. Yes." -> "Yes.").
+
+    Small Whisper models sometimes loop on short utterances; a customer who
+    really says "yes, yes" loses nothing the dialogue needs.
+    """
+    kept: list[str] = []
+    for sentence in _SENTENCE_BREAK.split(text.strip()):
+        if sentence and (not kept or _comparable(sentence) != _comparable(kept[-1])):
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def _comparable(sentence: str) -> str:
+    return "".join(ch for ch in sentence.lower() if ch.isalnum())
+
+
+class WhisperRecogniser:
+    """A shared faster-whisper model plus the thread pool that runs it."""
+
+    def __init__(self, settings: RecogniserSettings) -> None:
+        if settings.bias not in ("prompt", "hotwords", "none"):
+            raise RecognitionError(
+                f"asr bias must be prompt, hotwords or none, not {settings.bias!r}"
+            )
+        self.settings = settings
+        path = resolve_model(settings.model, settings.cache_dir)
+        window = min(FULL_WINDOW_FRAMES, int(settings.encoder_window_s * FRAMES_PER_SECOND))
+        try:
+            with _load_lock:
+                self._model = _shared_model(
+                    str(path), window, settings.compute_type, settings.cpu_threads, settings.workers
+                )
+        except (RuntimeError, ValueError, OSError) as error:
+            raise RecognitionError(f"Cannot load Whisper model from {path}: {error}") from error
+        self._executor = ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="whisper"
+        )
+
+    def transcribe(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
+        started = time.perf_counter()
+        audio_s = len(audio) / SAMPLE_RATE
+        if len(audio) == 0:
+            return Transcript(text="", audio_s=0.0, processing_s=0.0)
+        prompt = bias_prompt(phrases) if self.settings.bias != "none" else None
+        segments, _info = self._model.transcribe(
+            np.asarray(audio, dtype=np.float32),
+            language=self.settings.language,
+            beam_size=self.settings.beam_size,
+            vad_filter=True,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            temperature=list(_TEMPERATURES),
+            initial_prompt=prompt if self.settings.bias == "prompt" else None,
+            hotwords=prompt if self.settings.bias == "hotwords" else None,
+        )
+        text = collapse_repeats(" ".join(segment.text.strip() for segment in segments))
+        return Transcript(text=text, audio_s=audio_s, processing_s=time.perf_counter() - started)
+
+    async def recognise(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(self.transcribe, audio, tuple(phrases))
+        )
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

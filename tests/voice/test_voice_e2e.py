@@ -1,0 +1,175 @@
+"""Whole orders placed and paid by voice: generated speech in, Whisper, Rasa, Piper out.
+
+Nothing is mocked: the running stack (merchant platform, action server, Rasa with
+the voice channel) hears speech made at test time, and every outcome is checked
+on the merchant platform. The PIN test also proves the PIN never rests anywhere.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+import wave
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from bot.stack import Stack
+from clients.voice_client.audio import write_wav
+from clients.voice_client.connection import Turn, VoiceConnection
+from tests.voice.conftest import Speak, words
+
+pytestmark = pytest.mark.slow
+
+SANDBOX_PIN_SPOKEN = "my pin is two four six eight one zero"
+PIN_FORMS = ("246810", "2 4 6 8 1 0", "24 6 8 1 0", "246 810", "246-810")
+
+
+def voice_url(stack: Stack) -> str:
+    return stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
+
+
+def merchant(stack: Stack, path: str, **params: str) -> Any:
+    response = httpx.get(f"{stack.config.merchant_url}{path}", params=params, timeout=10.0)
+    response.raise_for_status()
+    return response.json()
+
+
+async def say(connection: VoiceConnection, speak: Speak, text: str) -> Turn:
+    pcm = speak(text)
+    await connection.start(pcm.sample_rate)
+    turn = await connection.speak(pcm)
+    assert turn.transcript is not None, f"nothing heard for {text!r}: {turn.events}"
+    assert_spoken_reply(turn)
+    return turn
+
+
+def total(turn: Turn, key: str) -> int | None:
+    body = turn.custom(key)
+    return int(body["total"]) if body else None
+
+
+def assert_spoken_reply(turn: Turn) -> None:
+    assert turn.bot_texts and not turn.cancelled
+    assert turn.audio_format == "pcm_s16le" and turn.sample_rate == 22_050
+    samples = np.frombuffer(bytes(turn.audio), "<i2").astype(np.float32) / 32768
+    assert len(samples) / 22_050 > 0.5, "reply audio too short"
+    assert float(np.sqrt(np.mean(samples**2))) > 0.02, "reply audio is silent"
+    assert turn.latency_s is not None and turn.latency_s < 15.0
+
+
+async def test_a_breakfast_order_placed_and_paid_by_voice(
+    running_stack: Stack, speak: Speak
+) -> None:
+    customer = f"voice-e2e-{uuid.uuid4().hex[:8]}"
+    connection = await VoiceConnection.open(voice_url(running_stack), sender=customer)
+    try:
+        turn = await say(connection, speak, "two hash browns and a medium americano")
+        assert {"hash", "americano"} <= words(turn.transcript or ""), turn.transcript
+        cart = turn.custom("cart")
+        assert cart is not None and cart["total"] == 2 * 700 + 1200, turn.bot_messages
+
+        turn = await say(connection, speak, "that's all")
+        readback = turn.custom("readback")
+        assert readback is not None and readback["total"] == 2600, turn.bot_messages
+        order_id = str(readback["order_id"])
+        assert merchant(running_stack, "/payments", order_id=order_id)["payments"] == []
+
+        turn = await say(connection, speak, "yes")
+        assert any("Paid ¥26.00" in text for text in turn.bot_texts), turn.bot_texts
+    finally:
+        await connection.close()
+
+    order = merchant(running_stack, f"/orders/{order_id}")
+    assert order["status"] == "paid" and order["customer_id"] == customer
+    assert {line["sku"]: line["quantity"] for line in order["items"]} == {
+        "hash-brown": 2,
+        "americano": 1,
+    }
+    payments = merchant(running_stack, "/payments", order_id=order_id)["payments"]
+    assert [p["amount"] for p in payments] == [2600]
+
+
+async def test_the_pin_is_spoken_masked_and_never_stored(
+    running_stack: Stack, speak: Speak
+) -> None:
+    customer = f"voice-pin-{uuid.uuid4().hex[:8]}"
+    connection = await VoiceConnection.open(voice_url(running_stack), sender=customer)
+    try:
+        turn = await say(connection, speak, "six large lattes")
+        assert total(turn, "cart") == 11400, turn.bot_messages
+        turn = await say(connection, speak, "that's all")
+        readback = turn.custom("readback")
+        assert readback is not None, turn.bot_messages
+        order_id = str(readback["order_id"])
+        turn = await say(connection, speak, "yes")
+        assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
+        assert merchant(running_stack, "/payments", order_id=order_id)["payments"] == []
+
+        turn = await say(connection, speak, SANDBOX_PIN_SPOKEN)
+        assert turn.masked and turn.transcript == "••••••"
+        assert any("Paid ¥114.00" in text for text in turn.bot_texts), turn.bot_texts
+    finally:
+        await connection.close()
+
+    assert merchant(running_stack, f"/orders/{order_id}")["status"] == "paid"
+    leaks = [
+        str(path)
+        for path in running_stack.config.data_dir.rglob("*")
+        if path.is_file() and any(form.encode() in path.read_bytes() for form in PIN_FORMS)
+    ]
+    assert leaks == []
+
+
+async def test_typing_and_speaking_mix_in_one_conversation(
+    running_stack: Stack, speak: Speak
+) -> None:
+    connection = await VoiceConnection.open(
+        voice_url(running_stack), sender=f"mix-{uuid.uuid4().hex[:8]}"
+    )
+    try:
+        typed = await connection.type("a large soy milk")
+        assert typed.transcript == "a large soy milk" and typed.end_reason == "text"
+        assert total(typed, "cart") == 700
+        spoken = await say(connection, speak, "two hash browns")
+        assert total(spoken, "cart") == 700 + 2 * 700
+    finally:
+        await connection.close()
+
+
+def test_the_command_line_client_orders_from_wav_files(
+    running_stack: Stack, speak: Speak, tmp_path: Path
+) -> None:
+    turns = []
+    for number, text in enumerate(["two hash browns", "what's in my cart"], start=1):
+        turns.append(str(write_wav(tmp_path / f"turn{number}.wav", speak(text))))
+    out = tmp_path / "replies"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "clients.voice_client", "--server", voice_url(running_stack),
+            "--sender", f"cli-{uuid.uuid4().hex[:8]}", "--out", str(out), "--no-play",
+            *turns, "text:that's all",
+        ],
+        capture_output=True, text=True, timeout=180, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("heard:") == 2, result.stdout
+    assert "hash brown" in result.stdout.lower() and "assistant:" in result.stdout
+    replies = sorted(out.glob("reply-*.wav"))
+    assert len(replies) == 3
+    with wave.open(str(replies[0])) as reply:
+        assert reply.getframerate() == 22_050 and reply.getnframes() > 22_050 // 2
+
+
+def test_the_command_line_client_explains_a_missing_microphone() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "clients.voice_client", "--mic", "--server", "ws://127.0.0.1:9/x"],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+    assert "sounddevice" in result.stderr or "microphone" in result.stderr.lower()

@@ -1,0 +1,125 @@
+"""The speech engines on real audio made at test time: Whisper tiny.en, Piper, espeak-ng."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from speech.pcm import pcm16_to_samples, rms
+from speech.recognition import RecogniserSettings, RecognitionError, load_recogniser
+from speech.recognition.models import resolve_model
+from speech.recognition.whisper import WhisperRecogniser, bias_prompt, collapse_repeats
+from speech.synthesis import SynthesisError, SynthesizerSettings, load_synthesizer
+from tests.voice.conftest import Speak, at_16k, needs_espeak, silence, words
+
+MENU = ("Breakfast order", "Egg & Sausage Muffin", "Hash Brown", "Americano", "Latte")
+
+
+def test_whisper_hears_an_order(recogniser: WhisperRecogniser, speak: Speak) -> None:
+    audio = at_16k(speak("two hash browns and a medium americano"))
+    transcript = recogniser.transcribe(audio, MENU)
+    assert {"two", "hash", "medium", "americano"} <= words(transcript.text), transcript
+    assert transcript.audio_s == pytest.approx(len(audio) / 16_000)
+    assert 0 < transcript.real_time_factor < 1.0
+
+
+@needs_espeak()
+def test_whisper_hears_espeak_too(recogniser: WhisperRecogniser) -> None:
+    voice = load_synthesizer(SynthesizerSettings(engine="espeak"))
+    audio = voice.synthesize("check out")
+    text = recogniser.transcribe(at_16k_pcm(audio.pcm, audio.sample_rate)).text
+    assert words(text) >= {"check", "out"}, text
+
+
+def at_16k_pcm(pcm: bytes, rate: int) -> np.ndarray:
+    from speech.resampling import resample
+
+    return resample(pcm16_to_samples(pcm), rate, 16_000)
+
+
+def test_silence_and_noise_are_not_words(recogniser: WhisperRecogniser) -> None:
+    rng = np.random.default_rng(3)
+    noise = (rng.standard_normal(16_000 * 2) * 0.02).astype(np.float32)
+    assert recogniser.transcribe(silence(2.0), MENU).text == ""
+    assert recogniser.transcribe(noise, MENU).text == ""
+    assert recogniser.transcribe(np.zeros(0, dtype=np.float32)).text == ""
+
+
+async def test_recognition_leaves_the_event_loop_free(
+    recogniser: WhisperRecogniser, speak: Speak
+) -> None:
+    audio = at_16k(speak("what's on the breakfast menu today"))
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+
+    running = asyncio.create_task(ticker())
+    started = time.monotonic()
+    transcript = await recogniser.recognise(audio, MENU)
+    running.cancel()
+    assert "menu" in words(transcript.text)
+    gaps = np.diff([started, *ticks])
+    assert len(ticks) > 5 and gaps.max() < 0.2, "the loop stalled while Whisper ran"
+
+
+def test_the_prompt_lists_phrases_once_and_fits() -> None:
+    assert bias_prompt(["Latte", "Latte ", "", "Hash Brown"]) == "Latte, Hash Brown."
+    assert bias_prompt([]) is None
+    long = bias_prompt([f"Item number {i}" for i in range(200)])
+    assert long is not None and len(long) <= 601 and long.endswith(".")
+
+
+def test_repeated_sentences_collapse() -> None:
+    assert collapse_repeats("Six large lattes. Six large lattes.") == "Six large lattes."
+    assert collapse_repeats("No? No") == "No?"
+    assert collapse_repeats("Yes, yes please") == "Yes, yes please"
+
+
+def test_model_names_resolve_to_installed_weights(tmp_path: Path) -> None:
+    assert (resolve_model("tiny.en") / "model.bin").is_file()
+    base = resolve_model("base", cache_dir=tmp_path)
+    assert (base / "model.bin").stat().st_size == 145_217_532
+    assert {p.name for p in base.iterdir()} >= {"config.json", "tokenizer.json", "model.bin"}
+    assert resolve_model("base", cache_dir=tmp_path) == base  # joined once
+    with pytest.raises(RecognitionError, match="Unknown Whisper model"):
+        resolve_model(str(tmp_path / "nothing-here"))
+    with pytest.raises(RecognitionError, match="bias"):
+        load_recogniser(RecogniserSettings(model="tiny.en", bias="shout"))
+
+
+@pytest.mark.parametrize("engine", ["piper", pytest.param("espeak", marks=needs_espeak())])
+def test_synthesizers_speak_a_sentence(engine: str) -> None:
+    voice = load_synthesizer(SynthesizerSettings(engine=engine))
+    audio = voice.synthesize("Your total is 19 yuan. Shall I pay now?")
+    assert audio.format == "pcm_s16le" and audio.channels == 1
+    assert audio.sample_rate == voice.sample_rate == 22_050
+    assert 1.5 < audio.duration_s < 8.0
+    assert rms(pcm16_to_samples(audio.pcm)) > 0.02
+
+
+def test_piper_can_be_deterministic_for_tests() -> None:
+    voice = load_synthesizer(SynthesizerSettings(engine="piper", deterministic=True))
+    assert voice.synthesize("Two lattes.").pcm == voice.synthesize("Two lattes.").pcm
+
+
+def test_engine_problems_are_named() -> None:
+    with pytest.raises(SynthesisError, match="Unknown speech engine"):
+        load_synthesizer(SynthesizerSettings(engine="shout"))
+    with pytest.raises(SynthesisError, match="not found"):
+        load_synthesizer(SynthesizerSettings(engine="piper", voice="/nowhere/voice.onnx"))
+    with pytest.raises(SynthesisError, match="unreachable"):
+        load_synthesizer(SynthesizerSettings(engine="coqui", coqui_url="http://127.0.0.1:9"))
+
+
+def test_espeak_missing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(SynthesisError, match="apt-get install espeak-ng"):
+        load_synthesizer(SynthesizerSettings(engine="espeak"))

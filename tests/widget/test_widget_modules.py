@@ -1,0 +1,164 @@
+"""The widget's pure parts, run in Chromium's JavaScript engine without any server.
+
+The files are served to the page from ``clients/widget/`` through Playwright's
+request routing, so these tests need only the browser: money formatting, how cards
+survive bad payloads and hostile text, and the capture worklet's resampling to
+16 kHz (the path browsers take when they refuse a 16 kHz AudioContext).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from playwright.sync_api import Browser, Page, Route
+
+from channels.widget import CONTENT_TYPES, WIDGET_DIR
+
+ORIGIN = "http://widget.test"
+TARGET_RATE = 16_000
+FRAME_MS = 40
+RENDER_QUANTUM = 128  # samples per AudioWorklet process() call
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+
+    def serve(route: Route) -> None:
+        name = route.request.url.removeprefix(f"{ORIGIN}/") or "blank.html"
+        path = WIDGET_DIR / name
+        if name == "blank.html":
+            route.fulfill(body="<!doctype html><title>blank</title>", content_type="text/html")
+        elif path.is_file():
+            route.fulfill(body=path.read_text(), content_type=CONTENT_TYPES[path.suffix])
+        else:
+            route.fulfill(status=404)
+
+    opened.route(f"{ORIGIN}/**", serve)
+    opened.goto(f"{ORIGIN}/blank.html")
+    yield opened
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "fen, shown",
+    [(3750, "¥37.50"), (0, "¥0.00"), (5, "¥0.05"), (123456789, "¥1,234,567.89"), (-50, "-¥0.50")],
+)
+def test_amounts_in_fen_are_shown_in_yuan(page: Page, fen: int, shown: str) -> None:
+    formatted = page.evaluate(
+        f"async fen => (await import('{ORIGIN}/cards.js')).formatFen(fen)", fen
+    )
+    assert formatted == shown
+
+
+def test_a_fractional_amount_is_not_shown_as_money(page: Page) -> None:
+    assert page.evaluate(f"async () => (await import('{ORIGIN}/cards.js')).formatFen(12.5)") == ""
+
+
+def test_cards_show_text_as_text_and_skip_payloads_they_cannot_draw(page: Page) -> None:
+    rendered = page.evaluate(
+        f"""async () => {{
+            const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
+            const hostile = '<img src=x onerror="window.hacked = 1">';
+            const item = renderBotMessage({{
+                text: hostile,
+                buttons: [{{ title: hostile, payload: '/affirm' }}, {{ payload: 'no title' }}],
+                custom: {{ cart: {{ lines: 'not a list', total: 'free' }}, surprise: {{}} }},
+            }}, () => {{}});
+            document.body.append(item);
+            return {{
+                images: item.querySelectorAll('img').length,
+                text: item.querySelector('.ow-text').textContent,
+                buttons: [...item.querySelectorAll('button')].map(b => b.textContent),
+                cards: item.querySelectorAll('.ow-card').length,
+            }};
+        }}"""
+    )
+    hostile = '<img src=x onerror="window.hacked = 1">'
+    assert rendered == {"images": 0, "text": hostile, "buttons": [hostile], "cards": 0}
+
+
+def test_sold_out_menu_items_cannot_be_tapped_and_sizes_say_what_they_add(page: Page) -> None:
+    buttons = page.evaluate(
+        f"""async () => {{
+            const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
+            const tapped = [];
+            const item = renderBotMessage({{ custom: {{ menu: {{ title: 'Menu', items: [
+                {{ name: 'Latte', sizes: [{{ name: 'medium', price: 1600 }},
+                                          {{ name: 'large', price: 1900 }}] }},
+                {{ name: 'Youtiao', available: false, sizes: [{{ name: 'regular', price: 400 }}] }},
+            ] }} }} }}, (label, text) => tapped.push(text));
+            document.body.append(item);
+            for (const button of item.querySelectorAll('button')) button.click();
+            return {{
+                labels: [...item.querySelectorAll('button')].map(b => b.getAttribute('aria-label')),
+                disabled: [...item.querySelectorAll('button')].map(b => b.disabled),
+                tapped,
+            }};
+        }}"""
+    )
+    assert buttons["labels"] == [
+        "Add one medium Latte, ¥16.00",
+        "Add one large Latte, ¥19.00",
+        "Add one Youtiao, ¥4.00",
+    ]
+    assert buttons["disabled"] == [False, False, True]
+    assert buttons["tapped"] == ["one medium Latte", "one large Latte"]
+
+
+def capture(page: Page, rate: int, signal: np.ndarray) -> np.ndarray:
+    """Run the capture worklet's processor on ``signal`` (at ``rate``); return its 16 kHz PCM."""
+    pcm = page.evaluate(
+        f"""async ([rate, signal, quantum, options]) => {{
+            globalThis.sampleRate = rate;
+            const posted = [];
+            let Processor;
+            globalThis.AudioWorkletProcessor = class {{
+                constructor() {{ this.port = {{ postMessage: m => posted.push(m) }}; }}
+            }};
+            globalThis.registerProcessor = (name, cls) => {{ Processor = cls; }};
+            await import('{ORIGIN}/pcm-capture-worklet.js');
+            const processor = new Processor({{ processorOptions: options }});
+            for (let start = 0; start < signal.length; start += quantum) {{
+                processor.process([[Float32Array.from(signal.slice(start, start + quantum))]]);
+            }}
+            return posted.flatMap(m => Array.from(new Int16Array(m.pcm)));
+        }}""",
+        [rate, signal.tolist(), RENDER_QUANTUM, {"targetRate": TARGET_RATE, "frameMs": FRAME_MS}],
+    )
+    return np.asarray(pcm, dtype=np.float32) / 32768
+
+
+def tone_level(samples: np.ndarray, frequency: float, rate: int) -> float:
+    """Amplitude of one sine component (a single-bin Fourier transform)."""
+    t = np.arange(len(samples)) / rate
+    return float(2 * abs(np.mean(samples * np.exp(-2j * np.pi * frequency * t))))
+
+
+@pytest.mark.parametrize("rate", [48_000, 44_100])
+def test_capture_resamples_to_16_khz_and_keeps_high_frequencies_out_of_speech(
+    page: Page, rate: int
+) -> None:
+    t = np.arange(rate) / rate  # one second
+    speech_band, too_high = 440.0, 14_000.0
+    signal = 0.4 * np.sin(2 * np.pi * speech_band * t) + 0.4 * np.sin(2 * np.pi * too_high * t)
+    out = capture(page, rate, signal.astype(np.float32))
+
+    frame = TARGET_RATE * FRAME_MS // 1000
+    assert abs(len(out) - TARGET_RATE) <= frame, "one second in, one second out"
+    settled = out[frame:]  # past the filters' start-up
+    assert tone_level(settled, speech_band, TARGET_RATE) == pytest.approx(0.4, rel=0.05)
+    alias = TARGET_RATE - too_high  # where 14 kHz would fold to at a 16 kHz rate: 2 kHz
+    assert tone_level(settled, alias, TARGET_RATE) < 0.04, "14 kHz must not fold into speech"
+
+
+def test_capture_at_16_khz_is_a_copy(page: Page) -> None:
+    signal = (0.5 * np.sin(2 * np.pi * 300 * np.arange(TARGET_RATE) / TARGET_RATE)).astype(
+        np.float32
+    )
+    out = capture(page, TARGET_RATE, signal)
+    assert len(out) == TARGET_RATE
+    assert np.max(np.abs(out - signal)) < 2 / 32768

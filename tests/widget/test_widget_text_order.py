@@ -1,0 +1,78 @@
+"""A whole typed order in the widget, in Chromium, with a reload and a dropped connection.
+
+The order is checked where it counts, on the merchant platform: paid, charged once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from bot.stack import Stack
+from tests.widget.conftest import DESKTOP
+from tests.widget.network import SeverableLink
+from tests.widget.widget_page import WidgetPage, demo_url
+
+pytestmark = pytest.mark.slow
+
+
+def test_typed_order_survives_a_reload_and_a_dropped_connection(
+    browser: Browser, running_stack: Stack
+) -> None:
+    rasa = urlsplit(running_stack.config.rasa_url)
+    assert rasa.hostname is not None and rasa.port is not None
+    with SeverableLink(rasa.hostname, rasa.port) as link:
+        context = browser.new_context(viewport=DESKTOP)
+        widget = WidgetPage(context.new_page(), demo_url(link.url)).open()
+        page = widget.page
+
+        widget.type("what's on the menu")
+        menu = widget.card("menu")
+        expect(menu).to_contain_text("Latte")
+        expect(menu.get_by_role("button", name="Add one large Latte, ¥19.00")).to_be_visible()
+        # The menu is read aloud; Stop silences it and the server cancels the rest.
+        expect(page.locator(".ow-speaking")).to_be_visible()
+        page.get_by_role("button", name="Stop speaking").click()
+        expect(page.locator(".ow-speaking")).to_be_hidden()
+        widget.wait_for_frame(
+            lambda m: m["type"] == "reply_end" and m["cancelled"] is True, timeout_s=30
+        )
+
+        widget.tap("Add one large Latte, ¥19.00")  # a menu card's size, tapped
+        expect(widget.card("cart").locator(".ow-total")).to_have_text("¥19.00")
+        widget.type("two hash browns")
+        expect(widget.card("cart").locator(".ow-total")).to_have_text("¥33.00")
+        sender = widget.sender
+
+        page.reload()  # the same conversation, with its history, after a reload
+        widget.wait_online()
+        assert widget.sender == sender
+        expect(widget.card("cart").locator(".ow-total")).to_have_text("¥33.00")
+
+        link.cut()  # the network goes away under the open socket
+        expect(widget.status).to_contain_text("retrying")
+        expect(page.get_by_role("button", name="Hold to talk")).to_be_disabled()
+        link.restore()
+        widget.wait_online()
+
+        widget.type("that's all")  # the assistant still has the cart: same sender id
+        readback = widget.card("readback")
+        expect(readback.locator(".ow-total")).to_have_text("¥33.00")
+        caption = readback.locator("caption").inner_text()
+        order_id = re.fullmatch(r"Please confirm order (\S+)", caption)
+        assert order_id is not None, caption
+        customer = widget.customer(running_stack)
+        assert customer.payments(order_id[1]) == [], "nothing may be charged before the yes"
+
+        widget.tap("Yes, pay")
+        expect(widget.log).to_contain_text("Paid ¥33.00")
+        expect(widget.card("order")).to_contain_text("paid")
+        context.close()
+
+    orders = customer.orders()
+    assert [(o["id"], o["status"], o["total"]) for o in orders] == [(order_id[1], "paid", 3300)]
+    assert [p["amount"] for p in customer.payments(order_id[1])] == [3300]
+    assert not [line for line in widget.console if "error" in line.lower()], widget.console
