@@ -41,12 +41,14 @@ _FILLER = {"my", "pin", "is", "it's", "its", "the", "code", "number", "uh", "um"
 _WORD = re.compile(r"[a-z']+|\d")
 
 
-def secret_digits(text: str) -> str | None:
+def secret_digits(text: str, expected: bool = False) -> str | None:
     """Return the digits of a typed or spoken PIN, or None if ``text`` is not one.
 
     Speech recognition writes PINs as digits ("246810", "2 4 6 8 1 0") or words
-    ("two four six eight one zero", "double four"); anything else (a word that is not
-    a digit or filler) means the customer said something other than a PIN.
+    ("two four six eight one zero", "double four"). When a PIN was asked for, the
+    digits count wherever they stand ("my pen is 246810 please"); otherwise only a
+    message that is nothing but a PIN (and filler words) is one, so "two lattes at
+    8:30" stays an order.
     """
     digits: list[str] = []
     repeat = 1
@@ -58,7 +60,7 @@ def secret_digits(text: str) -> str | None:
             continue
         elif token in _SPOKEN_DIGITS:
             digits.append(_SPOKEN_DIGITS[token] * repeat)
-        elif token not in _FILLER:
+        elif token not in _FILLER and not expected:
             return None
         repeat = 1
     joined = "".join(digits)
@@ -121,7 +123,7 @@ class SecureInputGuard:
         by its outcome; a PIN nobody asked for is replaced by ``/secret_not_expected``;
         anything else (the customer changed the subject) comes back unchanged.
         """
-        digits = secret_digits(text)
+        digits = secret_digits(text, expected=self.is_expecting_secret(sender_id))
         request = self._pending.pop(sender_id, None) if digits else None
         if request is None or request.expires_at <= time.monotonic():
             return SECRET_NOT_EXPECTED if digits else text

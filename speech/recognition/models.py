@@ -66,6 +66,7 @@ def _joined_base_model(target: Path) -> Path:
         for part in parts:
             with part.open("rb") as source:
                 shutil.copyfileobj(source, joined, length=1 << 20)
+    os.chmod(joined.name, 0o644)  # temporary files start private; the model is not
     os.replace(joined.name, model_bin)
     return target
 

@@ -81,10 +81,17 @@ async def test_a_pin_nobody_asked_for_never_reaches_the_dialogue() -> None:
     assert await guard.submit_secret("u1", "a large latte") == "a large latte"
 
 
+@pytest.mark.parametrize("text", ["my pin is 246810 please", "My pen is 246810.", "uh 2468 10 ok"])
+def test_an_expected_pin_is_found_inside_a_sentence(text: str) -> None:
+    assert secret_digits(text, expected=True) == "246810"
+    assert secret_digits(text) is None
+
+
 async def test_changing_the_subject_passes_the_text_through() -> None:
     guard = SecureInputGuard()
     guard.screen_outgoing("u1", [pin_request()])
     assert await guard.submit_secret("u1", "actually cancel my order") == "actually cancel my order"
+    assert await guard.submit_secret("u1", "I want to cancel") == "I want to cancel"
 
 
 async def test_an_unreachable_merchant_gives_an_outcome_not_an_error() -> None:

@@ -45,7 +45,7 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
     assert "didn't match" in reply and "2 tries left" in reply, reply
     assert customer.payments(order_id) == []
 
-    reply = customer.say(SANDBOX_PIN)
+    reply = customer.say(f"my pin is {SANDBOX_PIN} please")  # as speech recognition writes it
     assert "Paid ¥114.00" in reply, reply
     assert [p["amount"] for p in customer.payments(order_id)] == [11400]
 
