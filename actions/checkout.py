@@ -146,10 +146,8 @@ class ActionPayWithPin(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         outcome = latest_entity(tracker, "secure_outcome")
-        if outcome == "verified":
-            return await pay(dispatcher, tracker)
-        if outcome == "pin_locked":
-            # The payment attempt is refused too, and the refusal says until when.
+        if outcome in ("verified", "pin_locked"):
+            # A locked account's payment is refused too, and the refusal says until when.
             return await pay(dispatcher, tracker)
         if outcome == "pin_incorrect":
             left = latest_entity(tracker, "attempts_left")

@@ -15,7 +15,14 @@ from actions.base import UNAVAILABLE, MerchantAction
 from actions.checkout import abandon_unconfirmed_order
 from actions.merchants import configured_backend
 from actions.merchants.backend import Menu, MerchantError
-from actions.phrasing import cart_payload, describe_line, item_name, join_words, yuan
+from actions.phrasing import (
+    cart_payload,
+    describe_line,
+    item_name,
+    join_words,
+    pickup_words,
+    yuan,
+)
 from actions.settings import Settings
 from actions.state import OrderState, fresh_start, latest_entities, latest_intent
 
@@ -47,9 +54,7 @@ async def say_cart(
     )
     store_id = state.store_id or account.default_store_id
     store_name = next((s.name for s in stores if s.id == store_id), store_id)
-    pickup = f"at {state.pickup_time}" if state.pickup_time else "as soon as possible"
-    if state.pickup_time and state.pickup_time.startswith("+"):
-        pickup = f"in {state.pickup_time[1:]} minutes"
+    pickup = pickup_words(state.pickup_time)
     items = join_words([describe_line(line, menu) for line in state.cart])
     follow_up = "" if state.pending else " Anything else, or shall I check out?"
     dispatcher.utter_message(

@@ -55,8 +55,13 @@ def join_words(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def pickup_words(store_name: str, pickup: str | None) -> str:
-    return f"pickup at {store_name}, {pickup or ASAP}"
+def pickup_words(pickup_time: str | None) -> str:
+    """The pickup slot as said: "as soon as possible", "in 20 minutes", "at 08:30"."""
+    if not pickup_time or pickup_time == "asap":
+        return ASAP
+    if pickup_time.startswith("+"):
+        return f"in {pickup_time[1:]} minutes"
+    return f"at {pickup_time}"
 
 
 def line_payload(line: PricedLine) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.checkout import ActionReadback, abandon_unconfirmed_order
+from actions.phrasing import pickup_words
 from actions.state import latest_entity
 
 
@@ -36,18 +37,10 @@ class ActionSetPickup(MerchantAction):
             said.append(f"pickup at {store.name} ({store.opens}-{store.closes})")
         if pickup_time:
             events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
-            said.append(_time_words(pickup_time))
+            said.append(pickup_words(pickup_time))
         dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
         if not tracker.get_slot("awaiting_confirmation"):
             return events
         events += await abandon_unconfirmed_order(tracker)
         tracker.add_slots(events)
         return events + await ActionReadback().act(dispatcher, tracker)
-
-
-def _time_words(pickup_time: str) -> str:
-    if pickup_time == "asap":
-        return "as soon as possible"
-    if pickup_time.startswith("+"):
-        return f"in {pickup_time[1:]} minutes"
-    return f"at {pickup_time}"
