@@ -21,9 +21,12 @@ DAYPARTS = (BREAKFAST, ALL_DAY)
 if TYPE_CHECKING:
     Fen = int
     Name = str
+    Slug = str
 else:
     Fen = conint(ge=0)
     Name = constr(strip_whitespace=True, min_length=1)
+    # Group and choice ids: lowercase words joined by hyphens ("2-percent", "soy-milk").
+    Slug = constr(regex=r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class _Value(BaseModel):
@@ -53,39 +56,65 @@ class Hours(_Value):
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-class Size(_Value):
+class Choice(_Value):
+    """One choice of an option group; `price` is what it adds to the item's base price.
+
+    A delta may be negative (a small size costs less than the default medium); the seed
+    checks that no combination of choices prices an item below zero.
+    """
+
+    id: Slug
     name: Name
-    price: Fen
+    price: int = 0
+    aliases: tuple[str, ...] = ()
 
 
-class DrinkChoice(_Value):
-    """A drink a combo may include, at the size the combo price covers."""
+class OptionGroup(_Value):
+    """A single-choice group (size, milk, shots...): every order line has exactly one of
+    its choices, `default` when the customer named none."""
 
-    sku: Name
-    size: Name
+    id: Slug
+    name: Name
+    default: Slug
+    choices: tuple[Choice, ...]
+
+    @root_validator(skip_on_failure=True)
+    def _default_is_a_choice(cls, values: dict[str, Any]) -> dict[str, Any]:
+        ids = [choice.id for choice in values["choices"]]
+        if not ids:
+            raise ValueError(f"option group {values['id']} needs at least one choice")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"option group {values['id']} repeats a choice id")
+        if values["default"] not in ids:
+            raise ValueError(f"option group {values['id']}: its default is not one of its choices")
+        return values
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+    @property
+    def default_choice(self) -> Choice:
+        choice = self.choice(self.default)
+        assert choice is not None  # checked by the validator
+        return choice
 
 
 class Combo(_Value):
-    includes: tuple[str, ...]
-    drink_choices: tuple[DrinkChoice, ...]
-    upsize_price: Fen
-    upsize_size: str = "large"
+    """What a combo contains, for descriptions; its drink and drink size are option groups."""
 
-    @validator("drink_choices")
-    def _has_a_drink(cls, choices: tuple[DrinkChoice, ...]) -> tuple[DrinkChoice, ...]:
-        if not choices:
-            raise ValueError("a combo needs at least one drink choice")
-        return choices
+    includes: tuple[str, ...]
 
 
 class Item(_Value):
-    """A menu item. The first size is the default; `aliases` feed the assistant's matching."""
+    """A menu item. `price` is the base price, with every group at its default choice;
+    `aliases` feed the assistant's matching."""
 
     sku: Name
     name: Name
     category: Name
     daypart: str
-    sizes: tuple[Size, ...]
+    price: Fen
+    options: tuple[OptionGroup, ...] = ()
     aliases: tuple[str, ...] = ()
     description: str = ""
     combo: Combo | None = None
@@ -96,18 +125,21 @@ class Item(_Value):
             raise ValueError(f"daypart must be one of {', '.join(DAYPARTS)}")
         return daypart
 
-    @validator("sizes")
-    def _has_a_size(cls, sizes: tuple[Size, ...]) -> tuple[Size, ...]:
-        if not sizes:
-            raise ValueError("an item needs at least one size")
-        return sizes
+    @root_validator(skip_on_failure=True)
+    def _priced_consistently(cls, values: dict[str, Any]) -> dict[str, Any]:
+        groups: tuple[OptionGroup, ...] = values["options"]
+        ids = [group.id for group in groups]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{values['sku']} repeats an option group")
+        cheapest = values["price"] + sum(min(c.price for c in group.choices) for group in groups)
+        if cheapest < 0:
+            raise ValueError(f"{values['sku']} would cost less than nothing with some options")
+        if any(group.default_choice.price != 0 for group in groups):
+            raise ValueError(f"{values['sku']}: a default choice must add nothing to the price")
+        return values
 
-    @property
-    def size_names(self) -> tuple[str, ...]:
-        return tuple(size.name for size in self.sizes)
-
-    def size(self, name: str) -> Size | None:
-        return next((size for size in self.sizes if size.name == name), None)
+    def group(self, group_id: str) -> OptionGroup | None:
+        return next((group for group in self.options if group.id == group_id), None)
 
 
 def item_from_row(row: models.MenuItem) -> Item:
@@ -116,7 +148,8 @@ def item_from_row(row: models.MenuItem) -> Item:
         name=row.name,
         category=row.category,
         daypart=row.daypart,
-        sizes=row.sizes,
+        price=row.price,
+        options=row.options,
         aliases=row.aliases,
         description=row.description,
         combo=row.combo,
@@ -134,7 +167,8 @@ def item_to_row(merchant_id: str, position: int, item: Item) -> models.MenuItem:
         daypart=item.daypart,
         description=item.description,
         aliases=list(item.aliases),
-        sizes=[dict(size) for size in fields["sizes"]],
+        price=item.price,
+        options=_json_ready(fields["options"]),
         combo=_json_ready(fields["combo"]),
     )
 

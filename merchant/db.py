@@ -7,14 +7,17 @@ at a time, which is plenty for a sandbox and makes every check-then-write safe.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 from merchant.models import Base
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -44,11 +47,44 @@ class Database:
         self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create missing tables (existing ones are left as they are)."""
+        """Create missing tables. A sandbox database an older version wrote (a table lacks a
+        column, or refuses a value this version stores) is dropped and recreated: sandbox
+        data is disposable, and there are no migrations yet."""
+        outdated = outdated_tables(self.engine)
+        if outdated:
+            log.warning(
+                "the sandbox database predates this version (%s); recreating it empty",
+                ", ".join(outdated),
+            )
+            Base.metadata.drop_all(self.engine)
         Base.metadata.create_all(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def outdated_tables(engine: Engine) -> list[str]:
+    """Existing tables whose columns do not match the models: a missing column, a column
+    the models allow to be null but the table does not, or a leftover required column."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    outdated = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in existing:
+            continue
+        found = {column["name"]: column for column in inspector.get_columns(table.name)}
+        wanted = {column.name: column for column in table.columns}
+        missing_or_stricter = any(
+            name not in found or (column.nullable and not found[name]["nullable"])
+            for name, column in wanted.items()
+        )
+        leftover_required = any(
+            name not in wanted and not column["nullable"] and column.get("default") is None
+            for name, column in found.items()
+        )
+        if missing_or_stricter or leftover_required:
+            outdated.append(table.name)
+    return outdated
 
 
 def _serialise_sqlite_transactions(engine: Engine) -> None:

@@ -25,7 +25,10 @@ def all_merchants(session: Session) -> list[models.Merchant]:
     return list(session.scalars(select(models.Merchant).order_by(models.Merchant.id)))
 
 
-def breakfast_hours(merchant: models.Merchant) -> Hours:
+def breakfast_hours(merchant: models.Merchant) -> Hours | None:
+    """The merchant's breakfast window; None when it serves everything all day."""
+    if merchant.breakfast_start is None or merchant.breakfast_end is None:
+        return None
     return Hours(start=merchant.breakfast_start, end=merchant.breakfast_end)
 
 

@@ -62,8 +62,9 @@ class Merchant(Base):
     name = Column(String(TEXT_LENGTH), nullable=False)
     currency = Column(String(3), nullable=False)
     timezone = Column(String(ID_LENGTH), nullable=False)
-    breakfast_start = Column(Time, nullable=False)
-    breakfast_end = Column(Time, nullable=False)
+    # Null for a merchant that serves no breakfast menu (everything all day).
+    breakfast_start = Column(Time, nullable=True)
+    breakfast_end = Column(Time, nullable=True)
 
 
 class Store(Base):
@@ -80,8 +81,9 @@ class Store(Base):
 
 
 class MenuItem(Base):
-    """One sellable item. `sizes` is `[{"name", "price"}]`; `combo` is null or
-    `{"includes": [sku], "drink_choices": [{"sku", "size"}], "upsize_price"}`."""
+    """One sellable item. `price` is the base price (every option at its default);
+    `options` is `[{"id", "name", "default", "choices": [{"id", "name", "price", "aliases"}]}]`
+    (docs/merchant-api.md); `combo` is null or `{"includes": [sku]}`."""
 
     __tablename__ = "menu_items"
 
@@ -93,7 +95,8 @@ class MenuItem(Base):
     daypart = Column(String(ID_LENGTH), nullable=False)
     description = Column(Text, nullable=False)
     aliases = Column(JSON, nullable=False)
-    sizes = Column(JSON, nullable=False)
+    price = Column(Integer, nullable=False)
+    options = Column(JSON, nullable=False)
     combo = Column(JSON, nullable=True)
 
 
@@ -158,6 +161,10 @@ event.listen(
 
 
 class OrderLine(Base):
+    """A priced line as ordered. `options` is the chosen choice of every group of the item, in
+    catalogue order: `[{"group", "group_name", "choice", "choice_name", "price", "default"}]`,
+    kept with the names and prices of the moment the order was placed."""
+
     __tablename__ = "order_lines"
 
     id = Column(Integer, primary_key=True)
@@ -166,9 +173,7 @@ class OrderLine(Base):
     sku = Column(String(ID_LENGTH), nullable=False)
     name = Column(String(TEXT_LENGTH), nullable=False)
     quantity = Column(Integer, nullable=False)
-    size = Column(String(ID_LENGTH), nullable=False)
-    drink = Column(String(ID_LENGTH), nullable=True)
-    drink_size = Column(String(ID_LENGTH), nullable=True)
+    options = Column(JSON, nullable=False)
     unit_price = Column(Integer, nullable=False)
     line_total = Column(Integer, nullable=False)
 

@@ -27,6 +27,7 @@ from merchant.menu import (
     store_hours,
 )
 from merchant.pricing import quote
+from merchant.responses import chosen_option_body
 from merchant.runtime import Runtime
 from merchant.schedule import check_available, check_store_open, resolve_pickup
 from merchant.schemas import OrderRequest
@@ -91,9 +92,7 @@ def place_order(
                 sku=line.sku,
                 name=line.name,
                 quantity=line.quantity,
-                size=line.size,
-                drink=line.drink,
-                drink_size=line.drink_size,
+                options=[chosen_option_body(option) for option in line.options],
                 unit_price=line.unit_price,
                 line_total=line.line_total,
             )

@@ -1,8 +1,9 @@
 """Prices order lines in integer fen. Pure: no database, no clock, no floats.
 
-A line's unit price is the chosen size's price; for a combo, plus `upsize_price` when
-its drink is upsized. `line_total = unit_price * quantity`; the total is the sum of
-the line totals. Every refusal is an `ApiError` with the documented code.
+A line's unit price is the item's base price plus the price of the chosen choice of each
+of its option groups (a group the customer left out takes its default, which adds
+nothing). `line_total = unit_price * quantity`; the total is the sum of the line totals.
+Every refusal is an `ApiError` with the documented code.
 """
 
 from __future__ import annotations
@@ -10,19 +11,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from merchant.catalogue import Combo, Item
+from merchant.catalogue import Item, OptionGroup
 from merchant.errors import invalid, not_found
 
 
 @dataclass(frozen=True)
 class LineRequest:
-    """What the customer asked for; `None` means "the default"."""
+    """What the customer asked for: `options` are (group id, choice id) pairs, any order;
+    a group not named takes its default."""
 
     sku: str
     quantity: int = 1
-    size: str | None = None
-    drink: str | None = None
-    drink_size: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChosenOption:
+    """The choice a line has in one group, with the names and price of that moment."""
+
+    group: str
+    group_name: str
+    choice: str
+    choice_name: str
+    price: int
+    default: bool
 
 
 @dataclass(frozen=True)
@@ -30,9 +42,7 @@ class PricedLine:
     sku: str
     name: str
     quantity: int
-    size: str
-    drink: str | None
-    drink_size: str | None
+    options: tuple[ChosenOption, ...]
     unit_price: int
     line_total: int
 
@@ -76,7 +86,7 @@ def quote(
 def price_line(
     menu: Mapping[str, Item], request: LineRequest, *, index: int, max_quantity: int
 ) -> PricedLine:
-    """Price one line; `index` only names the line in error fields (`items.2.size`)."""
+    """Price one line; `index` only names the line in error fields (`items.2.options.milk`)."""
     where = f"items.{index}"
     item = menu.get(_normal(request.sku))
     if item is None:
@@ -91,74 +101,74 @@ def price_line(
             f"You can order between 1 and {max_quantity} of {item.name} per line.",
             field=f"{where}.quantity",
         )
-    size_name = _normal(request.size) if request.size is not None else item.sizes[0].name
-    size = item.size(size_name)
-    if size is None:
-        raise invalid(
-            "invalid_size",
-            f"{item.name} comes in {_spoken_list(item.size_names)}.",
-            field=f"{where}.size",
-        )
-    unit_price = size.price
-    drink, drink_size = None, None
-    if item.combo is None:
-        if request.drink is not None or request.drink_size is not None:
-            raise invalid(
-                "invalid_drink",
-                f"{item.name} is not a combo, so it has no drink to choose.",
-                field=f"{where}.drink",
-            )
-    else:
-        drink, drink_size, upsize = _combo_drink(menu, item, item.combo, request, where)
-        unit_price += upsize
+    options = choose_options(item, request.options, where=where)
+    unit_price = item.price + sum(option.price for option in options)
     return PricedLine(
         sku=item.sku,
         name=item.name,
         quantity=request.quantity,
-        size=size.name,
-        drink=drink,
-        drink_size=drink_size,
+        options=options,
         unit_price=unit_price,
         line_total=unit_price * request.quantity,
     )
 
 
-def _combo_drink(
-    menu: Mapping[str, Item], item: Item, combo: Combo, request: LineRequest, where: str
-) -> tuple[str, str, int]:
-    """The combo's drink sku, its size, and the extra price of that size."""
-    choices = {choice.sku: choice for choice in combo.drink_choices}
-    sku = _normal(request.drink) if request.drink is not None else combo.drink_choices[0].sku
-    choice = choices.get(sku)
-    if choice is None:
-        names = [_item_name(menu, choice.sku) for choice in combo.drink_choices]
-        raise invalid(
-            "invalid_drink",
-            f"The {item.name} drink can be {_spoken_list(names)}.",
-            field=f"{where}.drink",
+def choose_options(
+    item: Item, requested: Sequence[tuple[str, str]], *, where: str
+) -> tuple[ChosenOption, ...]:
+    """One chosen option per group of `item`, in catalogue order; refuses a group the item
+    does not have, a choice the group does not offer, and a group named twice."""
+    wanted: dict[str, str] = {}
+    for group_id, choice_id in requested:
+        key = _normal(group_id)
+        field = f"{where}.options.{group_id}"
+        group = item.group(key)
+        if group is None:
+            offered = ", ".join(g.name.lower() for g in item.options)
+            has = f"you can choose its {offered}" if offered else "it comes one way only"
+            raise invalid(
+                "invalid_option", f"{item.name} has no {group_id!r} option; {has}.", field=field
+            )
+        if key in wanted:
+            raise invalid(
+                "invalid_option", f"{item.name} has one {group.name.lower()}.", field=field
+            )
+        if group.choice(_normal(choice_id)) is None:
+            raise invalid("invalid_option", _offer(item, group), field=field)
+        wanted[key] = _normal(choice_id)
+    chosen = []
+    for group in item.options:
+        choice = group.choice(wanted.get(group.id, group.default)) or group.default_choice
+        chosen.append(
+            ChosenOption(
+                group=group.id,
+                group_name=group.name,
+                choice=choice.id,
+                choice_name=choice.name,
+                price=choice.price,
+                default=choice.id == group.default,
+            )
         )
-    size = _normal(request.drink_size) if request.drink_size is not None else choice.size
-    if size == choice.size:
-        return sku, size, 0
-    drink_item = menu.get(sku)
-    if size == combo.upsize_size and drink_item is not None and drink_item.size(size):
-        return sku, size, combo.upsize_price
-    raise invalid(
-        "invalid_size",
-        f"The {item.name} {_item_name(menu, sku)} comes {choice.size}, or "
-        f"{combo.upsize_size} for {format_fen(combo.upsize_price)} more.",
-        field=f"{where}.drink_size",
-    )
+    return tuple(chosen)
+
+
+def _offer(item: Item, group: OptionGroup) -> str:
+    """ "Milk for the Latte can be Whole, Oat (¥3.00 more) or Almond (¥3.00 more)." """
+    names = [choice.name + _delta(choice.price) for choice in group.choices]
+    return f"{group.name} for the {item.name} can be {_spoken_list(names)}."
+
+
+def _delta(price: int) -> str:
+    if price > 0:
+        return f" ({format_fen(price)} more)"
+    if price < 0:
+        return f" ({format_fen(-price)} less)"
+    return ""
 
 
 def _normal(text: str) -> str:
-    """Skus and size names match case-insensitively and ignore surrounding spaces."""
+    """Skus, group and choice ids match case-insensitively and ignore surrounding spaces."""
     return text.strip().lower()
-
-
-def _item_name(menu: Mapping[str, Item], sku: str) -> str:
-    item = menu.get(sku)
-    return item.name if item is not None else sku
 
 
 def _spoken_list(words: Sequence[str]) -> str:

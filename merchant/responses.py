@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from merchant import models
-from merchant.catalogue import Item
+from merchant.catalogue import Item, OptionGroup
 from merchant.menu import breakfast_hours
-from merchant.pricing import PricedLine
+from merchant.pricing import ChosenOption, PricedLine
 from merchant.settings import PLATFORM_TIMEZONE
 
 Body = dict[str, Any]
@@ -36,22 +36,15 @@ def merchant_body(merchant: models.Merchant) -> Body:
     }
 
 
-def hours_body(merchant: models.Merchant) -> Body:
+def hours_body(merchant: models.Merchant) -> Body | None:
+    """The breakfast window, or None for a merchant that serves everything all day."""
     hours = breakfast_hours(merchant)
+    if hours is None:
+        return None
     return {"start": clock_time(hours.start), "end": clock_time(hours.end)}
 
 
 def item_body(item: Item, available: bool) -> Body:
-    combo = None
-    if item.combo is not None:
-        combo = {
-            "includes": list(item.combo.includes),
-            "drink_choices": [
-                {"sku": choice.sku, "size": choice.size} for choice in item.combo.drink_choices
-            ],
-            "upsize_price": item.combo.upsize_price,
-            "upsize_size": item.combo.upsize_size,
-        }
     return {
         "sku": item.sku,
         "name": item.name,
@@ -60,8 +53,26 @@ def item_body(item: Item, available: bool) -> Body:
         "aliases": list(item.aliases),
         "available": available,
         "description": item.description,
-        "sizes": [{"name": size.name, "price": size.price} for size in item.sizes],
-        "combo": combo,
+        "price": item.price,
+        "options": [option_group_body(group) for group in item.options],
+        "combo": None if item.combo is None else {"includes": list(item.combo.includes)},
+    }
+
+
+def option_group_body(group: OptionGroup) -> Body:
+    return {
+        "id": group.id,
+        "name": group.name,
+        "default": group.default,
+        "choices": [
+            {
+                "id": choice.id,
+                "name": choice.name,
+                "price": choice.price,
+                "aliases": list(choice.aliases),
+            }
+            for choice in group.choices
+        ],
     }
 
 
@@ -79,16 +90,29 @@ def store_body(store: models.Store, open_now: bool) -> Body:
 
 
 def line_body(line: PricedLine | models.OrderLine) -> Body:
-    """A priced line, from a quote or from a stored order."""
+    """A priced line, from a quote or from a stored order (whose options are stored as
+    this same JSON)."""
+    options = line.options
+    if isinstance(line, PricedLine):
+        options = [chosen_option_body(option) for option in line.options]
     return {
         "sku": line.sku,
         "name": line.name,
         "quantity": line.quantity,
-        "size": line.size,
-        "drink": line.drink,
-        "drink_size": line.drink_size,
+        "options": [dict(option) for option in options],
         "unit_price": line.unit_price,
         "line_total": line.line_total,
+    }
+
+
+def chosen_option_body(option: ChosenOption) -> Body:
+    return {
+        "group": option.group,
+        "group_name": option.group_name,
+        "choice": option.choice,
+        "choice_name": option.choice_name,
+        "price": option.price,
+        "default": option.default,
     }
 
 

@@ -54,15 +54,20 @@ def check_store_open(store_name: str, hours: Hours, pickup: datetime) -> None:
         )
 
 
-def is_available(item: Item, breakfast: Hours, moment: datetime) -> bool:
-    return item.daypart != BREAKFAST or breakfast.contains(moment.time())
+def is_available(item: Item, breakfast: Hours | None, moment: datetime) -> bool:
+    """A breakfast item is available in the breakfast window (and never at a merchant
+    without one: the seed refuses that combination)."""
+    if item.daypart != BREAKFAST:
+        return True
+    return breakfast is not None and breakfast.contains(moment.time())
 
 
-def check_available(items: Iterable[Item], breakfast: Hours, pickup: datetime) -> None:
+def check_available(items: Iterable[Item], breakfast: Hours | None, pickup: datetime) -> None:
     for item in items:
         if not is_available(item, breakfast, pickup):
+            window = f" ({breakfast.label})" if breakfast is not None else ""
             raise conflict(
                 "item_unavailable",
-                f"{item.name} is only served at breakfast ({breakfast.label}).",
+                f"{item.name} is only served at breakfast{window}.",
                 sku=item.sku,
             )

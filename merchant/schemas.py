@@ -21,6 +21,7 @@ else:
     Line = constr(max_length=4000)
 
 MAX_TRANSCRIPT_LINES = 500
+MAX_OPTIONS_PER_LINE = 20
 
 
 class _Body(BaseModel):
@@ -29,19 +30,21 @@ class _Body(BaseModel):
 
 
 class OrderLineRequest(_Body):
+    """`options` maps a group id to a choice id (`{"size": "large", "milk": "oat"}`)."""
+
     sku: Identifier
     quantity: StrictInt = 1
-    size: Identifier | None = None
-    drink: Identifier | None = None
-    drink_size: Identifier | None = None
+    options: dict[Identifier, Identifier] = {}
+
+    @validator("options")
+    def _bounded(cls, options: dict[str, str]) -> dict[str, str]:
+        if len(options) > MAX_OPTIONS_PER_LINE:
+            raise ValueError(f"a line has at most {MAX_OPTIONS_PER_LINE} options")
+        return options
 
     def to_line(self) -> LineRequest:
         return LineRequest(
-            sku=self.sku,
-            quantity=self.quantity,
-            size=self.size,
-            drink=self.drink,
-            drink_size=self.drink_size,
+            sku=self.sku, quantity=self.quantity, options=tuple(sorted(self.options.items()))
         )
 
 

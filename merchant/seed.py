@@ -14,11 +14,13 @@ from pydantic import BaseModel, root_validator
 from sqlalchemy.exc import IntegrityError
 
 from merchant import models
-from merchant.catalogue import Hours, Item, item_to_row
+from merchant.catalogue import BREAKFAST, Hours, Item, OptionGroup, item_to_row
 from merchant.db import Database
 from merchant.settings import PLATFORM_TIMEZONE
 
 CATALOGUE_FILE = "sandbox_catalogue.yml"
+# A combo's drink is the option group whose choice ids are the skus of drinks.
+DRINK_GROUP = "drink"
 
 
 class StoreSeed(BaseModel):
@@ -33,28 +35,35 @@ class MerchantSeed(BaseModel):
     id: str
     name: str
     currency: str
-    breakfast: Hours
+    breakfast: Hours | None = None  # None: everything is served all day
     stores: tuple[StoreSeed, ...]
     items: tuple[Item, ...]
 
     @root_validator(skip_on_failure=True)
-    def _combos_name_real_drinks(cls, values: dict[str, Any]) -> dict[str, Any]:
-        """A combo may only include items and drink sizes this merchant sells."""
+    def _consistent(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """Skus are unique; a combo includes, and offers as its `drink` choices, only items
+        this merchant sells; breakfast items need a breakfast window."""
         items = {item.sku: item for item in values["items"]}
+        if len(items) != len(values["items"]):
+            raise ValueError(f"merchant {values['id']} repeats a sku")
         for item in values["items"]:
-            if item.combo is None:
-                continue
-            for sku in item.combo.includes:
+            if item.daypart == BREAKFAST and values["breakfast"] is None:
+                raise ValueError(
+                    f"{item.sku} is a breakfast item, but there are no breakfast hours"
+                )
+            for sku in item.combo.includes if item.combo else ():
                 if sku not in items:
                     raise ValueError(f"{item.sku} includes unknown item {sku}")
-            for choice in item.combo.drink_choices:
-                drink = items.get(choice.sku)
-                if drink is None or drink.size(choice.size) is None:
-                    raise ValueError(f"{item.sku} offers unknown drink {choice.sku} {choice.size}")
+            drinks = item.group(DRINK_GROUP) if item.combo else None
+            for choice in drinks.choices if drinks else ():
+                if choice.id not in items:
+                    raise ValueError(f"{item.sku} offers unknown drink {choice.id}")
         return values
 
 
 class CatalogueFile(BaseModel):
+    # Groups that items share through YAML aliases; checked here, used through the aliases.
+    option_groups: dict[str, OptionGroup] = {}
     merchants: list[MerchantSeed]
 
 
@@ -84,8 +93,8 @@ def _merge(database: Database, catalogue: CatalogueFile) -> None:
                     name=merchant.name,
                     currency=merchant.currency,
                     timezone=PLATFORM_TIMEZONE.key,
-                    breakfast_start=merchant.breakfast.start,
-                    breakfast_end=merchant.breakfast.end,
+                    breakfast_start=merchant.breakfast.start if merchant.breakfast else None,
+                    breakfast_end=merchant.breakfast.end if merchant.breakfast else None,
                 )
             )
             session.flush()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from merchant.accounts import ensure_account, verify_pin
 from merchant.errors import ApiError, not_found
+from merchant.menu import find_merchant, find_store
 from merchant.ordering import order_number
 from merchant.responses import Body, account_body, instant
 from merchant.runtime import RuntimeDependency
@@ -18,13 +19,27 @@ CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 @router.get("/accounts/{customer_id}")
-def get_account(customer_id: CustomerId, runtime: RuntimeDependency) -> Body:
+def get_account(
+    customer_id: CustomerId,
+    runtime: RuntimeDependency,
+    merchant_id: Annotated[
+        str | None,
+        Query(max_length=128, description="Show the defaults as that merchant sees them."),
+    ] = None,
+) -> Body:
+    """With `merchant_id`, the default store is one of that merchant's: the account's own
+    if it belongs to it, else the merchant's first store (the rule `POST /orders` uses)."""
     with runtime.database.sessions.begin() as session:
         account = ensure_account(session, runtime, customer_id)
         locked_until = runtime.lockout.locked_until(
             account.voice_pay_locked_until, runtime.clock.now()
         )
-        return account_body(account, locked_until)
+        body = account_body(account, locked_until)
+        if merchant_id is not None:
+            merchant = find_merchant(session, merchant_id)
+            store = find_store(session, merchant, None, account.default_store_id)
+            body.update(default_merchant_id=merchant.id, default_store_id=store.id)
+        return body
 
 
 @router.post("/accounts/{customer_id}/pin-verifications")

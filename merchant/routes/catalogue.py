@@ -66,7 +66,7 @@ def menu(
             "merchant_id": merchant.id,
             "now": instant(now),
             "asap_pickup_time": instant(ready_at),
-            "breakfast_served": breakfast.contains(ready_at.time()),
+            "breakfast_served": breakfast is not None and breakfast.contains(ready_at.time()),
             "breakfast": hours_body(merchant),
             "items": items if everything else [item for item in items if item["available"]],
         }

@@ -20,7 +20,9 @@ def test_cancel_unpaid_order(any_api: Api) -> None:
 
 
 def test_cancel_paid_order_refunds_the_balance(any_api: Api) -> None:
-    order = any_api.order([{"sku": "breakfast-combo", "drink_size": "large"}, {"sku": "youtiao"}])
+    order = any_api.order(
+        [{"sku": "breakfast-combo", "options": {"size": "large"}}, {"sku": "youtiao"}]
+    )
     assert any_api.pay(order).status_code == 201
     assert any_api.balance() == START_BALANCE - 2800 - 400
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -42,24 +43,38 @@ def test_health_reports_the_fixed_time(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "now": "2026-11-24T08:00:00+08:00"}
 
 
-def test_merchants_lists_golden_crumb_with_breakfast_hours(client: TestClient) -> None:
+def test_merchants_lists_both_sandbox_merchants(client: TestClient) -> None:
     merchants = client.get("/merchants").json()["merchants"]
     assert merchants == [
+        {
+            "id": "copper-kettle",
+            "name": "Copper Kettle Coffee",
+            "currency": "CNY",
+            "timezone": "Asia/Shanghai",
+            "breakfast": None,
+        },
         {
             "id": "golden-crumb",
             "name": "Golden Crumb",
             "currency": "CNY",
             "timezone": "Asia/Shanghai",
             "breakfast": {"start": "06:00", "end": "10:30"},
-        }
+        },
     ]
+
+
+def size_prices(item: dict[str, Any]) -> dict[tuple[str, str], int]:
+    """(sku, size) -> price: the base price plus each size choice's price, or the base
+    price as "regular" for an item that comes in one size."""
+    size = next((group for group in item["options"] if group["id"] == "size"), None)
+    if size is None or item["category"] == "combo":
+        return {(item["sku"], "regular"): item["price"]}
+    return {(item["sku"], c["id"]): item["price"] + c["price"] for c in size["choices"]}
 
 
 def test_full_menu_has_the_seed_prices_and_dayparts(client: TestClient) -> None:
     items = client.get("/merchants/golden-crumb/menu", params={"all": "true"}).json()["items"]
-    prices = {
-        (item["sku"], size["name"]): size["price"] for item in items for size in item["sizes"]
-    }
+    prices = {key: price for item in items for key, price in size_prices(item).items()}
     assert prices == EXPECTED_PRICES
     dayparts = {item["sku"]: item["daypart"] for item in items}
     assert {sku for sku, part in dayparts.items() if part == "breakfast"} == BREAKFAST_ONLY
@@ -80,13 +95,22 @@ def test_aliases_cover_what_people_say(client: TestClient) -> None:
 
 def test_combo_offers_two_drinks_and_an_upsize(client: TestClient) -> None:
     items = client.get("/merchants/golden-crumb/menu").json()["items"]
-    combo = next(item for item in items if item["sku"] == "breakfast-combo")["combo"]
-    assert combo["includes"] == ["egg-sausage-muffin", "hash-brown"]
-    assert combo["drink_choices"] == [
-        {"sku": "americano", "size": "medium"},
-        {"sku": "soy-milk", "size": "regular"},
+    combo = next(item for item in items if item["sku"] == "breakfast-combo")
+    assert combo["combo"] == {"includes": ["egg-sausage-muffin", "hash-brown"]}
+    drink, size = combo["options"]
+    assert (drink["id"], drink["default"], size["id"], size["default"]) == (
+        "drink",
+        "americano",
+        "size",
+        "regular",
+    )
+    assert [(c["id"], c["name"], c["price"]) for c in drink["choices"]] == [
+        ("americano", "Americano", 0),
+        ("soy-milk", "Soy Milk", 0),
     ]
-    assert combo["upsize_price"] == 300
+    assert [(c["id"], c["price"]) for c in size["choices"]] == [("regular", 0), ("large", 300)]
+    skus = {item["sku"] for item in items}
+    assert {c["id"] for c in drink["choices"]} <= skus
 
 
 def test_menu_at_breakfast_offers_everything(client: TestClient) -> None:
@@ -143,8 +167,8 @@ def test_unknown_merchant_is_404(client: TestClient) -> None:
 def test_quote_prices_without_side_effects(client: TestClient) -> None:
     body = {
         "items": [
-            {"sku": "breakfast-combo", "drink": "soy-milk", "drink_size": "large"},
-            {"sku": "latte", "size": "large", "quantity": 2},
+            {"sku": "breakfast-combo", "options": {"drink": "soy-milk", "size": "large"}},
+            {"sku": "latte", "options": {"size": "large"}, "quantity": 2},
         ]
     }
     quote = client.post("/merchants/golden-crumb/quotes", json=body).json()
@@ -160,9 +184,9 @@ def test_quote_prices_without_side_effects(client: TestClient) -> None:
     ("line", "code"),
     [
         ({"sku": "caviar"}, "unknown_item"),
-        ({"sku": "latte", "size": "small"}, "invalid_size"),
+        ({"sku": "latte", "options": {"size": "small"}}, "invalid_option"),
         ({"sku": "latte", "quantity": 0}, "invalid_quantity"),
-        ({"sku": "breakfast-combo", "drink": "cola"}, "invalid_drink"),
+        ({"sku": "breakfast-combo", "options": {"drink": "cola"}}, "invalid_option"),
     ],
 )
 def test_quote_refuses_bad_lines(client: TestClient, line: dict[str, object], code: str) -> None:

@@ -14,7 +14,7 @@ def order_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "customer_id": "u1",
         "merchant_id": "golden-crumb",
-        "items": [{"sku": "egg-sausage-muffin"}, {"sku": "latte", "size": "large"}],
+        "items": [{"sku": "egg-sausage-muffin"}, {"sku": "latte", "options": {"size": "large"}}],
     }
     body.update(overrides)
     return body
@@ -24,7 +24,7 @@ def test_order_uses_defaults_and_prices_every_line(any_api: Api) -> None:
     order = any_api.order(
         [
             {"sku": "breakfast-combo", "quantity": 2},
-            {"sku": "breakfast-combo", "drink": "soy-milk", "drink_size": "large"},
+            {"sku": "breakfast-combo", "options": {"drink": "soy-milk", "size": "large"}},
             {"sku": "fries"},
         ]
     )
@@ -34,19 +34,38 @@ def test_order_uses_defaults_and_prices_every_line(any_api: Api) -> None:
     assert order["asap"] is True
     assert order["pickup_time"] == "2026-11-24T08:10:00+08:00"
     assert order["status"] == "placed"
-    assert [
-        (line["size"], line["drink"], line["drink_size"], line["unit_price"], line["line_total"])
-        for line in order["items"]
-    ] == [
-        ("regular", "americano", "medium", 2500, 5000),
-        ("regular", "soy-milk", "large", 2800, 2800),
-        ("medium", None, None, 1100, 1100),
+    assert [(chosen(line), line["unit_price"], line["line_total"]) for line in order["items"]] == [
+        ({"drink": "americano", "size": "regular"}, 2500, 5000),
+        ({"drink": "soy-milk", "size": "large"}, 2800, 2800),
+        ({"size": "medium"}, 1100, 1100),
+    ]
+    assert order["items"][1]["options"] == [
+        {
+            "group": "drink",
+            "group_name": "Drink",
+            "choice": "soy-milk",
+            "choice_name": "Soy Milk",
+            "price": 0,
+            "default": False,
+        },
+        {
+            "group": "size",
+            "group_name": "Size",
+            "choice": "large",
+            "choice_name": "Large",
+            "price": 300,
+            "default": False,
+        },
     ]
     assert order["total"] == 8900
     assert len(order["confirmation_token"]) >= 20
     stored = any_api.http.get(f"/orders/{order['id']}").json()
     assert "confirmation_token" not in stored
     assert stored["items"] == order["items"]
+
+
+def chosen(line: dict[str, Any]) -> dict[str, str]:
+    return {option["group"]: option["choice"] for option in line["options"]}
 
 
 def test_order_ids_are_short_sequential_numbers(any_api: Api) -> None:
@@ -109,22 +128,43 @@ def test_store_closed_at_pickup_time(api: Api) -> None:
         ({"merchant_id": "nope"}, 404, "unknown_merchant", "merchant_id"),
         ({"store_id": "gc-mars"}, 404, "unknown_store", "store_id"),
         ({"items": [{"sku": "caviar"}]}, 404, "unknown_item", "items.0.sku"),
-        ({"items": [{"sku": "latte", "size": "tiny"}]}, 422, "invalid_size", "items.0.size"),
-        ({"items": [{"sku": "cola", "size": "large"}]}, 422, "invalid_size", "items.0.size"),
+        (
+            {"items": [{"sku": "latte", "options": {"size": "tiny"}}]},
+            422,
+            "invalid_option",
+            "items.0.options.size",
+        ),
+        (
+            {"items": [{"sku": "cola", "options": {"size": "large"}}]},
+            422,
+            "invalid_option",
+            "items.0.options.size",
+        ),
         ({"items": [{"sku": "latte", "quantity": 0}]}, 422, "invalid_quantity", "items.0.quantity"),
         ({"items": [{"sku": "cola", "quantity": 99}]}, 422, "invalid_quantity", "items.0.quantity"),
         (
-            {"items": [{"sku": "breakfast-combo", "drink": "latte"}]},
+            {"items": [{"sku": "breakfast-combo", "options": {"drink": "latte"}}]},
             422,
-            "invalid_drink",
-            "items.0.drink",
+            "invalid_option",
+            "items.0.options.drink",
         ),
-        ({"items": [{"sku": "latte", "drink": "cola"}]}, 422, "invalid_drink", "items.0.drink"),
         (
-            {"items": [{"sku": "breakfast-combo", "drink_size": "huge"}]},
+            {"items": [{"sku": "latte", "options": {"drink": "cola"}}]},
             422,
-            "invalid_size",
-            "items.0.drink_size",
+            "invalid_option",
+            "items.0.options.drink",
+        ),
+        (
+            {"items": [{"sku": "breakfast-combo", "options": {"size": "huge"}}]},
+            422,
+            "invalid_option",
+            "items.0.options.size",
+        ),
+        (
+            {"items": [{"sku": "latte", "size": "large"}]},
+            422,
+            "invalid_request",
+            "items.0.size",
         ),
         ({"items": []}, 422, "empty_order", "items"),
         ({"items": [{"sku": "cola", "quantity": 1.5}]}, 422, "invalid_request", "items.0.quantity"),

@@ -11,7 +11,7 @@ from merchant_harness import SANDBOX_PIN, Api
 
 # Four large lattes and three combos: 7600 + 7500 = 15100 fen, above the 10000 voice limit.
 BIG_ORDER = [
-    {"sku": "latte", "size": "large", "quantity": 4},
+    {"sku": "latte", "options": {"size": "large"}, "quantity": 4},
     {"sku": "breakfast-combo", "quantity": 3},
 ]
 BIG_TOTAL = 15_100
@@ -96,7 +96,7 @@ def test_insufficient_balance_changes_nothing(any_api: Api) -> None:
         paid = any_api.order([{"sku": "chicken-burger", "quantity": 12}])
         any_api.verify_pin(paid, SANDBOX_PIN)
         assert any_api.pay(paid).status_code == 201
-    order = any_api.order([{"sku": "latte", "size": "large", "quantity": 3}])  # 5700
+    order = any_api.order([{"sku": "latte", "options": {"size": "large"}, "quantity": 3}])  # 5700
     response = any_api.pay(order)
     assert response.status_code == 402
     error = response.json()["error"]

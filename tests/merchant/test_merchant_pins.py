@@ -126,7 +126,7 @@ def test_pin_never_appears_in_responses_logs_or_database(
     caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
     order = api.order(
         [
-            {"sku": "latte", "size": "large", "quantity": 4},
+            {"sku": "latte", "options": {"size": "large"}, "quantity": 4},
             {"sku": "breakfast-combo", "quantity": 3},
         ]
     )
