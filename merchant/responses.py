@@ -92,14 +92,15 @@ def store_body(store: models.Store, open_now: bool) -> Body:
 def line_body(line: PricedLine | models.OrderLine) -> Body:
     """A priced line, from a quote or from a stored order (whose options are stored as
     this same JSON)."""
-    options = line.options
     if isinstance(line, PricedLine):
         options = [chosen_option_body(option) for option in line.options]
+    else:
+        options = [dict(option) for option in line.options]
     return {
         "sku": line.sku,
         "name": line.name,
         "quantity": line.quantity,
-        "options": [dict(option) for option in options],
+        "options": options,
         "unit_price": line.unit_price,
         "line_total": line.line_total,
     }
