@@ -80,10 +80,11 @@ def _mention(fields: dict[str, Any]) -> Mention:
 
 
 def size_name(item: MenuItem, canonical: str | None) -> str | None:
-    """The item's own size name for a canonical size ("regular" is its first size)."""
-    names = [s.name for s in item.sizes]
-    if canonical is None or not item.has_size_choice:
-        return None if item.has_size_choice else names[0]
+    """The item's own size choice for a canonical size ("regular" is its first size)."""
+    sizes = item.group("size")
+    if canonical is None or sizes is None:
+        return None
+    names = [choice.id for choice in sizes.choices]
     if canonical == "large":
         return "large" if "large" in names else names[-1]
     return names[0]
@@ -103,9 +104,9 @@ class Line:
         item = menu.find(self.sku)
         if item is None:
             return None
-        if item.combo is not None:
+        if item.group("drink") is not None:
             return "drink" if self.drink is None else None
-        return "size" if self.size is None else None
+        return "size" if self.size is None and item.group("size") is not None else None
 
     def same_choice(self, other: Line) -> bool:
         return (self.sku, self.size, self.drink, self.drink_size) == (
@@ -116,7 +117,12 @@ class Line:
         )
 
     def request(self) -> LineRequest:
-        return LineRequest(self.sku, self.quantity, self.size, self.drink, self.drink_size)
+        # A combo's drink size is its "size" group.
+        options = {"size": self.size, "drink": self.drink}
+        if self.drink_size:
+            options["size"] = self.drink_size
+        chosen = tuple(sorted((group, choice) for group, choice in options.items() if choice))
+        return LineRequest(self.sku, self.quantity, chosen)
 
     def to_slot(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,7 +144,7 @@ def resolve(mention: Mention, menu: Menu) -> Line | None:
     if item is None:
         return None
     quantity = mention.quantity or 1
-    if item.combo is not None:
+    if item.group("drink") is not None:
         drink_size = "large" if mention.size == "large" else None
         return Line(item.sku, quantity, size_name(item, None), mention.drink, drink_size)
     return Line(item.sku, quantity, size_name(item, mention.size))
@@ -217,12 +223,12 @@ def _adjust(
         return line
     if quantity:
         line = replace(line, quantity=quantity)
-    if item.combo is not None:
+    if item.group("drink") is not None:
         if drink:
             line = replace(line, drink=drink)
         if size:
             line = replace(line, drink_size="large" if size == "large" else None)
-    elif size and item.has_size_choice:
+    elif size and item.group("size") is not None:
         line = replace(line, size=size_name(item, size))
     return line
 
@@ -232,8 +238,9 @@ def complete(line: Line, size: str | None, drink: str | None, menu: Menu) -> Lin
     item = menu.find(line.sku)
     if item is None:
         return line
-    if item.combo is not None:
-        choices = [sku for sku, _ in item.combo.drink_choices]
+    drinks = item.group("drink")
+    if drinks is not None:
+        choices = [choice.id for choice in drinks.choices]
         if drink in choices:
             line = replace(line, drink=drink)
         if size:

@@ -73,7 +73,7 @@ async def abandon_unconfirmed_order(tracker: Tracker) -> list[EventType]:
     if not order_id or not tracker.get_slot("awaiting_confirmation"):
         return []
     try:
-        await configured_backend().cancel_order(order_id, f"abandon-{order_id}")
+        await configured_backend().cancel_order(tracker.sender_id, order_id, f"abandon-{order_id}")
     except MerchantError as error:
         # Nothing was paid, so an unconfirmed order left behind costs nothing.
         logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
@@ -184,7 +184,7 @@ class ActionReaskConfirmation(MerchantAction):
         order_id = tracker.get_slot("order_id")
         total = ""
         if order_id:
-            total = f" {yuan((await self.backend.order(order_id)).total)}"
+            total = f" {yuan((await self.backend.order(tracker.sender_id, order_id)).total)}"
         dispatcher.utter_message(
             text=f"Sorry, I need a clear yes or no. Shall I pay{total} for this order?",
             buttons=CONFIRM_BUTTONS,
@@ -220,15 +220,22 @@ async def pay(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventT
         )
         return checkout_reset()
     backend = configured_backend()
+    customer = tracker.sender_id
+    # The amount read back is the placed order's total.
+    amount = (await backend.order(customer, order_id)).total
     try:
-        payment = await backend.pay(order_id, token, idempotency_key=f"pay-{order_id}")
+        payment = await backend.pay(
+            customer, order_id, token, amount=amount, idempotency_key=f"pay-{order_id}"
+        )
     except MerchantRejected as error:
         return await _payment_refused(dispatcher, tracker, error)
-    return await _paid(dispatcher, payment)
+    return await _paid(dispatcher, tracker, payment)
 
 
-async def _paid(dispatcher: CollectingDispatcher, payment: Payment) -> list[EventType]:
-    order = await configured_backend().order(payment.order_id)
+async def _paid(
+    dispatcher: CollectingDispatcher, tracker: Tracker, payment: Payment
+) -> list[EventType]:
+    order = await configured_backend().order(tracker.sender_id, payment.order_id)
     dispatcher.utter_message(
         text=f"Paid {yuan(payment.amount)}. Your order number is {order.id}; pick it up at "
         f"{order.store_name}, {pickup_when(order)}. Thank you!",
@@ -246,7 +253,9 @@ async def _payment_refused(
         lead = f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
         return ask_for_pin(dispatcher, tracker, lead)
     if error.code == "order_already_paid":
-        order = await configured_backend().order(str(tracker.get_slot("order_id")))
+        order = await configured_backend().order(
+            tracker.sender_id, str(tracker.get_slot("order_id"))
+        )
         dispatcher.utter_message(
             text=f"Order {order.id} is already paid; you won't be charged again.",
             json_message={"order": order_payload(order)},

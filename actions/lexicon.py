@@ -14,6 +14,8 @@ from actions.merchants.backend import MerchantBackend
 
 
 async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> dict[str, Any]:
+    """Items with their aliases and option groups (a combo's drink is its `drink` group,
+    whose choice ids are skus), and stores with theirs."""
     menu, stores = await asyncio.gather(
         backend.menu(merchant_id, include_unavailable=True), backend.stores(merchant_id)
     )
@@ -24,8 +26,18 @@ async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> dict[str,
                 "sku": item.sku,
                 "name": item.name,
                 "aliases": list(item.aliases),
-                "sizes": [size.name for size in item.sizes],
-                "combo_drinks": [sku for sku, _ in item.combo.drink_choices] if item.combo else [],
+                "options": [
+                    {
+                        "group": group.id,
+                        "name": group.name,
+                        "default": group.default,
+                        "choices": [
+                            {"id": choice.id, "name": choice.name, "aliases": list(choice.aliases)}
+                            for choice in group.choices
+                        ],
+                    }
+                    for group in item.options
+                ],
             }
             for item in menu.items
         ],

@@ -9,14 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.cart import mentions_from_entities, size_name
 from actions.merchants.backend import MenuItem
-from actions.phrasing import item_name, join_words, yuan
+from actions.phrasing import item_name, join_words, menu_payload, yuan
 from actions.state import latest_entities
 
 
 def price_words(item: MenuItem) -> str:
-    if not item.has_size_choice:
-        return yuan(item.sizes[0].price)
-    return join_words([f"{s.name} {yuan(s.price)}" for s in item.sizes])
+    sizes = item.group("size")
+    if sizes is None or item.group("drink") is not None:
+        return yuan(item.price)
+    return join_words([f"{s.name.lower()} {yuan(item.price + s.price)}" for s in sizes.choices])
 
 
 class ActionShowMenu(MerchantAction):
@@ -28,22 +29,7 @@ class ActionShowMenu(MerchantAction):
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
             text=f"On the {title.lower()} now: {listing}.",
-            json_message={
-                "menu": {
-                    "title": title,
-                    "breakfast_served": menu.breakfast_served,
-                    "items": [
-                        {
-                            "sku": item.sku,
-                            "name": item.name,
-                            "sizes": [{"name": s.name, "price": s.price} for s in item.sizes],
-                            "available": item.available,
-                            "description": item.description,
-                        }
-                        for item in menu.items
-                    ],
-                }
-            },
+            json_message={"menu": menu_payload(menu, title)},
         )
         return []
 
@@ -59,10 +45,13 @@ class ActionTellPrice(MerchantAction):
             item = menu.find(mention.sku or "")
             if item is None:
                 continue
-            wanted = size_name(item, mention.size or loose.size) if item.has_size_choice else None
-            size = next((s for s in item.sizes if s.name == wanted), None)
+            sizes = item.group("size")
+            wanted = size_name(item, mention.size or loose.size)
+            size = sizes.choice(wanted) if sizes and wanted else None
             if size is not None and (mention.size or loose.size):
-                answers.append(f"a {size.name} {item.name} is {yuan(size.price)}")
+                answers.append(
+                    f"a {size.name.lower()} {item.name} is {yuan(item.price + size.price)}"
+                )
             else:
                 answers.append(f"{item.name}: {price_words(item)}")
             if not item.available:
@@ -81,16 +70,18 @@ class ActionExplainCombo(MerchantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         for item in menu.items:
-            if item.combo is None:
+            choices = item.group("drink")
+            if choices is None:
                 continue
-            parts = join_words([item_name(sku, menu) for sku in item.combo.includes])
-            drinks = " or ".join(
-                f"{size} {item_name(sku, menu)}" for sku, size in item.combo.drink_choices
-            )
+            parts = join_words([item_name(sku, menu) for sku in item.includes])
+            drinks = " or ".join(item_name(choice.id, menu) for choice in choices.choices)
+            sizes = item.group("size")
+            large = sizes.choice("large") if sizes else None
+            upsize = f" A large drink is {yuan(large.price)} more." if large else ""
             served = "" if item.available else " It's served at breakfast only."
             dispatcher.utter_message(
-                text=f"The {item.name} is {yuan(item.sizes[0].price)}: {parts}, with a {drinks}. "
-                f"A large drink is {yuan(item.combo.upsize_price)} more.{served}"
+                text=f"The {item.name} is {yuan(item.price)}: {parts}, with a {drinks}."
+                f"{upsize}{served}"
             )
         return []
 

@@ -55,7 +55,7 @@ async def say_cart(
     store_id = state.store_id or account.default_store_id
     store_name = next((s.name for s in stores if s.id == store_id), store_id)
     pickup = pickup_words(state.pickup_time)
-    items = join_words([describe_line(line, menu) for line in state.cart])
+    items = join_words([describe_line(line.request(), menu) for line in state.cart])
     follow_up = "" if state.pending else " Anything else, or shall I check out?"
     dispatcher.utter_message(
         text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
@@ -84,7 +84,7 @@ class ActionUpdateCart(MerchantAction):
             )
         else:
             added = [line for m in mentions if (line := carts.resolve(m, menu))]
-            names = join_words([describe_line(line, menu) for line in added])
+            names = join_words([describe_line(line.request(), menu) for line in added])
             after, lead = carts.add(before, added), f"Added {names}."
         if after == before:
             dispatcher.utter_message(
@@ -122,18 +122,21 @@ class ActionAskItemSize(MerchantAction):
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         line = _first_missing(OrderState.from_tracker(tracker), menu, "size")
         item = menu.find(line.sku) if line else None
-        if item is None:
+        sizes = item.group("size") if item else None
+        if item is None or sizes is None:
             dispatcher.utter_message(text="Which size would you like?")
             return []
-        options = [f"{size.name} ({yuan(size.price)})" for size in item.sizes]
+        options = [
+            f"{size.name.lower()} ({yuan(item.price + size.price)})" for size in sizes.choices
+        ]
         dispatcher.utter_message(
             text=f"Which size for the {item.name}: {join_words(options).replace(' and ', ' or ')}?",
             buttons=[
                 {
-                    "title": size.name.capitalize(),
+                    "title": size.name,
                     "payload": '/inform{"size": "%s"}' % ("large" if i else "regular"),
                 }
-                for i, size in enumerate(item.sizes)
+                for i, size in enumerate(sizes.choices)
             ],
         )
         return []
@@ -146,16 +149,19 @@ class ActionAskComboDrink(MerchantAction):
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         line = _first_missing(OrderState.from_tracker(tracker), menu, "drink")
         item = menu.find(line.sku) if line else None
-        if item is None or item.combo is None:
+        choices = item.group("drink") if item else None
+        if item is None or choices is None:
             dispatcher.utter_message(text="Which drink would you like with it?")
             return []
-        drinks = [item_name(sku, menu) for sku, _ in item.combo.drink_choices]
+        drinks = [item_name(choice.id, menu) for choice in choices.choices]
+        sizes = item.group("size")
+        large = sizes.choice("large") if sizes else None
+        upsize = f" A large drink is {yuan(large.price)} more." if large else ""
         dispatcher.utter_message(
-            text=f"Which drink comes with your {item.name}: {' or '.join(drinks)}? "
-            f"A large drink is {yuan(item.combo.upsize_price)} more.",
+            text=f"Which drink comes with your {item.name}: {' or '.join(drinks)}?{upsize}",
             buttons=[
-                {"title": name, "payload": f'/inform{{"item": "{sku}"}}'}
-                for name, (sku, _) in zip(drinks, item.combo.drink_choices, strict=True)
+                {"title": name, "payload": f'/inform{{"item": "{choice.id}"}}'}
+                for name, choice in zip(drinks, choices.choices, strict=True)
             ],
         )
         return []
@@ -212,7 +218,8 @@ class ValidateLineDetailsForm(FormValidationAction):
         menu = await _menu()
         line = _first_missing(OrderState.from_tracker(tracker), menu, "drink")
         item = menu.find(line.sku) if line else None
-        choices = [sku for sku, _ in item.combo.drink_choices] if item and item.combo else []
+        group = item.group("drink") if item else None
+        choices = [choice.id for choice in group.choices] if group else []
         drinks = [str(e["value"]) for e in latest_entities(tracker) if e.get("entity") == "item"]
         drink = next((sku for sku in drinks if sku in choices), None)
         return {"combo_drink": drink} if drink else {}

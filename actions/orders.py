@@ -80,7 +80,9 @@ class ActionCancelOrder(MerchantAction):
         if not order_id:
             dispatcher.utter_message(text="You have no open order to cancel.")
             return done
-        order = await self.backend.cancel_order(order_id, idempotency_key=f"cancel-{order_id}")
+        order = await self.backend.cancel_order(
+            tracker.sender_id, order_id, idempotency_key=f"cancel-{order_id}"
+        )
         refund = (
             f" {yuan(order.total)} is refunded to your account."
             if order.status == "refunded"

@@ -6,11 +6,11 @@ with no float on the way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from actions.cart import Line
-from actions.merchants.backend import Menu, Order, PricedLine, Quote
+from actions.merchants.backend import ChosenOption, LineRequest, Menu, Order, PricedLine, Quote
 
 ASAP = "as soon as possible"
 
@@ -34,19 +34,115 @@ def item_name(sku: str | None, menu: Menu | None) -> str:
     return item.name if item else (sku or "item").replace("-", " ")
 
 
-def describe_line(line: Line | PricedLine, menu: Menu | None, name: str | None = None) -> str:
-    """'2 large Lattes', 'a Breakfast Combo with a large Soy Milk'."""
-    item = menu.find(line.sku) if menu else None
-    label = name or item_name(line.sku, menu)
-    if item is not None and item.has_size_choice and line.size:
-        label = f"{line.size} {label}"
-    if line.drink:
-        drink = item_name(line.drink, menu)
-        label += f" with a {line.drink_size} {drink}" if line.drink_size else f" with {drink}"
+# Groups said before the item's name, in this order: "a large iced decaf double-shot oat Latte".
+PREFIX_GROUPS = ("size", "temperature", "caffeine", "shots", "milk")
+# A combo's drink group: its choice ids are skus, and the drink is always named.
+DRINK_GROUP = "drink"
+NO_CHOICE = "none"
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One chosen option of a line, in words."""
+
+    group: str
+    group_name: str
+    choice: str
+    choice_name: str
+    is_default: bool
+    group_default: str | None  # None when the menu does not know the item
+
+
+def describe_line(
+    line: PricedLine | LineRequest, menu: Menu | None, name: str | None = None
+) -> str:
+    """The line as said, with the choices that are not the defaults: "2 large oat Lattes",
+    "an iced decaf Latte with vanilla", "an Americano with oat milk", "a Breakfast Combo
+    with a large Soy Milk" (a combo's drink is always named, its size is the drink's)."""
+    label = name or (line.name if isinstance(line, PricedLine) else item_name(line.sku, menu))
+    chosen = _chosen(line, menu)
+    drink = next((c for c in chosen if c.group == DRINK_GROUP), None)
+    before: list[str] = []
+    after: list[str] = []
+    for group in PREFIX_GROUPS:
+        for option in (c for c in chosen if c.group == group and not c.is_default):
+            if group == "size" and drink is not None:
+                continue
+            if group == "milk" and option.choice == NO_CHOICE:
+                after.append("no milk")
+            elif group == "milk" and option.group_default == NO_CHOICE:
+                after.append(f"{option.choice_name.lower()} milk")
+            else:
+                words = option.choice_name.lower()
+                before.append(f"{words}-shot" if group == "shots" else words)
+    if drink is not None:
+        size = next((c for c in chosen if c.group == "size" and not c.is_default), None)
+        words = f"{size.choice_name.lower()} {drink.choice_name}" if size else drink.choice_name
+        after.insert(0, _with_article(words))
+    for option in chosen:
+        if option.is_default or option.group in (*PREFIX_GROUPS, DRINK_GROUP):
+            continue
+        if option.group == "syrup":
+            after.append(option.choice_name.lower())  # "with vanilla", "with caramel"
+        else:
+            after.append(f"{option.choice_name} {option.group_name}".lower())
     if line.quantity == 1:
-        return f"an {label}" if label[:1].lower() in "aeiou" else f"a {label}"
-    plural = label if " with " in label or label.endswith("s") else f"{label}s"
-    return f"{line.quantity} {plural}"
+        text = _with_article(" ".join([*before, label]))
+    else:
+        plural = label if label.endswith("s") else f"{label}s"
+        text = " ".join([str(line.quantity), *before, plural])
+    return f"{text} with {join_words(after)}" if after else text
+
+
+def _with_article(words: str) -> str:
+    return f"an {words}" if words[:1].lower() in "aeiou" else f"a {words}"
+
+
+def _chosen(line: PricedLine | LineRequest, menu: Menu | None) -> list[_Choice]:
+    """Every chosen option of the line with display names. With the item on the menu, groups
+    the line does not name are at their default; without it, the line's own names and
+    `default` flags are all there is."""
+    item = menu.find(line.sku) if menu else None
+    said: dict[str, ChosenOption | str] = {}
+    for option in line.options:
+        if isinstance(option, ChosenOption):
+            said[option.group] = option
+        else:
+            said[option[0]] = option[1]
+    if item is None:
+        return [_unknown_item_choice(group, option) for group, option in said.items()]
+    chosen = []
+    for group in item.options:
+        given = said.get(group.id, group.default)
+        choice_id = given.choice if isinstance(given, ChosenOption) else given
+        choice = group.choice(choice_id)
+        choice_name = choice.name if choice else choice_id.replace("-", " ")
+        if group.id == DRINK_GROUP and menu is not None and menu.find(choice_id):
+            choice_name = item_name(choice_id, menu)
+        chosen.append(
+            _Choice(
+                group=group.id,
+                group_name=group.name,
+                choice=choice_id,
+                choice_name=choice_name,
+                is_default=choice_id == group.default,
+                group_default=group.default,
+            )
+        )
+    return chosen
+
+
+def _unknown_item_choice(group: str, option: ChosenOption | str) -> _Choice:
+    if isinstance(option, ChosenOption):
+        return _Choice(
+            group=group,
+            group_name=option.group_name,
+            choice=option.choice,
+            choice_name=option.choice_name,
+            is_default=option.default,
+            group_default=None,
+        )
+    return _Choice(group, group, option, option.replace("-", " "), False, None)
 
 
 def join_words(parts: list[str]) -> str:
@@ -65,15 +161,54 @@ def pickup_words(pickup_time: str | None) -> str:
 
 
 def line_payload(line: PricedLine) -> dict[str, Any]:
+    """A priced line for screens: `options` has one entry per group, in display names
+    (`{"group": "Milk", "choice": "Oat"}`), with the choice's price and whether it is the
+    group's default, so a client may show only what the customer changed."""
     return {
         "sku": line.sku,
         "name": line.name,
         "quantity": line.quantity,
-        "size": line.size,
-        "drink": line.drink,
-        "drink_size": line.drink_size,
+        "options": [
+            {
+                "group": option.group_name,
+                "choice": option.choice_name,
+                "price": option.price,
+                "default": option.default,
+            }
+            for option in line.options
+        ],
         "unit_price": line.unit_price,
         "line_total": line.line_total,
+    }
+
+
+def menu_payload(menu: Menu, title: str) -> dict[str, Any]:
+    """The menu card: each item's base price and option groups with each choice's price."""
+    return {
+        "title": title,
+        "breakfast_served": menu.breakfast_served,
+        "items": [
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "price": item.price,
+                "available": item.available,
+                "description": item.description,
+                "options": [
+                    {
+                        "id": group.id,
+                        "group": group.name,
+                        "default": group.default,
+                        "choices": [
+                            {"id": choice.id, "name": choice.name, "price": choice.price}
+                            for choice in group.choices
+                        ],
+                    }
+                    for group in item.options
+                ],
+            }
+            for item in menu.items
+        ],
     }
 
 

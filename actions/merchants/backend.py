@@ -31,33 +31,48 @@ class MerchantRejected(MerchantError):
 
 
 @dataclass(frozen=True)
-class Size:
+class OptionChoice:
+    """One choice of an option group; `price` is what it adds to the item (fen, may be
+    negative); `aliases` are what people say for it."""
+
+    id: str
     name: str
     price: int
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class Combo:
-    includes: tuple[str, ...]
-    drink_choices: tuple[tuple[str, str], ...]  # (sku, size) pairs
-    upsize_price: int
+class OptionGroup:
+    """A single-choice group (size, milk, shots, a combo's drink...). Every line has one
+    choice of each group of its item; a group the customer did not name takes `default`."""
+
+    id: str
+    name: str
+    default: str
+    choices: tuple[OptionChoice, ...]
+
+    def choice(self, choice_id: str) -> OptionChoice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
 
 
 @dataclass(frozen=True)
 class MenuItem:
+    """`price` is the base price, with every group at its default choice. A combo's drink is
+    its `drink` group, whose choice ids are skus; `includes` lists what else it contains."""
+
     sku: str
     name: str
     category: str
     daypart: str
-    sizes: tuple[Size, ...]
+    price: int
     available: bool
+    options: tuple[OptionGroup, ...] = ()
     aliases: tuple[str, ...] = ()
     description: str = ""
-    combo: Combo | None = None
+    includes: tuple[str, ...] = ()
 
-    @property
-    def has_size_choice(self) -> bool:
-        return len(self.sizes) > 1
+    def group(self, group_id: str) -> OptionGroup | None:
+        return next((group for group in self.options if group.id == group_id), None)
 
 
 @dataclass(frozen=True)
@@ -96,25 +111,37 @@ class Account:
 
 @dataclass(frozen=True)
 class LineRequest:
-    """One cart line as the customer asked for it (the backend prices it)."""
+    """One cart line as the customer asked for it (the backend prices it). `options` is a
+    sorted tuple of (group id, choice id) pairs, so the request is hashable."""
 
     sku: str
     quantity: int = 1
-    size: str | None = None
-    drink: str | None = None
-    drink_size: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChosenOption:
+    """The choice a priced line has in one group, with display names and its price.
+    `default` says it is the group's default (what nobody needs to hear again)."""
+
+    group: str
+    group_name: str
+    choice: str
+    choice_name: str
+    price: int
+    default: bool = False
 
 
 @dataclass(frozen=True)
 class PricedLine:
+    """`options` has one entry per group of the item, in catalogue order."""
+
     sku: str
     name: str
     quantity: int
-    size: str | None
+    options: tuple[ChosenOption, ...]
     unit_price: int
     line_total: int
-    drink: str | None = None
-    drink_size: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +198,10 @@ class SecureSubmit:
 
 
 class MerchantBackend(Protocol):
-    """What the assistant needs from a merchant. Every call may raise MerchantError."""
+    """What the assistant needs from a merchant. Every call may raise MerchantError.
+
+    Customer-scoped calls name the customer (the conversation's verified sender), so an
+    adapter can act for that customer only."""
 
     async def account(self, customer_id: str) -> Account: ...
 
@@ -183,18 +213,29 @@ class MerchantBackend(Protocol):
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder: ...
 
-    async def order(self, order_id: str) -> Order: ...
+    async def order(self, customer_id: str, order_id: str) -> Order: ...
 
     async def orders(self, customer_id: str) -> list[Order]: ...
 
-    async def cancel_order(self, order_id: str, idempotency_key: str) -> Order: ...
+    async def cancel_order(
+        self, customer_id: str, order_id: str, idempotency_key: str
+    ) -> Order: ...
 
     async def pay(
-        self, order_id: str, confirmation_token: str, idempotency_key: str
-    ) -> Payment: ...
+        self,
+        customer_id: str,
+        order_id: str,
+        confirmation_token: str,
+        amount: int,
+        idempotency_key: str,
+    ) -> Payment:
+        """Pay `amount` (the total read back to the customer) for the order. A different
+        total, an expired or a used confirmation is `MerchantRejected`. A
+        `MerchantUnavailable` here means the outcome is unknown: read the order's status."""
+        ...
 
     def pin_verification_target(self, customer_id: str, order_id: str) -> SecureSubmit: ...
 
-    async def request_handoff(
-        self, customer_id: str, reason: str, transcript: list[str]
-    ) -> str: ...
+    async def request_handoff(self, customer_id: str, reason: str, transcript: list[str]) -> str:
+        """Ask for a person; repeating the same request creates no second hand-off."""
+        ...

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
-from dataclasses import asdict
 from typing import Any
 
 import httpx
 
 from actions.merchants.backend import (
     Account,
-    Combo,
+    ChosenOption,
     LineRequest,
     Menu,
     MenuItem,
     MerchantRejected,
     MerchantUnavailable,
+    OptionChoice,
+    OptionGroup,
     Order,
     OrderRequest,
     Payment,
@@ -24,12 +27,18 @@ from actions.merchants.backend import (
     PricedLine,
     Quote,
     SecureSubmit,
-    Size,
     Store,
 )
 from actions.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+
+def content_key(scope: str, body: dict[str, Any]) -> str:
+    """An idempotency key derived from what is sent: the same request, retried or repeated,
+    gets the same key, so the platform acts on it once."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{scope}-{hashlib.sha256(canonical.encode('utf-8')).hexdigest()[:48]}"
 
 
 class SandboxBackend:
@@ -46,7 +55,10 @@ class SandboxBackend:
         )
 
     async def account(self, customer_id: str) -> Account:
-        data = await self._request("GET", f"/accounts/{customer_id}")
+        # The defaults as the served merchant sees them: its own store, never another's.
+        data = await self._request(
+            "GET", f"/accounts/{customer_id}", params={"merchant_id": self._settings.merchant_id}
+        )
         return Account(
             customer_id=data["customer_id"],
             balance=data["balance"],
@@ -59,7 +71,7 @@ class SandboxBackend:
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu:
         params = {"all": "true"} if include_unavailable else None
         data = await self._request("GET", f"/merchants/{merchant_id}/menu", params=params)
-        breakfast = data.get("breakfast", {})
+        breakfast = data.get("breakfast") or {}  # null: no breakfast menu
         return Menu(
             merchant_id=data["merchant_id"],
             now=data["now"],
@@ -85,7 +97,7 @@ class SandboxBackend:
         ]
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
-        body = {"items": [asdict(line) for line in lines]}
+        body = {"items": [_line_body(line) for line in lines]}
         data = await self._request("POST", f"/merchants/{merchant_id}/quotes", json=body)
         return Quote(lines=tuple(_priced_line(i) for i in data["items"]), total=data["total"])
 
@@ -95,23 +107,33 @@ class SandboxBackend:
             "merchant_id": request.merchant_id,
             "store_id": request.store_id,
             "pickup_time": request.pickup_time,
-            "items": [asdict(line) for line in request.lines],
+            "items": [_line_body(line) for line in request.lines],
         }
         data = await self._request("POST", "/orders", json=body, idempotency_key=idempotency_key)
         return PlacedOrder(order=_order(data), confirmation_token=data["confirmation_token"])
 
-    async def order(self, order_id: str) -> Order:
-        return _order(await self._request("GET", f"/orders/{order_id}"))
+    async def order(self, customer_id: str, order_id: str) -> Order:
+        path = f"/orders/{order_id}"
+        return _order(await self._request("GET", path))
 
     async def orders(self, customer_id: str) -> list[Order]:
         data = await self._request("GET", "/orders", params={"customer_id": customer_id})
         return [_order(o) for o in data["orders"]]
 
-    async def cancel_order(self, order_id: str, idempotency_key: str) -> Order:
+    async def cancel_order(self, customer_id: str, order_id: str, idempotency_key: str) -> Order:
         path = f"/orders/{order_id}/cancel"
         return _order(await self._request("POST", path, idempotency_key=idempotency_key))
 
-    async def pay(self, order_id: str, confirmation_token: str, idempotency_key: str) -> Payment:
+    async def pay(
+        self,
+        customer_id: str,
+        order_id: str,
+        confirmation_token: str,
+        amount: int,
+        idempotency_key: str,
+    ) -> Payment:
+        # The sandbox's payment body has no `amount` field yet and refuses unknown fields;
+        # an order's total is fixed when it is placed, which is the amount read back.
         body = {"order_id": order_id, "confirmation_token": confirmation_token}
         data = await self._request("POST", "/payments", json=body, idempotency_key=idempotency_key)
         return Payment(
@@ -127,7 +149,10 @@ class SandboxBackend:
 
     async def request_handoff(self, customer_id: str, reason: str, transcript: list[str]) -> str:
         body = {"customer_id": customer_id, "reason": reason, "transcript": transcript}
-        return str((await self._request("POST", "/handoffs", json=body))["id"])
+        data = await self._request(
+            "POST", "/handoffs", json=body, idempotency_key=content_key("handoff", body)
+        )
+        return str(data["id"])
 
     async def _request(
         self,
@@ -173,24 +198,40 @@ def _payload(response: httpx.Response) -> Any:
     )
 
 
+def _line_body(line: LineRequest) -> dict[str, Any]:
+    return {"sku": line.sku, "quantity": line.quantity, "options": dict(line.options)}
+
+
 def _menu_item(data: dict[str, Any]) -> MenuItem:
-    combo = data.get("combo")
+    combo = data.get("combo") or {}
     return MenuItem(
         sku=data["sku"],
         name=data["name"],
         category=data.get("category", ""),
         daypart=data.get("daypart", ""),
-        sizes=tuple(Size(s["name"], s["price"]) for s in data["sizes"]),
+        price=data["price"],
         available=data.get("available", True),
+        options=tuple(_option_group(group) for group in data.get("options", ())),
         aliases=tuple(data.get("aliases", ())),
         description=data.get("description", ""),
-        combo=Combo(
-            includes=tuple(combo["includes"]),
-            drink_choices=tuple((d["sku"], d["size"]) for d in combo["drink_choices"]),
-            upsize_price=combo["upsize_price"],
-        )
-        if combo
-        else None,
+        includes=tuple(combo.get("includes", ())),
+    )
+
+
+def _option_group(data: dict[str, Any]) -> OptionGroup:
+    return OptionGroup(
+        id=data["id"],
+        name=data["name"],
+        default=data["default"],
+        choices=tuple(
+            OptionChoice(
+                id=choice["id"],
+                name=choice["name"],
+                price=choice.get("price", 0),
+                aliases=tuple(choice.get("aliases", ())),
+            )
+            for choice in data["choices"]
+        ),
     )
 
 
@@ -199,11 +240,19 @@ def _priced_line(data: dict[str, Any]) -> PricedLine:
         sku=data["sku"],
         name=data["name"],
         quantity=data["quantity"],
-        size=data.get("size"),
+        options=tuple(
+            ChosenOption(
+                group=option["group"],
+                group_name=option["group_name"],
+                choice=option["choice"],
+                choice_name=option["choice_name"],
+                price=option.get("price", 0),
+                default=bool(option.get("default", False)),
+            )
+            for option in data.get("options", ())
+        ),
         unit_price=data["unit_price"],
         line_total=data["line_total"],
-        drink=data.get("drink"),
-        drink_size=data.get("drink_size"),
     )
 
 

@@ -6,21 +6,26 @@ import pytest
 
 from actions import cart as carts
 from actions.cart import Line, Mention
-from actions.merchants.backend import Combo, Menu, MenuItem, Size
+from actions.merchants.backend import Menu, MenuItem, OptionChoice, OptionGroup
 from actions.phrasing import describe_line, yuan
 
 
-def item(sku: str, name: str, *prices: tuple[str, int], combo: Combo | None = None) -> MenuItem:
-    return MenuItem(
-        sku, name, "food", "breakfast", tuple(Size(n, p) for n, p in prices), True, combo=combo
-    )
+def group(group_id: str, *choices: tuple[str, str, int]) -> OptionGroup:
+    options = tuple(OptionChoice(id, name, price) for id, name, price in choices)
+    return OptionGroup(group_id, group_id.capitalize(), options[0].id, options)
 
 
-COMBO = Combo(
-    includes=("egg-sausage-muffin", "hash-brown"),
-    drink_choices=(("americano", "medium"), ("soy-milk", "regular")),
-    upsize_price=300,
-)
+def item(sku: str, name: str, *prices: tuple[str, int], combo: bool = False) -> MenuItem:
+    base = prices[0][1]
+    sizes = [(size, size.capitalize(), price - base) for size, price in prices]
+    options = (group("size", *sizes),) if len(prices) > 1 else ()
+    if combo:
+        drinks = group("drink", ("americano", "Americano", 0), ("soy-milk", "Soy Milk", 0))
+        options = (drinks, group("size", ("regular", "Regular", 0), ("large", "Large", 300)))
+    includes = ("egg-sausage-muffin", "hash-brown") if combo else ()
+    return MenuItem(sku, name, "food", "breakfast", base, True, options, includes=includes)
+
+
 MENU = Menu(
     merchant_id="golden-crumb",
     now="2026-11-24T08:00:00+08:00",
@@ -33,7 +38,7 @@ MENU = Menu(
         item("latte", "Latte", ("medium", 1600), ("large", 1900)),
         item("soy-milk", "Soy Milk", ("regular", 500), ("large", 700)),
         item("americano", "Americano", ("medium", 1200), ("large", 1500)),
-        item("breakfast-combo", "Breakfast Combo", ("regular", 2500), combo=COMBO),
+        item("breakfast-combo", "Breakfast Combo", ("regular", 2500), combo=True),
     ),
 )
 
@@ -79,9 +84,7 @@ def test_a_quantity_without_an_item_is_loose() -> None:
 def test_resolve_maps_canonical_sizes_to_the_items_own_names() -> None:
     assert carts.resolve(Mention("latte", 1, "regular"), MENU) == Line("latte", 1, "medium")
     assert carts.resolve(Mention("soy-milk", 2, "large"), MENU) == Line("soy-milk", 2, "large")
-    assert carts.resolve(Mention("hash-brown", None, "large"), MENU) == Line(
-        "hash-brown", 1, "regular"
-    )
+    assert carts.resolve(Mention("hash-brown", None, "large"), MENU) == Line("hash-brown", 1)
 
 
 def test_missing_details_are_size_for_drinks_and_drink_for_combos() -> None:
@@ -154,9 +157,14 @@ def test_yuan_is_exact(fen: int, text: str) -> None:
 
 
 def test_lines_are_described_as_people_say_them() -> None:
-    assert describe_line(Line("latte", 2, "large"), MENU) == "2 large Lattes"
-    assert (
-        describe_line(Line("egg-sausage-muffin", 1, "regular"), MENU) == "an Egg & Sausage Muffin"
-    )
-    combo = Line("breakfast-combo", 1, "regular", "soy-milk", "large")
-    assert describe_line(combo, MENU) == "a Breakfast Combo with a large Soy Milk"
+    assert describe_line(Line("latte", 2, "large").request(), MENU) == "2 large Lattes"
+    assert describe_line(Line("egg-sausage-muffin", 1).request(), MENU) == "an Egg & Sausage Muffin"
+    combo = Line("breakfast-combo", 1, None, "soy-milk", "large")
+    assert describe_line(combo.request(), MENU) == "a Breakfast Combo with a large Soy Milk"
+
+
+def test_a_line_asks_the_backend_for_its_options() -> None:
+    assert Line("latte", 2, "large").request().options == (("size", "large"),)
+    combo = Line("breakfast-combo", 1, None, "soy-milk", "large").request()
+    assert combo.options == (("drink", "soy-milk"), ("size", "large"))
+    assert Line("hash-brown", 1).request().options == ()
