@@ -21,6 +21,8 @@ from clients.shell.messages import BotMessage, Button, SecureInput, choices
 SPEAKER = "Orderly"
 FEN_PER_YUAN = 100
 ASAP = "as soon as possible"
+# The option group a menu shows as one price per choice.
+SIZE_GROUP = "size"
 
 
 def format_fen(fen: int) -> str:
@@ -66,24 +68,32 @@ def secure_input_note(request: SecureInput) -> str:
 
 
 def render_menu(menu: Mapping[str, Any]) -> RenderableType:
-    """The menu as a table: item, each size with its price, and whether it can be ordered now."""
+    """The menu as a table: item, its price (one per size), the other choices it offers, and
+    whether it can be ordered now."""
     table = Table(title=Text(str(menu.get("title") or "Menu")), title_justify="left")
     table.add_column("Item")
-    table.add_column("Sizes and prices")
+    table.add_column("Price")
+    table.add_column("Choose")
     table.add_column("Available")
     for item in menu.get("items") or []:
         name = Text(str(item["name"]))
         if item.get("description"):
             name.append(f"\n{item['description']}", style="dim")
-        sizes = Text(
-            "\n".join(
-                f"{_label(size['name'])} {format_fen(size['price'])}" for size in item["sizes"]
+        groups = item.get("options") or []
+        sizes = next((group for group in groups if group.get("id") == SIZE_GROUP), None)
+        if sizes is None:
+            prices = format_fen(item["price"])
+        else:
+            prices = "\n".join(
+                f"{choice['name']} {format_fen(item['price'] + choice['price'])}"
+                for choice in sizes["choices"]
             )
-        )
+        others = ", ".join(str(group["group"]) for group in groups if group is not sizes)
         available = item.get("available", True)
         table.add_row(
             name,
-            sizes,
+            Text(prices),
+            Text(others),
             "yes" if available else "sold out",
             style=None if available else "dim",
         )
@@ -97,13 +107,13 @@ def render_cart(cart: Mapping[str, Any], *, title: str = "Your order") -> Group:
     table = Table(title=Text(title), title_justify="left", show_footer=True)
     table.add_column("Qty", justify="right")
     table.add_column("Item", footer="Total")
-    table.add_column("Size / drink")
+    table.add_column("Options")
     table.add_column("Line total", justify="right", footer=format_fen(cart["total"]))
     for line in cart.get("lines") or []:
         table.add_row(
             Text(str(line["quantity"])),
             Text(str(line["name"])),
-            Text(_size_and_drink(line)),
+            Text(options_text(line)),
             Text(format_fen(line["line_total"])),
         )
     store = cart.get("store")
@@ -150,29 +160,22 @@ def _render_custom(custom: Mapping[str, Any]) -> list[RenderableType]:
     return shown
 
 
-def _size_and_drink(line: Mapping[str, Any]) -> str:
-    parts = [_label(line["size"])] if line.get("size") else []
-    if line.get("drink"):
-        drink = _label(line["drink"])
-        parts.append(f"{drink} ({_label(line['drink_size'])})" if line.get("drink_size") else drink)
-    return " · ".join(parts)
+def options_text(line: Mapping[str, Any]) -> str:
+    """The line's choices the customer changed, e.g. "Large, Oat, Decaf". Entries without a
+    `default` flag are all shown: then nothing says which ones are ordinary."""
+    options = line.get("options") or []
+    return ", ".join(
+        str(option["choice"]) for option in options if not option.get("default", False)
+    )
 
 
 def _order_item(item: object) -> str:
     if not isinstance(item, Mapping):
         return f"• {item}"
-    detail = _size_and_drink(item)
+    detail = options_text(item)
     return f"• {item.get('quantity', 1)} × {item.get('name', item.get('sku', '?'))}" + (
         f" ({detail})" if detail else ""
     )
-
-
-def _label(value: object) -> str:
-    """Show machine names (``soy-milk``, ``large``) as words; leave display names alone."""
-    text = str(value)
-    if text.islower():
-        return text.replace("-", " ").replace("_", " ").capitalize()
-    return text
 
 
 def _pickup(value: object) -> str:

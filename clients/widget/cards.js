@@ -8,6 +8,8 @@
 
 const FEN_PER_YUAN = 100;
 const ASAP = "as soon as possible";
+// The option group a menu card offers as one button per choice.
+const SIZE_GROUP = "size";
 
 /** 3750 -> "¥37.50", in integer arithmetic so no float rounding ever shows. */
 export function formatFen(fen) {
@@ -90,31 +92,40 @@ function renderMenu(menu, onChoice) {
   const title = menu.title || "Menu";
   const items = (menu.items || []).map((item) => {
     const available = item.available !== false;
-    const sizes = item.sizes || [];
+    const groups = Array.isArray(item.options) ? item.options : [];
+    const sizes = groups.find((group) => group.id === SIZE_GROUP);
+    const others = groups.filter((group) => group !== sizes).map((group) => group.group);
+    // One button per size (the price with that size), or one "Add" at the base price.
+    const buttons = sizes
+      ? sizes.choices.map((choice) => ({
+          said: `one ${String(choice.name).toLowerCase()} ${item.name}`,
+          label: choice.name,
+          price: item.price + choice.price,
+        }))
+      : [{ said: `one ${item.name}`, label: "Add", price: item.price }];
     return el(
       "li",
       { class: `ow-menu-item${available ? "" : " ow-sold-out"}` },
       el("h4", {}, item.name),
       item.description ? el("p", { class: "ow-description" }, item.description) : null,
+      others.length ? el("p", { class: "ow-note" }, `Choose: ${others.join(", ")}`) : null,
       el(
         "div",
         { class: "ow-sizes" },
-        sizes.map((size) => {
-          const said = sizes.length > 1 ? `one ${size.name} ${item.name}` : `one ${item.name}`;
-          const label = sizes.length > 1 ? wordsOf(size.name) : "Add";
-          return el(
+        buttons.map(({ said, label, price }) =>
+          el(
             "button",
             {
               type: "button",
               class: "ow-size",
               disabled: !available,
-              "aria-label": `Add ${said}, ${formatFen(size.price)}`,
+              "aria-label": `Add ${said}, ${formatFen(price)}`,
               onclick: () => onChoice(said, said),
             },
             el("span", {}, label),
-            el("span", { class: "ow-price" }, formatFen(size.price)),
-          );
-        }),
+            el("span", { class: "ow-price" }, formatFen(price)),
+          ),
+        ),
       ),
       available ? null : el("p", { class: "ow-note" }, "Sold out"),
     );
@@ -136,7 +147,7 @@ function renderCart(cart, title, kind) {
       "tr",
       {},
       el("td", { class: "ow-qty" }, `${line.quantity}×`),
-      el("td", {}, line.name, sizeAndDrink(line) ? el("small", {}, sizeAndDrink(line)) : null),
+      el("td", {}, line.name, optionsText(line) ? el("small", {}, optionsText(line)) : null),
       el("td", { class: "ow-amount" }, formatFen(line.line_total)),
     ),
   );
@@ -197,7 +208,7 @@ function renderOrder(order) {
       "ul",
       {},
       (order.items || []).map((line) => {
-        const detail = sizeAndDrink(line);
+        const detail = optionsText(line);
         return el(
           "li",
           {},
@@ -208,23 +219,16 @@ function renderOrder(order) {
   );
 }
 
-function sizeAndDrink(line) {
-  const parts = line.size ? [wordsOf(line.size)] : [];
-  if (line.drink)
-    parts.push(
-      line.drink_size
-        ? `${wordsOf(line.drink)} (${wordsOf(line.drink_size)})`
-        : wordsOf(line.drink),
-    );
-  return parts.join(" · ");
-}
-
-/** Machine names (`soy-milk`, `large`) as words; display names stay as they are. */
-function wordsOf(value) {
-  const text = String(value);
-  if (text !== text.toLowerCase()) return text;
-  const words = text.replace(/[-_]/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/**
+ * The choices the customer changed, e.g. "Large, Oat, Decaf". Options without a
+ * `default` flag are all shown: then nothing says which ones are ordinary.
+ */
+export function optionsText(line) {
+  const options = Array.isArray(line.options) ? line.options : [];
+  return options
+    .filter((option) => option && option.default !== true)
+    .map((option) => String(option.choice))
+    .join(", ");
 }
 
 function pickupTime(value) {

@@ -30,25 +30,51 @@ MENU: dict[str, Any] = {
             "name": "Soy Milk",
             "available": True,
             "description": "Fresh, unsweetened",
-            "sizes": [{"name": "regular", "price": 500}, {"name": "large", "price": 700}],
+            "price": 500,
+            "options": [
+                {
+                    "id": "size",
+                    "group": "Size",
+                    "default": "regular",
+                    "choices": [
+                        {"id": "regular", "name": "Regular", "price": 0},
+                        {"id": "large", "name": "Large", "price": 200},
+                    ],
+                }
+            ],
         },
         {
             "sku": "egg-sausage-muffin",
             "name": "Egg Sausage Muffin",
             "available": False,
             "description": "",
-            "sizes": [{"name": "regular", "price": 1999}],
+            "price": 1999,
+            "options": [],
+        },
+        {
+            "sku": "latte",
+            "name": "Latte",
+            "available": True,
+            "description": "",
+            "price": 3200,
+            "options": [
+                {"id": "milk", "group": "Milk", "default": "whole", "choices": []},
+                {"id": "caffeine", "group": "Caffeine", "default": "regular", "choices": []},
+            ],
         },
     ],
 }
+
+
+def option(group: str, choice: str, price: int = 0, default: bool = False) -> dict[str, Any]:
+    return {"group": group, "choice": choice, "price": price, "default": default}
+
 
 COMBO_LINE: dict[str, Any] = {
     "sku": "breakfast-combo",
     "name": "Breakfast Combo",
     "quantity": 1,
-    "size": "regular",
-    "drink": "americano",
-    "drink_size": "large",  # the upsize: 2500 + 300
+    "options": [option("Drink", "Soy Milk"), option("Size", "Large", 300)],
     "unit_price": 2800,
     "line_total": 2800,
 }
@@ -56,9 +82,13 @@ LATTE_LINE: dict[str, Any] = {
     "sku": "latte",
     "name": "Latte",
     "quantity": 2,
-    "size": "large",
-    "drink": None,
-    "drink_size": None,
+    "options": [
+        option("Size", "Large", 400),
+        option("Milk", "Oat", 300),
+        option("Shots", "Double", default=True),
+        option("Caffeine", "Decaf"),
+        option("Temperature", "Hot", default=True),
+    ],
     "unit_price": 1999,
     "line_total": 3998,
 }
@@ -104,7 +134,7 @@ def test_an_amount_that_is_not_integer_fen_is_refused(not_fen: Any) -> None:
         format_fen(not_fen)
 
 
-def test_menu_lists_each_item_with_its_sizes_prices_and_availability() -> None:
+def test_menu_lists_each_item_with_its_sizes_prices_choices_and_availability() -> None:
     text = shown([{"text": "Here is our menu.", "custom": {"menu": MENU}}])
     assert "Orderly: Here is our menu." in text
     assert "Breakfast menu" in text
@@ -112,7 +142,9 @@ def test_menu_lists_each_item_with_its_sizes_prices_and_availability() -> None:
     assert "Regular ¥5.00" in soy_row and "yes" in soy_row
     assert "Large ¥7.00" in text
     muffin_row = next(line for line in text.splitlines() if "Egg Sausage Muffin" in line)
-    assert "Regular ¥19.99" in muffin_row and "sold out" in muffin_row
+    assert "¥19.99" in muffin_row and "sold out" in muffin_row
+    latte_row = next(line for line in text.splitlines() if "Latte" in line)
+    assert "¥32.00" in latte_row and "Milk, Caffeine" in latte_row
     assert "not being served" not in text
 
 
@@ -121,13 +153,16 @@ def test_menu_says_when_breakfast_is_not_served() -> None:
     assert "Breakfast is not being served right now." in text
 
 
-def test_cart_shows_combo_drink_upsize_line_totals_total_store_and_pickup() -> None:
+def test_cart_shows_changed_options_line_totals_total_store_and_pickup() -> None:
     text = shown([{"custom": {"cart": CART}}])
+    assert "Options" in text
     combo_row = next(line for line in text.splitlines() if "Breakfast Combo" in line)
-    assert "Regular · Americano (Large)" in combo_row
+    assert "Soy Milk, Large" in combo_row
     assert format_fen(COMBO_LINE["line_total"]) in combo_row
     latte_row = next(line for line in text.splitlines() if "Latte" in line)
-    assert re.search(r"\b2\b", latte_row) and "Large" in latte_row and "¥39.98" in latte_row
+    assert re.search(r"\b2\b", latte_row) and "¥39.98" in latte_row
+    assert "Large, Oat, Decaf" in latte_row
+    assert "Double" not in text and "Hot" not in text  # defaults are not repeated
     total_row = next(line for line in text.splitlines() if "Total" in line and "¥" in line)
     assert "¥67.98" in total_row
     assert "Pickup at People's Square, as soon as possible" in text
@@ -154,7 +189,13 @@ def test_order_panel_shows_status_total_store_pickup_and_items() -> None:
     assert re.search(r"Total\s+¥67\.98", text)
     assert re.search(r"Store\s+People's Square", text)
     assert re.search(r"Pickup\s+2026-11-24 08:30", text)
-    assert "2 × Latte (Large)" in text
+    assert "2 × Latte (Large, Oat, Decaf)" in text
+
+
+def test_options_without_a_default_flag_are_all_shown() -> None:
+    line = {**LATTE_LINE, "options": [{"group": "Size", "choice": "Medium"}]}
+    text = shown([{"custom": {"cart": {**CART, "lines": [line]}}}])
+    assert "Medium" in next(row for row in text.splitlines() if "Latte" in row)
 
 
 def test_buttons_are_numbered_across_the_whole_reply() -> None:

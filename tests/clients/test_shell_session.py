@@ -28,9 +28,7 @@ READBACK = {
             "sku": "latte",
             "name": "Latte",
             "quantity": 1,
-            "size": "large",
-            "drink": None,
-            "drink_size": None,
+            "options": [{"group": "Size", "choice": "Large", "price": 300, "default": False}],
             "unit_price": 2650,
             "line_total": 2650,
         }

@@ -87,15 +87,19 @@ def test_sold_out_menu_items_cannot_be_tapped_and_sizes_say_what_they_add(page: 
             const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
             const tapped = [];
             const item = renderBotMessage({{ custom: {{ menu: {{ title: 'Menu', items: [
-                {{ name: 'Latte', sizes: [{{ name: 'medium', price: 1600 }},
-                                          {{ name: 'large', price: 1900 }}] }},
-                {{ name: 'Youtiao', available: false, sizes: [{{ name: 'regular', price: 400 }}] }},
+                {{ name: 'Latte', price: 1600, options: [
+                    {{ id: 'size', group: 'Size', default: 'medium', choices: [
+                        {{ id: 'medium', name: 'Medium', price: 0 }},
+                        {{ id: 'large', name: 'Large', price: 300 }}] }},
+                    {{ id: 'milk', group: 'Milk', default: 'whole', choices: [] }}] }},
+                {{ name: 'Youtiao', available: false, price: 400, options: [] }},
             ] }} }} }}, (label, text) => tapped.push(text));
             document.body.append(item);
             for (const button of item.querySelectorAll('button')) button.click();
             return {{
                 labels: [...item.querySelectorAll('button')].map(b => b.getAttribute('aria-label')),
                 disabled: [...item.querySelectorAll('button')].map(b => b.disabled),
+                notes: [...item.querySelectorAll('.ow-note')].map(p => p.textContent),
                 tapped,
             }};
         }}"""
@@ -106,7 +110,39 @@ def test_sold_out_menu_items_cannot_be_tapped_and_sizes_say_what_they_add(page: 
         "Add one Youtiao, ¥4.00",
     ]
     assert buttons["disabled"] == [False, False, True]
+    assert buttons["notes"] == ["Choose: Milk", "Sold out"]
     assert buttons["tapped"] == ["one medium Latte", "one large Latte"]
+
+
+def test_cart_and_order_cards_show_the_options_the_customer_changed(page: Page) -> None:
+    shown = page.evaluate(
+        f"""async () => {{
+            const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
+            const option = (group, choice, isDefault) => ({{ group, choice, default: isDefault }});
+            const latte = {{ name: 'Latte', quantity: 2, unit_price: 3900, line_total: 7800,
+                options: [option('Size', 'Large', false), option('Milk', 'Oat', false),
+                          option('Shots', 'Double', true), option('Caffeine', 'Decaf', false)] }};
+            const plain = {{ name: 'Cortado', quantity: 1, unit_price: 2800, line_total: 2800,
+                options: [option('Milk', 'Whole', true)] }};
+            const unflagged = {{ name: 'Mocha', quantity: 1, line_total: 3500,
+                options: [{{ group: 'Size', choice: 'Medium' }}] }};
+            const item = renderBotMessage({{ custom: {{
+                cart: {{ lines: [latte, plain, unflagged], total: 14100, store: 'Xintiandi' }},
+                order: {{ id: '1001', status: 'paid', total: 7800, items: [latte] }},
+            }} }}, () => {{}});
+            document.body.append(item);
+            return {{
+                cart: [...item.querySelectorAll('.ow-cart tbody small')].map(s => s.textContent),
+                rows: item.querySelectorAll('.ow-cart tbody tr').length,
+                order: [...item.querySelectorAll('.ow-order li')].map(li => li.textContent),
+            }};
+        }}"""
+    )
+    assert shown == {
+        "cart": ["Large, Oat, Decaf", "Medium"],
+        "rows": 3,
+        "order": ["2 × Latte (Large, Oat, Decaf)"],
+    }
 
 
 def capture(page: Page, rate: int, signal: np.ndarray) -> np.ndarray:
