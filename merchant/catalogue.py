@@ -59,8 +59,8 @@ class Hours(_Value):
 class Choice(_Value):
     """One choice of an option group; `price` is what it adds to the item's base price.
 
-    A delta may be negative (a small size costs less than the default medium); the seed
-    checks that no combination of choices prices an item below zero.
+    A delta may be negative (a small size costs less than the default medium); `Item`
+    refuses choices that could price it below zero.
     """
 
     id: Slug

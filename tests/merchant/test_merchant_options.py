@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from merchant_harness import Api
 
 from merchant.app import create_app
+from merchant.catalogue import Item
+from merchant.seed import MerchantSeed
 from merchant.settings import Settings
 
 CK_NAMES = [
@@ -332,3 +334,54 @@ def test_a_database_from_before_options_is_recreated(settings: Settings) -> None
     with TestClient(create_app(settings)) as client:
         items = client.get("/merchants/copper-kettle/menu").json()["items"]
         assert [item["name"] for item in items] == CK_NAMES
+
+
+def size_group(default: str, *prices: tuple[str, int]) -> dict[str, Any]:
+    choices = [{"id": choice, "name": choice.title(), "price": price} for choice, price in prices]
+    return {"id": "size", "name": "Size", "default": default, "choices": choices}
+
+
+@pytest.mark.parametrize(
+    ("options", "complaint"),
+    [
+        ([size_group("medium", ("small", -600), ("medium", 0))], "less than nothing"),
+        ([size_group("large", ("medium", 0), ("large", 300))], "default choice must add nothing"),
+        ([size_group("huge", ("medium", 0))], "default is not one of its choices"),
+        ([size_group("medium", ("medium", 0), ("medium", 100))], "repeats a choice"),
+        ([size_group("medium", ("medium", 0))] * 2, "repeats an option group"),
+        ([{**size_group("medium", ("medium", 0)), "id": "Size"}], "id"),
+    ],
+)
+def test_the_catalogue_refuses_inconsistent_options(
+    options: list[dict[str, Any]], complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        Item.parse_obj(
+            {"sku": "x", "name": "X", "category": "drink", "daypart": "all_day", "price": 500}
+            | {"options": options}
+        )
+
+
+def test_a_combo_may_only_offer_drinks_the_merchant_sells() -> None:
+    combo = {
+        "sku": "combo",
+        "name": "Combo",
+        "category": "combo",
+        "daypart": "all_day",
+        "price": 2000,
+        "options": [
+            {
+                "id": "drink",
+                "name": "Drink",
+                "default": "tea",
+                "choices": [{"id": "tea", "name": "Tea"}],
+            }
+        ],
+        "combo": {"includes": []},
+    }
+    merchant = {"id": "m", "name": "M", "currency": "CNY", "stores": [], "items": [combo]}
+    with pytest.raises(ValueError, match="unknown drink tea"):
+        MerchantSeed.parse_obj(merchant)
+    breakfast_only = {**combo, "options": [], "daypart": "breakfast"}
+    with pytest.raises(ValueError, match="no breakfast hours"):
+        MerchantSeed.parse_obj({**merchant, "items": [breakfast_only]})
