@@ -11,7 +11,7 @@ from merchant_harness import Api
 
 from merchant.app import create_app
 from merchant.catalogue import Item
-from merchant.seed import MerchantSeed
+from merchant.seed import MerchantSeed, load_catalogue
 from merchant.settings import Settings
 
 CK_NAMES = [
@@ -385,3 +385,24 @@ def test_a_combo_may_only_offer_drinks_the_merchant_sells() -> None:
     breakfast_only = {**combo, "options": [], "daypart": "breakfast"}
     with pytest.raises(ValueError, match="no breakfast hours"):
         MerchantSeed.parse_obj({**merchant, "items": [breakfast_only]})
+
+
+@pytest.mark.parametrize("merchant", load_catalogue().merchants, ids=lambda m: m.id)
+def test_every_phrase_names_one_thing(merchant: MerchantSeed) -> None:
+    """What the assistant matches must be unambiguous: an item name or alias names one item,
+    and on each item a choice name or alias names one choice and no item (a combo's drink
+    choices are items by design)."""
+    items: dict[str, set[str]] = {}
+    for item in merchant.items:
+        for phrase in (item.name, *item.aliases):
+            items.setdefault(phrase.lower(), set()).add(item.sku)
+    assert {phrase: skus for phrase, skus in items.items() if len(skus) > 1} == {}
+    for item in merchant.items:
+        choices: dict[str, set[tuple[str, str]]] = {}
+        for group in item.options:
+            for choice in group.choices:
+                for phrase in (choice.name, *choice.aliases):
+                    choices.setdefault(phrase.lower(), set()).add((group.id, choice.id))
+        assert {p: named for p, named in choices.items() if len(named) > 1} == {}, item.sku
+        if item.group("drink") is None:
+            assert set(choices) & set(items) == set(), item.sku
