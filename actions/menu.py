@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.cart import mentions_from_entities, size_name
 from actions.merchants.backend import MenuItem
-from actions.phrasing import item_name, join_words, menu_payload, with_article, yuan
+from actions.phrasing import item_name, join_words, menu_payload, yuan
 from actions.state import latest_entities
 
 
@@ -74,9 +74,7 @@ class ActionExplainCombo(MerchantAction):
             if choices is None:
                 continue
             parts = join_words([item_name(sku, menu) for sku in item.includes])
-            drinks = " or ".join(
-                with_article(item_name(choice.id, menu)) for choice in choices.choices
-            )
+            drinks = " or ".join(item_name(choice.id, menu) for choice in choices.choices)
             sizes = item.group("size")
             large = sizes.choice("large") if sizes else None
             upsize = f" A large drink is {yuan(large.price)} more." if large else ""

@@ -78,7 +78,7 @@ def describe_line(
     if drink is not None:
         size = next((c for c in chosen if c.group == "size" and not c.is_default), None)
         words = f"{size.choice_name.lower()} {drink.choice_name}" if size else drink.choice_name
-        after.insert(0, with_article(words))
+        after.insert(0, _with_article(words))
     for option in chosen:
         if option.is_default or option.group in (*PREFIX_GROUPS, DRINK_GROUP):
             continue
@@ -87,15 +87,14 @@ def describe_line(
         else:
             after.append(f"{option.choice_name} {option.group_name}".lower())
     if line.quantity == 1:
-        text = with_article(" ".join([*before, label]))
+        text = _with_article(" ".join([*before, label]))
     else:
         plural = label if label.endswith("s") else f"{label}s"
         text = " ".join([str(line.quantity), *before, plural])
     return f"{text} with {join_words(after)}" if after else text
 
 
-def with_article(words: str) -> str:
-    """ "an Americano", "a large Soy Milk"."""
+def _with_article(words: str) -> str:
     return f"an {words}" if words[:1].lower() in "aeiou" else f"a {words}"
 
 
