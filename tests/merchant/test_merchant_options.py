@@ -307,17 +307,17 @@ def test_an_idempotent_replay_ignores_the_order_options_were_written_in(api: Api
 
 
 def test_each_merchant_sees_a_default_store_of_its_own(api: Api) -> None:
-    plain = api.http.get("/accounts/u9").json()
+    plain = api.http.get("/accounts/u1").json()
     assert plain["default_store_id"] == "gc-peoples-square"
     for merchant, store in (
         ("copper-kettle", "ck-xintiandi"),
         ("golden-crumb", "gc-peoples-square"),
     ):
-        account = api.http.get("/accounts/u9", params={"merchant_id": merchant}).json()
+        account = api.http.get("/accounts/u1", params={"merchant_id": merchant}).json()
         assert (account["default_merchant_id"], account["default_store_id"]) == (merchant, store)
-    order = api.order([{"sku": "mocha"}], customer_id="u9", merchant_id="copper-kettle")
+    order = api.order([{"sku": "mocha"}], merchant_id="copper-kettle")
     assert order["store_id"] == "ck-xintiandi"
-    unknown = api.http.get("/accounts/u9", params={"merchant_id": "nope"})
+    unknown = api.http.get("/accounts/u1", params={"merchant_id": "nope"})
     assert unknown.json()["error"]["code"] == "unknown_merchant"
 
 
