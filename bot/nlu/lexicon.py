@@ -1,4 +1,4 @@
-"""The merchant's vocabulary (items, sizes, stores) and a cached source that fetches it.
+"""The merchant's vocabulary (items, their options, stores) and a cached source that fetches it.
 
 The extractor must match the LIVE catalogue, so the vocabulary is fetched from the action
 server (`GET /lexicon`) instead of being trained in. Rasa calls the extractor on its event
@@ -33,14 +33,40 @@ class LexiconError(ValueError):
     """The lexicon JSON does not have the documented shape."""
 
 
+class LexiconChoice(pydantic.BaseModel):
+    """One choice of an option group ("oat" of "milk"), with what people call it."""
+
+    id: str = pydantic.Field(..., min_length=1)
+    name: str = pydantic.Field(..., min_length=1)
+    aliases: list[str] = []
+
+
+class LexiconOptionGroup(pydantic.BaseModel):
+    """An item's option group (contract C1): size, milk, shots, caffeine, the combo's drink.
+
+    The combo's `drink` group names drink skus as its choice ids.
+    """
+
+    group: str = pydantic.Field(..., min_length=1)
+    name: str = pydantic.Field(..., min_length=1)
+    default: str = ""
+    choices: list[LexiconChoice] = []
+
+    def choice(self, choice_id: str) -> LexiconChoice | None:
+        return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+
 class LexiconItem(pydantic.BaseModel):
     """A menu item as the extractor sees it."""
 
     sku: str = pydantic.Field(..., min_length=1)
     name: str = pydantic.Field(..., min_length=1)
     aliases: list[str] = []
-    sizes: list[str] = []
-    combo_drinks: list[str] = []
+    options: list[LexiconOptionGroup] = []
+
+    def group(self, group_id: str) -> LexiconOptionGroup | None:
+        """The option group with this id, if the item has one."""
+        return next((group for group in self.options if group.group == group_id), None)
 
 
 class LexiconStore(pydantic.BaseModel):

@@ -2,10 +2,14 @@
 
 Every run of up to a few words is compared with every name and alias in the lexicon:
 exactly (after plurals and spaces are evened out: "hashbrowns" = "hash brown"), with the
-words reordered ("sausage and egg muffin"), or fuzzily with rapidfuzz ("lotte", "conge",
-"americana"). Fuzzy matches are where false items come from, so they must start with
-the same letter, be long enough to judge, and not be common English words ("later").
-Exact matches are taken before fuzzy ones, longer before shorter, never overlapping.
+words reordered ("sausage and egg muffin"), fuzzily with rapidfuzz ("lotte", "conge",
+"americana"), or by sound with jellyfish's Metaphone ("lad", "lattice" -> Latte, "you
+show" -> Youtiao). Fuzzy matches are where false items come from, so they must start
+with the same letter, be long enough to judge, and not be common English words
+("later"). A match that only sounds alike, or is only fairly close in spelling, is
+returned with `confident=False`: the parser keeps it only where an order is being said
+and asks the customer to confirm it. Exact matches are taken before fuzzy ones, longer
+before shorter, never overlapping.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+import jellyfish
 from rapidfuzz import fuzz, process
 
 from bot.nlu.lexicon import Lexicon
@@ -42,6 +47,12 @@ MERGED_WORDS_MIN_SCORE = 88.0
 # When the words line up one to one, each must be at least this close on its own, so
 # one right word cannot carry a wrong one ("breakfast still" is not "breakfast set").
 WORD_MIN_SCORE = 65.0
+# Below this spelling score a fuzzy match is asked about, unless it also sounds the same.
+CONFIDENT_SCORE = 84.0
+# A match by sound alone ("lad" for "latte") still needs this much of the spelling.
+PHONETIC_MIN_SCORE = 45.0
+# Names heard by sound may be this short ("lad").
+PHONETIC_MIN_CHARS = 3
 # A name may be heard split into one more word than it has ("you tiao" -> "yo u tiao").
 EXTRA_WORDS = 1
 
@@ -89,6 +100,7 @@ class MenuMatch:
     start: int
     end: int
     score: float
+    confident: bool = True
 
 
 def singular(word: str) -> str:
@@ -115,7 +127,10 @@ class MenuMatcher:
         self._by_joined: dict[str, MenuPhrase] = {p.joined: p for p in self.phrases}
         self._by_spaced = {" ".join(p.words): p for p in self.phrases}
         self._by_sorted = {" ".join(sorted(p.words)): p for p in self.phrases}
-        self._fuzzy_keys = [p.joined for p in self.phrases if len(p.joined) >= FUZZY_MIN_CHARS]
+        self._fuzzy_keys = [
+            p.joined for p in self.phrases if len(p.joined) >= PHONETIC_MIN_CHARS
+        ]
+        self._sounds = {p.joined: _sounds_of(p.joined) for p in self.phrases}
         self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
 
     def find(
@@ -128,9 +143,11 @@ class MenuMatcher:
             for end in range(start + 1, min(len(words), start + self._longest) + 1):
                 if any(i in blocked for i in range(start, end)):
                     break
-                match = self._match_span(normalised[start:end], start, end) or (
-                    self._match_heard_plural(words[start:end], start, end)
-                )
+                match = self._match_span(normalised[start:end], start, end)
+                if match is None or not match.confident:
+                    plural = self._match_heard_plural(words[start:end], start, end)
+                    if plural is not None and (match is None or plural.confident):
+                        match = plural
                 if match is not None:
                     candidates.append(match)
         candidates.sort(key=_preference)
@@ -146,7 +163,8 @@ class MenuMatcher:
     def _match_heard_plural(self, span: Sequence[str], start: int, end: int) -> MenuMatch | None:
         """A plural whose singular is too short to judge ("lates"): judge it as heard."""
         joined = "".join(span)
-        if not joined.endswith("s") or len("".join(singular(w) for w in span)) >= FUZZY_MIN_CHARS:
+        singular_length = len("".join(singular(w) for w in span))
+        if not joined.endswith("s") or singular_length >= FUZZY_MIN_CHARS:
             return None
         return self._fuzzy(span, joined, start, end)
 
@@ -161,29 +179,49 @@ class MenuMatcher:
         return self._fuzzy(span, joined, start, end)
 
     def _fuzzy(self, span: Sequence[str], joined: str, start: int, end: int) -> MenuMatch | None:
-        if len(joined) < FUZZY_MIN_CHARS or joined in COMMON_WORDS:
+        if len(joined) < PHONETIC_MIN_CHARS or joined in COMMON_WORDS:
             return None
         found = process.extract(
             joined,
             self._fuzzy_keys,
             scorer=fuzz.ratio,
-            score_cutoff=FUZZY_MIN_SCORE,
+            score_cutoff=PHONETIC_MIN_SCORE,
             limit=None,
         )
+        heard_sound = jellyfish.metaphone(joined)
+        best: MenuMatch | None = None
         for key, score, _ in found:
             phrase = self._by_joined[key]
-            if _fair_fuzzy_match(span, phrase, score):
-                return MenuMatch(phrase.kind, phrase.target, start, end, float(score))
-        return None
+            sounds_alike = heard_sound in self._sounds[key]
+            spelled_alike = score >= FUZZY_MIN_SCORE and len(joined) >= FUZZY_MIN_CHARS
+            if not (spelled_alike or sounds_alike) or not _fair_fuzzy_match(span, phrase, score):
+                continue
+            # A store is never asked about: a near spelling is enough, a sound is not.
+            if phrase.kind == STORE and not spelled_alike:
+                continue
+            confident = spelled_alike and (
+                sounds_alike or score >= CONFIDENT_SCORE or phrase.kind == STORE
+            )
+            match = MenuMatch(phrase.kind, phrase.target, start, end, float(score), confident)
+            if best is None or (match.confident, match.score) > (best.confident, best.score):
+                best = match
+        return best
 
 
-def _preference(match: MenuMatch) -> tuple[bool, int, float, int]:
-    """Exact (or reordered) before fuzzy; then the longer; then the closer; then the first.
+def _sounds_of(joined: str) -> frozenset[str]:
+    """Metaphone keys of a name and of its plural ("lattes" sounds like "lattice")."""
+    return frozenset({jellyfish.metaphone(joined), jellyfish.metaphone(joined + "s")})
+
+
+def _preference(match: MenuMatch) -> tuple[bool, bool, int, float, int]:
+    """Exact (or reordered) before fuzzy, confident before unsure; then the longer; then
+    the closer; then the first.
 
     Longer wins over closer so that "sausage egg muffin" (reordered) beats "egg muffin".
     """
     return (
         match.score < REORDERED_SCORE,
+        not match.confident,
         -(match.end - match.start),
         -match.score,
         match.start,

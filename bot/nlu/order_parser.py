@@ -1,37 +1,46 @@
-"""Turn an utterance into Rasa entities: order lines, store and pickup time.
+"""Turn an utterance into Rasa entities: order lines, options, store and pickup time.
 
 Pure (no Rasa, no I/O) so that it can be tested and benchmarked on its own. Each item
-heard opens an order line, numbered by entity `group` in order of appearance; the
-quantity and size said next to an item join its line. A combo's drink ("a breakfast
-combo WITH a large soy milk") joins the combo's line as an `item` with role `drink`.
-A quantity or size said with no item at all ("make it two") has no group: the dialogue
-applies it to the line under discussion.
+heard opens an order line, numbered by entity `group` in order of appearance (contract
+C2). A count joins the item it counts ("two oat milk lattes"); an option joins the item
+it is said with, before or after it ("an iced latte", "a latte with oat milk", "a
+Macchiato, decaf"), and only if that item has the option's group. "One decaf latte and
+one regular" and "two mochas, one with oat milk and one with almond" make one line per
+variant. A combo's drink ("a breakfast combo WITH a large soy milk") is the combo's
+`drink` option. With no item at all, counts and options have no group ("make it two",
+"make one of them decaf"): the dialogue applies them to the line under discussion. An
+item heard only by sound is marked `check`; an order part that matched nothing becomes
+`unplaced`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
-from bot.nlu.lexicon import Lexicon
-from bot.nlu.menu_matcher import ITEM, STORE, MenuMatch, MenuMatcher
+from bot.nlu.clauses import clause_breaks, ends_part, is_content, opens_order, parts
+from bot.nlu.lexicon import Lexicon, LexiconItem
+from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, STORE, MenuMatch, MenuMatcher
 from bot.nlu.numbers import ARTICLES, read_quantity, spoken_number
+from bot.nlu.options import DRINK_GROUP, OptionMention, OptionVocabulary
 from bot.nlu.pickup_times import find_pickup_times
-from bot.nlu.sizes import SIZE_PHRASES, read_size
 from bot.nlu.utterance import Word, split_words
 
-DRINK_ROLE = "drink"
 # Words allowed between a count and its item: "two ORDERS OF fries", "three MORE lattes".
 _COUNT_LINKS = frozenset(
     {"of", "the", "more", "x", "order", "orders", "cup", "cups", "size", "sized"}
     | {"portion", "portions", "serving", "servings", "piece", "pieces"}
 )
-_SIZE_WORDS = frozenset(word for phrase, _ in SIZE_PHRASES for word in phrase)
-# Words allowed between a size and its item: "a large SIZE latte", "upsize THE DRINK IN
-# MY combo".
-_SIZE_LINKS = frozenset({"size", "sized", "cup", "of", "the", "my", "drink", "in", "on"})
+# Words allowed between an option and the item after it: "a large SIZE latte",
+# "upsize THE DRINK IN MY combo", "a double SHOT OF ESPRESSO latte".
+_OPTION_LINKS = _COUNT_LINKS | frozenset({"my", "drink", "in", "on", "a", "an", "made"})
+# Unknown words (flavours the menu has no option for) allowed between an option and its
+# item: "an iced HAZELNUT latte", "a sugar-free VANILLA oat milk latte".
+OPTION_GAP_WORDS = 3
+# Unknown words allowed between a count and its item.
+COUNT_GAP_WORDS = 2
 # Three or more numbers in a row are a code (a PIN, a phone number), not counts.
 CODE_MIN_NUMBERS = 3
 # Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
@@ -40,11 +49,14 @@ _DRINK_LINKS = _DRINK_CUES | frozenset(
     {"and", "a", "an", "one", "the", "my", "as", "for", "its", "it", "please"}
     | {"size", "sized", "cup", "of"}
 )
+# "the OTHER one with oat milk", "ANOTHER one regular": one more of the item before.
+_OTHER_WORDS = frozenset({"other", "another"})
+# Words that stop an elliptical line's options from reaching into the next one.
+_ELLIPSIS_STOPS = frozenset({"and", "but", "or"})
 # Spoken orders are short; past this many words the rest is ignored, which keeps a
 # pasted essay from costing more than a normal message.
 MAX_WORDS = 200
-# How many words may separate an item from a count or size said after it
-# ("change the americano TO large", "make the latte THREE").
+# How many words may separate an item from a count said after it ("make the latte THREE").
 BACKWARD_WINDOW = 3
 
 
@@ -59,101 +71,401 @@ class Entity(_EntityFields, total=False):
     """A Rasa entity; offsets index the original text."""
 
     group: str
-    role: str
-
-
-@dataclass
-class _Line:
-    item: MenuMatch
-    drink: MenuMatch | None = None
-    quantity: Entity | None = None
-    size: Entity | None = None
-
-    @property
-    def end(self) -> int:
-        return (self.drink or self.item).end
-
-    def fill(self, kind: str, entity: Entity) -> None:
-        """Take a count or size unless one was already said for this line."""
-        if kind == "quantity" and self.quantity is None:
-            self.quantity = entity
-        elif kind == "size" and self.size is None:
-            self.size = entity
+    check: bool
 
 
 @dataclass(frozen=True)
-class _Modifier:
-    """A count or size at words[start:end]; `links` may stand between it and its item."""
-
-    kind: str
-    value: str
+class _Quantity:
+    value: int
     start: int
     end: int
     needs_item: bool
     links: AbstractSet[str]
 
 
+@dataclass
+class _Line:
+    """One order line; `start`/`end` are the words that name its item (or its cue)."""
+
+    sku: str
+    start: int
+    end: int
+    check: bool = False
+    quantity: int | None = None
+    quantity_span: tuple[int, int] | None = None
+    options: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    drink_spans: list[tuple[int, int]] = field(default_factory=list)
+    variant_of: _Line | None = None
+
+    def set_option(self, group: str, choice: str, start: int, end: int) -> None:
+        self.options.setdefault(group, (choice, start, end))
+
+
 class OrderParser:
-    """Parses utterances against one lexicon (or none: then only counts, sizes, times)."""
+    """Parses utterances against one lexicon (or none: then only counts, options, times)."""
 
     def __init__(self, lexicon: Lexicon | None) -> None:
         self.lexicon = lexicon
         self._matcher = MenuMatcher(lexicon) if lexicon is not None else None
+        self._options = OptionVocabulary(lexicon)
+        self._items = {item.sku: item for item in lexicon.items} if lexicon is not None else {}
 
     def parse(self, text: str) -> list[Entity]:
         """All entities in `text`, sorted by position."""
-        words = split_words(text)[:MAX_WORDS]
-        texts = [word.text for word in words]
-        entities: list[Entity] = []
-        blocked: set[int] = set()
-        for spoken in find_pickup_times(texts):
-            entities.append(_entity("pickup_time", spoken.value, words, spoken.start, spoken.end))
-            blocked.update(range(spoken.claimed_from, spoken.end))
-        matches = self._matcher.find(texts, blocked) if self._matcher is not None else []
+        return _Parse(self, text).entities()
+
+    def item(self, sku: str) -> LexiconItem | None:
+        return self._items.get(sku)
+
+
+class _Parse:
+    """The state of parsing one utterance; `entities()` runs the steps in order."""
+
+    def __init__(self, parser: OrderParser, text: str) -> None:
+        self.parser = parser
+        self.words = split_words(text)[:MAX_WORDS]
+        self.texts = [word.text for word in self.words]
+        self.breaks = clause_breaks(text, self.words)
+        self.text = text
+        self.out: list[Entity] = []
+        self.blocked: set[int] = set()
+        self.lines: list[_Line] = []
+        self.option_ends: dict[int, int] = {}
+
+    def entities(self) -> list[Entity]:
+        for spoken in find_pickup_times(self.texts):
+            self.out.append(self._entity("pickup_time", spoken.value, spoken.start, spoken.end))
+            self.blocked.update(range(spoken.claimed_from, spoken.end))
+        matches, mentions = self._menu_words()
         for match in matches:
-            blocked.update(range(match.start, match.end))
+            self.blocked.update(range(match.start, match.end))
             if match.kind == STORE:
-                entities.append(_entity("store", match.target, words, match.start, match.end))
-        lines = self._lines([m for m in matches if m.kind == ITEM], texts)
-        for modifier in _modifiers(texts, blocked):
-            line = _attach(modifier, texts, lines)
-            entity = _entity(modifier.kind, modifier.value, words, modifier.start, modifier.end)
-            if line is not None:
-                line.fill(modifier.kind, entity)
-            elif not lines and not modifier.needs_item:
-                entities.append(entity)
-        for number, line in enumerate(lines, start=1):
-            entities.extend(_line_entities(line, str(number), words))
-        return sorted(entities, key=lambda e: (e["start"], e["entity"]))
+                self.out.append(self._entity("store", match.target, match.start, match.end))
+        for mention in mentions:
+            self.blocked.update(range(mention.start, mention.end))
+            self.option_ends[mention.start] = mention.end
+        self._open_lines([m for m in matches if m.kind == ITEM])
+        quantities = list(_quantities(self.texts, self.blocked))
+        free = [q for q in quantities if not self._count_forward(q)]
+        unplaced = self._unplaced(quantities, mentions)
+        in_unplaced = {i for start, end in unplaced for i in range(start, end)}
+        free = [q for q in free if q.start not in in_unplaced]
+        mentions = [m for m in mentions if m.start not in in_unplaced]
+        mentions = self._variants(free, mentions)
+        self._attach_options(mentions)
+        if not self.lines:
+            self._loose(free, mentions)
+        for start, end in unplaced:
+            self.out.append(self._entity("unplaced", self._said(start, end), start, end))
+        self.lines.sort(key=lambda line: line.start)
+        for number, line in enumerate(self.lines, start=1):
+            self.out.extend(self._line_entities(line, str(number)))
+        return sorted(self.out, key=lambda e: (e["start"], e["entity"]))
 
-    def _lines(self, items: list[MenuMatch], texts: Sequence[str]) -> list[_Line]:
-        lines: list[_Line] = []
-        for match in items:
-            if lines and self._is_combo_drink(lines[-1], match, texts):
-                lines[-1].drink = match
-            else:
-                lines.append(_Line(match))
-        return lines
+    # --- menu words -------------------------------------------------------------------
 
-    def _is_combo_drink(self, line: _Line, match: MenuMatch, texts: Sequence[str]) -> bool:
-        combo = self.lexicon.item(line.item.target) if self.lexicon is not None else None
-        if combo is None or line.drink is not None or match.target not in combo.combo_drinks:
+    def _menu_words(self) -> tuple[list[MenuMatch], list[OptionMention]]:
+        """Items, stores and options; where they overlap the better reading wins."""
+        matcher = self.parser._matcher
+        matches = matcher.find(self.texts, self.blocked) if matcher is not None else []
+        mentions = self.parser._options.find(self.texts, self.blocked)
+        kept_mentions: list[OptionMention] = []
+        for mention in mentions:
+            overlapping = [m for m in matches if m.start < mention.end and mention.start < m.end]
+            item_wins = any(
+                m.score >= REORDERED_SCORE and m.end - m.start >= mention.end - mention.start
+                for m in overlapping
+            )
+            if item_wins:
+                continue
+            matches = [m for m in matches if m not in overlapping]
+            kept_mentions.append(mention)
+        taken = {i for m in kept_mentions for i in range(m.start, m.end)}
+        matches = [m for m in matches if m.confident or self._believable(m, taken)]
+        return matches, kept_mentions
+
+    def _believable(self, match: MenuMatch, option_words: AbstractSet[int]) -> bool:
+        """An unsure item match counts only where an order is said: after a count, an
+        option or "can I get a", and ending its part ("six large lattice")."""
+        if match.kind != ITEM or not ends_part(self.texts, match.end, self.breaks):
             return False
-        between = set(texts[line.item.end : match.start])
-        return bool(between & _DRINK_CUES) and between <= _DRINK_LINKS | _SIZE_WORDS
+        k = match.start - 1
+        while k >= 0 and k in option_words:
+            k -= 1
+        if k < match.start - 1:
+            return True
+        return k < 0 or match.start in self.breaks or opens_order(self.texts, k, self.breaks)
+
+    def _open_lines(self, items: list[MenuMatch]) -> None:
+        for match in _without_unsure_repeats(items):
+            combo = self.lines[-1] if self.lines else None
+            if combo is not None and self._is_combo_drink(combo, match):
+                combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
+                combo.drink_spans.append((match.start, match.end))
+            else:
+                self.lines.append(
+                    _Line(match.target, match.start, match.end, check=not match.confident)
+                )
+
+    def _is_combo_drink(self, line: _Line, match: MenuMatch) -> bool:
+        combo = self.parser.item(line.sku)
+        drinks = combo.group(DRINK_GROUP) if combo is not None else None
+        if drinks is None or line.drink_spans or drinks.choice(match.target) is None:
+            return False
+        between = set(self.texts[line.end : match.start])
+        return bool(between & _DRINK_CUES) and between <= _DRINK_LINKS | self._option_words()
+
+    def _option_words(self) -> set[str]:
+        return {self.texts[i] for i in self.blocked}
+
+    # --- counts -------------------------------------------------------------------------
+
+    def _count_forward(self, quantity: _Quantity) -> bool:
+        """Give a count to the item it comes before; False if none follows."""
+        k, gap = quantity.end, 0
+        while k < len(self.texts) and (k == quantity.end or k not in self.breaks):
+            for line in self.lines:
+                if line.start == k:
+                    if line.quantity is None:
+                        line.quantity = quantity.value
+                        line.quantity_span = (quantity.start, quantity.end)
+                    return True
+                if any(start == k for start, _ in line.drink_spans):
+                    return True  # a count before a combo's drink counts drinks per combo
+            skip = self._option_end(k)
+            if skip is not None:
+                k = skip
+            elif self.texts[k] in quantity.links:
+                k += 1
+            elif quantity.links and gap < COUNT_GAP_WORDS and is_content(self.texts[k]):
+                k, gap = k + 1, gap + 1  # "a vanilla latte", "a 2% hazelnut latte"
+            else:
+                break
+        return False
+
+    def _option_end(self, k: int) -> int | None:
+        return self.option_ends.get(k)
+
+    # --- variants: "one decaf and one regular" ------------------------------------------
+
+    def _variants(self, free: list[_Quantity], mentions: list[OptionMention]) -> list[
+        OptionMention
+    ]:
+        """Counts and "the other" said with options but no item make lines of the item
+        before them; a count said after an item ("make the latte three") joins it.
+        Returns the mentions still to attach."""
+        cues = sorted(
+            [(q.start, q.end, q.value, q) for q in free if not q.needs_item]
+            + [(i, i + 1, 1, None) for i in self._other_cues()],
+            key=lambda cue: cue[0],
+        )
+        used: set[int] = set()
+        for index, (start, end, value, quantity) in enumerate(cues):
+            real = [ln for ln in self.lines if ln.variant_of is None]
+            base = next((ln for ln in reversed(real) if ln.end <= start), None)
+            stop = cues[index + 1][0] if index + 1 < len(cues) else len(self.texts)
+            stop = min([stop, *(ln.start for ln in self.lines if ln.start >= end)])
+            stop = min([stop, *(k for k in range(end, stop) if self.texts[k] in _ELLIPSIS_STOPS)])
+            item = self.parser.item(base.sku) if base is not None else None
+            taken = [m for m in mentions if end <= m.start < stop and item and m.resolve(item)]
+            if base is not None and item is not None and taken:
+                variant = _Line(base.sku, start, end, variant_of=base)
+                variant.quantity, variant.quantity_span = value, (start, end)
+                for mention in taken:
+                    for group, choice in mention.resolve(item):
+                        if group not in variant.options:
+                            variant.set_option(group, choice, mention.start, mention.end)
+                            break
+                    used.add(mention.start)
+                self.lines.append(variant)
+            elif quantity is not None and not quantity.needs_item:
+                self._count_backward(quantity)
+        self._carve_variants()
+        return [m for m in mentions if m.start not in used]
+
+    def _other_cues(self) -> Iterator[int]:
+        for i, text in enumerate(self.texts):
+            if i in self.blocked or text not in _OTHER_WORDS:
+                continue
+            after = self.texts[i + 1] if i + 1 < len(self.texts) else ""
+            if text == "other" or after == "one":
+                yield i
+
+    def _count_backward(self, quantity: _Quantity) -> None:
+        before = [ln for ln in self.lines if 0 <= quantity.start - ln.end <= BACKWARD_WINDOW]
+        if before and before[-1].quantity is None:
+            before[-1].quantity = quantity.value
+            before[-1].quantity_span = (quantity.start, quantity.end)
+
+    def _carve_variants(self) -> None:
+        """ "two mochas, one with oat milk and one with almond": the variants are carved
+        out of the line they vary; what is left keeps the line's own options."""
+        for base in [ln for ln in self.lines if ln.variant_of is None]:
+            variants = [ln for ln in self.lines if ln.variant_of is base]
+            carved = sum(v.quantity or 1 for v in variants)
+            if not variants or (base.quantity or 1) < max(carved, 2):
+                continue
+            for variant in variants:
+                for group, said in base.options.items():
+                    variant.options.setdefault(group, said)
+            left = (base.quantity or 1) - carved
+            if left == 0:
+                self.lines.remove(base)
+                variants[0].sku, variants[0].check = base.sku, base.check
+            else:
+                base.quantity = left
+
+    # --- options ------------------------------------------------------------------------
+
+    def _attach_options(self, mentions: list[OptionMention]) -> None:
+        for mention in mentions:
+            for line in self._candidate_lines(mention):
+                item = self.parser.item(line.sku)
+                choices = mention.resolve(item) if item is not None else []
+                free = [(g, c) for g, c in choices if g not in line.options]
+                if free:
+                    line.set_option(*free[0], mention.start, mention.end)
+                    break
+                if choices:
+                    break  # said for this item, which already has that option
+
+    def _candidate_lines(self, mention: OptionMention) -> list[_Line]:
+        """The item said right after the option, else the nearest before, else after."""
+        following = self._item_right_after(mention)
+        if mention.needs_item:
+            return [following] if following is not None else []
+        real = [ln for ln in self.lines if ln.variant_of is None]
+        before = [ln for ln in reversed(real) if ln.end <= mention.start]
+        after = [ln for ln in real if ln.start >= mention.end]
+        return ([following] if following is not None else []) + before + after
+
+    def _item_right_after(self, mention: OptionMention) -> _Line | None:
+        k, gap = mention.end, 0
+        while k < len(self.texts) and k not in self.breaks:
+            for line in self.lines:
+                if line.start == k and line.variant_of is None:
+                    return line
+                if any(start == k for start, _ in line.drink_spans):
+                    return line
+            skip = self._option_end(k)
+            if skip is not None:
+                k = skip
+                continue
+            text = self.texts[k]
+            if text in _OPTION_LINKS:
+                k += 1
+            elif k not in self.blocked and gap < OPTION_GAP_WORDS and is_content(text):
+                k, gap = k + 1, gap + 1
+            else:
+                break
+        return None
+
+    def _loose(self, free: list[_Quantity], mentions: list[OptionMention]) -> None:
+        for quantity in free:
+            if not quantity.needs_item:
+                self.out.append(
+                    self._entity("quantity", str(quantity.value), quantity.start, quantity.end)
+                )
+        for mention in mentions:
+            if not mention.needs_item:
+                value = mention.loose_value()
+                self.out.append(self._entity("option", value, mention.start, mention.end))
+
+    # --- unplaced -----------------------------------------------------------------------
+
+    def _unplaced(
+        self, quantities: list[_Quantity], mentions: list[OptionMention]
+    ) -> list[tuple[int, int]]:
+        """Parts that open like an order but whose words matched nothing."""
+        placed = {i for ln in self.lines for i in range(ln.start, ln.end)}
+        placed |= {i for ln in self.lines for s, e in ln.drink_spans for i in range(s, e)}
+        placed |= {i for e in self.out for i in self._indices(e["start"], e["end"])}
+        cues = {q.start for q in quantities} | {m.start for m in mentions}
+        found: list[tuple[int, int]] = []
+        opens = cues | {ln.start for ln in self.lines}
+        for part in parts(self.texts, self.breaks, placed | self.blocked, opens):
+            if placed & set(part):
+                continue
+            opening = next(
+                (
+                    i
+                    for i in part
+                    if i in cues
+                    and (self._is_mention(i, mentions) or opens_order(self.texts, i, self.breaks))
+                ),
+                None,
+            )
+            if opening is None:
+                continue
+            content = [
+                i
+                for i in part
+                if i > opening and i not in self.blocked and is_content(self.texts[i])
+            ]
+            if content:
+                found.append((opening, content[-1] + 1))
+        return found
+
+    @staticmethod
+    def _is_mention(i: int, mentions: list[OptionMention]) -> bool:
+        return any(m.start == i for m in mentions)
+
+    def _indices(self, start: int, end: int) -> set[int]:
+        return {i for i, w in enumerate(self.words) if start <= w.start and w.end <= end}
+
+    # --- output -------------------------------------------------------------------------
+
+    def _line_entities(self, line: _Line, group: str) -> list[Entity]:
+        item = self._entity("item", line.sku, line.start, line.end)
+        if line.check:
+            item["check"] = True
+        entities = [item]
+        if line.quantity is not None and line.quantity_span is not None:
+            start, end = line.quantity_span
+            entities.append(self._entity("quantity", str(line.quantity), start, end))
+        for group_id, (choice, start, end) in line.options.items():
+            entities.append(self._entity("option", f"{group_id}:{choice}", start, end))
+        for entity in entities:
+            entity["group"] = group
+        return entities
+
+    def _entity(self, kind: str, value: str, start: int, end: int) -> Entity:
+        words = self.words
+        return Entity(entity=kind, value=value, start=words[start].start, end=words[end - 1].end)
+
+    def _said(self, start: int, end: int) -> str:
+        return self.text[self.words[start].start : self.words[end - 1].end]
 
 
-def _modifiers(texts: Sequence[str], blocked: AbstractSet[int]) -> Iterator[_Modifier]:
-    """Counts and sizes outside items, stores and times, left to right."""
+def _without_unsure_repeats(items: list[MenuMatch]) -> list[MenuMatch]:
+    """ "Can I get a lot? A large latte": an unsure match said again, surely or not, right
+    after it is one item said twice, not two."""
+    kept: list[MenuMatch] = []
+    for match in items:
+        if kept and kept[-1].target == match.target and not kept[-1].confident:
+            kept.pop()
+        kept.append(match)
+    return kept
+
+
+def _quantities(texts: Sequence[str], blocked: AbstractSet[int]) -> Iterator[_Quantity]:
+    """Counts outside items, options, stores and times, left to right."""
     blocked = set(blocked) | _codes(texts)
     i = 0
     while i < len(texts):
-        modifier = _modifier_at(texts, i)
-        if modifier is None or not blocked.isdisjoint(range(modifier.start, modifier.end)):
+        quantity = read_quantity(texts, i)
+        if (
+            quantity is None
+            or not blocked.isdisjoint(range(quantity.start, quantity.end))
+            or (quantity.end < len(texts) and texts[quantity.end] == "percent")
+        ):
             i += 1
             continue
-        yield modifier
-        i = modifier.end
+        # "to"/"for" as numbers only directly before the item (an option may sit between).
+        soundalike = quantity.needs_item and texts[i] not in ARTICLES
+        links = frozenset() if soundalike else _COUNT_LINKS
+        yield _Quantity(quantity.value, i, quantity.end, quantity.needs_item, links)
+        i = quantity.end
 
 
 def _codes(texts: Sequence[str]) -> set[int]:
@@ -170,60 +482,9 @@ def _codes(texts: Sequence[str]) -> set[int]:
     return codes
 
 
-def _modifier_at(texts: Sequence[str], i: int) -> _Modifier | None:
-    quantity = read_quantity(texts, i)
-    if quantity is not None:
-        # "to"/"for" as numbers only directly before the item (a size may sit between).
-        soundalike = quantity.needs_item and texts[i] not in ARTICLES
-        links = frozenset() if soundalike else _COUNT_LINKS
-        value = str(quantity.value)
-        return _Modifier("quantity", value, i, quantity.end, quantity.needs_item, links)
-    size = read_size(texts, i)
-    if size is not None:
-        return _Modifier("size", size.value, i, size.end, size.needs_item, _SIZE_LINKS)
-    return None
-
-
-def _attach(modifier: _Modifier, texts: Sequence[str], lines: Sequence[_Line]) -> _Line | None:
-    """The line a count or size belongs to: the item after it, else the one just before."""
-    k = modifier.end
-    while k < len(texts):
-        for line in lines:
-            if line.item.start == k:
-                return line
-            if line.drink is not None and line.drink.start == k:
-                # A count before a combo's drink counts drinks per combo: not a line count.
-                return None if modifier.kind == "quantity" else line
-        size = read_size(texts, k)
-        if size is not None:
-            k = size.end
-        elif texts[k] in modifier.links:
-            k += 1
-        else:
-            break
-    if modifier.needs_item:
-        return None
-    before = [line for line in lines if 0 <= modifier.start - line.end <= BACKWARD_WINDOW]
-    return before[-1] if before else None
-
-
-def _line_entities(line: _Line, group: str, words: Sequence[Word]) -> list[Entity]:
-    item = _entity("item", line.item.target, words, line.item.start, line.item.end)
-    entities = [item]
-    if line.drink is not None:
-        drink = _entity("item", line.drink.target, words, line.drink.start, line.drink.end)
-        drink["role"] = DRINK_ROLE
-        entities.append(drink)
-    entities.extend(e for e in (line.quantity, line.size) if e is not None)
-    for entity in entities:
-        entity["group"] = group
-    return entities
-
-
-def _entity(kind: str, value: str, words: Sequence[Word], start: int, end: int) -> Entity:
-    return Entity(entity=kind, value=value, start=words[start].start, end=words[end - 1].end)
-
-
 def parse_order(text: str, lexicon: Lexicon | None) -> list[Entity]:
     """Parse one utterance; build an OrderParser instead when parsing many."""
     return OrderParser(lexicon).parse(text)
+
+
+__all__ = ["Entity", "OrderParser", "Word", "parse_order"]

@@ -17,7 +17,7 @@ _WORD = re.compile(
     r"|\bx[0-9]+"  # x3
     r"|[0-9]+"
     r"|[^\W\d_]+(?:['’][^\W\d_]+)*"  # words, with inner apostrophes (jing'an, i'd)
-    r"|&",
+    r"|[&%]",
     re.IGNORECASE,
 )
 
@@ -37,7 +37,8 @@ class Word:
 def split_words(text: str) -> list[Word]:
     """Return the utterance's words, lower-cased, apostrophes and fillers dropped.
 
-    "&" becomes "and" (menus write "Egg & Sausage Muffin", customers say "and"), and
+    "&" becomes "and" (menus write "Egg & Sausage Muffin", customers say "and"), "%"
+    becomes "percent" ("2% milk" reads like "two percent milk"), and
     "a.m." becomes "am" so that times read the same however they were written.
     """
     words: list[Word] = []
@@ -45,6 +46,8 @@ def split_words(text: str) -> list[Word]:
         raw = match.group(0).lower()
         if raw == "&":
             normalised = "and"
+        elif raw == "%":
+            normalised = "percent"
         elif raw[0] in "ap" and "." in raw:
             normalised = raw[0] + "m"
         else:

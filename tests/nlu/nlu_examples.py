@@ -1,8 +1,9 @@
 """Example utterances with their expected parse, in a shape a person can read and write.
 
-The YAML files under examples/ describe each utterance by its order lines (item, quantity,
-size, combo drink) plus the entities that belong to no line; `summarise` turns the
-parser's flat entity list into the same shape so that one comparison checks it all.
+The YAML files under examples/ describe each utterance by its order lines (item,
+quantity, options as "group:choice", check) plus the entities that belong to no line;
+`summarise` turns the parser's flat entity list into the same shape so that one
+comparison checks it all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 import yaml
 
 EXAMPLES = Path(__file__).parent / "examples"
+# Entities that may be said more than once outside any line: always summarised as lists.
+LISTED = ("options", "unplaced")
 
 
 def load_examples(name: str) -> list[dict[str, Any]]:
@@ -25,7 +28,13 @@ def load_examples(name: str) -> list[dict[str, Any]]:
 
 def expected_summary(example: Mapping[str, Any]) -> dict[str, Any]:
     """The example without its texts: what `summarise` should return."""
-    return {key: value for key, value in example.items() if key not in ("text", "said")}
+    summary = {key: value for key, value in example.items() if key not in ("text", "said")}
+    for line in summary.get("lines", []):
+        if "options" in line:
+            line["options"] = sorted(line["options"])
+    if "options" in summary:
+        summary["options"] = sorted(summary["options"])
+    return summary
 
 
 def without_default_counts(summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,10 +52,22 @@ def without_default_counts(summary: Mapping[str, Any]) -> dict[str, Any]:
     return relaxed
 
 
+def without_checks(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The summary with every line's `check` mark removed (found, but to be confirmed)."""
+    relaxed = dict(summary)
+    if "lines" in summary:
+        relaxed["lines"] = [
+            {key: value for key, value in line.items() if key != "check"}
+            for line in summary["lines"]
+        ]
+    return relaxed
+
+
 def summarise(entities: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Group entities into lines; entities outside any line become top-level keys.
 
-    A repeated top-level entity becomes a list, so it never silently compares equal.
+    Options (and unplaced parts) are sorted lists; any other repeated entity becomes a
+    list too, so it never silently compares equal.
     """
     lines: dict[str, dict[str, Any]] = {}
     loose: dict[str, Any] = {}
@@ -54,13 +75,14 @@ def summarise(entities: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         kind, value = entity["entity"], entity["value"]
         if kind == "quantity":
             value = int(value)
-        if kind == "item" and entity.get("role") == "drink":
-            kind = "drink"
-        if "group" in entity:
-            target = lines.setdefault(entity["group"], {})
-        else:
-            target = loose
-        if kind in target:
+        if kind == "option":
+            kind = "options"
+        target = lines.setdefault(entity["group"], {}) if "group" in entity else loose
+        if kind == "item" and entity.get("check"):
+            target["check"] = True
+        if kind in LISTED:
+            target[kind] = sorted([*target.get(kind, []), value])
+        elif kind in target:
             previous = target[kind]
             target[kind] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nlu_examples import expected_summary, load_examples, summarise, without_default_counts
+from nlu_examples import (
+    expected_summary,
+    load_examples,
+    summarise,
+    without_checks,
+    without_default_counts,
+)
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
@@ -16,7 +22,7 @@ DEV = load_examples("dev")
 HELD_OUT = {name: load_examples(name) for name in ("holdout", "blind")}
 # Held-out sets are scored, not required to be perfect: below this the parser regressed.
 MIN_HELD_OUT_ACCURACY = 0.9
-ENTITY_KINDS = {"item", "quantity", "size", "store", "pickup_time"}
+ENTITY_KINDS = {"item", "quantity", "option", "store", "pickup_time", "unplaced"}
 
 
 @pytest.mark.parametrize("example", DEV, ids=[e["text"][:60] for e in DEV])
@@ -39,7 +45,8 @@ def test_held_out_accuracy(parser: OrderParser, name: str) -> None:
 
 # Real Whisper transcripts that differ from what was said (see the files' headers). Many
 # have lost the menu words for good ("Pilates, please" for "to lattes please"), so these
-# floors only catch regressions; the measured scores are printed.
+# floors only catch regressions; the measured scores are printed. An item found only by
+# its sound counts as found: it is marked `check`, and the dialogue asks about it.
 WHISPER_FLOORS = {"whisper_base": 0.55, "whisper_tiny": 0.5}
 
 
@@ -47,7 +54,7 @@ WHISPER_FLOORS = {"whisper_base": 0.55, "whisper_tiny": 0.5}
 def test_whisper_transcripts(parser: OrderParser, name: str) -> None:
     examples = load_examples(name)
     hits = sum(
-        without_default_counts(summarise(parser.parse(e["text"])))
+        without_checks(without_default_counts(summarise(parser.parse(e["text"]))))
         == without_default_counts(expected_summary(e))
         for e in examples
     )
@@ -62,24 +69,23 @@ def test_offsets_point_at_the_words_heard(parser: OrderParser) -> None:
         ("quantity", "two", "1"),
         ("item", "Egg & Sausage Muffins", "1"),
         ("quantity", "a", "2"),
-        ("size", "LARGE", "2"),
+        ("option", "LARGE", "2"),
         ("item", "latte", "2"),
         ("pickup_time", "8:30", None),
         ("store", "Jing'an", None),
     ]
 
 
-def test_combo_drink_is_an_item_with_role_in_the_combos_group(parser: OrderParser) -> None:
+def test_combo_drink_is_the_combos_drink_option(parser: OrderParser) -> None:
     entities = parser.parse("a latte and a breakfast combo with americano")
-    drink = {"entity": "item", "value": "americano", "start": 35, "end": 44}
-    assert [e for e in entities if e.get("role") == "drink"] == [
-        {**drink, "group": "2", "role": "drink"}
-    ]
+    drink = {"entity": "option", "value": "drink:americano", "start": 35, "end": 44}
+    assert [e for e in entities if e["value"].startswith("drink:")] == [{**drink, "group": "2"}]
+    assert [e["value"] for e in entities if e["entity"] == "item"] == ["latte", "breakfast-combo"]
 
 
 def test_without_a_lexicon_counts_sizes_and_times_still_work() -> None:
     entities = OrderParser(None).parse("two large lattes at 8:30")
-    assert summarise(entities) == {"quantity": 2, "size": "large", "pickup_time": "08:30"}
+    assert summarise(entities) == {"quantity": 2, "options": ["size:large"], "pickup_time": "08:30"}
 
 
 def test_menu_comes_from_the_lexicon_not_from_code(lexicon_json: dict[str, Any]) -> None:
@@ -111,7 +117,8 @@ def test_a_phrase_naming_two_items_matches_neither() -> None:
         }
     )
     assert summarise(OrderParser(lexicon).parse("a tea and a green tea")) == {
-        "lines": [{"item": "tea-green", "quantity": 1}]
+        "lines": [{"item": "tea-green", "quantity": 1}],
+        "unplaced": ["a tea"],
     }
 
 
@@ -168,5 +175,5 @@ def _check_well_formed(parser: OrderParser, text: str) -> None:
         assert entity["entity"] in ENTITY_KINDS
         assert isinstance(entity["value"], str) and entity["value"]
         assert 0 <= entity["start"] < entity["end"] <= len(text)
-    items = [e for e in entities if e["entity"] == "item" and "role" not in e]
+    items = [e for e in entities if e["entity"] == "item"]
     assert len(items) == len(groups)

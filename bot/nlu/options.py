@@ -1,0 +1,189 @@
+"""Find option words ("oat milk", "decaf", "double shot", "iced", "large") in an utterance.
+
+The vocabulary comes from the lexicon: every choice of every item's option groups, by its
+name and aliases, also with its group's word after it ("oat" -> "oat milk", "triple" ->
+"triple shot"). Size words keep their everyday synonyms ("big", "grande": `sizes.py`),
+so a size said in any common way finds the item's own size choice. A mention does not
+yet know its item: `OptionMention.resolve` picks the choice an item actually has, so
+"regular" is caffeine on a latte and a size on a soy milk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.nlu.lexicon import Lexicon, LexiconItem, LexiconOptionGroup
+from bot.nlu.menu_matcher import singular
+from bot.nlu.numbers import CARDINALS
+from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, SIZE_PHRASES
+from bot.nlu.utterance import split_words
+
+SIZE_GROUP = "size"
+# The combo's drink is an item said by name: the order parser handles it, not this.
+DRINK_GROUP = "drink"
+# Words people put after a choice to say which group it belongs to, by group id; the
+# group's own name is used too ("Espresso Shots" -> "double espresso shot").
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "milk": ("milk",),
+    "shots": ("shot", "shot of espresso", "espresso shot", "shot espresso"),
+    "size": ("size", "sized"),
+    "temperature": (),
+    "caffeine": (),
+}
+# Fuzzy option matches ("almnd milk", "decafe") must be this long and this close.
+FUZZY_MIN_CHARS = 6
+FUZZY_MIN_SCORE = 86.0
+EXACT = 100.0
+
+
+@dataclass(frozen=True)
+class OptionMention:
+    """Option words at words[start:end], not yet tied to an item.
+
+    `choices` are the (group, choice) pairs the words name in this lexicon, best first;
+    `size` is set for an everyday size word ("big" = large, "small" = the smallest).
+    """
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+    choices: tuple[tuple[str, str], ...]
+    size: str | None = None
+    needs_item: bool = False
+    score: float = EXACT
+
+    def resolve(self, item: LexiconItem) -> list[tuple[str, str]]:
+        """The (group, choice) pairs this mention can mean on `item`, best first."""
+        found = [
+            (group_id, choice_id)
+            for group_id, choice_id in self.choices
+            if (group := item.group(group_id)) is not None and group.choice(choice_id)
+        ]
+        group = item.group(SIZE_GROUP)
+        if self.size is not None and group is not None:
+            choice = _size_choice(group, self.size, self.words)
+            if choice is not None and (SIZE_GROUP, choice) not in found:
+                found.append((SIZE_GROUP, choice))
+        return found
+
+    def loose_value(self) -> str:
+        """What the words mean with no item: the first choice, or a size."""
+        if self.choices:
+            group, choice = self.choices[0]
+            return f"{group}:{choice}"
+        return f"{SIZE_GROUP}:{self.size}"
+
+
+def _size_choice(group: LexiconOptionGroup, size: str, said: Sequence[str]) -> str | None:
+    ids = [choice.id for choice in group.choices]
+    if not ids:
+        return None
+    if size == LARGE:
+        return next((i for i in ids if i == LARGE), next((i for i in ids if LARGE in i), ids[-1]))
+    spoken = " ".join(said)
+    if spoken in ids:
+        return spoken
+    return group.default if group.default in ids else ids[0]
+
+
+def option_words(text: str) -> tuple[str, ...]:
+    """Normalise option text for matching: singular, hyphens split, numbers as digits."""
+    words = split_words(text.replace("-", " "))
+    return tuple(_normal(word.text) for word in words)
+
+
+def _normal(word: str) -> str:
+    number = CARDINALS.get(word)
+    return str(number) if number is not None else singular(word)
+
+
+class OptionVocabulary:
+    """Every way the lexicon's options are said; build once per lexicon."""
+
+    def __init__(self, lexicon: Lexicon | None) -> None:
+        phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for item in lexicon.items if lexicon is not None else ():
+            for group in item.options:
+                if group.group == DRINK_GROUP:
+                    continue
+                for choice in group.choices:
+                    for words in _variants(group, (choice.name, *choice.aliases)):
+                        targets = phrases.setdefault(words, [])
+                        if (group.group, choice.id) not in targets:
+                            targets.append((group.group, choice.id))
+        self._phrases = {words: tuple(targets) for words, targets in phrases.items()}
+        self._by_joined = {"".join(words): words for words in self._phrases}
+        self._sizes = {tuple(_normal(w) for w in phrase): value for phrase, value in SIZE_PHRASES}
+        self._longest = max(
+            (len(words) for words in (*self._phrases, *self._sizes)), default=0
+        )
+
+    def find(self, texts: Sequence[str], blocked: AbstractSet[int]) -> list[OptionMention]:
+        """Non-overlapping option mentions, longest first, in utterance order."""
+        normal = [_normal(text) for text in texts]
+        candidates: list[OptionMention] = []
+        for start in range(len(texts)):
+            for end in range(start + 1, min(len(texts), start + self._longest) + 1):
+                if any(i in blocked for i in range(start, end)):
+                    break
+                mention = self._mention(tuple(normal[start:end]), start, end)
+                if mention is not None:
+                    candidates.append(mention)
+            if start not in blocked and texts[start] in HEARD_AS_LARGE:
+                candidates.append(
+                    OptionMention(start, start + 1, (texts[start],), (), LARGE, needs_item=True)
+                )
+        candidates.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
+        chosen: list[OptionMention] = []
+        taken: set[int] = set()
+        for mention in candidates:
+            span = set(range(mention.start, mention.end))
+            if not span & taken:
+                chosen.append(mention)
+                taken |= span
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _mention(self, words: tuple[str, ...], start: int, end: int) -> OptionMention | None:
+        joined = "".join(words)
+        key = words if words in self._phrases else self._by_joined.get(joined)
+        size = self._sizes.get(words)
+        score = EXACT
+        if key is None and size is None:
+            key = self._fuzzy(words, joined)
+            score = FUZZY_MIN_SCORE
+        if key is None and size is None:
+            return None
+        choices = self._phrases.get(key, ()) if key is not None else ()
+        return OptionMention(start, end, words, choices, size, score=score)
+
+    def _fuzzy(self, words: tuple[str, ...], joined: str) -> tuple[str, ...] | None:
+        if len(joined) < FUZZY_MIN_CHARS or any(w.isdigit() for w in words):
+            return None
+        best: tuple[float, tuple[str, ...]] | None = None
+        for key_joined, key in self._by_joined.items():
+            if len(key) != len(words) or key_joined[0] != joined[0]:
+                continue
+            score = fuzz.ratio(joined, key_joined)
+            if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
+                best = (score, key)
+        return best[1] if best is not None else None
+
+
+def _variants(group: LexiconOptionGroup, texts: Iterable[str]) -> Iterable[tuple[str, ...]]:
+    """Each way to say a choice, alone and with its group's words after it."""
+    suffixes = {option_words(text) for text in GROUP_WORDS.get(group.group, ())}
+    name = option_words(group.name)
+    if name:
+        suffixes |= {name, name[-1:]}
+    for text in texts:
+        words = option_words(text)
+        if not words:
+            continue
+        yield words
+        for suffix in suffixes:
+            if words[-len(suffix) :] != suffix:
+                yield words + suffix
