@@ -43,6 +43,11 @@ FILLER = frozenset(
     | {"cup", "cups", "drink", "drinks", "size", "order", "time", "minute", "minutes"}
     | {"second", "moment", "sec", "bit", "while", "little", "lot", "way", "people"}
     | {"person", "friend", "friends", "now", "later", "instead", "first", "next"}
+    | {"must", "only", "shall", "should", "needs", "wants", "though", "rather", "really"}
+    | {"very", "maybe", "actually", "definitely", "not", "isnt", "dont", "doesnt", "without"}
+    | {"made", "using", "use", "done", "ready", "extra", "less", "both", "either", "neither"}
+    | {"if", "as", "than", "possible", "thats", "will", "ill", "lets", "let", "go", "gotta"}
+    | {"kind", "sort", "type", "day", "morning", "afternoon", "evening", "tonight"}
 )
 
 
@@ -56,7 +61,10 @@ def clause_breaks(text: str, words: Sequence[Word]) -> frozenset[int]:
 
 
 def parts(
-    texts: Sequence[str], breaks: AbstractSet[int], blocked: AbstractSet[int], opens: AbstractSet[int]
+    texts: Sequence[str],
+    breaks: AbstractSet[int],
+    blocked: AbstractSet[int],
+    opens: AbstractSet[int],
 ) -> list[list[int]]:
     """The utterance's parts: word indices split at punctuation and at "and"s that open
     a new part (followed by a count, an option or an item: words in `opens`).

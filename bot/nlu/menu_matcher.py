@@ -127,9 +127,7 @@ class MenuMatcher:
         self._by_joined: dict[str, MenuPhrase] = {p.joined: p for p in self.phrases}
         self._by_spaced = {" ".join(p.words): p for p in self.phrases}
         self._by_sorted = {" ".join(sorted(p.words)): p for p in self.phrases}
-        self._fuzzy_keys = [
-            p.joined for p in self.phrases if len(p.joined) >= PHONETIC_MIN_CHARS
-        ]
+        self._fuzzy_keys = [p.joined for p in self.phrases if len(p.joined) >= PHONETIC_MIN_CHARS]
         self._sounds = {p.joined: _sounds_of(p.joined) for p in self.phrases}
         self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
 

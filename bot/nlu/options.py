@@ -35,8 +35,9 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     "caffeine": (),
 }
 # Fuzzy option matches ("almnd milk", "decafe") must be this long and this close.
-FUZZY_MIN_CHARS = 6
-FUZZY_MIN_SCORE = 86.0
+FUZZY_MIN_CHARS = 5
+FUZZY_MIN_WORD_CHARS = 5
+FUZZY_MIN_SCORE = 85.0
 EXACT = 100.0
 
 
@@ -118,9 +119,7 @@ class OptionVocabulary:
         self._phrases = {words: tuple(targets) for words, targets in phrases.items()}
         self._by_joined = {"".join(words): words for words in self._phrases}
         self._sizes = {tuple(_normal(w) for w in phrase): value for phrase, value in SIZE_PHRASES}
-        self._longest = max(
-            (len(words) for words in (*self._phrases, *self._sizes)), default=0
-        )
+        self._longest = max((len(words) for words in (*self._phrases, *self._sizes)), default=0)
 
     def find(self, texts: Sequence[str], blocked: AbstractSet[int]) -> list[OptionMention]:
         """Non-overlapping option mentions, longest first, in utterance order."""
@@ -161,13 +160,23 @@ class OptionVocabulary:
         return OptionMention(start, end, words, choices, size, score=score)
 
     def _fuzzy(self, words: tuple[str, ...], joined: str) -> tuple[str, ...] | None:
-        if len(joined) < FUZZY_MIN_CHARS or any(w.isdigit() for w in words):
+        """A phrase with the same words but one misspelt ("almnd milk", "decafe"); the
+        misspelt word must be long enough to judge, so "with" never passes for "without"."""
+        if len(joined) < FUZZY_MIN_CHARS:
             return None
         best: tuple[float, tuple[str, ...]] | None = None
-        for key_joined, key in self._by_joined.items():
-            if len(key) != len(words) or key_joined[0] != joined[0]:
+        for key in self._phrases:
+            if len(key) != len(words):
                 continue
-            score = fuzz.ratio(joined, key_joined)
+            differing = [
+                (heard, said) for heard, said in zip(words, key, strict=True) if heard != said
+            ]
+            if len(differing) != 1:
+                continue
+            heard, said = differing[0]
+            if min(len(heard), len(said)) < FUZZY_MIN_WORD_CHARS or heard[0] != said[0]:
+                continue
+            score = fuzz.ratio(heard, said)
             if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
                 best = (score, key)
         return best[1] if best is not None else None

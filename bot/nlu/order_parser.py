@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from bot.nlu.clauses import clause_breaks, ends_part, is_content, opens_order, parts
@@ -41,6 +41,8 @@ _OPTION_LINKS = _COUNT_LINKS | frozenset({"my", "drink", "in", "on", "a", "an", 
 OPTION_GAP_WORDS = 3
 # Unknown words allowed between a count and its item.
 COUNT_GAP_WORDS = 2
+# A number before these measures, it does not count: "2% milk", "a 12 oz latte".
+_NOT_COUNTS_BEFORE = frozenset({"percent", "oz", "ounce", "ounces", "ml", "degrees"})
 # Three or more numbers in a row are a code (a PIN, a phone number), not counts.
 CODE_MIN_NUMBERS = 3
 # Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
@@ -49,6 +51,12 @@ _DRINK_LINKS = _DRINK_CUES | frozenset(
     {"and", "a", "an", "one", "the", "my", "as", "for", "its", "it", "please"}
     | {"size", "sized", "cup", "of"}
 )
+# Words inside an unknown thing's name: "a shot OF hazelnut", "egg AND cheese muffin".
+_NOUN_JOINERS = frozenset({"of", "and"})
+# An item name followed by these is an ingredient: "an extra espresso SHOT".
+_SHOT_WORDS = frozenset({"shot", "shots"})
+# After "another", these say it is one more of the item before: "another WITH oat milk".
+_ANOTHER_FOLLOWERS = frozenset({"one", "with", "made", "using", "in", "but"})
 # "the OTHER one with oat milk", "ANOTHER one regular": one more of the item before.
 _OTHER_WORDS = frozenset({"other", "another"})
 # Words that stop an elliptical line's options from reaching into the next one.
@@ -93,6 +101,7 @@ class _Line:
     check: bool = False
     quantity: int | None = None
     quantity_span: tuple[int, int] | None = None
+    counted_by_article: bool = False  # "A latte": one, but not said as a count
     options: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     drink_spans: list[tuple[int, int]] = field(default_factory=list)
     variant_of: _Line | None = None
@@ -170,6 +179,7 @@ class _Parse:
         matches = matcher.find(self.texts, self.blocked) if matcher is not None else []
         mentions = self.parser._options.find(self.texts, self.blocked)
         kept_mentions: list[OptionMention] = []
+        swallowed: list[tuple[MenuMatch, OptionMention]] = []
         for mention in mentions:
             overlapping = [m for m in matches if m.start < mention.end and mention.start < m.end]
             item_wins = any(
@@ -179,10 +189,26 @@ class _Parse:
             if item_wins:
                 continue
             matches = [m for m in matches if m not in overlapping]
+            swallowed += [(m, mention) for m in overlapping if m.kind == ITEM and m.confident]
             kept_mentions.append(mention)
+        if swallowed and not any(m.kind == ITEM for m in matches):
+            # "a single shot of espresso" orders an Espresso: with no other item, the
+            # item inside the option words is the item.
+            item, mention = swallowed[-1]
+            if item.start > mention.start:
+                index = kept_mentions.index(mention)
+                kept_mentions[index] = replace(mention, end=item.start)
+                matches = sorted([*matches, item], key=lambda m: m.start)
+        items = [m for m in matches if m.kind == ITEM]
+        if len(items) > 1:
+            # "a mocha and an espresso SHOT": a shot of espresso, not an Espresso.
+            matches = [m for m in matches if m.kind != ITEM or not self._names_a_shot(m)]
         taken = {i for m in kept_mentions for i in range(m.start, m.end)}
         matches = [m for m in matches if m.confident or self._believable(m, taken)]
         return matches, kept_mentions
+
+    def _names_a_shot(self, match: MenuMatch) -> bool:
+        return match.end < len(self.texts) and self.texts[match.end] in _SHOT_WORDS
 
     def _believable(self, match: MenuMatch, option_words: AbstractSet[int]) -> bool:
         """An unsure item match counts only where an order is said: after a count, an
@@ -229,6 +255,7 @@ class _Parse:
                     if line.quantity is None:
                         line.quantity = quantity.value
                         line.quantity_span = (quantity.start, quantity.end)
+                        line.counted_by_article = self.texts[quantity.start] in ARTICLES
                     return True
                 if any(start == k for start, _ in line.drink_spans):
                     return True  # a count before a combo's drink counts drinks per combo
@@ -248,9 +275,9 @@ class _Parse:
 
     # --- variants: "one decaf and one regular" ------------------------------------------
 
-    def _variants(self, free: list[_Quantity], mentions: list[OptionMention]) -> list[
-        OptionMention
-    ]:
+    def _variants(
+        self, free: list[_Quantity], mentions: list[OptionMention]
+    ) -> list[OptionMention]:
         """Counts and "the other" said with options but no item make lines of the item
         before them; a count said after an item ("make the latte three") joins it.
         Returns the mentions still to attach."""
@@ -263,12 +290,33 @@ class _Parse:
         for index, (start, end, value, quantity) in enumerate(cues):
             real = [ln for ln in self.lines if ln.variant_of is None]
             base = next((ln for ln in reversed(real) if ln.end <= start), None)
+            if base is None:  # "one decaf and one regular MOCHA"
+                base = next((ln for ln in real if ln.start >= end), None)
             stop = cues[index + 1][0] if index + 1 < len(cues) else len(self.texts)
             stop = min([stop, *(ln.start for ln in self.lines if ln.start >= end)])
             stop = min([stop, *(k for k in range(end, stop) if self.texts[k] in _ELLIPSIS_STOPS)])
             item = self.parser.item(base.sku) if base is not None else None
-            taken = [m for m in mentions if end <= m.start < stop and item and m.resolve(item)]
-            if base is not None and item is not None and taken:
+            taken = [
+                m
+                for m in mentions
+                if end <= m.start < stop
+                and item is not None
+                and m.resolve(item)
+                and self._item_right_after(m) is None  # "two drinks: an OAT MILK latte"
+            ]
+            first = taken[0].start if taken else stop
+            said_a_thing = any(  # "a couple of CHANGES: make it with oat milk"
+                is_content(self.texts[k]) and k not in self.blocked for k in range(end, first)
+            )
+            other_without_options = (
+                quantity is None and not taken and any(ln.variant_of is base for ln in self.lines)
+            )
+            if (
+                base is not None
+                and item is not None
+                and (taken or other_without_options)
+                and (not said_a_thing)
+            ):
                 variant = _Line(base.sku, start, end, variant_of=base)
                 variant.quantity, variant.quantity_span = value, (start, end)
                 for mention in taken:
@@ -288,7 +336,7 @@ class _Parse:
             if i in self.blocked or text not in _OTHER_WORDS:
                 continue
             after = self.texts[i + 1] if i + 1 < len(self.texts) else ""
-            if text == "other" or after == "one":
+            if text == "other" or after in _ANOTHER_FOLLOWERS or i + 1 in self.option_ends:
                 yield i
 
     def _count_backward(self, quantity: _Quantity) -> None:
@@ -303,6 +351,11 @@ class _Parse:
         for base in [ln for ln in self.lines if ln.variant_of is None]:
             variants = [ln for ln in self.lines if ln.variant_of is base]
             carved = sum(v.quantity or 1 for v in variants)
+            # "a macchiato, one decaf and the other regular": two variants of a line
+            # whose count was not said are the whole line.
+            unsaid = base.quantity is None or base.counted_by_article
+            if unsaid and len(variants) > 1 and not base.options:
+                base.quantity = carved
             if not variants or (base.quantity or 1) < max(carved, 2):
                 continue
             for variant in variants:
@@ -397,14 +450,27 @@ class _Parse:
             )
             if opening is None:
                 continue
-            content = [
-                i
-                for i in part
-                if i > opening and i not in self.blocked and is_content(self.texts[i])
-            ]
-            if content:
-                found.append((opening, content[-1] + 1))
+            end = self._ordered_words_end(opening, part[-1] + 1)
+            if end is not None:
+                found.append((opening, end))
         return found
+
+    def _ordered_words_end(self, opening: int, stop: int) -> int | None:
+        """Where the words of an order attempt end: after the count and options, the
+        unknown words naming the thing ("a large BLORP", "a shot OF HAZELNUT"); None when
+        what follows is no noun ("one TO be decaf", "almond milk INSTEAD")."""
+        k = opening
+        while k < stop and (k in self.blocked or read_quantity(self.texts, k) is not None):
+            k = self.option_ends.get(k, k + 1)
+        end = None
+        while k < stop and k not in self.blocked:
+            if is_content(self.texts[k]):
+                end = k = k + 1
+            elif self.texts[k] in _NOUN_JOINERS and end is not None:
+                k += 1
+            else:
+                break
+        return end
 
     @staticmethod
     def _is_mention(i: int, mentions: list[OptionMention]) -> bool:
@@ -457,7 +523,7 @@ def _quantities(texts: Sequence[str], blocked: AbstractSet[int]) -> Iterator[_Qu
         if (
             quantity is None
             or not blocked.isdisjoint(range(quantity.start, quantity.end))
-            or (quantity.end < len(texts) and texts[quantity.end] == "percent")
+            or (quantity.end < len(texts) and texts[quantity.end] in _NOT_COUNTS_BEFORE)
         ):
             i += 1
             continue
