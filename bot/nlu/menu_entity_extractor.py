@@ -1,4 +1,4 @@
-"""Rasa NLU component: order lines, store and pickup time from the merchant's live menu.
+"""Rasa NLU component: order lines, options, store and pickup time from the live menu.
 
 Reference it in config.yml after a tokenizer, with DIET set to classify intents only:
 
@@ -44,8 +44,9 @@ INTENT_TRIGGER_PREFIX = "/"
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts `item` (groups per order line, role `drink`), `quantity`, `size`,
-    `store` and `pickup_time` entities, robust to speech-recognition errors."""
+    """Extracts `item` (`check` when unsure), `quantity` and `option` ("milk:oat") entities
+    grouped per order line, `unplaced` order parts, `store` and `pickup_time` (contract
+    C2), robust to speech-recognition errors."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

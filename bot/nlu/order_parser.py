@@ -162,6 +162,7 @@ class _Parse:
         mentions = [m for m in mentions if m.start not in in_unplaced]
         mentions = self._variants(free, mentions)
         self._attach_options(mentions)
+        self._carve_variants()
         if not self.lines:
             self._loose(free, mentions)
         for start, end in unplaced:
@@ -264,11 +265,17 @@ class _Parse:
                 k = skip
             elif self.texts[k] in quantity.links:
                 k += 1
+            elif self._is_measure(k):
+                k += 2  # "a 16 OZ mocha"
             elif quantity.links and gap < COUNT_GAP_WORDS and is_content(self.texts[k]):
                 k, gap = k + 1, gap + 1  # "a vanilla latte", "a 2% hazelnut latte"
             else:
                 break
         return False
+
+    def _is_measure(self, k: int) -> bool:
+        following = self.texts[k + 1] if k + 1 < len(self.texts) else ""
+        return spoken_number(self.texts[k]) is not None and following in _NOT_COUNTS_BEFORE
 
     def _option_end(self, k: int) -> int | None:
         return self.option_ends.get(k)
@@ -328,7 +335,6 @@ class _Parse:
                 self.lines.append(variant)
             elif quantity is not None and not quantity.needs_item:
                 self._count_backward(quantity)
-        self._carve_variants()
         return [m for m in mentions if m.start not in used]
 
     def _other_cues(self) -> Iterator[int]:

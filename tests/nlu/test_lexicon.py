@@ -52,7 +52,9 @@ def test_the_fixture_is_the_full_golden_crumb_catalogue(lexicon: Lexicon) -> Non
         "gc-xujiahui",
     }
     combo = lexicon.item("breakfast-combo")
-    assert combo is not None and combo.combo_drinks == ["americano", "soy-milk"]
+    drinks = combo.group("drink") if combo is not None else None
+    assert drinks is not None and [c.id for c in drinks.choices] == ["americano", "soy-milk"]
+    assert combo is not None and combo.group("size") is not None and combo.group("milk") is None
     assert lexicon.item("no-such-thing") is None
 
 

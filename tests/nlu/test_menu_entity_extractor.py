@@ -49,13 +49,13 @@ def test_entities_are_added_with_the_extractor_name(
     assert {e["extractor"] for e in entities[1:]} == {EXTRACTOR}
     assert summarise(entities[1:]) == {
         "lines": [
-            {"item": "breakfast-combo", "quantity": 1, "size": "large", "drink": "soy-milk"},
+            {"item": "breakfast-combo", "quantity": 1, "options": ["drink:soy-milk", "size:large"]},
             {"item": "hash-brown", "quantity": 2},
         ]
     }
 
 
-@pytest.mark.parametrize("text", ["", "   ", None, '/inform{"size": "large"}'])
+@pytest.mark.parametrize("text", ["", "   ", None, '/inform{"option": "size:large"}'])
 def test_messages_without_words_are_left_alone(
     tmp_path: Path, lexicon_server: LexiconServer, text: Any
 ) -> None:
@@ -67,7 +67,7 @@ def test_without_a_lexicon_it_still_reads_counts_sizes_and_times(
 ) -> None:
     extractor = make_extractor(tmp_path, closed_url)
     entities = parse(extractor, "two large lattes in 20 minutes")
-    assert summarise(entities) == {"quantity": 2, "size": "large", "pickup_time": "+20"}
+    assert summarise(entities) == {"quantity": 2, "options": ["size:large"], "pickup_time": "+20"}
 
 
 def test_the_environment_overrides_the_configured_url(
@@ -101,8 +101,8 @@ def test_a_menu_change_is_picked_up_without_retraining(
     tmp_path: Path, lexicon_server: LexiconServer, lexicon_json: dict[str, Any]
 ) -> None:
     extractor = make_extractor(tmp_path, lexicon_server.url, refresh_seconds=0.05)
-    assert summarise(parse(extractor, "two jianbings")) == {"quantity": 2}
-    new_item = {"sku": "jianbing", "name": "Jianbing", "aliases": [], "sizes": ["regular"]}
+    assert summarise(parse(extractor, "two jianbings")) == {"unplaced": ["two jianbings"]}
+    new_item = {"sku": "jianbing", "name": "Jianbing", "aliases": [], "options": []}
     lexicon_server.serve({**lexicon_json, "items": [*lexicon_json["items"], new_item]})
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline and "lines" not in summarise(parse(extractor, "jianbing")):
@@ -169,7 +169,7 @@ async def test_it_runs_in_a_trained_rasa_pipeline(  # about 10 s: trains a tiny 
     assert summarise(result["entities"]) == {
         "lines": [
             {"item": "egg-sausage-muffin", "quantity": 2},
-            {"item": "latte", "quantity": 1, "size": "large"},
+            {"item": "latte", "quantity": 1, "options": ["size:large"]},
         ]
     }
     empty = await agent.parse_message("")

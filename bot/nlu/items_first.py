@@ -1,0 +1,117 @@
+"""Rasa NLU component: a message that names a menu item is an order.
+
+The intent classifier learns from the team's examples; customers phrase orders in ways
+nobody wrote down ("An Americano.", "ok one regular soy milk"), and DIET then guesses
+`inform`, `affirm` or falls below the fallback threshold. The menu matcher is the
+stronger signal: when it found an item, the message is `order_item`, unless DIET says
+the customer changes or removes one (`change_item`, `remove_item`) or asks a clear
+question about it ("how much is a latte?", with enough confidence). "No youtiao" (a
+negation right before the item) is a removal.
+
+Reference it in config.yml after DIETClassifier and before FallbackClassifier:
+
+    - name: bot.nlu.items_first.ItemsFirst
+      question_confidence: 0.6
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+ITEM_ENTITY = "item"
+# The confidence an overridden intent gets; the rest of the ranking shares what is left,
+# so FallbackClassifier sees a clear winner.
+OVERRIDE_CONFIDENCE = 0.95
+# Words that, right before an item, ask to take it away: "actually NO youtiao".
+_REMOVAL_WORDS = r"no|without|remove|drop|skip|scratch|cancel|minus"
+_REMOVAL = re.compile(rf"\b(?:{_REMOVAL_WORDS})\s+(?:(?:the|a|an|any|my|that)\s+)?$", re.I)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ItemsFirst(GraphComponent):
+    """Overrides the intent of messages that name a menu item (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """`order_intent`: what an item-naming message becomes; `keep_intents`: intents it
+        keeps; `question_intents` are kept from `question_confidence` up; `remove_intent`
+        is used for "no <item>"."""
+        return {
+            "order_intent": "order_item",
+            "remove_intent": "remove_item",
+            "keep_intents": ["change_item", "remove_item"],
+            "question_intents": ["ask_price", "ask_combo", "ask_menu", "ask_breakfast_hours"],
+            "question_confidence": 0.6,
+        }
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.order_intent = str(config["order_intent"])
+        self.remove_intent = str(config["remove_intent"])
+        self.keep_intents = frozenset(config["keep_intents"])
+        self.question_intents = frozenset(config["question_intents"])
+        threshold = config["question_confidence"]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise ValueError(
+                f"ItemsFirst: question_confidence must be a number, got {threshold!r}."
+            )
+        if not 0 <= threshold <= 1:
+            raise ValueError(f"ItemsFirst: question_confidence must be in [0, 1], got {threshold}.")
+        self.question_confidence = float(threshold)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ItemsFirst:
+        return cls(config)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets the intent (and ranking) of each message that names an item."""
+        for message in messages:
+            intent = self._intent_for(message)
+            if intent is not None:
+                _promote(message, intent)
+        return messages
+
+    def _intent_for(self, message: Message) -> str | None:
+        """The intent to set, or None to keep DIET's."""
+        items = [e for e in message.get(ENTITIES) or [] if e.get("entity") == ITEM_ENTITY]
+        if not items:
+            return None
+        predicted = message.get(INTENT) or {}
+        name, confidence = predicted.get("name"), float(predicted.get("confidence") or 0.0)
+        if name in self.keep_intents:
+            return None
+        if name in self.question_intents and confidence >= self.question_confidence:
+            return None
+        text = message.get(TEXT) or ""
+        if any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items):
+            return self.remove_intent
+        if name == self.order_intent and confidence >= OVERRIDE_CONFIDENCE:
+            return None
+        return self.order_intent
+
+
+def _promote(message: Message, intent: str) -> None:
+    """Make `intent` the top of the ranking; the others keep their order and share."""
+    ranking: Sequence[dict[str, Any]] = message.get(INTENT_RANKING_KEY) or []
+    others = [dict(entry) for entry in ranking if entry.get("name") != intent]
+    total = sum(float(entry.get("confidence") or 0.0) for entry in others)
+    share = (1 - OVERRIDE_CONFIDENCE) / total if total > 0 else 0.0
+    for entry in others:
+        entry["confidence"] = float(entry.get("confidence") or 0.0) * share
+    top = {"name": intent, "confidence": OVERRIDE_CONFIDENCE}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)
