@@ -1,0 +1,166 @@
+"""ItemsFirst: a message that names a menu item is an order, unless it changes, removes
+or clearly asks about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loopback_lexicon import LexiconServer
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.items_first import OVERRIDE_CONFIDENCE, ItemsFirst
+from bot.nlu.order_parser import OrderParser
+
+
+def make(tmp_path: Path, **config: Any) -> ItemsFirst:
+    return ItemsFirst.create(
+        {**ItemsFirst.get_default_config(), **config},
+        LocalModelStorage(tmp_path),
+        Resource("items_first"),
+        ExecutionContext(GraphSchema({}), "test-model"),
+    )
+
+
+def classified(parser: OrderParser, text: str, ranking: list[tuple[str, float]]) -> Message:
+    """A message as DIET leaves it: the menu entities plus DIET's ranking."""
+    entities = [dict(e) for e in parser.parse(text)]
+    message = Message(data={TEXT: text, ENTITIES: entities})
+    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+def intent_of(component: ItemsFirst, message: Message) -> tuple[str, float]:
+    component.process([message])
+    intent = message.get(INTENT)
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == intent, "the ranking starts with the intent"
+    assert [e["confidence"] for e in ranking] == sorted(
+        (e["confidence"] for e in ranking), reverse=True
+    )
+    assert sum(e["confidence"] for e in ranking) <= 1 + 1e-9
+    return intent["name"], intent["confidence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("An Americano.", [("inform", 0.41), ("order_item", 0.3), ("affirm", 0.1)]),
+        ("ok one regular soy milk", [("affirm", 0.7), ("order_item", 0.2)]),
+        ("2 hash browns and 1 youtiao", [("set_pickup", 0.55), ("order_item", 0.4)]),
+        ("a large lad", [("out_of_scope", 0.3), ("greet", 0.25)]),
+        ("how much is a latte", [("ask_price", 0.45), ("order_item", 0.4)]),
+    ],
+)
+def test_naming_an_item_makes_an_order(
+    tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]]
+) -> None:
+    name, confidence = intent_of(make(tmp_path), classified(parser, text, ranking))
+    assert (name, confidence) == ("order_item", OVERRIDE_CONFIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("change the latte to large", [("change_item", 0.4), ("order_item", 0.35)]),
+        ("remove the latte", [("remove_item", 0.3), ("order_item", 0.29)]),
+        ("how much is a latte", [("ask_price", 0.92), ("order_item", 0.05)]),
+        ("what's in the breakfast combo", [("ask_combo", 0.8), ("ask_menu", 0.1)]),
+        ("when can I get a muffin", [("ask_breakfast_hours", 0.7), ("order_item", 0.2)]),
+    ],
+)
+def test_changes_removals_and_clear_questions_are_kept(
+    tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]]
+) -> None:
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == ranking[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["actually no youtiao", "without the hash brown please", "scratch the latte"]
+)
+def test_no_before_an_item_removes_it(tmp_path: Path, parser: OrderParser, text: str) -> None:
+    message = classified(parser, text, [("deny", 0.8), ("order_item", 0.1)])
+    assert intent_of(make(tmp_path), message)[0] == "remove_item"
+
+
+@pytest.mark.parametrize("text", ["no thanks", "yes please", "make it large", "two"])
+def test_messages_without_an_item_keep_their_intent(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    message = classified(parser, text, [("deny", 0.6), ("order_item", 0.3)])
+    assert intent_of(make(tmp_path), message) == ("deny", 0.6)
+
+
+def test_a_message_without_a_ranking_gets_one(tmp_path: Path, parser: OrderParser) -> None:
+    message = Message(data={TEXT: "a latte", ENTITIES: [dict(e) for e in parser.parse("a latte")]})
+    assert intent_of(make(tmp_path), message) == ("order_item", OVERRIDE_CONFIDENCE)
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, "high", True])
+def test_a_bad_threshold_is_a_clear_error(tmp_path: Path, threshold: Any) -> None:
+    with pytest.raises(ValueError, match="question_confidence"):
+        make(tmp_path, question_confidence=threshold)
+
+
+NLU_DATA = """\
+version: "3.1"
+nlu:
+- intent: order_item
+  examples: |
+    - I'd like to order please
+    - can I order
+    - I want to place an order
+    - order for pickup
+- intent: greet
+  examples: |
+    - hello
+    - hi there
+    - good morning
+    - hey
+    - hi
+"""
+
+CONFIG = """\
+recipe: default.v1
+language: en
+assistant_id: items-first-test
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+  - name: bot.nlu.menu_entity_extractor.MenuEntityExtractor
+    lexicon_url: {url}
+  - name: LogisticRegressionClassifier
+  - name: bot.nlu.items_first.ItemsFirst
+  - name: FallbackClassifier
+    threshold: 0.5
+policies: []
+"""
+
+
+async def test_it_runs_after_the_classifier_in_a_trained_pipeline(  # about 10 s
+    tmp_path: Path, lexicon_server: LexiconServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    monkeypatch.setenv("RASA_CACHE_DIRECTORY", str(tmp_path / "cache"))
+    monkeypatch.setenv("RASA_TELEMETRY_ENABLED", "false")
+    (tmp_path / "config.yml").write_text(CONFIG.format(url=lexicon_server.url))
+    (tmp_path / "nlu.yml").write_text(NLU_DATA)
+    model = train_nlu(
+        str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models")
+    )
+    assert model is not None
+    agent = Agent.load(model)
+
+    hello_latte = await agent.parse_message("hi, a youtiao")
+    assert hello_latte["intent"]["name"] == "order_item"
+    assert hello_latte["intent_ranking"][0]["name"] == "order_item"
+    hello = await agent.parse_message("hello there")
+    assert hello["intent"]["name"] in ("greet", "nlu_fallback")
