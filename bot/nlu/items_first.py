@@ -92,13 +92,14 @@ class ItemsFirst(GraphComponent):
             return None
         predicted = message.get(INTENT) or {}
         name, confidence = predicted.get("name"), float(predicted.get("confidence") or 0.0)
-        if name in self.keep_intents:
-            return None
         if name in self.question_intents and confidence >= self.question_confidence:
             return None
         text = message.get(TEXT) or ""
-        if any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items):
-            return self.remove_intent
+        removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)
+        if removes and name != self.remove_intent:
+            return self.remove_intent  # "actually no youtiao", even if DIET read a change
+        if name in self.keep_intents:
+            return None
         if name == self.order_intent and confidence >= OVERRIDE_CONFIDENCE:
             return None
         return self.order_intent

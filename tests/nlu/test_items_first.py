@@ -84,8 +84,11 @@ def test_changes_removals_and_clear_questions_are_kept(
 @pytest.mark.parametrize(
     "text", ["actually no youtiao", "without the hash brown please", "scratch the latte"]
 )
-def test_no_before_an_item_removes_it(tmp_path: Path, parser: OrderParser, text: str) -> None:
-    message = classified(parser, text, [("deny", 0.8), ("order_item", 0.1)])
+@pytest.mark.parametrize("diet", ["deny", "change_item", "order_item"])
+def test_no_before_an_item_removes_it(
+    tmp_path: Path, parser: OrderParser, text: str, diet: str
+) -> None:
+    message = classified(parser, text, [(diet, 0.8), ("remove_item", 0.1)])
     assert intent_of(make(tmp_path), message)[0] == "remove_item"
 
 

@@ -264,3 +264,27 @@ def test_options_in_any_order_on_either_side_join_the_item(
     [line] = lines(kettle, text)
     assert line["item"] == "latte"
     assert line["options"] == sorted(value for _, value in chosen)
+
+
+KETTLE_WORDS = (
+    "a an two one other another latte mocha steamer espresso shot of double triple decaf "
+    "regular iced hot oat almond milk 2% non-fat skim with and , . the them cold brew tea "
+    "earl grey chai at 8 please blorp"
+).split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(KETTLE_WORDS), max_size=14))
+def test_every_option_belongs_to_a_group_its_item_has(
+    kettle: OrderParser, words: list[str]
+) -> None:
+    entities = kettle.parse(" ".join(words))
+    items = {e["group"]: e["value"] for e in entities if e["entity"] == "item"}
+    for option in (e for e in entities if e["entity"] == "option" and "group" in e):
+        group, choice = option["value"].split(":")
+        item = kettle.item(items[option["group"]])
+        assert item is not None
+        options = item.group(group)
+        assert options is not None and options.choice(choice) is not None
+    groups = [e["group"] for e in entities if e["entity"] == "item"]
+    assert groups == [str(n) for n in range(1, len(groups) + 1)]

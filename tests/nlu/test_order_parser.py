@@ -155,11 +155,12 @@ def test_any_text_parses_to_well_formed_entities(parser: OrderParser, text: str)
 
 MENU_WORDS = (
     "two a latte large lattes muffin egg and sausage combo with soy milk hash brown at "
-    "8:30 half past eight in minutes to for 3x people square jing an um coffee the"
+    "8:30 half past eight in minutes to for 3x people square jing an um coffee the "
+    "one other another of them regular medium lad you show 2% percent , . blorp"
 ).split()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(MENU_WORDS), max_size=15))
 def test_menu_word_salad_parses_to_well_formed_entities(
     parser: OrderParser, words: list[str]
