@@ -1,7 +1,8 @@
 """Find option words ("oat milk", "decaf", "double shot", "iced", "large") in an utterance.
 
 The vocabulary comes from the lexicon: every choice of every item's option groups, by its
-name and aliases, also with its group's word after it ("oat" -> "oat milk", "triple" ->
+name, its aliases and the everyday words for it (`option_words.py`: "skim" for
+"Non-fat"), also with its group's word after it ("oat" -> "oat milk", "triple" ->
 "triple shot"). Size words keep their everyday synonyms ("big", "grande": `sizes.py`),
 so a size said in any common way finds the item's own size choice. A mention does not
 yet know its item: `OptionMention.resolve` picks the choice an item actually has, so
@@ -19,6 +20,7 @@ from rapidfuzz import fuzz
 from bot.nlu.lexicon import Lexicon, LexiconItem, LexiconOptionGroup
 from bot.nlu.menu_matcher import singular
 from bot.nlu.numbers import CARDINALS
+from bot.nlu.option_words import everyday_words
 from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, SIZE_PHRASES
 from bot.nlu.utterance import split_words
 
@@ -112,7 +114,8 @@ class OptionVocabulary:
                 if group.group == DRINK_GROUP:
                     continue
                 for choice in group.choices:
-                    for words in _variants(group, (choice.name, *choice.aliases)):
+                    said = (choice.name, *choice.aliases, *everyday_words(choice.name))
+                    for words in _variants(group, said):
                         targets = phrases.setdefault(words, [])
                         if (group.group, choice.id) not in targets:
                             targets.append((group.group, choice.id))

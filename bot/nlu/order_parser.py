@@ -53,6 +53,9 @@ _DRINK_LINKS = _DRINK_CUES | frozenset(
 )
 # Words inside an unknown thing's name: "a shot OF hazelnut", "egg AND cheese muffin".
 _NOUN_JOINERS = frozenset({"of", "and"})
+# Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
+# which is the item's default. Phrases that say a choice ("no caffeine") match whole.
+_NEGATIONS = frozenset({"no", "not", "without", "less", "nothing"})
 # An item name followed by these is an ingredient: "an extra espresso SHOT".
 _SHOT_WORDS = frozenset({"shot", "shots"})
 # After "another", these say it is one more of the item before: "another WITH oat milk".
@@ -150,9 +153,11 @@ class _Parse:
             self.blocked.update(range(match.start, match.end))
             if match.kind == STORE:
                 self.out.append(self._entity("store", match.target, match.start, match.end))
+        negated = [m for m in mentions if m.start > 0 and self.texts[m.start - 1] in _NEGATIONS]
         for mention in mentions:
             self.blocked.update(range(mention.start, mention.end))
             self.option_ends[mention.start] = mention.end
+        mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
         self._open_lines([m for m in matches if m.kind == ITEM])
         quantities = list(_quantities(self.texts, self.blocked))
         free = [q for q in quantities if not self._count_forward(q)]

@@ -288,3 +288,52 @@ def test_every_option_belongs_to_a_group_its_item_has(
         assert options is not None and options.choice(choice) is not None
     groups = [e["group"] for e in entities if e["entity"] == "item"]
     assert groups == [str(n) for n in range(1, len(groups) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("a decaffeinated latte", ["caffeine:decaf"]),
+        ("a latte without caffeine", ["caffeine:decaf"]),
+        ("a skim latte", ["milk:non-fat"]),
+        ("a latte over ice", ["temperature:iced"]),
+        ("a latte with no ice", []),
+        ("a latte, not iced", []),
+        ("a latte without milk", ["milk:none"]),
+        ("a doppio latte", ["shots:double"]),
+    ],
+)
+def test_everyday_words_for_a_choice_need_no_alias(
+    kettle: OrderParser, text: str, options: list[str]
+) -> None:
+    [line] = lines(kettle, text)
+    assert line.get("options", []) == options
+
+
+def test_everyday_words_only_name_choices_the_item_has() -> None:
+    lexicon = Lexicon.from_json(
+        {
+            "merchant_id": "tea-house",
+            "items": [
+                {
+                    "sku": "green-tea",
+                    "name": "Green Tea",
+                    "options": [
+                        {
+                            "group": "temperature",
+                            "name": "Temperature",
+                            "default": "hot",
+                            "choices": [
+                                {"id": "hot", "name": "Hot"},
+                                {"id": "iced", "name": "Iced"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    parser = OrderParser(lexicon)
+    assert lines(parser, "a decaffeinated green tea on ice") == [
+        {"item": "green-tea", "quantity": 1, "options": ["temperature:iced"]}
+    ]
