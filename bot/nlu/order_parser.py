@@ -15,36 +15,36 @@ item heard only by sound is marked `check`; an order part that matched nothing b
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
-from typing import TypedDict
+from dataclasses import replace
 
 from bot.nlu.clauses import clause_breaks, ends_part, is_content, opens_order, parts
 from bot.nlu.lexicon import Lexicon, LexiconItem
 from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, STORE, MenuMatch, MenuMatcher
 from bot.nlu.numbers import ARTICLES, read_quantity, spoken_number
 from bot.nlu.options import DRINK_GROUP, OptionMention, OptionVocabulary
+from bot.nlu.order_lines import (
+    COUNT_LINKS,
+    NOT_COUNTS_BEFORE,
+    Count,
+    Entity,
+    OrderLine,
+    carve_variants,
+    find_counts,
+    without_unsure_repeats,
+)
 from bot.nlu.pickup_times import find_pickup_times
 from bot.nlu.utterance import Word, split_words
 
-# Words allowed between a count and its item: "two ORDERS OF fries", "three MORE lattes".
-_COUNT_LINKS = frozenset(
-    {"of", "the", "more", "x", "order", "orders", "cup", "cups", "size", "sized"}
-    | {"portion", "portions", "serving", "servings", "piece", "pieces"}
-)
 # Words allowed between an option and the item after it: "a large SIZE latte",
 # "upsize THE DRINK IN MY combo", "a double SHOT OF ESPRESSO latte".
-_OPTION_LINKS = _COUNT_LINKS | frozenset({"my", "drink", "in", "on", "a", "an", "made"})
+_OPTION_LINKS = COUNT_LINKS | frozenset({"my", "drink", "in", "on", "a", "an", "made"})
 # Unknown words (flavours the menu has no option for) allowed between an option and its
 # item: "an iced HAZELNUT latte", "a sugar-free VANILLA oat milk latte".
 OPTION_GAP_WORDS = 3
 # Unknown words allowed between a count and its item.
 COUNT_GAP_WORDS = 2
-# A number before these measures, it does not count: "2% milk", "a 12 oz latte".
-_NOT_COUNTS_BEFORE = frozenset({"percent", "oz", "ounce", "ounces", "ml", "degrees"})
-# Three or more numbers in a row are a code (a PIN, a phone number), not counts.
-CODE_MIN_NUMBERS = 3
 # Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
 _DRINK_CUES = frozenset({"with", "drink"})
 _DRINK_LINKS = _DRINK_CUES | frozenset(
@@ -69,48 +69,6 @@ _ELLIPSIS_STOPS = frozenset({"and", "but", "or"})
 MAX_WORDS = 200
 # How many words may separate an item from a count said after it ("make the latte THREE").
 BACKWARD_WINDOW = 3
-
-
-class _EntityFields(TypedDict):
-    entity: str
-    value: str
-    start: int
-    end: int
-
-
-class Entity(_EntityFields, total=False):
-    """A Rasa entity; offsets index the original text."""
-
-    group: str
-    check: bool
-
-
-@dataclass(frozen=True)
-class _Quantity:
-    value: int
-    start: int
-    end: int
-    needs_item: bool
-    links: AbstractSet[str]
-
-
-@dataclass
-class _Line:
-    """One order line; `start`/`end` are the words that name its item (or its cue)."""
-
-    sku: str
-    start: int
-    end: int
-    check: bool = False
-    quantity: int | None = None
-    quantity_span: tuple[int, int] | None = None
-    counted_by_article: bool = False  # "A latte": one, but not said as a count
-    options: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    drink_spans: list[tuple[int, int]] = field(default_factory=list)
-    variant_of: _Line | None = None
-
-    def set_option(self, group: str, choice: str, start: int, end: int) -> None:
-        self.options.setdefault(group, (choice, start, end))
 
 
 class OrderParser:
@@ -141,7 +99,7 @@ class _Parse:
         self.text = text
         self.out: list[Entity] = []
         self.blocked: set[int] = set()
-        self.lines: list[_Line] = []
+        self.lines: list[OrderLine] = []
         self.option_ends: dict[int, int] = {}
 
     def entities(self) -> list[Entity]:
@@ -159,7 +117,7 @@ class _Parse:
             self.option_ends[mention.start] = mention.end
         mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
         self._open_lines([m for m in matches if m.kind == ITEM])
-        quantities = list(_quantities(self.texts, self.blocked))
+        quantities = list(find_counts(self.texts, self.blocked))
         free = [q for q in quantities if not self._count_forward(q)]
         unplaced = self._unplaced(quantities, mentions)
         in_unplaced = {i for start, end in unplaced for i in range(start, end)}
@@ -167,7 +125,7 @@ class _Parse:
         mentions = [m for m in mentions if m.start not in in_unplaced]
         mentions = self._variants(free, mentions)
         self._attach_options(mentions)
-        self._carve_variants()
+        carve_variants(self.lines)
         if not self.lines:
             self._loose(free, mentions)
         for start, end in unplaced:
@@ -229,17 +187,17 @@ class _Parse:
         return k < 0 or match.start in self.breaks or opens_order(self.texts, k, self.breaks)
 
     def _open_lines(self, items: list[MenuMatch]) -> None:
-        for match in _without_unsure_repeats(items):
+        for match in without_unsure_repeats(items):
             combo = self.lines[-1] if self.lines else None
             if combo is not None and self._is_combo_drink(combo, match):
                 combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
                 combo.drink_spans.append((match.start, match.end))
             else:
                 self.lines.append(
-                    _Line(match.target, match.start, match.end, check=not match.confident)
+                    OrderLine(match.target, match.start, match.end, check=not match.confident)
                 )
 
-    def _is_combo_drink(self, line: _Line, match: MenuMatch) -> bool:
+    def _is_combo_drink(self, line: OrderLine, match: MenuMatch) -> bool:
         combo = self.parser.item(line.sku)
         drinks = combo.group(DRINK_GROUP) if combo is not None else None
         if drinks is None or line.drink_spans or drinks.choice(match.target) is None:
@@ -252,7 +210,7 @@ class _Parse:
 
     # --- counts -------------------------------------------------------------------------
 
-    def _count_forward(self, quantity: _Quantity) -> bool:
+    def _count_forward(self, quantity: Count) -> bool:
         """Give a count to the item it comes before; False if none follows."""
         k, gap = quantity.end, 0
         while k < len(self.texts) and (k == quantity.end or k not in self.breaks):
@@ -280,16 +238,14 @@ class _Parse:
 
     def _is_measure(self, k: int) -> bool:
         following = self.texts[k + 1] if k + 1 < len(self.texts) else ""
-        return spoken_number(self.texts[k]) is not None and following in _NOT_COUNTS_BEFORE
+        return spoken_number(self.texts[k]) is not None and following in NOT_COUNTS_BEFORE
 
     def _option_end(self, k: int) -> int | None:
         return self.option_ends.get(k)
 
     # --- variants: "one decaf and one regular" ------------------------------------------
 
-    def _variants(
-        self, free: list[_Quantity], mentions: list[OptionMention]
-    ) -> list[OptionMention]:
+    def _variants(self, free: list[Count], mentions: list[OptionMention]) -> list[OptionMention]:
         """Counts and "the other" said with options but no item make lines of the item
         before them; a count said after an item ("make the latte three") joins it.
         Returns the mentions still to attach."""
@@ -329,7 +285,7 @@ class _Parse:
                 and (taken or other_without_options)
                 and (not said_a_thing)
             ):
-                variant = _Line(base.sku, start, end, variant_of=base)
+                variant = OrderLine(base.sku, start, end, variant_of=base)
                 variant.quantity, variant.quantity_span = value, (start, end)
                 for mention in taken:
                     for group, choice in mention.resolve(item):
@@ -350,34 +306,11 @@ class _Parse:
             if text == "other" or after in _ANOTHER_FOLLOWERS or i + 1 in self.option_ends:
                 yield i
 
-    def _count_backward(self, quantity: _Quantity) -> None:
+    def _count_backward(self, quantity: Count) -> None:
         before = [ln for ln in self.lines if 0 <= quantity.start - ln.end <= BACKWARD_WINDOW]
         if before and before[-1].quantity is None:
             before[-1].quantity = quantity.value
             before[-1].quantity_span = (quantity.start, quantity.end)
-
-    def _carve_variants(self) -> None:
-        """ "two mochas, one with oat milk and one with almond": the variants are carved
-        out of the line they vary; what is left keeps the line's own options."""
-        for base in [ln for ln in self.lines if ln.variant_of is None]:
-            variants = [ln for ln in self.lines if ln.variant_of is base]
-            carved = sum(v.quantity or 1 for v in variants)
-            # "a macchiato, one decaf and the other regular": two variants of a line
-            # whose count was not said are the whole line.
-            unsaid = base.quantity is None or base.counted_by_article
-            if unsaid and len(variants) > 1 and not base.options:
-                base.quantity = carved
-            if not variants or (base.quantity or 1) < max(carved, 2):
-                continue
-            for variant in variants:
-                for group, said in base.options.items():
-                    variant.options.setdefault(group, said)
-            left = (base.quantity or 1) - carved
-            if left == 0:
-                self.lines.remove(base)
-                variants[0].sku, variants[0].check = base.sku, base.check
-            else:
-                base.quantity = left
 
     # --- options ------------------------------------------------------------------------
 
@@ -393,7 +326,7 @@ class _Parse:
                 if choices:
                     break  # said for this item, which already has that option
 
-    def _candidate_lines(self, mention: OptionMention) -> list[_Line]:
+    def _candidate_lines(self, mention: OptionMention) -> list[OrderLine]:
         """The item said right after the option, else the nearest before, else after."""
         following = self._item_right_after(mention)
         if mention.needs_item:
@@ -403,7 +336,7 @@ class _Parse:
         after = [ln for ln in real if ln.start >= mention.end]
         return ([following] if following is not None else []) + before + after
 
-    def _item_right_after(self, mention: OptionMention) -> _Line | None:
+    def _item_right_after(self, mention: OptionMention) -> OrderLine | None:
         k, gap = mention.end, 0
         while k < len(self.texts) and k not in self.breaks:
             for line in self.lines:
@@ -424,7 +357,7 @@ class _Parse:
                 break
         return None
 
-    def _loose(self, free: list[_Quantity], mentions: list[OptionMention]) -> None:
+    def _loose(self, free: list[Count], mentions: list[OptionMention]) -> None:
         for quantity in free:
             if not quantity.needs_item:
                 self.out.append(
@@ -438,7 +371,7 @@ class _Parse:
     # --- unplaced -----------------------------------------------------------------------
 
     def _unplaced(
-        self, quantities: list[_Quantity], mentions: list[OptionMention]
+        self, quantities: list[Count], mentions: list[OptionMention]
     ) -> list[tuple[int, int]]:
         """Parts that open like an order but whose words matched nothing."""
         placed = {i for ln in self.lines for i in range(ln.start, ln.end)}
@@ -492,7 +425,7 @@ class _Parse:
 
     # --- output -------------------------------------------------------------------------
 
-    def _line_entities(self, line: _Line, group: str) -> list[Entity]:
+    def _line_entities(self, line: OrderLine, group: str) -> list[Entity]:
         item = self._entity("item", line.sku, line.start, line.end)
         if line.check:
             item["check"] = True
@@ -512,51 +445,6 @@ class _Parse:
 
     def _said(self, start: int, end: int) -> str:
         return self.text[self.words[start].start : self.words[end - 1].end]
-
-
-def _without_unsure_repeats(items: list[MenuMatch]) -> list[MenuMatch]:
-    """ "Can I get a lot? A large latte": an unsure match said again, surely or not, right
-    after it is one item said twice, not two."""
-    kept: list[MenuMatch] = []
-    for match in items:
-        if kept and kept[-1].target == match.target and not kept[-1].confident:
-            kept.pop()
-        kept.append(match)
-    return kept
-
-
-def _quantities(texts: Sequence[str], blocked: AbstractSet[int]) -> Iterator[_Quantity]:
-    """Counts outside items, options, stores and times, left to right."""
-    blocked = set(blocked) | _codes(texts)
-    i = 0
-    while i < len(texts):
-        quantity = read_quantity(texts, i)
-        if (
-            quantity is None
-            or not blocked.isdisjoint(range(quantity.start, quantity.end))
-            or (quantity.end < len(texts) and texts[quantity.end] in _NOT_COUNTS_BEFORE)
-        ):
-            i += 1
-            continue
-        # "to"/"for" as numbers only directly before the item (an option may sit between).
-        soundalike = quantity.needs_item and texts[i] not in ARTICLES
-        links = frozenset() if soundalike else _COUNT_LINKS
-        yield _Quantity(quantity.value, i, quantity.end, quantity.needs_item, links)
-        i = quantity.end
-
-
-def _codes(texts: Sequence[str]) -> set[int]:
-    """Positions of words inside runs of CODE_MIN_NUMBERS or more numbers."""
-    codes: set[int] = set()
-    run: list[int] = []
-    for i, text in enumerate([*texts, ""]):
-        if spoken_number(text) is not None:
-            run.append(i)
-            continue
-        if len(run) >= CODE_MIN_NUMBERS:
-            codes.update(run)
-        run = []
-    return codes
 
 
 def parse_order(text: str, lexicon: Lexicon | None) -> list[Entity]:
