@@ -28,6 +28,7 @@ import json
 import os
 import random
 import re
+import sys
 import time
 import uuid
 from collections import Counter
@@ -51,6 +52,8 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_MERCHANT_URL = "http://127.0.0.1:8088"
 MERCHANT_ID = "copper-kettle"
 REQUEST_TIMEOUT_SECONDS = 30.0
+# Online runs take minutes: say how far along they are this often (in turns).
+PROGRESS_EVERY = 100
 # An annotated item or option name this close to a menu name is that name ("cappuccion").
 NAME_MIN_SCORE = 80.0
 # Annotated attribute ids, and the words of the cart's group names that mean them.
@@ -326,12 +329,23 @@ class AssistantCart:
         return Line(name, int(line.get("quantity", 1)), tuple(sorted(options.items())))
 
 
-def served_menu(merchant_url: str) -> Menu:
-    response = httpx.get(
-        f"{merchant_url.rstrip('/')}/merchants/{MERCHANT_ID}/menu",
-        params={"include_unavailable": "true"},
-        timeout=REQUEST_TIMEOUT_SECONDS,
-    )
+def served_menu(merchant_url: str, merchant_id: str) -> Menu:
+    """The menu the assistant serves: item names, option choices and their defaults."""
+    url = f"{merchant_url.rstrip('/')}/merchants/{merchant_id}/menu"
+    params = {"include_unavailable": "true"}
+    response = httpx.get(url, params=params, timeout=REQUEST_TIMEOUT_SECONDS)
+    if response.status_code == httpx.codes.UNAUTHORIZED:  # a platform that wants a customer
+        sign_in = httpx.post(
+            f"{merchant_url.rstrip('/')}/identity/sign-in",
+            json={
+                "customer_id": f"taskmaster-{uuid.uuid4().hex[:12]}",
+                "password": uuid.uuid4().hex,
+            },
+            timeout=REQUEST_TIMEOUT_SECONDS,
+        )
+        sign_in.raise_for_status()
+        headers = {"Authorization": f"Bearer {sign_in.json()['token']}"}
+        response = httpx.get(url, params=params, headers=headers, timeout=REQUEST_TIMEOUT_SECONDS)
     response.raise_for_status()
     body = response.json()
     return Menu.from_items(body["items"] if isinstance(body, dict) else body)
@@ -367,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     arguments.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON, help="--offline's")
     arguments.add_argument("--rasa-url", default=DEFAULT_RASA_URL)
     arguments.add_argument("--merchant-url", default=DEFAULT_MERCHANT_URL)
+    arguments.add_argument("--merchant-id", default=MERCHANT_ID, help="the merchant served")
     arguments.add_argument("--limit", type=int, default=0, help="only the first N turns")
     arguments.add_argument("--misses", type=int, default=25, help="how many misses to show")
     arguments.add_argument("--seed", type=int, default=0, help="which misses to show")
@@ -379,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         menu = lexicon_menu(lexicon)
         source: OfflineCart | AssistantCart = OfflineCart(lexicon, menu)
     else:
-        menu = served_menu(options.merchant_url)
+        menu = served_menu(options.merchant_url, options.merchant_id)
         source = AssistantCart(options.rasa_url, options.merchant_url, menu)
     if not sorted(options.data.glob("*.json.gz")):
         raise SystemExit(f"No Taskmaster-4 *.json.gz files in {options.data}: pass --data.")
@@ -387,10 +402,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     if options.limit:
         turns = turns[: options.limit]
     scored = [t for t in turns if not t.off_menu]
-    items_right = options_right = 0
+    items_right = options_right = failed = 0
     misses: list[tuple[Turn, list[Line], str]] = []
-    for turn in scored:
-        cart = source.cart(turn.text)
+    for done, turn in enumerate(scored, start=1):
+        try:
+            cart = source.cart(turn.text)
+        except httpx.HTTPError as error:  # one failed turn is a miss, not the end of the run
+            failed += 1
+            misses.append((turn, [], f"error: {error!r}"))
+            continue
+        finally:
+            if not options.offline and done % PROGRESS_EVERY == 0:
+                print(f"  ... {done}/{len(scored)} turns", file=sys.stderr, flush=True)
         items_ok, options_ok = score(turn, cart, menu)
         items_right += items_ok
         options_right += options_ok
@@ -404,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"  left out, items not on the menu: {len(turns) - len(scored)} {dict(off_menu)}")
     print(f"  items and quantities right: {_rate(items_right, len(scored))}")
     print(f"  options right (of those):   {_rate(options_right, items_right)}")
+    if failed:
+        print(f"  turns that failed (counted as misses): {failed}")
     print(f"  time: {elapsed:.1f} s")
     random.Random(options.seed).shuffle(misses)
     for turn, cart, what in misses[: options.misses]:

@@ -134,7 +134,7 @@ def test_offline_run_prints_the_rates_and_the_misses(
 
 
 @contextmanager
-def fake_assistant(with_identity: bool) -> Iterator[dict[str, Any]]:
+def fake_assistant(with_identity: bool, broken: bool = False) -> Iterator[dict[str, Any]]:
     """Loopback merchant + REST channel: the menu, optional sign-in, a cart per message."""
     seen: dict[str, Any] = {"tokens": [], "senders": []}
     menu_items = json.loads(COPPER_KETTLE.read_text())["items"]
@@ -156,6 +156,9 @@ def fake_assistant(with_identity: bool) -> Iterator[dict[str, Any]]:
                 return
             seen["tokens"].append(self.headers.get("Authorization"))
             seen["senders"].append(body["sender"])
+            if broken:
+                self._answer(500, {"error": "the assistant fell over"})
+                return
             line = {"name": "Latte", "quantity": 1, "options": [{"group": "Milk", "choice": "Oat"}]}
             self._answer(200, [{"text": "Added."}, {"custom": {"cart": {"lines": [line]}}}])
 
@@ -196,3 +199,14 @@ def test_online_it_signs_in_when_it_can_and_reads_the_cart(
     # The fake always answers one oat-milk Latte: right only for dlg-1.
     assert "items and quantities right: 2/5 = 40.0%" in out
     assert "options right (of those):   1/2 = 50.0%" in out
+
+
+def test_a_failing_assistant_costs_misses_not_the_run(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with fake_assistant(with_identity=False, broken=True) as seen:
+        url = seen["url"]
+        taskmaster.main(["--data", str(data_dir), "--rasa-url", url, "--merchant-url", url])
+    out = capsys.readouterr().out
+    assert "items and quantities right: 0/5 = 0.0%" in out
+    assert "turns that failed (counted as misses): 5" in out
