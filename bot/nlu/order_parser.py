@@ -76,8 +76,8 @@ class OrderParser:
 
     def __init__(self, lexicon: Lexicon | None) -> None:
         self.lexicon = lexicon
-        self._matcher = MenuMatcher(lexicon) if lexicon is not None else None
-        self._options = OptionVocabulary(lexicon)
+        self.matcher = MenuMatcher(lexicon) if lexicon is not None else None
+        self.options = OptionVocabulary(lexicon)
         self._items = {item.sku: item for item in lexicon.items} if lexicon is not None else {}
 
     def parse(self, text: str) -> list[Entity]:
@@ -103,6 +103,8 @@ class _Parse:
         self.option_ends: dict[int, int] = {}
 
     def entities(self) -> list[Entity]:
+        """Times first (they claim their numbers), then items, options and stores, then
+        counts, variants, options attached, unplaced parts; lines numbered in order."""
         for spoken in find_pickup_times(self.texts):
             self.out.append(self._entity("pickup_time", spoken.value, spoken.start, spoken.end))
             self.blocked.update(range(spoken.claimed_from, spoken.end))
@@ -139,9 +141,9 @@ class _Parse:
 
     def _menu_words(self) -> tuple[list[MenuMatch], list[OptionMention]]:
         """Items, stores and options; where they overlap the better reading wins."""
-        matcher = self.parser._matcher
+        matcher = self.parser.matcher
         matches = matcher.find(self.texts, self.blocked) if matcher is not None else []
-        mentions = self.parser._options.find(self.texts, self.blocked)
+        mentions = self.parser.options.find(self.texts, self.blocked)
         kept_mentions: list[OptionMention] = []
         swallowed: list[tuple[MenuMatch, OptionMention]] = []
         for mention in mentions:
