@@ -15,8 +15,9 @@ counted apart and left out of the rates.
 
 Online, each conversation signs in first when the merchant platform offers
 `POST /identity/sign-in` (the REST channel then wants the token) and goes without a
-token otherwise. `--offline` parses the turns with `OrderParser` on a lexicon file
-instead: an item marked `check` counts as not added (the dialogue would ask first).
+token otherwise. `--offline` parses the turns with `OrderParser` instead, on the sandbox
+catalogue's Copper Kettle lexicon (or `--lexicon FILE`): an item marked `check` counts as
+not added (the dialogue would ask first), and only the options the parser heard are set.
 The data stays where it is: nothing is copied into the repository.
 """
 
@@ -47,7 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The shared folder sits beside the repository; ORDERLY_TASKMASTER_DATA or --data overrides.
 DATA_ENV = "ORDERLY_TASKMASTER_DATA"
 DEFAULT_DATA = Path(os.environ.get(DATA_ENV) or ROOT.parent / "shared" / "data" / "taskmaster-4")
-DEFAULT_LEXICON = ROOT / "tests" / "nlu" / "copper_kettle_lexicon.json"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_MERCHANT_URL = "http://127.0.0.1:8088"
 MERCHANT_ID = "copper-kettle"
@@ -351,6 +351,39 @@ def served_menu(merchant_url: str, merchant_id: str) -> Menu:
     return Menu.from_items(body["items"] if isinstance(body, dict) else body)
 
 
+def read_lexicon(path: Path | None, merchant_id: str) -> Lexicon:
+    """A lexicon file, or the sandbox catalogue's merchant shaped as `GET /lexicon` does."""
+    if path is not None:
+        with open(path, encoding="utf-8") as handle:
+            return Lexicon.from_json(json.load(handle))
+    from merchant.seed import load_catalogue  # the sandbox's own data, offline only
+
+    merchant = next(m for m in load_catalogue().merchants if m.id == merchant_id)
+    return Lexicon.from_json(
+        {
+            "merchant_id": merchant.id,
+            "items": [
+                {
+                    "sku": item.sku,
+                    "name": item.name,
+                    "aliases": list(item.aliases),
+                    "options": [
+                        {
+                            "group": group.id,
+                            "name": group.name,
+                            "default": group.default,
+                            "choices": [c.dict() for c in group.choices],
+                        }
+                        for group in item.options
+                    ],
+                }
+                for item in merchant.items
+            ],
+            "stores": [s.dict() for s in merchant.stores],
+        }
+    )
+
+
 def lexicon_menu(lexicon: Lexicon) -> Menu:
     return Menu.from_items(
         {
@@ -378,7 +411,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arguments.add_argument("--data", type=Path, default=DEFAULT_DATA, help="*.json.gz folder")
     arguments.add_argument("--offline", action="store_true", help="the parser alone")
-    arguments.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON, help="--offline's")
+    arguments.add_argument(
+        "--lexicon", type=Path, help="--offline: a lexicon file (default: the sandbox catalogue)"
+    )
     arguments.add_argument("--rasa-url", default=DEFAULT_RASA_URL)
     arguments.add_argument("--merchant-url", default=DEFAULT_MERCHANT_URL)
     arguments.add_argument("--merchant-id", default=MERCHANT_ID, help="the merchant served")
@@ -389,8 +424,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     started = time.monotonic()
     if options.offline:
-        with open(options.lexicon, encoding="utf-8") as handle:
-            lexicon = Lexicon.from_json(json.load(handle))
+        lexicon = read_lexicon(options.lexicon, options.merchant_id)
         menu = lexicon_menu(lexicon)
         source: OfflineCart | AssistantCart = OfflineCart(lexicon, menu)
     else:

@@ -63,7 +63,7 @@ _FUNCTION_WORDS = frozenset(
     | {"you", "i", "id", "ill", "im", "me", "my", "can", "could", "would", "get", "have"}
     | {"want", "like", "some", "more", "also", "plus", "then", "that", "this", "it", "its"}
     | {"is", "are", "no", "yes", "make", "change", "remove", "cancel", "order", "what"}
-    | {"whats", "where"}
+    | {"whats", "where", "but", "so", "if", "when", "not"}
 )
 EDGE_WORDS = (
     _FUNCTION_WORDS
@@ -75,7 +75,8 @@ EDGE_WORDS = (
 # Everyday words close to a menu name (found by matching a dictionary against the Golden
 # Crumb menu); they match only exactly.
 # ("lattice" is left out on purpose: Whisper writes it for "lattes".)
-_COMMON_WORDS = ("later", "burner", "bugger", "burgle", "lathe", "latex", "cosmos")
+# ("early" came from Copper Kettle's "earl" alias.)
+_COMMON_WORDS = ("later", "burner", "bugger", "burgle", "lathe", "latex", "cosmos", "early")
 
 
 @dataclass(frozen=True)

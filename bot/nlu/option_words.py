@@ -32,7 +32,7 @@ CHOICE_WORDS: dict[str, tuple[str, ...]] = {
     "nomilk": ("without milk", "no dairy", "black"),
     # espresso shots
     "single": ("one shot", "1 shot", "single shot", "solo"),
-    "double": ("two shots", "2 shots", "double shot", "doppio", "extra shot"),
+    "double": ("two shots", "2 shots", "double shot", "doppio"),
     "triple": ("three shots", "3 shots", "triple shot"),
     "quadruple": ("four shots", "4 shots", "quad", "quad shot", "quadruple shot"),
 }  # fmt: skip

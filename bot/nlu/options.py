@@ -25,6 +25,7 @@ from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, SIZE_PHRASES
 from bot.nlu.utterance import split_words
 
 SIZE_GROUP = "size"
+SHOTS_GROUP = "shots"
 # The combo's drink is an item said by name: the order parser handles it, not this.
 DRINK_GROUP = "drink"
 # Words people put after a choice to say which group it belongs to, by group id; the
@@ -197,5 +198,9 @@ def _variants(group: LexiconOptionGroup, texts: Iterable[str]) -> Iterable[tuple
             continue
         yield words
         for suffix in suffixes:
-            if words[-len(suffix) :] != suffix:
+            if words[-len(suffix) :] == suffix:
+                continue
+            if words[-1] == suffix[0]:  # "extra shot" + "shot of espresso"
+                yield words + suffix[1:]
+            else:
                 yield words + suffix

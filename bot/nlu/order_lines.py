@@ -96,11 +96,16 @@ def carve_variants(lines: list[OrderLine]) -> None:
 
 def without_unsure_repeats(items: list[MenuMatch]) -> list[MenuMatch]:
     """ "Can I get a lot? A large latte": an unsure match said again, surely or not, right
-    after it is one item said twice, not two."""
+    after it is one item said twice, not two. So is one named twice in a row ("English
+    breakfast black tea": both name the English Breakfast)."""
     kept: list[MenuMatch] = []
     for match in items:
-        if kept and kept[-1].target == match.target and not kept[-1].confident:
-            kept.pop()
+        previous = kept[-1] if kept else None
+        if previous is not None and previous.target == match.target:
+            if previous.end == match.start:
+                continue
+            if not previous.confident:
+                kept.pop()
         kept.append(match)
     return kept
 

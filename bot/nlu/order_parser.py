@@ -23,7 +23,7 @@ from bot.nlu.clauses import clause_breaks, ends_part, is_content, opens_order, p
 from bot.nlu.lexicon import Lexicon, LexiconItem
 from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, STORE, MenuMatch, MenuMatcher
 from bot.nlu.numbers import ARTICLES, read_quantity, spoken_number
-from bot.nlu.options import DRINK_GROUP, OptionMention, OptionVocabulary
+from bot.nlu.options import DRINK_GROUP, SHOTS_GROUP, OptionMention, OptionVocabulary
 from bot.nlu.order_lines import (
     COUNT_LINKS,
     NOT_COUNTS_BEFORE,
@@ -56,6 +56,8 @@ _NOUN_JOINERS = frozenset({"of", "and"})
 # Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.
 _NEGATIONS = frozenset({"no", "not", "without", "less", "nothing"})
+# What a shot of is, when it is an espresso shot.
+_ESPRESSO_WORDS = frozenset({"espresso", "espressos", "coffee"})
 # An item name followed by these is an ingredient: "an extra espresso SHOT".
 _SHOT_WORDS = frozenset({"shot", "shots"})
 # After "another", these say it is one more of the item before: "another WITH oat milk".
@@ -118,6 +120,7 @@ class _Parse:
             self.blocked.update(range(mention.start, mention.end))
             self.option_ends[mention.start] = mention.end
         mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
+        mentions = [m for m in mentions if not self._shot_of_something_else(m)]
         self._open_lines([m for m in matches if m.kind == ITEM])
         quantities = list(find_counts(self.texts, self.blocked))
         free = [q for q in quantities if not self._count_forward(q)]
@@ -172,6 +175,13 @@ class _Parse:
         taken = {i for m in kept_mentions for i in range(m.start, m.end)}
         matches = [m for m in matches if m.confident or self._believable(m, taken)]
         return matches, kept_mentions
+
+    def _shot_of_something_else(self, mention: OptionMention) -> bool:
+        """ "an extra shot OF CARAMEL" is a flavour, not an espresso shot."""
+        if not mention.choices or any(g != SHOTS_GROUP for g, _ in mention.choices):
+            return False
+        after = self.texts[mention.end : mention.end + 2]
+        return len(after) == 2 and after[0] == "of" and after[1] not in _ESPRESSO_WORDS
 
     def _names_a_shot(self, match: MenuMatch) -> bool:
         return match.end < len(self.texts) and self.texts[match.end] in _SHOT_WORDS

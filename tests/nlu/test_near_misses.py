@@ -147,3 +147,34 @@ def test_flavours_the_menu_lacks_do_not_split_an_order(kettle: OrderParser) -> N
     summary = summarise(kettle.parse("a cortado with oat milk and a pump of caramel"))
     assert summary["lines"] == [{"item": "cortado", "quantity": 1, "options": ["milk:oat"]}]
     assert summary["unplaced"] == ["a pump of caramel"]
+
+
+def tea_house() -> OrderParser:
+    return OrderParser(
+        Lexicon.from_json(
+            {
+                "merchant_id": "tea-house",
+                "items": [
+                    {"sku": "earl-grey", "name": "Earl Grey", "aliases": ["earl"]},
+                    {"sku": "breakfast", "name": "English Breakfast", "aliases": ["black tea"]},
+                ],
+            }
+        )
+    )
+
+
+def test_everyday_words_close_to_an_alias_stay_words() -> None:
+    assert items(tea_house(), "it's early, I need an English Breakfast") == [
+        ("breakfast", 1, False)
+    ]
+
+
+def test_an_item_named_twice_in_a_row_is_one_item() -> None:
+    assert items(tea_house(), "an English breakfast black tea please") == [("breakfast", 1, False)]
+
+
+def test_a_shot_of_a_flavour_is_no_espresso_shot(kettle: OrderParser) -> None:
+    summary = summarise(kettle.parse("a mocha with an extra shot of caramel"))
+    assert summary["lines"] == [{"item": "mocha", "quantity": 1}]
+    summary = summarise(kettle.parse("a mocha with a triple shot of espresso"))
+    assert summary["lines"] == [{"item": "mocha", "quantity": 1, "options": ["shots:triple"]}]

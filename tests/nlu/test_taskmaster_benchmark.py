@@ -210,3 +210,12 @@ def test_a_failing_assistant_costs_misses_not_the_run(
     out = capsys.readouterr().out
     assert "items and quantities right: 0/5 = 0.0%" in out
     assert "turns that failed (counted as misses): 5" in out
+
+
+def test_offline_defaults_to_the_sandbox_catalogue(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taskmaster.main(["--offline", "--data", str(data_dir)])
+    out = capsys.readouterr().out
+    assert "first ordering turns: 6" in out
+    assert "items and quantities right: 5/5 = 100.0%" in out
