@@ -90,7 +90,8 @@ def is_number_word(text: str) -> bool:
 
 
 def opens_order(texts: Sequence[str], i: int, breaks: AbstractSet[int]) -> bool:
-    """Whether words[i], an article, opens an order: first in its part or after a lead."""
+    """Whether words[i] opens an order: a number, or "a"/"an" first in its part or after
+    an order word ("can I get A")."""
     if texts[i] not in ARTICLES:
         return is_number_word(texts[i])
     return i == 0 or i in breaks or texts[i - 1] in ORDER_LEADS
