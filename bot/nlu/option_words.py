@@ -16,7 +16,7 @@ CHOICE_WORDS: dict[str, tuple[str, ...]] = {
     # caffeine
     "decaf": (
         "decaffeinated", "decaff", "decafe", "no caffeine", "without caffeine",
-        "caffeine free", "non caffeinated", "not caffeinated", "uncaffeinated", "half caf",
+        "caffeine free", "non caffeinated", "not caffeinated", "uncaffeinated",
     ),
     "regular": ("caffeinated", "with caffeine", "full caf", "full caffeine", "not decaf"),
     # temperature

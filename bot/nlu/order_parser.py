@@ -56,6 +56,10 @@ _NOUN_JOINERS = frozenset({"of", "and"})
 # Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.
 _NEGATIONS = frozenset({"no", "not", "without", "less", "nothing"})
+# "both WITH oat milk", "all MADE WITH skim": words between "both" and the option.
+_OPTION_LEADS = frozenset({"with", "made", "using", "in", "are", "be", "of", "them", "please"})
+# An option said after these goes on every line said before it.
+_ALL_WORDS = frozenset({"both", "all", "each"})
 # What a shot of is, when it is an espresso shot.
 _ESPRESSO_WORDS = frozenset({"espresso", "espressos", "coffee"})
 # An item name followed by these is an ingredient: "an extra espresso SHOT".
@@ -328,6 +332,17 @@ class _Parse:
 
     def _attach_options(self, mentions: list[OptionMention]) -> None:
         for mention in mentions:
+            if self._said_for_all(mention):  # "a latte and a mocha, BOTH with oat milk"
+                for line in [ln for ln in self.lines if ln.end <= mention.start]:
+                    item = self.parser.item(line.sku)
+                    free = [
+                        (g, c)
+                        for g, c in (mention.resolve(item) if item else [])
+                        if g not in line.options
+                    ]
+                    if free:
+                        line.set_option(*free[0], mention.start, mention.end)
+                continue
             for line in self._candidate_lines(mention):
                 item = self.parser.item(line.sku)
                 choices = mention.resolve(item) if item is not None else []
@@ -337,6 +352,12 @@ class _Parse:
                     break
                 if choices:
                     break  # said for this item, which already has that option
+
+    def _said_for_all(self, mention: OptionMention) -> bool:
+        k = mention.start - 1
+        while k >= 0 and self.texts[k] in _OPTION_LEADS:
+            k -= 1
+        return k >= 0 and self.texts[k] in _ALL_WORDS
 
     def _candidate_lines(self, mention: OptionMention) -> list[OrderLine]:
         """The item said right after the option, else the nearest before, else after."""

@@ -337,3 +337,14 @@ def test_everyday_words_only_name_choices_the_item_has() -> None:
     assert lines(parser, "a decaffeinated green tea on ice") == [
         {"item": "green-tea", "quantity": 1, "options": ["temperature:iced"]}
     ]
+
+
+def test_an_option_said_for_both_goes_on_each(kettle: OrderParser) -> None:
+    assert lines(kettle, "a cortado and two mochas, both with oat milk") == [
+        {"item": "cortado", "quantity": 1, "options": ["milk:oat"]},
+        {"item": "mocha", "quantity": 2, "options": ["milk:oat"]},
+    ]
+    assert lines(kettle, "an americano and a steamer, all decaf") == [
+        {"item": "americano", "quantity": 1, "options": ["caffeine:decaf"]},
+        {"item": "steamer", "quantity": 1},
+    ]

@@ -47,7 +47,7 @@ def test_held_out_accuracy(parser: OrderParser, name: str) -> None:
 # have lost the menu words for good ("Pilates, please" for "to lattes please"), so these
 # floors only catch regressions; the measured scores are printed. An item found only by
 # its sound counts as found: it is marked `check`, and the dialogue asks about it.
-WHISPER_FLOORS = {"whisper_base": 0.55, "whisper_tiny": 0.5}
+WHISPER_FLOORS = {"whisper_base": 0.6, "whisper_tiny": 0.55}
 
 
 @pytest.mark.parametrize("name", sorted(WHISPER_FLOORS))
