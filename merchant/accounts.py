@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from merchant import models
 from merchant.errors import ApiError, conflict, not_found
-from merchant.pins import hash_pin, pin_matches
+from merchant.hashing import hash_secret, secret_matches
 from merchant.runtime import Runtime
+from merchant.security_events import PIN_INCORRECT, PIN_LOCKED, record_event
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def ensure_account(session: Session, runtime: Runtime, customer_id: str) -> mode
         voice_pay_limit=settings.voice_pay_limit,
         default_merchant_id=settings.default_merchant_id,
         default_store_id=settings.default_store_id,
-        pin_hash=hash_pin(settings.sandbox_pin),
+        pin_hash=hash_secret(settings.sandbox_pin),
         failed_pin_attempts=0,
         voice_pay_locked_until=None,
         created_at=runtime.clock.now(),
@@ -67,7 +68,8 @@ def pin_locked(locked_until: datetime, runtime: Runtime) -> ApiError:
     return ApiError(
         423,
         "pin_locked",
-        f"Voice payment is locked after too many wrong PINs; try again after {local:%H:%M}.",
+        "Payments that need the PIN are locked after too many wrong PINs; "
+        f"try again after {local:%H:%M}.",
         locked_until=local.isoformat(),
     )
 
@@ -95,13 +97,30 @@ def verify_pin(
             f"Order {order_number} is {order.status}; there is nothing to pay.",
         )
     now = runtime.clock.now()
-    if not pin_matches(pin, account.pin_hash):
-        outcome = runtime.lockout.after_wrong_pin(account.failed_pin_attempts, now)
+    if not secret_matches(pin, account.pin_hash):
+        outcome = runtime.lockout.after_failure(account.failed_pin_attempts, now)
         account.failed_pin_attempts = outcome.failed_attempts
         if outcome.locked_until is not None:
             account.voice_pay_locked_until = outcome.locked_until
+            local = outcome.locked_until.astimezone(runtime.clock.zone)
+            record_event(
+                session,
+                runtime,
+                customer_id,
+                PIN_LOCKED,
+                order_id=str(order_number),
+                locked_until=local.isoformat(),
+            )
             log.warning("voice payment locked for %s after wrong PINs", customer_id)
             raise pin_locked(outcome.locked_until, runtime)
+        record_event(
+            session,
+            runtime,
+            customer_id,
+            PIN_INCORRECT,
+            order_id=str(order_number),
+            attempts_left=outcome.attempts_left,
+        )
         log.info("wrong PIN for %s, %d attempts left", customer_id, outcome.attempts_left)
         raise ApiError(
             403,

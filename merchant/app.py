@@ -8,11 +8,13 @@ submitted input, which could contain a PIN.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any, NamedTuple
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException
 from merchant.clock import Clock
 from merchant.db import Database
 from merchant.errors import ApiError
-from merchant.routes import accounts, catalogue, handoffs, orders, payments
+from merchant.routes import accounts, catalogue, handoffs, identity, orders, payments
 from merchant.runtime import Runtime
 from merchant.seed import seed_catalogue
 from merchant.settings import PLATFORM_TIMEZONE, Settings
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 REQUEST_PARTS = ("body", "query", "path", "header")
 PIN_FIELD = "pin"
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+THROWAWAY_SECRET_BYTES = 32
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     The `Runtime` (settings, clock, database) is on `app.state.runtime`; tests move time
     with `app.state.clock.advance(...)` (the same clock).
     """
-    settings = settings or Settings.from_env()
+    settings = _with_signing_key(settings or Settings.from_env())
     settings.validate()
     database = Database(
         settings.resolved_database_url(),
@@ -61,8 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Orderly sandbox merchant platform", version="1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.clock = runtime.clock
-    for module in (catalogue, accounts, orders, payments, handoffs):
+    for module in (catalogue, identity, accounts, orders, payments, handoffs):
         app.include_router(module.router)
+    app.middleware("http")(_body_limit(settings.max_request_bytes))
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -71,9 +75,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _with_signing_key(settings: Settings) -> Settings:
+    """Settings with a JWT key: a throwaway one when none is configured, so a lone
+    `python -m merchant` still works (its tokens then verify nowhere else)."""
+    if settings.service_token is None:
+        log.warning("ORDERLY_SERVICE_TOKEN is not set: only customer tokens are accepted")
+    if settings.jwt_secret is not None:
+        return settings
+    log.warning(
+        "ORDERLY_JWT_SECRET is not set: signing with a throwaway key; other services "
+        "cannot verify these tokens (the launcher, python -m bot, sets one)"
+    )
+    return replace(settings, jwt_secret=secrets.token_urlsafe(THROWAWAY_SECRET_BYTES))
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _body_limit(max_bytes: int) -> Callable[[Request, Handler], Awaitable[Response]]:
+    """Refuse a declared body over `max_bytes` before reading it (`413 request_too_large`).
+
+    uvicorn reads bodies without a limit; every request body here is a few kilobytes.
+    """
+
+    async def limit(request: Request, call_next: Handler) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+            refusal = ApiError(
+                413, "request_too_large", f"A request body is at most {max_bytes} bytes."
+            )
+            return JSONResponse(refusal.body(), status_code=refusal.status_code)
+        return await call_next(request)
+
+    return limit
+
+
 async def _api_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
-    return JSONResponse(error.body(), status_code=error.status_code)
+    return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -38,7 +38,7 @@ class Database:
                     "check_same_thread": False,
                 },
             )
-            _serialise_sqlite_transactions(self.engine)
+            _configure_sqlite(self.engine, sqlite_busy_timeout_seconds)
         else:
             # hide_parameters keeps bound values (hashes, transcripts) out of error text.
             self.engine = create_engine(
@@ -87,17 +87,23 @@ def outdated_tables(engine: Engine) -> list[str]:
     return outdated
 
 
-def _serialise_sqlite_transactions(engine: Engine) -> None:
-    """Let SQLAlchemy, not the sqlite3 module, issue BEGIN, and make it BEGIN IMMEDIATE.
+def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
+    """Per connection: WAL, a busy timeout, foreign keys; and BEGIN IMMEDIATE transactions.
 
-    The sqlite3 module's own transaction handling defers BEGIN until the first write, so
-    two requests could both read "unpaid" before either writes. This is the recipe from
+    WAL lets readers (order lists, menus) go on while a payment writes. The busy timeout
+    makes a second writer wait for the first instead of failing with "database is locked".
+    Let SQLAlchemy, not the sqlite3 module, issue BEGIN, and make it BEGIN IMMEDIATE: the
+    sqlite3 module's own transaction handling defers BEGIN until the first write, so two
+    requests could both read "unpaid" before either writes. This is the recipe from
     SQLAlchemy's SQLite dialect documentation ("Serializable isolation / Savepoints").
     """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # An in-memory database answers "memory" and stays as it is.
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {busy_timeout_seconds * 1000:d}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
     @event.listens_for(engine, "begin")

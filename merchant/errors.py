@@ -10,7 +10,10 @@ from typing import Any
 
 
 class ApiError(Exception):
-    """A refusal with an HTTP status, a code from docs/merchant-api.md and a readable message."""
+    """A refusal with an HTTP status, a code from docs/merchant-api.md and a readable message.
+
+    `headers` go on the response (`WWW-Authenticate`, `Retry-After`), not in the body.
+    """
 
     def __init__(
         self,
@@ -19,6 +22,7 @@ class ApiError(Exception):
         message: str,
         *,
         field: str | None = None,
+        headers: dict[str, str] | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(message)
@@ -26,6 +30,7 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
@@ -47,3 +52,19 @@ def conflict(code: str, message: str, **extra: Any) -> ApiError:
 
 def invalid(code: str, message: str, *, field: str | None = None) -> ApiError:
     return ApiError(422, code, message, field=field)
+
+
+def unauthorized(message: str, reason: str) -> ApiError:
+    """401: no credential, or one that does not verify. `reason` says which, for clients."""
+    return ApiError(
+        401,
+        "unauthorized",
+        message,
+        headers={"WWW-Authenticate": 'Bearer realm="orderly"'},
+        reason=reason,
+    )
+
+
+def forbidden(message: str) -> ApiError:
+    """403: a verified caller asked to act for another customer."""
+    return ApiError(403, "forbidden", message)

@@ -27,6 +27,7 @@ from merchant.errors import ApiError, conflict
 ORDERS = "orders"
 CANCELS = "cancels"
 PAYMENTS = "payments"
+HANDOFFS = "handoffs"
 
 Body = dict[str, Any]
 Operation = Callable[[Session], tuple[int, Body]]
@@ -44,6 +45,14 @@ def fingerprint(request: Any) -> str:
     """A digest of the parsed request, so key reuse with another body can be refused."""
     canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def customer_key(customer_id: str, key: str | None) -> str | None:
+    """`key` in the customer's own key space: another customer sending the same key neither
+    replays this customer's response nor collides with it."""
+    if key is None:
+        return None
+    return hashlib.sha256(f"{customer_id}\n{key}".encode()).hexdigest()
 
 
 def run_once(

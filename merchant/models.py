@@ -101,7 +101,7 @@ class MenuItem(Base):
 
 
 class Account(Base):
-    """A sandbox wallet. `pin_hash` is `scrypt$n$r$p$salt$hash` (see merchant.pins)."""
+    """A sandbox wallet. `pin_hash` is `scrypt$n$r$p$salt$hash` (see merchant.hashing)."""
 
     __tablename__ = "accounts"
 
@@ -114,6 +114,37 @@ class Account(Base):
     pin_hash = Column(String(TEXT_LENGTH), nullable=False)
     failed_pin_attempts = Column(Integer, nullable=False, default=0)
     voice_pay_locked_until = Column(UtcDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class Credential(Base):
+    """A customer's sign-in password (its scrypt hash) and the wrong-password lock.
+
+    Its own table, so identity can move to a real identity provider without touching
+    wallets; an account created before its first sign-in has no row here yet.
+    """
+
+    __tablename__ = "credentials"
+
+    customer_id = Column(ForeignKey("accounts.customer_id"), primary_key=True)
+    password_hash = Column(String(TEXT_LENGTH), nullable=False)
+    failed_attempts = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UtcDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False)
+
+
+class SecurityEvent(Base):
+    """What support may need to see: wrong PINs and passwords, and the locks they caused.
+
+    `details` never holds a submitted secret.
+    """
+
+    __tablename__ = "security_events"
+
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(String(TEXT_LENGTH), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    details = Column(JSON, nullable=False)
     created_at = Column(UtcDateTime, nullable=False)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from datetime import datetime
 
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 PLACED, PAID, CANCELLED, REFUNDED = "placed", "paid", "cancelled", "refunded"
 CAPTURED = "captured"
 TOKEN_BYTES = 24
+# Up to ten ASCII digits: every order number fits a 32-bit integer column.
+ORDER_NUMBER_FORMAT = re.compile(r"[0-9]{1,10}")
 
 
 def hash_token(token: str) -> str:
@@ -56,11 +59,12 @@ def issue_token(order: models.Order) -> str:
 
 
 def place_order(
-    session: Session, runtime: Runtime, request: OrderRequest
+    session: Session, runtime: Runtime, customer_id: str, request: OrderRequest
 ) -> tuple[models.Order, str]:
-    """Check, price and store an order; return it with its confirmation token."""
+    """Check, price and store an order for `customer_id` (the verified caller); return it
+    with its confirmation token."""
     merchant = find_merchant(session, request.merchant_id)
-    account = ensure_account(session, runtime, request.customer_id)
+    account = ensure_account(session, runtime, customer_id)
     store = find_store(session, merchant, request.store_id, account.default_store_id)
     now = runtime.clock.now()
     pickup = resolve_pickup(
@@ -113,24 +117,33 @@ def place_order(
 
 
 def order_number(order_id: str) -> int | None:
-    """The number behind a public order id ("1001"), or None if it cannot be one."""
+    """The number behind a public order id ("1001"), or None if it cannot be one.
+
+    Only ASCII digits: `str.isdigit` also accepts "²" or "١", which `int` then refuses.
+    """
     text = order_id.strip()
-    return int(text) if text.isdigit() and len(text) <= len(str(2**31)) else None
+    return int(text) if ORDER_NUMBER_FORMAT.fullmatch(text) else None
 
 
-def find_order(session: Session, order_id: str, *, for_update: bool = False) -> models.Order:
+def find_order(
+    session: Session, order_id: str, customer_id: str, *, for_update: bool = False
+) -> models.Order:
+    """`customer_id`'s order `order_id`; someone else's order is as unknown as a missing one,
+    so order numbers (which count up) reveal nothing about other customers."""
     number = order_number(order_id)
     order = (
         None if number is None else session.get(models.Order, number, with_for_update=for_update)
     )
-    if order is None:
+    if order is None or order.customer_id != customer_id:
         raise not_found("unknown_order", f"There is no order {order_id!r}.", field="order_id")
     return order
 
 
-def cancel_order(session: Session, runtime: Runtime, order_id: str) -> models.Order:
+def cancel_order(
+    session: Session, runtime: Runtime, customer_id: str, order_id: str
+) -> models.Order:
     """Cancel an unpaid order, or refund a paid one; cancelling twice changes nothing."""
-    order = find_order(session, order_id, for_update=True)
+    order = find_order(session, order_id, customer_id, for_update=True)
     if order.status in (CANCELLED, REFUNDED):
         return order
     now = runtime.clock.now()

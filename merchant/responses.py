@@ -170,3 +170,7 @@ def handoff_body(handoff: models.Handoff) -> Body:
         "status": handoff.status,
         "created_at": instant(handoff.created_at),
     }
+
+
+def security_event_body(event: models.SecurityEvent) -> Body:
+    return {"kind": event.kind, "created_at": instant(event.created_at), **event.details}

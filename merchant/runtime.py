@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 
 from merchant.clock import Clock
 from merchant.db import Database
-from merchant.pins import Lockout
+from merchant.lockout import Lockout
 from merchant.settings import Settings
 
 
@@ -30,6 +30,25 @@ class Runtime:
             max_attempts=self.settings.pin_max_attempts,
             duration=timedelta(minutes=self.settings.pin_lockout_minutes),
         )
+
+    @property
+    def sign_in_lockout(self) -> Lockout:
+        return Lockout(
+            max_attempts=self.settings.sign_in_max_attempts,
+            duration=timedelta(minutes=self.settings.sign_in_lockout_minutes),
+        )
+
+    @property
+    def jwt_secret(self) -> str:
+        """The signing key; `create_app` fills in a throwaway one when none is configured."""
+        secret = self.settings.jwt_secret
+        if secret is None:
+            raise RuntimeError("Runtime built without a JWT secret; use create_app.")
+        return secret
+
+    @property
+    def confirmation_ttl(self) -> timedelta:
+        return timedelta(seconds=self.settings.confirmation_ttl_seconds)
 
     @property
     def asap_prep(self) -> timedelta:

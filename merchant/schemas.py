@@ -8,6 +8,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, StrictInt, StrictStr, constr, validator
 
+from merchant.identity import (
+    CUSTOMER_ID_FORMAT,
+    CUSTOMER_ID_RULE,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+)
 from merchant.pricing import LineRequest
 from merchant.settings import PIN_FORMAT
 
@@ -18,9 +24,12 @@ if TYPE_CHECKING:
 else:
     Identifier = constr(strip_whitespace=True, min_length=1, max_length=128)
     Text = constr(strip_whitespace=True, min_length=1, max_length=1000)
-    Line = constr(max_length=4000)
+    Line = constr(max_length=2000)
 
-MAX_TRANSCRIPT_LINES = 500
+# A hand-off transcript is the last turns of one conversation, for a person to read:
+# anything longer is a mistake or an attack, refused rather than stored.
+MAX_TRANSCRIPT_LINES = 200
+MAX_TRANSCRIPT_CHARACTERS = 20_000
 MAX_OPTIONS_PER_LINE = 20
 
 
@@ -52,8 +61,32 @@ class QuoteRequest(_Body):
     items: list[OrderLineRequest]
 
 
+class SignInRequest(_Body):
+    customer_id: StrictStr
+    password: StrictStr
+
+    @validator("customer_id")
+    def _customer_id_format(cls, customer_id: str) -> str:
+        # pydantic's own regex message would quote the pattern; this one says the rule.
+        if not CUSTOMER_ID_FORMAT.match(customer_id):
+            raise ValueError(CUSTOMER_ID_RULE)
+        return customer_id
+
+    @validator("password")
+    def _password_length(cls, password: str) -> str:
+        # The message must not contain the value.
+        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+            raise ValueError(
+                f"a password is {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+            )
+        return password
+
+
 class OrderRequest(_Body):
-    customer_id: Identifier
+    """`customer_id` is optional: the order is the verified caller's, and a different id
+    here is refused (403), not obeyed."""
+
+    customer_id: Identifier | None = None
     merchant_id: Identifier
     store_id: Identifier | None = None
     pickup_time: datetime | None = None
@@ -61,8 +94,11 @@ class OrderRequest(_Body):
 
 
 class PaymentRequest(_Body):
+    """`amount` is the total (fen) the customer agreed to; it must equal the order's."""
+
     order_id: Identifier
     confirmation_token: StrictStr | None = None
+    amount: StrictInt
 
 
 class PinVerificationRequest(_Body):
@@ -78,7 +114,9 @@ class PinVerificationRequest(_Body):
 
 
 class HandoffRequest(_Body):
-    customer_id: Identifier
+    """`customer_id` is optional, as in `OrderRequest`."""
+
+    customer_id: Identifier | None = None
     reason: Text
     transcript: list[Line] = []
 
@@ -86,4 +124,6 @@ class HandoffRequest(_Body):
     def _bounded(cls, transcript: list[str]) -> list[str]:
         if len(transcript) > MAX_TRANSCRIPT_LINES:
             raise ValueError(f"a transcript has at most {MAX_TRANSCRIPT_LINES} lines")
+        if sum(len(line) for line in transcript) > MAX_TRANSCRIPT_CHARACTERS:
+            raise ValueError(f"a transcript has at most {MAX_TRANSCRIPT_CHARACTERS} characters")
         return transcript

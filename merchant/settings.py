@@ -18,7 +18,10 @@ from zoneinfo import ZoneInfo
 SQLITE_FILE_NAME = "merchant.sqlite3"
 # The sandbox merchants' zone: opening hours, breakfast and "today" are read in it.
 PLATFORM_TIMEZONE = ZoneInfo("Asia/Shanghai")
-PIN_FORMAT = re.compile(r"^\d{4,8}$")
+PIN_FORMAT = re.compile(r"^[0-9]{4,8}$")
+# HS256 keys and the service token: at least 256 bits of randomness, e.g.
+# `python -c "import secrets; print(secrets.token_urlsafe(32))"` (43 characters).
+MIN_SECRET_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -29,7 +32,10 @@ class SettingsError(ValueError):
 class Settings:
     """Configuration of one merchant platform process.
 
-    `sandbox_pin` is excluded from `repr` so that logging the settings never prints it.
+    Secrets (`sandbox_pin`, `jwt_secret`, `service_token`) are excluded from `repr` so that
+    logging the settings never prints them. Without `jwt_secret` the app signs with a
+    throwaway key (tokens then verify nowhere else); without `service_token` only customer
+    tokens are accepted.
     """
 
     database_url: str | None = None
@@ -50,6 +56,14 @@ class Settings:
     default_merchant_id: str = "golden-crumb"
     default_store_id: str = "gc-peoples-square"
     sqlite_busy_timeout_seconds: int = 30
+    jwt_secret: str | None = field(default=None, repr=False)
+    service_token: str | None = field(default=None, repr=False)
+    token_ttl_seconds: int = 3600
+    sign_in_max_attempts: int = 5
+    sign_in_lockout_minutes: int = 15
+    confirmation_ttl_seconds: int = 600
+    daily_no_pin_limit: int = 20_000
+    max_request_bytes: int = 262_144
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +99,24 @@ class Settings:
                 "ORDERLY_SQLITE_BUSY_TIMEOUT_SECONDS",
                 defaults.sqlite_busy_timeout_seconds,
             ),
+            jwt_secret=env.optional("ORDERLY_JWT_SECRET"),
+            service_token=env.optional("ORDERLY_SERVICE_TOKEN"),
+            token_ttl_seconds=env.integer("ORDERLY_TOKEN_TTL_SECONDS", defaults.token_ttl_seconds),
+            sign_in_max_attempts=env.integer(
+                "ORDERLY_SIGN_IN_MAX_ATTEMPTS", defaults.sign_in_max_attempts
+            ),
+            sign_in_lockout_minutes=env.integer(
+                "ORDERLY_SIGN_IN_LOCKOUT_MINUTES", defaults.sign_in_lockout_minutes
+            ),
+            confirmation_ttl_seconds=env.integer(
+                "ORDERLY_CONFIRMATION_TTL_SECONDS", defaults.confirmation_ttl_seconds
+            ),
+            daily_no_pin_limit=env.integer(
+                "ORDERLY_DAILY_NO_PIN_LIMIT_FEN", defaults.daily_no_pin_limit
+            ),
+            max_request_bytes=env.integer(
+                "ORDERLY_MAX_REQUEST_BYTES", defaults.max_request_bytes
+            ),
         )
         settings.validate()
         return settings
@@ -98,14 +130,31 @@ class Settings:
             "max_line_quantity",
             "max_order_lines",
             "sqlite_busy_timeout_seconds",
+            "token_ttl_seconds",
+            "sign_in_max_attempts",
+            "sign_in_lockout_minutes",
+            "confirmation_ttl_seconds",
+            "max_request_bytes",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1.")
-        for name in ("asap_prep_minutes", "sandbox_balance", "voice_pay_limit"):
+        for name in (
+            "asap_prep_minutes",
+            "sandbox_balance",
+            "voice_pay_limit",
+            "daily_no_pin_limit",
+        ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative.")
         if not PIN_FORMAT.match(self.sandbox_pin):
             raise SettingsError("ORDERLY_SANDBOX_PIN must be 4 to 8 digits.")
+        # Never echo a secret's value, only its name.
+        for variable, secret in (
+            ("ORDERLY_JWT_SECRET", self.jwt_secret),
+            ("ORDERLY_SERVICE_TOKEN", self.service_token),
+        ):
+            if secret is not None and len(secret) < MIN_SECRET_LENGTH:
+                raise SettingsError(f"{variable} must be at least {MIN_SECRET_LENGTH} characters.")
 
     def resolved_database_url(self) -> str:
         """`DATABASE_URL` if set, else the SQLite file in the data directory."""

@@ -1,4 +1,8 @@
-"""Accounts (created on first use) and PIN verifications."""
+"""Accounts (created on first use), PIN verifications and the security log.
+
+Every route here acts only for the verified caller: naming another customer's account
+is 403, whoever asks, so nobody can read a stranger's balance or lock their PIN.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from merchant.accounts import ensure_account, verify_pin
 from merchant.errors import ApiError, not_found
 from merchant.menu import find_merchant, find_store
 from merchant.ordering import order_number
-from merchant.responses import Body, account_body, instant
+from merchant.responses import Body, account_body, instant, security_event_body
+from merchant.routes.caller import CallerDependency
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PinVerificationRequest
+from merchant.security_events import recent_events
 
 router = APIRouter(tags=["accounts"])
 CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
@@ -21,6 +27,7 @@ CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
 @router.get("/accounts/{customer_id}")
 def get_account(
     customer_id: CustomerId,
+    caller: CallerDependency,
     runtime: RuntimeDependency,
     merchant_id: Annotated[
         str | None,
@@ -29,8 +36,9 @@ def get_account(
 ) -> Body:
     """With `merchant_id`, the default store is one of that merchant's: the account's own
     if it belongs to it, else the merchant's first store (the rule `POST /orders` uses)."""
+    caller.refuse_other(customer_id, "read the account")
     with runtime.database.sessions.begin() as session:
-        account = ensure_account(session, runtime, customer_id)
+        account = ensure_account(session, runtime, caller.customer_id)
         locked_until = runtime.lockout.locked_until(
             account.voice_pay_locked_until, runtime.clock.now()
         )
@@ -46,14 +54,18 @@ def get_account(
 def create_pin_verification(
     request: PinVerificationRequest,
     customer_id: CustomerId,
+    caller: CallerDependency,
     runtime: RuntimeDependency,
 ) -> Body:
+    """Only the customer (their own token) or the service acting for them may try a PIN, so
+    nobody else can spend the customer's attempts and lock them out."""
+    caller.refuse_other(customer_id, "verify a PIN")
     number = order_number(request.order_id)
     if number is None:
         raise not_found("unknown_order", "There is no such order.", field="order_id")
     with runtime.database.sessions.begin() as session:
         try:
-            verification = verify_pin(session, runtime, customer_id, number, request.pin)
+            verification = verify_pin(session, runtime, caller.customer_id, number, request.pin)
         except ApiError as error:
             # Leave the block normally so the transaction commits: a wrong PIN must count
             # towards the lockout even though the request is refused.
@@ -65,3 +77,17 @@ def create_pin_verification(
                 "expires_at": instant(verification.expires_at),
             }
     raise refusal
+
+
+@router.get("/accounts/{customer_id}/security-events")
+def list_security_events(
+    customer_id: CustomerId, caller: CallerDependency, runtime: RuntimeDependency
+) -> Body:
+    """Wrong PINs and passwords and the locks they caused, newest first (at most 100)."""
+    caller.refuse_other(customer_id, "read the security log")
+    with runtime.database.sessions.begin() as session:
+        return {
+            "events": [
+                security_event_body(event) for event in recent_events(session, caller.customer_id)
+            ]
+        }

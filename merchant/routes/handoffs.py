@@ -1,4 +1,9 @@
-"""Hand-offs to a person: stored so staff (and tests) can see what the assistant escalated."""
+"""Hand-offs to a person: stored so staff (and tests) can see what the assistant escalated.
+
+Each hand-off belongs to its customer: only they (or the service acting for them) can open,
+list or read it. `POST /handoffs` honours an `Idempotency-Key`, so a retried request opens
+one hand-off, not two.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,16 @@ import logging
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from merchant import models
+from merchant import idempotency, models
+from merchant.errors import not_found
 from merchant.responses import Body, handoff_body
+from merchant.routes.caller import CallerDependency
+from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import HandoffRequest
 
@@ -22,30 +32,64 @@ OPEN = "open"
 
 
 @router.post("/handoffs", status_code=201)
-def create_handoff(request: HandoffRequest, runtime: RuntimeDependency) -> Body:
-    handoff = models.Handoff(
-        id=f"h_{secrets.token_hex(HANDOFF_ID_BYTES)}",
-        customer_id=request.customer_id,
-        reason=request.reason,
-        transcript=list(request.transcript),
-        status=OPEN,
-        created_at=runtime.clock.now(),
-    )
-    with runtime.database.sessions.begin() as session:
+def create_handoff(
+    request: HandoffRequest,
+    caller: CallerDependency,
+    runtime: RuntimeDependency,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    caller.refuse_other(request.customer_id, "open hand-offs")
+
+    def operation(session: Session) -> tuple[int, Body]:
+        handoff = models.Handoff(
+            id=f"h_{secrets.token_hex(HANDOFF_ID_BYTES)}",
+            customer_id=caller.customer_id,
+            reason=request.reason,
+            transcript=list(request.transcript),
+            status=OPEN,
+            created_at=runtime.clock.now(),
+        )
         session.add(handoff)
-    log.info("hand-off %s opened for %s", handoff.id, handoff.customer_id)
-    return handoff_body(handoff)
+        session.flush()
+        log.info("hand-off %s opened for %s", handoff.id, handoff.customer_id)
+        return 201, handoff_body(handoff)
+
+    outcome = idempotency.run_once(
+        runtime.database,
+        runtime.clock,
+        scope=idempotency.HANDOFFS,
+        key=idempotency.customer_key(caller.customer_id, idempotency_key),
+        request_fingerprint=idempotency.fingerprint(request.dict()),
+        operation=operation,
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
 @router.get("/handoffs")
 def list_handoffs(
-    customer_id: Annotated[str, Query(min_length=1, max_length=128)],
+    caller: CallerDependency,
     runtime: RuntimeDependency,
+    customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> Body:
+    """The caller's hand-offs, newest first (`customer_id`, if given, must be the caller)."""
+    caller.refuse_other(customer_id, "list hand-offs")
     query = (
         select(models.Handoff)
-        .where(models.Handoff.customer_id == customer_id)
+        .where(models.Handoff.customer_id == caller.customer_id)
         .order_by(models.Handoff.created_at.desc(), models.Handoff.id)
     )
     with runtime.database.sessions.begin() as session:
         return {"handoffs": [handoff_body(handoff) for handoff in session.scalars(query)]}
+
+
+@router.get("/handoffs/{handoff_id}")
+def get_handoff(
+    handoff_id: Annotated[str, Path(max_length=64)],
+    caller: CallerDependency,
+    runtime: RuntimeDependency,
+) -> Body:
+    with runtime.database.sessions.begin() as session:
+        handoff = session.get(models.Handoff, handoff_id)
+        if handoff is None or handoff.customer_id != caller.customer_id:
+            raise not_found("unknown_handoff", "There is no such hand-off.", field="handoff_id")
+        return handoff_body(handoff)

@@ -1,4 +1,4 @@
-"""Orders: place (idempotent), read, list, cancel (idempotent)."""
+"""Orders: place (idempotent), read, list, cancel (idempotent); each only the caller's own."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from merchant import idempotency, models
 from merchant.idempotency import Body
 from merchant.ordering import PLACED, cancel_order, find_order, issue_token, place_order
 from merchant.responses import order_body
+from merchant.routes.caller import Caller, CallerDependency
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import OrderRequest
@@ -25,49 +26,57 @@ CONFIRMATION_TOKEN = "confirmation_token"
 @router.post("/orders", status_code=201)
 def create_order(
     request: OrderRequest,
+    caller: CallerDependency,
     runtime: RuntimeDependency,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    caller.refuse_other(request.customer_id, "place orders")
+
     def operation(session: Session) -> tuple[int, Body]:
-        order, token = place_order(session, runtime, request)
+        order, token = place_order(session, runtime, caller.customer_id, request)
         return 201, order_body(order, confirmation_token=token)
+
+    def reissue_token(session: Session, body: Body) -> Body:
+        return _reissue_token(session, caller, body)
 
     outcome = idempotency.run_once(
         runtime.database,
         runtime.clock,
         scope=idempotency.ORDERS,
-        key=idempotency_key,
+        key=idempotency.customer_key(caller.customer_id, idempotency_key),
         request_fingerprint=idempotency.fingerprint(request.dict()),
         operation=operation,
-        on_replay=_reissue_token,
+        on_replay=reissue_token,
         unstored=(CONFIRMATION_TOKEN,),
     )
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
-def _reissue_token(session: Session, body: Body) -> Body:
+def _reissue_token(session: Session, caller: Caller, body: Body) -> Body:
     """Only the token's hash is kept, so a replay hands out a new token (the earlier one
     stops working), or none once the order can no longer be paid."""
-    order = find_order(session, body["id"], for_update=True)
+    order = find_order(session, body["id"], caller.customer_id, for_update=True)
     token = issue_token(order) if order.status == PLACED else None
     return {**body, CONFIRMATION_TOKEN: token}
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: OrderId, runtime: RuntimeDependency) -> Body:
+def get_order(order_id: OrderId, caller: CallerDependency, runtime: RuntimeDependency) -> Body:
     with runtime.database.sessions.begin() as session:
-        return order_body(find_order(session, order_id))
+        return order_body(find_order(session, order_id, caller.customer_id))
 
 
 @router.get("/orders")
 def list_orders(
-    customer_id: Annotated[str, Query(min_length=1, max_length=128)],
+    caller: CallerDependency,
     runtime: RuntimeDependency,
+    customer_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> Body:
-    """The customer's orders, newest first."""
+    """The caller's orders, newest first (`customer_id`, if given, must be the caller)."""
+    caller.refuse_other(customer_id, "list orders")
     query = (
         select(models.Order)
-        .where(models.Order.customer_id == customer_id)
+        .where(models.Order.customer_id == caller.customer_id)
         .order_by(models.Order.created_at.desc(), models.Order.number.desc())
     )
     with runtime.database.sessions.begin() as session:
@@ -77,17 +86,20 @@ def list_orders(
 @router.post("/orders/{order_id}/cancel")
 def cancel(
     order_id: OrderId,
+    caller: CallerDependency,
     runtime: RuntimeDependency,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    """Cancels (or, once paid, refunds) only the caller's own order."""
+
     def operation(session: Session) -> tuple[int, Body]:
-        return 200, order_body(cancel_order(session, runtime, order_id))
+        return 200, order_body(cancel_order(session, runtime, caller.customer_id, order_id))
 
     outcome = idempotency.run_once(
         runtime.database,
         runtime.clock,
         scope=idempotency.CANCELS,
-        key=idempotency_key,
+        key=idempotency.customer_key(caller.customer_id, idempotency_key),
         request_fingerprint=idempotency.fingerprint({"order_id": order_id}),
         operation=operation,
     )

@@ -1,4 +1,4 @@
-"""Payments: capture (idempotent, key required) and list by order."""
+"""Payments: capture (idempotent, key required) and list by order; the caller's own only."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from merchant.idempotency import Body
 from merchant.ordering import find_order
 from merchant.payments import capture_payment, order_payments
 from merchant.responses import payment_body
+from merchant.routes.caller import CallerDependency
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PaymentRequest
@@ -25,6 +26,7 @@ router = APIRouter(tags=["payments"])
 @router.post("/payments", status_code=201)
 def create_payment(
     request: PaymentRequest,
+    caller: CallerDependency,
     runtime: RuntimeDependency,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -37,14 +39,14 @@ def create_payment(
         )
 
     def operation(session: Session) -> tuple[int, Body]:
-        return 201, payment_body(capture_payment(session, runtime, request))
+        return 201, payment_body(capture_payment(session, runtime, caller.customer_id, request))
 
     try:
         outcome = idempotency.run_once(
             runtime.database,
             runtime.clock,
             scope=idempotency.PAYMENTS,
-            key=idempotency_key,
+            key=idempotency.customer_key(caller.customer_id, idempotency_key),
             request_fingerprint=idempotency.fingerprint(request.dict()),
             operation=operation,
         )
@@ -59,8 +61,9 @@ def create_payment(
 @router.get("/payments")
 def list_payments(
     order_id: Annotated[str, Query(min_length=1, max_length=32)],
+    caller: CallerDependency,
     runtime: RuntimeDependency,
 ) -> Body:
     with runtime.database.sessions.begin() as session:
-        order = find_order(session, order_id)
+        order = find_order(session, order_id, caller.customer_id)
         return {"payments": [payment_body(payment) for payment in order_payments(session, order)]}

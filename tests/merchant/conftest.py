@@ -1,7 +1,8 @@
 """Fixtures for the merchant platform: the real app on a real database, with a movable clock.
 
-`api` (and its bare HTTP client, `client`) is the app behind FastAPI's TestClient on a
-fresh SQLite file per test. `any_api` runs a test twice, on SQLite and, when a server is
+`api` (and its HTTP client, `client`, which speaks for customer `u1` with the service
+token) is the app behind FastAPI's TestClient on a fresh SQLite file per test, with a
+fresh random JWT key and service token. `any_api` runs a test twice, on SQLite and, when a server is
 reachable, on PostgreSQL: the key scenarios use it. Each test session creates a
 throwaway PostgreSQL database (`orderly_test_<random>`) and drops it at the end. Set
 `ORDERLY_TEST_POSTGRES_URL` to point at another server (default
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from merchant_harness import BREAKFAST_TIME, Api
+from merchant_harness import BREAKFAST_TIME, Api, new_secret
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -33,13 +34,18 @@ POSTGRES_ADMIN_URL = os.environ.get(
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", fixed_now=BREAKFAST_TIME)
+    return Settings(
+        data_dir=tmp_path / "data",
+        fixed_now=BREAKFAST_TIME,
+        jwt_secret=new_secret(),
+        service_token=new_secret(),
+    )
 
 
 @pytest.fixture
 def api(settings: Settings) -> Iterator[Api]:
-    with TestClient(create_app(settings)) as client:
-        yield Api(client)
+    with Api(create_app(settings)) as api:
+        yield api
 
 
 @pytest.fixture
@@ -72,14 +78,14 @@ def postgres_url() -> Iterator[str]:
 def any_api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]:
     """The platform on SQLite, then on PostgreSQL (skipped when no server is reachable)."""
     if request.param == "sqlite":
-        with TestClient(create_app(settings)) as client:
-            yield Api(client)
+        with Api(create_app(settings)) as api:
+            yield api
         return
     url = request.getfixturevalue("postgres_url")
     app = create_app(replace(settings, database_url=url))
     try:
-        with TestClient(app) as client:
-            yield Api(client)
+        with Api(app) as api:
+            yield api
     finally:
         # Start the next test from empty tables (create_app re-creates and re-seeds).
         engine = create_engine(url, future=True)

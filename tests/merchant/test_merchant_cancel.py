@@ -81,6 +81,6 @@ def test_handoffs_are_stored_and_listed(api: Api) -> None:
     assert (handoff["status"], handoff["created_at"]) == ("open", "2026-11-24T08:00:00+08:00")
     listed = api.http.get("/handoffs", params={"customer_id": "u1"}).json()["handoffs"]
     assert listed == [handoff]
-    assert api.http.get("/handoffs", params={"customer_id": "u2"}).json() == {"handoffs": []}
+    assert api.http.get("/handoffs", headers=api.as_customer("u2")).json() == {"handoffs": []}
     bad = api.http.post("/handoffs", json={"customer_id": "u1", "reason": ""})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "reason")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from merchant_harness import BREAKFAST_TIME, SANDBOX_PIN, Api
+from merchant_harness import BREAKFAST_TIME, SANDBOX_PIN, Api, new_secret
 
 from merchant.app import create_app
 from merchant.catalogue import Choice, Item, OptionGroup
@@ -129,8 +129,14 @@ def test_seed_upsize_adds_exactly_three_yuan_per_combo(quantity: int, drink: str
 def shared_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """One platform for every example: each example uses a new customer."""
     data_dir: Path = tmp_path_factory.mktemp("money")
-    with TestClient(create_app(Settings(data_dir=data_dir, fixed_now=BREAKFAST_TIME))) as client:
-        yield Api(client)
+    settings = Settings(
+        data_dir=data_dir,
+        fixed_now=BREAKFAST_TIME,
+        jwt_secret=new_secret(),
+        service_token=new_secret(),
+    )
+    with Api(create_app(settings)) as api:
+        yield api
 
 
 def as_json(line: LineRequest) -> dict[str, Any]:
@@ -157,5 +163,8 @@ def test_pay_then_cancel_restores_the_balance_to_the_fen(
     shared_api.verify_pin(order, SANDBOX_PIN, customer_id=customer)
     assert shared_api.pay(order).status_code == 201
     assert shared_api.balance(customer) == before - order["total"]
-    assert shared_api.http.post(f"/orders/{order['id']}/cancel").json()["status"] == "refunded"
+    cancelled = shared_api.http.post(
+        f"/orders/{order['id']}/cancel", headers=shared_api.as_customer(customer)
+    )
+    assert cancelled.json()["status"] == "refunded"
     assert shared_api.balance(customer) == before

@@ -46,7 +46,11 @@ def test_payment_needs_an_idempotency_key(api: Api) -> None:
     order = api.order()
     response = api.http.post(
         "/payments",
-        json={"order_id": order["id"], "confirmation_token": order["confirmation_token"]},
+        json={
+            "order_id": order["id"],
+            "confirmation_token": order["confirmation_token"],
+            "amount": order["total"],
+        },
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "idempotency_key_required"
@@ -55,7 +59,8 @@ def test_payment_needs_an_idempotency_key(api: Api) -> None:
 
 def test_payment_needs_the_confirmation_token(api: Api) -> None:
     order = api.order()
-    for body in ({"order_id": order["id"]}, {"order_id": order["id"], "confirmation_token": ""}):
+    paying = {"order_id": order["id"], "amount": order["total"]}
+    for body in (paying, {**paying, "confirmation_token": ""}):
         response = api.http.post("/payments", json=body, headers={"Idempotency-Key": "k"})
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "confirmation_required"
@@ -83,7 +88,7 @@ def test_cancelled_order_is_not_payable(api: Api) -> None:
 
 
 def test_unknown_order_and_same_key_other_order(api: Api) -> None:
-    response = api.pay({"id": "4242", "confirmation_token": "x"})
+    response = api.pay({"id": "4242", "confirmation_token": "x", "total": 700})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "unknown_order")
     first, second = api.order(), api.order()
     assert api.pay(first, key="shared").status_code == 201

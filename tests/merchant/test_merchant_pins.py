@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from merchant_harness import SANDBOX_PIN, WRONG_PIN, Api
 from sqlalchemy import create_engine, text
 
@@ -15,10 +14,15 @@ from merchant.app import create_app
 from merchant.settings import Settings
 
 START_BALANCE = 50_000
+# Above the 10000 voice-pay limit (see test_merchant_payments.py).
+BIG_ORDER = [
+    {"sku": "latte", "size": "large", "quantity": 4},
+    {"sku": "breakfast-combo", "quantity": 3},
+]
 
 
-def test_new_account_has_sandbox_defaults(client: TestClient) -> None:
-    assert client.get("/accounts/new-user").json() == {
+def test_new_account_has_sandbox_defaults(api: Api) -> None:
+    assert api.http.get("/accounts/new-user", headers=api.as_customer("new-user")).json() == {
         "customer_id": "new-user",
         "balance": START_BALANCE,
         "currency": "CNY",
@@ -52,20 +56,26 @@ def test_three_wrong_pins_across_two_orders_lock_the_account(any_api: Api) -> No
     error = three.json()["error"]
     assert (error["code"], error["locked_until"]) == ("pin_locked", "2026-11-24T08:15:00+08:00")
 
-    # Locked: even the right PIN is not checked, and no voice payment goes through.
+    # Locked: even the right PIN is not checked, and no payment that needs it goes through.
     assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 423
-    paid = any_api.pay(second)
-    assert (paid.status_code, paid.json()["error"]["code"]) == (423, "pin_locked")
+    big = any_api.order(BIG_ORDER)
+    refused = any_api.pay(big)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (423, "pin_locked")
     account = any_api.http.get("/accounts/u1").json()
     assert account["voice_pay_locked_until"] == "2026-11-24T08:15:00+08:00"
     assert account["balance"] == START_BALANCE
-
-    any_api.clock.advance(timedelta(minutes=14))
-    assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 423
-    any_api.clock.advance(timedelta(minutes=2))  # past 08:15: the lock has lifted
-    assert any_api.http.get("/accounts/u1").json()["voice_pay_locked_until"] is None
-    assert any_api.verify_pin(second, SANDBOX_PIN).status_code == 200
+    # A payment within the no-PIN limits never asks for the PIN, so the lock leaves it alone.
     assert any_api.pay(second).status_code == 201
+
+    any_api.clock.advance(timedelta(minutes=9))
+    assert any_api.verify_pin(big, SANDBOX_PIN).status_code == 423
+    any_api.clock.advance(timedelta(minutes=7))  # past 08:15: the lock has lifted
+    assert any_api.http.get("/accounts/u1").json()["voice_pay_locked_until"] is None
+    big = any_api.order(BIG_ORDER)  # a fresh confirmation (the first one has expired)
+    assert any_api.verify_pin(big, SANDBOX_PIN).status_code == 200
+    assert any_api.pay(big).status_code == 201
+    kinds = [e["kind"] for e in any_api.http.get("/accounts/u1/security-events").json()["events"]]
+    assert kinds == ["pin_locked", "pin_incorrect", "pin_incorrect"]
 
 
 def test_a_correct_pin_resets_the_count(api: Api) -> None:
@@ -86,8 +96,7 @@ def test_lock_is_per_account(api: Api) -> None:
 
 def test_lockout_settings_are_honoured(settings: Settings) -> None:
     custom = replace(settings, pin_max_attempts=2, pin_lockout_minutes=1)
-    with TestClient(create_app(custom)) as client:
-        api = Api(client)
+    with Api(create_app(custom)) as api:
         order = api.order()
         assert api.verify_pin(order, WRONG_PIN).json()["error"]["attempts_left"] == 1
         locked = api.verify_pin(order, WRONG_PIN).json()["error"]
@@ -160,9 +169,9 @@ def test_pin_never_appears_in_responses_logs_or_database(
     assert stored.startswith("scrypt$") and SANDBOX_PIN not in stored
 
 
-def test_two_accounts_get_different_salts(client: TestClient, settings: Settings) -> None:
-    client.get("/accounts/a")
-    client.get("/accounts/b")
+def test_two_accounts_get_different_salts(api: Api, settings: Settings) -> None:
+    api.balance("a")
+    api.balance("b")
     engine = create_engine(settings.resolved_database_url())
     with engine.connect() as connection:
         hashes = connection.execute(text("SELECT pin_hash FROM accounts")).scalars().all()

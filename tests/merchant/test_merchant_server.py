@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from merchant_harness import SANDBOX_PIN
+from merchant_harness import SANDBOX_PIN, bearer, new_secret, service_headers
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 30
@@ -22,6 +22,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+SERVICE_TOKEN = new_secret()
 
 
 @pytest.fixture
@@ -36,6 +39,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "ORDERLY_MERCHANT_PORT": str(port),
         "ORDERLY_NOW": "2026-11-24T08:00:00+08:00",
         "ORDERLY_LOG_LEVEL": "DEBUG",
+        "ORDERLY_JWT_SECRET": new_secret(),
+        "ORDERLY_SERVICE_TOKEN": SERVICE_TOKEN,
     }
     env.pop("DATABASE_URL", None)
     log_path = tmp_path / "merchant.log"
@@ -65,6 +70,12 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
     url, log_path = server
     with httpx.Client(base_url=url, timeout=10) as http:
         assert http.get("/health").json()["now"] == "2026-11-24T08:00:00+08:00"
+        assert http.get("/orders").status_code == 401
+        signed_in = http.post(
+            "/identity/sign-in", json={"customer_id": "caller", "password": "hunter22"}
+        )
+        assert signed_in.status_code == 200
+        http.headers.update(bearer(signed_in.json()["token"]))
         order = http.post(
             "/orders",
             json={
@@ -82,14 +93,20 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
         assert verified.status_code == 200
         payment = http.post(
             "/payments",
-            json={"order_id": "1001", "confirmation_token": order["confirmation_token"]},
+            json={
+                "order_id": "1001",
+                "confirmation_token": order["confirmation_token"],
+                "amount": 12_500,
+            },
             headers={"Idempotency-Key": "p1"},
         )
         assert (payment.status_code, payment.json()["status"]) == (201, "captured")
-        assert http.get("/accounts/caller").json()["balance"] == 50_000 - 12_500
+        # The action server's view: the service token acting for the same customer.
+        account = http.get("/accounts/caller", headers=service_headers(SERVICE_TOKEN, "caller"))
+        assert account.json()["balance"] == 50_000 - 12_500
     log = log_path.read_text()
     assert "payment pay_" in log and "captured" in log
-    assert SANDBOX_PIN not in log
+    assert SANDBOX_PIN not in log and "hunter22" not in log and SERVICE_TOKEN not in log
 
 
 def test_bad_setting_stops_the_server_with_a_clear_message(tmp_path: Path) -> None:

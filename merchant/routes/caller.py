@@ -1,0 +1,71 @@
+"""Who is calling: the one dependency every customer endpoint takes.
+
+Two credentials are accepted, both as `Authorization: Bearer ...`:
+- a customer token from `POST /identity/sign-in` (a JWT): the caller acts as its `sub`;
+- the service token (`ORDERLY_SERVICE_TOKEN`, shared with the action server) together with
+  `X-Orderly-Customer: <id>`: a trusted service acting for that customer.
+Anything else is 401. Routes then act only on the caller's own resources.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Header
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from merchant.errors import forbidden, invalid, unauthorized
+from merchant.identity import CUSTOMER_ID_FORMAT, CUSTOMER_ID_RULE, token_customer
+from merchant.runtime import RuntimeDependency
+
+CUSTOMER_HEADER = "X-Orderly-Customer"
+
+# auto_error=False: a missing credential gets our JSON error body, not FastAPI's.
+_bearer = HTTPBearer(auto_error=False, description="A customer token or the service token.")
+
+
+@dataclass(frozen=True)
+class Caller:
+    customer_id: str
+    credential: Literal["customer_token", "service_token"]
+
+    def refuse_other(self, customer_id: str | None, what: str) -> None:
+        """403 when a request names a customer other than the caller."""
+        if customer_id is not None and customer_id != self.customer_id:
+            raise forbidden(f"This credential can only {what} for {self.customer_id}.")
+
+
+def get_caller(
+    runtime: RuntimeDependency,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    named_customer: Annotated[str | None, Header(alias=CUSTOMER_HEADER)] = None,
+) -> Caller:
+    if credentials is None:
+        raise unauthorized(
+            "Sign in first: send Authorization: Bearer <token> (see POST /identity/sign-in).",
+            "missing_credentials",
+        )
+    presented = credentials.credentials
+    service_token = runtime.settings.service_token
+    if service_token is not None and hmac.compare_digest(
+        presented.encode("utf-8"), service_token.encode("utf-8")
+    ):
+        if named_customer is None:
+            raise unauthorized(
+                f"The service token must name the customer in {CUSTOMER_HEADER}.",
+                "customer_not_named",
+            )
+        if not CUSTOMER_ID_FORMAT.match(named_customer):
+            raise invalid("invalid_request", f"Invalid {CUSTOMER_HEADER}: {CUSTOMER_ID_RULE}.",
+                          field=CUSTOMER_HEADER)
+        return Caller(named_customer, "service_token")
+    customer_id = token_customer(presented, secret=runtime.jwt_secret)
+    if named_customer is not None and named_customer != customer_id:
+        raise forbidden(f"A customer token can only act for its own customer, {customer_id}.")
+    return Caller(customer_id, "customer_token")
+
+
+# Route parameter type: `caller: CallerDependency` is the verified caller, or the route 401s.
+CallerDependency = Annotated[Caller, Depends(get_caller)]
