@@ -114,9 +114,7 @@ class Settings:
             daily_no_pin_limit=env.integer(
                 "ORDERLY_DAILY_NO_PIN_LIMIT_FEN", defaults.daily_no_pin_limit
             ),
-            max_request_bytes=env.integer(
-                "ORDERLY_MAX_REQUEST_BYTES", defaults.max_request_bytes
-            ),
+            max_request_bytes=env.integer("ORDERLY_MAX_REQUEST_BYTES", defaults.max_request_bytes),
         )
         settings.validate()
         return settings

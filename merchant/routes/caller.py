@@ -58,8 +58,11 @@ def get_caller(
                 "customer_not_named",
             )
         if not CUSTOMER_ID_FORMAT.match(named_customer):
-            raise invalid("invalid_request", f"Invalid {CUSTOMER_HEADER}: {CUSTOMER_ID_RULE}.",
-                          field=CUSTOMER_HEADER)
+            raise invalid(
+                "invalid_request",
+                f"Invalid {CUSTOMER_HEADER}: {CUSTOMER_ID_RULE}.",
+                field=CUSTOMER_HEADER,
+            )
         return Caller(named_customer, "service_token")
     customer_id = token_customer(presented, secret=runtime.jwt_secret)
     if named_customer is not None and named_customer != customer_id:

@@ -16,6 +16,7 @@ router = APIRouter(tags=["identity"])
 @router.post("/identity/sign-in")
 def create_token(request: SignInRequest, runtime: RuntimeDependency) -> Body:
     """The first sign-in of a new customer id creates its account with this password."""
+    refusal: ApiError | None = None
     with runtime.database.sessions.begin() as session:
         try:
             sign_in(session, runtime, request.customer_id, request.password)
@@ -23,8 +24,6 @@ def create_token(request: SignInRequest, runtime: RuntimeDependency) -> Body:
             # Leave the block normally so the transaction commits: a wrong password must
             # count towards the lock even though the request is refused.
             refusal = error
-        else:
-            refusal = None
     if refusal is not None:
         raise refusal
     issued = issue_token(
