@@ -221,21 +221,22 @@ async def pay(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventT
         return checkout_reset()
     backend = configured_backend()
     customer = tracker.sender_id
-    # The amount read back is the placed order's total.
-    amount = (await backend.order(customer, order_id)).total
     try:
+        # The amount should be the total the readback said; until the pending question
+        # carries it (contract C3), it is the placed order's total, which never changes.
+        amount = (await backend.order(customer, order_id)).total
         payment = await backend.pay(
-            customer, order_id, token, amount=amount, idempotency_key=f"pay-{order_id}"
+            customer, order_id, token, amount, idempotency_key=f"pay-{order_id}"
         )
     except MerchantRejected as error:
         return await _payment_refused(dispatcher, tracker, error)
-    return await _paid(dispatcher, tracker, payment)
+    return await _paid(dispatcher, customer, payment)
 
 
 async def _paid(
-    dispatcher: CollectingDispatcher, tracker: Tracker, payment: Payment
+    dispatcher: CollectingDispatcher, customer_id: str, payment: Payment
 ) -> list[EventType]:
-    order = await configured_backend().order(tracker.sender_id, payment.order_id)
+    order = await configured_backend().order(customer_id, payment.order_id)
     dispatcher.utter_message(
         text=f"Paid {yuan(payment.amount)}. Your order number is {order.id}; pick it up at "
         f"{order.store_name}, {pickup_when(order)}. Thank you!",
@@ -250,7 +251,11 @@ async def _payment_refused(
     details: dict[str, Any] = error.details
     if error.code == "pin_required":
         limit = details.get("voice_pay_limit")
-        lead = f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
+        # Over the daily no-PIN total, the platform's message says so with the numbers.
+        if limit is not None and details.get("reason") != "over_daily_limit":
+            lead = f"That's above your voice-pay limit of {yuan(limit)}."
+        else:
+            lead = error.message
         return ask_for_pin(dispatcher, tracker, lead)
     if error.code == "order_already_paid":
         order = await configured_backend().order(

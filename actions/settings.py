@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Settings:
     merchant_url: str = "http://127.0.0.1:8088"
+    # Sent with every customer call to the merchant, with X-Orderly-Customer; never logged.
+    merchant_service_token: str = field(default="", repr=False)
     merchant_id: str = "golden-crumb"
     merchant_backend: str = "actions.merchants.sandbox:SandboxBackend"
     merchant_timeout_seconds: float = 3.0
@@ -25,6 +27,7 @@ class Settings:
             merchant_url=env.get("ORDERLY_MERCHANT_URL", cls.merchant_url).rstrip("/"),
             merchant_id=env.get("ORDERLY_MERCHANT_ID", cls.merchant_id),
             merchant_backend=env.get("ORDERLY_MERCHANT_BACKEND", cls.merchant_backend),
+            merchant_service_token=env.get("ORDERLY_SERVICE_TOKEN", ""),
             merchant_timeout_seconds=float(
                 env.get("ORDERLY_MERCHANT_TIMEOUT_SECONDS", cls.merchant_timeout_seconds)
             ),

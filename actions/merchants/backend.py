@@ -21,7 +21,12 @@ class MerchantUnavailable(MerchantError):
 
 
 class MerchantRejected(MerchantError):
-    """The backend refused the request; ``message`` is a sentence for the customer."""
+    """The backend refused the request; ``message`` is a sentence for the customer.
+
+    Codes the dialogue branches on: ``confirmation_expired``, ``amount_mismatch``,
+    ``store_closed``, ``pickup_time_passed``, ``pin_required``, ``pin_locked``,
+    ``order_already_paid``, ``order_not_found``, ``unauthorized``.
+    """
 
     def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)

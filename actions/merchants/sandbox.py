@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -33,6 +34,26 @@ from actions.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+CUSTOMER_HEADER = "X-Orderly-Customer"
+# The platform's limits on a hand-off transcript (docs/merchant-api.md "Hand-off"): the
+# adapter keeps the latest turns that fit instead of losing the whole hand-off.
+MAX_TRANSCRIPT_LINES = 200
+MAX_TRANSCRIPT_LINE_CHARACTERS = 2000
+MAX_TRANSCRIPT_CHARACTERS = 20_000
+# Platform codes the dialogue knows by the name in actions/merchants/backend.py.
+CODE_NAMES = {"unknown_order": "order_not_found"}
+# Refusals whose platform message speaks to a developer, reworded for the customer.
+CUSTOMER_MESSAGES = {
+    "unauthorized": "I couldn't confirm who you are with the shop just now, so I can't do "
+    "that. Please sign in again.",
+    "forbidden": "I couldn't confirm who you are with the shop just now, so I can't do that.",
+    "confirmation_expired": "That confirmation has expired, so I haven't charged you. "
+    "Let me read the order back again.",
+    "amount_mismatch": "The total isn't what I read back, so I haven't charged you. "
+    "Let me read the order back again.",
+    "order_not_found": "I can't find that order.",
+}
+
 
 def content_key(scope: str, body: dict[str, Any]) -> str:
     """An idempotency key derived from what is sent: the same request, retried or repeated,
@@ -46,6 +67,8 @@ class SandboxBackend:
 
     Retries reuse the caller's idempotency key, so a request that timed out after
     the platform acted is answered from the platform's record instead of acting twice.
+    Customer calls carry the service token and name the customer (`X-Orderly-Customer`);
+    the platform acts only on that customer's orders, payments and hand-offs.
     """
 
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
@@ -57,7 +80,10 @@ class SandboxBackend:
     async def account(self, customer_id: str) -> Account:
         # The defaults as the served merchant sees them: its own store, never another's.
         data = await self._request(
-            "GET", f"/accounts/{customer_id}", params={"merchant_id": self._settings.merchant_id}
+            "GET",
+            f"/accounts/{_part(customer_id)}",
+            params={"merchant_id": self._settings.merchant_id},
+            customer=customer_id,
         )
         return Account(
             customer_id=data["customer_id"],
@@ -109,20 +135,29 @@ class SandboxBackend:
             "pickup_time": request.pickup_time,
             "items": [_line_body(line) for line in request.lines],
         }
-        data = await self._request("POST", "/orders", json=body, idempotency_key=idempotency_key)
+        data = await self._request(
+            "POST",
+            "/orders",
+            json=body,
+            idempotency_key=idempotency_key,
+            customer=request.customer_id,
+        )
         return PlacedOrder(order=_order(data), confirmation_token=data["confirmation_token"])
 
     async def order(self, customer_id: str, order_id: str) -> Order:
-        path = f"/orders/{order_id}"
-        return _order(await self._request("GET", path))
+        data = await self._request("GET", f"/orders/{_part(order_id)}", customer=customer_id)
+        return _order(data)
 
     async def orders(self, customer_id: str) -> list[Order]:
-        data = await self._request("GET", "/orders", params={"customer_id": customer_id})
+        data = await self._request("GET", "/orders", customer=customer_id)
         return [_order(o) for o in data["orders"]]
 
     async def cancel_order(self, customer_id: str, order_id: str, idempotency_key: str) -> Order:
-        path = f"/orders/{order_id}/cancel"
-        return _order(await self._request("POST", path, idempotency_key=idempotency_key))
+        path = f"/orders/{_part(order_id)}/cancel"
+        data = await self._request(
+            "POST", path, idempotency_key=idempotency_key, customer=customer_id
+        )
+        return _order(data)
 
     async def pay(
         self,
@@ -132,10 +167,10 @@ class SandboxBackend:
         amount: int,
         idempotency_key: str,
     ) -> Payment:
-        # The sandbox's payment body has no `amount` field yet and refuses unknown fields;
-        # an order's total is fixed when it is placed, which is the amount read back.
-        body = {"order_id": order_id, "confirmation_token": confirmation_token}
-        data = await self._request("POST", "/payments", json=body, idempotency_key=idempotency_key)
+        body = {"order_id": order_id, "confirmation_token": confirmation_token, "amount": amount}
+        data = await self._request(
+            "POST", "/payments", json=body, idempotency_key=idempotency_key, customer=customer_id
+        )
         return Payment(
             id=data["id"],
             order_id=data["order_id"],
@@ -144,13 +179,24 @@ class SandboxBackend:
         )
 
     def pin_verification_target(self, customer_id: str, order_id: str) -> SecureSubmit:
-        url = f"{self._settings.merchant_url}/accounts/{customer_id}/pin-verifications"
-        return SecureSubmit(url=url, fields={"order_id": order_id})
+        """Where the channel posts the PIN, with the customer's own bearer token (which the
+        channel adds): the PIN never passes through the dialogue or this adapter."""
+        path = f"/accounts/{_part(customer_id)}/pin-verifications"
+        return SecureSubmit(
+            url=f"{self._settings.merchant_url}{path}", fields={"order_id": order_id}
+        )
 
     async def request_handoff(self, customer_id: str, reason: str, transcript: list[str]) -> str:
-        body = {"customer_id": customer_id, "reason": reason, "transcript": transcript}
+        """Open a hand-off; the Idempotency-Key comes from the content, so a retry (or the
+        same request repeated) opens one hand-off, not two."""
+        lines = fit_transcript(transcript)
+        body = {"customer_id": customer_id, "reason": reason, "transcript": lines}
         data = await self._request(
-            "POST", "/handoffs", json=body, idempotency_key=content_key("handoff", body)
+            "POST",
+            "/handoffs",
+            json=body,
+            idempotency_key=content_key("handoff", body),
+            customer=customer_id,
         )
         return str(data["id"])
 
@@ -162,8 +208,12 @@ class SandboxBackend:
         json: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
         idempotency_key: str | None = None,
+        customer: str | None = None,
     ) -> Any:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        if customer is not None:
+            headers["Authorization"] = f"Bearer {self._settings.merchant_service_token}"
+            headers[CUSTOMER_HEADER] = customer
         delays = self._settings.merchant_retry_delays_seconds
         for attempt in range(len(delays) + 1):
             try:
@@ -191,11 +241,28 @@ def _payload(response: httpx.Response) -> Any:
         return data
     refusal = data.get("error", {}) if isinstance(data, dict) else {}
     details = {k: v for k, v in refusal.items() if k not in ("code", "message")}
-    raise MerchantRejected(
-        str(refusal.get("code", "rejected")),
-        str(refusal.get("message", "The merchant could not do that.")),
-        details,
-    )
+    code = str(refusal.get("code", "rejected"))
+    code = CODE_NAMES.get(code, code)
+    message = str(refusal.get("message", "The merchant could not do that."))
+    raise MerchantRejected(code, CUSTOMER_MESSAGES.get(code, message), details)
+
+
+def _part(value: str) -> str:
+    """One URL path segment: a customer or order id can never add a path of its own."""
+    return quote(value, safe="")
+
+
+def fit_transcript(transcript: list[str]) -> list[str]:
+    """The latest turns within the platform's transcript limits, each line cut to length."""
+    kept: list[str] = []
+    total = 0
+    for line in reversed(transcript[-MAX_TRANSCRIPT_LINES:]):
+        line = line[:MAX_TRANSCRIPT_LINE_CHARACTERS]
+        if total + len(line) > MAX_TRANSCRIPT_CHARACTERS:
+            break
+        kept.append(line)
+        total += len(line)
+    return kept[::-1]
 
 
 def _line_body(line: LineRequest) -> dict[str, Any]:
