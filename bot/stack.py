@@ -7,6 +7,7 @@ so the tests start the services exactly the way a user does.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "orderly.tar.gz"
 STARTUP_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 10.0
+# Secrets every service shares: the customer-token key and the action server's credential
+# for the merchant. Generated once into <data_dir>/secrets/ unless the environment sets them.
+SHARED_SECRETS = {"ORDERLY_JWT_SECRET": "jwt_secret", "ORDERLY_SERVICE_TOKEN": "service_token"}
+SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ class StackConfig:
     @property
     def tracker_db(self) -> Path:
         return self.data_dir / "tracker.sqlite3"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
 
 
 @dataclass
@@ -97,6 +106,7 @@ class Stack:
             "ORDERLY_ACTIONS_PORT": str(c.actions_port),
             "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
             "PYTHONPATH": str(ROOT),
+            **shared_secrets(c.secrets_dir, {**os.environ, **c.env}),
             **c.env,
         }
 
@@ -182,3 +192,29 @@ class Stack:
         path = self.config.data_dir / "endpoints.runtime.yml"
         path.write_text(yaml.safe_dump(endpoints))
         return path
+
+
+def shared_secrets(directory: Path, environ: dict[str, str]) -> dict[str, str]:
+    """Each shared secret from `environ`, else from its file in `directory`, created once
+    (owner-only) with a fresh random value, so restarts keep tokens valid."""
+    values = {}
+    for variable, file_name in SHARED_SECRETS.items():
+        if environ.get(variable):
+            values[variable] = environ[variable]
+            continue
+        path = directory / file_name
+        if not path.exists():
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            draft = directory / f".{file_name}.{os.getpid()}"
+            draft.touch(mode=0o600)
+            draft.write_text(secrets.token_urlsafe(SECRET_BYTES))
+            try:
+                # Linking is atomic and refuses an existing name: of two launchers starting
+                # at once, one secret wins and both read it.
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        values[variable] = path.read_text().strip()
+    return values

@@ -37,7 +37,14 @@ class Customer:
         return None
 
     def merchant(self, path: str, **params: str) -> Any:
-        response = httpx.get(f"{self.stack.config.merchant_url}{path}", params=params, timeout=10.0)
+        """Read the merchant platform as the action server does for this customer."""
+        headers = {
+            "Authorization": f"Bearer {self.stack.environment()['ORDERLY_SERVICE_TOKEN']}",
+            "X-Orderly-Customer": self.sender,
+        }
+        response = httpx.get(
+            f"{self.stack.config.merchant_url}{path}", params=params, headers=headers, timeout=10.0
+        )
         response.raise_for_status()
         return response.json()
 

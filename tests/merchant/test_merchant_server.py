@@ -14,6 +14,8 @@ import httpx
 import pytest
 from merchant_harness import SANDBOX_PIN, bearer, new_secret, service_headers
 
+from bot.stack import shared_secrets
+
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 30
 
@@ -121,3 +123,17 @@ def test_bad_setting_stops_the_server_with_a_clear_message(tmp_path: Path) -> No
     )
     assert result.returncode == 2
     assert "ORDERLY_PIN_LOCKOUT_MINUTES must be a whole number" in result.stderr
+
+
+def test_the_launcher_makes_each_shared_secret_once(tmp_path: Path) -> None:
+    secrets_dir = tmp_path / "secrets"
+    first = shared_secrets(secrets_dir, {})
+    assert set(first) == {"ORDERLY_JWT_SECRET", "ORDERLY_SERVICE_TOKEN"}
+    assert len(set(first.values())) == 2
+    assert all(len(value) >= 32 for value in first.values())
+    assert shared_secrets(secrets_dir, {}) == first  # a restart keeps tokens valid
+    for path in secrets_dir.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+    assert sorted(path.name for path in secrets_dir.iterdir()) == ["jwt_secret", "service_token"]
+    mine = new_secret()
+    assert shared_secrets(secrets_dir, {"ORDERLY_JWT_SECRET": mine})["ORDERLY_JWT_SECRET"] == mine

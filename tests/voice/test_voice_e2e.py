@@ -33,8 +33,15 @@ def voice_url(stack: Stack) -> str:
     return stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
 
 
-def merchant(stack: Stack, path: str, **params: str) -> Any:
-    response = httpx.get(f"{stack.config.merchant_url}{path}", params=params, timeout=10.0)
+def merchant(stack: Stack, path: str, customer: str, **params: str) -> Any:
+    """Read the merchant platform as the action server does for `customer`."""
+    headers = {
+        "Authorization": f"Bearer {stack.environment()['ORDERLY_SERVICE_TOKEN']}",
+        "X-Orderly-Customer": customer,
+    }
+    response = httpx.get(
+        f"{stack.config.merchant_url}{path}", params=params, headers=headers, timeout=10.0
+    )
     response.raise_for_status()
     return response.json()
 
@@ -77,20 +84,20 @@ async def test_a_breakfast_order_placed_and_paid_by_voice(
         readback = turn.custom("readback")
         assert readback is not None and readback["total"] == 2600, turn.bot_messages
         order_id = str(readback["order_id"])
-        assert merchant(running_stack, "/payments", order_id=order_id)["payments"] == []
+        assert merchant(running_stack, "/payments", customer, order_id=order_id)["payments"] == []
 
         turn = await say(connection, speak, "yes")
         assert any("Paid ¥26.00" in text for text in turn.bot_texts), turn.bot_texts
     finally:
         await connection.close()
 
-    order = merchant(running_stack, f"/orders/{order_id}")
+    order = merchant(running_stack, f"/orders/{order_id}", customer)
     assert order["status"] == "paid" and order["customer_id"] == customer
     assert {line["sku"]: line["quantity"] for line in order["items"]} == {
         "hash-brown": 2,
         "americano": 1,
     }
-    payments = merchant(running_stack, "/payments", order_id=order_id)["payments"]
+    payments = merchant(running_stack, "/payments", customer, order_id=order_id)["payments"]
     assert [p["amount"] for p in payments] == [2600]
 
 
@@ -108,7 +115,7 @@ async def test_the_pin_is_spoken_masked_and_never_stored(
         order_id = str(readback["order_id"])
         turn = await say(connection, speak, "yes")
         assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
-        assert merchant(running_stack, "/payments", order_id=order_id)["payments"] == []
+        assert merchant(running_stack, "/payments", customer, order_id=order_id)["payments"] == []
 
         turn = await say(connection, speak, SANDBOX_PIN_SPOKEN)
         assert turn.masked and turn.transcript == "••••••"
@@ -116,7 +123,7 @@ async def test_the_pin_is_spoken_masked_and_never_stored(
     finally:
         await connection.close()
 
-    assert merchant(running_stack, f"/orders/{order_id}")["status"] == "paid"
+    assert merchant(running_stack, f"/orders/{order_id}", customer)["status"] == "paid"
     leaks = [
         str(path)
         for path in running_stack.config.data_dir.rglob("*")
