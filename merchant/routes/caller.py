@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Header
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -28,8 +28,9 @@ _bearer = HTTPBearer(auto_error=False, description="A customer token or the serv
 
 @dataclass(frozen=True)
 class Caller:
+    """The customer a verified request acts for, whichever credential proved it."""
+
     customer_id: str
-    credential: Literal["customer_token", "service_token"]
 
     def refuse_other(self, customer_id: str | None, what: str) -> None:
         """403 when a request names a customer other than the caller."""
@@ -63,11 +64,11 @@ def get_caller(
                 f"Invalid {CUSTOMER_HEADER}: {CUSTOMER_ID_RULE}.",
                 field=CUSTOMER_HEADER,
             )
-        return Caller(named_customer, "service_token")
+        return Caller(named_customer)
     customer_id = token_customer(presented, secret=runtime.jwt_secret)
     if named_customer is not None and named_customer != customer_id:
         raise forbidden(f"A customer token can only act for its own customer, {customer_id}.")
-    return Caller(customer_id, "customer_token")
+    return Caller(customer_id)
 
 
 # Route parameter type: `caller: CallerDependency` is the verified caller, or the route 401s.

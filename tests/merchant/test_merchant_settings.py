@@ -19,6 +19,10 @@ def test_defaults_run_on_a_laptop() -> None:
     assert settings.pin_verification_ttl_seconds == 300
     assert settings.asap_prep_minutes == 10
     assert settings.fixed_now is None
+    assert (settings.jwt_secret, settings.service_token) == (None, None)
+    assert (settings.token_ttl_seconds, settings.confirmation_ttl_seconds) == (3600, 600)
+    assert (settings.sign_in_max_attempts, settings.sign_in_lockout_minutes) == (5, 15)
+    assert settings.daily_no_pin_limit == 20_000
 
 
 def test_environment_overrides() -> None:
@@ -32,8 +36,14 @@ def test_environment_overrides() -> None:
             "ORDERLY_PIN_MAX_ATTEMPTS": "5",
             "ORDERLY_PIN_VERIFICATION_TTL_SECONDS": "60",
             "ORDERLY_ASAP_PREP_MINUTES": "5",
+            "ORDERLY_TOKEN_TTL_SECONDS": "900",
+            "ORDERLY_CONFIRMATION_TTL_SECONDS": "120",
+            "ORDERLY_DAILY_NO_PIN_LIMIT_FEN": "0",
+            "ORDERLY_SIGN_IN_MAX_ATTEMPTS": "10",
         }
     )
+    assert (settings.token_ttl_seconds, settings.confirmation_ttl_seconds) == (900, 120)
+    assert (settings.daily_no_pin_limit, settings.sign_in_max_attempts) == (0, 10)
     assert settings.resolved_database_url() == "postgresql://postgres@127.0.0.1:5432/test"
     assert settings.data_dir == Path("/srv/orderly")
     assert settings.fixed_now == datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)
@@ -55,6 +65,8 @@ def test_now_without_offset_is_shanghai_time_and_z_is_utc() -> None:
         ({"ORDERLY_MERCHANT_PORT": "eighty"}, "ORDERLY_MERCHANT_PORT"),
         ({"ORDERLY_PIN_MAX_ATTEMPTS": "0"}, "pin_max_attempts"),
         ({"ORDERLY_SANDBOX_BALANCE": "-1"}, "sandbox_balance"),
+        ({"ORDERLY_CONFIRMATION_TTL_SECONDS": "0"}, "confirmation_ttl_seconds"),
+        ({"ORDERLY_DAILY_NO_PIN_LIMIT_FEN": "-5"}, "daily_no_pin_limit"),
     ],
 )
 def test_bad_environment_is_named(environ: dict[str, str], mentions: str) -> None:

@@ -21,6 +21,12 @@ HUNDRED_YUAN = [{"sku": "breakfast-combo", "quantity": 4}]  # 4 x 2500 = 10000 f
 
 
 @pytest.fixture
+def api(any_api: Api) -> Api:
+    """Every attack runs on SQLite and, when a server is reachable, on PostgreSQL."""
+    return any_api
+
+
+@pytest.fixture
 def alice(api: Api) -> dict[str, str]:
     return bearer(api.sign_in("alice", "alice-password"))
 
