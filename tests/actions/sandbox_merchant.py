@@ -1,8 +1,10 @@
 """The real sandbox merchant app behind the real adapter, in process (httpx's ASGI transport),
-with every request the adapter sends recorded for the tests to inspect."""
+with every request the adapter sends recorded for the tests to inspect. Both sides share a
+fresh random service token, as the launcher arranges for the real services."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from pathlib import Path
 
@@ -32,8 +34,18 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 def sandbox_backend(
     data_dir: Path, merchant_id: str
 ) -> tuple[SandboxBackend, RecordingTransport, httpx.AsyncClient]:
-    app = create_app(MerchantSettings(data_dir=data_dir, fixed_now=BREAKFAST_TIME))
+    service_token = secrets.token_urlsafe(32)
+    app = create_app(
+        MerchantSettings(
+            data_dir=data_dir,
+            fixed_now=BREAKFAST_TIME,
+            jwt_secret=secrets.token_urlsafe(32),
+            service_token=service_token,
+        )
+    )
     transport = RecordingTransport(httpx.ASGITransport(app=app))
     client = httpx.AsyncClient(transport=transport, base_url=BASE_URL)
-    settings = ActionSettings(merchant_url=BASE_URL, merchant_id=merchant_id)
+    settings = ActionSettings(
+        merchant_url=BASE_URL, merchant_id=merchant_id, merchant_service_token=service_token
+    )
     return SandboxBackend(settings, client=client), transport, client

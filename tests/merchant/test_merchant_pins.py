@@ -16,7 +16,7 @@ from merchant.settings import Settings
 START_BALANCE = 50_000
 # Above the 10000 voice-pay limit (see test_merchant_payments.py).
 BIG_ORDER = [
-    {"sku": "latte", "size": "large", "quantity": 4},
+    {"sku": "latte", "options": {"size": "large"}, "quantity": 4},
     {"sku": "breakfast-combo", "quantity": 3},
 ]
 

@@ -135,7 +135,7 @@ def test_nobody_reads_another_customers_orders_payments_or_handoffs(
 def test_a_stranger_cannot_lock_someone_elses_pin(
     api: Api, alice: dict[str, str], bob: dict[str, str]
 ) -> None:
-    order = place(api, alice, [{"sku": "latte", "size": "large", "quantity": 6}])  # 11400
+    order = place(api, alice, [{"sku": "latte", "options": {"size": "large"}, "quantity": 6}])
     attacker = api.anonymous()
     as_service_for_bob = api.as_customer("bob")
     for _ in range(5):
