@@ -1,4 +1,4 @@
-"""What every action that talks to a merchant shares: the backend and the apology."""
+"""What every action that talks to a merchant shares: the backend, the settings, the apology."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.merchants import configured_backend
 from actions.merchants.backend import (
     MerchantBackend,
     MerchantRejected,
@@ -19,31 +18,31 @@ from actions.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+# Said when the shop does not answer. It claims nothing about money: a payment whose
+# answer was lost is handled where it is made (actions/checkout.py).
 UNAVAILABLE = (
-    "Sorry, I can't reach the shop right now. Nothing was charged and your order is "
-    "kept just as it is; please try again in a moment."
+    "Sorry, I can't reach the shop right now. Your order is kept just as it is; "
+    "please try again in a moment."
 )
 
 
 class MerchantAction(Action):
     """An action whose merchant failures become a spoken apology, never a crash.
 
+    The backend and the settings are handed in when the action server starts
+    (actions/registry.py), so a test builds the action with a fake backend.
     Subclasses implement :meth:`act`. A backend that is down or slow leaves every
     slot as it was, so the order in progress is kept.
     """
 
     action_name = ""
 
+    def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
+
     def name(self) -> str:
         return self.action_name
-
-    @property
-    def backend(self) -> MerchantBackend:
-        return configured_backend()
-
-    @property
-    def settings(self) -> Settings:
-        return Settings.from_env()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -1,19 +1,23 @@
 """The cart as the conversation builds it: pure logic, no I/O.
 
-The NLU (``bot/nlu``) marks each order line of an utterance as a group of
-entities: ``item`` (a sku), ``quantity``, ``size`` ("regular" or "large") and, for a
-combo, an ``item`` with role ``drink``. Entities outside any group ("make that
-three", "make it large") apply to the line the customer touched last.
-Prices are not computed here: the merchant backend prices every cart.
+The NLU (``bot/nlu``, contract C2) marks each order line of an utterance as a group
+of entities: ``item`` (a sku, with ``check: true`` when the match was unsure),
+``quantity`` and ``option`` ("milk:oat", "size:large"). Entities outside any group
+("make that three", "make it oat milk", "make one of them decaf") apply to the line
+under discussion. ``unplaced`` entities are words that looked like part of an order
+but matched nothing. Every item, group and choice comes from the menu: nothing here
+knows a merchant's catalogue. Prices are not computed here: the merchant prices carts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from actions.merchants.backend import LineRequest, Menu, MenuItem
+
+ORDER_ENTITIES = ("item", "quantity", "option")
 
 
 @dataclass(frozen=True)
@@ -22,132 +26,164 @@ class Mention:
 
     sku: str | None = None
     quantity: int | None = None
-    size: str | None = None  # canonical: "regular" or "large"
-    drink: str | None = None
+    options: dict[str, str] = field(default_factory=dict)  # group id -> choice id
+    check: bool = False  # the NLU was unsure of the item: ask before adding it
 
 
-def mentions_from_entities(
-    entities: Iterable[dict[str, Any]],
-) -> tuple[list[Mention], Mention]:
-    """Split NLU entities into order lines and the loose remainder.
+@dataclass(frozen=True)
+class Utterance:
+    """What one message says about the cart."""
 
-    The menu extractor groups each line's entities. Entities without a group (hand
-    annotations, button payloads) are grouped by position: a quantity or size
-    belongs to the next item named, or to the last one when none follows.
+    mentions: list[Mention]
+    loose: Mention  # quantity and options said without an item
+    unplaced: list[str]  # words that were not understood as part of the order
+
+
+def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
+    """Split NLU entities into order lines, the loose remainder and unplaced words.
+
+    Grouped entities form one line per group; a group with options but no item
+    ("one decaf latte and ONE REGULAR") is another line of the item before it.
+    Entities without a group (hand annotations, button payloads) are grouped by
+    position when they name items: a quantity or option belongs to the next item
+    named, or to the last one (a second line of it when that detail is already set).
     """
-    relevant = [
-        e
-        for e in entities
-        if e.get("entity") in ("item", "quantity", "size") and e.get("value") not in (None, "")
-    ]
-    groups: dict[str, dict[str, Any]] = {}
-    ungrouped = sorted((e for e in relevant if not e.get("group")), key=lambda e: e.get("start", 0))
-    for entity in (e for e in relevant if e.get("group")):
-        _collect(groups.setdefault(str(entity["group"]), {}), entity)
-    loose: dict[str, Any] = {}
-    waiting: list[dict[str, Any]] = []
-    last_line: dict[str, Any] | None = None
-    for entity in ungrouped:
-        if entity["entity"] != "item":
-            waiting.append(entity)
-        elif entity.get("role") == "drink" and last_line is not None:
-            _collect(last_line, entity)
-        else:
-            last_line = groups.setdefault(f"~{len(groups):03d}", {})
-            for modifier in [*waiting, entity]:
-                _collect(last_line, modifier)
+    entities = list(entities)
+    relevant = [e for e in entities if e.get("entity") in ORDER_ENTITIES and e.get("value")]
+    unplaced = [str(e["value"]) for e in entities if e.get("entity") == "unplaced" and e.get("value")]
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for entity in relevant:
+        if entity.get("group") not in (None, ""):
+            grouped.setdefault(str(entity["group"]), []).append(entity)
+    lines: list[dict[str, Any]] = []
+    for _, members in sorted(grouped.items(), key=lambda kv: _group_order(kv[0])):
+        fields: dict[str, Any] = {"options": {}}
+        for entity in members:
+            _collect(fields, entity)
+        if "sku" not in fields and lines:
+            fields["sku"] = lines[-1]["sku"]
+        if "sku" in fields:
+            lines.append(fields)
+    ungrouped = sorted(
+        (e for e in relevant if e.get("group") in (None, "")), key=lambda e: e.get("start", 0)
+    )
+    loose: dict[str, Any] = {"options": {}}
+    if any(e["entity"] == "item" for e in ungrouped):
+        waiting: list[Mapping[str, Any]] = []
+        last: dict[str, Any] | None = None
+        for entity in ungrouped:
+            if entity["entity"] != "item":
+                waiting.append(entity)
+                continue
+            last = {"options": {}}
+            lines.append(last)
+            for member in [*waiting, entity]:
+                _collect(last, member)
             waiting = []
-    for modifier in waiting:
-        _collect(last_line if last_line is not None else loose, modifier)
-    lines = [_mention(fields) for _, fields in sorted(groups.items(), key=lambda kv: kv[0])]
-    return [m for m in lines if m.sku], _mention(loose)
+        for entity in waiting:
+            assert last is not None
+            if _already_set(last, entity):
+                last = {"sku": last["sku"], "options": {}}
+                lines.append(last)
+            _collect(last, entity)
+    else:
+        for entity in ungrouped:
+            _collect(loose, entity)
+    return Utterance([_mention(f) for f in lines], _mention(loose), unplaced)
 
 
-def _collect(fields: dict[str, Any], entity: dict[str, Any]) -> None:
+def _group_order(group: str) -> tuple[int, str]:
+    return (int(group), "") if group.isdigit() else (1 << 30, group)
+
+
+def _option(value: Any) -> tuple[str, str] | None:
+    group, _, choice = str(value).partition(":")
+    return (group, choice) if group and choice else None
+
+
+def _already_set(fields: dict[str, Any], entity: Mapping[str, Any]) -> bool:
+    if entity["entity"] == "quantity":
+        return "quantity" in fields
+    option = _option(entity["value"])
+    return option is not None and option[0] in fields["options"]
+
+
+def _collect(fields: dict[str, Any], entity: Mapping[str, Any]) -> None:
     name = entity["entity"]
-    key = "drink" if name == "item" and entity.get("role") == "drink" else name
-    fields.setdefault("sku" if key == "item" else key, entity["value"])
+    if name == "item":
+        fields.setdefault("sku", str(entity["value"]))
+        if entity.get("check") in (True, "true", "True"):
+            fields["check"] = True
+    elif name == "quantity":
+        fields.setdefault("quantity", entity["value"])
+    elif (option := _option(entity["value"])) is not None:
+        fields["options"].setdefault(option[0], option[1])
 
 
 def _mention(fields: dict[str, Any]) -> Mention:
-    quantity = fields.get("quantity")
+    quantity = str(fields.get("quantity", ""))
     return Mention(
         sku=fields.get("sku"),
-        quantity=int(str(quantity)) if str(quantity).isdigit() else None,
-        size=fields.get("size"),
-        drink=fields.get("drink"),
+        quantity=int(quantity) if quantity.isdigit() and int(quantity) > 0 else None,
+        options=dict(fields.get("options") or {}),
+        check=bool(fields.get("check")),
     )
 
 
-def size_name(item: MenuItem, canonical: str | None) -> str | None:
-    """The item's own size choice for a canonical size ("regular" is its first size)."""
-    sizes = item.group("size")
-    if canonical is None or sizes is None:
-        return None
-    names = [choice.id for choice in sizes.choices]
-    if canonical == "large":
-        return "large" if "large" in names else names[-1]
-    return names[0]
+def valid_options(item: MenuItem, options: Mapping[str, str]) -> dict[str, str]:
+    """The options that exist for this item (an iced hash brown is just a hash brown)."""
+    return {
+        group: choice
+        for group, choice in options.items()
+        if (g := item.group(group)) is not None and g.choice(choice) is not None
+    }
 
 
 @dataclass(frozen=True)
 class Line:
-    """A cart line; ``missing`` names the detail still to ask for ("size", "drink")."""
+    """A cart line: an item, how many, and the choices said (the rest are defaults)."""
 
     sku: str
     quantity: int
-    size: str | None = None
-    drink: str | None = None
-    drink_size: str | None = None
-
-    def missing(self, menu: Menu) -> str | None:
-        item = menu.find(self.sku)
-        if item is None:
-            return None
-        if item.group("drink") is not None:
-            return "drink" if self.drink is None else None
-        return "size" if self.size is None and item.group("size") is not None else None
-
-    def same_choice(self, other: Line) -> bool:
-        return (self.sku, self.size, self.drink, self.drink_size) == (
-            other.sku,
-            other.size,
-            other.drink,
-            other.drink_size,
-        )
+    options: dict[str, str] = field(default_factory=dict)
 
     def request(self) -> LineRequest:
-        # A combo's drink size is its "size" group.
-        options = {"size": self.size, "drink": self.drink}
-        if self.drink_size:
-            options["size"] = self.drink_size
-        chosen = tuple(sorted((group, choice) for group, choice in options.items() if choice))
-        return LineRequest(self.sku, self.quantity, chosen)
+        return LineRequest(self.sku, self.quantity, tuple(sorted(self.options.items())))
+
+    def chosen(self, menu: Menu) -> dict[str, str]:
+        """Every group of the item with its choice: said, or the default."""
+        item = menu.find(self.sku)
+        if item is None:
+            return dict(self.options)
+        return {g.id: self.options.get(g.id, g.default) for g in item.options}
+
+    def same_choice(self, other: Line, menu: Menu) -> bool:
+        return self.sku == other.sku and self.chosen(menu) == other.chosen(menu)
 
     def to_slot(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"sku": self.sku, "quantity": self.quantity, "options": dict(self.options)}
 
     @classmethod
-    def from_slot(cls, data: dict[str, Any]) -> Line:
+    def from_slot(cls, data: Mapping[str, Any]) -> Line:
+        options = data.get("options")
         return cls(
             sku=str(data["sku"]),
             quantity=int(data.get("quantity") or 1),
-            size=data.get("size"),
-            drink=data.get("drink"),
-            drink_size=data.get("drink_size"),
+            options={str(k): str(v) for k, v in options.items()}
+            if isinstance(options, dict)
+            else {},
         )
+
+    def to_mention(self) -> Mention:
+        return Mention(self.sku, self.quantity, dict(self.options))
 
 
 def resolve(mention: Mention, menu: Menu) -> Line | None:
-    """Turn a mention into a line with the item's own size names."""
+    """A line for what was said, with the options this item has; None for an unknown sku."""
     item = menu.find(mention.sku or "")
     if item is None:
         return None
-    quantity = mention.quantity or 1
-    if item.group("drink") is not None:
-        drink_size = "large" if mention.size == "large" else None
-        return Line(item.sku, quantity, size_name(item, None), mention.drink, drink_size)
-    return Line(item.sku, quantity, size_name(item, mention.size))
+    return Line(item.sku, mention.quantity or 1, valid_options(item, mention.options))
 
 
 def lines_from_slot(value: Any) -> list[Line]:
@@ -158,11 +194,11 @@ def lines_to_slot(lines: Iterable[Line]) -> list[dict[str, Any]]:
     return [line.to_slot() for line in lines]
 
 
-def add(cart: list[Line], new: Iterable[Line]) -> list[Line]:
+def add(cart: list[Line], new: Iterable[Line], menu: Menu) -> list[Line]:
     """Add lines, merging a line into an identical choice already in the cart."""
     result = list(cart)
     for line in new:
-        same = next((i for i, old in enumerate(result) if old.same_choice(line)), None)
+        same = next((i for i, old in enumerate(result) if old.same_choice(line, menu)), None)
         if same is None:
             result.append(line)
         else:
@@ -174,7 +210,9 @@ def remove(cart: list[Line], mentions: list[Mention], menu: Menu) -> list[Line]:
     """Remove the named items; "remove one latte" takes one away, not all."""
     result = list(cart)
     for mention in mentions:
-        index = _find(result, mention, menu)
+        index = find(result, mention, menu)
+        if index is None:  # "remove the large latte" when it is medium: still that latte
+            index = find(result, mention, menu, strict=False)
         if index is None:
             continue
         line = result[index]
@@ -192,71 +230,60 @@ def change(
     menu: Menu,
     last_sku: str | None,
 ) -> list[Line]:
-    """Apply a correction: a new quantity, size or combo drink, or one item for another."""
+    """Apply a correction: a quantity, options, one item for another, or a split.
+
+    "change the americano to a latte" / "the americano instead of the latte" swap
+    one line for another item (keeping its quantity and the options both share);
+    "make it oat milk" sets options on the line under discussion; "make one of them
+    decaf" (a quantity smaller than the line's, with options, no item named) splits
+    the line into that many with the options and the rest as they were.
+    """
     result = list(cart)
-    named = [m for m in mentions if _find(result, m, menu, strict_size=False) is not None]
+    named = [m for m in mentions if find(result, m, menu, strict=False) is not None]
     unnamed = [m for m in mentions if m not in named]
-    if len(named) == 1 and len(unnamed) == 1:  # "change the americano to a latte"
-        index = _find(result, named[0], menu, strict_size=False)
+    if len(named) == 1 and len(unnamed) == 1:
+        index = find(result, named[0], menu, strict=False)
         assert index is not None
         old = result[index]
-        swapped = resolve(replace(unnamed[0], quantity=unnamed[0].quantity or old.quantity), menu)
+        options = {**old.options, **unnamed[0].options}
+        quantity = unnamed[0].quantity or old.quantity
+        swapped = resolve(replace(unnamed[0], quantity=quantity, options=options), menu)
         if swapped is not None:
             result[index] = swapped
-        return result
+        return _merged(result, menu)
     targets = named or ([Mention(sku=last_sku)] if last_sku else [])
     for mention in targets:
-        index = _find(result, mention, menu, strict_size=False)
+        index = find(result, mention, menu, strict=False)
         if index is None:
             continue
+        line, item = result[index], menu.find(result[index].sku)
+        if item is None:
+            continue
+        options = valid_options(item, {**loose.options, **mention.options})
         quantity = mention.quantity or loose.quantity
-        size = mention.size or loose.size
-        result[index] = _adjust(result[index], quantity, size, mention.drink, menu)
-    return result + [line for m in unnamed if (line := resolve(m, menu))]
+        if not named and quantity and options and quantity < line.quantity:
+            result[index : index + 1] = [
+                replace(line, quantity=line.quantity - quantity),
+                replace(line, quantity=quantity, options={**line.options, **options}),
+            ]
+            continue
+        result[index] = replace(
+            line, quantity=quantity or line.quantity, options={**line.options, **options}
+        )
+    return _merged(result + [line for m in unnamed if (line := resolve(m, menu))], menu)
 
 
-def _adjust(
-    line: Line, quantity: int | None, size: str | None, drink: str | None, menu: Menu
-) -> Line:
-    item = menu.find(line.sku)
-    if item is None:
-        return line
-    if quantity:
-        line = replace(line, quantity=quantity)
-    if item.group("drink") is not None:
-        if drink:
-            line = replace(line, drink=drink)
-        if size:
-            line = replace(line, drink_size="large" if size == "large" else None)
-    elif size and item.group("size") is not None:
-        line = replace(line, size=size_name(item, size))
-    return line
+def _merged(lines: list[Line], menu: Menu) -> list[Line]:
+    return add([], lines, menu)
 
 
-def complete(line: Line, size: str | None, drink: str | None, menu: Menu) -> Line:
-    """Fill a pending line's missing detail from the customer's answer."""
-    item = menu.find(line.sku)
-    if item is None:
-        return line
-    drinks = item.group("drink")
-    if drinks is not None:
-        choices = [choice.id for choice in drinks.choices]
-        if drink in choices:
-            line = replace(line, drink=drink)
-        if size:
-            line = replace(line, drink_size="large" if size == "large" else None)
-        return line
-    if size and line.size is None:
-        line = replace(line, size=size_name(item, size))
-    return line
-
-
-def _find(cart: list[Line], mention: Mention, menu: Menu, strict_size: bool = True) -> int | None:
-    """The newest cart line matching the mention (its size too, when one was said)."""
-    item = menu.find(mention.sku or "")
-    wanted_size = size_name(item, mention.size) if item and mention.size and strict_size else None
+def find(cart: list[Line], mention: Mention, menu: Menu, strict: bool = True) -> int | None:
+    """The newest cart line of the mentioned item (with its options, when strict and said)."""
     for index in range(len(cart) - 1, -1, -1):
         line = cart[index]
-        if line.sku == mention.sku and (wanted_size is None or line.size == wanted_size):
+        if line.sku != mention.sku:
+            continue
+        chosen = line.chosen(menu)
+        if not strict or all(chosen.get(g) == c for g, c in mention.options.items()):
             return index
     return None

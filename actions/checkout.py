@@ -1,9 +1,10 @@
 """Readback, explicit confirmation and payment (with the PIN above the voice-pay limit).
 
 The order is placed at readback and comes back with a one-time confirmation token;
-only an explicit yes hands that token to a payment. Idempotency keys are derived
-from the cart and the order, so a repeated "yes" or a retried request can never
-charge twice. The PIN itself never passes through here: see channels/secure_input.py.
+only a confident yes to "Shall I pay ¥X for order N?", the question just asked,
+hands that token and that amount to a payment. Idempotency keys are derived from
+the cart and the order, so a repeated "yes" or a retried request can never charge
+twice. The PIN itself never passes through here: see channels/secure_input.py.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.merchants import configured_backend
 from actions.merchants.backend import (
+    MerchantBackend,
     MerchantError,
     MerchantRejected,
+    MerchantUnavailable,
+    Order,
     OrderRequest,
-    Payment,
-    PlacedOrder,
 )
 from actions.phrasing import (
     clock_time,
@@ -33,12 +34,14 @@ from actions.phrasing import (
     readback_text,
     yuan,
 )
+from actions.questions import MORE_OR_DONE, PAY, PIN, answered, ask, expect, open_question
+from actions.settings import Settings
 from actions.state import (
     OrderState,
+    awaiting_order,
     checkout_reset,
     fresh_start,
     latest_entity,
-    latest_intent,
 )
 
 logger = logging.getLogger(__name__)
@@ -48,7 +51,10 @@ PLACING_HINTS = {
     "store_closed": " Choose a time when it's open (say 'pick it up at 8:30') or another store.",
     "item_unavailable": " Say 'remove' and the item, or choose something else.",
     "invalid_pickup_time": " Say a later pickup time, or 'as soon as possible'.",
+    "pickup_time_passed": " Say a later pickup time, or 'as soon as possible'.",
 }
+# Refusals after which the same order can be read back again as a new one.
+READ_AGAIN = ("confirmation_expired", "amount_mismatch")
 
 CONFIRM_BUTTONS = [
     {"title": "Yes, pay", "payload": "/affirm"},
@@ -67,17 +73,279 @@ def pickup_iso(pickup: str | None, now_iso: str) -> str | None:
     return now.replace(hour=hour, minute=minute, second=0, microsecond=0).isoformat()
 
 
-async def abandon_unconfirmed_order(tracker: Tracker) -> list[EventType]:
-    """Cancel an order that was read back but never confirmed (the cart changed)."""
-    order_id = tracker.get_slot("order_id")
-    if not order_id or not tracker.get_slot("awaiting_confirmation"):
-        return []
-    try:
-        await configured_backend().cancel_order(tracker.sender_id, order_id, f"abandon-{order_id}")
-    except MerchantError as error:
-        # Nothing was paid, so an unconfirmed order left behind costs nothing.
-        logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
-    return checkout_reset()
+def pay_question(order: Order) -> str:
+    return f"Shall I pay {yuan(order.total)} for order {order.id}?"
+
+
+class Checkout:
+    """Placing, confirming and paying the order; shared by the actions that do it."""
+
+    def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
+
+    async def status(self, tracker: Tracker, order_id: str) -> Order | None:
+        """The order as the merchant has it now, or None when the merchant can't say."""
+        try:
+            return await self.backend.order(tracker.sender_id, order_id)
+        except MerchantError as error:
+            logger.warning("could not read order %s: %s", order_id, error)
+            return None
+
+    async def abandon(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """Let go of an order that was read back but not confirmed (the cart changed).
+
+        Only an order the merchant says is still unpaid is cancelled: one whose payment
+        went through (its answer lost on the way) is kept, and the customer told. The
+        next checkout places a new order.
+        """
+        order_id = awaiting_order(tracker)
+        if order_id is None:
+            return []
+        order = await self.status(tracker, order_id)
+        if order is not None and order.status == "placed":
+            try:
+                await self.backend.cancel_order(
+                    tracker.sender_id, order_id, f"abandon-{order_id}"
+                )
+            except MerchantError as error:
+                # Unpaid, so an unconfirmed order left behind costs nothing.
+                logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
+        elif order is not None and order.status == "paid":
+            dispatcher.utter_message(
+                text=f"Order {order_id} was already paid ({yuan(order.total)}); it stands. "
+                "What you order now is a new order.",
+                json_message={"order": order_payload(order)},
+            )
+        return checkout_reset()
+
+    async def readback(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str = ""
+    ) -> list[EventType]:
+        """Place the order unpaid, read every line back and ask for an explicit yes."""
+        state = OrderState.from_tracker(tracker)
+        if not state.cart:
+            dispatcher.utter_message(
+                text=f"{lead} Your cart is empty. What would you like to order?".strip(),
+                json_message=expect(MORE_OR_DONE),
+            )
+            return [ask(tracker, MORE_OR_DONE)]
+        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        try:
+            placed = await self.backend.place_order(
+                OrderRequest(
+                    customer_id=tracker.sender_id,
+                    merchant_id=self.settings.merchant_id,
+                    lines=tuple(line.request() for line in state.cart),
+                    store_id=state.store_id,
+                    pickup_time=pickup_iso(state.pickup_time, menu.now),
+                ),
+                idempotency_key=state.order_key(tracker.sender_id),
+            )
+        except MerchantRejected as error:
+            hint = PLACING_HINTS.get(error.code, "")
+            dispatcher.utter_message(text=f"{lead} {error.message}{hint}".strip())
+            return [answered()]
+        order = placed.order
+        dispatcher.utter_message(
+            text=f"{lead} {readback_text(order, menu)} {pay_question(order)} "
+            "Please say yes or no.".strip(),
+            buttons=CONFIRM_BUTTONS,
+            json_message=expect(PAY, readback=readback_payload(order)),
+        )
+        return [
+            SlotSet("order_id", order.id),
+            SlotSet("confirmation_token", placed.confirmation_token),
+            ask(tracker, PAY, {"order_id": order.id, "amount": order.total}),
+        ]
+
+    async def reask(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str = ""
+    ) -> list[EventType]:
+        """Ask again, naming the order and the amount; charge nothing."""
+        order_id = awaiting_order(tracker)
+        if order_id is None:
+            dispatcher.utter_message(
+                text=f"{lead} There's no order waiting for payment. Say 'check out' when "
+                "your cart is ready.".strip()
+            )
+            return [answered()]
+        order = await self.backend.order(tracker.sender_id, order_id)
+        if order.status != "placed":
+            return await self._settled(dispatcher, order)
+        dispatcher.utter_message(
+            text=f"{lead} {pay_question(order)}".strip(),
+            buttons=CONFIRM_BUTTONS,
+            json_message=expect(PAY),
+        )
+        return [ask(tracker, PAY, {"order_id": order.id, "amount": order.total})]
+
+    async def pay(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+    ) -> list[EventType]:
+        """Pay exactly the order and amount the customer just said yes to."""
+        order_id = awaiting_order(tracker)
+        if order_id is None or order_id != str(subject.get("order_id")):
+            return await self.reask(dispatcher, tracker)
+        amount = int(subject["amount"])
+        try:
+            payment = await self.backend.pay(
+                tracker.sender_id,
+                order_id,
+                str(tracker.get_slot("confirmation_token")),
+                amount,
+                idempotency_key=f"pay-{order_id}",
+            )
+        except MerchantRejected as error:
+            return await self._refused(dispatcher, tracker, error, order_id, amount)
+        except MerchantUnavailable as error:
+            logger.warning("payment of order %s: outcome unknown (%s)", order_id, error)
+            return await self._outcome_unknown(dispatcher, tracker, order_id, amount)
+        return await self._paid(dispatcher, tracker, payment.order_id, payment.amount)
+
+    async def _paid(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str, amount: int
+    ) -> list[EventType]:
+        order = await self.status(tracker, order_id)
+        if order is None:
+            dispatcher.utter_message(
+                text=f"Paid {yuan(amount)}. Your order number is {order_id}. Thank you!"
+            )
+        else:
+            dispatcher.utter_message(
+                text=f"Paid {yuan(amount)}. Your order number is {order.id}; pick it up at "
+                f"{order.store_name}, {pickup_when(order)}. Thank you!",
+                json_message={"order": order_payload(order)},
+            )
+        return fresh_start()
+
+    async def _settled(self, dispatcher: CollectingDispatcher, order: Order) -> list[EventType]:
+        """The awaited order is no longer waiting for payment: say what it is."""
+        if order.status == "paid":
+            text = f"Order {order.id} is already paid; you won't be charged again."
+            events = fresh_start()
+        else:
+            text = f"Order {order.id} is {order.status}; nothing was charged for it."
+            events = checkout_reset()
+        dispatcher.utter_message(text=text, json_message={"order": order_payload(order)})
+        return events
+
+    async def _outcome_unknown(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str, amount: int
+    ) -> list[EventType]:
+        """The payment request got no answer: read the order before saying anything."""
+        order = await self.status(tracker, order_id)
+        if order is not None and order.status == "paid":
+            return await self._paid(dispatcher, tracker, order_id, order.total)
+        if order is not None and order.status != "placed":
+            return await self._settled(dispatcher, order)
+        subject = {"order_id": order_id, "amount": amount}
+        if order is None:
+            text = (
+                f"Sorry, I didn't hear back from the shop about paying order {order_id}, and "
+                "I can't check it yet. Say yes to try again: you can't be charged twice. "
+                f"Shall I pay {yuan(amount)} for order {order_id}?"
+            )
+        else:
+            text = (
+                f"Sorry, the shop didn't answer in time. I've checked: order {order_id} is "
+                f"not paid, nothing was charged. Shall I pay {yuan(amount)} for order "
+                f"{order_id}?"
+            )
+        dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS, json_message=expect(PAY))
+        return [ask(tracker, PAY, subject)]
+
+    async def _refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: MerchantRejected,
+        order_id: str,
+        amount: int,
+    ) -> list[EventType]:
+        details: dict[str, Any] = error.details
+        if error.code == "pin_required":
+            limit = details.get("voice_pay_limit")
+            lead = f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
+            return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
+        if error.code == "order_already_paid":
+            order = await self.status(tracker, order_id)
+            if order is not None:
+                return await self._settled(dispatcher, order)
+            dispatcher.utter_message(text=f"Order {order_id} is already paid.")
+            return fresh_start()
+        if error.code == "pin_locked":
+            until = details.get("locked_until")
+            when = f" until {clock_time(str(until))}" if until else ""
+            dispatcher.utter_message(
+                text=f"Voice payment is locked{when} after too many wrong PINs. Your order "
+                f"{order_id} is saved but not paid; nothing was charged."
+            )
+            return [answered()]
+        events = await self.abandon(dispatcher, tracker)
+        if error.code in READ_AGAIN:
+            tracker.add_slots(events)
+            return events + await self.readback(
+                dispatcher, tracker, f"{error.message} Nothing was charged. Here it is again."
+            )
+        hint = PLACING_HINTS.get(error.code, "")
+        dispatcher.utter_message(text=f"{error.message} Nothing was charged.{hint}")
+        return events
+
+    def ask_for_pin(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        lead: str,
+        order_id: str,
+        amount: int,
+    ) -> list[EventType]:
+        """Ask for the PIN, on a channel whose guard keeps it out of the dialogue only."""
+        channel = tracker.get_latest_input_channel()
+        if channel not in self.settings.pin_channels:
+            dispatcher.utter_message(
+                text=f"{lead} I can't take a PIN here: this chat ({channel or 'unknown'}) "
+                "doesn't keep it out of the conversation record. Your order "
+                f"{order_id} is saved and nothing was charged. To pay, use `make shell`, "
+                "the web widget or the voice client.".strip()
+            )
+            return [answered()]
+        target = self.backend.pin_verification_target(tracker.sender_id, order_id)
+        digits = self.settings.pin_digits
+        dispatcher.utter_message(
+            text=f"{lead} Please say or type your {digits}-digit payment PIN.".strip(),
+            json_message=expect(
+                PIN,
+                secure_input={
+                    "purpose": "payment_pin",
+                    "digits": digits,
+                    "reply_intent": "pin_submitted",
+                    "submit": {"url": target.url, "fields": target.fields},
+                },
+            ),
+        )
+        return [ask(tracker, PIN, {"order_id": order_id, "amount": amount})]
+
+    async def resume_editing(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """No to the readback: back to the cart. Nothing is charged."""
+        order_id = awaiting_order(tracker)
+        order = await self.status(tracker, order_id) if order_id else None
+        events = await self.abandon(dispatcher, tracker)
+        if order_id and order is None:
+            text = (
+                f"OK. I couldn't check order {order_id} just now, so I've left it as it is "
+                "(ask 'where is my order' later). What would you like to change?"
+            )
+        elif order is not None and order.status == "paid":
+            text = "What would you like to order?"
+        else:
+            text = "OK, nothing has been charged. What would you like to change?"
+        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
+        return (events or checkout_reset()) + [ask(tracker, MORE_OR_DONE)]
 
 
 class ActionReadback(MerchantAction):
@@ -86,205 +354,41 @@ class ActionReadback(MerchantAction):
     action_name = "action_readback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        state = OrderState.from_tracker(tracker)
-        if state.pending:
-            dispatcher.utter_message(text="Let's finish your order first.")
-            return []
-        if not state.cart:
-            dispatcher.utter_message(text="Your cart is empty. What would you like to order?")
-            return []
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        try:
-            placed = await self._place(tracker, state, menu.now)
-        except MerchantRejected as error:
-            hint = PLACING_HINTS.get(error.code, "")
-            dispatcher.utter_message(text=f"{error.message}{hint}")
-            return []
-        order = placed.order
-        dispatcher.utter_message(
-            text=f"{readback_text(order, menu)} Shall I place it and pay {yuan(order.total)} now? "
-            "Please say yes or no.",
-            buttons=CONFIRM_BUTTONS,
-            json_message={"readback": readback_payload(order)},
-        )
-        return [
-            SlotSet("order_id", order.id),
-            SlotSet("confirmation_token", placed.confirmation_token),
-            SlotSet("awaiting_confirmation", True),
-            SlotSet("awaiting_pin", False),
-        ]
-
-    async def _place(self, tracker: Tracker, state: OrderState, now: str) -> PlacedOrder:
-        return await self.backend.place_order(
-            OrderRequest(
-                customer_id=tracker.sender_id,
-                merchant_id=self.settings.merchant_id,
-                lines=tuple(line.request() for line in state.cart),
-                store_id=state.store_id,
-                pickup_time=pickup_iso(state.pickup_time, now),
-            ),
-            idempotency_key=state.order_key(tracker.sender_id),
-        )
-
-
-class ActionConfirmPayment(MerchantAction):
-    """Pays after an explicit, confident yes to the readback."""
-
-    action_name = "action_confirm_payment"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        _, confidence = latest_intent(tracker)
-        if confidence < self.settings.confirmation_min_confidence:
-            return await ActionReaskConfirmation().act(dispatcher, tracker)
-        return await pay(dispatcher, tracker)
+        return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
 
 
 class ActionPayWithPin(MerchantAction):
-    """Acts on the outcome of a PIN the channel forwarded to the merchant."""
+    """Acts on the outcome of a PIN the channel forwarded to the merchant.
+
+    Only right after the assistant asked for the PIN: the outcome pays the order and
+    amount that question named.
+    """
 
     action_name = "action_pay_with_pin"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        checkout = Checkout(self.backend, self.settings)
+        question = open_question(tracker)
+        if question is None or question.kind != PIN:
+            dispatcher.utter_message(
+                text="There's no payment waiting for a PIN. Say 'check out' when you're ready."
+            )
+            return [answered()]
+        order_id = str(question.subject.get("order_id"))
+        amount = int(question.subject.get("amount") or 0)
         outcome = latest_entity(tracker, "secure_outcome")
         if outcome in ("verified", "pin_locked"):
             # A locked account's payment is refused too, and the refusal says until when.
-            return await pay(dispatcher, tracker)
+            return await checkout.pay(dispatcher, tracker, question.subject)
         if outcome == "pin_incorrect":
             left = latest_entity(tracker, "attempts_left")
             tries = f" You have {left} {'try' if left == '1' else 'tries'} left." if left else ""
-            return ask_for_pin(dispatcher, tracker, f"That PIN didn't match.{tries}")
-        if outcome == "invalid_pin":
-            return ask_for_pin(dispatcher, tracker, "A PIN is six digits.")
-        dispatcher.utter_message(
-            text="Sorry, I couldn't check your PIN just now. Nothing was charged; "
-            "your order is saved. Please say the PIN again."
-        )
-        return ask_for_pin(dispatcher, tracker, "")
-
-
-class ActionResumeEditing(MerchantAction):
-    """The customer said no to the readback: back to the cart, nothing charged."""
-
-    action_name = "action_resume_editing"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        events = await abandon_unconfirmed_order(tracker)
-        dispatcher.utter_message(
-            text="OK, nothing has been charged. What would you like to change?"
-        )
-        return events or checkout_reset()
-
-
-class ActionReaskConfirmation(MerchantAction):
-    """An unclear answer to the readback: ask again, charge nothing."""
-
-    action_name = "action_reask_confirmation"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        order_id = tracker.get_slot("order_id")
-        total = ""
-        if order_id:
-            total = f" {yuan((await self.backend.order(tracker.sender_id, order_id)).total)}"
-        dispatcher.utter_message(
-            text=f"Sorry, I need a clear yes or no. Shall I pay{total} for this order?",
-            buttons=CONFIRM_BUTTONS,
-        )
-        return []
-
-
-def ask_for_pin(dispatcher: CollectingDispatcher, tracker: Tracker, lead: str) -> list[EventType]:
-    order_id = str(tracker.get_slot("order_id"))
-    target = configured_backend().pin_verification_target(tracker.sender_id, order_id)
-    dispatcher.utter_message(
-        text=f"{lead} Please say or type your 6-digit payment PIN.".strip(),
-        json_message={
-            "secure_input": {
-                "purpose": "payment_pin",
-                "digits": 6,
-                "reply_intent": "pin_submitted",
-                "submit": {"url": target.url, "fields": target.fields},
-            }
-        },
-    )
-    return [SlotSet("awaiting_confirmation", False), SlotSet("awaiting_pin", True)]
-
-
-async def pay(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    order_id, token = (
-        tracker.get_slot("order_id"),
-        tracker.get_slot("confirmation_token"),
-    )
-    if not order_id or not token:
-        dispatcher.utter_message(
-            text="There's no order waiting for payment. Say 'check out' when your cart is ready."
-        )
-        return checkout_reset()
-    backend = configured_backend()
-    customer = tracker.sender_id
-    try:
-        # The amount should be the total the readback said; until the pending question
-        # carries it (contract C3), it is the placed order's total, which never changes.
-        amount = (await backend.order(customer, order_id)).total
-        payment = await backend.pay(
-            customer, order_id, token, amount, idempotency_key=f"pay-{order_id}"
-        )
-    except MerchantRejected as error:
-        return await _payment_refused(dispatcher, tracker, error)
-    return await _paid(dispatcher, customer, payment)
-
-
-async def _paid(
-    dispatcher: CollectingDispatcher, customer_id: str, payment: Payment
-) -> list[EventType]:
-    order = await configured_backend().order(customer_id, payment.order_id)
-    dispatcher.utter_message(
-        text=f"Paid {yuan(payment.amount)}. Your order number is {order.id}; pick it up at "
-        f"{order.store_name}, {pickup_when(order)}. Thank you!",
-        json_message={"order": order_payload(order)},
-    )
-    return fresh_start()
-
-
-async def _payment_refused(
-    dispatcher: CollectingDispatcher, tracker: Tracker, error: MerchantRejected
-) -> list[EventType]:
-    details: dict[str, Any] = error.details
-    if error.code == "pin_required":
-        limit = details.get("voice_pay_limit")
-        # Over the daily no-PIN total, the platform's message says so with the numbers.
-        if limit is not None and details.get("reason") != "over_daily_limit":
-            lead = f"That's above your voice-pay limit of {yuan(limit)}."
+            lead = f"That PIN didn't match.{tries}"
+        elif outcome == "invalid_pin":
+            lead = f"A PIN is {self.settings.pin_digits} digits."
         else:
-            lead = error.message
-        return ask_for_pin(dispatcher, tracker, lead)
-    if error.code == "order_already_paid":
-        order = await configured_backend().order(
-            tracker.sender_id, str(tracker.get_slot("order_id"))
-        )
-        dispatcher.utter_message(
-            text=f"Order {order.id} is already paid; you won't be charged again.",
-            json_message={"order": order_payload(order)},
-        )
-        return fresh_start()
-    if error.code == "pin_locked":
-        until = details.get("locked_until")
-        when = f" until {clock_time(str(until))}" if until else ""
-        dispatcher.utter_message(
-            text=f"Voice payment is locked{when} after too many wrong PINs. Your order "
-            f"{tracker.get_slot('order_id')} is saved but not paid; nothing was charged."
-        )
-        return [SlotSet("awaiting_pin", False), SlotSet("awaiting_confirmation", False)]
-    dispatcher.utter_message(text=f"{error.message} Nothing was charged.")
-    return [SlotSet("awaiting_pin", False), SlotSet("awaiting_confirmation", False)]
-
-
-class ActionStopPayment(MerchantAction):
-    """The customer declined to give the PIN: the order stays placed and unpaid."""
-
-    action_name = "action_stop_payment"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        dispatcher.utter_message(
-            text="OK, I haven't charged anything. Say 'check out' when you want to pay."
-        )
-        return [SlotSet("awaiting_pin", False)]
+            lead = (
+                "Sorry, I couldn't check your PIN just now. Nothing was charged; "
+                "your order is saved."
+            )
+        return checkout.ask_for_pin(dispatcher, tracker, lead, order_id, amount)

@@ -1,23 +1,63 @@
-"""Menu questions: what is on, prices, the combo, breakfast hours, stores."""
+"""Menu questions: what is on, prices, combos, breakfast hours, stores."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.cart import mentions_from_entities, size_name
+from actions.cart import read_entities, valid_options
 from actions.merchants.backend import MenuItem
-from actions.phrasing import item_name, join_words, menu_payload, yuan
+from actions.phrasing import DRINK, SIZE, item_name, join_words, yuan
 from actions.state import latest_entities
 
 
+def sizes(item: MenuItem) -> list[tuple[str, int]]:
+    """(size name, price) of each size of the item; one entry when it has no sizes."""
+    group = item.group(SIZE)
+    if group is None or item.group(DRINK) is not None:
+        return [("regular", item.price)]
+    return [(c.name.lower(), price_with(item, {SIZE: c.id})) for c in group.choices]
+
+
 def price_words(item: MenuItem) -> str:
-    sizes = item.group("size")
-    if sizes is None or item.group("drink") is not None:
-        return yuan(item.price)
-    return join_words([f"{s.name.lower()} {yuan(item.price + s.price)}" for s in sizes.choices])
+    prices = sizes(item)
+    if len(prices) == 1:
+        return yuan(prices[0][1])
+    return join_words([f"{name} {yuan(price)}" for name, price in prices])
+
+
+def price_with(item: MenuItem, options: dict[str, str]) -> int:
+    """The unit price with these choices instead of the defaults."""
+    price = item.price
+    for group in item.options:
+        chosen = group.choice(options.get(group.id, group.default))
+        default = group.choice(group.default)
+        price += (chosen.price if chosen else 0) - (default.price if default else 0)
+    return price
+
+
+def menu_entry(item: MenuItem) -> dict[str, Any]:
+    return {
+        "sku": item.sku,
+        "name": item.name,
+        "price": item.price,
+        "sizes": [{"name": name, "price": price} for name, price in sizes(item)],
+        "options": [
+            {
+                "group": group.id,
+                "name": group.name,
+                "default": group.default,
+                "choices": [{"id": c.id, "name": c.name, "price": c.price} for c in group.choices],
+            }
+            for group in item.options
+        ],
+        "available": item.available,
+        "description": item.description,
+    }
 
 
 class ActionShowMenu(MerchantAction):
@@ -29,7 +69,13 @@ class ActionShowMenu(MerchantAction):
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
             text=f"On the {title.lower()} now: {listing}.",
-            json_message={"menu": menu_payload(menu, title)},
+            json_message={
+                "menu": {
+                    "title": title,
+                    "breakfast_served": menu.breakfast_served,
+                    "items": [menu_entry(item) for item in menu.items],
+                }
+            },
         )
         return []
 
@@ -39,19 +85,20 @@ class ActionTellPrice(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        mentions, loose = mentions_from_entities(latest_entities(tracker))
+        said = read_entities(latest_entities(tracker))
         answers = []
-        for mention in mentions:
+        for mention in said.mentions:
             item = menu.find(mention.sku or "")
             if item is None:
                 continue
-            sizes = item.group("size")
-            wanted = size_name(item, mention.size or loose.size)
-            size = sizes.choice(wanted) if sizes and wanted else None
-            if size is not None and (mention.size or loose.size):
-                answers.append(
-                    f"a {size.name.lower()} {item.name} is {yuan(item.price + size.price)}"
+            options = valid_options(item, {**said.loose.options, **mention.options})
+            if options:
+                words = " ".join(
+                    c.name.lower()
+                    for g in item.options
+                    if g.id in options and (c := g.choice(options[g.id])) is not None
                 )
+                answers.append(f"a {words} {item.name} is {yuan(price_with(item, options))}")
             else:
                 answers.append(f"{item.name}: {price_words(item)}")
             if not item.available:
@@ -69,20 +116,22 @@ class ActionExplainCombo(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        for item in menu.items:
-            choices = item.group("drink")
-            if choices is None:
-                continue
+        combos = [item for item in menu.items if item.group(DRINK) is not None]
+        for item in combos:
+            drinks = item.group(DRINK)
+            assert drinks is not None
             parts = join_words([item_name(sku, menu) for sku in item.includes])
-            drinks = " or ".join(item_name(choice.id, menu) for choice in choices.choices)
-            sizes = item.group("size")
-            large = sizes.choice("large") if sizes else None
-            upsize = f" A large drink is {yuan(large.price)} more." if large else ""
+            choices = " or ".join(c.name for c in drinks.choices)
+            size = item.group(SIZE)
+            upsize = next((c for c in size.choices if c.price > 0), None) if size else None
+            more = f" A {upsize.name.lower()} drink is {yuan(upsize.price)} more." if upsize else ""
             served = "" if item.available else " It's served at breakfast only."
+            contents = f"{parts}, with " if parts else "with "
             dispatcher.utter_message(
-                text=f"The {item.name} is {yuan(item.price)}: {parts}, with {drinks}."
-                f"{upsize}{served}"
+                text=f"The {item.name} is {yuan(item.price)}: {contents}{choices}.{more}{served}"
             )
+        if not combos:
+            dispatcher.utter_message(text="We don't have a combo right now.")
         return []
 
 

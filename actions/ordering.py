@@ -1,4 +1,9 @@
-"""Building the cart: add, correct, remove, fill in sizes and drinks, start over."""
+"""Building the cart: add, correct, remove, check unsure items, start over.
+
+A drink named without options is added at once with the merchant's defaults and the
+reply shows the cart; nothing is held back to ask about. Words that looked like part
+of the order but matched nothing are said back, never dropped in silence.
+"""
 
 from __future__ import annotations
 
@@ -8,60 +13,174 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 
 from actions import cart as carts
-from actions.base import UNAVAILABLE, MerchantAction
-from actions.checkout import abandon_unconfirmed_order
-from actions.merchants import configured_backend
-from actions.merchants.backend import Menu, MerchantError
+from actions.base import MerchantAction
+from actions.checkout import Checkout
+from actions.merchants.backend import Menu, MerchantBackend
 from actions.phrasing import (
+    SIZE,
     cart_payload,
     describe_line,
-    item_name,
     join_words,
     pickup_words,
     yuan,
 )
+from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
 from actions.settings import Settings
-from actions.state import OrderState, fresh_start, latest_entities, latest_intent
+from actions.state import OrderState, awaiting_order, fresh_start, latest_entities, latest_intent
 
-CORRECTION_INTENTS = ("change_item", "remove_item")
+ANYTHING_ELSE = "Anything else, or shall I check out?"
+NOT_CAUGHT = (
+    "Sorry, I didn't catch which item. Try 'a large latte', 'two hash browns' or "
+    "'remove the latte'."
+)
 
 
-async def say_cart(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    state: OrderState,
-    menu: Menu,
-    lead: str,
-) -> None:
-    """Say the cart with its total (priced by the merchant) and show it as a card."""
-    settings = Settings.from_env()
-    backend = configured_backend()
-    if not state.cart:
-        # Everything named still needs a size or drink: the form asks next.
-        dispatcher.utter_message(
-            text=lead
-            if state.pending
-            else f"{lead} Your cart is empty. What would you like?".strip()
+class Ordering:
+    """The cart side of the dialogue, shared by the actions that change or show it."""
+
+    def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
+
+    async def menu(self) -> Menu:
+        return await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+
+    async def say_cart(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        state: OrderState,
+        menu: Menu,
+        lead: str,
+        question: str = ANYTHING_ELSE,
+        kind: str = MORE_OR_DONE,
+        subject: dict[str, Any] | None = None,
+    ) -> list[EventType]:
+        """Say the cart with its total (priced by the merchant), show it, and ask."""
+        if not state.cart:
+            ask_text = question if kind != MORE_OR_DONE else "What would you like?"
+            dispatcher.utter_message(
+                text=f"{lead} Your cart is empty. {ask_text}".strip(), json_message=expect(kind)
+            )
+            return [ask(tracker, kind, subject)]
+        quote, account, stores = await asyncio.gather(
+            self.backend.quote(self.settings.merchant_id, [line.request() for line in state.cart]),
+            self.backend.account(tracker.sender_id),
+            self.backend.stores(self.settings.merchant_id),
         )
-        return
-    quote, account, stores = await asyncio.gather(
-        backend.quote(settings.merchant_id, [line.request() for line in state.cart]),
-        backend.account(tracker.sender_id),
-        backend.stores(settings.merchant_id),
-    )
-    store_id = state.store_id or account.default_store_id
-    store_name = next((s.name for s in stores if s.id == store_id), store_id)
-    pickup = pickup_words(state.pickup_time)
-    items = join_words([describe_line(line.request(), menu) for line in state.cart])
-    follow_up = "" if state.pending else " Anything else, or shall I check out?"
-    dispatcher.utter_message(
-        text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
-        f"{store_name}, {pickup}.{follow_up}".strip(),
-        json_message={"cart": cart_payload(quote, {"id": store_id, "name": store_name}, pickup)},
-    )
+        store_id = state.store_id or account.default_store_id
+        store_name = next((s.name for s in stores if s.id == store_id), store_id)
+        pickup = pickup_words(state.pickup_time)
+        items = join_words([describe_line(line, menu) for line in state.cart])
+        card = cart_payload(quote, {"id": store_id, "name": store_name}, pickup)
+        dispatcher.utter_message(
+            text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
+            f"{store_name}, {pickup}. {question}".strip(),
+            json_message=expect(kind, cart=card),
+        )
+        return [ask(tracker, kind, subject)]
+
+    async def update(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None = None
+    ) -> list[EventType]:
+        """Add, change or remove lines from what the customer just said."""
+        menu = await self.menu()
+        state = OrderState.from_tracker(tracker)
+        intent = intent or latest_intent(tracker)[0]
+        said = carts.read_entities(latest_entities(tracker))
+        unsure = [m for m in said.mentions if m.check and menu.find(m.sku or "")]
+        mentions = [m for m in said.mentions if not m.check]
+        before = state.cart
+        touched: list[carts.Line] = []
+        if intent == "remove_item":
+            after, lead = carts.remove(before, mentions, menu), "Removed."
+        elif intent == "change_item" or (
+            not said.mentions and (said.loose.quantity or said.loose.options)
+        ):
+            after = carts.change(before, mentions, said.loose, menu, state.last_sku)
+            lead = "Changed."
+            touched = [line for line in after if line not in before]
+        else:
+            touched = [line for m in mentions if (line := carts.resolve(m, menu))]
+            after = carts.add(before, touched, menu)
+            lead = _added(touched, mentions, menu)
+        missed = _not_caught(said.unplaced)
+        if after == before and not unsure:
+            text = f"Sorry, I didn't catch {missed}." if said.unplaced else NOT_CAUGHT
+            if said.unplaced and before:
+                return await self.say_cart(dispatcher, tracker, state, menu, text)
+            dispatcher.utter_message(text=text)
+            return [answered()]
+        if after == before:
+            lead = f"I didn't catch {missed}." if missed else ""
+        elif missed:  # "I added 2 Egg & Sausage Muffins; I didn't catch 'a large lad'."
+            done = f"I {lead[0].lower()}{lead[1:-1]}" if lead.startswith("Added") else lead[:-1]
+            lead = f"{done}; I didn't catch {missed}."
+        new_state = state.with_cart(after, touched)
+        events = new_state.events()
+        if after != before and awaiting_order(tracker):
+            events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        if unsure:
+            lines = [line for m in unsure if (line := carts.resolve(m, menu))]
+            described = join_words([describe_line(line, menu) for line in lines])
+            return events + await self.say_cart(
+                dispatcher,
+                tracker,
+                new_state,
+                menu,
+                lead,
+                question=f"Did you mean {described}?",
+                kind=CHECK_ITEM,
+                subject={"lines": carts.lines_to_slot(lines)},
+            )
+        return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
+
+    async def add_checked(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+    ) -> list[EventType]:
+        """Yes to "Did you mean ...?": add what was asked about."""
+        menu = await self.menu()
+        state = OrderState.from_tracker(tracker)
+        lines = carts.lines_from_slot(subject.get("lines"))
+        new_state = state.with_cart(carts.add(state.cart, lines, menu), lines)
+        events = new_state.events()
+        if awaiting_order(tracker):
+            events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        lead = _added(lines, [line.to_mention() for line in lines], menu)
+        return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
+
+    async def drop_checked(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+    ) -> list[EventType]:
+        """No to "Did you mean ...?": leave it out, and say so."""
+        menu = await self.menu()
+        lines = carts.lines_from_slot(subject.get("lines"))
+        names = join_words([describe_line(line, menu) for line in lines]) or "that"
+        lead = f"OK, I've left out {names}."
+        return await self.say_cart(
+            dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
+        )
+
+
+def _added(lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu) -> str:
+    """'Added a medium Latte; say 'large' to change the size.'"""
+    if not lines:
+        return ""
+    names = join_words([describe_line(line, menu) for line in lines])
+    hint = ""
+    if len(lines) == 1 and not any(SIZE in m.options for m in mentions):
+        item = menu.find(lines[0].sku)
+        size = item.group(SIZE) if item else None
+        other = next((c for c in size.choices if c.id != size.default), None) if size else None
+        if other is not None:
+            hint = f"; say '{other.name.lower()}' to change the size"
+    return f"Added {names}{hint}."
+
+
+def _not_caught(words: list[str]) -> str:
+    return join_words([f"'{w}'" for w in words]).replace(" and ", " or ")
 
 
 class ActionUpdateCart(MerchantAction):
@@ -70,218 +189,27 @@ class ActionUpdateCart(MerchantAction):
     action_name = "action_update_cart"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        state = OrderState.from_tracker(tracker)
-        intent, _ = latest_intent(tracker)
-        mentions, loose = carts.mentions_from_entities(latest_entities(tracker))
-        before = state.all_lines
-        if intent == "remove_item":
-            after, lead = carts.remove(before, mentions, menu), "Removed."
-        elif intent == "change_item" or (not mentions and (loose.quantity or loose.size)):
-            after, lead = (
-                carts.change(before, mentions, loose, menu, state.last_sku),
-                "Changed.",
-            )
-        else:
-            added = [line for m in mentions if (line := carts.resolve(m, menu))]
-            names = join_words([describe_line(line.request(), menu) for line in added])
-            after, lead = carts.add(before, added), f"Added {names}."
-        if after == before:
-            dispatcher.utter_message(
-                text="Sorry, I didn't catch which item. Try 'a large latte', "
-                "'two hash browns' or 'remove the latte'."
-            )
-            return []
-        new_state = state.with_lines(after, menu)
-        await say_cart(dispatcher, tracker, new_state, menu, lead)
-        return new_state.events() + await abandon_unconfirmed_order(tracker)
+        return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
 
 
 class ActionShowCart(MerchantAction):
     action_name = "action_show_cart"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        await say_cart(dispatcher, tracker, OrderState.from_tracker(tracker), menu, "")
-        return []
+        ordering = Ordering(self.backend, self.settings)
+        menu = await ordering.menu()
+        return await ordering.say_cart(
+            dispatcher, tracker, OrderState.from_tracker(tracker), menu, ""
+        )
 
 
 class ActionStartOver(MerchantAction):
     action_name = "action_start_over"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        abandoned = await abandon_unconfirmed_order(tracker)
-        dispatcher.utter_message(text="OK, I've emptied your cart. What would you like?")
-        return abandoned + fresh_start()
-
-
-class ActionAskItemSize(MerchantAction):
-    action_name = "action_ask_item_size"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        line = _first_missing(OrderState.from_tracker(tracker), menu, "size")
-        item = menu.find(line.sku) if line else None
-        sizes = item.group("size") if item else None
-        if item is None or sizes is None:
-            dispatcher.utter_message(text="Which size would you like?")
-            return []
-        options = [
-            f"{size.name.lower()} ({yuan(item.price + size.price)})" for size in sizes.choices
-        ]
+        abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         dispatcher.utter_message(
-            text=f"Which size for the {item.name}: {join_words(options).replace(' and ', ' or ')}?",
-            buttons=[
-                {
-                    "title": size.name,
-                    "payload": '/inform{"size": "%s"}' % ("large" if i else "regular"),
-                }
-                for i, size in enumerate(sizes.choices)
-            ],
+            text="OK, I've emptied your cart. What would you like?",
+            json_message=expect(MORE_OR_DONE),
         )
-        return []
-
-
-class ActionAskComboDrink(MerchantAction):
-    action_name = "action_ask_combo_drink"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        line = _first_missing(OrderState.from_tracker(tracker), menu, "drink")
-        item = menu.find(line.sku) if line else None
-        choices = item.group("drink") if item else None
-        if item is None or choices is None:
-            dispatcher.utter_message(text="Which drink would you like with it?")
-            return []
-        drinks = [item_name(choice.id, menu) for choice in choices.choices]
-        sizes = item.group("size")
-        large = sizes.choice("large") if sizes else None
-        upsize = f" A large drink is {yuan(large.price)} more." if large else ""
-        dispatcher.utter_message(
-            text=f"Which drink comes with your {item.name}: {' or '.join(drinks)}?{upsize}",
-            buttons=[
-                {"title": name, "payload": f'/inform{{"item": "{choice.id}"}}'}
-                for name, choice in zip(drinks, choices.choices, strict=True)
-            ],
-        )
-        return []
-
-
-class ValidateLineDetailsForm(FormValidationAction):
-    """Fills in the size or combo drink of pending lines, one question at a time.
-
-    Answers are read from the NLU's entities; a message that answers nothing (the
-    customer asked something else) is left to the rules, which resume the form.
-    """
-
-    def name(self) -> str:
-        return "validate_line_details_form"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        try:
-            return await super().run(dispatcher, tracker, domain)
-        except MerchantError:
-            # Nothing validated: the form rejects and the rules answer instead.
-            dispatcher.utter_message(text=UNAVAILABLE)
-            return []
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> list[str]:
-        menu = await _menu()
-        for line in OrderState.from_tracker(tracker).pending:
-            missing = line.missing(menu)
-            if missing:
-                return ["item_size" if missing == "size" else "combo_drink"]
-        return []
-
-    async def extract_item_size(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "item_size":
-            return {}
-        line = _first_missing(OrderState.from_tracker(tracker), await _menu(), "size")
-        size = _answer(tracker, "size", line.sku if line else None)
-        return {"item_size": size} if size else {}
-
-    async def extract_combo_drink(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "combo_drink":
-            return {}
-        menu = await _menu()
-        line = _first_missing(OrderState.from_tracker(tracker), menu, "drink")
-        item = menu.find(line.sku) if line else None
-        group = item.group("drink") if item else None
-        choices = [choice.id for choice in group.choices] if group else []
-        drinks = [str(e["value"]) for e in latest_entities(tracker) if e.get("entity") == "item"]
-        drink = next((sku for sku in drinks if sku in choices), None)
-        return {"combo_drink": drink} if drink else {}
-
-    async def validate_item_size(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> dict[str, Any]:
-        if not value:
-            return {"item_size": None}
-        return await _complete(tracker, "size", size=str(value))
-
-    async def validate_combo_drink(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: dict[str, Any],
-    ) -> dict[str, Any]:
-        if not value:
-            return {"combo_drink": None}
-        size = _answer(tracker, "size", None)
-        return await _complete(tracker, "drink", size=size, drink=str(value))
-
-
-def _answer(tracker: Tracker, entity: str, sku: str | None) -> str | None:
-    """A size the customer gave for this pending line (not for another item)."""
-    intent, _ = latest_intent(tracker)
-    if intent in CORRECTION_INTENTS:
-        return None
-    entities = latest_entities(tracker)
-    groups_of_sku = {
-        e.get("group") for e in entities if e.get("entity") == "item" and e.get("value") == sku
-    }
-    for e in entities:
-        if e.get("entity") == entity and (not e.get("group") or e.get("group") in groups_of_sku):
-            return str(e["value"])
-    return None
-
-
-async def _complete(
-    tracker: Tracker, missing: str, size: str | None, drink: str | None = None
-) -> dict[str, Any]:
-    menu = await _menu()
-    state = OrderState.from_tracker(tracker)
-    pending = list(state.pending)
-    index = next((i for i, line in enumerate(pending) if line.missing(menu) == missing), None)
-    if index is not None:
-        pending[index] = carts.complete(pending[index], size, drink, menu)
-    new_state = state.with_lines(carts.add([], state.cart + pending), menu)
-    slots: dict[str, Any] = {event["name"]: event["value"] for event in new_state.events()}
-    return {**slots, "item_size": None, "combo_drink": None}
-
-
-def _first_missing(state: OrderState, menu: Menu, missing: str) -> carts.Line | None:
-    return next((line for line in state.pending if line.missing(menu) == missing), None)
-
-
-async def _menu() -> Menu:
-    return await configured_backend().menu(
-        Settings.from_env().merchant_id, include_unavailable=True
-    )
+        return [*abandoned, *fresh_start(), ask(tracker, MORE_OR_DONE)]

@@ -1,14 +1,23 @@
-"""After the order: where it is, and cancelling it (refunded when it was paid)."""
+"""After the order: where it is, and cancelling it (refunded when it was paid).
+
+A cancel is asked first, naming the order and its amount, and only a yes to that very
+question cancels exactly that order.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.merchants.backend import Order
-from actions.phrasing import clock_time, describe_line, join_words, order_payload, yuan
+from actions.merchants.backend import Menu, MerchantBackend, Order
+from actions.phrasing import clock_time, describe_priced, join_words, order_payload, yuan
+from actions.questions import CANCEL, answered, ask, expect
+from actions.settings import Settings
+from actions.state import awaiting_order, checkout_reset
 
 ACTIVE = ("placed", "paid")
 STATUS_WORDS = {
@@ -17,10 +26,14 @@ STATUS_WORDS = {
     "cancelled": "cancelled",
     "refunded": "cancelled and refunded",
 }
+CANCEL_BUTTONS = [
+    {"title": "Yes, cancel it", "payload": "/affirm"},
+    {"title": "No, keep it", "payload": "/deny"},
+]
 
 
-def status_text(order: Order) -> str:
-    items = join_words([describe_line(line, None, line.name) for line in order.lines])
+def status_text(order: Order, menu: Menu | None) -> str:
+    items = join_words([describe_priced(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     return (
         f"Order {order.id} ({items}, {yuan(order.total)}) is {status}; "
@@ -28,58 +41,41 @@ def status_text(order: Order) -> str:
     )
 
 
-class ActionOrderStatus(MerchantAction):
-    action_name = "action_order_status"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        orders = await self.backend.orders(tracker.sender_id)
-        if not orders:
-            dispatcher.utter_message(text="You don't have any orders yet.")
-            return []
-        latest = next((o for o in orders if o.status in ACTIVE), orders[0])
-        dispatcher.utter_message(
-            text=status_text(latest), json_message={"order": order_payload(latest)}
-        )
-        return []
+def cancel_question(order: Order) -> str:
+    refund = f" and refund {yuan(order.total)}" if order.status == "paid" else ""
+    return f"Cancel order {order.id} ({yuan(order.total)}){refund}?"
 
 
-class ActionRequestCancel(MerchantAction):
-    """Names the order that would be cancelled and asks before doing it."""
+class Orders:
+    """Orders already placed: shared by the actions that ask about or cancel them."""
 
-    action_name = "action_request_cancel"
+    def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
 
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def request_cancel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str = ""
+    ) -> list[EventType]:
         orders = await self.backend.orders(tracker.sender_id)
         order = next((o for o in orders if o.status in ACTIVE), None)
         if order is None:
             dispatcher.utter_message(text="You have no open order to cancel.")
-            return [SlotSet("awaiting_cancel_confirmation", False)]
-        refund = f" and refund {yuan(order.total)}" if order.status == "paid" else ""
+            return [answered()]
         dispatcher.utter_message(
-            text=f"Cancel order {order.id} ({yuan(order.total)}){refund}? Please say yes or no.",
-            buttons=[
-                {"title": "Yes, cancel it", "payload": "/affirm"},
-                {"title": "No, keep it", "payload": "/deny"},
-            ],
+            text=f"{lead} {cancel_question(order)} Please say yes or no.".strip(),
+            buttons=CANCEL_BUTTONS,
+            json_message=expect(CANCEL),
         )
-        return [
-            SlotSet("cancel_order_id", order.id),
-            SlotSet("awaiting_cancel_confirmation", True),
-        ]
+        return [ask(tracker, CANCEL, {"order_id": order.id, "amount": order.total})]
 
-
-class ActionCancelOrder(MerchantAction):
-    action_name = "action_cancel_order"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        order_id = tracker.get_slot("cancel_order_id")
-        done = [
-            SlotSet("cancel_order_id", None),
-            SlotSet("awaiting_cancel_confirmation", False),
-        ]
+    async def cancel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+    ) -> list[EventType]:
+        """Cancel exactly the order the question named."""
+        order_id = str(subject.get("order_id") or "")
         if not order_id:
             dispatcher.utter_message(text="You have no open order to cancel.")
-            return done
+            return [answered()]
         order = await self.backend.cancel_order(
             tracker.sender_id, order_id, idempotency_key=f"cancel-{order_id}"
         )
@@ -92,21 +88,38 @@ class ActionCancelOrder(MerchantAction):
             text=f"Order {order.id} is cancelled.{refund}",
             json_message={"order": order_payload(order)},
         )
-        if order_id == tracker.get_slot("order_id"):
-            done += [
-                SlotSet("order_id", None),
-                SlotSet("awaiting_confirmation", False),
-                SlotSet("awaiting_pin", False),
-            ]
-        return done
+        if order_id == awaiting_order(tracker):
+            return checkout_reset()
+        return [answered()]
+
+    def keep(self, dispatcher: CollectingDispatcher, subject: dict[str, Any]) -> list[EventType]:
+        order_id = subject.get("order_id")
+        dispatcher.utter_message(
+            text=f"OK, order {order_id} stays as it is." if order_id else "OK, nothing changed."
+        )
+        return [answered()]
 
 
-class ActionKeepOrder(MerchantAction):
-    action_name = "action_keep_order"
+class ActionOrderStatus(MerchantAction):
+    action_name = "action_order_status"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        dispatcher.utter_message(text="OK, your order stays as it is.")
-        return [
-            SlotSet("cancel_order_id", None),
-            SlotSet("awaiting_cancel_confirmation", False),
-        ]
+        orders = await self.backend.orders(tracker.sender_id)
+        if not orders:
+            dispatcher.utter_message(text="You don't have any orders yet.")
+            return [answered()]
+        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        latest = next((o for o in orders if o.status in ACTIVE), orders[0])
+        dispatcher.utter_message(
+            text=status_text(latest, menu), json_message={"order": order_payload(latest)}
+        )
+        return [answered()]
+
+
+class ActionRequestCancel(MerchantAction):
+    """Names the order that would be cancelled and asks before doing it."""
+
+    action_name = "action_request_cancel"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)

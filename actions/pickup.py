@@ -7,13 +7,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.checkout import ActionReadback, abandon_unconfirmed_order
+from actions.checkout import Checkout
 from actions.phrasing import pickup_words
-from actions.state import latest_entity
+from actions.questions import STORE_TIME, answered, ask, expect
+from actions.state import awaiting_order, latest_entity
 
 
 class ActionSetPickup(MerchantAction):
-    """Changes the pickup store and/or time; a pending readback is read again."""
+    """Changes the pickup store and/or time; an order waiting for its yes is read again."""
 
     action_name = "action_set_pickup"
 
@@ -23,8 +24,11 @@ class ActionSetPickup(MerchantAction):
         if not store_id and not pickup_time:
             stores = await self.backend.stores(self.settings.merchant_id)
             names = ", ".join(s.name for s in stores)
-            dispatcher.utter_message(text=f"Which store, and what time? We have {names}.")
-            return []
+            dispatcher.utter_message(
+                text=f"Which store, and what time? We have {names}.",
+                json_message=expect(STORE_TIME),
+            )
+            return [ask(tracker, STORE_TIME)]
         events: list[EventType] = []
         said = []
         if store_id:
@@ -32,15 +36,16 @@ class ActionSetPickup(MerchantAction):
             store = known.get(store_id)
             if store is None:
                 dispatcher.utter_message(text="Sorry, I don't know that store.")
-                return []
+                return [answered()]
             events.append(SlotSet("store_id", store_id))
             said.append(f"pickup at {store.name} ({store.opens}-{store.closes})")
         if pickup_time:
             events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
             said.append(pickup_words(pickup_time))
         dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
-        if not tracker.get_slot("awaiting_confirmation"):
-            return events
-        events += await abandon_unconfirmed_order(tracker)
+        if not awaiting_order(tracker):
+            return [*events, answered()]
+        checkout = Checkout(self.backend, self.settings)
+        events += await checkout.abandon(dispatcher, tracker)
         tracker.add_slots(events)
-        return events + await ActionReadback().act(dispatcher, tracker)
+        return events + await checkout.readback(dispatcher, tracker)

@@ -8,12 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.questions import ask, open_question
+
 
 class ActionRepeat(Action):
     """Repeats the assistant's previous turn word for word, buttons and cards included.
 
-    Repeating a question re-asks it: a readback stays a readback, a PIN request
-    stays a PIN request (the channel's guard sees the request again).
+    Repeating a question re-asks it: its pending question stays open for the next
+    message, a readback stays a readback, a PIN request stays a PIN request (the
+    channel's guard sees the request again).
     """
 
     def name(self) -> str:
@@ -38,4 +41,5 @@ class ActionRepeat(Action):
             dispatcher.utter_message(
                 text=event.get("text"), buttons=data.get("buttons"), json_message=data.get("custom")
             )
-        return []
+        question = open_question(tracker)
+        return [ask(tracker, question.kind, question.subject)] if question else []

@@ -1,4 +1,7 @@
-"""Settings of the action server, read from the environment with laptop defaults."""
+"""Settings of the action server, read from the environment with laptop defaults.
+
+Read once by ``python -m actions`` and handed to every action (see actions/registry.py).
+"""
 
 from __future__ import annotations
 
@@ -19,10 +22,18 @@ class Settings:
     # assistant asks again instead of charging.
     confirmation_min_confidence: float = 0.8
     pin_digits: int = 6
+    # Input channels whose PIN guard keeps the PIN out of the dialogue
+    # (channels/secure_input.py). Anywhere else (``rasa shell`` is "cmdline") the
+    # assistant refuses to ask for a PIN and points to `make shell`.
+    pin_channels: tuple[str, ...] = ("rest", "voice")
+    # Rasa sends it with every action call (endpoints.yml ``action_endpoint.token``);
+    # empty means the action server accepts calls without it (tests of one action).
+    action_token: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        channels = env.get("ORDERLY_PIN_CHANNELS")
         return cls(
             merchant_url=env.get("ORDERLY_MERCHANT_URL", cls.merchant_url).rstrip("/"),
             merchant_id=env.get("ORDERLY_MERCHANT_ID", cls.merchant_id),
@@ -31,4 +42,8 @@ class Settings:
             merchant_timeout_seconds=float(
                 env.get("ORDERLY_MERCHANT_TIMEOUT_SECONDS", cls.merchant_timeout_seconds)
             ),
+            pin_channels=tuple(c.strip() for c in channels.split(",") if c.strip())
+            if channels is not None
+            else cls.pin_channels,
+            action_token=env.get("ORDERLY_ACTION_TOKEN", cls.action_token),
         )

@@ -12,85 +12,79 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.cart import Line, lines_from_slot, lines_to_slot
-from actions.merchants.backend import Menu
+from actions.questions import answered
 
 
 @dataclass(frozen=True)
 class OrderState:
-    """Slots the ordering actions share; ``events`` writes back only what changed."""
+    """Slots the ordering actions share; ``events`` writes them back."""
 
     cart: list[Line] = field(default_factory=list)
-    pending: list[Line] = field(default_factory=list)
     store_id: str | None = None
     pickup_time: str | None = None  # "HH:MM", "+N" minutes, or None for ASAP
     checkout_id: str | None = None
-    last_sku: str | None = None
+    last_sku: str | None = None  # the item under discussion ("make it large")
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> OrderState:
         return cls(
             cart=lines_from_slot(tracker.get_slot("cart")),
-            pending=lines_from_slot(tracker.get_slot("pending_lines")),
             store_id=tracker.get_slot("store_id"),
             pickup_time=tracker.get_slot("pickup_time"),
             checkout_id=tracker.get_slot("checkout_id"),
             last_sku=tracker.get_slot("last_sku"),
         )
 
-    def with_lines(self, lines: list[Line], menu: Menu) -> OrderState:
-        """Put complete lines in the cart and the rest in pending."""
-        complete = [line for line in lines if line.missing(menu) is None]
-        pending = [line for line in lines if line.missing(menu) is not None]
-        touched = (pending or complete)[-1:]
+    def with_cart(self, lines: list[Line], touched: list[Line]) -> OrderState:
         return replace(
             self,
-            cart=complete,
-            pending=pending,
-            last_sku=touched[0].sku if touched else self.last_sku,
+            cart=lines,
+            last_sku=touched[-1].sku if touched else self.last_sku,
             checkout_id=self.checkout_id or uuid.uuid4().hex,
         )
 
-    @property
-    def all_lines(self) -> list[Line]:
-        return self.cart + self.pending
-
     def order_key(self, sender_id: str) -> str:
-        """Idempotency key of placing exactly this cart in this checkout."""
+        """Idempotency key of placing exactly this cart in this checkout.
+
+        A new checkout id (after a readback was declined or abandoned) makes a new
+        key, so checking out again places a new order instead of replaying the old.
+        """
         content = json.dumps(
-            [
-                sender_id,
-                self.checkout_id,
-                lines_to_slot(self.cart),
-                self.store_id,
-                self.pickup_time,
-            ]
+            [sender_id, self.checkout_id, lines_to_slot(self.cart), self.store_id, self.pickup_time]
         )
         return "order-" + hashlib.sha256(content.encode()).hexdigest()[:32]
 
     def events(self) -> list[EventType]:
         return [
             SlotSet("cart", lines_to_slot(self.cart)),
-            SlotSet("pending_lines", lines_to_slot(self.pending)),
-            SlotSet("details_needed", bool(self.pending)),
             SlotSet("last_sku", self.last_sku),
             SlotSet("checkout_id", self.checkout_id),
         ]
 
 
+def awaiting_order(tracker: Tracker) -> str | None:
+    """The order read back and placed unpaid, waiting for a yes (None if there is none)."""
+    order_id = tracker.get_slot("order_id")
+    return str(order_id) if order_id and tracker.get_slot("confirmation_token") else None
+
+
 def checkout_reset() -> list[EventType]:
-    """Forget the order being confirmed or paid (the cart itself is untouched)."""
+    """Forget the order being confirmed or paid (the cart itself is untouched).
+
+    The next checkout gets a new checkout id, hence a new order.
+    """
     return [
         SlotSet("order_id", None),
         SlotSet("confirmation_token", None),
-        SlotSet("awaiting_confirmation", False),
-        SlotSet("awaiting_pin", False),
+        SlotSet("checkout_id", uuid.uuid4().hex),
+        answered(),
     ]
 
 
 def fresh_start() -> list[EventType]:
     """An empty cart and a new checkout (after payment or "start over")."""
     return [
-        *OrderState(checkout_id=uuid.uuid4().hex).events(),
+        *OrderState().events(),
         SlotSet("store_id", None),
         SlotSet("pickup_time", None),
         *checkout_reset(),

@@ -1,0 +1,157 @@
+"""Short answers ("yes", "no thanks", something unclear) read against the open question.
+
+One action takes every affirm, deny and unclear message; the rules only route the
+intents here and Python decides from the pending question (actions/questions.py):
+
+- "Anything else, or shall I check out?": yes or no both mean "that's all": the readback.
+- "Shall I pay ¥X for order N?": a confident yes pays exactly that order and amount;
+  no goes back to editing, nothing charged; anything unclear asks again.
+- "Cancel order N (¥X)?": yes cancels exactly that order; no keeps it.
+- "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
+- The PIN prompt: no stops the payment.
+
+A yes with no open question (it was meant for something the customer has moved on
+from) never moves money: with an order still waiting it asks "Shall I pay ¥X for
+order N?" again, otherwise "anything else?". A message that names items is an order,
+whatever else it says.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import cart as carts
+from actions.base import MerchantAction
+from actions.checkout import Checkout
+from actions.ordering import ANYTHING_ELSE, Ordering
+from actions.orders import Orders
+from actions.phrasing import describe_line, join_words
+from actions.questions import (
+    CANCEL,
+    CHECK_ITEM,
+    MORE_OR_DONE,
+    PAY,
+    PIN,
+    Question,
+    answered,
+    ask,
+    expect,
+    open_question,
+)
+from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
+
+UNCLEAR = "Sorry, I need a clear yes or no."
+NOT_UNDERSTOOD = (
+    "Sorry, I didn't catch that. You can order an item, ask for the menu, or say "
+    "'talk to a person'."
+)
+
+
+class ActionAnswer(MerchantAction):
+    """Reads a short answer against the one pending question."""
+
+    action_name = "action_answer"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        intent, confidence = latest_intent(tracker)
+        question = open_question(tracker)
+        said = carts.read_entities(latest_entities(tracker))
+        ordering = Ordering(self.backend, self.settings)
+        if said.mentions or (said.unplaced and intent != "affirm"):
+            return await ordering.update(dispatcher, tracker, "order_item")
+        if intent == "affirm":
+            return await self._yes(dispatcher, tracker, question, confidence)
+        if intent == "deny":
+            return await self._no(dispatcher, tracker, question)
+        return await self._unclear(dispatcher, tracker, question)
+
+    async def _yes(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        question: Question | None,
+        confidence: float,
+    ) -> list[EventType]:
+        checkout = Checkout(self.backend, self.settings)
+        kind = question.kind if question else None
+        if question is not None and kind == PAY:
+            if confidence < self.settings.confirmation_min_confidence:
+                return await checkout.reask(dispatcher, tracker, UNCLEAR)
+            return await checkout.pay(dispatcher, tracker, question.subject)
+        if question is not None and kind == CANCEL:
+            return await Orders(self.backend, self.settings).cancel(
+                dispatcher, tracker, question.subject
+            )
+        if question is not None and kind == CHECK_ITEM:
+            return await Ordering(self.backend, self.settings).add_checked(
+                dispatcher, tracker, question.subject
+            )
+        if question is not None and kind == PIN:
+            return checkout.ask_for_pin(
+                dispatcher,
+                tracker,
+                "I need the PIN itself.",
+                str(question.subject.get("order_id")),
+                int(question.subject.get("amount") or 0),
+            )
+        if kind == MORE_OR_DONE:
+            return await checkout.readback(dispatcher, tracker)
+        return await self._nothing_asked(dispatcher, tracker)
+
+    async def _no(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None
+    ) -> list[EventType]:
+        checkout = Checkout(self.backend, self.settings)
+        kind = question.kind if question else None
+        if question is not None and kind == PAY:
+            return await checkout.resume_editing(dispatcher, tracker)
+        if question is not None and kind == CANCEL:
+            return Orders(self.backend, self.settings).keep(dispatcher, question.subject)
+        if question is not None and kind == CHECK_ITEM:
+            return await Ordering(self.backend, self.settings).drop_checked(
+                dispatcher, tracker, question.subject
+            )
+        if kind == PIN:
+            dispatcher.utter_message(
+                text="OK, I haven't charged anything. Say 'check out' when you want to pay."
+            )
+            return [answered()]
+        if kind == MORE_OR_DONE:
+            return await checkout.readback(dispatcher, tracker)
+        return await self._nothing_asked(dispatcher, tracker)
+
+    async def _unclear(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None
+    ) -> list[EventType]:
+        kind = question.kind if question else None
+        if kind == PAY:
+            return await Checkout(self.backend, self.settings).reask(dispatcher, tracker, UNCLEAR)
+        if kind == CANCEL:
+            return await Orders(self.backend, self.settings).request_cancel(
+                dispatcher, tracker, UNCLEAR
+            )
+        if question is not None and kind == CHECK_ITEM:
+            ordering = Ordering(self.backend, self.settings)
+            menu = await ordering.menu()
+            lines = carts.lines_from_slot(question.subject.get("lines"))
+            described = join_words([describe_line(line, menu) for line in lines])
+            dispatcher.utter_message(
+                text=f"{UNCLEAR} Did you mean {described}?", json_message=expect(CHECK_ITEM)
+            )
+            return [ask(tracker, CHECK_ITEM, question.subject)]
+        dispatcher.utter_message(text=NOT_UNDERSTOOD)
+        return [answered()]
+
+    async def _nothing_asked(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """A yes or no that answers nothing: never an action on money."""
+        if awaiting_order(tracker):
+            return await Checkout(self.backend, self.settings).reask(dispatcher, tracker)
+        text = ANYTHING_ELSE if OrderState.from_tracker(tracker).cart else (
+            "What would you like to order?"
+        )
+        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
+        return [ask(tracker, MORE_OR_DONE)]

@@ -1,0 +1,53 @@
+"""Every action of the assistant, built once with the merchant backend and settings.
+
+``python -m actions`` wires the configured backend in here; tests pass a fake one.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action
+
+from actions.answers import ActionAnswer
+from actions.base import MerchantAction
+from actions.checkout import ActionPayWithPin, ActionReadback
+from actions.handoff import ActionHandoff
+from actions.menu import (
+    ActionBreakfastHours,
+    ActionExplainCombo,
+    ActionListStores,
+    ActionShowMenu,
+    ActionTellPrice,
+)
+from actions.merchants.backend import MerchantBackend
+from actions.ordering import ActionShowCart, ActionStartOver, ActionUpdateCart
+from actions.orders import ActionOrderStatus, ActionRequestCancel
+from actions.pickup import ActionSetPickup
+from actions.repeat import ActionRepeat
+from actions.session import ActionSessionStart
+from actions.settings import Settings
+
+MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
+    ActionSessionStart,
+    ActionUpdateCart,
+    ActionShowCart,
+    ActionStartOver,
+    ActionAnswer,
+    ActionReadback,
+    ActionPayWithPin,
+    ActionShowMenu,
+    ActionTellPrice,
+    ActionExplainCombo,
+    ActionBreakfastHours,
+    ActionListStores,
+    ActionSetPickup,
+    ActionOrderStatus,
+    ActionRequestCancel,
+    ActionHandoff,
+)
+
+
+def build_actions(backend: MerchantBackend, settings: Settings) -> dict[str, Action]:
+    """The actions by name, each holding the one backend."""
+    actions: list[Action] = [cls(backend, settings) for cls in MERCHANT_ACTIONS]
+    actions.append(ActionRepeat())
+    return {action.name(): action for action in actions}

@@ -1,0 +1,152 @@
+"""A conversation at the Tracker level: real actions, a fake merchant, no model.
+
+Each turn builds a rasa-sdk ``Tracker`` the way rasa-sdk's own tests do (slots,
+``latest_message``, events), routes the intent to the action the rules in
+``data/rules/`` name, runs it with a ``CollectingDispatcher`` and applies the events
+it returns, as the Rasa server would. The NLU is replaced by what a test says it
+understood (intent, confidence, C2 entities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.registry import build_actions
+from actions.settings import Settings
+from tests.actions.fake_backend import FakeBackend
+
+RULES = Path(__file__).parents[2] / "data" / "rules"
+DOMAIN = {"session_config": {"carry_over_slots_to_new_session": True}}
+
+
+def routes() -> dict[str, str]:
+    """intent -> first action, from every rule in data/rules/."""
+    table: dict[str, str] = {}
+    for path in RULES.glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text())["rules"]:
+            steps = rule["steps"]
+            first, action = steps[0], steps[1].get("action")
+            intents = [o["intent"] for o in first["or"]] if "or" in first else [first.get("intent")]
+            for intent in intents:
+                if intent and action:
+                    table.setdefault(intent, action)
+    return table
+
+
+def item(sku: str, group: int | None = 1, check: bool = False) -> dict[str, Any]:
+    entity: dict[str, Any] = {"entity": "item", "value": sku}
+    if group is not None:
+        entity["group"] = str(group)
+    if check:
+        entity["check"] = True
+    return entity
+
+
+def qty(n: int, group: int | None = 1) -> dict[str, Any]:
+    entity: dict[str, Any] = {"entity": "quantity", "value": str(n)}
+    return {**entity, "group": str(group)} if group is not None else entity
+
+
+def opt(value: str, group: int | None = 1) -> dict[str, Any]:
+    entity: dict[str, Any] = {"entity": "option", "value": value}
+    return {**entity, "group": str(group)} if group is not None else entity
+
+
+def unplaced(words: str) -> dict[str, Any]:
+    return {"entity": "unplaced", "value": words}
+
+
+@dataclass
+class Conversation:
+    backend: FakeBackend = field(default_factory=FakeBackend)
+    settings: Settings = field(default_factory=Settings)
+    sender: str = "alice"
+    channel: str = "rest"
+    slots: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.actions = build_actions(self.backend, self.settings)
+        self.table = routes()
+
+    async def say(
+        self,
+        text: str,
+        intent: str,
+        *entities: dict[str, Any],
+        confidence: float = 0.99,
+    ) -> str:
+        """One user message; returns the assistant's reply texts joined."""
+        message = {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": list(entities),
+        }
+        self.events.append(
+            {"event": "user", "text": text, "parse_data": message, "input_channel": self.channel}
+        )
+        self.replies = []
+        action = self.table.get(intent)
+        assert action is not None, f"no rule for intent {intent}"
+        await self.run(action, message)
+        return " ".join(str(m.get("text") or "") for m in self.replies)
+
+    async def run(self, action_name: str, message: dict[str, Any] | None = None) -> None:
+        if action_name.startswith("utter_"):
+            self.replies.append({"text": action_name, "custom": {}})
+            return
+        tracker = Tracker(
+            self.sender,
+            dict(self.slots),
+            message or (self.events_of("user")[-1]["parse_data"] if self.events else {}),
+            list(self.events),
+            False,
+            None,
+            {},
+            "action_listen",
+        )
+        dispatcher = CollectingDispatcher()
+        returned = await self.actions[action_name].run(dispatcher, tracker, DOMAIN)
+        for bot in dispatcher.messages:
+            self.events.append(
+                {"event": "bot", "text": bot["text"], "data": {"buttons": bot["buttons"], "custom": bot["custom"]}}
+            )
+        self.replies += dispatcher.messages
+        for event in returned:
+            if event.get("event") == "slot":
+                self.slots[event["name"]] = event["value"]
+            elif event.get("event") == "session_started":
+                self.slots = {}
+        self.events += returned
+
+    async def new_session(self) -> None:
+        """What Rasa does after the session expired: action_session_start."""
+        await self.run("action_session_start", {})
+
+    def events_of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("event") == kind]
+
+    def custom(self, key: str) -> Any:
+        for message in self.replies:
+            if key in (message.get("custom") or {}):
+                return message["custom"][key]
+        return None
+
+    def expects(self) -> list[str]:
+        return [m["custom"]["expect"] for m in self.replies if (m.get("custom") or {}).get("expect")]
+
+    @property
+    def cart(self) -> list[dict[str, Any]]:
+        return list(self.slots.get("cart") or [])
+
+    @property
+    def question(self) -> str | None:
+        pending = self.slots.get("pending_question")
+        return pending["kind"] if pending else None
