@@ -150,8 +150,10 @@ class ActionAnswer(MerchantAction):
         """A yes or no that answers nothing: never an action on money."""
         if awaiting_order(tracker):
             return await Checkout(self.backend, self.settings).reask(dispatcher, tracker)
-        text = ANYTHING_ELSE if OrderState.from_tracker(tracker).cart else (
-            "What would you like to order?"
+        text = (
+            ANYTHING_ELSE
+            if OrderState.from_tracker(tracker).cart
+            else ("What would you like to order?")
         )
         dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
         return [ask(tracker, MORE_OR_DONE)]

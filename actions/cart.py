@@ -50,7 +50,9 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
     """
     entities = list(entities)
     relevant = [e for e in entities if e.get("entity") in ORDER_ENTITIES and e.get("value")]
-    unplaced = [str(e["value"]) for e in entities if e.get("entity") == "unplaced" and e.get("value")]
+    unplaced = [
+        str(e["value"]) for e in entities if e.get("entity") == "unplaced" and e.get("value")
+    ]
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for entity in relevant:
         if entity.get("group") not in (None, ""):
@@ -260,17 +262,18 @@ def change(
         if item is None:
             continue
         options = valid_options(item, {**loose.options, **mention.options})
-        quantity = mention.quantity or loose.quantity
-        if not named and quantity and options and quantity < line.quantity:
+        said = mention.quantity or loose.quantity
+        if not named and said and options and said < line.quantity:
             result[index : index + 1] = [
-                replace(line, quantity=line.quantity - quantity),
-                replace(line, quantity=quantity, options={**line.options, **options}),
+                replace(line, quantity=line.quantity - said),
+                replace(line, quantity=said, options={**line.options, **options}),
             ]
             continue
         result[index] = replace(
-            line, quantity=quantity or line.quantity, options={**line.options, **options}
+            line, quantity=said or line.quantity, options={**line.options, **options}
         )
-    return _merged(result + [line for m in unnamed if (line := resolve(m, menu))], menu)
+    added = [new for m in unnamed if (new := resolve(m, menu)) is not None]
+    return _merged(result + added, menu)
 
 
 def _merged(lines: list[Line], menu: Menu) -> list[Line]:

@@ -92,9 +92,7 @@ class Checkout:
             logger.warning("could not read order %s: %s", order_id, error)
             return None
 
-    async def abandon(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> list[EventType]:
+    async def abandon(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """Let go of an order that was read back but not confirmed (the cart changed).
 
         Only an order the merchant says is still unpaid is cancelled: one whose payment
@@ -107,9 +105,7 @@ class Checkout:
         order = await self.status(tracker, order_id)
         if order is not None and order.status == "placed":
             try:
-                await self.backend.cancel_order(
-                    tracker.sender_id, order_id, f"abandon-{order_id}"
-                )
+                await self.backend.cancel_order(tracker.sender_id, order_id, f"abandon-{order_id}")
             except MerchantError as error:
                 # Unpaid, so an unconfirmed order left behind costs nothing.
                 logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
@@ -268,7 +264,9 @@ class Checkout:
         details: dict[str, Any] = error.details
         if error.code == "pin_required":
             limit = details.get("voice_pay_limit")
-            lead = f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
+            lead = (
+                f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
+            )
             return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
         if error.code == "order_already_paid":
             order = await self.status(tracker, order_id)

@@ -77,4 +77,6 @@ def expect(kind: str, **payload: Any) -> dict[str, Any]:
 
 def asks(events: list[EventType]) -> bool:
     """Whether these events record a new question."""
-    return any(e.get("event") == "slot" and e.get("name") == SLOT and e.get("value") for e in events)
+    return any(
+        e.get("event") == "slot" and e.get("name") == SLOT and e.get("value") for e in events
+    )

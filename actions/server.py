@@ -28,7 +28,9 @@ from actions.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def create_app(backend: MerchantBackend, settings: Settings, name: str = "orderly_actions") -> Sanic:
+def create_app(
+    backend: MerchantBackend, settings: Settings, name: str = "orderly_actions"
+) -> Sanic:
     executor = ActionExecutor()
     for action in build_actions(backend, settings).values():
         executor.register_action(action)

@@ -116,7 +116,11 @@ class Conversation:
         returned = await self.actions[action_name].run(dispatcher, tracker, DOMAIN)
         for bot in dispatcher.messages:
             self.events.append(
-                {"event": "bot", "text": bot["text"], "data": {"buttons": bot["buttons"], "custom": bot["custom"]}}
+                {
+                    "event": "bot",
+                    "text": bot["text"],
+                    "data": {"buttons": bot["buttons"], "custom": bot["custom"]},
+                }
             )
         self.replies += dispatcher.messages
         for event in returned:
@@ -140,7 +144,9 @@ class Conversation:
         return None
 
     def expects(self) -> list[str]:
-        return [m["custom"]["expect"] for m in self.replies if (m.get("custom") or {}).get("expect")]
+        return [
+            m["custom"]["expect"] for m in self.replies if (m.get("custom") or {}).get("expect")
+        ]
 
     @property
     def cart(self) -> list[dict[str, Any]]:

@@ -42,7 +42,9 @@ def group(gid: str, name: str, default: str, *choices: tuple[str, str, int]) -> 
 
 SIZE = group("size", "Size", "medium", ("medium", "Medium", 0), ("large", "Large", 300))
 MILK = group("milk", "Milk", "whole", ("whole", "Whole", 0), ("oat", "Oat", 200))
-CAFFEINE = group("caffeine", "Caffeine", "regular", ("regular", "Regular", 0), ("decaf", "Decaf", 0))
+CAFFEINE = group(
+    "caffeine", "Caffeine", "regular", ("regular", "Regular", 0), ("decaf", "Decaf", 0)
+)
 TEMPERATURE = group("temperature", "Temperature", "hot", ("hot", "Hot", 0), ("iced", "Iced", 0))
 MENU_ITEMS = (
     MenuItem("muffin", "Egg & Sausage Muffin", "food", "breakfast", 1250, True),
@@ -68,7 +70,11 @@ MENU_ITEMS = (
         True,
         (
             group(
-                "drink", "Drink", "americano", ("americano", "Americano", 0), ("soy-milk", "Soy Milk", 0)
+                "drink",
+                "Drink",
+                "americano",
+                ("americano", "Americano", 0),
+                ("soy-milk", "Soy Milk", 0),
             ),
             group("size", "Size", "regular", ("regular", "Regular", 0), ("large", "Large", 300)),
         ),
@@ -246,3 +252,10 @@ class FakeBackend:
         return PricedLine(
             line.sku, item.name, line.quantity, tuple(chosen), unit, unit * line.quantity
         )
+
+
+class ConfiguredFakeBackend(FakeBackend):
+    """The fake as ``ORDERLY_MERCHANT_BACKEND`` names it: built from the settings."""
+
+    def __init__(self, settings: object) -> None:
+        super().__init__()

@@ -27,7 +27,9 @@ async def cart_and_readback(talk: Conversation) -> str:
         ("nothing else", "checkout"),
     ],
 )
-async def test_anything_else_answered_yes_or_no_reads_the_order_back(text: str, intent: str) -> None:
+async def test_anything_else_answered_yes_or_no_reads_the_order_back(
+    text: str, intent: str
+) -> None:
     talk = Conversation()
     reply = await talk.say("a hash brown", "order_item", item("hash-brown"))
     assert "Anything else, or shall I check out?" in reply and talk.question == "more_or_done"

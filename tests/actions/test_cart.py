@@ -28,7 +28,13 @@ def test_grouped_entities_become_one_mention_per_line() -> None:
 def test_a_group_without_an_item_is_another_line_of_the_item_before_it() -> None:
     """ "one decaf Latte and one regular" """
     said = carts.read_entities(
-        [qty(1, 1), opt("caffeine:decaf", 1), item("latte", 1), qty(1, 2), opt("caffeine:regular", 2)]
+        [
+            qty(1, 1),
+            opt("caffeine:decaf", 1),
+            item("latte", 1),
+            qty(1, 2),
+            opt("caffeine:regular", 2),
+        ]
     )
     lines = [carts.resolve(m, MENU) for m in said.mentions]
     assert lines == [
@@ -78,7 +84,11 @@ def test_the_request_carries_the_options_as_a_sorted_tuple() -> None:
 def test_adding_the_same_choice_merges_quantities_defaults_included() -> None:
     cart = carts.add(
         [Line("latte", 1, {"size": "large"})],
-        [Line("latte", 2, {"size": "large"}), Line("latte", 1), Line("latte", 1, {"size": "medium"})],
+        [
+            Line("latte", 2, {"size": "large"}),
+            Line("latte", 1),
+            Line("latte", 1, {"size": "medium"}),
+        ],
         MENU,
     )
     assert cart == [Line("latte", 3, {"size": "large"}), Line("latte", 2)]
@@ -108,7 +118,9 @@ def test_make_one_of_them_decaf_splits_the_line() -> None:
 
 def test_change_the_americano_to_large() -> None:
     cart = [Line("americano", 1)]
-    changed = carts.change(cart, [Mention("americano", options={"size": "large"})], Mention(), MENU, None)
+    changed = carts.change(
+        cart, [Mention("americano", options={"size": "large"})], Mention(), MENU, None
+    )
     assert changed == [Line("americano", 1, {"size": "large"})]
 
 
@@ -151,7 +163,10 @@ def test_yuan_is_exact(fen: int, text: str) -> None:
         (Line("latte", 1, {"milk": "oat", "caffeine": "decaf"}), "a medium Latte (Oat, Decaf)"),
         (Line("latte", 2, {"temperature": "iced"}), "2 medium Lattes (Iced)"),
         (Line("muffin", 1), "an Egg & Sausage Muffin"),
-        (Line("combo", 1, {"drink": "soy-milk", "size": "large"}), "a Breakfast Combo with a large Soy Milk"),
+        (
+            Line("combo", 1, {"drink": "soy-milk", "size": "large"}),
+            "a Breakfast Combo with a large Soy Milk",
+        ),
         (Line("combo", 2), "2 Breakfast Combos with Americano"),
     ],
 )

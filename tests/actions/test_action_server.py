@@ -1,0 +1,91 @@
+"""The action server as Rasa meets it: a real process, the backend wired in once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).parents[2]
+TOKEN = "test-action-token"
+
+
+@pytest.fixture(scope="module")
+def action_server() -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ORDERLY_ACTIONS_PORT": str(port),
+        "ORDERLY_MERCHANT_BACKEND": "tests.actions.fake_backend:ConfiguredFakeBackend",
+        "ORDERLY_ACTION_TOKEN": TOKEN,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "actions"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the action server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def call(action: str, text: str, intent: str, entities: list[dict[str, str]]) -> dict[str, object]:
+    message = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities}
+    return {
+        "next_action": action,
+        "sender_id": "alice",
+        "version": "3.6.2",
+        "domain": {},
+        "tracker": {
+            "sender_id": "alice",
+            "slots": {},
+            "latest_message": message,
+            "events": [{"event": "user", "text": text, "parse_data": message}],
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+def test_an_action_call_without_the_token_is_refused(action_server: str) -> None:
+    body = call("action_update_cart", "a hash brown", "order_item", [])
+    response = httpx.post(f"{action_server}/webhook", json=body)
+    assert response.status_code == 401
+    response = httpx.post(f"{action_server}/webhook", params={"token": "wrong"}, json=body)
+    assert response.status_code == 401
+
+
+def test_actions_run_with_the_configured_backend(action_server: str) -> None:
+    entities = [{"entity": "item", "value": "hash-brown", "group": "1"}]
+    body = call("action_update_cart", "a hash brown", "order_item", entities)
+    response = httpx.post(f"{action_server}/webhook", params={"token": TOKEN}, json=body)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    slots = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+    assert slots["cart"] == [{"sku": "hash-brown", "quantity": 1, "options": {}}]
+    assert result["responses"][0]["custom"]["cart"]["total"] == 700
+    names = {a["name"] for a in httpx.get(f"{action_server}/actions").json()}
+    assert {"action_answer", "action_update_cart", "action_session_start"} <= names
+
+
+def test_the_lexicon_is_served_from_the_same_backend(action_server: str) -> None:
+    lexicon = httpx.get(f"{action_server}/lexicon").json()
+    assert "latte" in {item["sku"] for item in lexicon["items"]}

@@ -1,0 +1,177 @@
+"""Building the cart at the Tracker level: items at once with defaults, options, checks."""
+
+from __future__ import annotations
+
+from tests.actions.conversation import Conversation, item, opt, qty, unplaced
+
+
+async def test_a_drink_without_options_is_added_at_once_with_its_defaults() -> None:
+    talk = Conversation()
+    reply = await talk.say("An Americano.", "order_item", item("americano"))
+    assert talk.cart == [{"sku": "americano", "quantity": 1, "options": {}}]
+    assert "Added a medium Americano; say 'large' to change the size." in reply, reply
+    cart = talk.custom("cart")
+    assert cart["total"] == 1200
+    assert cart["lines"][0]["options"] == [
+        {"group": "Size", "choice": "Medium"},
+        {"group": "Caffeine", "choice": "Regular"},
+    ]
+    assert talk.question == "more_or_done"
+
+
+async def test_options_said_are_set_and_priced() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "a large iced oat latte",
+        "order_item",
+        item("latte"),
+        opt("size:large"),
+        opt("temperature:iced"),
+        opt("milk:oat"),
+    )
+    assert talk.cart[0]["options"] == {"size": "large", "temperature": "iced", "milk": "oat"}
+    assert talk.custom("cart")["total"] == 1600 + 300 + 200
+    assert "a large Latte (Oat, Iced)" in reply, reply
+    assert "to change the size" not in reply
+
+
+async def test_a_loose_option_applies_to_the_line_under_discussion() -> None:
+    talk = Conversation()
+    await talk.say(
+        "two hash browns and a latte", "order_item", qty(2), item("hash-brown"), item("latte", 2)
+    )
+    reply = await talk.say("make it oat milk", "change_item", opt("milk:oat", None))
+    assert talk.cart[1] == {"sku": "latte", "quantity": 1, "options": {"milk": "oat"}}, reply
+    reply = await talk.say("large", "inform", opt("size:large", None))
+    assert talk.cart[1]["options"] == {"milk": "oat", "size": "large"}, reply
+
+
+async def test_make_one_of_them_decaf_splits_the_line() -> None:
+    talk = Conversation()
+    await talk.say("three lattes", "order_item", qty(3), item("latte"))
+    reply = await talk.say(
+        "make one of them decaf", "change_item", qty(1, None), opt("caffeine:decaf", None)
+    )
+    assert talk.cart == [
+        {"sku": "latte", "quantity": 2, "options": {}},
+        {"sku": "latte", "quantity": 1, "options": {"caffeine": "decaf"}},
+    ], reply
+    assert "2 medium Lattes and a medium Latte (Decaf)" in reply
+
+
+async def test_one_decaf_latte_and_one_regular_are_two_lines() -> None:
+    talk = Conversation()
+    await talk.say(
+        "I would like one decaf Latte and one regular.",
+        "order_item",
+        qty(1, 1),
+        opt("caffeine:decaf", 1),
+        item("latte", 1),
+        qty(1, 2),
+        opt("caffeine:regular", 2),
+    )
+    assert [(line["quantity"], line["options"]) for line in talk.cart] == [
+        (1, {"caffeine": "decaf"}),
+        (1, {"caffeine": "regular"}),
+    ]
+
+
+async def test_changes_removals_and_swaps_keep_working() -> None:
+    talk = Conversation()
+    await talk.say("a latte and a youtiao", "order_item", item("latte"), item("youtiao", 2))
+    await talk.say("change the latte to large", "change_item", item("latte"), opt("size:large"))
+    assert talk.cart[0]["options"] == {"size": "large"}
+    reply = await talk.say("actually no youtiao", "remove_item", item("youtiao"))
+    assert [line["sku"] for line in talk.cart] == ["latte"] and "Removed" in reply
+    await talk.say(
+        "the americano instead of the latte", "change_item", item("americano"), item("latte", 2)
+    )
+    assert talk.cart == [{"sku": "americano", "quantity": 1, "options": {"size": "large"}}]
+    await talk.say("remove the americano", "remove_item", item("americano"))
+    assert talk.cart == []
+
+
+async def test_what_was_not_understood_is_said_back() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "Can I get two egg & sausage muffins and a large lad?",
+        "order_item",
+        qty(2),
+        item("muffin"),
+        unplaced("a large lad"),
+    )
+    assert "I added 2 Egg & Sausage Muffins; I didn't catch 'a large lad'." in reply, reply
+    assert [line["sku"] for line in talk.cart] == ["muffin"]
+
+
+async def test_nothing_understood_at_all_says_what_was_heard() -> None:
+    talk = Conversation()
+    reply = await talk.say("a large lad", "order_item", unplaced("a large lad"))
+    assert "I didn't catch 'a large lad'" in reply and talk.cart == []
+
+
+async def test_an_unsure_item_is_checked_yes_adds_it() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "two muffins and a large lattice",
+        "order_item",
+        qty(2),
+        item("muffin"),
+        item("latte", 2, check=True),
+        opt("size:large", 2),
+    )
+    assert "Did you mean a large Latte?" in reply, reply
+    assert talk.question == "check_item" and "check_item" in talk.expects()
+    assert [line["sku"] for line in talk.cart] == ["muffin"]
+    reply = await talk.say("yes", "affirm")
+    assert [line["sku"] for line in talk.cart] == ["muffin", "latte"], reply
+    assert talk.cart[1]["options"] == {"size": "large"}
+    assert talk.question == "more_or_done"
+
+
+async def test_an_unsure_item_is_checked_no_leaves_it_out_and_says_so() -> None:
+    talk = Conversation()
+    await talk.say(
+        "six large lattice", "order_item", qty(6), item("latte", check=True), opt("size:large")
+    )
+    reply = await talk.say("no", "deny")
+    assert "I've left out 6 large Lattes" in reply, reply
+    assert talk.cart == []
+
+
+async def test_an_item_named_while_a_readback_waits_replaces_the_unpaid_order() -> None:
+    talk = Conversation()
+    await talk.say("a hash brown", "order_item", item("hash-brown"))
+    await talk.say("check out", "checkout")
+    first = str(talk.custom("readback")["order_id"])
+    await talk.say("and a youtiao", "order_item", item("youtiao"))
+    assert talk.backend.status(first) == "cancelled"
+    assert talk.slots["order_id"] is None
+    await talk.say("check out", "checkout")
+    second = talk.custom("readback")
+    assert second["order_id"] != first and second["total"] == 1100
+
+
+async def test_start_over_empties_the_cart() -> None:
+    talk = Conversation()
+    await talk.say("a hash brown", "order_item", item("hash-brown"))
+    reply = await talk.say("start over", "start_over")
+    assert "emptied" in reply and talk.cart == []
+    reply = await talk.say("what's in my cart", "show_cart")
+    assert "empty" in reply.lower()
+
+
+async def test_prices_and_the_combo_come_from_the_catalogue() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "how much is a large latte", "ask_price", item("latte"), opt("size:large")
+    )
+    assert reply == "A large Latte is ¥19.00."
+    reply = await talk.say("how much is a latte", "ask_price", item("latte"))
+    assert "medium ¥16.00 and large ¥19.00" in reply
+    reply = await talk.say("what's in the combo", "ask_combo")
+    assert "Egg & Sausage Muffin and Hash Brown, with Americano or Soy Milk" in reply, reply
+    assert "A large drink is ¥3.00 more" in reply
+    await talk.say("what's on the menu", "ask_menu")
+    latte = next(i for i in talk.custom("menu")["items"] if i["sku"] == "latte")
+    assert latte["sizes"] == [{"name": "medium", "price": 1600}, {"name": "large", "price": 1900}]
