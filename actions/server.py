@@ -3,6 +3,16 @@
 rasa-sdk's own ``create_app`` instantiates every ``Action`` subclass it can find
 without arguments; ours hold a merchant backend, so the app registers ready-built
 instances (actions/registry.py) in an ``ActionExecutor`` and serves the same routes.
+
+Only the Rasa server may run actions: ``/webhook`` and ``/actions`` need the shared
+secret ``ORDERLY_ACTION_TOKEN``, which Rasa sends as ``?token=...`` (the
+``action_endpoint.token`` of endpoints.yml; ``Authorization: Bearer`` works too).
+``/health`` and ``/lexicon`` (the public menu, fetched by the NLU) stay open. No
+browser talks to this server, so it sends no CORS headers.
+
+Conversations from ``rasa shell`` (input channel ``cmdline``) are refused: that
+channel bypasses the channels' PIN policy, so a PIN typed there would reach the
+tracker. ``make shell`` is the terminal client that goes through it.
 """
 
 from __future__ import annotations
@@ -27,21 +37,40 @@ from actions.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+# Input channels that do not screen the payment PIN (see the channels' PIN policy).
+UNSCREENED_CHANNELS = frozenset({"cmdline"})
+UNSCREENED_REPLY = (
+    "This assistant takes payments, and `rasa shell` bypasses its PIN guard. "
+    "Chat with `make shell` (or `make run`) instead."
+)
+UNAUTHORIZED = {
+    "error": {
+        "code": "unauthorized",
+        "message": "Only the Rasa server may call this: send the action token.",
+    }
+}
+
+
+def token_accepted(request: Request, expected: str) -> bool:
+    """Whether the request carries the action token (query ``token`` or a bearer header)."""
+    offered = request.args.get("token") or ""
+    authorization = request.headers.get("authorization", "")
+    if not offered and authorization.lower().startswith("bearer "):
+        offered = authorization[7:].strip()
+    return bool(offered) and hmac.compare_digest(offered.encode(), expected.encode())
+
 
 def create_app(
     backend: MerchantBackend, settings: Settings, name: str = "orderly_actions"
 ) -> Sanic:
+    """The app; with an empty ``settings.action_token`` every action call is refused."""
     executor = ActionExecutor()
     for action in build_actions(backend, settings).values():
         executor.register_action(action)
     app = Sanic(name, configure_logging=False)
 
     def authorised(request: Request) -> bool:
-        """Rasa sends ``action_endpoint.token`` as the ``token`` query parameter."""
-        if not settings.action_token:
-            return True
-        given = request.args.get("token") or ""
-        return hmac.compare_digest(given.encode(), settings.action_token.encode())
+        return bool(settings.action_token) and token_accepted(request, settings.action_token)
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
@@ -50,9 +79,7 @@ def create_app(
     @app.post("/webhook")
     async def webhook(request: Request) -> HTTPResponse:
         if not authorised(request):
-            return response.json(
-                {"error": {"code": "unauthorized", "message": "missing or wrong token"}}, 401
-            )
+            return response.json(UNAUTHORIZED, 401)
         try:
             body = request.body
             if request.headers.get("Content-Encoding") == "deflate":
@@ -62,6 +89,10 @@ def create_app(
             action_call = None
         if not isinstance(action_call, dict):
             return response.json({"error": "Invalid body request"}, 400)
+        tracker = action_call.get("tracker")
+        channel = tracker.get("latest_input_channel") if isinstance(tracker, dict) else None
+        if channel in UNSCREENED_CHANNELS:
+            return response.json({"events": [], "responses": [{"text": UNSCREENED_REPLY}]})
         utils.check_version_compatibility(action_call.get("version"))
         try:
             result = await executor.run(action_call)
@@ -73,7 +104,9 @@ def create_app(
         return response.json(result)
 
     @app.get("/actions")
-    async def actions(_: Request) -> HTTPResponse:
+    async def actions(request: Request) -> HTTPResponse:
+        if not authorised(request):
+            return response.json(UNAUTHORIZED, 401)
         return response.json([{"name": name} for name in executor.actions])
 
     @app.get("/lexicon")

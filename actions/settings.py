@@ -27,7 +27,7 @@ class Settings:
     # assistant refuses to ask for a PIN and points to `make shell`.
     pin_channels: tuple[str, ...] = ("rest", "voice")
     # Rasa sends it with every action call (endpoints.yml ``action_endpoint.token``);
-    # empty means the action server accepts calls without it (tests of one action).
+    # `python -m actions` refuses to start without it.
     action_token: str = ""
 
     @classmethod

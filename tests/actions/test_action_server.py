@@ -82,10 +82,25 @@ def test_actions_run_with_the_configured_backend(action_server: str) -> None:
     slots = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
     assert slots["cart"] == [{"sku": "hash-brown", "quantity": 1, "options": {}}]
     assert result["responses"][0]["custom"]["cart"]["total"] == 700
-    names = {a["name"] for a in httpx.get(f"{action_server}/actions").json()}
+    listed = httpx.get(f"{action_server}/actions", params={"token": TOKEN}).json()
+    names = {a["name"] for a in listed}
     assert {"action_answer", "action_update_cart", "action_session_start"} <= names
 
 
 def test_the_lexicon_is_served_from_the_same_backend(action_server: str) -> None:
     lexicon = httpx.get(f"{action_server}/lexicon").json()
     assert "latte" in {item["sku"] for item in lexicon["items"]}
+
+
+def test_a_bearer_token_works_too_and_actions_are_listed_only_with_it(action_server: str) -> None:
+    assert httpx.get(f"{action_server}/actions").status_code == 401
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert httpx.get(f"{action_server}/actions", headers=headers).status_code == 200
+
+
+def test_rasa_shell_conversations_are_refused(action_server: str) -> None:
+    """Issue 10, finding 8: `rasa shell` (channel cmdline) bypasses the PIN guard."""
+    body = call("action_update_cart", "a hash brown", "order_item", [])
+    body["tracker"]["latest_input_channel"] = "cmdline"  # type: ignore[index]
+    result = httpx.post(f"{action_server}/webhook", params={"token": TOKEN}, json=body).json()
+    assert result["events"] == [] and "make shell" in result["responses"][0]["text"]

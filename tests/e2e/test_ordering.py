@@ -38,18 +38,34 @@ def test_order_confirm_and_pay_exactly_once(running_stack: Stack) -> None:
     assert customer.balance() == 50000 - 4400
 
 
-def test_sizes_and_combo_drinks_are_asked_for(running_stack: Stack) -> None:
+def test_a_drink_is_added_at_once_with_its_defaults_and_options_are_set(
+    running_stack: Stack,
+) -> None:
     customer = Customer(running_stack)
     reply = customer.say("can I get a latte")
-    assert "medium" in reply.lower() and "large" in reply.lower(), reply
+    cart = customer.custom("cart")
+    assert cart is not None and cart["total"] == 1600, reply
+    assert "large" in reply.lower(), "the reply offers the other size"
     customer.say("large please")
     assert customer.custom("cart")["total"] == 1900
 
-    reply = customer.say("and a breakfast combo")
-    assert "soy milk" in reply.lower(), reply
-    customer.say("soy milk")
+    customer.say("and a breakfast combo with a large soy milk")
     cart = customer.custom("cart")
-    assert cart is not None and cart["total"] == 1900 + 2500, customer.replies
+    assert cart is not None and cart["total"] == 1900 + 2500 + 300, customer.replies
+    combo = next(line for line in cart["lines"] if line["sku"] == "breakfast-combo")
+    assert {"group": "Drink", "choice": "Soy Milk"} in combo["options"], combo
+
+
+def test_anything_else_answered_with_no_thanks_reads_the_order_back(
+    running_stack: Stack,
+) -> None:
+    customer = Customer(running_stack)
+    customer.say("An Americano.")
+    assert customer.custom("cart")["total"] == 1200, customer.replies
+    reply = customer.say("no thanks")
+    readback = customer.custom("readback")
+    assert readback is not None and f"for order {readback['order_id']}" in reply, reply
+    assert customer.payments(str(readback["order_id"])) == []
 
 
 def test_corrections_at_any_point(running_stack: Stack) -> None:
@@ -87,6 +103,14 @@ def test_no_to_the_readback_charges_nothing(running_stack: Stack) -> None:
 
     reply = customer.say("add a youtiao")
     assert customer.custom("cart")["total"] == 700 + 400, reply
+
+    # Checking out again places a new order (issue 10, finding 6), and yes pays it.
+    customer.say("check out")
+    second = customer.custom("readback")
+    assert second is not None and second["order_id"] != order_id, customer.replies
+    reply = customer.say("yes")
+    assert "Paid ¥11.00" in reply, reply
+    assert [p["amount"] for p in customer.payments(second["order_id"])] == [1100]
 
 
 def test_unclear_answer_to_the_readback_asks_again(running_stack: Stack) -> None:
