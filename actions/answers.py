@@ -136,7 +136,7 @@ class ActionAnswer(MerchantAction):
             ordering = Ordering(self.backend, self.settings)
             menu = await ordering.menu()
             lines = carts.lines_from_slot(question.subject.get("lines"))
-            described = join_words([describe_line(line, menu) for line in lines])
+            described = join_words([describe_line(line.request(), menu) for line in lines])
             dispatcher.utter_message(
                 text=f"{UNCLEAR} Did you mean {described}?", json_message=expect(CHECK_ITEM)
             )

@@ -18,6 +18,9 @@ from typing import Any
 from actions.merchants.backend import LineRequest, Menu, MenuItem
 
 ORDER_ENTITIES = ("item", "quantity", "option")
+# The option group every sized item shares (contract C1): the assistant offers the other
+# size after adding an item at its default.
+SIZE_GROUP = "size"
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.cart import read_entities, valid_options
+from actions.cart import SIZE_GROUP, read_entities, valid_options
 from actions.merchants.backend import MenuItem
-from actions.phrasing import DRINK, SIZE, item_name, join_words, yuan
+from actions.phrasing import DRINK_GROUP, item_name, join_words, menu_payload, yuan
 from actions.state import latest_entities
 
 
 def sizes(item: MenuItem) -> list[tuple[str, int]]:
     """(size name, price) of each size of the item; one entry when it has no sizes."""
-    group = item.group(SIZE)
-    if group is None or item.group(DRINK) is not None:
+    group = item.group(SIZE_GROUP)
+    if group is None or item.group(DRINK_GROUP) is not None:
         return [("regular", item.price)]
-    return [(c.name.lower(), price_with(item, {SIZE: c.id})) for c in group.choices]
+    return [(c.name.lower(), price_with(item, {SIZE_GROUP: c.id})) for c in group.choices]
 
 
 def price_words(item: MenuItem) -> str:
@@ -40,26 +38,6 @@ def price_with(item: MenuItem, options: dict[str, str]) -> int:
     return price
 
 
-def menu_entry(item: MenuItem) -> dict[str, Any]:
-    return {
-        "sku": item.sku,
-        "name": item.name,
-        "price": item.price,
-        "sizes": [{"name": name, "price": price} for name, price in sizes(item)],
-        "options": [
-            {
-                "group": group.id,
-                "name": group.name,
-                "default": group.default,
-                "choices": [{"id": c.id, "name": c.name, "price": c.price} for c in group.choices],
-            }
-            for group in item.options
-        ],
-        "available": item.available,
-        "description": item.description,
-    }
-
-
 class ActionShowMenu(MerchantAction):
     action_name = "action_show_menu"
 
@@ -69,13 +47,7 @@ class ActionShowMenu(MerchantAction):
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
             text=f"On the {title.lower()} now: {listing}.",
-            json_message={
-                "menu": {
-                    "title": title,
-                    "breakfast_served": menu.breakfast_served,
-                    "items": [menu_entry(item) for item in menu.items],
-                }
-            },
+            json_message={"menu": menu_payload(menu, title)},
         )
         return []
 
@@ -116,13 +88,13 @@ class ActionExplainCombo(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        combos = [item for item in menu.items if item.group(DRINK) is not None]
+        combos = [item for item in menu.items if item.group(DRINK_GROUP) is not None]
         for item in combos:
-            drinks = item.group(DRINK)
+            drinks = item.group(DRINK_GROUP)
             assert drinks is not None
             parts = join_words([item_name(sku, menu) for sku in item.includes])
             choices = " or ".join(c.name for c in drinks.choices)
-            size = item.group(SIZE)
+            size = item.group(SIZE_GROUP)
             upsize = next((c for c in size.choices if c.price > 0), None) if size else None
             more = f" A {upsize.name.lower()} drink is {yuan(upsize.price)} more." if upsize else ""
             served = "" if item.available else " It's served at breakfast only."

@@ -19,7 +19,6 @@ from actions.base import MerchantAction
 from actions.checkout import Checkout
 from actions.merchants.backend import Menu, MerchantBackend
 from actions.phrasing import (
-    SIZE,
     cart_payload,
     describe_line,
     join_words,
@@ -73,7 +72,7 @@ class Ordering:
         store_id = state.store_id or account.default_store_id
         store_name = next((s.name for s in stores if s.id == store_id), store_id)
         pickup = pickup_words(state.pickup_time)
-        items = join_words([describe_line(line, menu) for line in state.cart])
+        items = join_words([describe_line(line.request(), menu) for line in state.cart])
         card = cart_payload(quote, {"id": store_id, "name": store_name}, pickup)
         dispatcher.utter_message(
             text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
@@ -124,7 +123,7 @@ class Ordering:
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         if unsure:
             lines = [line for m in unsure if (line := carts.resolve(m, menu))]
-            described = join_words([describe_line(line, menu) for line in lines])
+            described = join_words([describe_line(line.request(), menu) for line in lines])
             return events + await self.say_cart(
                 dispatcher,
                 tracker,
@@ -157,7 +156,7 @@ class Ordering:
         """No to "Did you mean ...?": leave it out, and say so."""
         menu = await self.menu()
         lines = carts.lines_from_slot(subject.get("lines"))
-        names = join_words([describe_line(line, menu) for line in lines]) or "that"
+        names = join_words([describe_line(line.request(), menu) for line in lines]) or "that"
         lead = f"OK, I've left out {names}."
         return await self.say_cart(
             dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
@@ -168,11 +167,11 @@ def _added(lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu) -
     """'Added a medium Latte; say 'large' to change the size.'"""
     if not lines:
         return ""
-    names = join_words([describe_line(line, menu) for line in lines])
+    names = join_words([describe_line(line.request(), menu) for line in lines])
     hint = ""
-    if len(lines) == 1 and not any(SIZE in m.options for m in mentions):
+    if len(lines) == 1 and not any(carts.SIZE_GROUP in m.options for m in mentions):
         item = menu.find(lines[0].sku)
-        size = item.group(SIZE) if item else None
+        size = item.group(carts.SIZE_GROUP) if item else None
         other = next((c for c in size.choices if c.id != size.default), None) if size else None
         if other is not None:
             hint = f"; say '{other.name.lower()}' to change the size"

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.merchants.backend import Menu, MerchantBackend, Order
-from actions.phrasing import clock_time, describe_priced, join_words, order_payload, yuan
+from actions.phrasing import clock_time, describe_line, join_words, order_payload, yuan
 from actions.questions import CANCEL, answered, ask, expect
 from actions.settings import Settings
 from actions.state import awaiting_order, checkout_reset
@@ -33,7 +33,7 @@ CANCEL_BUTTONS = [
 
 
 def status_text(order: Order, menu: Menu | None) -> str:
-    items = join_words([describe_priced(line, menu) for line in order.lines])
+    items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     return (
         f"Order {order.id} ({items}, {yuan(order.total)}) is {status}; "

@@ -246,7 +246,11 @@ class FakeBackend:
             if choice is None or default is None:
                 raise MerchantRejected("invalid_option", f"options.{g.id}")
             unit += choice.price - default.price
-            chosen.append(ChosenOption(g.id, g.name, choice.id, choice.name, choice.price))
+            chosen.append(
+                ChosenOption(
+                    g.id, g.name, choice.id, choice.name, choice.price, choice.id == g.default
+                )
+            )
         if said:
             raise MerchantRejected("invalid_option", f"options.{next(iter(said))}")
         return PricedLine(

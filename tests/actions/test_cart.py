@@ -159,16 +159,16 @@ def test_yuan_is_exact(fen: int, text: str) -> None:
     ("line", "words"),
     [
         (Line("latte", 2, {"size": "large"}), "2 large Lattes"),
-        (Line("latte", 1), "a medium Latte"),
-        (Line("latte", 1, {"milk": "oat", "caffeine": "decaf"}), "a medium Latte (Oat, Decaf)"),
-        (Line("latte", 2, {"temperature": "iced"}), "2 medium Lattes (Iced)"),
+        (Line("latte", 1), "a Latte"),
+        (Line("latte", 1, {"milk": "oat", "caffeine": "decaf"}), "a decaf oat Latte"),
+        (Line("latte", 2, {"temperature": "iced"}), "2 iced Lattes"),
         (Line("muffin", 1), "an Egg & Sausage Muffin"),
         (
             Line("combo", 1, {"drink": "soy-milk", "size": "large"}),
             "a Breakfast Combo with a large Soy Milk",
         ),
-        (Line("combo", 2), "2 Breakfast Combos with Americano"),
+        (Line("combo", 2), "2 Breakfast Combos with an Americano"),
     ],
 )
 def test_lines_are_described_as_people_say_them(line: Line, words: str) -> None:
-    assert describe_line(line, MENU) == words
+    assert describe_line(line.request(), MENU) == words

@@ -150,6 +150,6 @@ async def test_status_and_handoff() -> None:
     await talk.say("that's all", "checkout")
     await talk.say("yes", "affirm")
     reply = await talk.say("where is my order", "order_status")
-    assert "Order 1001 (a medium Latte, ¥16.00) is paid" in reply, reply
+    assert "Order 1001 (a Latte, ¥16.00) is paid" in reply, reply
     reply = await talk.say("talk to a person", "human_handoff")
     assert "H1" in reply and talk.backend.handoffs[0][-1] == "talk to a person"
