@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import SlotSet
 
 SLOT = "pending_question"
 
@@ -73,10 +73,3 @@ def open_question(tracker: Tracker) -> Question | None:
 def expect(kind: str, **payload: Any) -> dict[str, Any]:
     """The custom payload of a message that asks ``kind``."""
     return {"expect": kind, **payload}
-
-
-def asks(events: list[EventType]) -> bool:
-    """Whether these events record a new question."""
-    return any(
-        e.get("event") == "slot" and e.get("name") == SLOT and e.get("value") for e in events
-    )
