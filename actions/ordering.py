@@ -107,11 +107,7 @@ class Ordering:
             lead = _added(touched, mentions, menu)
         missed = _not_caught(said.unplaced)
         if after == before and not unsure:
-            text = f"Sorry, I didn't catch {missed}." if said.unplaced else NOT_CAUGHT
-            if said.unplaced and before:
-                return await self.say_cart(dispatcher, tracker, state, menu, text)
-            dispatcher.utter_message(text=text)
-            return [answered()]
+            return self._nothing_changed(dispatcher, tracker, said, state, menu)
         if after == before:
             lead = f"I didn't catch {missed}." if missed else ""
         elif missed:  # "I added 2 Egg & Sausage Muffins; I didn't catch 'a large lad'."
@@ -135,6 +131,32 @@ class Ordering:
                 subject={"lines": carts.lines_to_slot(lines)},
             )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
+
+    def _nothing_changed(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        said: carts.Utterance,
+        state: OrderState,
+        menu: Menu,
+    ) -> list[EventType]:
+        """Say what could not be done; the cart question stays open."""
+        options = {
+            **said.loose.options,
+            **{k: v for m in said.mentions for k, v in m.options.items()},
+        }
+        item = menu.find(state.last_sku or "") if state.cart else None
+        if said.unplaced:
+            text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
+        elif options and item is not None and not said.mentions:
+            text = f"Sorry, the {item.name} doesn't come that way."
+        else:
+            text = NOT_CAUGHT
+        if not state.cart:
+            dispatcher.utter_message(text=text)
+            return [answered()]
+        dispatcher.utter_message(text=f"{text} {ANYTHING_ELSE}", json_message=expect(MORE_OR_DONE))
+        return [ask(tracker, MORE_OR_DONE)]
 
     async def add_checked(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]

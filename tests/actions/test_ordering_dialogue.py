@@ -174,3 +174,13 @@ async def test_prices_and_the_combo_come_from_the_catalogue() -> None:
     latte = next(i for i in talk.custom("menu")["items"] if i["sku"] == "latte")
     sizes = next(group for group in latte["options"] if group["id"] == "size")
     assert [c["id"] for c in sizes["choices"]] == ["medium", "large"]
+
+
+async def test_an_option_the_item_lacks_is_refused_and_the_cart_question_stays_open() -> None:
+    talk = Conversation()
+    await talk.say("a hash brown", "order_item", item("hash-brown"))
+    reply = await talk.say("make it iced", "change_item", opt("temperature:iced", None))
+    assert "the Hash Brown doesn't come that way" in reply, reply
+    assert "Anything else, or shall I check out?" in reply and talk.question == "more_or_done"
+    reply = await talk.say("no thanks", "deny")
+    assert "Here is your order" in reply, reply
