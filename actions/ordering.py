@@ -89,8 +89,14 @@ class Ordering:
         state = OrderState.from_tracker(tracker)
         intent = intent or latest_intent(tracker)[0]
         said = carts.read_entities(latest_entities(tracker))
-        unsure = [m for m in said.mentions if m.check and menu.find(m.sku or "")]
-        mentions = [m for m in said.mentions if not m.check]
+        # An unsure item is asked about before it is added; one named to be removed is
+        # removed only if it is in the cart, so no question is needed.
+        unsure = [
+            m
+            for m in said.mentions
+            if m.check and menu.find(m.sku or "") and intent != "remove_item"
+        ]
+        mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
         if intent == "remove_item":

@@ -184,3 +184,11 @@ async def test_an_option_the_item_lacks_is_refused_and_the_cart_question_stays_o
     assert "Anything else, or shall I check out?" in reply and talk.question == "more_or_done"
     reply = await talk.say("no thanks", "deny")
     assert "Here is your order" in reply, reply
+
+
+async def test_an_unsure_item_named_for_removal_is_removed_without_a_question() -> None:
+    talk = Conversation()
+    await talk.say("a latte and a youtiao", "order_item", item("latte"), item("youtiao", 2))
+    reply = await talk.say("remove the lattice", "remove_item", item("latte", check=True))
+    assert [line["sku"] for line in talk.cart] == ["youtiao"], reply
+    assert "Did you mean" not in reply
