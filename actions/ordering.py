@@ -21,6 +21,7 @@ from actions.merchants.backend import Menu, MerchantBackend
 from actions.phrasing import (
     cart_payload,
     describe_line,
+    item_name,
     join_words,
     pickup_words,
     yuan,
@@ -113,7 +114,7 @@ class Ordering:
             lead = _added(touched, mentions, menu)
         missed = _not_caught(said.unplaced)
         if after == before and not unsure:
-            return self._nothing_changed(dispatcher, tracker, said, state, menu)
+            return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:
             lead = f"I didn't catch {missed}." if missed else ""
         elif missed:  # "I added 2 Egg & Sausage Muffins; I didn't catch 'a large lad'."
@@ -145,6 +146,7 @@ class Ordering:
         said: carts.Utterance,
         state: OrderState,
         menu: Menu,
+        intent: str,
     ) -> list[EventType]:
         """Say what could not be done; the cart question stays open."""
         options = {
@@ -152,8 +154,12 @@ class Ordering:
             **{k: v for m in said.mentions for k, v in m.options.items()},
         }
         item = menu.find(state.last_sku or "") if state.cart else None
+        known = [m for m in said.mentions if menu.find(m.sku or "")]
         if said.unplaced:
             text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
+        elif known and intent == "remove_item":
+            names = join_words([item_name(m.sku, menu) for m in known]).replace(" and ", " or ")
+            text = f"There's no {names} in your cart."
         elif options and item is not None and not said.mentions:
             text = f"Sorry, the {item.name} doesn't come that way."
         else:

@@ -192,3 +192,10 @@ async def test_an_unsure_item_named_for_removal_is_removed_without_a_question() 
     reply = await talk.say("remove the lattice", "remove_item", item("latte", check=True))
     assert [line["sku"] for line in talk.cart] == ["youtiao"], reply
     assert "Did you mean" not in reply
+
+
+async def test_removing_what_is_not_in_the_cart_says_so() -> None:
+    talk = Conversation()
+    await talk.say("a latte", "order_item", item("latte"))
+    reply = await talk.say("remove the youtiao", "remove_item", item("youtiao"))
+    assert "There's no Youtiao in your cart." in reply and len(talk.cart) == 1, reply
