@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions.base import MerchantAction
 from actions.checkout import Checkout
-from actions.merchants.backend import Menu, MerchantBackend
+from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
     cart_payload,
     describe_line,
@@ -206,10 +206,19 @@ def _added(lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu) -
     if len(lines) == 1 and not any(carts.SIZE_GROUP in m.options for m in mentions):
         item = menu.find(lines[0].sku)
         size = item.group(carts.SIZE_GROUP) if item else None
-        other = next((c for c in size.choices if c.id != size.default), None) if size else None
+        other = _next_size(size) if size else None
         if other is not None:
             hint = f"; say '{other.name.lower()}' to change the size"
     return f"Added {names}{hint}."
+
+
+def _next_size(group: OptionGroup) -> OptionChoice | None:
+    """The size after the default (the one people upsize to), else the one before it."""
+    ids = [c.id for c in group.choices]
+    if group.default not in ids or len(ids) < 2:
+        return None
+    at = ids.index(group.default)
+    return group.choices[at + 1] if at + 1 < len(ids) else group.choices[at - 1]
 
 
 def _not_caught(words: list[str]) -> str:
