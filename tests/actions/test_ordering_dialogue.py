@@ -199,3 +199,20 @@ async def test_removing_what_is_not_in_the_cart_says_so() -> None:
     await talk.say("a latte", "order_item", item("latte"))
     reply = await talk.say("remove the youtiao", "remove_item", item("youtiao"))
     assert "There's no Youtiao in your cart." in reply and len(talk.cart) == 1, reply
+
+
+def test_the_size_hint_offers_the_next_size_up() -> None:
+    from actions.ordering import _next_size
+    from tests.actions.fake_backend import group
+
+    three = group(
+        "size",
+        "Size",
+        "medium",
+        ("small", "Small", -200),
+        ("medium", "Medium", 0),
+        ("large", "Large", 300),
+    )
+    assert _next_size(three).id == "large"
+    top = group("size", "Size", "large", ("medium", "Medium", 0), ("large", "Large", 300))
+    assert _next_size(top).id == "medium"
