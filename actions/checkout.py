@@ -264,9 +264,11 @@ class Checkout:
         details: dict[str, Any] = error.details
         if error.code == "pin_required":
             limit = details.get("voice_pay_limit")
-            lead = (
-                f"That's above your voice-pay limit of {yuan(limit)}." if limit else error.message
-            )
+            # Over the daily no-PIN total, the platform's message says so with the numbers.
+            if limit is not None and details.get("reason") != "over_daily_limit":
+                lead = f"That's above your voice-pay limit of {yuan(limit)}."
+            else:
+                lead = error.message
             return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
         if error.code == "order_already_paid":
             order = await self.status(tracker, order_id)

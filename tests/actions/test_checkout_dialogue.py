@@ -153,3 +153,24 @@ async def test_status_and_handoff() -> None:
     assert "Order 1001 (a Latte, ¥16.00) is paid" in reply, reply
     reply = await talk.say("talk to a person", "human_handoff")
     assert "H1" in reply and talk.backend.handoffs[0][-1] == "talk to a person"
+
+
+async def test_over_the_daily_no_pin_total_the_platform_says_why_the_pin_is_needed() -> None:
+    talk = Conversation()
+    await talk.say("two hash browns", "order_item", qty(2), item("hash-brown"))
+    await talk.say("that's all", "checkout")
+    real_pay = talk.backend.pay
+
+    async def over_daily(*args: object, **kwargs: object) -> object:
+        from actions.merchants.backend import MerchantRejected
+
+        raise MerchantRejected(
+            "pin_required",
+            "You've paid ¥190.00 without a PIN today; the daily limit is ¥200.00.",
+            {"voice_pay_limit": VOICE_PAY_LIMIT, "reason": "over_daily_limit"},
+        )
+
+    talk.backend.pay = over_daily  # type: ignore[method-assign]
+    reply = await talk.say("yes", "affirm")
+    assert "daily limit" in reply and "PIN" in reply and talk.question == "pin", reply
+    talk.backend.pay = real_pay  # type: ignore[method-assign]
