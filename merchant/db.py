@@ -11,10 +11,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
+from merchant import migrations
 from merchant.models import Base
 
 log = logging.getLogger(__name__)
@@ -47,17 +48,27 @@ class Database:
         self.sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create missing tables. A sandbox database an older version wrote (a table lacks a
-        column, or refuses a value this version stores) is dropped and recreated: sandbox
-        data is disposable, and there are no migrations yet."""
-        outdated = outdated_tables(self.engine)
-        if outdated:
-            log.warning(
-                "the sandbox database predates this version (%s); recreating it empty",
-                ", ".join(outdated),
-            )
-            Base.metadata.drop_all(self.engine)
-        Base.metadata.create_all(self.engine)
+        """Migrate the database to the newest schema (Alembic, see merchant/migrations).
+
+        A sandbox database written before migrations existed is adopted as it is when its
+        tables match the models, and dropped and recreated when an older version wrote it
+        (a table lacks a column, or refuses a value this version stores): sandbox data is
+        disposable."""
+        if not migrations.is_migrated(self.engine):
+            outdated = outdated_tables(self.engine)
+            if outdated:
+                log.warning(
+                    "the sandbox database predates this version (%s); recreating it empty",
+                    ", ".join(outdated),
+                )
+                Base.metadata.drop_all(self.engine)
+        migrations.upgrade(self.engine)
+
+    def drop_schema(self) -> None:
+        """Drop every table, the migrations' bookkeeping included (tests start afresh)."""
+        Base.metadata.drop_all(self.engine)
+        with self.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
     def dispose(self) -> None:
         self.engine.dispose()

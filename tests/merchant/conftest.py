@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from merchant.app import create_app
-from merchant.models import Base
+from merchant.db import Database
 from merchant.settings import Settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -87,7 +87,7 @@ def any_api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]
         with Api(app) as api:
             yield api
     finally:
-        # Start the next test from empty tables (create_app re-creates and re-seeds).
-        engine = create_engine(url, future=True)
-        Base.metadata.drop_all(engine)
-        engine.dispose()
+        # Start the next test from empty tables (create_app migrates and re-seeds).
+        database = Database(url, sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds)
+        database.drop_schema()
+        database.dispose()
