@@ -9,7 +9,8 @@ and Rasa only receives the outcome, e.g. ``/pin_submitted{"secure_outcome": "ver
 So the PIN never reaches the tracker store, the NLU pipeline, the action server or
 a log line: it lives in this process for one HTTP request.
 
-Pending requests are kept in memory. If the server restarts between the question
+Pending requests are kept in memory, or in Redis with a TTL when replicas share
+conversations (`channels/pending_requests.py`). If the server restarts between the question
 and the answer, a message that looks like a bare PIN is still kept out of the
 dialogue (it becomes ``/secret_not_expected``) rather than stored.
 """
@@ -20,10 +21,11 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from channels.pending_requests import PendingStore, SecureRequest, pending_store_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -67,17 +69,6 @@ def secret_digits(text: str, expected: bool = False) -> str | None:
     return joined if len(joined) in SECRET_DIGITS else None
 
 
-@dataclass(frozen=True)
-class SecureRequest:
-    """Where the next secret of one conversation goes, and what to tell Rasa after."""
-
-    purpose: str
-    submit_url: str
-    fields: dict[str, Any]
-    reply_intent: str
-    expires_at: float
-
-
 class SecureInputGuard:
     """Routes a conversation's secret to the merchant instead of the dialogue."""
 
@@ -85,10 +76,12 @@ class SecureInputGuard:
         self,
         client: httpx.AsyncClient | None = None,
         pending_ttl_seconds: float = PENDING_TTL_SECONDS,
+        store: PendingStore | None = None,
     ) -> None:
         self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
         self._ttl = pending_ttl_seconds
-        self._pending: dict[str, SecureRequest] = {}
+        # Memory by default; Redis when replicas share conversations (ORDERLY_REDIS_URL).
+        self._pending = store or pending_store_from_env()
 
     def screen_outgoing(
         self, sender_id: str, messages: list[dict[str, Any]]
@@ -98,7 +91,7 @@ class SecureInputGuard:
         A reply without such a request clears the pending one: a secret is expected
         only right after the assistant asked for it.
         """
-        self._pending.pop(sender_id, None)
+        self._pending.discard(sender_id)
         screened = []
         for message in messages:
             request = (message.get("custom") or {}).get("secure_input")
@@ -113,8 +106,7 @@ class SecureInputGuard:
         return screened
 
     def is_expecting_secret(self, sender_id: str) -> bool:
-        request = self._pending.get(sender_id)
-        return request is not None and request.expires_at > time.monotonic()
+        return self._pending.get(sender_id) is not None
 
     async def submit_secret(self, sender_id: str, text: str) -> str:
         """Screen one incoming message; return the text to give Rasa in its place.
@@ -124,20 +116,23 @@ class SecureInputGuard:
         anything else (the customer changed the subject) comes back unchanged.
         """
         digits = secret_digits(text, expected=self.is_expecting_secret(sender_id))
-        request = self._pending.pop(sender_id, None) if digits else None
-        if request is None or request.expires_at <= time.monotonic():
+        request = self._pending.take(sender_id) if digits else None
+        if request is None:
             return SECRET_NOT_EXPECTED if digits else text
         outcome = await self._submit(request, digits or "")
         return f"/{request.reply_intent}{json.dumps(outcome)}"
 
     def _remember(self, sender_id: str, request: dict[str, Any]) -> None:
         submit = request["submit"]
-        self._pending[sender_id] = SecureRequest(
-            purpose=str(request.get("purpose", "secret")),
-            submit_url=str(submit["url"]),
-            fields=dict(submit.get("fields", {})),
-            reply_intent=str(request.get("reply_intent", "secret_submitted")),
-            expires_at=time.monotonic() + self._ttl,
+        self._pending.put(
+            sender_id,
+            SecureRequest(
+                purpose=str(request.get("purpose", "secret")),
+                submit_url=str(submit["url"]),
+                fields=dict(submit.get("fields", {})),
+                reply_intent=str(request.get("reply_intent", "secret_submitted")),
+                expires_at=time.time() + self._ttl,
+            ),
         )
 
     async def _submit(self, request: SecureRequest, digits: str) -> dict[str, str]:
