@@ -1,5 +1,8 @@
 """``python -m bot serve`` starts every service; ``python -m bot run`` adds the chat shell.
 
+``python -m bot serve-scaled`` starts the scaled topology instead (bot/scaled.py): two
+Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis.
+
 Ctrl-C stops everything that was started. Logs go to ``var/logs/``.
 """
 
@@ -12,18 +15,23 @@ import subprocess
 import sys
 import time
 
+from bot.scaled import ScaledStack, default_config
 from bot.stack import MODEL, ROOT, Stack, StackConfig
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", choices=["run", "serve"])
+    parser.add_argument("command", choices=["run", "serve", "serve-scaled"])
     parser.add_argument("--sender", help="conversation id for the shell (default: shell-$USER)")
     args = parser.parse_args()
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
         return 1
     config = StackConfig()
+    stack = Stack(config)
+    if args.command == "serve-scaled":
+        config = default_config()
+        stack = ScaledStack(config)
     # A plain `kill` must stop the services too, not orphan them.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(
@@ -31,7 +39,7 @@ def main() -> int:
         flush=True,
     )
     try:
-        with Stack(config):
+        with stack:
             print(
                 f"Ready: Rasa {config.rasa_url} (REST: /webhooks/rest/webhook), "
                 f"merchant platform {config.merchant_url}, actions {config.actions_url}. "
