@@ -8,7 +8,7 @@ MODEL := models/orderly.tar.gz
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install system-packages model run serve shell voice-client test test-coqui lint bench clean
+.PHONY: install system-packages model run serve serve-scaled migration shell voice-client test test-coqui lint bench bench-text clean
 
 install: $(INSTALLED)
 
@@ -31,6 +31,12 @@ run: model ## start every service and chat in the terminal
 serve: model ## start every service in the foreground, for other clients
 	$(BIN)/python -m bot serve
 
+serve-scaled: model system-packages ## two Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis
+	$(BIN)/python -m bot serve-scaled
+
+migration: install ## regenerate the merchant's initial Alembic revision from merchant/models.py
+	$(BIN)/python -m merchant.migrations regenerate
+
 shell: install ## the chat shell alone, against a running `make serve`
 	$(BIN)/python -m clients.shell
 
@@ -39,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy actions benchmarks bot channels clients merchant speech
 
-system-packages: ## espeak-ng and Chromium for the voice and browser tests
+system-packages: ## espeak-ng, Chromium (voice and browser tests), HAProxy (serve-scaled)
 	scripts/system-packages.sh
 
 test: model lint system-packages ## set up and run every test
@@ -54,6 +60,9 @@ voice-client: install ## speak wav files to a running `make serve`: make voice-c
 
 bench: install model system-packages ## voice benchmark: recognition, synthesis, turn latency
 	$(BIN)/python -m benchmarks.voice_bench
+
+bench-text: install model system-packages ## text load: Orderly (one and two replicas) against a stock rasa init bot
+	$(BIN)/python -m benchmarks.text_load
 
 clean:
 	rm -rf var models results .pytest_cache .mypy_cache .ruff_cache

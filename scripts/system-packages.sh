@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the voice and browser tests use, when they are missing:
-# espeak-ng speaks test utterances, Chromium is the real browser for the widget tests.
+# espeak-ng speaks test utterances, Chromium is the real browser for the widget tests,
+# HAProxy balances the replicas of `make serve-scaled` (and its fault tests).
 set -euo pipefail
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
   echo "Please install: ${missing[*]} (the voice and browser tests need them)." >&2
@@ -13,5 +15,6 @@ fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing ${missing[*]} with apt-get..."
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+# Wait for another apt run (up to 5 minutes) instead of failing on its lock.
+$sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null

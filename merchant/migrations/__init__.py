@@ -31,6 +31,15 @@ INITIAL_REVISION = "0001"
 SENTINEL_TABLE = "orders"
 
 
+# Tables the engines keep for themselves, never described by the models.
+ENGINE_TABLES = frozenset({"sqlite_sequence", "alembic_version"})
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate's filter: compare our tables, not the engines' bookkeeping."""
+    return not (type_ == "table" and name in ENGINE_TABLES)
+
+
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic configuration for this folder, bound to a connection or a URL."""
     config = Config()

@@ -20,7 +20,7 @@ from alembic.autogenerate import compare_metadata, produce_migrations, render_py
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from merchant.migrations import INITIAL_REVISION, MIGRATIONS_DIR, upgrade
+from merchant.migrations import INITIAL_REVISION, MIGRATIONS_DIR, include_name, upgrade
 from merchant.models import FIRST_ORDER_NUMBER, Base
 from merchant.settings import Settings
 
@@ -76,6 +76,7 @@ def regenerate() -> Path:
         context = MigrationContext.configure(connection)
         script = produce_migrations(context, Base.metadata)
     engine.dispose()
+    assert script.upgrade_ops is not None and script.downgrade_ops is not None
     text = INITIAL_TEMPLATE.format(
         date=datetime.now(timezone.utc).date().isoformat(),
         revision=INITIAL_REVISION,
@@ -99,7 +100,9 @@ def differences(url: str) -> list[object]:
     try:
         upgrade(engine)
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()

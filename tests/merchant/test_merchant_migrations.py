@@ -1,0 +1,70 @@
+"""The Alembic migrations build exactly the schema merchant/models.py describes.
+
+When this fails after a model change, run `make migration` (it regenerates the initial
+revision) and commit the result.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import POSTGRES_ADMIN_URL
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from merchant.migrations import current_revision, head_revision, upgrade
+from merchant.migrations.__main__ import differences
+from merchant.models import FIRST_ORDER_NUMBER, Base
+
+
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.__class__}")
+    name = f"orderly_migrations_{secrets.token_hex(6)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield str(make_url(POSTGRES_ADMIN_URL).set(database=name))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_migrations_match_the_models_on_sqlite(tmp_path: Path) -> None:
+    assert differences(f"sqlite:///{tmp_path / 'm.sqlite3'}") == [], "run `make migration`"
+
+
+def test_the_migrations_match_the_models_on_postgres(fresh_postgres: str) -> None:
+    assert differences(fresh_postgres) == [], "run `make migration`"
+    engine = create_engine(fresh_postgres, future=True)
+    with engine.connect() as connection:
+        first = connection.execute(text("SELECT nextval('orders_number_seq')")).scalar()
+    engine.dispose()
+    assert first == FIRST_ORDER_NUMBER
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}", future=True)
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_a_database_made_before_migrations_is_adopted(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}", future=True)
+    Base.metadata.create_all(engine)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert "orders" in inspect(engine).get_table_names()
+    engine.dispose()
