@@ -29,6 +29,8 @@ class Settings:
     # Rasa sends it with every action call (endpoints.yml ``action_endpoint.token``);
     # `python -m actions` refuses to start without it.
     action_token: str = ""
+    # How long an action server reuses the merchant's menu and stores (0: never).
+    menu_cache_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,4 +48,5 @@ class Settings:
             if channels is not None
             else cls.pin_channels,
             action_token=env.get("ORDERLY_ACTION_TOKEN", cls.action_token),
+            menu_cache_seconds=float(env.get("ORDERLY_MENU_CACHE_SECONDS", cls.menu_cache_seconds)),
         )
