@@ -151,6 +151,7 @@ class ScaledStack(Stack):
 
     def start(self) -> ScaledStack:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        self.check_redis()
         self.create_databases()
         self.haproxy_config_file.write_text(haproxy_config(self.config))
         self._environment = self.environment()  # one token for every process
@@ -232,16 +233,35 @@ class ScaledStack(Stack):
         """Create the tracker and merchant databases when they do not exist yet."""
         import psycopg2
 
-        connection = psycopg2.connect(self.config.postgres_url("postgres"))
+        c = self.config
+        try:
+            connection = psycopg2.connect(c.postgres_url("postgres"), connect_timeout=5)
+        except psycopg2.OperationalError as error:
+            raise RuntimeError(
+                f"PostgreSQL is not reachable at {c.postgres_host}:{c.postgres_port} "
+                f"(ORDERLY_POSTGRES_HOST/PORT/USER/PASSWORD): {str(error).strip()}"
+            ) from error
         try:
             connection.autocommit = True
             with connection.cursor() as cursor:
-                for name in (self.config.tracker_database, self.config.merchant_database):
+                for name in (c.tracker_database, c.merchant_database):
                     cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
                     if cursor.fetchone() is None:
                         cursor.execute(f'CREATE DATABASE "{name}"')
         finally:
             connection.close()
+
+    def check_redis(self) -> None:
+        import redis
+
+        c = self.config
+        try:
+            redis.Redis.from_url(c.redis_url, socket_connect_timeout=5).ping()
+        except redis.RedisError as error:
+            raise RuntimeError(
+                f"Redis is not reachable at {c.redis_host}:{c.redis_port} "
+                f"(ORDERLY_REDIS_HOST/PORT): {error}"
+            ) from error
 
 
 def haproxy_config(config: ScaledConfig) -> str:
