@@ -5,8 +5,9 @@ place full paid orders over the REST channel: "two hash browns and a medium
 americano", "that's all", "yes", every reply checked (the cart, the readback, the
 payment). Side by side in the same run, a stock ``rasa init`` bot (trained once in a
 temporary folder and cached under ``var/bench/``) answers greetings from as many
-concurrent visitors, three turns each. Systems run one after the other on the same
-machine, each alone.
+concurrent visitors, three turns each. All systems are started first; then they take
+turns under load in short rotating slices (``--rounds``), so background load on a shared
+machine falls on all of them alike, and only one is under load at a time.
 
 It prints, per system and concurrency, p50/p95 per turn, turns/s, errors and double
 charges, the ratios to the stock bot, and whether the targets are met: at 8 concurrent
@@ -32,7 +33,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ TURN_TIMEOUT_SECONDS = 60.0
 TARGET_CONCURRENCY = 8
 TARGET_P50_RATIO = 2.0
 TARGET_THROUGHPUT_RATIO = 0.7
+WARM_UP_SECONDS = 3.0
 BENCH_DATABASES = ("orderly_bench_tracker", "orderly_bench_merchant")
 
 
@@ -400,7 +402,16 @@ def _ratio(value: float | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.text_load", description=__doc__)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, TARGET_CONCURRENCY])
-    parser.add_argument("--seconds", type=float, default=30.0, help="load time per phase")
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="load time per system and concurrency"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="slices the load time is cut into, the systems taking turns (fair under "
+        "background load that changes over time)",
+    )
     parser.add_argument(
         "--systems",
         nargs="+",
@@ -413,35 +424,33 @@ def main() -> int:
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
         return 1
     env = {"ORDERLY_NOW": MORNING, **_passed_through()}
-    phases: list[Phase] = []
-    with tempfile.TemporaryDirectory(prefix="orderly-bench-") as folder:
-        data = Path(folder)
-        for system in args.systems:
-            print(f"Starting {system}...", flush=True)
-            if system == "stock":
-                with stock_bot(data / "stock" / "logs") as url:
-                    for n in args.concurrency:
-                        phases.append(measure(system, n, greet(url), args.seconds, None))
-            elif system == "orderly-1":
-                with Stack(orderly_config(data / system, env)) as stack:
-                    c = stack.config
-                    for n in args.concurrency:
-                        conversation = place_order(c.rasa_url, c.merchant_url)
-                        phases.append(
-                            measure(system, n, conversation, args.seconds, c.merchant_url)
-                        )
-            else:
-                config = scaled_config(data / system, env)
-                drop_bench_databases(config)
-                with ScaledStack(config) as scaled:
-                    c = scaled.config
-                    for n in args.concurrency:
-                        conversation = place_order(c.rasa_url, c.merchant_url)
-                        phases.append(
-                            measure(system, n, conversation, args.seconds, c.merchant_url)
-                        )
+    phases: dict[tuple[str, int], Phase] = {}
+    with tempfile.TemporaryDirectory(prefix="orderly-bench-") as folder, ExitStack() as running:
+        targets = start_systems(args.systems, Path(folder), env, running)
+        for name, (conversation, _) in targets.items():
+            warm_up(name, conversation)
+        for n in args.concurrency:
+            for round_number in range(args.rounds):
+                # The systems take turns, in a rotating order, so a change in the
+                # machine's background load falls on all of them alike.
+                names = list(targets)
+                shift = round_number % len(names)
+                for name in names[shift:] + names[:shift]:
+                    conversation, merchant_url = targets[name]
+                    phase = phases.setdefault((name, n), Phase(name, n))
+                    asyncio.run(
+                        run_phase(phase, conversation, args.seconds / args.rounds, merchant_url)
+                    )
+            for name in targets:
+                phase = phases[(name, n)]
+                print(
+                    f"  {name} x{n}: {phase.turns} turns, p50 {phase.percentile(50):.0f} ms, "
+                    f"{phase.turns_per_second:.1f} turns/s, {phase.errors} errors",
+                    flush=True,
+                )
+    ordered = sorted(phases.values(), key=lambda p: (args.systems.index(p.system), p.concurrency))
     print()
-    for line in report(phases):
+    for line in report(ordered):
         print(line)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
@@ -454,30 +463,44 @@ def main() -> int:
                     "turns": p.turns,
                     "turns_per_second": p.turns_per_second,
                 }
-                for p in phases
+                for p in ordered
             ],
             indent=2,
         )
     )
-    failed = any(p.errors or p.double_charges for p in phases)
+    failed = any(p.errors or p.double_charges for p in ordered)
     return 1 if failed else 0
 
 
-def measure(
-    system: str,
-    concurrency: int,
-    conversation: Conversation,
-    seconds: float,
-    merchant_url: str | None,
-) -> Phase:
-    phase = Phase(system, concurrency)
-    asyncio.run(run_phase(phase, conversation, seconds, merchant_url))
-    print(
-        f"  {system} x{concurrency}: {phase.turns} turns, p50 {phase.percentile(50):.0f} ms, "
-        f"{phase.turns_per_second:.1f} turns/s, {phase.errors} errors",
-        flush=True,
-    )
-    return phase
+def start_systems(
+    names: list[str], folder: Path, env: dict[str, str], running: ExitStack
+) -> dict[str, tuple[Conversation, str | None]]:
+    """Start every system (they stay up, idle between their turns)."""
+    targets: dict[str, tuple[Conversation, str | None]] = {}
+    for name in names:
+        print(f"Starting {name}...", flush=True)
+        if name == "stock":
+            url = running.enter_context(stock_bot(folder / "stock" / "logs"))
+            targets[name] = (greet(url), None)
+        elif name == "orderly-1":
+            stack = running.enter_context(Stack(orderly_config(folder / name, env)))
+            c = stack.config
+            targets[name] = (place_order(c.rasa_url, c.merchant_url), c.merchant_url)
+        else:
+            config = scaled_config(folder / name, env)
+            drop_bench_databases(config)
+            scaled = running.enter_context(ScaledStack(config))
+            c = scaled.config
+            targets[name] = (place_order(c.rasa_url, c.merchant_url), c.merchant_url)
+    return targets
+
+
+def warm_up(name: str, conversation: Conversation) -> None:
+    """One untimed conversation per system: first calls load models and fill caches."""
+    scratch = Phase(name, 1)
+    asyncio.run(run_phase(scratch, conversation, WARM_UP_SECONDS, None))
+    if scratch.errors:
+        print(f"  {name}: warm-up errors: {scratch.error_samples}", flush=True)
 
 
 def _passed_through() -> dict[str, str]:
