@@ -208,7 +208,7 @@ async def run_phase(
 
         started = time.monotonic()
         await asyncio.gather(*(customer() for _ in range(phase.concurrency)))
-        phase.seconds = time.monotonic() - started
+        phase.seconds += time.monotonic() - started
         if merchant_url is not None:
             phase.double_charges = await count_double_charges(client, merchant_url, orders, phase)
 
