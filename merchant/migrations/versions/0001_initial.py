@@ -65,9 +65,34 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("breakfast_start", sa.Time(), nullable=False),
-        sa.Column("breakfast_end", sa.Time(), nullable=False),
+        sa.Column("breakfast_start", sa.Time(), nullable=True),
+        sa.Column("breakfast_end", sa.Time(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "security_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("created_at", merchant.models.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_security_events_customer_id"), "security_events", ["customer_id"], unique=False
+    )
+    op.create_table(
+        "credentials",
+        sa.Column("customer_id", sa.String(length=200), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("failed_attempts", sa.Integer(), nullable=False),
+        sa.Column("locked_until", merchant.models.UtcDateTime(), nullable=True),
+        sa.Column("created_at", merchant.models.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["accounts.customer_id"],
+        ),
+        sa.PrimaryKeyConstraint("customer_id"),
     )
     op.create_table(
         "menu_items",
@@ -79,7 +104,8 @@ def upgrade() -> None:
         sa.Column("daypart", sa.String(length=64), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("aliases", sa.JSON(), nullable=False),
-        sa.Column("sizes", sa.JSON(), nullable=False),
+        sa.Column("price", sa.Integer(), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("combo", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["merchant_id"],
@@ -141,9 +167,7 @@ def upgrade() -> None:
         sa.Column("sku", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("size", sa.String(length=64), nullable=False),
-        sa.Column("drink", sa.String(length=64), nullable=True),
-        sa.Column("drink_size", sa.String(length=64), nullable=True),
+        sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("unit_price", sa.Integer(), nullable=False),
         sa.Column("line_total", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -230,6 +254,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_stores_merchant_id"), table_name="stores")
     op.drop_table("stores")
     op.drop_table("menu_items")
+    op.drop_table("credentials")
+    op.drop_index(op.f("ix_security_events_customer_id"), table_name="security_events")
+    op.drop_table("security_events")
     op.drop_table("merchants")
     op.drop_table("idempotency_records")
     op.drop_index(op.f("ix_handoffs_customer_id"), table_name="handoffs")
