@@ -17,6 +17,7 @@ import httpx
 SIGN_IN_PATH = "/identity/sign-in"
 PASSWORD = "scale-test-password"
 TURN_TIMEOUT_SECONDS = 60.0
+MAX_FOLLOW_UPS = 2
 
 
 @dataclass
@@ -53,6 +54,27 @@ class ScaleCustomer:
         response.raise_for_status()
         self.replies = response.json()
         return " ".join(str(m.get("text", "")) for m in self.replies)
+
+    def order_cart(self, text: str, total: int, answer: str = "medium") -> dict[str, Any]:
+        """Say an order and answer the assistant's follow-up questions (a size it did not
+        take from the sentence) until the cart holds `total`; return the cart. An answer
+        that names a button is a press of that button, as in the shell and the widget."""
+        reply = self.say(text)
+        for _ in range(MAX_FOLLOW_UPS):
+            cart = self.custom("cart")
+            if cart is not None and cart.get("total") == total:
+                return cart
+            reply = self.say(self.button_payload(answer) or answer)
+        cart = self.custom("cart")
+        assert cart is not None and cart.get("total") == total, reply
+        return cart
+
+    def button_payload(self, title: str) -> str | None:
+        for message in self.replies:
+            for button in message.get("buttons") or []:
+                if str(button.get("title", "")).lower() == title.lower():
+                    return str(button["payload"])
+        return None
 
     def custom(self, key: str) -> dict[str, Any] | None:
         for message in self.replies:

@@ -20,7 +20,8 @@ from tests.scale.customer import ScaleCustomer
 
 pytestmark = pytest.mark.slow
 
-CART_TOTAL = 2 * 700 + 1200  # two hash browns and a medium americano
+ORDER = "two hash browns and a medium americano"
+CART_TOTAL = 2 * 700 + 1200
 MERCHANT_OUTAGE_SECONDS = 10.0
 LOG_POLL_SECONDS = 0.01
 LOG_WAIT_SECONDS = 30.0
@@ -33,9 +34,7 @@ def customer_of(stack: ScaledStack) -> ScaleCustomer:
 
 def order_to_readback(customer: ScaleCustomer) -> str:
     """Fill the cart and reach the readback; return the placed order's id."""
-    customer.say("two hash browns and a medium americano")
-    cart = customer.custom("cart")
-    assert cart is not None and cart["total"] == CART_TOTAL, customer.replies
+    customer.order_cart(ORDER, CART_TOTAL)
     reply = customer.say("that's all")
     readback = customer.custom("readback")
     assert readback is not None and readback["total"] == CART_TOTAL, reply
@@ -127,8 +126,7 @@ def test_postgres_restarted_mid_conversation_loses_nothing(
     scaled_stack: ScaledStack, private_postgres: PrivatePostgres
 ) -> None:
     customer = customer_of(scaled_stack)
-    customer.say("two hash browns and a medium americano")
-    assert customer.custom("cart")["total"] == CART_TOTAL  # type: ignore[index]
+    customer.order_cart(ORDER, CART_TOTAL)
 
     private_postgres.restart()
 
@@ -181,8 +179,7 @@ def test_a_rasa_replica_killed_mid_conversation_loses_nothing(
     scaled_stack: ScaledStack,
 ) -> None:
     customer = customer_of(scaled_stack)
-    customer.say("two hash browns and a medium americano")
-    assert customer.custom("cart")["total"] == CART_TOTAL  # type: ignore[index]
+    customer.order_cart(ORDER, CART_TOTAL)
 
     # The module's last test: the stack is torn down after it, so rasa-1 stays dead.
     scaled_stack.kill_service("rasa-1")
