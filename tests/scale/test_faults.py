@@ -26,6 +26,9 @@ MERCHANT_OUTAGE_SECONDS = 10.0
 LOG_POLL_SECONDS = 0.01
 LOG_WAIT_SECONDS = 30.0
 MAX_FOLLOW_UPS = 3
+# The action that pays after the yes: the one answer action of the pending question
+# (it calls the merchant's payment), or the older dedicated action.
+PAYING_ACTIONS = ("action_answer", "action_confirm_payment")
 
 
 def customer_of(stack: ScaledStack) -> ScaleCustomer:
@@ -152,7 +155,7 @@ def test_an_action_server_killed_during_payment_charges_at_most_once_and_says_so
     turn = threading.Thread(target=lambda: replies.append(customer.say("yes")))
     turn.start()
     try:
-        wait_for_line(log, seen, "Received request to run 'action_confirm_payment'")
+        wait_for_line(log, seen, *(f"Received request to run '{a}'" for a in PAYING_ACTIONS))
         scaled_stack.set_server_state("action_servers", "actions-2", "ready")
         scaled_stack.kill_service("actions-1")
         turn.join(timeout=120)
@@ -194,13 +197,14 @@ def test_a_rasa_replica_killed_mid_conversation_loses_nothing(
     assert len(customer.captured(str(readback["order_id"]))) == 1
 
 
-def wait_for_line(log: Path, offset: int, line: str) -> None:
-    """Wait (bounded) until `line` appears in `log` after byte `offset`."""
+def wait_for_line(log: Path, offset: int, *lines: str) -> None:
+    """Wait (bounded) until one of `lines` appears in `log` after byte `offset`."""
     deadline = time.monotonic() + LOG_WAIT_SECONDS
     while time.monotonic() < deadline:
         with log.open("rb") as handle:
             handle.seek(offset)
-            if line.encode() in handle.read():
-                return
+            written = handle.read()
+        if any(line.encode() in written for line in lines):
+            return
         time.sleep(LOG_POLL_SECONDS)
-    raise AssertionError(f"{line!r} never appeared in {log}")
+    raise AssertionError(f"none of {lines!r} appeared in {log}")
