@@ -25,7 +25,12 @@ STARTUP_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 10.0
 # Secrets every service shares: the customer-token key and the action server's credential
 # for the merchant. Generated once into <data_dir>/secrets/ unless the environment sets them.
-SHARED_SECRETS = {"ORDERLY_JWT_SECRET": "jwt_secret", "ORDERLY_SERVICE_TOKEN": "service_token"}
+# And the Rasa server's credential for the action server (endpoints.yml's token).
+SHARED_SECRETS = {
+    "ORDERLY_JWT_SECRET": "jwt_secret",
+    "ORDERLY_SERVICE_TOKEN": "service_token",
+    "ORDERLY_ACTION_TOKEN": "action_token",
+}
 SECRET_BYTES = 32
 
 
@@ -49,6 +54,18 @@ class StackConfig:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """Pages allowed to call Rasa from a browser (``--cors``, the voice websocket).
+
+        ``ORDERLY_CORS_ORIGINS`` (comma or space separated); by default only the
+        demo page this Rasa server serves itself.
+        """
+        raw = self.env.get("ORDERLY_CORS_ORIGINS") or os.environ.get("ORDERLY_CORS_ORIGINS")
+        if raw:
+            return raw.replace(",", " ").split()
+        return [f"http://localhost:{self.rasa_port}", f"http://127.0.0.1:{self.rasa_port}"]
 
     @property
     def log_dir(self) -> Path:
@@ -88,7 +105,7 @@ class Stack:
                     rasa, "run", "--model", str(MODEL),
                     "--credentials", str(ROOT / "credentials.yml"),
                     "--endpoints", str(self._endpoints_file()), "--port", str(config.rasa_port),
-                    "--interface", config.host, "--cors", "*",
+                    "--interface", config.host, "--cors", *config.cors_origins,
                 ],
                 f"{config.rasa_url}/webhooks/rest/",
             ),
@@ -105,6 +122,7 @@ class Stack:
             "ORDERLY_ACTIONS_HOST": c.host,
             "ORDERLY_ACTIONS_PORT": str(c.actions_port),
             "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
+            "ORDERLY_CORS_ORIGINS": " ".join(c.cors_origins),
             "PYTHONPATH": str(ROOT),
             **shared_secrets(c.secrets_dir, {**os.environ, **c.env}),
             **c.env,

@@ -1,19 +1,24 @@
-"""Rasa's REST channel with input checks and the payment-PIN guard.
+"""Rasa's REST channel, for signed-in customers only, with the payment-PIN policy.
 
 It keeps the stock channel's name and routes (``POST /webhooks/rest/webhook`` with
-``{"sender": ..., "message": ...}``), so every Rasa REST client works unchanged, but:
+``{"message": ...}``), so Rasa REST clients work once they send a token, but:
 
-- a malformed request gets a 400 JSON error that names the problem instead of a
-  500 (the stock channel fails on a missing body or sender);
-- messages longer than ``max_message_chars`` are refused;
-- secrets pass through :class:`channels.secure_input.SecureInputGuard` and never
-  reach the dialogue.
+- the customer is the one the ``Authorization: Bearer <token>`` names (its ``sub``,
+  checked by :mod:`channels.identity`); no token or a bad one is a 401 JSON error, a
+  body ``sender`` naming someone else is a 403, so nobody can talk as another customer;
+- a malformed request gets a 400 JSON error that names the problem instead of a 500;
+- messages longer than ``max_message_chars`` and ``metadata`` larger than
+  ``max_metadata_bytes`` are refused; only the ``metadata_keys`` the assistant reads
+  are passed on (and so stored in the tracker), the rest is dropped;
+- every message passes the PIN policy (:mod:`channels.pin_policy`): a PIN goes to
+  the merchant, never to Rasa, and PIN-length numbers reach Rasa masked.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from rasa.core.channels.channel import (
@@ -25,16 +30,24 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.secure_input import SecureInputGuard
+from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
+from channels.pin_policy import PinGate, ScreenKind
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 128
+MAX_METADATA_BYTES = 1024
+# What the dialogue may read from a client's metadata; everything else is dropped.
+METADATA_KEYS = ("modality",)
 
 
 class RequestError(ValueError):
     """A client sent a request this channel cannot take; the message says why."""
+
+    def __init__(self, message: str, code: str = "bad_request", status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
 
 
 class SecureRestInput(InputChannel):
@@ -47,11 +60,25 @@ class SecureRestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
-        return cls(max_message_chars=int(credentials.get("max_message_chars", MAX_MESSAGE_CHARS)))
+        return cls(
+            max_message_chars=int(credentials.get("max_message_chars", MAX_MESSAGE_CHARS)),
+            max_metadata_bytes=int(credentials.get("max_metadata_bytes", MAX_METADATA_BYTES)),
+            metadata_keys=list(credentials.get("metadata_keys", METADATA_KEYS)),
+        )
 
-    def __init__(self, max_message_chars: int = MAX_MESSAGE_CHARS) -> None:
+    def __init__(
+        self,
+        max_message_chars: int = MAX_MESSAGE_CHARS,
+        max_metadata_bytes: int = MAX_METADATA_BYTES,
+        metadata_keys: Sequence[str] = METADATA_KEYS,
+        verifier: TokenVerifier | None = None,
+        gate: PinGate | None = None,
+    ) -> None:
         self.max_message_chars = max_message_chars
-        self.guard = SecureInputGuard()
+        self.max_metadata_bytes = max_metadata_bytes
+        self.metadata_keys = tuple(metadata_keys)
+        self.verifier = verifier or TokenVerifier()
+        self.gate = gate or PinGate()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("secure_rest_webhook", __name__)
@@ -63,15 +90,30 @@ class SecureRestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                sender_id, text, metadata = self._parse(request)
+                identity = await self.verifier.verify_async(
+                    bearer_token(request.headers.get("authorization"))
+                )
+            except TokenRejected as rejected:
+                return _error(
+                    rejected.code,
+                    rejected.message,
+                    401,
+                    headers={"WWW-Authenticate": f'Bearer error="{_oauth_error(rejected.code)}"'},
+                )
+            try:
+                text, metadata = self._parse(request, identity)
             except RequestError as error:
-                return response.json({"error": {"code": "bad_request", "message": str(error)}}, 400)
-            text = await self.guard.submit_secret(sender_id, text)
+                return _error(error.code, str(error), error.status)
+            sender_id = identity.customer_id
+            screened = await self.gate.incoming(sender_id, text, identity.token)
+            if screened.kind is ScreenKind.REASK:
+                return response.json(list(screened.reply))
+            assert screened.text_for_rasa is not None
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
                     UserMessage(
-                        text,
+                        screened.text_for_rasa,
                         collector,
                         sender_id,
                         input_channel=self.name(),
@@ -81,28 +123,52 @@ class SecureRestInput(InputChannel):
             except Exception:
                 # The reply may be partial, but the conversation and its tracker are intact.
                 logger.exception("the assistant failed on a message from %s", sender_id)
-            return response.json(self.guard.screen_outgoing(sender_id, collector.messages))
+            return response.json(await self.gate.outgoing(sender_id, collector.messages))
 
         return webhook
 
-    def _parse(self, request: Request) -> tuple[str, str, dict[str, Any] | None]:
+    def _parse(self, request: Request, identity: Identity) -> tuple[str, dict[str, Any] | None]:
         try:
             body = request.json
         except Exception as error:  # sanic raises its own InvalidUsage for bad JSON
             raise RequestError("The body is not valid JSON.") from error
         if not isinstance(body, dict):
-            raise RequestError('Send a JSON object like {"sender": "alice", "message": "hi"}.')
-        sender_id, text, metadata = (
-            body.get("sender"),
-            body.get("message"),
-            body.get("metadata"),
-        )
-        if not isinstance(sender_id, str) or not 0 < len(sender_id) <= MAX_SENDER_CHARS:
-            raise RequestError(f"'sender' must be a string of 1 to {MAX_SENDER_CHARS} characters.")
+            raise RequestError('Send a JSON object like {"message": "hi"}.')
+        sender_id, text, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+        if sender_id is not None and sender_id != identity.customer_id:
+            raise RequestError(
+                "'sender' names another customer than your token; leave it out.",
+                code="sender_mismatch",
+                status=403,
+            )
         if not isinstance(text, str) or not text.strip():
             raise RequestError("'message' must be a non-empty string.")
         if len(text) > self.max_message_chars:
             raise RequestError(f"'message' is longer than {self.max_message_chars} characters.")
-        if metadata is not None and not isinstance(metadata, dict):
+        return text, self._metadata(metadata)
+
+    def _metadata(self, metadata: Any) -> dict[str, Any] | None:
+        """The part of ``metadata`` the dialogue reads; Rasa stores it with the message."""
+        if metadata is None:
+            return None
+        if not isinstance(metadata, dict):
             raise RequestError("'metadata' must be a JSON object when given.")
-        return sender_id, text, metadata
+        size = len(json.dumps(metadata, ensure_ascii=False).encode())
+        if size > self.max_metadata_bytes:
+            raise RequestError(
+                f"'metadata' is {size} bytes; at most {self.max_metadata_bytes} are accepted.",
+                code="metadata_too_large",
+            )
+        kept = {key: metadata[key] for key in self.metadata_keys if key in metadata}
+        return kept or None
+
+
+def _error(
+    code: str, message: str, status: int, headers: dict[str, str] | None = None
+) -> HTTPResponse:
+    return response.json({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+def _oauth_error(code: str) -> str:
+    """RFC 6750's error name, so generic OAuth clients know to refresh."""
+    return "invalid_request" if code == "token_missing" else "invalid_token"

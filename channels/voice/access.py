@@ -1,38 +1,46 @@
-"""Who is on the other end of a voice connection: the sender id, from a token or not.
+"""Who is on the other end of a voice connection: the customer a verified token names.
 
-Two modes, chosen by whether ``tokens`` is configured:
+The client presents a customer token (the JWT from ``POST /identity/sign-in``, or
+one from the deployment's OIDC provider; see :mod:`channels.identity`) as the
+``token`` query parameter, ``/webhooks/voice/ws?token=<token>``: browsers cannot set
+headers on a websocket, so the widget and every other client use the same one way.
+Command-line clients may send ``Authorization: Bearer <token>`` instead. The token's
+``sub`` is the sender id, which is the customer the merchant charges; a ``sender``
+parameter chooses nothing.
 
-- **Tokens configured** (any real deployment): the client must present a token,
-  as ``Authorization: Bearer <token>`` or ``?token=<token>`` (browsers cannot set
-  headers on a websocket). The token maps to the sender id, which is the customer
-  id the actions charge, so a client can never pick someone else's account. The
-  ``sender`` query parameter is ignored. A deployment binds a customer to a token
-  by issuing one after its own login and adding it to the map (or by generating
-  ``credentials.yml`` from its user store; values may be ``${ENV_VAR}``).
-- **No tokens** (a laptop demo): the sender id is the ``sender`` query parameter,
-  or a fresh random id, so any client may speak for any sender. Never expose this
-  mode beyond localhost.
-
-``allowed_origins``, when set, refuses browsers on other sites (a websocket is not
-covered by CORS); clients that send no ``Origin`` (command-line clients) pass.
+A refusal is one ``error`` message and a close with code 4401 (no token, a bad or an
+expired one: sign in again and reconnect) or 4403 (a page from a site not in
+``allowed_origins``; a websocket is not covered by CORS, so the channel checks the
+``Origin`` itself). Clients that send no ``Origin`` (command-line ones) pass that check.
 """
 
 from __future__ import annotations
 
-import hmac
-import re
-import uuid
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-_SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
+
+# Private-use close codes (RFC 6455 4000-4999), after HTTP's 401 and 403.
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN_ORIGIN = 4403
+# A close reason may hold at most 123 bytes.
+MAX_CLOSE_REASON_BYTES = 123
 
 
 class AccessDenied(PermissionError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, close_code: int = CLOSE_UNAUTHORIZED) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.close_code = close_code
+
+    @property
+    def close_reason(self) -> str:
+        """``code: message``, cut to what a close frame can carry."""
+        reason = f"{self.code}: {self.message}".encode()[:MAX_CLOSE_REASON_BYTES]
+        return reason.decode(errors="ignore")
 
 
 @dataclass(frozen=True)
@@ -43,38 +51,32 @@ class ConnectionRequest:
     query: Mapping[str, str]
 
 
+def origins_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``ORDERLY_CORS_ORIGINS`` (comma or space separated): the pages allowed to connect.
+
+    The launcher sets it to the local demo page's origins and passes the same list to
+    ``rasa run --cors``, so one setting governs HTTP and websocket alike.
+    """
+    raw = (os.environ if environ is None else environ).get("ORDERLY_CORS_ORIGINS", "")
+    return [origin for origin in raw.replace(",", " ").split() if origin]
+
+
 class AccessPolicy:
-    def __init__(self, tokens: Mapping[str, str], allowed_origins: Sequence[str]) -> None:
-        self._tokens = dict(tokens)
+    def __init__(self, verifier: TokenVerifier, allowed_origins: Sequence[str]) -> None:
+        self._verifier = verifier
         self._origins = {origin.rstrip("/") for origin in allowed_origins}
 
-    def sender_for(self, request: ConnectionRequest) -> str:
-        """Return the sender id of this connection or raise :class:`AccessDenied`."""
+    async def identify(self, request: ConnectionRequest) -> Identity:
+        """The verified customer of this connection, or :class:`AccessDenied`."""
         origin = request.headers.get("origin")
         if self._origins and origin is not None and origin.rstrip("/") not in self._origins:
             raise AccessDenied(
-                "forbidden_origin", f"Origin {origin} may not use this voice channel."
+                "forbidden_origin",
+                f"Pages from {origin} may not use this voice channel.",
+                CLOSE_FORBIDDEN_ORIGIN,
             )
-        if self._tokens:
-            return self._sender_from_token(request)
-        sender = request.query.get("sender")
-        if sender is None:
-            return f"voice-{uuid.uuid4().hex[:12]}"
-        if not _SENDER.match(sender):
-            raise AccessDenied(
-                "invalid_sender",
-                "'sender' must be 1 to 128 letters, digits or the characters _ . : @ -",
-            )
-        return sender
-
-    def _sender_from_token(self, request: ConnectionRequest) -> str:
-        authorization = request.headers.get("authorization", "")
-        token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else ""
-        token = token or request.query.get("token", "")
-        if not token:
-            raise AccessDenied("unauthorized", "This voice channel needs a token (?token=...).")
-        for known, sender in self._tokens.items():
-            # Compare in constant time: response timing must not reveal a token prefix.
-            if hmac.compare_digest(known.encode(), token.encode()):
-                return sender
-        raise AccessDenied("unauthorized", "The token is not valid.")
+        token = bearer_token(request.headers.get("authorization")) or request.query.get("token")
+        try:
+            return await self._verifier.verify_async(token)
+        except TokenRejected as rejected:
+            raise AccessDenied(rejected.code, rejected.message) from rejected

@@ -4,7 +4,9 @@ Registered in ``credentials.yml`` as ``channels.voice.VoiceInput`` and served by
 Rasa server itself at ``/webhooks/voice/ws`` (``GET /webhooks/voice/`` is a health
 check). It follows the shape of Rasa's own channels: a ``name``, settings from
 ``from_credentials`` and a Sanic ``blueprint``. The protocol is in
-``docs/voice-protocol.md``; who may connect as whom is in ``channels.voice.access``.
+``docs/voice-protocol.md``; who may connect as whom is in ``channels.voice.access``:
+a connection lives as long as its customer token, then closes with 4401 so the
+client signs in again and reconnects to the same conversation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,17 +25,21 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.secure_input import SecureInputGuard
-from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest
+from channels.identity import TokenVerifier
+from channels.pin_policy import PinGate
+from channels.voice.access import (
+    CLOSE_UNAUTHORIZED,
+    AccessDenied,
+    AccessPolicy,
+    ConnectionRequest,
+    origins_from_env,
+)
 from channels.voice.engines import VoiceEngines
 from channels.voice.protocol import ErrorMessage, serialise
 from channels.voice.session import VoiceSession
 from channels.voice.settings import VoiceSettings
 
 logger = logging.getLogger(__name__)
-
-# RFC 6455 "policy violation": the one close code for a refused connection.
-CLOSE_POLICY_VIOLATION = 1008
 
 
 class VoiceInput(InputChannel):
@@ -50,11 +57,18 @@ class VoiceInput(InputChannel):
             ) from error
         return cls(settings)
 
-    def __init__(self, settings: VoiceSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: VoiceSettings | None = None,
+        verifier: TokenVerifier | None = None,
+        gate: PinGate | None = None,
+    ) -> None:
         self.settings = settings or VoiceSettings()
         self.engines = VoiceEngines(self.settings)
-        self.guard = SecureInputGuard()
-        self.access = AccessPolicy(self.settings.tokens, self.settings.allowed_origins)
+        self.gate = gate or PinGate()
+        self.access = AccessPolicy(
+            verifier or TokenVerifier(), self.settings.allowed_origins or origins_from_env()
+        )
         self._warm_up_task: asyncio.Task[None] | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -67,20 +81,24 @@ class VoiceInput(InputChannel):
         @voice.websocket("/ws")
         async def stream(request: Request, socket: Any) -> None:
             try:
-                sender_id = self.access.sender_for(_connection_request(request))
+                identity = await self.access.identify(_connection_request(request))
             except AccessDenied as denied:
-                await socket.send(serialise(ErrorMessage(code=denied.code, message=denied.message)))
-                await socket.close(code=CLOSE_POLICY_VIOLATION, reason=denied.code)
+                await _refuse(socket, denied)
                 return
             session = VoiceSession(
                 socket,
-                sender_id,
+                identity,
                 self.engines,
-                self.guard,
+                self.gate,
                 on_new_message,
                 reply_lead_s=self.settings.reply_lead_s,
             )
-            await session.run()
+            try:
+                await asyncio.wait_for(session.run(), timeout=identity.expires_at - time.time())
+            except asyncio.TimeoutError:
+                await _refuse(
+                    socket, AccessDenied("token_expired", "The token has expired; sign in again.")
+                )
 
         @voice.listener("after_server_start")
         async def warm_up(_app: Any, _loop: Any) -> None:
@@ -94,6 +112,14 @@ class VoiceInput(InputChannel):
         except Exception as error:
             # Not fatal: text still works, and each utterance reports the cause.
             logger.error("voice engines could not be loaded: %s", error)
+
+
+async def _refuse(socket: Any, denied: AccessDenied) -> None:
+    try:
+        await socket.send(serialise(ErrorMessage(code=denied.code, message=denied.message)))
+        await socket.close(code=denied.close_code or CLOSE_UNAUTHORIZED, reason=denied.close_reason)
+    except Exception as error:  # the client may be gone already
+        logger.debug("could not close a refused voice socket: %s", type(error).__name__)
 
 
 def _connection_request(request: Request) -> ConnectionRequest:

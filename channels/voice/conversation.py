@@ -1,32 +1,29 @@
 """The dialogue stage: a user turn goes to Rasa, the bot's messages come back.
 
-This is where the payment PIN is kept secret. When the assistant has just asked
-for it (``SecureInputGuard.is_expecting_secret``), the turn's text is handed to the
-guard, which sends it to the merchant and returns only the outcome for Rasa; the
-client sees a masked transcript, and nothing here logs the text.
+Every turn passes the payment-PIN policy (``channels.pin_policy``) first, exactly as
+on the REST channel: a PIN goes to the merchant with the customer's own token and
+Rasa gets only the outcome; a turn that is no PIN while one is pending is asked
+again here, without Rasa; PIN-length numbers reach Rasa, the client's transcript
+and the log only masked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.secure_input import SECRET_NOT_EXPECTED, SecureInputGuard
+from channels.identity import Identity
+from channels.pin_policy import PinGate, ScreenKind
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Stage, UserTurn
 from channels.voice.protocol import BotMessage, ErrorMessage, TranscriptMessage
 
 logger = logging.getLogger(__name__)
 
-MASK = "••••••"
-MIN_SECRET_DIGITS = 4
-_NUMERAL = re.compile(r"\d")
-_DIGIT_RUN = re.compile(r"\d(?:[\s-]?\d){5,}")
 CHANNEL_NAME = "voice"
 
 
@@ -34,14 +31,15 @@ class Conversation(Stage):
     def __init__(
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        guard: SecureInputGuard,
-        sender_id: str,
+        gate: PinGate,
+        identity: Identity,
         outbox: Outbox,
     ) -> None:
         super().__init__()
         self._on_new_message = on_new_message
-        self._guard = guard
-        self._sender_id = sender_id
+        self._gate = gate
+        self._identity = identity
+        self._sender_id = identity.customer_id
         self._outbox = outbox
 
     async def process(self, frame: Frame) -> None:
@@ -58,41 +56,25 @@ class Conversation(Stage):
             await self.push(BotReply(turn=frame.turn))
 
     async def _take_turn(self, frame: UserTurn) -> None:
-        text, secret = await self._screen_secret(frame.text)
+        screened = await self._gate.incoming(self._sender_id, frame.text, self._identity.token)
         await self._outbox.send(
             TranscriptMessage(
                 turn=frame.turn,
-                text=MASK if secret else frame.text,
-                masked=secret,
+                text=screened.shown,
+                masked=screened.masked,
                 end_reason=frame.end_reason,
             )
         )
-        if not secret:
-            logger.debug("voice turn from %s: %s", self._sender_id, frame.text)
-        messages = await self._ask_rasa(text, frame.turn, spoken=frame.spoken)
-        screened = self._guard.screen_outgoing(self._sender_id, messages)
-        for message in screened:
+        logger.debug("voice turn from %s: %s", self._sender_id, screened.shown)
+        if screened.kind is ScreenKind.REASK:
+            replies = list(screened.reply)
+        else:
+            assert screened.text_for_rasa is not None
+            messages = await self._ask_rasa(screened.text_for_rasa, frame.turn, frame.spoken)
+            replies = await self._gate.outgoing(self._sender_id, messages)
+        for message in replies:
             await self._outbox.send(BotMessage(turn=frame.turn, message=message))
-        await self.push(BotReply(turn=frame.turn, messages=screened))
-
-    async def _screen_secret(self, said: str) -> tuple[str, bool]:
-        """The text Rasa may see in place of ``said``, and whether ``said`` was a secret.
-
-        Recognition garbles the words around a PIN ("My pen is 246 810."), which the
-        guard would pass on as an ordinary message. So the numerals alone go to the
-        guard when a PIN is expected, or when the turn holds a run of six or more
-        digits (never part of an order; a PIN or phone number said at the wrong
-        moment). Numerals the guard still does not take as a PIN (a misheard
-        length) are dropped rather than given to the dialogue.
-        """
-        expecting = self._guard.is_expecting_secret(self._sender_id)
-        numerals = "".join(_NUMERAL.findall(said))
-        reduce = (expecting and len(numerals) >= MIN_SECRET_DIGITS) or _DIGIT_RUN.search(said)
-        candidate = numerals if reduce else said
-        text = await self._guard.submit_secret(self._sender_id, candidate)
-        if reduce and text == numerals:
-            text = SECRET_NOT_EXPECTED
-        return text, expecting or text != said
+        await self.push(BotReply(turn=frame.turn, messages=replies))
 
     async def _ask_rasa(self, text: str, turn: int, spoken: bool) -> list[dict[str, Any]]:
         collector = CollectingOutputChannel()

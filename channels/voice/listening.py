@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from channels.secure_input import SecureInputGuard
+from channels.pin_policy import PinGate
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import (
@@ -83,11 +83,11 @@ class Transcriber(Stage):
     """Turns utterances into text with the shared recogniser, biased toward the menu."""
 
     def __init__(
-        self, engines: VoiceEngines, guard: SecureInputGuard, sender_id: str, outbox: Outbox
+        self, engines: VoiceEngines, gate: PinGate, sender_id: str, outbox: Outbox
     ) -> None:
         super().__init__()
         self._engines = engines
-        self._guard = guard
+        self._gate = gate
         self._sender_id = sender_id
         self._outbox = outbox
 
@@ -99,7 +99,7 @@ class Transcriber(Stage):
             await self.push(frame)
             return
         utterance = frame.utterance
-        secret = self._guard.is_expecting_secret(self._sender_id)
+        secret = await self._gate.expecting(self._sender_id) is not None
         phrases = self._engines.vocabulary.phrases(expecting_secret=secret)
         try:
             recogniser = await self._engines.recogniser()

@@ -17,7 +17,8 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 
-from channels.secure_input import SecureInputGuard
+from channels.identity import Identity
+from channels.pin_policy import PinGate
 from channels.voice.conversation import Conversation
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
@@ -50,20 +51,20 @@ class VoiceSession:
     def __init__(
         self,
         socket: Any,
-        sender_id: str,
+        identity: Identity,
         engines: VoiceEngines,
-        guard: SecureInputGuard,
+        gate: PinGate,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         reply_lead_s: float,
     ) -> None:
         self._socket = socket
-        self.sender_id = sender_id
+        sender_id = self.sender_id = identity.customer_id
         self._settings = engines.settings
         self._outbox = Outbox(socket)
         self._resampler: Resampler | None = None
         self._listener = Listener(engines.endpointer(), self._outbox)
-        self._transcriber = Transcriber(engines, guard, sender_id, self._outbox)
-        self._conversation = Conversation(on_new_message, guard, sender_id, self._outbox)
+        self._transcriber = Transcriber(engines, gate, sender_id, self._outbox)
+        self._conversation = Conversation(on_new_message, gate, identity, self._outbox)
         self._speaker = Speaker(engines, self._outbox, reply_lead_s)
         self._listener.link(self._transcriber).link(self._conversation).link(self._speaker)
 

@@ -7,8 +7,10 @@ Every key is optional; the defaults run on a laptop::
       tts_engine: piper          # piper | espeak | coqui
       trailing_silence_ms: 600
       max_utterance_s: 20
-      tokens:                    # optional: token -> sender id (the customer)
-        ${ORDERLY_VOICE_TOKEN}: u1
+      allowed_origins:           # optional: pages that may connect (default ORDERLY_CORS_ORIGINS)
+        - https://shop.example.com
+
+Who connects is decided by the customer's token (``channels.voice.access``), not here.
 
 Any scalar key can be overridden from the environment as ``ORDERLY_VOICE_<KEY>``
 (``ORDERLY_VOICE_ASR_MODEL=tiny.en`` for tests and slow machines). Unknown keys are
@@ -30,7 +32,7 @@ from speech.synthesis import SynthesizerSettings
 
 ENVIRONMENT_PREFIX = "ORDERLY_VOICE_"
 # Maps and lists stay in credentials.yml (with ${VARS} if need be).
-_NOT_FROM_ENVIRONMENT = ("tokens", "allowed_origins")
+_NOT_FROM_ENVIRONMENT = ("allowed_origins",)
 
 # Sanic closes a connection whose frame exceeds WEBSOCKET_MAX_SIZE (1 MiB) itself;
 # below that, oversized frames get a polite error from this channel.
@@ -66,8 +68,7 @@ class VoiceSettings(BaseModel):
     max_text_chars: int = 2000
     # Reply audio is sent at most this far ahead of real time (see channels.voice.speaking).
     reply_lead_s: float = 1.0
-    # Access
-    tokens: dict[str, str] = {}
+    # Access: pages allowed to open the websocket (empty: ORDERLY_CORS_ORIGINS)
     allowed_origins: list[str] = []
 
     class Config:
@@ -94,13 +95,6 @@ class VoiceSettings(BaseModel):
         if not 0 < value < TRANSPORT_MAX_FRAME_BYTES:
             raise ValueError(f"must be between 1 and {TRANSPORT_MAX_FRAME_BYTES - 1}")
         return value
-
-    @validator("tokens")
-    def _tokens_name_senders(cls, value: dict[str, str]) -> dict[str, str]:  # noqa: N805
-        for token, sender in value.items():
-            if not token or not str(sender):
-                raise ValueError("every token needs a non-empty sender id")
-        return {str(token): str(sender) for token, sender in value.items()}
 
     @validator("trailing_silence_ms", "max_utterance_s", "asr_beam_size", "asr_workers")
     def _positive(cls, value: float) -> float:  # noqa: N805
