@@ -22,7 +22,10 @@ from bot.stack import MODEL, ROOT, Stack, StackConfig
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("command", choices=["run", "serve", "serve-scaled"])
-    parser.add_argument("--sender", help="conversation id for the shell (default: shell-$USER)")
+    parser.add_argument(
+        "--customer",
+        help="sandbox customer the shell signs in as (default: your own, made on first run)",
+    )
     args = parser.parse_args()
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
@@ -53,9 +56,11 @@ def main() -> int:
                     "clients.shell",
                     "--server",
                     config.rasa_url,
+                    "--merchant",
+                    config.merchant_url,
                 ]
-                if args.sender:
-                    shell += ["--sender", args.sender]
+                if args.customer:
+                    shell += ["--customer", args.customer]
                 return subprocess.call(shell, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
             print("Press Ctrl-C to stop.", flush=True)
             while True:

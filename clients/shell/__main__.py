@@ -1,15 +1,15 @@
 """``python -m clients.shell``: chat with the running assistant from a terminal.
 
-Parses the arguments, then runs `ChatShell`: read a line, turn a button number into its
-payload, send it over the REST channel, draw the reply. A reply that asks for a secret makes
-the next read hidden.
+Parses the arguments, signs in (``clients.sign_in``: by itself, with a per-user customer
+made on first run, or with ``--customer``/``--token``), then runs `ChatShell`: read a line,
+turn a button number into its payload, send it over the REST channel, draw the reply. A
+reply that asks for a secret makes the next read hidden.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -27,6 +27,15 @@ from clients.shell.transport import (
     RestTransport,
 )
 from clients.shell.user_input import UserInput, open_user_input
+from clients.sign_in import (
+    DEFAULT_MERCHANT,
+    Credentials,
+    GivenToken,
+    SignIn,
+    SignInError,
+    TokenSource,
+    local_credentials,
+)
 
 QUIT = "/quit"
 RESTART = "/restart"
@@ -35,11 +44,8 @@ RESTART = "/restart"
 class ChatShell:
     """One conversation loop; remembers only the last reply's buttons and secret request."""
 
-    def __init__(
-        self, transport: RestTransport, sender: str, console: Console, user_input: UserInput
-    ) -> None:
+    def __init__(self, transport: RestTransport, console: Console, user_input: UserInput) -> None:
         self._transport = transport
-        self._sender = sender
         self._console = console
         self._input = user_input
         self._choices: list[Button] = []
@@ -50,7 +56,7 @@ class ChatShell:
         self._console.print(
             Text.assemble(
                 f"Orderly shell, talking to {self._transport.server} as ",
-                (self._sender, "bold"),
+                (self._transport.tokens.customer_id, "bold"),
                 f". Type {QUIT} to leave, {RESTART} to start over.",
             )
         )
@@ -91,7 +97,7 @@ class ChatShell:
 
     def _send(self, text: str) -> None:
         try:
-            reply = self._transport.send(self._sender, text)
+            reply = self._transport.send(text)
         except AssistantError as error:
             # Keep the buttons and any pending secret request: the user will simply retry.
             self._console.print(Text(str(error), style="red"))
@@ -103,15 +109,6 @@ class ChatShell:
             self._console.print(renderable)
         self._choices = choices(reply)
         self._secret = secure_input_request(reply)
-
-
-def default_sender() -> str:
-    """``shell-<username>``: stable across restarts, so the assistant finds earlier orders."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name in containers without a passwd entry
-        user = "user"
-    return "shell-" + (re.sub(r"[^A-Za-z0-9_.-]", "-", user) or "user")
 
 
 def server_url(value: str) -> str:
@@ -139,11 +136,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="base URL of the running Rasa server (default: %(default)s)",
     )
     parser.add_argument(
-        "--sender",
-        default=default_sender(),
-        help="conversation id sent to the assistant; keep it the same to see your earlier "
-        "orders after a restart (default: %(default)s)",
+        "--merchant",
+        type=server_url,
+        default=DEFAULT_MERCHANT,
+        help="the merchant platform that signs you in (default: %(default)s)",
     )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument(
+        "--customer",
+        help="sign in as this sandbox customer (asks for its password; a new id is "
+        "created with the password you give). Default: your own customer, made on the "
+        "first run and kept under var/identity/",
+    )
+    who.add_argument("--token", help="a customer token from elsewhere (no sign-in)")
     parser.add_argument(
         "--timeout",
         type=float,
@@ -151,8 +156,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds to wait for each reply (default: %(default)s)",
     )
     args = parser.parse_args(argv)
-    if not args.sender.strip():
-        parser.error("--sender must not be empty")
+    if args.customer is not None and not args.customer.strip():
+        parser.error("--customer must not be empty")
     if args.timeout <= 0:
         parser.error("--timeout must be a positive number of seconds")
     return args
@@ -162,8 +167,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = parse_args(argv)
     console = Console()
-    with closing(RestTransport(args.server, timeout=args.timeout)) as transport:
-        return ChatShell(transport, args.sender, console, open_user_input(console)).run()
+    try:
+        tokens = token_source(args)
+        tokens.token()  # sign in now: a wrong password is better said before the first order
+    except SignInError as error:
+        console.print(Text(str(error), style="red"))
+        return 1
+    with closing(RestTransport(args.server, tokens, timeout=args.timeout)) as transport:
+        return ChatShell(transport, console, open_user_input(console)).run()
+
+
+def token_source(args: argparse.Namespace) -> TokenSource:
+    if args.token:
+        return GivenToken(args.token)
+    if args.customer:
+        password = getpass.getpass(f"Sandbox password for {args.customer}: ")
+        return SignIn(args.merchant, Credentials(args.customer.strip(), password))
+    return SignIn(args.merchant, local_credentials(args.merchant))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ Every way the exchange can fail (server down, too slow, an error status, a body 
 list of bot messages) becomes one `AssistantError` whose text a user can act on, so the
 shell can print it and keep going. A refusal (HTTP 4xx with ``{"error": {"message": ...}}``,
 as channels/rest.py sends) passes the server's own sentence on.
+
+Every request carries the customer's token (``Authorization: Bearer``); the channel
+takes the customer from it. A 401 (the token expired) makes the transport get a
+fresh token from its :class:`~clients.sign_in.TokenSource` and send once more.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import httpx
 
 from clients.shell.messages import BotMessage, MalformedReply, parse_reply
+from clients.sign_in import SignInError, TokenSource
 
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
 DEFAULT_SERVER = "http://127.0.0.1:5005"
@@ -28,16 +33,30 @@ class AssistantError(Exception):
 class RestTransport:
     """A connection to one Rasa server's REST channel, reused across messages."""
 
-    def __init__(self, server: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, server: str, tokens: TokenSource, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    ) -> None:
         self.server = server.rstrip("/")
+        self.tokens = tokens
         self.timeout = timeout
         self._client = httpx.Client(base_url=self.server, timeout=timeout)
 
-    def send(self, sender: str, text: str) -> list[BotMessage]:
-        """Send ``text`` as ``sender``; return the assistant's reply (possibly empty)."""
+    def send(self, text: str) -> list[BotMessage]:
+        """Send ``text`` as the signed-in customer; return the reply (possibly empty)."""
         try:
-            response = self._client.post(
-                REST_WEBHOOK_PATH, json={"sender": sender, "message": text}
+            response = self._post(text, self.tokens.token())
+            if response.status_code == httpx.codes.UNAUTHORIZED:
+                response = self._post(text, self.tokens.token(fresh=True))
+        except SignInError as error:
+            raise AssistantError(str(error)) from error
+        return self._reply(response)
+
+    def _post(self, text: str, token: str) -> httpx.Response:
+        try:
+            return self._client.post(
+                REST_WEBHOOK_PATH,
+                json={"message": text},
+                headers={"Authorization": f"Bearer {token}"},
             )
         except httpx.TimeoutException as error:
             raise AssistantError(
@@ -48,6 +67,8 @@ class RestTransport:
             raise AssistantError(
                 f"The assistant is not reachable at {self.server}; is `make serve` running?"
             ) from error
+
+    def _reply(self, response: httpx.Response) -> list[BotMessage]:
         if response.status_code == httpx.codes.NOT_FOUND:
             raise AssistantError(
                 f"{self.server} has no REST channel ({REST_WEBHOOK_PATH} answered 404); "

@@ -1,12 +1,15 @@
 """``python -m clients.voice_client``: order by voice from wav files or the microphone.
 
-    python -m clients.voice_client --sender alice hello.wav order.wav "text:yes"
+    python -m clients.voice_client hello.wav order.wav "text:yes"
 
-Each argument is one turn: a wav file (any rate, 16-bit) is spoken, ``text:...`` is
-typed. The client prints what the assistant heard and said, and saves each spoken
-reply as a wav in ``--out`` (played too when a command-line player is installed).
-``--mic`` streams the microphone instead and lets the server detect the end of
-each utterance; it needs the optional ``sounddevice`` package and a capture device.
+The client signs in by itself (your own sandbox customer, the same as the shell's;
+``clients/sign_in.py``) or uses ``--token``. Each argument is one turn: a wav file
+(any rate, 16-bit) is spoken, ``text:...`` is typed. The client prints what the
+assistant heard and said, and saves each spoken reply as a wav in ``--out`` (played
+too when a command-line player is installed). ``--mic`` streams the microphone
+instead and lets the server detect the end of each utterance; it needs the optional
+``sounddevice`` package and a capture device. A connection closed because the token
+expired (4401) is opened again with a fresh one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clients.sign_in import (
+    DEFAULT_MERCHANT,
+    GivenToken,
+    SignIn,
+    SignInError,
+    TokenSource,
+    local_credentials,
+)
 from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
 from clients.voice_client.audio import write_wav as save_wav
 from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
@@ -35,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("turns", nargs="*", help="wav files to speak or text:... to type, in order")
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"default {DEFAULT_SERVER}")
-    parser.add_argument("--sender", help="conversation id (servers without tokens)")
-    parser.add_argument("--token", help="access token (servers with tokens)")
+    parser.add_argument("--token", help="a customer token (default: sign in by yourself)")
+    parser.add_argument(
+        "--merchant", default=DEFAULT_MERCHANT, help=f"sign-in service, default {DEFAULT_MERCHANT}"
+    )
     parser.add_argument("--out", type=Path, default=Path("var/voice-replies"))
     parser.add_argument("--mic", action="store_true", help="speak into the microphone")
     parser.add_argument("--no-play", action="store_true", help="save replies, never play them")
@@ -46,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give wav files (or text:...) to send, or --mic")
     try:
         return asyncio.run(_run(args))
-    except (VoiceClientError, AudioError) as error:
+    except (VoiceClientError, AudioError, SignInError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -57,13 +70,26 @@ async def _run(args: argparse.Namespace) -> int:
     player = None if args.no_play else find_player()
     # Open the microphone first: no point connecting if there is none.
     microphone = open_microphone(MIC_SAMPLE_RATE, MIC_FRAME_MS) if args.mic else None
-    connection = await VoiceConnection.open(args.server, args.sender, args.token)
+    tokens: TokenSource = (
+        GivenToken(args.token)
+        if args.token
+        else SignIn(args.merchant, local_credentials(args.merchant))
+    )
+    connection = await connect(args.server, tokens)
     print(f"connected as {connection.sender_id}")
     try:
         if microphone is not None:
-            await _microphone(connection, microphone, args.out, player)
-            return 0
+            while True:
+                try:
+                    await _microphone(connection, microphone, args.out, player)
+                except VoiceClientError as error:
+                    if not error.unauthorized:
+                        raise
+                    # The token expired: the conversation goes on under a fresh one.
+                    connection = await connect(args.server, tokens, fresh=True)
         for number, turn_spec in enumerate(args.turns, start=1):
+            if connection.close_code is not None:
+                connection = await connect(args.server, tokens, fresh=True)
             if turn_spec.startswith(TEXT_PREFIX):
                 text = turn_spec[len(TEXT_PREFIX) :]
                 print(f"you typed:  {text}")
@@ -76,6 +102,16 @@ async def _run(args: argparse.Namespace) -> int:
     finally:
         await connection.close()
     return 0
+
+
+async def connect(server: str, tokens: TokenSource, fresh: bool = False) -> VoiceConnection:
+    """Open the socket with a token; once more with a fresh one if it was refused (4401)."""
+    try:
+        return await VoiceConnection.open(server, tokens.token(fresh))
+    except VoiceClientError as error:
+        if fresh or not error.unauthorized:
+            raise
+        return await VoiceConnection.open(server, tokens.token(fresh=True))
 
 
 def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:

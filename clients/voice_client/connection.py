@@ -10,6 +10,7 @@ of reply audio is measured where it is felt (the benchmark and the tests use it)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -31,8 +32,24 @@ MAX_REPLY_FRAME_BYTES = 1 << 20
 Endpointing = Literal["client", "server"]
 
 
+# The server closes with this when the token is missing, bad or expired: sign in again.
+CLOSE_UNAUTHORIZED = 4401
+
+
 class VoiceClientError(RuntimeError):
-    """The server refused us or did not answer in time; the message says why."""
+    """The server refused us or did not answer in time; the message says why.
+
+    ``close_code`` is the websocket's close code when the server closed it
+    (:data:`CLOSE_UNAUTHORIZED`: get a fresh token and connect again).
+    """
+
+    def __init__(self, message: str, close_code: int | None = None) -> None:
+        super().__init__(message)
+        self.close_code = close_code
+
+    @property
+    def unauthorized(self) -> bool:
+        return self.close_code == CLOSE_UNAUTHORIZED
 
 
 @dataclass(frozen=True)
@@ -130,19 +147,25 @@ class VoiceConnection:
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
-    async def open(
-        cls, server: str, sender: str | None = None, token: str | None = None
-    ) -> VoiceConnection:
-        query = {k: v for k, v in (("sender", sender), ("token", token)) if v}
-        url = f"{server}?{urlencode(query)}" if query else server
+    async def open(cls, server: str, token: str | None) -> VoiceConnection:
+        """Connect as the customer ``token`` names (docs/voice-protocol.md: ``?token=``)."""
+        url = f"{server}?{urlencode({'token': token})}" if token else server
         try:
             socket = await connect(url, max_size=MAX_REPLY_FRAME_BYTES)
         except (OSError, WebSocketException) as error:
             raise VoiceClientError(f"Cannot connect to {server}: {error}") from error
-        hello = json.loads(await socket.recv())
+        try:
+            hello = json.loads(await socket.recv())
+        except ConnectionClosed as closed:
+            raise VoiceClientError(f"Refused: {closed.reason}", closed.code) from closed
         if hello.get("type") != "hello":
+            with contextlib.suppress(ConnectionClosed):
+                await socket.recv()  # the close frame that follows a refusal
             await socket.close()
-            raise VoiceClientError(f"Refused: {hello.get('message', hello)}")
+            raise VoiceClientError(
+                f"Refused: {hello.get('message', hello)}",
+                int(socket.close_code) if socket.close_code else None,
+            )
         return cls(socket, hello)
 
     async def start(self, sample_rate: int, endpointing: Endpointing = "client") -> None:
@@ -237,7 +260,10 @@ class VoiceConnection:
             raise VoiceClientError(f"The server said nothing for {timeout_s:g} s") from None
         if received is None:
             self._inbox.put_nowait(None)  # stays closed for later readers
-            raise VoiceClientError("The server closed the connection")
+            code = self.close_code
+            if code == CLOSE_UNAUTHORIZED:
+                raise VoiceClientError("The server closed the connection: sign in again", code)
+            raise VoiceClientError("The server closed the connection", code)
         return received
 
     async def send_json(self, message: dict[str, Any]) -> None:

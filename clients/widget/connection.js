@@ -1,12 +1,16 @@
 // The websocket to the assistant's voice channel (docs/voice-protocol.md), kept open.
 //
 // Text, microphone audio and reply audio share this one socket. When it drops, it
-// is opened again with a growing delay and the same sender id, so the assistant
-// (whose tracker is keyed by sender) resumes the same conversation. A refusal
-// (close code 1008: bad token, forbidden origin) is final: retrying cannot help.
+// is opened again with a growing delay and a token for the same customer, so the
+// assistant (whose tracker is keyed by customer) resumes the same conversation.
+// Close code 4401 (no token, a bad or an expired one) asks for a fresh token once
+// and reconnects; if that is refused too, or on 4403 (this page's site may not
+// connect) or 1008, the refusal is final: retrying cannot help.
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_UNAUTHORIZED = 4401;
+const CLOSE_FORBIDDEN_ORIGIN = 4403;
 
 /**
  * Events: `status` ({state: "connecting" | "open" | "reconnecting" | "refused", message?}),
@@ -14,10 +18,15 @@ const CLOSE_POLICY_VIOLATION = 1008;
  * arrives together with the binary frame it announces.
  */
 export class AssistantConnection extends EventTarget {
-  /** @param {() => URL} urlFor  the URL to open, asked again on each attempt */
+  /**
+   * @param {(freshToken: boolean) => Promise<URL>} urlFor  the URL to open (with the
+   *   token), asked again on each attempt; `freshToken` after a 4401 close
+   */
   constructor(urlFor) {
     super();
     this.urlFor = urlFor;
+    this.freshToken = false; // the last close was 4401: get a new token first
+    this.triedFreshToken = false; // and it was already new: give up
     this.socket = null;
     this.attempt = 0;
     this.retryTimer = null;
@@ -32,14 +41,29 @@ export class AssistantConnection extends EventTarget {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  connect() {
+  async connect() {
+    const previous = this.socket;
+    this.socket = null; // its close event is no longer ours to handle
+    if (previous && previous.readyState <= WebSocket.OPEN) previous.close();
     this.closedOnPurpose = false;
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.helloSeen = false;
     this.refusal = null;
     this.status(this.attempt === 0 ? "connecting" : "reconnecting");
-    const socket = new WebSocket(this.urlFor());
+    const fresh = this.freshToken;
+    this.freshToken = false;
+    let url;
+    try {
+      url = await this.urlFor(fresh);
+    } catch (error) {
+      // Signing in failed (the server is down?): try again like a dropped socket.
+      this.retryLater(error?.message || "Could not sign in.");
+      return;
+    }
+    if (this.closedOnPurpose) return;
+    this.triedFreshToken = fresh;
+    const socket = new WebSocket(url);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.dropped(socket, event);
@@ -84,10 +108,11 @@ export class AssistantConnection extends EventTarget {
     }
     if (message.type === "hello") {
       this.attempt = 0;
+      this.triedFreshToken = false;
       this.helloSeen = true;
       this.status("open");
     } else if (message.type === "error" && !this.helloSeen) {
-      this.refusal = message; // sent just before a 1008 close
+      this.refusal = message; // sent just before a refusing close
     }
     if (message.type === "reply_audio") {
       this.audioHeader = message; // its audio is the next binary frame
@@ -100,15 +125,25 @@ export class AssistantConnection extends EventTarget {
     if (socket !== this.socket) return;
     this.audioHeader = null;
     if (this.closedOnPurpose) return;
-    if (event.code === CLOSE_POLICY_VIOLATION) {
-      const message =
-        this.refusal?.message || event.reason || "The assistant refused the connection.";
-      this.status("refused", message);
+    const refusal =
+      this.refusal?.message || event.reason || "The assistant refused the connection.";
+    if (event.code === CLOSE_UNAUTHORIZED && !this.triedFreshToken) {
+      // The token expired (or was never good): sign in again, then reconnect at once.
+      this.freshToken = true;
+      this.connect();
       return;
     }
+    if ([CLOSE_POLICY_VIOLATION, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN_ORIGIN].includes(event.code)) {
+      this.status("refused", refusal);
+      return;
+    }
+    this.retryLater("Connection lost");
+  }
+
+  retryLater(reason) {
     const delay = RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)];
     this.attempt += 1;
-    this.status("reconnecting", `Connection lost; retrying in ${Math.round(delay / 1000) || 1} s.`);
+    this.status("reconnecting", `${reason}; retrying in ${Math.round(delay / 1000) || 1} s.`);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 

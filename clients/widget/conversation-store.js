@@ -1,9 +1,12 @@
-// What the widget remembers across page loads: the sender id and what was said.
+// What the widget remembers across page loads: whose conversation it showed and
+// what was said.
 //
-// The sender id is the conversation: the assistant keeps the cart and the order
-// under it, so keeping it in localStorage lets a reload (or a new tab) carry on
-// where the customer left off. The history is only for showing the conversation
-// again. A secret never gets here: a PIN turn is stored as `{role: "user",
+// The customer is the one the token names (the server says who in `hello`); the
+// assistant keeps the cart and the order under that id, so a reload (or a new tab)
+// with a token for the same customer carries on where they left off, and the
+// history shown is dropped when the customer changes. On the sandbox demo page the
+// demo customer's id is kept too, so a reload signs the same demo customer in. The
+// history is only for showing the conversation again. A secret never gets here: a PIN turn is stored as `{role: "user",
 // secret: true}`, with no digits, because the store has no way to be given them.
 
 const PREFIX = "orderly-widget";
@@ -12,24 +15,27 @@ const HISTORY_LIMIT = 200;
 export class ConversationStore {
   constructor(namespace = "default") {
     this.senderKey = `${PREFIX}:${namespace}:sender`;
+    this.demoKey = `${PREFIX}:${namespace}:demo-customer`;
     this.historyKey = `${PREFIX}:${namespace}:history`;
     this.storage = usableLocalStorage();
     this.memory = new Map(); // when the browser refuses storage (private modes, policies)
   }
 
-  /** The stable sender id, created on first use. */
+  /** The customer whose conversation is shown (as the server named it), or null. */
   get senderId() {
-    let sender = this.read(this.senderKey);
-    if (!sender) {
-      // getRandomValues, unlike randomUUID, also exists on plain-http pages.
-      const bytes = crypto.getRandomValues(new Uint8Array(8));
-      sender = `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-      this.write(this.senderKey, sender);
-    }
-    return sender;
+    return this.read(this.senderKey);
   }
 
-  /** The server decides in token mode: a different id means another customer's history. */
+  /** The sandbox demo customer this browser signs in as, or null before the first. */
+  get demoCustomer() {
+    return this.read(this.demoKey);
+  }
+
+  set demoCustomer(customerId) {
+    if (customerId) this.write(this.demoKey, String(customerId));
+  }
+
+  /** The token decides: a different id means another customer's history. */
   adoptSender(sender) {
     if (sender && sender !== this.read(this.senderKey)) {
       this.write(this.senderKey, sender);

@@ -4,8 +4,11 @@
 //   <script type="module" src="https://assistant.example/webhooks/widget/orderly-widget.js"></script>
 //
 // Options are data attributes of the container: data-server (the voice websocket;
-// default: the server this file came from), data-token (when the server issues
-// tokens), data-title, data-namespace (to keep two widgets of one site apart).
+// default: the server this file came from), data-token (the signed-in customer's
+// token, from the embedding page's own login), data-demo-sign-in (the sandbox demo:
+// a demo customer is signed in by the server's demo-session route), data-title,
+// data-namespace (to keep two widgets of one site apart). The page may also hand
+// the widget a new token at any time: `element.orderlyWidget.setToken(token)`.
 // Everything goes over the voice channel's websocket (docs/voice-protocol.md):
 // typed text, hold-to-talk audio (16 kHz PCM16) and the spoken replies.
 
@@ -45,7 +48,8 @@ export class OrderlyWidget {
       end: () => this.endUtterance(),
       failed: (message) => this.utteranceFailed(message),
     });
-    this.connection = new AssistantConnection(() => this.socketUrl());
+    this.token = options.token || null;
+    this.connection = new AssistantConnection((fresh) => this.socketUrl(fresh));
     this.pendingTexts = []; // typed bubbles awaiting their transcript, oldest first
     this.pendingVoice = []; // spoken bubbles awaiting recognition, oldest first
     this.capturedMs = 0;
@@ -57,13 +61,35 @@ export class OrderlyWidget {
     this.connection.connect();
   }
 
-  socketUrl() {
+  /** The socket URL with a customer token (a fresh one after the server said 4401). */
+  async socketUrl(fresh = false) {
     const url = new URL(this.options.server || new URL("../voice/ws", HERE));
     if (url.protocol === "http:" || url.protocol === "https:")
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    if (this.options.token) url.searchParams.set("token", this.options.token);
-    else url.searchParams.set("sender", this.store.senderId);
+    if (this.options.demoSignIn !== undefined && (fresh || !this.token))
+      this.token = await this.demoSignIn();
+    if (this.token) url.searchParams.set("token", this.token);
     return url;
+  }
+
+  /** The embedding page signed its customer in again: reconnect with the new token. */
+  setToken(token) {
+    this.token = token;
+    this.connection.close();
+    this.connection.connect();
+  }
+
+  /** Sandbox only: the server signs in this browser's demo customer (kept in the store). */
+  async demoSignIn() {
+    const answer = await fetch(new URL("demo-session", HERE), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ customer_id: this.store.demoCustomer }),
+    });
+    const body = await answer.json().catch(() => ({}));
+    if (!answer.ok || !body.token) throw new Error(body.error?.message || "Could not sign in.");
+    this.store.demoCustomer = body.customer_id;
+    return body.token;
   }
 
   bind() {
