@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.stack import MODEL, Stack, StackConfig
+from tests.tokens import TEST_JWT_SECRET
 
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
@@ -35,7 +36,13 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
-        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG", "LOG_LEVEL": "DEBUG"},
+        env={
+            "ORDERLY_NOW": MORNING,
+            "ORDERLY_LOG_LEVEL": "DEBUG",
+            "LOG_LEVEL": "DEBUG",
+            # Known to the tests, so they can mint customer tokens (tests/tokens.py).
+            "ORDERLY_JWT_SECRET": TEST_JWT_SECRET,
+        },
     )
     with Stack(config) as stack:
         yield stack

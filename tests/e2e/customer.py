@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bot.stack import Stack
+from tests.tokens import mint_token
 
 
 @dataclass
@@ -17,11 +18,17 @@ class Customer:
     sender: str = field(default_factory=lambda: f"e2e-{uuid.uuid4().hex[:10]}")
     replies: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def token(self) -> str:
+        """This customer's token: the REST channel takes the customer from it."""
+        return mint_token(self.sender)
+
     def say(self, text: str) -> str:
         """Send one message; return the reply texts joined (the raw replies are kept)."""
         response = httpx.post(
             f"{self.stack.config.rasa_url}/webhooks/rest/webhook",
-            json={"sender": self.sender, "message": text},
+            json={"message": text},
+            headers={"Authorization": f"Bearer {self.token}"},
             timeout=60.0,
         )
         response.raise_for_status()

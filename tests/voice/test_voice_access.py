@@ -5,55 +5,63 @@ from __future__ import annotations
 import pytest
 from rasa.shared.exceptions import RasaException
 
+from channels.identity import IdentitySettings, TokenVerifier
 from channels.voice import VoiceInput
-from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest
+from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest, origins_from_env
 from channels.voice.settings import VoiceSettings
+from tests.tokens import TEST_JWT_SECRET, mint_token
+
+VERIFIER = TokenVerifier(IdentitySettings(secret=TEST_JWT_SECRET))
 
 
 def request(headers: dict[str, str] | None = None, **query: str) -> ConnectionRequest:
     return ConnectionRequest(headers=headers or {}, query=query)
 
 
-def denied(policy: AccessPolicy, req: ConnectionRequest) -> str:
+async def denied(policy: AccessPolicy, req: ConnectionRequest) -> tuple[str, int]:
     with pytest.raises(AccessDenied) as raised:
-        policy.sender_for(req)
-    assert raised.value.message
-    return raised.value.code
+        await policy.identify(req)
+    assert raised.value.message and len(raised.value.close_reason.encode()) <= 123
+    return raised.value.code, raised.value.close_code
 
 
-def test_without_tokens_the_sender_parameter_names_the_conversation() -> None:
-    open_policy = AccessPolicy(tokens={}, allowed_origins=[])
-    assert open_policy.sender_for(request(sender="alice")) == "alice"
-    fresh = open_policy.sender_for(request())
-    assert fresh.startswith("voice-") and fresh != open_policy.sender_for(request())
-    assert denied(open_policy, request(sender="../etc")) == "invalid_sender"
-    assert denied(open_policy, request(sender="x" * 129)) == "invalid_sender"
+async def test_only_the_token_decides_the_customer() -> None:
+    policy = AccessPolicy(VERIFIER, allowed_origins=[])
+    assert (await policy.identify(request(token=mint_token("u1"), sender="u2"))).customer_id == "u1"
+    bearer = {"authorization": f"Bearer {mint_token('u2')}"}
+    assert (await policy.identify(request(bearer))).customer_id == "u2"
+    assert await denied(policy, request(sender="u1")) == ("token_missing", 4401)
+    assert await denied(policy, request(token="tok-alice")) == ("token_invalid", 4401)
+    expired = mint_token("u1", lifetime_s=-60)
+    assert await denied(policy, request(token=expired)) == ("token_expired", 4401)
 
 
-def test_with_tokens_only_the_token_decides_the_sender() -> None:
-    policy = AccessPolicy(tokens={"tok-alice": "u1", "tok-bob": "u2"}, allowed_origins=[])
-    assert policy.sender_for(request(token="tok-alice", sender="u2")) == "u1"
-    assert policy.sender_for(request({"authorization": "Bearer tok-bob"})) == "u2"
-    assert denied(policy, request(sender="u1")) == "unauthorized"
-    assert denied(policy, request(token="tok-alic")) == "unauthorized"
-    assert denied(policy, request({"authorization": "Basic dG9r"})) == "unauthorized"
+async def test_origins_are_checked_when_configured() -> None:
+    policy = AccessPolicy(VERIFIER, allowed_origins=["https://shop.example/"])
+    token = mint_token("a")
+    shop = {"origin": "https://shop.example"}
+    assert (await policy.identify(request(shop, token=token))).customer_id == "a"
+    assert (await policy.identify(request(token=token))).customer_id == "a"  # no Origin: a CLI
+    evil = {"origin": "https://evil.example"}
+    assert await denied(policy, request(evil, token=token)) == ("forbidden_origin", 4403)
 
 
-def test_origins_are_checked_when_configured() -> None:
-    policy = AccessPolicy(tokens={}, allowed_origins=["https://shop.example/"])
-    assert policy.sender_for(request({"origin": "https://shop.example"}, sender="a")) == "a"
-    assert policy.sender_for(request(sender="cli")) == "cli"  # no Origin: not a browser
-    assert denied(policy, request({"origin": "https://evil.example"})) == "forbidden_origin"
+def test_allowed_origins_default_to_the_cors_setting() -> None:
+    assert origins_from_env({"ORDERLY_CORS_ORIGINS": "http://a.test, http://b.test"}) == [
+        "http://a.test",
+        "http://b.test",
+    ]
+    assert origins_from_env({}) == []
 
 
 def test_settings_come_from_credentials_and_the_environment() -> None:
     settings = VoiceSettings.from_sources(
-        {"asr_model": "base", "max_utterance_s": 20, "tokens": {"t": "u1"}},
+        {"asr_model": "base", "max_utterance_s": 20, "allowed_origins": ["https://a.test"]},
         {"ORDERLY_VOICE_ASR_MODEL": "tiny.en", "ORDERLY_VOICE_MAX_UTTERANCE_S": "7.5",
-         "ORDERLY_VOICE_TOKENS": "ignored"},
+         "ORDERLY_VOICE_ALLOWED_ORIGINS": "ignored"},
     )  # fmt: skip
     assert settings.asr_model == "tiny.en" and settings.max_utterance_s == 7.5
-    assert settings.tokens == {"t": "u1"}
+    assert settings.allowed_origins == ["https://a.test"]
     assert settings.recogniser().model == "tiny.en"
     assert settings.endpointer().max_utterance_s == 7.5
 
@@ -64,7 +72,8 @@ def test_settings_come_from_credentials_and_the_environment() -> None:
         ({"asr_modle": "base"}, "asr_modle"),
         ({"max_frame_bytes": 2 << 20}, "max_frame_bytes"),
         ({"trailing_silence_ms": 0}, "trailing_silence_ms"),
-        ({"tokens": {"": "u1"}}, "tokens"),
+        # Token maps are gone: the customer comes from a signed token (channels.identity).
+        ({"tokens": {"t": "u1"}}, "tokens"),
     ],
 )
 def test_bad_settings_fail_at_start_up_naming_the_key(

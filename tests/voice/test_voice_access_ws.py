@@ -1,86 +1,106 @@
-"""Token and origin checks over a real websocket, on a Sanic server serving the channel.
+"""Who may open the voice websocket, over a real socket on a Sanic server serving the channel.
 
-The refusals happen before any dialogue, so this server has no Rasa agent: the
-dialogue callback would fail the test if it were ever reached.
+Refusals happen before any dialogue, so this server has no Rasa agent: the dialogue
+callback fails the test if it is ever reached. The widget uses this same websocket,
+so these are the widget's refusals too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import socket
-import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 from rasa.core.channels.channel import UserMessage
-from sanic import Sanic
 from websockets.client import connect
+from websockets.exceptions import ConnectionClosed
 
+from channels.identity import IdentitySettings, TokenVerifier
 from channels.voice import VoiceInput
 from channels.voice.settings import VoiceSettings
+from tests.channels.serving import serve_channels
+from tests.tokens import TEST_JWT_SECRET, mint_token
 
-TOKENS = {"tok-alice": "u1"}
 SHOP = "https://shop.example"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-# Sanic 21.12 can start only one app per process (its "touchup" fails the second
-# time), so the whole module shares one server and one event loop.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def guarded_channel() -> AsyncIterator[str]:
-    channel = VoiceInput(VoiceSettings(tokens=TOKENS, allowed_origins=[SHOP]))
+    channel = VoiceInput(
+        VoiceSettings(allowed_origins=[SHOP]),
+        verifier=TokenVerifier(IdentitySettings(secret=TEST_JWT_SECRET)),
+    )
 
     async def no_dialogue(message: UserMessage) -> None:
         raise AssertionError(f"the dialogue was reached by {message.sender_id}")
 
-    app = Sanic(f"voice_access_{uuid.uuid4().hex[:8]}")
-    app.blueprint(channel.blueprint(no_dialogue), url_prefix="/webhooks/voice")
-    port = free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    try:
-        yield f"ws://127.0.0.1:{port}/webhooks/voice/ws"
-    finally:
-        await server.close()
+    async with serve_channels([channel], no_dialogue) as url:
+        yield url.replace("http://", "ws://") + "/webhooks/voice/ws"
 
 
-async def refusal(url: str, **headers: str) -> tuple[str, int]:
+async def refusal(url: str, **headers: str) -> tuple[str, int, str]:
+    """The error code, the close code and the close reason of a refused connection."""
     async with connect(url, extra_headers=headers) as socket_:
         message = json.loads(await socket_.recv())
         await socket_.wait_closed()
         assert message["type"] == "error" and message["message"]
-        return str(message["code"]), int(socket_.close_code or 0)
+        return str(message["code"]), int(socket_.close_code or 0), str(socket_.close_reason)
 
 
-async def test_no_token_or_a_wrong_one_is_refused(guarded_channel: str) -> None:
-    assert await refusal(guarded_channel) == ("unauthorized", 1008)
-    assert await refusal(f"{guarded_channel}?sender=u1") == ("unauthorized", 1008)
-    assert await refusal(f"{guarded_channel}?token=tok-bob") == ("unauthorized", 1008)
+async def test_no_token_is_refused_with_4401_and_a_reason(guarded_channel: str) -> None:
+    code, close_code, reason = await refusal(guarded_channel)
+    assert (code, close_code) == ("token_missing", 4401)
+    assert reason.startswith("token_missing: ")
 
 
-async def test_a_token_decides_the_sender_whatever_the_client_claims(guarded_channel: str) -> None:
-    for url, headers in [
-        (f"{guarded_channel}?token=tok-alice&sender=u2", {}),
-        (guarded_channel, {"Authorization": "Bearer tok-alice"}),
-        (f"{guarded_channel}?token=tok-alice", {"Origin": SHOP}),
-    ]:
-        async with connect(url, extra_headers=headers) as socket_:
-            hello = json.loads(await socket_.recv())
-            assert hello["type"] == "hello" and hello["sender_id"] == "u1"
+async def test_the_sender_parameter_chooses_no_customer(guarded_channel: str) -> None:
+    assert (await refusal(f"{guarded_channel}?sender=alice"))[:2] == ("token_missing", 4401)
+    url = f"{guarded_channel}?token={mint_token('bob')}&sender=alice"
+    async with connect(url) as socket_:
+        hello = json.loads(await socket_.recv())
+    assert hello["type"] == "hello" and hello["sender_id"] == "bob"
 
 
-async def test_a_page_on_another_site_is_refused(guarded_channel: str) -> None:
-    url = f"{guarded_channel}?token=tok-alice"
-    assert await refusal(url, Origin="https://evil.example") == ("forbidden_origin", 1008)
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [
+        (mint_token("alice", lifetime_s=-120), "token_expired"),
+        (mint_token("alice", aud="another-app"), "token_invalid"),
+        (mint_token("alice", secret="a-guess-at-the-secret-0123456789abcdef"), "token_invalid"),
+        ("tok-alice", "token_invalid"),
+    ],
+    ids=["expired", "wrong-audience", "forged", "not-a-jwt"],
+)
+async def test_bad_tokens_are_refused_with_4401(
+    guarded_channel: str, token: str, code: str
+) -> None:
+    assert (await refusal(f"{guarded_channel}?token={token}"))[:2] == (code, 4401)
+
+
+async def test_a_bearer_header_works_for_command_line_clients(guarded_channel: str) -> None:
+    headers = {"Authorization": f"Bearer {mint_token('alice')}"}
+    async with connect(guarded_channel, extra_headers=headers) as socket_:
+        assert json.loads(await socket_.recv())["sender_id"] == "alice"
+
+
+async def test_a_page_on_another_site_is_refused_even_with_a_token(guarded_channel: str) -> None:
+    url = f"{guarded_channel}?token={mint_token('alice')}"
+    assert (await refusal(url, Origin="https://evil.example"))[:2] == ("forbidden_origin", 4403)
+    async with connect(url, extra_headers={"Origin": SHOP}) as socket_:
+        assert json.loads(await socket_.recv())["type"] == "hello"
+
+
+async def test_the_connection_ends_when_its_token_expires(guarded_channel: str) -> None:
+    url = f"{guarded_channel}?token={mint_token('alice', lifetime_s=2)}"
+    async with connect(url) as socket_:
+        assert json.loads(await socket_.recv())["type"] == "hello"
+        messages = []
+        with pytest.raises(ConnectionClosed):
+            while True:
+                messages.append(json.loads(await asyncio.wait_for(socket_.recv(), 15)))
+    assert messages[-1]["code"] == "token_expired"
+    assert socket_.close_code == 4401
