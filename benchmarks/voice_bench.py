@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import socket
 import tempfile
 import time
@@ -38,6 +39,7 @@ import jiwer
 import numpy as np
 
 from bot.stack import MODEL, Stack, StackConfig
+from clients.sign_in import Credentials, SignIn
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Endpointing, Turn, VoiceConnection
 from speech.pcm import pcm16_to_samples
@@ -146,13 +148,15 @@ async def latency_figures(stack: Stack, conversations: int) -> dict[str, Any]:
     heard: list[tuple[str, str]] = []
     async with httpx.AsyncClient(timeout=60.0) as rest:
         for round_ in range(conversations + 1):  # round 0 warms everything up
-            sender = f"bench-text-{uuid.uuid4().hex[:6]}"
+            token = sign_in(stack, f"bench-text-{uuid.uuid4().hex[:6]}")
             for text in CONVERSATION:
-                latency = await rest_turn(rest, stack.config.rasa_url, sender, text)
+                latency = await rest_turn(rest, stack.config.rasa_url, token, text)
                 samples["text"].extend([latency] if round_ else [])
             for mode in ("voice_client", "voice_server"):
                 endpointing: Endpointing = "client" if mode == "voice_client" else "server"
-                connection = await VoiceConnection.open(url, sender=f"bench-{uuid.uuid4().hex[:6]}")
+                connection = await VoiceConnection.open(
+                    url, sign_in(stack, f"bench-{uuid.uuid4().hex[:6]}")
+                )
                 for text in CONVERSATION:
                     turn = await voice_turn(connection, pcm[text], endpointing)
                     if turn.latency_s is None:
@@ -169,10 +173,18 @@ async def latency_figures(stack: Stack, conversations: int) -> dict[str, Any]:
     return summary
 
 
-async def rest_turn(rest: httpx.AsyncClient, rasa_url: str, sender: str, text: str) -> float:
+def sign_in(stack: Stack, customer_id: str) -> str:
+    """A token for a new sandbox customer (signed in before the clock starts)."""
+    credentials = Credentials(customer_id, secrets.token_urlsafe(16))
+    return SignIn(stack.config.merchant_url, credentials).token()
+
+
+async def rest_turn(rest: httpx.AsyncClient, rasa_url: str, token: str, text: str) -> float:
     started = time.monotonic()
     reply = await rest.post(
-        f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        f"{rasa_url}/webhooks/rest/webhook",
+        json={"message": text},
+        headers={"Authorization": f"Bearer {token}"},
     )
     reply.raise_for_status()
     return time.monotonic() - started

@@ -39,6 +39,10 @@ class SignInError(Exception):
     """Signing in failed; the text says what to do. It never contains the password."""
 
 
+class CredentialsRefused(SignInError):
+    """The sign-in service answered: these credentials are wrong (retrying cannot help)."""
+
+
 @dataclass(frozen=True)
 class Credentials:
     customer_id: str
@@ -149,7 +153,7 @@ class SignIn:
                 "is `make serve` running?"
             ) from error
         if answer.status_code == 401:
-            raise SignInError(
+            raise CredentialsRefused(
                 f"The sandbox refused the password for {self.customer_id} (a database made "
                 "with another password?). Delete the file under var/identity/ to start anew."
             )

@@ -30,6 +30,7 @@ from clients.shell.user_input import UserInput, open_user_input
 from clients.sign_in import (
     DEFAULT_MERCHANT,
     Credentials,
+    CredentialsRefused,
     GivenToken,
     SignIn,
     SignInError,
@@ -170,9 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         tokens = token_source(args)
         tokens.token()  # sign in now: a wrong password is better said before the first order
-    except SignInError as error:
+    except CredentialsRefused as error:
         console.print(Text(str(error), style="red"))
         return 1
+    except SignInError as error:  # not reachable yet: each message tries again
+        console.print(Text(str(error), style="red"))
     with closing(RestTransport(args.server, tokens, timeout=args.timeout)) as transport:
         return ChatShell(transport, console, open_user_input(console)).run()
 

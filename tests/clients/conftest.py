@@ -1,6 +1,9 @@
-"""A tiny real HTTP server on loopback that answers like Rasa's REST channel.
+"""A tiny real HTTP server on loopback answering like Rasa's REST channel and the sign-in.
 
-It replays canned, Rasa-shaped replies so the shell's transport and its whole loop can be
+It replays canned, Rasa-shaped replies; like the real channel it refuses a message
+without a token it issued (401), and like ``POST /identity/sign-in`` it issues tokens,
+creating a customer with the password of its first sign-in. So the shell's transport
+and its whole loop, sign-in included, so the shell's transport and its whole loop can be
 tested without training a model. The real Rasa stack (REST channel, secure-input channel,
 actions, merchant) is exercised by the end-to-end tests in tests/e2e.
 """
@@ -18,6 +21,7 @@ from typing import Any
 import pytest
 
 WEBHOOK = "/webhooks/rest/webhook"
+SIGN_IN = "/identity/sign-in"
 
 # Given the decoded request body, return the HTTP status and the raw response body.
 Answer = Callable[[dict[str, Any]], tuple[int, bytes]]
@@ -35,6 +39,14 @@ class CannedRasa:
     url: str
     received: list[dict[str, Any]] = field(default_factory=list)
     answer: Answer = lambda _body: rasa_reply()
+    # Sign-in: every request, the customers' passwords, the tokens still valid.
+    sign_ins: list[dict[str, Any]] = field(default_factory=list)
+    passwords: dict[str, str] = field(default_factory=dict)
+    valid_tokens: dict[str, str] = field(default_factory=dict)
+    senders: list[str] = field(default_factory=list)
+
+    def expire_tokens(self) -> None:
+        self.valid_tokens.clear()
 
     # Tests reach the helper through the fixture: importing from conftest is fragile.
     reply = staticmethod(rasa_reply)
@@ -43,13 +55,36 @@ class CannedRasa:
 def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            if self.path == SIGN_IN:
+                self._sign_in(body)
+                return
             if self.path != WEBHOOK:
                 self._respond(404, b'{"error": "not found"}')
                 return
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length))
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if token not in canned.valid_tokens:
+                error = {
+                    "code": "token_expired",
+                    "message": "The token has expired; sign in again.",
+                }
+                self._respond(401, json.dumps({"error": error}).encode())
+                return
+            canned.senders.append(canned.valid_tokens[token])
             canned.received.append(body)
             self._respond(*canned.answer(body))
+
+        def _sign_in(self, body: dict[str, Any]) -> None:
+            canned.sign_ins.append(body)
+            customer, password = body["customer_id"], body["password"]
+            if canned.passwords.setdefault(customer, password) != password:
+                error = {"code": "invalid_credentials", "message": "Wrong password."}
+                self._respond(401, json.dumps({"error": error}).encode())
+                return
+            token = f"tok-{len(canned.sign_ins)}"
+            canned.valid_tokens[token] = customer
+            self._respond(200, json.dumps({"token": token, "expires_in": 3600}).encode())
 
         def _respond(self, status: int, payload: bytes) -> None:
             self.send_response(status)

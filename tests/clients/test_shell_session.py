@@ -10,8 +10,10 @@ import json
 import os
 import re
 import select
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,15 +42,19 @@ READBACK = {
 }
 
 
-def run_shell(server: str, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_shell(
+    server: str, typed: str, *args: str, data_dir: str | None = None, merchant: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The shell as `make shell` runs it; the canned server also signs it in."""
+    merchant = merchant or server
     return subprocess.run(
-        [sys.executable, "-m", "clients.shell", "--server", server, *args],
+        [sys.executable, "-m", "clients.shell", "--server", server, "--merchant", merchant, *args],
         input=typed,
         capture_output=True,
         check=False,
         text=True,
         cwd=REPO_ROOT,
-        env={**os.environ, "COLUMNS": "100"},
+        env={**os.environ, "COLUMNS": "100", "ORDERLY_DATA_DIR": data_dir or tempfile.mkdtemp()},
         timeout=60,
     )
 
@@ -85,13 +91,11 @@ def breakfast_conversation(canned_rasa: Any) -> None:
 
 def test_a_breakfast_order_from_menu_choice_to_hidden_pin(canned_rasa) -> None:
     breakfast_conversation(canned_rasa)
-    result = run_shell(
-        canned_rasa.url, f"a latte please\n2\n{PIN}\n/quit\n", "--sender", "shell-test"
-    )
+    result = run_shell(canned_rasa.url, f"a latte please\n2\n{PIN}\n/quit\n")
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Orderly shell, talking to" in out and "as shell-test" in out
+    assert "Orderly shell, talking to" in out and "as shell-" in out
     assert "Orderly: Which size?" in out
     assert "1) Medium  2) Large" in out
     assert "Please confirm order 1001" in out
@@ -101,9 +105,9 @@ def test_a_breakfast_order_from_menu_choice_to_hidden_pin(canned_rasa) -> None:
     assert out.rstrip().endswith("Bye.")
     # The choice "2" went out as the Large button's payload; the PIN went out as a message.
     assert canned_rasa.received == [
-        {"sender": "shell-test", "message": "a latte please"},
-        {"sender": "shell-test", "message": LARGE},
-        {"sender": "shell-test", "message": PIN},
+        {"message": "a latte please"},
+        {"message": LARGE},
+        {"message": PIN},
     ]
     # ...but the PIN was never shown; the canned replies do not contain it either.
     assert PIN not in json.dumps(READBACK)
@@ -113,7 +117,7 @@ def test_a_breakfast_order_from_menu_choice_to_hidden_pin(canned_rasa) -> None:
 def test_commands_numbers_and_intent_shortcuts(canned_rasa) -> None:
     breakfast_conversation(canned_rasa)
     typed = "hello\n3\n/greet\n\n/restart\n/quit\nnever sent\n"
-    result = run_shell(canned_rasa.url, typed, "--sender", "shell-test")
+    result = run_shell(canned_rasa.url, typed)
 
     assert result.returncode == 0, result.stderr
     # No buttons were offered, so "3" is just text; the blank line is not sent;
@@ -132,15 +136,74 @@ def test_end_of_input_ends_the_session_cleanly(canned_rasa) -> None:
     result = run_shell(canned_rasa.url, "hello\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("Bye.")
-    assert canned_rasa.received[0]["sender"].startswith("shell-")
+    assert canned_rasa.senders[0].startswith("shell-")
 
 
-def test_a_server_that_is_down_is_reported_and_the_shell_goes_on(closed_port_url) -> None:
-    result = run_shell(closed_port_url, "hello\nstill there?\n/quit\n")
+def test_the_shell_signs_in_by_itself_as_its_own_unguessable_customer(
+    canned_rasa, tmp_path
+) -> None:
+    first = run_shell(canned_rasa.url, "hello\n", data_dir=str(tmp_path))
+    second = run_shell(canned_rasa.url, "hello again\n", data_dir=str(tmp_path))
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    [saved] = (tmp_path / "identity").iterdir()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    credentials = json.loads(saved.read_text())
+    customer = credentials["customer_id"]
+    assert re.fullmatch(r"shell-[A-Za-z0-9_.-]+-[0-9a-f]{8}", customer)
+    # Both runs signed in as the same customer with the same password, and talked as it.
+    assert [s["customer_id"] for s in canned_rasa.sign_ins] == [customer, customer]
+    assert canned_rasa.senders == [customer, customer]
+    assert credentials["password"] not in first.stdout + second.stdout
+    assert customer in first.stdout  # "talking to ... as <customer>"
+    # Another user (another data folder) is another customer.
+    run_shell(canned_rasa.url, "hi\n", data_dir=str(tmp_path / "other"))
+    assert canned_rasa.sign_ins[-1]["customer_id"] != customer
+
+
+def test_an_expired_token_is_renewed_and_the_message_still_goes(canned_rasa, tmp_path) -> None:
+    said = []
+
+    def answer(body: dict[str, Any]) -> tuple[int, bytes]:
+        said.append(body["message"])
+        if body["message"] == "first":
+            canned_rasa.expire_tokens()  # the token runs out between two messages
+        return canned_rasa.reply({"text": f"(echo) {body['message']}"})
+
+    canned_rasa.answer = answer
+    result = run_shell(canned_rasa.url, "first\nsecond\n/quit\n", data_dir=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert said == ["first", "second"]
+    assert len(canned_rasa.sign_ins) == 2
+    assert "(echo) second" in result.stdout
+
+
+def test_a_wrong_password_is_reported_before_the_first_message(canned_rasa, tmp_path) -> None:
+    canned_rasa.passwords["alice"] = "alices-password"
+    result = subprocess.run(
+        [sys.executable, "-m", "clients.shell", "--server", canned_rasa.url,
+         "--merchant", canned_rasa.url, "--customer", "alice"],
+        input="guess\n", capture_output=True, text=True, cwd=REPO_ROOT, timeout=60,
+        env={**os.environ, "ORDERLY_DATA_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "refused the password for alice" in " ".join(result.stdout.split())
+    assert canned_rasa.received == []
+
+
+def test_a_server_that_is_down_is_reported_and_the_shell_goes_on(
+    canned_rasa, closed_port_url
+) -> None:
+    typed = "hello\nstill there?\n/quit\n"
+    result = run_shell(closed_port_url, typed, merchant=canned_rasa.url)
     assert result.returncode == 0
     expected = f"The assistant is not reachable at {closed_port_url}; is `make serve` running?"
     assert result.stdout.count(expected) == 2
     assert "Traceback" not in result.stdout + result.stderr
+    # With the sign-in service down too, the shell says so and still goes on.
+    both_down = run_shell(closed_port_url, typed)
+    assert both_down.returncode == 0
+    assert both_down.stdout.count("The sign-in service is not reachable") == 3
+    assert "Traceback" not in both_down.stdout + both_down.stderr
 
 
 def test_a_broken_reply_is_reported_and_the_shell_goes_on(canned_rasa) -> None:
@@ -151,12 +214,13 @@ def test_a_broken_reply_is_reported_and_the_shell_goes_on(canned_rasa) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_help_documents_the_sender() -> None:
+def test_help_documents_how_the_shell_signs_in() -> None:
     result = run_shell("http://127.0.0.1:5005", "", "--help")
     assert result.returncode == 0
     help_text = " ".join(result.stdout.split())  # argparse wraps to the terminal width
-    assert "--sender SENDER conversation id" in help_text
-    assert "earlier orders after a restart" in help_text
+    assert "--customer CUSTOMER sign in as this sandbox customer" in help_text
+    assert "--token TOKEN" in help_text
+    assert "--sender" not in help_text
 
 
 def test_a_server_that_is_not_a_url_is_refused_before_starting() -> None:
@@ -179,7 +243,8 @@ class Terminal:
 
         # No cursor-position requests: nothing on this pty would answer them.
         env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "100", "TERM": "xterm"}
-        argv = [sys.executable, "-m", "clients.shell", "--server", server, "--sender", "tty"]
+        env["ORDERLY_DATA_DIR"] = tempfile.mkdtemp()
+        argv = [sys.executable, "-m", "clients.shell", "--server", server, "--merchant", server]
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child becomes the shell, or dies: it must never run pytest on
             try:

@@ -13,13 +13,18 @@ import pytest
 
 from clients.shell.messages import BotMessage, Button
 from clients.shell.transport import AssistantError, RestTransport
+from clients.sign_in import Credentials, SignIn
 
 PIN = "482916"
 
 
+def signed_in(url: str) -> SignIn:
+    return SignIn(url, Credentials("shell-ada", "ada-password"))
+
+
 @pytest.fixture
 def transport(canned_rasa) -> Iterator[RestTransport]:
-    client = RestTransport(canned_rasa.url, timeout=0.5)
+    client = RestTransport(canned_rasa.url, signed_in(canned_rasa.url), timeout=0.5)
     yield client
     client.close()
 
@@ -29,8 +34,9 @@ def test_sends_sender_and_message_and_parses_the_reply(canned_rasa, transport) -
         {"text": f"You said {body['message']}"},
         {"text": "Size?", "buttons": [{"title": "Large", "payload": "/large"}]},
     )
-    reply = transport.send("shell-ada", "a latte please")
-    assert canned_rasa.received == [{"sender": "shell-ada", "message": "a latte please"}]
+    reply = transport.send("a latte please")
+    assert canned_rasa.received == [{"message": "a latte please"}]
+    assert canned_rasa.senders == ["shell-ada"]
     assert reply == [
         BotMessage(text="You said a latte please"),
         BotMessage(text="Size?", buttons=(Button(title="Large", payload="/large"),)),
@@ -38,22 +44,22 @@ def test_sends_sender_and_message_and_parses_the_reply(canned_rasa, transport) -
 
 
 def test_an_empty_reply_is_no_messages(canned_rasa, transport) -> None:
-    assert transport.send("shell-ada", "/restart") == []
+    assert transport.send("/restart") == []
 
 
 def test_a_trailing_slash_on_the_server_url_is_harmless(canned_rasa) -> None:
-    client = RestTransport(canned_rasa.url + "/", timeout=0.5)
+    client = RestTransport(canned_rasa.url + "/", signed_in(canned_rasa.url), timeout=0.5)
     try:
-        assert client.send("shell-ada", "hi") == []
+        assert client.send("hi") == []
     finally:
         client.close()
-    assert canned_rasa.received == [{"sender": "shell-ada", "message": "hi"}]
+    assert canned_rasa.received == [{"message": "hi"}]
 
 
-def test_server_down_says_where_and_what_to_run(closed_port_url) -> None:
-    client = RestTransport(closed_port_url, timeout=0.5)
+def test_server_down_says_where_and_what_to_run(canned_rasa, closed_port_url) -> None:
+    client = RestTransport(closed_port_url, signed_in(canned_rasa.url), timeout=0.5)
     with pytest.raises(AssistantError) as caught:
-        client.send("shell-ada", "hi")
+        client.send("hi")
     client.close()
     assert str(caught.value) == (
         f"The assistant is not reachable at {closed_port_url}; is `make serve` running?"
@@ -67,13 +73,13 @@ def test_a_slow_server_times_out(canned_rasa, transport) -> None:
 
     canned_rasa.answer = slow
     with pytest.raises(AssistantError, match=r"did not answer within 0\.5 s"):
-        transport.send("shell-ada", "hi")
+        transport.send("hi")
 
 
 def test_a_server_error_is_reported_without_echoing_the_message(canned_rasa, transport) -> None:
     canned_rasa.answer = lambda _body: (500, b"Internal Server Error")
     with pytest.raises(AssistantError, match=r"failed \(HTTP 500\)") as caught:
-        transport.send("shell-ada", PIN)
+        transport.send(PIN)
     assert PIN not in str(caught.value)
 
 
@@ -82,14 +88,14 @@ def test_a_refusal_passes_on_the_servers_reason(canned_rasa, transport) -> None:
     body = {"error": {"code": "bad_request", "message": reason}}
     canned_rasa.answer = lambda _body: (400, json.dumps(body).encode())
     with pytest.raises(AssistantError) as caught:
-        transport.send("shell-ada", "x" * 2001)
+        transport.send("x" * 2001)
     assert str(caught.value) == f"The assistant refused that message: {reason}"
 
 
 def test_a_missing_rest_channel_points_at_credentials(canned_rasa) -> None:
-    client = RestTransport(canned_rasa.url + "/elsewhere", timeout=0.5)
+    client = RestTransport(canned_rasa.url + "/elsewhere", signed_in(canned_rasa.url), timeout=0.5)
     with pytest.raises(AssistantError, match="credentials.yml"):
-        client.send("shell-ada", "hi")
+        client.send("hi")
     client.close()
 
 
@@ -99,4 +105,4 @@ def test_a_missing_rest_channel_points_at_credentials(canned_rasa) -> None:
 def test_a_reply_that_is_not_bot_messages_is_reported(canned_rasa, transport, body) -> None:
     canned_rasa.answer = lambda _body: (200, body)
     with pytest.raises(AssistantError, match="sent a reply the shell cannot read"):
-        transport.send("shell-ada", "hi")
+        transport.send("hi")

@@ -18,6 +18,7 @@ from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Turn, VoiceConnection
 from speech.pcm import samples_to_pcm16
 from speech.resampling import resample
+from tests.tokens import mint_token
 from tests.voice.conftest import Speak, words
 
 pytestmark = pytest.mark.slow
@@ -46,7 +47,7 @@ def audible(turn: Turn) -> bool:
 
 async def test_hello_then_a_typed_turn_gets_text_buttons_and_audio(running_stack: Stack) -> None:
     sender = new_sender()
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=sender)
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(sender))
     try:
         assert connection.hello["sender_id"] == sender
         assert connection.hello["reply_audio"]["format"] == "pcm_s16le"
@@ -62,7 +63,7 @@ async def test_hello_then_a_typed_turn_gets_text_buttons_and_audio(running_stack
 async def test_every_bad_input_is_named_and_the_conversation_goes_on(
     running_stack: Stack, speak: Speak
 ) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         await connection.type("two hash browns")
         frame_cap = int(connection.hello["max_frame_bytes"])
@@ -100,7 +101,7 @@ async def test_a_frame_over_the_transport_limit_closes_but_loses_no_order(
 ) -> None:
     sender = new_sender()
     url = voice_url(running_stack)
-    connection = await VoiceConnection.open(url, sender=sender)
+    connection = await VoiceConnection.open(url, mint_token(sender))
     await connection.type("a large soy milk")
     await connection.start(16_000)
     await connection.send_raw(bytes(2 << 20))  # past Sanic's 1 MiB WEBSOCKET_MAX_SIZE
@@ -108,7 +109,7 @@ async def test_a_frame_over_the_transport_limit_closes_but_loses_no_order(
         while True:
             await connection.next_message(10.0)
     assert connection.close_code == 1009
-    again = await VoiceConnection.open(url, sender=sender)
+    again = await VoiceConnection.open(url, mint_token(sender))
     try:
         turn = await again.type("what's in my cart")
         assert any("Soy Milk" in text for text in turn.bot_texts), turn.bot_messages
@@ -117,7 +118,7 @@ async def test_a_frame_over_the_transport_limit_closes_but_loses_no_order(
 
 
 async def test_speech_is_transcribed_before_the_reply(running_stack: Stack, speak: Speak) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         pcm = speak("two hash browns and a medium americano")
         await connection.start(pcm.sample_rate)
@@ -135,7 +136,7 @@ async def test_speech_is_transcribed_before_the_reply(running_stack: Stack, spea
 
 
 async def test_server_endpointing_and_a_48khz_client(running_stack: Stack, speak: Speak) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         pcm = speak("what's on the breakfast menu")
         samples = np.frombuffer(pcm.data, "<i2").astype(np.float32) / 32768
@@ -153,7 +154,7 @@ async def test_server_endpointing_and_a_48khz_client(running_stack: Stack, speak
 async def test_speaking_over_a_reply_cancels_the_rest_of_its_audio(
     running_stack: Stack, speak: Speak
 ) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         pcm = speak("two hash browns")
         await connection.start(pcm.sample_rate, endpointing="server")
@@ -176,7 +177,7 @@ def reading(connection: VoiceConnection) -> bool:
 
 
 async def test_an_interrupt_message_stops_the_reply(running_stack: Stack) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         await connection.send_json({"type": "text", "text": "what's on the breakfast menu"})
         await connection.pump_until(lambda: bool(connection.turns and reading(connection)))
@@ -193,7 +194,7 @@ async def test_an_interrupt_message_stops_the_reply(running_stack: Stack) -> Non
 async def test_an_overlong_utterance_is_cut_and_still_understood(
     running_stack: Stack, speak: Speak
 ) -> None:
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=new_sender())
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(new_sender()))
     try:
         cap = float(connection.hello["max_utterance_s"])
         phrase = speak("I would like a hash brown and a medium americano please")
@@ -216,14 +217,14 @@ async def test_a_connection_dropped_mid_utterance_keeps_the_order(
 ) -> None:
     sender = new_sender()
     url = voice_url(running_stack)
-    connection = await VoiceConnection.open(url, sender=sender)
+    connection = await VoiceConnection.open(url, mint_token(sender))
     await connection.type("two hash browns")
     pcm = speak("and a large latte")
     await connection.start(pcm.sample_rate)
     await connection.send_raw(pcm.data[: len(pcm.data) // 2])
     await connection.close()  # gone mid-utterance
 
-    again = await VoiceConnection.open(url, sender=sender)
+    again = await VoiceConnection.open(url, mint_token(sender))
     try:
         turn = await again.type("what's in my cart")
         assert any("2 Hash Browns" in text for text in turn.bot_texts), turn.bot_messages

@@ -20,6 +20,7 @@ from speech.pcm import pcm16_to_samples, rms
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 from speech.synthesis.coqui import CoquiSynthesizer
 from tests.conftest import MORNING, free_port
+from tests.tokens import mint_token
 
 COQUI_URL = os.environ.get("ORDERLY_COQUI_URL")
 
@@ -57,7 +58,7 @@ async def test_the_voice_channel_can_answer_with_coqui(tmp_path: Path) -> None:
     )
     with Stack(config):
         url = config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
-        connection = await VoiceConnection.open(url, sender=f"coqui-{uuid.uuid4().hex[:8]}")
+        connection = await VoiceConnection.open(url, mint_token(f"coqui-{uuid.uuid4().hex[:8]}"))
         try:
             turn = await connection.type("what's in my cart")
         finally:

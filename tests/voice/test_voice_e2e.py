@@ -21,6 +21,7 @@ import pytest
 from bot.stack import Stack
 from clients.voice_client.audio import write_wav
 from clients.voice_client.connection import Turn, VoiceConnection
+from tests.tokens import mint_token
 from tests.voice.conftest import Speak, words
 
 pytestmark = pytest.mark.slow
@@ -73,7 +74,7 @@ async def test_a_breakfast_order_placed_and_paid_by_voice(
     running_stack: Stack, speak: Speak
 ) -> None:
     customer = f"voice-e2e-{uuid.uuid4().hex[:8]}"
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=customer)
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(customer))
     try:
         turn = await say(connection, speak, "two hash browns and a medium americano")
         assert {"hash", "americano"} <= words(turn.transcript or ""), turn.transcript
@@ -105,7 +106,7 @@ async def test_the_pin_is_spoken_masked_and_never_stored(
     running_stack: Stack, speak: Speak
 ) -> None:
     customer = f"voice-pin-{uuid.uuid4().hex[:8]}"
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=customer)
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(customer))
     try:
         turn = await say(connection, speak, "six large lattes")
         assert total(turn, "cart") == 11400, turn.bot_messages
@@ -136,7 +137,7 @@ async def test_typing_and_speaking_mix_in_one_conversation(
     running_stack: Stack, speak: Speak
 ) -> None:
     connection = await VoiceConnection.open(
-        voice_url(running_stack), sender=f"mix-{uuid.uuid4().hex[:8]}"
+        voice_url(running_stack), mint_token(f"mix-{uuid.uuid4().hex[:8]}")
     )
     try:
         typed = await connection.type("a large soy milk")
@@ -158,7 +159,7 @@ def test_the_command_line_client_orders_from_wav_files(
     result = subprocess.run(
         [
             sys.executable, "-m", "clients.voice_client", "--server", voice_url(running_stack),
-            "--sender", f"cli-{uuid.uuid4().hex[:8]}", "--out", str(out), "--no-play",
+            "--token", mint_token(f"cli-{uuid.uuid4().hex[:8]}"), "--out", str(out), "--no-play",
             *turns, "text:that's all",
         ],
         capture_output=True, text=True, timeout=180, cwd=Path(__file__).parents[2],
