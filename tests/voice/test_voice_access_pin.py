@@ -1,0 +1,61 @@
+"""The spoken PIN goes through the same one policy as a typed one (channels/pin_policy.py).
+
+Real speech (Piper) into the running stack's voice channel with Whisper tiny.en; the
+order itself is typed over the same socket, so only the PIN turns depend on
+recognition. Outcomes are checked on the merchant platform and in every file the
+services wrote.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.stack import Stack
+from clients.voice_client.connection import Turn, VoiceConnection
+from tests.tokens import mint_token
+from tests.voice.conftest import Speak
+
+pytestmark = pytest.mark.slow
+
+PIN_FORMS = ("246810", "2 4 6 8 1 0", "24 6 8 1 0", "246 810", "246-810", "2, 4, 6, 8, 1, 0")
+
+
+async def spoken(connection: VoiceConnection, speak: Speak, text: str) -> Turn:
+    pcm = speak(text)
+    await connection.start(pcm.sample_rate)
+    return await connection.speak(pcm)
+
+
+def leaks(folder: Path) -> list[str]:
+    return [
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file() and any(form.encode() in path.read_bytes() for form in PIN_FORMS)
+    ]
+
+
+async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
+    running_stack: Stack, speak: Speak
+) -> None:
+    url = running_stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
+    connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
+    try:
+        await connection.type("six large lattes")  # 114.00: over the voice-pay limit
+        await connection.type("that's all")
+        turn = await connection.type("yes")
+        assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
+
+        turn = await spoken(connection, speak, "No, I want to go to the store for two.")
+        assert not turn.masked
+        assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
+        assert any("PIN" in text for text in turn.bot_texts), turn.bot_texts
+
+        turn = await spoken(connection, speak, "my pin is two four six eight one zero")
+        assert turn.masked and turn.transcript == "••••••"
+        assert any("Paid ¥114.00" in text for text in turn.bot_texts), turn.bot_texts
+    finally:
+        await connection.close()
+    assert leaks(running_stack.config.data_dir) == []
