@@ -13,12 +13,18 @@ from tests.tokens import TEST_JWT_SECRET
 
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
+LOOPBACK = ("127.0.0.1", "localhost")
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# A browser test may reach Rasa through a relay it can cut (tests/widget/network.py).
+# The page's origin is then the relay's, so the stack must allow it like the demo page's.
+RELAY_PORT = free_port()
 
 
 @pytest.fixture(scope="session")
@@ -31,17 +37,20 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does)")
     data_dir: Path = tmp_path_factory.mktemp("stack")
+    rasa_port = free_port()
+    origins = [f"http://{host}:{port}" for port in (rasa_port, RELAY_PORT) for host in LOOPBACK]
     config = StackConfig(
         data_dir=data_dir,
         merchant_port=free_port(),
         actions_port=free_port(),
-        rasa_port=free_port(),
+        rasa_port=rasa_port,
         env={
             "ORDERLY_NOW": MORNING,
             "ORDERLY_LOG_LEVEL": "DEBUG",
             "LOG_LEVEL": "DEBUG",
             # Known to the tests, so they can mint customer tokens (tests/tokens.py).
             "ORDERLY_JWT_SECRET": TEST_JWT_SECRET,
+            "ORDERLY_CORS_ORIGINS": " ".join(origins),
         },
     )
     with Stack(config) as stack:

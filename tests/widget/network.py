@@ -17,9 +17,14 @@ CHUNK_BYTES = 64 * 1024
 
 
 class SeverableLink:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, listen_port: int = 0) -> None:
+        """Relay to ``host:port``; ``listen_port`` 0 picks a free one.
+
+        A page served through the relay has the relay's origin: Rasa must allow it
+        (the running stack allows ``tests.conftest.RELAY_PORT``).
+        """
         self._target = (host, port)
-        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server = socket.create_server(("127.0.0.1", listen_port))
         self.port = int(self._server.getsockname()[1])
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from bot.stack import Stack
+from tests.conftest import RELAY_PORT
 from tests.widget.conftest import DESKTOP
 from tests.widget.network import SeverableLink
 from tests.widget.widget_page import WidgetPage, demo_url
@@ -24,7 +25,7 @@ def test_typed_order_survives_a_reload_and_a_dropped_connection(
 ) -> None:
     rasa = urlsplit(running_stack.config.rasa_url)
     assert rasa.hostname is not None and rasa.port is not None
-    with SeverableLink(rasa.hostname, rasa.port) as link:
+    with SeverableLink(rasa.hostname, rasa.port, listen_port=RELAY_PORT) as link:
         context = browser.new_context(viewport=DESKTOP)
         widget = WidgetPage(context.new_page(), demo_url(link.url)).open()
         page = widget.page
