@@ -10,6 +10,7 @@ import pytest
 
 from bot.stack import MODEL, Stack, StackConfig
 from tests.tokens import TEST_JWT_SECRET
+from tests.widget.network import RELAY_PORT
 
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
@@ -20,11 +21,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-# A browser test may reach Rasa through a relay it can cut (tests/widget/network.py).
-# The page's origin is then the relay's, so the stack must allow it like the demo page's.
-RELAY_PORT = free_port()
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +34,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.fail(f"no trained model at {MODEL}: run `make model` (make test does)")
     data_dir: Path = tmp_path_factory.mktemp("stack")
     rasa_port = free_port()
+    # Browser pages come from Rasa itself or through the widget tests' relay.
     origins = [f"http://{host}:{port}" for port in (rasa_port, RELAY_PORT) for host in LOOPBACK]
     config = StackConfig(
         data_dir=data_dir,

@@ -13,6 +13,17 @@ import socket
 import threading
 
 CONNECT_TIMEOUT_S = 5.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# A page served through the relay has the relay's origin, and only configured origins
+# may use the websocket: the running stack (tests/conftest.py) allows this port's.
+RELAY_PORT = _free_port()
 CHUNK_BYTES = 64 * 1024
 
 
@@ -21,7 +32,7 @@ class SeverableLink:
         """Relay to ``host:port``; ``listen_port`` 0 picks a free one.
 
         A page served through the relay has the relay's origin: Rasa must allow it
-        (the running stack allows ``tests.conftest.RELAY_PORT``).
+        (the running stack allows :data:`RELAY_PORT`).
         """
         self._target = (host, port)
         self._server = socket.create_server(("127.0.0.1", listen_port))

@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from bot.stack import Stack
-from tests.conftest import RELAY_PORT
 from tests.widget.conftest import DESKTOP
-from tests.widget.network import SeverableLink
+from tests.widget.network import RELAY_PORT, SeverableLink
 from tests.widget.widget_page import WidgetPage, demo_url
 
 pytestmark = pytest.mark.slow
