@@ -44,7 +44,7 @@ def test_nobody_orders_for_someone_else(running_stack: Stack) -> None:
 
 def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Stack) -> None:
     customer = Customer(running_stack)
-    customer.say("six large lattes")  # 114.00: over the voice-pay limit
+    customer.say("nine egg and sausage muffins")  # 112.50: over the voice-pay limit
     customer.say("that's all")
     order_id = str((customer.custom("readback") or {})["order_id"])
     assert "PIN" in customer.say("yes")
@@ -55,7 +55,7 @@ def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Sta
     reply = customer.say(f"it's {WRONG_PIN}")
     assert "2 tries left" in reply, reply
     reply = customer.say("２４６８１０ for order " + order_id)
-    assert "Paid ¥114.00" in reply, reply
+    assert "Paid ¥112.50" in reply, reply
     data_dir = running_stack.config.data_dir
     assert files_containing(data_dir, SANDBOX_PIN) == []
     assert files_containing(data_dir, "２４６８１０") == []

@@ -43,7 +43,7 @@ async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
     url = running_stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
     connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
     try:
-        await connection.type("six large lattes")  # 114.00: over the voice-pay limit
+        await connection.type("nine egg and sausage muffins")  # 112.50: over the voice-pay limit
         await connection.type("that's all")
         turn = await connection.type("yes")
         assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
@@ -55,7 +55,7 @@ async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
 
         turn = await spoken(connection, speak, "my pin is two four six eight one zero")
         assert turn.masked and turn.transcript == "••••••"
-        assert any("Paid ¥114.00" in text for text in turn.bot_texts), turn.bot_texts
+        assert any("Paid ¥112.50" in text for text in turn.bot_texts), turn.bot_texts
     finally:
         await connection.close()
     assert leaks(running_stack.config.data_dir) == []
