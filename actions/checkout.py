@@ -4,7 +4,7 @@ The order is placed at readback and comes back with a one-time confirmation toke
 only a confident yes to "Shall I pay ¥X for order N?", the question just asked,
 hands that token and that amount to a payment. Idempotency keys are derived from
 the cart and the order, so a repeated "yes" or a retried request can never charge
-twice. The PIN itself never passes through here: see channels/secure_input.py.
+twice. The PIN itself never passes through here: see channels/pin_policy.py.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class Settings:
     confirmation_min_confidence: float = 0.8
     pin_digits: int = 6
     # Input channels whose PIN guard keeps the PIN out of the dialogue
-    # (channels/secure_input.py). Anywhere else (``rasa shell`` is "cmdline") the
+    # (channels/pin_policy.py). Anywhere else (``rasa shell`` is "cmdline") the
     # assistant refuses to ask for a PIN and points to `make shell`.
     pin_channels: tuple[str, ...] = ("rest", "voice")
     # Rasa sends it with every action call (endpoints.yml ``action_endpoint.token``);

@@ -119,7 +119,7 @@ class ScaledStack(Stack):
                         rasa, "run", "--model", str(MODEL),
                         "--credentials", str(ROOT / "credentials.yml"),
                         "--endpoints", str(ENDPOINTS), "--port", str(port),
-                        "--interface", config.host, "--cors", "*",
+                        "--interface", config.host, "--cors", *config.cors_origins,
                     ],
                     f"{config.replica_url(port)}/webhooks/rest/",
                 )

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 DEFAULT_PIN_DIGITS = 6
+REDIS_URL_VARIABLE = "ORDERLY_REDIS_URL"
+REDIS_TIMEOUT_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -99,18 +101,23 @@ class InMemoryPendingPins:
 
 
 class RedisPendingPins:
-    """Pending requests in Redis (``SET ... PX``, ``GETDEL``), shared by several Rasa processes.
+    """Pending requests in Redis (``SET ... PX``, ``GETDEL``), shared by Rasa replicas.
 
-    ``ORDERLY_PIN_STORE_URL=redis://127.0.0.1:6379/0`` selects it (see :func:`pending_store`).
+    ``ORDERLY_REDIS_URL=redis://127.0.0.1:6379/0`` selects it (see :func:`pending_store`;
+    the scaled topology sets it), so a PIN asked for by one replica can be answered on
+    another, and ``GETDEL`` lets only one of two replicas receiving the answer submit it.
     A request holds no secret: where to send the PIN and the order it is for.
     """
 
     PREFIX = "orderly:pin-pending:"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key_prefix: str = PREFIX) -> None:
         import redis.asyncio  # lazily: only deployments that choose Redis need it
 
-        self._redis = redis.asyncio.Redis.from_url(url)
+        self._redis = redis.asyncio.Redis.from_url(
+            url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self.PREFIX = key_prefix
 
     async def put(self, sender_id: str, request: PinRequest, ttl_s: float) -> None:
         await self._redis.set(self.PREFIX + sender_id, request.to_json(), px=int(ttl_s * 1000))
@@ -139,5 +146,5 @@ def pending_store(environ: Mapping[str, str] | None = None) -> PendingPinStore:
     Shared, so a PIN asked for on the voice channel is still screened if the answer
     comes over REST.
     """
-    url = (os.environ if environ is None else environ).get("ORDERLY_PIN_STORE_URL")
+    url = (os.environ if environ is None else environ).get(REDIS_URL_VARIABLE, "").strip()
     return RedisPendingPins(url) if url else _SHARED_MEMORY_STORE
