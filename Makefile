@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy actions benchmarks bot channels clients merchant speech
 
-system-packages: ## espeak-ng, Chromium (voice and browser tests), HAProxy (serve-scaled)
+system-packages: ## espeak-ng and flite (voice tests), Chromium (browser tests), HAProxy (serve-scaled)
 	scripts/system-packages.sh
 
 test: model lint system-packages ## set up and run every test

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the voice and browser tests use, when they are missing:
-# espeak-ng speaks test utterances, Chromium is the real browser for the widget tests,
-# HAProxy balances the replicas of `make serve-scaled` (and its fault tests).
+# espeak-ng and flite speak the test utterances in several voices, Chromium is the real
+# browser for the widget tests, HAProxy balances the replicas of `make serve-scaled`
+# (and its fault tests).
 set -euo pipefail
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+command -v flite >/dev/null || missing+=(flite)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -20,14 +20,15 @@ __all__ = [
     "load_synthesizer",
 ]
 
-ENGINES = ("piper", "espeak", "coqui")
+ENGINES = ("piper", "espeak", "flite", "coqui")
 
 
 @dataclass(frozen=True)
 class SynthesizerSettings:
     engine: str = "piper"
     # Engine specific: a Piper .onnx voice (default: the packaged "joe" voice), an
-    # espeak-ng voice name (default en-us), or a Coqui speaker id.
+    # espeak-ng voice name (default en-us), a flite voice (default slt), or a Coqui
+    # speaker id.
     voice: str | None = None
     coqui_url: str = "http://127.0.0.1:5092"
     timeout_s: float = 10.0
@@ -44,6 +45,10 @@ def load_synthesizer(settings: SynthesizerSettings) -> Synthesizer:
         from speech.synthesis.espeak import EspeakSynthesizer
 
         return EspeakSynthesizer(settings.voice or "en-us", settings.timeout_s)
+    if settings.engine == "flite":
+        from speech.synthesis.flite import FliteSynthesizer
+
+        return FliteSynthesizer(settings.voice or "slt", settings.timeout_s)
     if settings.engine == "coqui":
         from speech.synthesis.coqui import CoquiSynthesizer
 
