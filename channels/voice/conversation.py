@@ -21,6 +21,7 @@ from channels.pin_policy import PinGate, ScreenKind
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Stage, UserTurn
 from channels.voice.protocol import BotMessage, ErrorMessage, TranscriptMessage
+from channels.voice.vocabulary import OpenQuestions
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,10 @@ class Conversation(Stage):
         gate: PinGate,
         identity: Identity,
         outbox: Outbox,
+        questions: OpenQuestions,
     ) -> None:
         super().__init__()
+        self._questions = questions
         self._on_new_message = on_new_message
         self._gate = gate
         self._identity = identity
@@ -72,6 +75,7 @@ class Conversation(Stage):
             assert screened.text_for_rasa is not None
             messages = await self._ask_rasa(screened.text_for_rasa, frame.turn, frame.spoken)
             replies = await self._gate.outgoing(self._sender_id, messages)
+        self._questions.asked(self._sender_id, replies)
         for message in replies:
             await self._outbox.send(BotMessage(turn=frame.turn, message=message))
         await self.push(BotReply(turn=frame.turn, messages=replies))

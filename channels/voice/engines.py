@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from channels.voice.settings import VoiceSettings
-from channels.voice.vocabulary import MenuVocabulary
+from channels.voice.vocabulary import MenuVocabulary, OpenQuestions
 from speech.endpointing import Endpointer, SileroSpeechDetector
 from speech.recognition import SAMPLE_RATE, Recogniser, load_recogniser
 from speech.synthesis import Synthesizer, load_synthesizer
@@ -28,6 +28,8 @@ class VoiceEngines:
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
         self.vocabulary = MenuVocabulary(settings.lexicon_url, settings.lexicon_refresh_s)
+        # What each conversation was last asked: it steers recognition of the answer.
+        self.questions = OpenQuestions()
         self.tts_executor = ThreadPoolExecutor(TTS_WORKERS, thread_name_prefix="tts")
         self._recogniser: Recogniser | None = None
         self._synthesizer: Synthesizer | None = None

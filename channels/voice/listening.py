@@ -19,6 +19,7 @@ from channels.voice.pipeline import (
     UserTurn,
 )
 from channels.voice.protocol import ErrorMessage, NoSpeech, SpeechStartedMessage
+from channels.voice.vocabulary import PIN_QUESTION
 from speech.endpointing import Endpointer, SpeechStarted, UtteranceEnded
 from speech.recognition import RecognitionError
 
@@ -80,7 +81,12 @@ class Listener(Stage):
 
 
 class Transcriber(Stage):
-    """Turns utterances into text with the shared recogniser, biased toward the menu."""
+    """Turns utterances into text with the shared recogniser, biased by the open question.
+
+    The bias follows what the assistant last asked this sender (``custom.expect``):
+    menu words while ordering, yes/no words at a confirmation, digits at the PIN
+    (see ``channels.voice.vocabulary``).
+    """
 
     def __init__(
         self, engines: VoiceEngines, gate: PinGate, sender_id: str, outbox: Outbox
@@ -99,8 +105,10 @@ class Transcriber(Stage):
             await self.push(frame)
             return
         utterance = frame.utterance
-        secret = await self._gate.expecting(self._sender_id) is not None
-        phrases = self._engines.vocabulary.phrases(expecting_secret=secret)
+        expect = self._engines.questions.expected(self._sender_id)
+        if await self._gate.expecting(self._sender_id) is not None:
+            expect = PIN_QUESTION
+        phrases = self._engines.vocabulary.phrases(expect)
         try:
             recogniser = await self._engines.recogniser()
             transcript = await recogniser.recognise(utterance.audio, phrases)

@@ -64,7 +64,9 @@ class VoiceSession:
         self._resampler: Resampler | None = None
         self._listener = Listener(engines.endpointer(), self._outbox)
         self._transcriber = Transcriber(engines, gate, sender_id, self._outbox)
-        self._conversation = Conversation(on_new_message, gate, identity, self._outbox)
+        self._conversation = Conversation(
+            on_new_message, gate, identity, self._outbox, engines.questions
+        )
         self._speaker = Speaker(engines, self._outbox, reply_lead_s)
         self._listener.link(self._transcriber).link(self._conversation).link(self._speaker)
 

@@ -1,10 +1,21 @@
-"""The words recognition should expect: the live menu, or digits when a PIN is due.
+"""The words recognition should expect next, from what the assistant just asked.
 
-Item and store names come from the action server's ``/lexicon``
-(built from the merchant platform's catalogue through the merchant adapter), so a
-new item is recognised without a restart. The list is refreshed every
-``refresh_s`` seconds in the background, so no utterance waits for it; if the
-lexicon cannot be reached the last list (or just the generic lead phrase) is used.
+Whisper hears short answers best when it is told what kind of answer is coming
+(state-aware recognition). The dialogue marks every question with
+``custom.expect`` (contract C3); :func:`recognition_bias` turns that kind and the
+live menu into the phrases the recogniser is primed with:
+
+- while ordering (``more_or_done``, ``option``, or no question): item names, then
+  option choice names ("Oat", "Large", "Decaf"), then store names;
+- at a yes/no question (``pay``, ``cancel``, ``check_item``): yes/no words;
+- at the PIN (``pin``): digits;
+- at ``store_time``: store names and time words.
+
+Item, choice and store names come from the action server's ``/lexicon`` (built
+from the merchant platform's catalogue), so a new item is recognised without a
+restart. The list is refreshed every ``refresh_s`` seconds in the background, so
+no utterance waits for it; if the lexicon cannot be reached the last list (or
+just the generic lead phrase) is used.
 """
 
 from __future__ import annotations
@@ -12,6 +23,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,12 +33,32 @@ import httpx
 logger = logging.getLogger(__name__)
 
 ORDER_LEAD = "Breakfast order"
-SECRET_PHRASES = ("PIN digits", "0 1 2 3 4 5 6 7 8 9")
+DIGIT_PHRASES = ("PIN digits", "0 1 2 3 4 5 6 7 8 9")
+YES_NO_PHRASES = (
+    "Yes.", "No.", "Yes please.", "No thanks.", "Yeah, sure.", "Go ahead.", "Yep.",
+    "Nope.", "Not yet.", "Wait.", "Correct.",
+)  # fmt: skip
+TIME_PHRASES = ("As soon as possible", "at 8:30", "in 15 minutes")
+# Question kinds (contract C3) and the answers they expect.
+YES_NO_QUESTIONS = frozenset({"pay", "cancel", "check_item"})
+PIN_QUESTION = "pin"
+STORE_TIME_QUESTION = "store_time"
 FETCH_TIMEOUT_S = 3.0
+# Senders whose last question is remembered; the oldest are forgotten first.
+MAX_REMEMBERED_SENDERS = 10_000
 
 
-def phrases_from_lexicon(lexicon: dict[str, Any]) -> tuple[str, ...]:
-    """Item names, then store names.
+@dataclass(frozen=True)
+class MenuWords:
+    """The names a customer says while ordering, as the catalogue spells them."""
+
+    items: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()
+
+
+def menu_words(lexicon: Mapping[str, Any]) -> MenuWords:
+    """Item names, option choice names and store names from a ``/lexicon`` body (C1).
 
     Aliases are left out on purpose: measured on our ordering utterances, a prompt
     of fifty alias variants made Whisper worse (it starts "hearing" them in short
@@ -32,26 +66,88 @@ def phrases_from_lexicon(lexicon: dict[str, Any]) -> tuple[str, ...]:
     """
     items = [i for i in lexicon.get("items", []) if isinstance(i, dict)]
     stores = [s for s in lexicon.get("stores", []) if isinstance(s, dict)]
-    names = [str(i["name"]) for i in items if i.get("name")]
-    store_names = [str(s["name"]) for s in stores if s.get("name")]
-    return tuple(dict.fromkeys([ORDER_LEAD, *names, *store_names]))
+    choices = [
+        choice.get("name")
+        for item in items
+        for group in item.get("options") or []
+        if isinstance(group, dict)
+        for choice in group.get("choices") or []
+        if isinstance(choice, dict)
+    ]
+    return MenuWords(
+        items=_names(i.get("name") for i in items),
+        choices=_names(choices),
+        stores=_names(s.get("name") for s in stores),
+    )
+
+
+def recognition_bias(expect: str | None, words: MenuWords) -> tuple[str, ...]:
+    """The phrases to prime recognition with when the last question was ``expect``.
+
+    An unknown kind counts as ordering: the menu is what customers say most.
+    """
+    if expect == PIN_QUESTION:
+        return DIGIT_PHRASES
+    if expect in YES_NO_QUESTIONS:
+        return YES_NO_PHRASES
+    if expect == STORE_TIME_QUESTION:
+        return _names([*words.stores, *TIME_PHRASES])
+    return _names([ORDER_LEAD, *words.items, *words.choices, *words.stores])
+
+
+def expected_answer(messages: Iterable[Mapping[str, Any]]) -> str | None:
+    """The ``custom.expect`` of a reply (its last question), or None if it asks nothing."""
+    expect = None
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, Mapping) and isinstance(custom.get("expect"), str):
+            expect = custom["expect"]
+    return expect
+
+
+def _names(names: Iterable[object]) -> tuple[str, ...]:
+    cleaned = (str(name).strip() for name in names if name)
+    return tuple(dict.fromkeys(name for name in cleaned if name))
+
+
+class OpenQuestions:
+    """The kind of question each conversation's last reply asked (or None).
+
+    Kept per sender in this process, like the PIN guard's pending request, so a
+    client that reconnects keeps its bias. It only steers recognition: a kind that
+    is stale or lost costs accuracy, never correctness (the dialogue reads the
+    answer against its own ``pending_question`` slot).
+    """
+
+    def __init__(self, capacity: int = MAX_REMEMBERED_SENDERS) -> None:
+        self._capacity = capacity
+        self._kinds: OrderedDict[str, str | None] = OrderedDict()
+
+    def asked(self, sender_id: str, reply: Iterable[Mapping[str, Any]]) -> None:
+        """Record the assistant's reply to ``sender_id``; a reply without a question clears."""
+        self._kinds[sender_id] = expected_answer(reply)
+        self._kinds.move_to_end(sender_id)
+        while len(self._kinds) > self._capacity:
+            self._kinds.popitem(last=False)
+
+    def expected(self, sender_id: str) -> str | None:
+        return self._kinds.get(sender_id)
 
 
 class MenuVocabulary:
     def __init__(self, lexicon_url: str | None, refresh_s: float) -> None:
         self._url = lexicon_url
         self._refresh_s = refresh_s
-        self._phrases: tuple[str, ...] = (ORDER_LEAD,)
+        self._words = MenuWords()
         self._fetched_at = float("-inf")
         self._refreshing: asyncio.Task[None] | None = None
 
-    def phrases(self, expecting_secret: bool = False) -> tuple[str, ...]:
-        if expecting_secret:
-            return SECRET_PHRASES
+    def phrases(self, expect: str | None = None) -> tuple[str, ...]:
+        """What to prime recognition with after a question of kind ``expect``."""
         stale = time.monotonic() - self._fetched_at > self._refresh_s
         if self._url and stale and (self._refreshing is None or self._refreshing.done()):
             self._refreshing = asyncio.create_task(self.refresh())
-        return self._phrases
+        return recognition_bias(expect, self._words)
 
     async def refresh(self) -> None:
         """Fetch the lexicon now (at start-up); later refreshes run in the background."""
@@ -65,6 +161,6 @@ class MenuVocabulary:
             async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_S) as client:
                 response = await client.get(url)
                 response.raise_for_status()
-                self._phrases = phrases_from_lexicon(response.json())
+                self._words = menu_words(response.json())
         except (httpx.HTTPError, ValueError, AttributeError) as error:
             logger.warning("menu vocabulary unavailable from %s: %s", url, error)

@@ -1,0 +1,143 @@
+"""State-aware recognition on real speech: answers heard in several voices, by meaning.
+
+Each test speaks with the voices of ``conftest.VOICES`` (Piper, espeak-ng's English
+variants, flite) and recognises with Whisper tiny.en primed as the channel primes
+it. The assertions are about meaning (yes or no, the PIN's digits), allow a miss or
+two across the voices, and never need one exact transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from channels.pin_policy import PinGate, ScreenKind, screen
+from channels.pin_store import InMemoryPendingPins, PinRequest
+from channels.voice.engines import VoiceEngines
+from channels.voice.listening import Transcriber
+from channels.voice.outbox import Outbox
+from channels.voice.pipeline import Frame, Heard, Stage, UserTurn
+from channels.voice.settings import VoiceSettings
+from channels.voice.vocabulary import DIGIT_PHRASES, YES_NO_PHRASES, MenuWords, recognition_bias
+from speech.endpointing import UtteranceEnded
+from speech.pcm import Samples
+from speech.recognition import Transcript
+from speech.recognition.whisper import WhisperRecogniser
+from tests.voice.conftest import Speak, at_16k
+
+_NO = {"no", "nope", "not", "wait", "nah"}
+_YES = {"yes", "yeah", "yep", "sure", "go", "ahead", "correct"}
+MENU = MenuWords(items=("Hash Brown", "Latte", "Americano"), choices=("Large", "Oat"))
+PIN_SPOKEN = "two four six eight one zero"
+PIN = "246810"
+ASKED = PinRequest("payment_pin", 6, "http://127.0.0.1:9/pin", {}, "pin_submitted")
+
+
+def pin_heard(text: str) -> str | None:
+    """The digits the PIN policy would submit for ``text`` while a PIN is asked for."""
+    screened = screen(text, ASKED)
+    return screened.digits if screened.kind is ScreenKind.SUBMIT else None
+
+
+def polarity(text: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return "no" if words & _NO else "yes" if words & _YES else None
+
+
+def test_yes_and_no_at_a_confirmation_are_heard_in_every_voice(
+    recogniser: WhisperRecogniser, voices: dict[str, Speak]
+) -> None:
+    phrases = recognition_bias("pay", MENU)
+    misses = []
+    for voice, speak in voices.items():
+        for answer, meaning in (("yes please", "yes"), ("no thanks", "no"), ("yes", "yes")):
+            heard = recogniser.transcribe(at_16k(speak(answer)), phrases).text
+            if polarity(heard) != meaning:
+                misses.append((voice, answer, heard))
+    # 24 answers: one voice may garble one of them, the meaning must come through.
+    assert len(misses) <= 1, misses
+
+
+def test_a_pin_spoken_as_digits_is_heard_in_most_voices(
+    recogniser: WhisperRecogniser, voices: dict[str, Speak]
+) -> None:
+    phrases = recognition_bias("pin", MENU)
+    misses = []
+    for voice, speak in voices.items():
+        heard = recogniser.transcribe(at_16k(speak(PIN_SPOKEN)), phrases).text
+        if pin_heard(heard) != PIN:
+            misses.append((voice, heard))
+    # A misheard PIN is refused by the merchant and asked again; most must pass first time.
+    assert len(misses) <= 2, misses
+
+
+class _Collect(Stage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[Frame] = []
+
+    async def put(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+
+class _Socket:
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+
+    async def send(self, data: Any) -> None:
+        self.sent.append(data)
+
+
+class _RecordingRecogniser:
+    """The real tiny.en recogniser, recording what it was primed with (to observe the bias)."""
+
+    def __init__(self, real: WhisperRecogniser) -> None:
+        self.real = real
+        self.primed: list[tuple[str, ...]] = []
+
+    async def recognise(self, audio: Samples, phrases: tuple[str, ...] = ()) -> Transcript:
+        self.primed.append(tuple(phrases))
+        return await self.real.recognise(audio, phrases)
+
+
+async def test_the_transcriber_primes_recognition_with_the_open_question(
+    recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines = VoiceEngines(VoiceSettings(asr_model="tiny.en", lexicon_url=None))
+    recording = _RecordingRecogniser(recogniser)
+
+    async def loaded() -> _RecordingRecogniser:
+        return recording
+
+    monkeypatch.setattr(engines, "recogniser", loaded)
+    gate = PinGate(InMemoryPendingPins())
+    transcriber = Transcriber(engines, gate, "ann", Outbox(_Socket()))
+    heard = transcriber.link(_Collect())
+    assert isinstance(heard, _Collect)
+
+    async def answer(text: str, voice: str = "espeak:en-gb") -> str:
+        audio = at_16k(voices[voice](text))
+        await transcriber.process(Heard(turn=1, utterance=UtteranceEnded(audio, "client")))
+        turn = heard.frames.pop()
+        assert isinstance(turn, UserTurn)
+        return turn.text
+
+    engines.questions.asked("ann", [{"text": "Shall I pay ¥26?", "custom": {"expect": "pay"}}])
+    assert polarity(await answer("yes please")) == "yes"
+    assert recording.primed[-1] == YES_NO_PHRASES
+
+    engines.questions.asked("ann", [{"text": "Your PIN?", "custom": {"expect": "pin"}}])
+    assert pin_heard(await answer(PIN_SPOKEN, "piper")) == PIN
+    assert recording.primed[-1] == DIGIT_PHRASES
+
+    engines.questions.asked("ann", [{"text": "Added 1 Latte. Anything else?"}])
+    await answer("a hash brown")
+    assert recording.primed[-1][0] == "Breakfast order"  # the menu (none fetched here)
+
+    # The PIN gate's own pending request wins over whatever the reply's expect said.
+    secure = {"purpose": "payment_pin", "digits": 6, "submit": {"url": "http://127.0.0.1:9/pin"}}
+    await gate.outgoing("ann", [{"custom": {"secure_input": secure, "expect": "pay"}}])
+    await answer(PIN_SPOKEN, "piper")
+    assert recording.primed[-1] == DIGIT_PHRASES

@@ -1,0 +1,114 @@
+"""What recognition is primed with after each kind of question (pure logic, no engines)."""
+
+from __future__ import annotations
+
+from channels.voice.vocabulary import (
+    DIGIT_PHRASES,
+    ORDER_LEAD,
+    YES_NO_PHRASES,
+    MenuWords,
+    OpenQuestions,
+    expected_answer,
+    menu_words,
+    recognition_bias,
+)
+
+LEXICON = {
+    "merchant_id": "copper-kettle",
+    "items": [
+        {
+            "sku": "latte",
+            "name": "Latte",
+            "aliases": ["latte", "cafe latte"],
+            "options": [
+                {
+                    "group": "size",
+                    "name": "Size",
+                    "default": "medium",
+                    "choices": [
+                        {"id": "medium", "name": "Medium"},
+                        {"id": "large", "name": "Large", "aliases": ["big"]},
+                    ],
+                },
+                {
+                    "group": "milk",
+                    "name": "Milk",
+                    "default": "whole",
+                    "choices": [
+                        {"id": "whole", "name": "Whole"},
+                        {"id": "oat", "name": "Oat", "aliases": ["oat milk"]},
+                    ],
+                },
+            ],
+        },  # fmt: skip
+        {
+            "sku": "mocha",
+            "name": "Mocha",
+            "aliases": [],
+            "options": [
+                {
+                    "group": "size",
+                    "name": "Size",
+                    "default": "medium",
+                    "choices": [{"id": "medium", "name": "Medium"}],
+                }
+            ],
+        },  # fmt: skip
+        {"sku": "cookie", "name": "Cookie"},
+        "not an item",
+    ],
+    "stores": [{"id": "ck-1", "name": "Bund Road", "aliases": []}],
+}
+WORDS = menu_words(LEXICON)
+
+
+def test_menu_words_are_item_choice_and_store_names_once_each() -> None:
+    assert WORDS == MenuWords(
+        items=("Latte", "Mocha", "Cookie"),
+        choices=("Medium", "Large", "Whole", "Oat"),
+        stores=("Bund Road",),
+    )
+    assert menu_words({}) == MenuWords()
+
+
+def test_while_ordering_recognition_expects_the_menu() -> None:
+    menu = (ORDER_LEAD, "Latte", "Mocha", "Cookie", "Medium", "Large", "Whole", "Oat", "Bund Road")
+    for expect in (None, "more_or_done", "option", "a_kind_added_later"):
+        assert recognition_bias(expect, WORDS) == menu, expect
+
+
+def test_a_confirmation_expects_yes_or_no_and_the_pin_digits() -> None:
+    for expect in ("pay", "cancel", "check_item"):
+        assert recognition_bias(expect, WORDS) == YES_NO_PHRASES
+    assert recognition_bias("pin", WORDS) == DIGIT_PHRASES
+    assert not set(recognition_bias("pay", WORDS)) & {"Latte", "Oat"}
+
+
+def test_a_store_and_time_question_expects_stores_and_times() -> None:
+    phrases = recognition_bias("store_time", WORDS)
+    assert phrases[0] == "Bund Road" and "Latte" not in phrases
+    assert any(any(ch.isdigit() for ch in phrase) for phrase in phrases)
+
+
+def test_the_expected_answer_is_the_last_question_of_a_reply() -> None:
+    asked = [
+        {"text": "Added 1 Latte."},
+        {"custom": {"cart": {"lines": []}}},
+        {"text": "Anything else, or shall I check out?", "custom": {"expect": "more_or_done"}},
+    ]
+    assert expected_answer(asked) == "more_or_done"
+    assert expected_answer([{"text": "Paid."}, {"custom": {"order": {}}}]) is None
+    assert expected_answer([{"custom": {"expect": 3}}, {"custom": "odd"}]) is None
+    assert expected_answer([]) is None
+
+
+def test_each_conversation_remembers_only_its_last_question() -> None:
+    questions = OpenQuestions(capacity=2)
+    questions.asked("ann", [{"text": "Shall I pay?", "custom": {"expect": "pay"}}])
+    questions.asked("bob", [{"text": "Your PIN?", "custom": {"expect": "pin"}}])
+    assert (questions.expected("ann"), questions.expected("bob")) == ("pay", "pin")
+    questions.asked("ann", [{"text": "Paid. Thank you!"}])  # answered: nothing is open
+    assert questions.expected("ann") is None and questions.expected("bob") == "pin"
+    questions.asked("cat", [{"custom": {"expect": "option"}}])
+    questions.asked("dan", [{"custom": {"expect": "cancel"}}])  # the oldest are forgotten
+    assert questions.expected("bob") is None and questions.expected("dan") == "cancel"
