@@ -1,7 +1,9 @@
 """Fixtures for the voice tests: real speech made at test time, real engines, real servers.
 
 Speech comes from the same engines the product uses (Piper without sampling noise,
-so a text always gives the same audio, and espeak-ng); nothing is recorded or mocked.
+so a text always gives the same audio, espeak-ng and flite); nothing is recorded or
+mocked. ``voices`` speaks in several voices (espeak-ng's English variants, flite's
+voices), so the tests assert what any speaker's words lead to, not one transcript.
 The whole-stack tests run Whisper tiny.en, which the running stack picks up from
 ``ORDERLY_VOICE_ASR_MODEL`` (set here before any fixture starts the stack).
 """
@@ -50,6 +52,40 @@ def speak() -> Speak:
         return cache[text]
 
     return make
+
+
+# Deterministic voices: Piper without noise, espeak-ng's English variants, flite's voices.
+VOICES = (
+    "piper", "espeak:en-us", "espeak:en-gb", "espeak:en-gb-x-rp", "espeak:en-us+f3",
+    "flite:slt", "flite:rms", "flite:awb",
+)  # fmt: skip
+_PROGRAMS = {"espeak": "espeak-ng", "flite": "flite"}
+
+
+def speaker(voice: str) -> Speak:
+    """Text -> speech in ``voice`` ("engine" or "engine:voice"), cached per text."""
+    engine, _, name = voice.partition(":")
+    program = _PROGRAMS.get(engine)
+    if program and shutil.which(program) is None:
+        pytest.skip(f"{program} is not installed (make system-packages)")
+    synthesizer = load_synthesizer(
+        SynthesizerSettings(engine=engine, voice=name or None, deterministic=True)
+    )
+    cache: dict[str, Pcm] = {}
+
+    def make(text: str) -> Pcm:
+        if text not in cache:
+            audio = synthesizer.synthesize(text)
+            cache[text] = Pcm(audio.pcm, audio.sample_rate)
+        return cache[text]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def voices() -> dict[str, Speak]:
+    """Every voice of ``VOICES``; a test that needs a missing engine is skipped, and says so."""
+    return {voice: speaker(voice) for voice in VOICES}
 
 
 @pytest.fixture(scope="session")
