@@ -4,7 +4,7 @@ Every key is optional; the defaults run on a laptop::
 
     channels.voice.VoiceInput:
       asr_model: base            # base | tiny.en | a CTranslate2 Whisper folder
-      tts_engine: piper          # piper | espeak | coqui
+      tts_engine: piper          # piper | espeak | flite | coqui
       trailing_silence_ms: 600
       max_utterance_s: 20
       allowed_origins:           # optional: pages that may connect (default ORDERLY_CORS_ORIGINS)

@@ -39,6 +39,12 @@ def needs_espeak() -> pytest.MarkDecorator:
     )
 
 
+def needs_flite() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        shutil.which("flite") is None, reason="flite is not installed (apt-get install flite)"
+    )
+
+
 @pytest.fixture(scope="session")
 def speak() -> Speak:
     """Text -> deterministic Piper speech (22.05 kHz PCM16), cached per text."""

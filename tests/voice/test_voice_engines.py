@@ -15,7 +15,7 @@ from speech.recognition import RecogniserSettings, RecognitionError, load_recogn
 from speech.recognition.models import resolve_model
 from speech.recognition.whisper import WhisperRecogniser, bias_prompt, collapse_repeats
 from speech.synthesis import SynthesisError, SynthesizerSettings, load_synthesizer
-from tests.voice.conftest import Speak, at_16k, needs_espeak, silence, words
+from tests.voice.conftest import Speak, at_16k, needs_espeak, needs_flite, silence, words
 
 MENU = ("Breakfast order", "Egg & Sausage Muffin", "Hash Brown", "Americano", "Latte")
 
@@ -95,12 +95,19 @@ def test_model_names_resolve_to_installed_weights(tmp_path: Path) -> None:
         load_recogniser(RecogniserSettings(model="tiny.en", bias="shout"))
 
 
-@pytest.mark.parametrize("engine", ["piper", pytest.param("espeak", marks=needs_espeak())])
-def test_synthesizers_speak_a_sentence(engine: str) -> None:
+@pytest.mark.parametrize(
+    ("engine", "rate"),
+    [
+        ("piper", 22_050),
+        pytest.param("espeak", 22_050, marks=needs_espeak()),
+        pytest.param("flite", 16_000, marks=needs_flite()),
+    ],
+)
+def test_synthesizers_speak_a_sentence(engine: str, rate: int) -> None:
     voice = load_synthesizer(SynthesizerSettings(engine=engine))
     audio = voice.synthesize("Your total is 19 yuan. Shall I pay now?")
     assert audio.format == "pcm_s16le" and audio.channels == 1
-    assert audio.sample_rate == voice.sample_rate == 22_050
+    assert audio.sample_rate == voice.sample_rate == rate
     assert 1.5 < audio.duration_s < 8.0
     assert rms(pcm16_to_samples(audio.pcm)) > 0.02
 
@@ -115,6 +122,8 @@ def test_engine_problems_are_named() -> None:
         load_synthesizer(SynthesizerSettings(engine="shout"))
     with pytest.raises(SynthesisError, match="not found"):
         load_synthesizer(SynthesizerSettings(engine="piper", voice="/nowhere/voice.onnx"))
+    with pytest.raises(SynthesisError, match="Unknown flite voice"):
+        load_synthesizer(SynthesizerSettings(engine="flite", voice="hal9000"))
     with pytest.raises(SynthesisError, match="unreachable"):
         load_synthesizer(SynthesizerSettings(engine="coqui", coqui_url="http://127.0.0.1:9"))
 
