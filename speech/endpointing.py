@@ -7,6 +7,12 @@ the speaker has been silent for ``trailing_silence_ms`` (unless ``end_on_silence
 is off), the utterance reaches ``max_utterance_s``, or the client ends it
 explicitly (:meth:`Endpointer.finish`).
 
+Speculative end of turn: ``speculate_after_ms`` into the trailing silence it
+announces :class:`SpeechPaused` with the utterance so far, so the caller can start
+recognising while the rest of the silence runs out, and :class:`SpeechResumed` if
+the speaker goes on (that guess is then discarded). If the silence reaches the
+endpoint, the utterance holds no more speech than the paused audio did.
+
 Audio before speech is kept only as a short pre-roll, so a client that streams
 silence for an hour uses constant memory. The detector is the Silero VAD model that
 ships inside faster-whisper (:class:`SileroSpeechDetector`); anything with the same
@@ -51,10 +57,15 @@ class EndpointerSettings:
     # Silero's own hysteresis: once speaking, a window counts as silence only below
     # threshold - hysteresis, so a soft syllable does not end the utterance.
     hysteresis: float = 0.15
+    # Silence after which recognition may start speculatively (0: never). Shorter
+    # starts more guesses that speech then resumes over; each costs a recognition.
+    speculate_after_ms: int = 0
 
     def __post_init__(self) -> None:
         if self.trailing_silence_ms <= 0 or self.max_utterance_s <= 0:
             raise ValueError("trailing_silence_ms and max_utterance_s must be positive")
+        if not 0 <= self.speculate_after_ms < self.trailing_silence_ms:
+            raise ValueError("speculate_after_ms must be 0 or less than trailing_silence_ms")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be between 0 and 1")
 
@@ -78,7 +89,19 @@ class UtteranceEnded:
         return len(self.audio) / SAMPLE_RATE
 
 
-EndpointEvent = SpeechStarted | UtteranceEnded
+@dataclass(frozen=True)
+class SpeechPaused:
+    """The speaker has been silent ``speculate_after_ms``: this may be the utterance."""
+
+    audio: Samples
+
+
+@dataclass(frozen=True)
+class SpeechResumed:
+    """Speech went on after a :class:`SpeechPaused`: that audio was not the utterance."""
+
+
+EndpointEvent = SpeechStarted | UtteranceEnded | SpeechPaused | SpeechResumed
 
 
 def _windows(settings_ms: float) -> int:
@@ -93,6 +116,10 @@ class Endpointer:
         self.settings = settings
         self._min_speech = _windows(settings.min_speech_ms)
         self._trailing = _windows(settings.trailing_silence_ms)
+        self._speculate = (
+            _windows(settings.speculate_after_ms) if settings.speculate_after_ms else 0
+        )
+        self._paused = False
         self._max_windows = _windows(settings.max_utterance_s * 1000)
         pre_roll = _windows(settings.pre_roll_ms) + self._min_speech
         self._pre_roll: deque[Samples] = deque(maxlen=pre_roll)
@@ -136,6 +163,7 @@ class Endpointer:
         self._utterance = []
         self._speech_run = 0
         self._silence_run = 0
+        self._paused = False
         self._detector.reset()
 
     def _step(self, window: Samples) -> EndpointEvent | None:
@@ -158,6 +186,12 @@ class Endpointer:
             return self._end("silence")
         if len(self._utterance) >= self._max_windows:
             return self._end("max_length")
+        if self._paused and not silent:
+            self._paused = False
+            return SpeechResumed()
+        if self.end_on_silence and self._speculate and self._silence_run == self._speculate:
+            self._paused = True
+            return SpeechPaused(audio=np.concatenate(self._utterance).astype(np.float32))
         return None
 
     def _end(self, reason: EndReason) -> UtteranceEnded:
@@ -165,6 +199,7 @@ class Endpointer:
         self._utterance = []
         self._speech_run = 0
         self._silence_run = 0
+        self._paused = False
         if reason == "client":
             self._pending = np.zeros(0, dtype=np.float32)
             self._detector.reset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from channels.pin_policy import PinGate
@@ -14,14 +15,23 @@ from channels.voice.pipeline import (
     Heard,
     Interruption,
     NothingHeard,
+    Pause,
+    Resume,
     Stage,
     UserText,
     UserTurn,
 )
 from channels.voice.protocol import ErrorMessage, NoSpeech, SpeechStartedMessage
 from channels.voice.vocabulary import PIN_QUESTION
-from speech.endpointing import Endpointer, SpeechStarted, UtteranceEnded
-from speech.recognition import RecognitionError
+from speech.endpointing import (
+    Endpointer,
+    EndpointEvent,
+    SpeechPaused,
+    SpeechResumed,
+    SpeechStarted,
+)
+from speech.pcm import Samples
+from speech.recognition import RecognitionError, Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +69,16 @@ class Listener(Stage):
         else:
             await self.push(frame)
 
-    async def _announce(self, event: SpeechStarted | UtteranceEnded) -> None:
+    async def _announce(self, event: EndpointEvent) -> None:
         if isinstance(event, SpeechStarted):
             await self._outbox.send(SpeechStartedMessage())
             await self.put(Interruption(reason="barge_in"))
+            return
+        if isinstance(event, SpeechPaused):
+            await self.push(Pause(event.audio))
+            return
+        if isinstance(event, SpeechResumed):
+            await self.push(Resume())
             return
         turn = self._next_turn()
         if event.reason == "max_length":
@@ -96,22 +112,34 @@ class Transcriber(Stage):
         self._gate = gate
         self._sender_id = sender_id
         self._outbox = outbox
+        # A recognition started speculatively at a pause (speech.endpointing).
+        self._guess: asyncio.Task[Transcript] | None = None
 
     async def process(self, frame: Frame) -> None:
+        if isinstance(frame, Pause):
+            self._discard_guess()
+            self._guess = asyncio.create_task(self._recognise(frame.audio))
+            return
+        if isinstance(frame, Resume):
+            self._discard_guess()
+            return
         if isinstance(frame, NothingHeard):
+            self._discard_guess()
             await self._outbox.send(NoSpeech(turn=frame.turn, end_reason=frame.end_reason))
             return
         if not isinstance(frame, Heard):
             await self.push(frame)
             return
         utterance = frame.utterance
-        expect = self._engines.questions.expected(self._sender_id)
-        if await self._gate.expecting(self._sender_id) is not None:
-            expect = PIN_QUESTION
-        phrases = self._engines.vocabulary.phrases(expect)
+        guess, self._guess = self._guess, None
         try:
-            recogniser = await self._engines.recogniser()
-            transcript = await recogniser.recognise(utterance.audio, phrases)
+            if guess is not None and utterance.reason == "silence":
+                # Silence ran out with no more speech: the guess is the utterance.
+                transcript = await guess
+            else:
+                if guess is not None:
+                    guess.cancel()
+                transcript = await self._recognise(utterance.audio)
         except RecognitionError as error:
             await self._outbox.send(ErrorMessage("recognition_failed", str(error), frame.turn))
             return
@@ -132,3 +160,17 @@ class Transcriber(Stage):
         await self.push(
             UserTurn(turn=frame.turn, text=transcript.text, end_reason=utterance.reason)
         )
+
+    async def _recognise(self, audio: Samples) -> Transcript:
+        expect = self._engines.questions.expected(self._sender_id)
+        if await self._gate.expecting(self._sender_id) is not None:
+            expect = PIN_QUESTION
+        phrases = self._engines.vocabulary.phrases(expect)
+        recogniser = await self._engines.recogniser()
+        return await recogniser.recognise(audio, phrases)
+
+    def _discard_guess(self) -> None:
+        """Drop a speculative recognition (its worker finishes the job; the result is unused)."""
+        if self._guess is not None:
+            self._guess.cancel()
+            self._guess = None

@@ -48,6 +48,18 @@ class Heard:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """The speaker paused long enough that recognition may start speculatively."""
+
+    audio: Samples
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Speech went on after a :class:`Pause`: discard what was recognised of it."""
+
+
+@dataclass(frozen=True)
 class NothingHeard:
     """The client ended an utterance in which no speech was detected."""
 
@@ -77,7 +89,10 @@ class Interruption:
     reason: str  # "barge_in" or "client"
 
 
-Frame = AudioIn | EndOfSpeech | UserText | Heard | NothingHeard | UserTurn | BotReply | Interruption
+Frame = (
+    AudioIn | EndOfSpeech | UserText | Pause | Resume | Heard | NothingHeard | UserTurn | BotReply
+    | Interruption
+)  # fmt: skip
 
 
 class Stage:

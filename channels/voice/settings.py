@@ -50,6 +50,8 @@ class VoiceSettings(BaseModel):
     asr_beam_size: int = 5
     asr_threads: int = 2
     asr_workers: int = 1
+    # Worker processes that recognise (0: threads inside the Rasa process).
+    asr_processes: int = 1
     asr_encoder_window_s: float = 10.0
     asr_bias: str = "prompt"
     asr_cache_dir: Path | None = None
@@ -62,6 +64,8 @@ class VoiceSettings(BaseModel):
     coqui_url: str = "http://127.0.0.1:5092"
     # Endpointing and limits
     trailing_silence_ms: int = 600
+    # Recognition starts this far into the trailing silence, before the endpoint (0: off).
+    speculate_after_ms: int = 200
     max_utterance_s: float = 20.0
     vad_threshold: float = 0.5
     max_frame_bytes: int = 64 * 1024
@@ -102,6 +106,12 @@ class VoiceSettings(BaseModel):
             raise ValueError("must be positive")
         return value
 
+    @validator("asr_processes")
+    def _not_negative(cls, value: int) -> int:  # noqa: N805
+        if value < 0:
+            raise ValueError("must be 0 (threads in the Rasa process) or more")
+        return value
+
     def recogniser(self) -> RecogniserSettings:
         return RecogniserSettings(
             model=self.asr_model,
@@ -109,6 +119,7 @@ class VoiceSettings(BaseModel):
             beam_size=self.asr_beam_size,
             cpu_threads=self.asr_threads,
             workers=self.asr_workers,
+            processes=self.asr_processes,
             encoder_window_s=self.asr_encoder_window_s,
             bias=self.asr_bias,
             cache_dir=self.asr_cache_dir,
@@ -122,6 +133,7 @@ class VoiceSettings(BaseModel):
     def endpointer(self) -> EndpointerSettings:
         return EndpointerSettings(
             trailing_silence_ms=self.trailing_silence_ms,
+            speculate_after_ms=self.speculate_after_ms,
             max_utterance_s=self.max_utterance_s,
             threshold=self.vad_threshold,
         )

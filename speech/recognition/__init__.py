@@ -35,6 +35,9 @@ class RecogniserSettings:
     cpu_threads: int = 2
     # Parallel transcriptions: each worker is a thread running the shared model.
     workers: int = 1
+    # More than 0: recognise in that many worker processes (speech.recognition.workers),
+    # each with its own model, instead of threads in the caller's process.
+    processes: int = 0
     compute_type: str = "int8"
     # Seconds of audio the encoder sees at least (see speech.recognition.whisper).
     encoder_window_s: float = 10.0
@@ -69,4 +72,8 @@ def load_recogniser(settings: RecogniserSettings) -> Recogniser:
         raise RecognitionError(
             f"faster-whisper is not installed ({error}); pip install faster-whisper==1.2.1"
         ) from error
+    if settings.processes > 0:
+        from speech.recognition.workers import WorkerRecogniser
+
+        return WorkerRecogniser(settings)
     return WhisperRecogniser(settings)

@@ -15,6 +15,8 @@ from speech.endpointing import (
     Endpointer,
     EndpointerSettings,
     SileroSpeechDetector,
+    SpeechPaused,
+    SpeechResumed,
     SpeechStarted,
     UtteranceEnded,
 )
@@ -42,6 +44,34 @@ def windows(count: int, speech: bool) -> np.ndarray:
 
 def endpointer(**settings: float) -> Endpointer:
     return Endpointer(LoudnessDetector(), EndpointerSettings(**settings))  # type: ignore[arg-type]
+
+
+def test_a_pause_is_announced_before_the_endpoint_and_withdrawn_if_speech_goes_on() -> None:
+    ep = endpointer(trailing_silence_ms=320, speculate_after_ms=128, min_speech_ms=96)
+    ep.feed(windows(10, speech=True))
+    (paused,) = ep.feed(windows(4, speech=False))  # 128 ms of silence
+    assert isinstance(paused, SpeechPaused)
+    (resumed,) = ep.feed(windows(1, speech=True))
+    assert isinstance(resumed, SpeechResumed)
+    events = ep.feed(windows(10, speech=False))
+    assert [type(e) for e in events] == [SpeechPaused, UtteranceEnded]
+    guess, ended = events
+    assert isinstance(guess, SpeechPaused) and isinstance(ended, UtteranceEnded)
+    # The guess holds every bit of speech the utterance holds; only silence follows.
+    assert np.array_equal(ended.audio[: len(guess.audio)], guess.audio)
+    assert not np.any(ended.audio[len(guess.audio) :])
+
+
+def test_no_pause_is_announced_when_speculation_is_off_or_the_client_ends_turns() -> None:
+    ep = endpointer(trailing_silence_ms=320, min_speech_ms=96)
+    ep.feed(windows(10, speech=True))
+    assert [type(e) for e in ep.feed(windows(10, speech=False))] == [UtteranceEnded]
+    ep = endpointer(trailing_silence_ms=320, speculate_after_ms=128, min_speech_ms=96)
+    ep.end_on_silence = False
+    ep.feed(windows(10, speech=True))
+    assert ep.feed(windows(10, speech=False)) == []
+    with pytest.raises(ValueError, match="speculate_after_ms"):
+        EndpointerSettings(trailing_silence_ms=320, speculate_after_ms=320)
 
 
 def test_speech_then_trailing_silence_makes_one_utterance() -> None:

@@ -14,6 +14,7 @@ from speech.pcm import pcm16_to_samples, rms
 from speech.recognition import RecogniserSettings, RecognitionError, load_recogniser
 from speech.recognition.models import resolve_model
 from speech.recognition.whisper import WhisperRecogniser, bias_prompt, collapse_repeats
+from speech.recognition.workers import WorkerRecogniser
 from speech.synthesis import SynthesisError, SynthesizerSettings, load_synthesizer
 from tests.voice.conftest import Speak, at_16k, needs_espeak, needs_flite, silence, words
 
@@ -68,6 +69,26 @@ async def test_recognition_leaves_the_event_loop_free(
     assert "menu" in words(transcript.text)
     gaps = np.diff([started, *ticks])
     assert len(ticks) > 5 and gaps.max() < 0.2, "the loop stalled while Whisper ran"
+
+
+async def test_recognition_runs_in_worker_processes(speak: Speak) -> None:
+    workers = load_recogniser(RecogniserSettings(model="tiny.en", processes=2))
+    try:
+        assert isinstance(workers, WorkerRecogniser)
+        audio = at_16k(speak("two hash browns and a medium americano"))
+        both = await asyncio.gather(
+            workers.recognise(audio, MENU), workers.recognise(audio[: len(audio) // 2], MENU)
+        )
+        assert {"hash", "americano"} <= words(both[0].text), both
+        assert "two" in words(both[1].text) and "americano" not in words(both[1].text), both
+        assert "menu" in words(workers.transcribe(at_16k(speak("what's on the menu")), MENU).text)
+    finally:
+        workers.close()
+
+
+def test_a_worker_that_cannot_load_says_why(tmp_path: Path) -> None:
+    with pytest.raises(RecognitionError, match="Unknown Whisper model"):
+        load_recogniser(RecogniserSettings(model=str(tmp_path), processes=1))
 
 
 def test_the_prompt_lists_phrases_once_and_fits() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 
 from channels.pin_policy import PinGate, ScreenKind, screen
@@ -18,14 +19,14 @@ from channels.pin_store import InMemoryPendingPins, PinRequest
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Transcriber
 from channels.voice.outbox import Outbox
-from channels.voice.pipeline import Frame, Heard, Stage, UserTurn
+from channels.voice.pipeline import Frame, Heard, Pause, Resume, Stage, UserTurn
 from channels.voice.settings import VoiceSettings
 from channels.voice.vocabulary import DIGIT_PHRASES, YES_NO_PHRASES, MenuWords, recognition_bias
 from speech.endpointing import UtteranceEnded
 from speech.pcm import Samples
 from speech.recognition import Transcript
 from speech.recognition.whisper import WhisperRecogniser
-from tests.voice.conftest import Speak, at_16k
+from tests.voice.conftest import Speak, at_16k, silence, words
 
 _NO = {"no", "nope", "not", "wait", "nah"}
 _YES = {"yes", "yeah", "yep", "sure", "go", "ahead", "correct"}
@@ -102,9 +103,9 @@ class _RecordingRecogniser:
         return await self.real.recognise(audio, phrases)
 
 
-async def test_the_transcriber_primes_recognition_with_the_open_question(
-    recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _transcriber(
+    recogniser: WhisperRecogniser, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Transcriber, VoiceEngines, PinGate, _RecordingRecogniser, _Collect]:
     engines = VoiceEngines(VoiceSettings(asr_model="tiny.en", lexicon_url=None))
     recording = _RecordingRecogniser(recogniser)
 
@@ -114,8 +115,15 @@ async def test_the_transcriber_primes_recognition_with_the_open_question(
     monkeypatch.setattr(engines, "recogniser", loaded)
     gate = PinGate(InMemoryPendingPins())
     transcriber = Transcriber(engines, gate, "ann", Outbox(_Socket()))
-    heard = transcriber.link(_Collect())
-    assert isinstance(heard, _Collect)
+    heard = _Collect()
+    transcriber.link(heard)
+    return transcriber, engines, gate, recording, heard
+
+
+async def test_the_transcriber_primes_recognition_with_the_open_question(
+    recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transcriber, engines, gate, recording, heard = _transcriber(recogniser, monkeypatch)
 
     async def answer(text: str, voice: str = "espeak:en-gb") -> str:
         audio = at_16k(voices[voice](text))
@@ -141,3 +149,25 @@ async def test_the_transcriber_primes_recognition_with_the_open_question(
     await gate.outgoing("ann", [{"custom": {"secure_input": secure, "expect": "pay"}}])
     await answer(PIN_SPOKEN, "piper")
     assert recording.primed[-1] == DIGIT_PHRASES
+
+
+async def test_a_guess_started_at_a_pause_is_committed_at_the_endpoint_or_discarded(
+    recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transcriber, _engines, _gate, recording, heard = _transcriber(recogniser, monkeypatch)
+    speech = at_16k(voices["piper"]("two hash browns and an americano"))
+    utterance = np.concatenate([speech, silence(0.4)])
+
+    # The silence ran out: the guess made at the pause is the turn, recognised once.
+    await transcriber.process(Pause(speech))
+    await transcriber.process(Heard(turn=1, utterance=UtteranceEnded(utterance, "silence")))
+    (turn,) = heard.frames
+    assert isinstance(turn, UserTurn) and {"hash", "americano"} <= words(turn.text), turn
+    assert len(recording.primed) == 1
+
+    # Speech went on after the pause: the half heard then is not the turn.
+    await transcriber.process(Pause(speech[: len(speech) // 3]))
+    await transcriber.process(Resume())
+    await transcriber.process(Heard(turn=2, utterance=UtteranceEnded(utterance, "silence")))
+    turn = heard.frames[-1]
+    assert isinstance(turn, UserTurn) and {"hash", "americano"} <= words(turn.text), turn
