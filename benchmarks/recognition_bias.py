@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 import yaml
-
 from channels.secure_input import secret_digits
+
 from channels.voice.vocabulary import MenuWords, menu_words, recognition_bias
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser

@@ -39,6 +39,7 @@ import jiwer
 import numpy as np
 
 from bot.stack import MODEL, Stack, StackConfig
+from channels.voice.vocabulary import menu_words, recognition_bias
 from clients.sign_in import Credentials, SignIn
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Endpointing, Turn, VoiceConnection
@@ -250,11 +251,12 @@ def main() -> None:
         print(f"starting the stack with Whisper {args.model} ...", flush=True)
         with Stack(config) as stack:
             lexicon = httpx.get(f"{config.actions_url}/lexicon", timeout=10).json()
-            names = [i["name"] for i in lexicon["items"]] + [s["name"] for s in lexicon["stores"]]
+            # The phrases the channel primes an ordering utterance with.
+            menu = recognition_bias(None, menu_words(lexicon))
             print("voice turns ...", flush=True)
             figures["latency"] = asyncio.run(latency_figures(stack, args.conversations))
             print("recognition ...", flush=True)
-            figures["recognition"] = recognition_figures(args.model, ("Breakfast order", *names))
+            figures["recognition"] = recognition_figures(args.model, menu)
             figures["synthesis"] = synthesis_figures()
     figures["load_after"] = os.getloadavg()[0]
     report(figures)
