@@ -21,7 +21,13 @@ from channels.voice.listening import Transcriber
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import Frame, Heard, Pause, Resume, Stage, UserTurn
 from channels.voice.settings import VoiceSettings
-from channels.voice.vocabulary import DIGIT_PHRASES, YES_NO_PHRASES, MenuWords, recognition_bias
+from channels.voice.vocabulary import (
+    DIGIT_PHRASES,
+    ORDER_LEAD,
+    YES_NO_PHRASES,
+    MenuWords,
+    recognition_bias,
+)
 from speech.endpointing import UtteranceEnded
 from speech.pcm import Samples
 from speech.recognition import Transcript
@@ -142,7 +148,7 @@ async def test_the_transcriber_primes_recognition_with_the_open_question(
 
     engines.questions.asked("ann", [{"text": "Added 1 Latte. Anything else?"}])
     await answer("a hash brown")
-    assert recording.primed[-1][0] == "Breakfast order"  # the menu (none fetched here)
+    assert recording.primed[-1][0] == ORDER_LEAD  # the menu (no lexicon here)
 
     # The PIN gate's own pending request wins over whatever the reply's expect said.
     secure = {"purpose": "payment_pin", "digits": 6, "submit": {"url": "http://127.0.0.1:9/pin"}}
