@@ -45,15 +45,21 @@ def audible(turn: Turn) -> bool:
     return turn.audio_format == "pcm_s16le" and float(np.sqrt(np.mean(samples**2))) > 0.02
 
 
-async def test_hello_then_a_typed_turn_gets_text_buttons_and_audio(running_stack: Stack) -> None:
+async def test_hello_then_a_typed_turn_gets_text_a_cart_a_question_and_audio(
+    running_stack: Stack,
+) -> None:
     sender = new_sender()
     connection = await VoiceConnection.open(voice_url(running_stack), mint_token(sender))
     try:
         assert connection.hello["sender_id"] == sender
         assert connection.hello["reply_audio"]["format"] == "pcm_s16le"
         turn = await connection.type("can I get a latte")
-        assert any("large" in text.lower() for text in turn.bot_texts), turn.bot_messages
-        assert any(m.get("buttons") for m in turn.bot_messages)
+        assert turn.bot_texts, turn.bot_messages
+        cart = turn.custom("cart")
+        assert cart and [line["sku"] for line in cart["lines"]] == ["latte"], turn.bot_messages
+        # The question the reply asks reaches the channel, which primes the next utterance.
+        asked = [(m.get("custom") or {}).get("expect") for m in turn.bot_messages]
+        assert "more_or_done" in asked, turn.bot_messages
         assert turn.sample_rate == 22_050 and audible(turn) and not turn.cancelled
         assert turn.events.index("bot_message") < turn.events.index("reply_audio")
     finally:
