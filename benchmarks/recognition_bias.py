@@ -14,8 +14,8 @@ variants, flite's voices), made here, and recognises each with four primings:
 - ``state-hotwords``: the same phrases as faster-whisper's ``hotwords``.
 
 An answer counts as right when the dialogue would get its meaning: the same
-yes/no polarity, or exactly the PIN's digits (``secret_digits``). No server is
-needed; results also go to ``results/recognition_bias.json``.
+yes/no polarity, or exactly the PIN's digits as ``channels.pin_policy`` reads
+them. No server is needed; results also go to ``results/recognition_bias.json``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from typing import Any
 
 import numpy as np
 import yaml
-from channels.secure_input import secret_digits
 
+from channels.pin_policy import ScreenKind, screen
+from channels.pin_store import PinRequest
 from channels.voice.vocabulary import MenuWords, menu_words, recognition_bias
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser
@@ -51,6 +52,8 @@ VOICES = [
     ("piper", None), ("espeak", "en-us"), ("espeak", "en-gb"), ("espeak", "en-gb-x-rp"),
     ("espeak", "en-us+f3"), ("flite", "slt"), ("flite", "rms"), ("flite", "awb"),
 ]  # fmt: skip
+# A pending PIN request, for the PIN policy to read an answer against.
+ASKED_PIN = PinRequest("payment_pin", 6, "http://127.0.0.1:9/pin", {}, "pin_submitted")
 _NO_WORDS = {"no", "nope", "not", "wait", "nah"}
 _YES_WORDS = {"yes", "yeah", "yep", "sure", "go", "ahead", "correct", "ok", "okay"}
 
@@ -119,7 +122,8 @@ def run(models: list[str]) -> list[dict[str, Any]]:
 
 def understood(heard: str, meaning: str, expect: str) -> bool:
     if expect == "pin":
-        return secret_digits(heard, expected=True) == meaning
+        screened = screen(heard, ASKED_PIN)
+        return screened.kind is ScreenKind.SUBMIT and screened.digits == meaning
     return polarity(heard) == meaning
 
 

@@ -20,15 +20,23 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from benchmarks.voice_bench import CONVERSATION, MORNING, free_port, percentiles, voice_turn
+from benchmarks.voice_bench import (
+    CONVERSATION,
+    MORNING,
+    free_port,
+    percentiles,
+    sign_in,
+    voice_turn,
+)
 from bot.stack import MODEL, Stack, StackConfig
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import VoiceConnection
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 
 
-async def conversation(url: str, speech: dict[str, Pcm]) -> list[float]:
-    connection = await VoiceConnection.open(url, sender=f"conc-{uuid.uuid4().hex[:8]}")
+async def conversation(stack: Stack, url: str, speech: dict[str, Pcm]) -> list[float]:
+    token = await asyncio.to_thread(sign_in, stack, f"conc-{uuid.uuid4().hex[:8]}")
+    connection = await VoiceConnection.open(url, token)
     latencies = []
     try:
         for text in CONVERSATION:
@@ -41,16 +49,16 @@ async def conversation(url: str, speech: dict[str, Pcm]) -> list[float]:
     return latencies
 
 
-async def measure(url: str, limit_s: float, most: int) -> list[dict[str, float]]:
+async def measure(stack: Stack, url: str, limit_s: float, most: int) -> list[dict[str, float]]:
     voice = load_synthesizer(SynthesizerSettings(engine="piper", deterministic=True))
     speech = {}
     for text in CONVERSATION:
         audio = voice.synthesize(text)
         speech[text] = Pcm(audio.pcm, audio.sample_rate)
-    await conversation(url, speech)  # warm-up
+    await conversation(stack, url, speech)  # warm-up
     rows = []
     for count in range(1, most + 1):
-        runs = await asyncio.gather(*(conversation(url, speech) for _ in range(count)))
+        runs = await asyncio.gather(*(conversation(stack, url, speech) for _ in range(count)))
         row = {"conversations": count, **percentiles([s for run in runs for s in run])}
         rows.append(row)
         print(f"{count} at once: n={row['n']:.0f} p50 {row['p50']:.3f} s  p95 {row['p95']:.3f} s",
@@ -82,7 +90,7 @@ def main() -> None:
         )
         with Stack(config) as stack:
             url = stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
-            rows = asyncio.run(measure(url, args.limit, args.most))
+            rows = asyncio.run(measure(stack, url, args.limit, args.most))
     under = [r["conversations"] for r in rows if r["p95"] <= args.limit]
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(f"most conversations at once with p95 <= {args.limit} s: {max(under) if under else 0}")

@@ -194,7 +194,7 @@ async def test_an_order_spoken_in_several_voices_fills_the_cart(
     running_stack: Stack, voices: dict[str, Speak], voice: str
 ) -> None:
     connection = await VoiceConnection.open(
-        voice_url(running_stack), sender=f"voices-{uuid.uuid4().hex[:8]}"
+        voice_url(running_stack), mint_token(f"voices-{uuid.uuid4().hex[:8]}")
     )
     try:
         turn = await order_by_voice(
@@ -216,7 +216,7 @@ async def test_a_spoken_no_at_the_readback_charges_nothing(
     running_stack: Stack, voices: dict[str, Speak], voice: str, answer: str
 ) -> None:
     customer = f"voice-no-{uuid.uuid4().hex[:8]}"
-    connection = await VoiceConnection.open(voice_url(running_stack), sender=customer)
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(customer))
     try:
         turn = await connection.type("two hash browns")
         assert total(turn, "cart") == 1400, turn.bot_messages
