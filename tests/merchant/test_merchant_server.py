@@ -128,8 +128,8 @@ def test_bad_setting_stops_the_server_with_a_clear_message(tmp_path: Path) -> No
 def test_the_launcher_makes_each_shared_secret_once(tmp_path: Path) -> None:
     secrets_dir = tmp_path / "secrets"
     first = shared_secrets(secrets_dir, {})
-    assert set(first) == {"ORDERLY_JWT_SECRET", "ORDERLY_SERVICE_TOKEN"}
-    assert len(set(first.values())) == 2
+    assert set(first) == {"ORDERLY_JWT_SECRET", "ORDERLY_SERVICE_TOKEN", "ORDERLY_ACTION_TOKEN"}
+    assert len(set(first.values())) == 3
     assert all(len(value) >= 32 for value in first.values())
     assert shared_secrets(secrets_dir, {}) == first  # a restart keeps tokens valid
     for path in secrets_dir.iterdir():
