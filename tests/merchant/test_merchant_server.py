@@ -134,6 +134,10 @@ def test_the_launcher_makes_each_shared_secret_once(tmp_path: Path) -> None:
     assert shared_secrets(secrets_dir, {}) == first  # a restart keeps tokens valid
     for path in secrets_dir.iterdir():
         assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
-    assert sorted(path.name for path in secrets_dir.iterdir()) == ["jwt_secret", "service_token"]
+    assert sorted(path.name for path in secrets_dir.iterdir()) == [
+        "action_token",
+        "jwt_secret",
+        "service_token",
+    ]
     mine = new_secret()
     assert shared_secrets(secrets_dir, {"ORDERLY_JWT_SECRET": mine})["ORDERLY_JWT_SECRET"] == mine
