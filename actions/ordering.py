@@ -28,7 +28,14 @@ from actions.phrasing import (
 )
 from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
 from actions.settings import Settings
-from actions.state import OrderState, awaiting_order, fresh_start, latest_entities, latest_intent
+from actions.state import (
+    OrderState,
+    awaiting_order,
+    fresh_start,
+    latest_entities,
+    latest_entity,
+    latest_intent,
+)
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
 NOT_CAUGHT = (
@@ -120,7 +127,9 @@ class Ordering:
         elif missed:  # "I added 2 Egg & Sausage Muffins; I didn't catch 'a large lad'."
             done = f"I {lead[0].lower()}{lead[1:-1]}" if lead.startswith("Added") else lead[:-1]
             lead = f"{done}; I didn't catch {missed}."
-        new_state = state.with_cart(after, touched)
+        new_state = state.with_cart(after, touched).with_pickup(
+            latest_entity(tracker, "store"), latest_entity(tracker, "pickup_time")
+        )
         events = new_state.events()
         if after != before and awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
@@ -201,7 +210,8 @@ def _added(lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu) -
     """'Added a medium Latte; say 'large' to change the size.'"""
     if not lines:
         return ""
-    names = join_words([describe_line(line.request(), menu) for line in lines])
+    # "one decaf latte and one regular" where nothing tells them apart is "2 Lattes".
+    names = join_words([describe_line(line.request(), menu) for line in carts.add([], lines, menu)])
     hint = ""
     if len(lines) == 1 and not any(carts.SIZE_GROUP in m.options for m in mentions):
         item = menu.find(lines[0].sku)

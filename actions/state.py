@@ -43,6 +43,15 @@ class OrderState:
             checkout_id=self.checkout_id or uuid.uuid4().hex,
         )
 
+    def with_pickup(self, store_id: str | None, pickup_time: str | None) -> OrderState:
+        """Take a store or time said in the same breath as the order ("... at Xujiahui at 9")."""
+        state = self
+        if pickup_time is not None:
+            state = replace(state, pickup_time=None if pickup_time == "asap" else pickup_time)
+        if store_id is not None:
+            state = replace(state, store_id=store_id)
+        return state
+
     def order_key(self, sender_id: str) -> str:
         """Idempotency key of placing exactly this cart in this checkout.
 
@@ -59,6 +68,8 @@ class OrderState:
             SlotSet("cart", lines_to_slot(self.cart)),
             SlotSet("last_sku", self.last_sku),
             SlotSet("checkout_id", self.checkout_id),
+            SlotSet("store_id", self.store_id),
+            SlotSet("pickup_time", self.pickup_time),
         ]
 
 
@@ -85,8 +96,6 @@ def fresh_start() -> list[EventType]:
     """An empty cart and a new checkout (after payment or "start over")."""
     return [
         *OrderState().events(),
-        SlotSet("store_id", None),
-        SlotSet("pickup_time", None),
         *checkout_reset(),
     ]
 

@@ -216,3 +216,30 @@ def test_the_size_hint_offers_the_next_size_up() -> None:
     assert _next_size(three).id == "large"
     top = group("size", "Size", "large", ("medium", "Medium", 0), ("large", "Large", 300))
     assert _next_size(top).id == "medium"
+
+
+async def test_a_store_and_time_said_with_the_order_are_kept() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "two lattes at the riverside store at 9:15",
+        "order_item",
+        qty(2),
+        item("latte"),
+        {"entity": "store", "value": "s-river"},
+        {"entity": "pickup_time", "value": "09:15"},
+    )
+    assert talk.slots["store_id"] == "s-river" and talk.slots["pickup_time"] == "09:15", reply
+    assert "Riverside" in reply and "09:15" in reply, reply
+
+
+async def test_two_lines_nothing_tells_apart_are_said_as_one() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "one latte and one regular",
+        "order_item",
+        qty(1, 1),
+        item("latte", 1),
+        qty(1, 2),
+        item("latte", 2),
+    )
+    assert "Added 2 Lattes" in reply, reply
