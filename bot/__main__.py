@@ -35,8 +35,10 @@ def main() -> int:
     if args.command == "serve-scaled":
         config = default_config()
         stack = ScaledStack(config)
-    # A plain `kill` must stop the services too, not orphan them.
+    # A plain `kill` must stop the services too, not orphan them. SIGINT is restored
+    # because a shell starting us in the background hands it down ignored.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(
         "Starting the merchant platform, the action server and Rasa (about 30 s)...",
         flush=True,
