@@ -11,7 +11,6 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request, Response
@@ -43,7 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     with `app.state.clock.advance(...)` (the same clock).
     """
     settings = _with_signing_key(settings or Settings.from_env())
-    settings.validate()
     database = Database(
         settings.resolved_database_url(),
         sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
@@ -86,7 +84,7 @@ def _with_signing_key(settings: Settings) -> Settings:
         "ORDERLY_JWT_SECRET is not set: signing with a throwaway key; other services "
         "cannot verify these tokens (the launcher, python -m bot, sets one)"
     )
-    return replace(settings, jwt_secret=secrets.token_urlsafe(THROWAWAY_SECRET_BYTES))
+    return settings.replace(jwt_secret=secrets.token_urlsafe(THROWAWAY_SECRET_BYTES))
 
 
 Handler = Callable[[Request], Awaitable[Response]]

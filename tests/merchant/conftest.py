@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,7 +81,7 @@ def any_api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]
             yield api
         return
     url = request.getfixturevalue("postgres_url")
-    app = create_app(replace(settings, database_url=url))
+    app = create_app(settings.replace(database_url=url))
     try:
         with Api(app) as api:
             yield api

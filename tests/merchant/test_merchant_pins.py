@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -95,7 +94,7 @@ def test_lock_is_per_account(api: Api) -> None:
 
 
 def test_lockout_settings_are_honoured(settings: Settings) -> None:
-    custom = replace(settings, pin_max_attempts=2, pin_lockout_minutes=1)
+    custom = settings.replace(pin_max_attempts=2, pin_lockout_minutes=1)
     with Api(create_app(custom)) as api:
         order = api.order()
         assert api.verify_pin(order, WRONG_PIN).json()["error"]["attempts_left"] == 1
