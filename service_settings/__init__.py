@@ -7,7 +7,8 @@ share, so that no service imports another's internals:
 - **Names.** Field ``pin_max_attempts`` is read from ``ORDERLY_PIN_MAX_ATTEMPTS``. A class may
   change the prefix (``env_prefix = "ORDERLY_VOICE_"``), name another variable with
   ``Field(env="DATABASE_URL")``, or keep a field out of the environment with ``Field(env=())``.
-  Names are case-insensitive; a blank value counts as unset.
+  Names are case-insensitive; a blank value counts as unset. A list is written
+  ``a, b, c`` or as JSON; other structured values as JSON.
 - **One reading of the environment**, ``from_env``. Building settings in code
   (``Settings(port=9099)``, tests, the voice channel's ``credentials.yml`` section) never
   reads the process environment, so tests are hermetic and the precedence is written down:
@@ -31,9 +32,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseSettings, ValidationError
-from pydantic.fields import ModelField
+from pydantic.fields import (
+    SHAPE_FROZENSET,
+    SHAPE_LIST,
+    SHAPE_SEQUENCE,
+    SHAPE_SET,
+    SHAPE_TUPLE_ELLIPSIS,
+    ModelField,
+)
 
 S = TypeVar("S", bound="OrderlySettings")
+_SEQUENCE_SHAPES = (SHAPE_LIST, SHAPE_SET, SHAPE_FROZENSET, SHAPE_SEQUENCE, SHAPE_TUPLE_ELLIPSIS)
 
 
 class SettingsError(ValueError):
@@ -56,7 +65,9 @@ class OrderlySettings(BaseSettings):
             # The environment is read by `from_env` alone (see the module docstring).
             return (init_settings,)
 
-    def __init__(__pydantic_self__, _variables: Mapping[str, str] | None = None, **values: Any):
+    def __init__(
+        __pydantic_self__, _variables: Mapping[str, str] | None = None, **values: Any
+    ) -> None:
         try:
             super().__init__(**values)
         except ValidationError as error:
@@ -79,24 +90,23 @@ class OrderlySettings(BaseSettings):
         return type(self)(**{**self.dict(), **changes})
 
     @classmethod
-    def variable(cls, name: str) -> str | None:
-        """The environment variable of field ``name`` (upper case), or None if it has none."""
-        names = cls.__fields__[name].field_info.extra["env_names"]
-        return next((n.upper() for n in names), None)
+    def variables(cls, name: str) -> list[str]:
+        """The environment variables of field ``name``, first match wins (none: code only)."""
+        return [n.upper() for n in cls.__fields__[name].field_info.extra["env_names"]]
 
     @classmethod
     def markdown_table(cls) -> str:
         """Every setting of the class as a Markdown table, for ``docs/configuration.md``."""
         rows = ["| variable | default | meaning |", "|---|---|---|"]
         for name, field in cls.__fields__.items():
-            variable = cls.variable(name)
-            label = f"`{variable}`" if variable else f"`{name}` (not from the environment)"
+            variables = " or ".join(f"`{v}`" for v in cls.variables(name))
+            label = variables or f"`{name}` (not from the environment)"
             meaning = field.field_info.description or ""
             rows.append(f"| {label} | {_shown_default(field)} | {meaning} |")
         return "\n".join(rows) + "\n"
 
 
-def is_secret(field: ModelField) -> bool:
+def _is_secret(field: ModelField) -> bool:
     return field.field_info.repr is False
 
 
@@ -114,13 +124,20 @@ def _read_environment(
             if not value:
                 continue
             if field.is_complex():
-                try:
-                    value = cls.__config__.parse_env_var(name, value)
-                except ValueError:
-                    raise SettingsError(f"{variable} must be JSON ({name}).") from None
+                value = _structured(field, variable, value)
             found[name] = (variable, value)
             break
     return found
+
+
+def _structured(field: ModelField, variable: str, value: str) -> Any:
+    """A list from `a, b, c` or JSON; anything else structured from JSON."""
+    if field.shape in _SEQUENCE_SHAPES and not value.startswith("["):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise SettingsError(f"{variable} must be JSON ({field.name}).") from None
 
 
 def _explain(
@@ -140,7 +157,7 @@ def _explain(
         else:
             subject, suffix = name, ""
         got = ""
-        if field is not None and not is_secret(field) and name in values:
+        if field is not None and not _is_secret(field) and name in values:
             got = f", got {values[name]!r}"
         sentences.append(f"{subject} {reason}{got}{suffix}.")
     return " ".join(sentences)

@@ -15,6 +15,8 @@ class Shop(OrderlySettings):
     database_url: str | None = Field(None, env="DATABASE_URL", description="the store")
     api_key: str | None = Field(None, repr=False, description="a secret")
     allowed_origins: list[str] = Field([], env=(), description="from code only")
+    channels: tuple[str, ...] = Field(("rest",), description="a list")
+    limits: dict[str, int] = Field({}, description="a map")
 
 
 class Booth(OrderlySettings):
@@ -29,9 +31,9 @@ def test_each_field_reads_its_prefixed_variable_or_the_one_it_names() -> None:
     assert (shop.port, shop.database_url) == (9000, "sqlite:///x")
     booth = Booth.from_env({"ORDERLY_BOOTH_GREETING": "hi", "ORDERLY_GREETING": "no"})
     assert booth.greeting == "hi"
-    assert Shop.variable("port") == "ORDERLY_PORT"
-    assert Shop.variable("database_url") == "DATABASE_URL"
-    assert Shop.variable("allowed_origins") is None
+    assert Shop.variables("port") == ["ORDERLY_PORT"]
+    assert Shop.variables("database_url") == ["DATABASE_URL"]
+    assert Shop.variables("allowed_origins") == []
 
 
 def test_names_are_case_insensitive_and_blank_means_unset() -> None:
@@ -83,3 +85,12 @@ def test_settings_are_frozen_and_replace_validates() -> None:
     assert shop.replace(port=8001).port == 8001 and shop.port == 8000
     with pytest.raises(SettingsError, match="port must be at least 1"):
         shop.replace(port=0)
+
+
+def test_lists_are_comma_separated_or_json_and_maps_json() -> None:
+    environ = {"ORDERLY_CHANNELS": "rest, voice ,", "ORDERLY_LIMITS": '{"a": 1}'}
+    shop = Shop.from_env(environ)
+    assert (shop.channels, shop.limits) == (("rest", "voice"), {"a": 1})
+    assert Shop.from_env({"ORDERLY_CHANNELS": '["a,b"]'}).channels == ("a,b",)
+    with pytest.raises(SettingsError, match=r"ORDERLY_LIMITS must be JSON \(limits\)"):
+        Shop.from_env({"ORDERLY_LIMITS": "a=1"})
