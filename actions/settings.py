@@ -1,52 +1,83 @@
 """Settings of the action server, read from the environment with laptop defaults.
 
-Read once by ``python -m actions`` and handed to every action (see actions/registry.py).
+Read once by ``python -m actions`` (``Settings.from_env()``) and handed to every action (see
+actions/registry.py); tests build ``Settings(...)`` directly. Variables: docs/configuration.md.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from pydantic import Field, validator
+
+from service_settings import OrderlySettings, SettingsError
+
+__all__ = ["Settings", "SettingsError"]
 
 
-@dataclass(frozen=True)
-class Settings:
-    merchant_url: str = "http://127.0.0.1:8088"
-    # Sent with every customer call to the merchant, with X-Orderly-Customer; never logged.
-    merchant_service_token: str = field(default="", repr=False)
-    merchant_id: str = "golden-crumb"
-    merchant_backend: str = "actions.merchants.sandbox:SandboxBackend"
-    merchant_timeout_seconds: float = 3.0
-    merchant_retry_delays_seconds: tuple[float, ...] = (0.2, 0.6)
-    # A payment confirmation is an explicit yes: below this NLU confidence the
-    # assistant asks again instead of charging.
-    confirmation_min_confidence: float = 0.8
-    pin_digits: int = 6
-    # Input channels whose PIN guard keeps the PIN out of the dialogue
-    # (channels/pin_policy.py). Anywhere else (``rasa shell`` is "cmdline") the
-    # assistant refuses to ask for a PIN and points to `make shell`.
-    pin_channels: tuple[str, ...] = ("rest", "voice")
-    # Rasa sends it with every action call (endpoints.yml ``action_endpoint.token``);
-    # `python -m actions` refuses to start without it.
-    action_token: str = ""
-    # How long an action server reuses the merchant's menu and stores (0: never).
-    menu_cache_seconds: float = 10.0
+class Settings(OrderlySettings):
+    """Configuration of one action server process. Secrets are left out of ``repr``."""
 
-    @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
-        channels = env.get("ORDERLY_PIN_CHANNELS")
-        return cls(
-            merchant_url=env.get("ORDERLY_MERCHANT_URL", cls.merchant_url).rstrip("/"),
-            merchant_id=env.get("ORDERLY_MERCHANT_ID", cls.merchant_id),
-            merchant_backend=env.get("ORDERLY_MERCHANT_BACKEND", cls.merchant_backend),
-            merchant_service_token=env.get("ORDERLY_SERVICE_TOKEN", ""),
-            merchant_timeout_seconds=float(
-                env.get("ORDERLY_MERCHANT_TIMEOUT_SECONDS", cls.merchant_timeout_seconds)
-            ),
-            pin_channels=tuple(c.strip() for c in channels.split(",") if c.strip())
-            if channels is not None
-            else cls.pin_channels,
-            action_token=env.get("ORDERLY_ACTION_TOKEN", cls.action_token),
-            menu_cache_seconds=float(env.get("ORDERLY_MENU_CACHE_SECONDS", cls.menu_cache_seconds)),
-        )
+    host: str = Field("127.0.0.1", env="ORDERLY_ACTIONS_HOST", description="where to listen")
+    port: int = Field(
+        5055, env="ORDERLY_ACTIONS_PORT", ge=1, le=65535, description="where to listen"
+    )
+    log_level: str = Field("INFO", description="logging level")
+    merchant_url: str = Field(
+        "http://127.0.0.1:8088", description="the merchant platform the sandbox adapter calls"
+    )
+    merchant_service_token: str = Field(
+        "",
+        env="ORDERLY_SERVICE_TOKEN",
+        repr=False,
+        description="sent with every customer call to the merchant, with "
+        "`X-Orderly-Customer`; the launcher makes one in `var/secrets/`",
+    )
+    merchant_id: str = Field("golden-crumb", description="which merchant the assistant serves")
+    merchant_backend: str = Field(
+        "actions.merchants.sandbox:SandboxBackend",
+        description="the adapter class the actions use (`module:Class`)",
+    )
+    merchant_timeout_seconds: float = Field(
+        3.0, gt=0, description="how long one merchant call may take"
+    )
+    merchant_retry_delays_seconds: tuple[float, ...] = Field(
+        (0.2, 0.6),
+        description="one retry after each pause when a merchant call fails to connect or "
+        "answers 5xx (calls that change state carry an idempotency key)",
+    )
+    confirmation_min_confidence: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="a payment confirmation is an explicit yes: below this NLU confidence the "
+        "assistant asks again instead of charging",
+    )
+    pin_digits: int = Field(
+        6, ge=4, le=8, description="how many digits the assistant asks for when it asks for a PIN"
+    )
+    pin_channels: tuple[str, ...] = Field(
+        ("rest", "voice"),
+        description="input channels whose PIN guard keeps the PIN out of the dialogue "
+        "(`channels/pin_policy.py`); elsewhere (`rasa shell`) the assistant refuses to ask "
+        "for a PIN",
+    )
+    action_token: str = Field(
+        "",
+        repr=False,
+        description="Rasa sends it with every action call (`endpoints.yml` "
+        "`action_endpoint.token`); `python -m actions` refuses to start without it",
+    )
+
+    menu_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="how long an action server reuses the merchant's menu and stores "
+        "(0: never; actions/merchants/cache.py)",
+    )
+
+    @validator("merchant_url")
+    def _without_trailing_slash(cls, value: str) -> str:  # noqa: N805
+        return value.rstrip("/")
+
+    @validator("log_level")
+    def _upper_case_level(cls, value: str) -> str:  # noqa: N805
+        return value.upper()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
 from typing import cast
 
 from actions.merchants.backend import MerchantBackend
@@ -11,11 +10,10 @@ from actions.merchants.cache import CachedMenuBackend
 from actions.settings import Settings
 
 
-@lru_cache(maxsize=1)
-def configured_backend() -> MerchantBackend:
-    """The backend named by ``ORDERLY_MERCHANT_BACKEND`` ("module:Class"), built once,
-    with its menu cached for ``ORDERLY_MENU_CACHE_SECONDS`` (actions/merchants/cache.py)."""
-    settings = Settings.from_env()
+def configured_backend(settings: Settings) -> MerchantBackend:
+    """The backend named by ``settings.merchant_backend`` (``ORDERLY_MERCHANT_BACKEND``,
+    "module:Class"), built with the settings, its menu cached for
+    ``settings.menu_cache_seconds`` (actions/merchants/cache.py)."""
     module_name, _, class_name = settings.merchant_backend.partition(":")
     backend_class = getattr(importlib.import_module(module_name), class_name)
     backend = cast(MerchantBackend, backend_class(settings))

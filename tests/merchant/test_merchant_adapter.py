@@ -7,7 +7,6 @@ error mapping meet the real routes, without a server process.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -133,4 +132,4 @@ def test_the_adapter_settings_read_the_service_token(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("ORDERLY_SERVICE_TOKEN", secret)
     settings = ActionSettings.from_env()
     assert settings.merchant_service_token == secret
-    assert secret not in repr(settings) and secret not in repr(replace(settings))
+    assert secret not in repr(settings) and secret not in repr(settings.replace())
