@@ -1,7 +1,7 @@
 """`python -m merchant`: serve the sandbox merchant platform with uvicorn.
 
-Configuration comes from the environment (see merchant/settings.py and
-docs/merchant-api.md "Running it").
+Configuration comes from the environment: merchant/settings.py, listed in
+docs/configuration.md.
 """
 
 from __future__ import annotations
