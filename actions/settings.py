@@ -16,59 +16,67 @@ __all__ = ["Settings", "SettingsError"]
 class Settings(OrderlySettings):
     """Configuration of one action server process. Secrets are left out of ``repr``."""
 
-    host: str = Field("127.0.0.1", env="ORDERLY_ACTIONS_HOST", description="where to listen")
-    port: int = Field(
-        5055, env="ORDERLY_ACTIONS_PORT", ge=1, le=65535, description="where to listen"
+    host: str = Field(
+        default="127.0.0.1", env="ORDERLY_ACTIONS_HOST", description="where to listen"
     )
-    log_level: str = Field("INFO", description="logging level")
+    port: int = Field(
+        default=5055, env="ORDERLY_ACTIONS_PORT", ge=1, le=65535, description="where to listen"
+    )
+    log_level: str = Field(default="INFO", description="logging level")
     merchant_url: str = Field(
-        "http://127.0.0.1:8088", description="the merchant platform the sandbox adapter calls"
+        default="http://127.0.0.1:8088",
+        description="the merchant platform the sandbox adapter calls",
     )
     merchant_service_token: str = Field(
-        "",
+        default="",
         env="ORDERLY_SERVICE_TOKEN",
         repr=False,
         description="sent with every customer call to the merchant, with "
         "`X-Orderly-Customer`; the launcher makes one in `var/secrets/`",
     )
-    merchant_id: str = Field("golden-crumb", description="which merchant the assistant serves")
+    merchant_id: str = Field(
+        default="golden-crumb", description="which merchant the assistant serves"
+    )
     merchant_backend: str = Field(
-        "actions.merchants.sandbox:SandboxBackend",
+        default="actions.merchants.sandbox:SandboxBackend",
         description="the adapter class the actions use (`module:Class`)",
     )
     merchant_timeout_seconds: float = Field(
-        3.0, gt=0, description="how long one merchant call may take"
+        default=3.0, gt=0, description="how long one merchant call may take"
     )
     merchant_retry_delays_seconds: tuple[float, ...] = Field(
-        (0.2, 0.6),
+        default=(0.2, 0.6),
         description="one retry after each pause when a merchant call fails to connect or "
         "answers 5xx (calls that change state carry an idempotency key)",
     )
     confirmation_min_confidence: float = Field(
-        0.8,
+        default=0.8,
         ge=0,
         le=1,
         description="a payment confirmation is an explicit yes: below this NLU confidence the "
         "assistant asks again instead of charging",
     )
     pin_digits: int = Field(
-        6, ge=4, le=8, description="how many digits the assistant asks for when it asks for a PIN"
+        default=6,
+        ge=4,
+        le=8,
+        description="how many digits the assistant asks for when it asks for a PIN",
     )
     pin_channels: tuple[str, ...] = Field(
-        ("rest", "voice"),
+        default=("rest", "voice"),
         description="input channels whose PIN guard keeps the PIN out of the dialogue "
         "(`channels/pin_policy.py`); elsewhere (`rasa shell`) the assistant refuses to ask "
         "for a PIN",
     )
     action_token: str = Field(
-        "",
+        default="",
         repr=False,
         description="Rasa sends it with every action call (`endpoints.yml` "
         "`action_endpoint.token`); `python -m actions` refuses to start without it",
     )
 
     menu_cache_seconds: float = Field(
-        10.0,
+        default=10.0,
         ge=0,
         description="how long an action server reuses the merchant's menu and stores "
         "(0: never; actions/merchants/cache.py)",

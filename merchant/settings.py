@@ -37,73 +37,85 @@ class Settings(OrderlySettings):
     """
 
     database_url: str | None = Field(
-        None,
+        default=None,
         env="DATABASE_URL",
         description="e.g. `postgresql://postgres@127.0.0.1:5432/test`; "
         "unset: SQLite `$ORDERLY_DATA_DIR/merchant.sqlite3`",
     )
     data_dir: Path = Field(
-        Path("var"),
+        default=Path("var"),
         description="where the SQLite file lives (relative to the working directory, "
         "created on start)",
     )
     fixed_now: datetime | None = Field(
-        None,
+        default=None,
         env="ORDERLY_NOW",
         description='fixes "now", e.g. `2026-11-24T08:00:00+08:00` (no offset: Shanghai '
         "time); unset: real time",
     )
-    host: str = Field("127.0.0.1", env="ORDERLY_MERCHANT_HOST", description="where to listen")
-    port: int = Field(
-        8088, env="ORDERLY_MERCHANT_PORT", ge=1, le=65535, description="where to listen"
+    host: str = Field(
+        default="127.0.0.1", env="ORDERLY_MERCHANT_HOST", description="where to listen"
     )
-    log_level: str = Field("INFO", description="logging level (no level ever logs a PIN)")
-    pin_lockout_minutes: int = Field(15, ge=1, description="how long voice payment stays locked")
-    pin_max_attempts: int = Field(3, ge=1, description="wrong PINs in a row before the lock")
+    port: int = Field(
+        default=8088, env="ORDERLY_MERCHANT_PORT", ge=1, le=65535, description="where to listen"
+    )
+    log_level: str = Field(default="INFO", description="logging level (no level ever logs a PIN)")
+    pin_lockout_minutes: int = Field(
+        default=15, ge=1, description="how long voice payment stays locked"
+    )
+    pin_max_attempts: int = Field(
+        default=3, ge=1, description="wrong PINs in a row before the lock"
+    )
     pin_verification_ttl_seconds: int = Field(
-        300, ge=1, description="how long a PIN verification can be used"
+        default=300, ge=1, description="how long a PIN verification can be used"
     )
     asap_prep_minutes: int = Field(
-        10, ge=0, description="pickup time of an as-soon-as-possible order"
+        default=10, ge=0, description="pickup time of an as-soon-as-possible order"
     )
-    max_line_quantity: int = Field(20, ge=1, description="largest quantity of one order line")
-    max_order_lines: int = Field(30, ge=1, description="most lines in one order")
-    sandbox_balance: int = Field(50_000, ge=0, description="new accounts' balance (fen)")
-    voice_pay_limit: int = Field(10_000, ge=0, description="new accounts' voice-pay limit (fen)")
-    sandbox_pin: str = Field("246810", repr=False, description="new accounts' PIN (4 to 8 digits)")
-    default_merchant_id: str = Field("golden-crumb", description="new accounts' merchant")
-    default_store_id: str = Field("gc-peoples-square", description="new accounts' store")
+    max_line_quantity: int = Field(
+        default=20, ge=1, description="largest quantity of one order line"
+    )
+    max_order_lines: int = Field(default=30, ge=1, description="most lines in one order")
+    sandbox_balance: int = Field(default=50_000, ge=0, description="new accounts' balance (fen)")
+    voice_pay_limit: int = Field(
+        default=10_000, ge=0, description="new accounts' voice-pay limit (fen)"
+    )
+    sandbox_pin: str = Field(
+        default="246810", repr=False, description="new accounts' PIN (4 to 8 digits)"
+    )
+    default_merchant_id: str = Field(default="golden-crumb", description="new accounts' merchant")
+    default_store_id: str = Field(default="gc-peoples-square", description="new accounts' store")
     sqlite_busy_timeout_seconds: int = Field(
-        30, ge=1, description="how long a SQLite write waits for another"
+        default=30, ge=1, description="how long a SQLite write waits for another"
     )
     jwt_secret: str | None = Field(
-        None,
+        default=None,
         repr=False,
         description="HS256 key of customer tokens, at least 32 characters; unset: a "
         "throwaway key per process (a warning says so); the launcher makes one in `var/secrets/`",
     )
     service_token: str | None = Field(
-        None,
+        default=None,
         repr=False,
         description="the action server's credential, at least 32 characters; unset: only "
         "customer tokens are accepted; the launcher makes one in `var/secrets/`",
     )
-    token_ttl_seconds: int = Field(3600, ge=1, description="lifetime of a customer token")
+    token_ttl_seconds: int = Field(default=3600, ge=1, description="lifetime of a customer token")
     sign_in_max_attempts: int = Field(
-        5, ge=1, description="wrong passwords in a row before a sign-in lock"
+        default=5, ge=1, description="wrong passwords in a row before a sign-in lock"
     )
-    sign_in_lockout_minutes: int = Field(15, ge=1, description="length of a sign-in lock")
+    sign_in_lockout_minutes: int = Field(default=15, ge=1, description="length of a sign-in lock")
     confirmation_ttl_seconds: int = Field(
-        600, ge=1, description="how long after placing an order its confirmation can pay"
+        default=600, ge=1, description="how long after placing an order its confirmation can pay"
     )
     daily_no_pin_limit: int = Field(
-        20_000,
+        default=20_000,
         ge=0,
         env="ORDERLY_DAILY_NO_PIN_LIMIT_FEN",
         description="captured payments without a PIN per customer and local day (fen)",
     )
     max_request_bytes: int = Field(
-        262_144, ge=1, description="largest request body (declared `Content-Length`)"
+        default=262_144, ge=1, description="largest request body (declared `Content-Length`)"
     )
 
     @validator("fixed_now")

@@ -11,16 +11,16 @@ from service_settings import OrderlySettings, SettingsError
 class Shop(OrderlySettings):
     """A service's settings as the services declare them."""
 
-    port: int = Field(8000, ge=1, description="where to listen")
-    database_url: str | None = Field(None, env="DATABASE_URL", description="the store")
-    api_key: str | None = Field(None, repr=False, description="a secret")
-    allowed_origins: list[str] = Field([], env=(), description="from code only")
-    channels: tuple[str, ...] = Field(("rest",), description="a list")
-    limits: dict[str, int] = Field({}, description="a map")
+    port: int = Field(default=8000, ge=1, description="where to listen")
+    database_url: str | None = Field(default=None, env="DATABASE_URL", description="the store")
+    api_key: str | None = Field(default=None, repr=False, description="a secret")
+    allowed_origins: list[str] = Field(default=[], env=(), description="from code only")
+    channels: tuple[str, ...] = Field(default=("rest",), description="a list")
+    limits: dict[str, int] = Field(default={}, description="a map")
 
 
 class Booth(OrderlySettings):
-    greeting: str = Field("hello", description="what the booth says")
+    greeting: str = Field(default="hello", description="what the booth says")
 
     class Config:
         env_prefix = "ORDERLY_BOOTH_"
