@@ -18,7 +18,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
@@ -37,7 +36,7 @@ from channels.voice.access import (
 from channels.voice.engines import VoiceEngines
 from channels.voice.protocol import ErrorMessage, serialise
 from channels.voice.session import VoiceSession
-from channels.voice.settings import VoiceSettings
+from channels.voice.settings import SettingsError, VoiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +50,9 @@ class VoiceInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         try:
             settings = VoiceSettings.from_sources(credentials, os.environ)
-        except ValidationError as error:
+        except SettingsError as error:
             raise RasaException(
-                f"Invalid voice channel settings in credentials.yml: {error}"
+                f"Invalid voice channel settings (credentials.yml, ORDERLY_VOICE_*): {error}"
             ) from error
         return cls(settings)
 

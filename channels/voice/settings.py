@@ -12,104 +12,123 @@ Every key is optional; the defaults run on a laptop::
 
 Who connects is decided by the customer's token (``channels.voice.access``), not here.
 
-Any scalar key can be overridden from the environment as ``ORDERLY_VOICE_<KEY>``
-(``ORDERLY_VOICE_ASR_MODEL=tiny.en`` for tests and slow machines). Unknown keys are
-refused, so a typo fails at start-up with the key's name instead of being ignored.
+Any key but ``allowed_origins`` can be overridden from the environment as
+``ORDERLY_VOICE_<KEY>`` (``ORDERLY_VOICE_ASR_MODEL=tiny.en`` for tests and slow machines); the
+environment wins over ``credentials.yml``. Unknown keys are refused, so a typo fails at
+start-up with the key's name instead of being ignored. Every key: docs/configuration.md.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, validator
+from pydantic import Field, validator
 
+from service_settings import OrderlySettings, SettingsError
 from speech.endpointing import EndpointerSettings
 from speech.recognition import RecogniserSettings
 from speech.synthesis import SynthesizerSettings
 
-ENVIRONMENT_PREFIX = "ORDERLY_VOICE_"
-# Maps and lists stay in credentials.yml (with ${VARS} if need be).
-_NOT_FROM_ENVIRONMENT = ("allowed_origins",)
+__all__ = ["SettingsError", "VoiceSettings"]
 
 # Sanic closes a connection whose frame exceeds WEBSOCKET_MAX_SIZE (1 MiB) itself;
 # below that, oversized frames get a polite error from this channel.
 TRANSPORT_MAX_FRAME_BYTES = 1 << 20
 
 
-def _default_lexicon_url() -> str | None:
-    return os.environ.get("ORDERLY_LEXICON_URL") or None
-
-
-class VoiceSettings(BaseModel):
+class VoiceSettings(OrderlySettings):
     # Recognition
-    asr_model: str = "base"
-    asr_language: str | None = "en"
-    asr_beam_size: int = 5
-    asr_threads: int = 2
-    asr_workers: int = 1
-    # Worker processes that recognise (0: threads inside the Rasa process).
-    asr_processes: int = 1
-    asr_encoder_window_s: float = 10.0
-    asr_bias: str = "prompt"
-    asr_cache_dir: Path | None = None
-    # Where the live menu vocabulary comes from (the action server's /lexicon).
-    lexicon_url: str | None = None
-    lexicon_refresh_s: float = 300.0
+    asr_model: str = Field(
+        default="base", description="`base`, `tiny.en`, or a CTranslate2 Whisper folder"
+    )
+    asr_language: str | None = Field(default="en", description="language Whisper listens for")
+    asr_beam_size: int = Field(default=5, gt=0, description="decoding beam")
+    asr_threads: int = Field(default=2, gt=0, description="CPU threads per recognition")
+    asr_workers: int = Field(default=1, gt=0, description="recognitions at once")
+    asr_processes: int = Field(
+        default=1,
+        ge=0,
+        description="worker processes that recognise (0: threads inside the Rasa process)",
+    )
+    asr_encoder_window_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="seconds of audio the encoder sees at least "
+        "(30 = standard Whisper, 2x slower here)",
+    )
+    asr_bias: str = Field(
+        default="prompt",
+        description="how recognition leans toward the menu: `prompt`, `hotwords` or `none`",
+    )
+    asr_cache_dir: Path | None = Field(
+        default=None,
+        description="where model weights are unpacked; unset: `$ORDERLY_CACHE_DIR`, else "
+        "`~/.cache/orderly`",
+    )
+    lexicon_url: str | None = Field(
+        default=None,
+        env=["ORDERLY_VOICE_LEXICON_URL", "ORDERLY_LEXICON_URL"],
+        description="the live menu vocabulary (the action server's `/lexicon`); the launcher "
+        "sets `ORDERLY_LEXICON_URL`",
+    )
+    lexicon_refresh_s: float = Field(
+        default=300.0, gt=0, description="how often to re-read the lexicon"
+    )
     # Synthesis
-    tts_engine: str = "piper"
-    tts_voice: str | None = None
-    coqui_url: str = "http://127.0.0.1:5092"
+    tts_engine: str = Field(default="piper", description="`piper`, `espeak`, `flite` or `coqui`")
+    tts_voice: str | None = Field(
+        default=None,
+        description="a Piper `.onnx`, an espeak-ng voice, or a Coqui speaker; unset: the "
+        'packaged "joe" voice',
+    )
+    coqui_url: str = Field(default="http://127.0.0.1:5092", description="Coqui's `tts-server`")
     # Endpointing and limits
-    trailing_silence_ms: int = 600
-    # Recognition starts this far into the trailing silence, before the endpoint (0: off).
-    speculate_after_ms: int = 200
-    max_utterance_s: float = 20.0
-    vad_threshold: float = 0.5
-    max_frame_bytes: int = 64 * 1024
-    max_text_chars: int = 2000
-    # Reply audio is sent at most this far ahead of real time (see channels.voice.speaking).
-    reply_lead_s: float = 1.0
-    # Access: pages allowed to open the websocket (empty: ORDERLY_CORS_ORIGINS)
-    allowed_origins: list[str] = []
+    trailing_silence_ms: int = Field(
+        default=600, gt=0, description="silence that ends an utterance (server endpointing)"
+    )
+    speculate_after_ms: int = Field(
+        default=200,
+        ge=0,
+        description="recognition starts this far into the trailing silence, before the "
+        "endpoint (0: off)",
+    )
+    max_utterance_s: float = Field(default=20.0, gt=0, description="longest utterance")
+    vad_threshold: float = Field(
+        default=0.5, ge=0, le=1, description="speech probability above which a frame is speech"
+    )
+    max_frame_bytes: int = Field(
+        default=64 * 1024, description="largest audio frame a client may send"
+    )
+    max_text_chars: int = Field(default=2000, gt=0, description="longest typed message")
+    reply_lead_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="reply audio is sent at most this far ahead of real time "
+        "(channels.voice.speaking)",
+    )
+    allowed_origins: list[str] = Field(
+        default=[],
+        env=(),
+        description="pages allowed to open the websocket (`credentials.yml` only); "
+        "empty: `ORDERLY_CORS_ORIGINS`",
+    )
 
     class Config:
-        extra = "forbid"
+        env_prefix = "ORDERLY_VOICE_"
 
     @classmethod
     def from_sources(
         cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str]
     ) -> VoiceSettings:
         """Settings from the channel's credentials section, overridden by the environment."""
-        values = dict(credentials or {})
-        for name in cls.__fields__:
-            variable = ENVIRONMENT_PREFIX + name.upper()
-            if name not in _NOT_FROM_ENVIRONMENT and environ.get(variable):
-                values[name] = environ[variable]
-        return cls.parse_obj(values)
-
-    @validator("lexicon_url", always=True)
-    def _lexicon_from_environment(cls, value: str | None) -> str | None:  # noqa: N805
-        return value or _default_lexicon_url()
+        return cls.from_env(environ, **dict(credentials or {}))
 
     @validator("max_frame_bytes")
     def _below_transport_limit(cls, value: int) -> int:  # noqa: N805
         if not 0 < value < TRANSPORT_MAX_FRAME_BYTES:
             raise ValueError(f"must be between 1 and {TRANSPORT_MAX_FRAME_BYTES - 1}")
-        return value
-
-    @validator("trailing_silence_ms", "max_utterance_s", "asr_beam_size", "asr_workers")
-    def _positive(cls, value: float) -> float:  # noqa: N805
-        if value <= 0:
-            raise ValueError("must be positive")
-        return value
-
-    @validator("asr_processes")
-    def _not_negative(cls, value: int) -> int:  # noqa: N805
-        if value < 0:
-            raise ValueError("must be 0 (threads in the Rasa process) or more")
         return value
 
     def recogniser(self) -> RecogniserSettings:

@@ -17,7 +17,11 @@ from service_settings import OrderlySettings
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 # Every settings class of the services, in the order the document presents them.
-SERVICES = ("merchant.settings:Settings", "actions.settings:Settings")
+SERVICES = (
+    "merchant.settings:Settings",
+    "actions.settings:Settings",
+    "channels.voice.settings:VoiceSettings",
+)
 TABLE = re.compile(
     r"(<!-- settings: (?P<target>[\w.]+:\w+) -->\n)(?P<table>.*?)(<!-- end settings -->)", re.S
 )
