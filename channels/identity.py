@@ -24,13 +24,14 @@ the sandbox tokens): the two sides share only the token format and the settings.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
+from pydantic import Field
+
+from service_settings import OrderlySettings
 
 DEFAULT_ISSUER = "orderly-sandbox"
 DEFAULT_AUDIENCE = "orderly"
@@ -68,24 +69,33 @@ class Identity:
     token: str = field(repr=False)
 
 
-@dataclass(frozen=True)
-class IdentitySettings:
-    secret: str | None = field(default=None, repr=False)
-    jwks_url: str | None = None
-    issuer: str = DEFAULT_ISSUER
-    audience: str = DEFAULT_AUDIENCE
-    leeway_s: float = DEFAULT_LEEWAY_S
+class IdentitySettings(OrderlySettings):
+    """How channels verify customer tokens: the sandbox's shared key, or an OIDC provider."""
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> IdentitySettings:
-        env = os.environ if environ is None else environ
-        return cls(
-            secret=env.get("ORDERLY_JWT_SECRET") or None,
-            jwks_url=env.get("ORDERLY_JWKS_URL") or None,
-            issuer=env.get("ORDERLY_JWT_ISSUER") or DEFAULT_ISSUER,
-            audience=env.get("ORDERLY_JWT_AUDIENCE") or DEFAULT_AUDIENCE,
-            leeway_s=float(env.get("ORDERLY_JWT_LEEWAY_SECONDS") or DEFAULT_LEEWAY_S),
-        )
+    secret: str | None = Field(
+        default=None,
+        env="ORDERLY_JWT_SECRET",
+        repr=False,
+        description="HS256 key of the sandbox's customer tokens (the merchant platform's "
+        "`ORDERLY_JWT_SECRET`); unused with `ORDERLY_JWKS_URL`",
+    )
+    jwks_url: str | None = Field(
+        default=None,
+        description="a real OIDC provider's JWKS document; tokens are then checked against "
+        "its public keys (RS256/ES256)",
+    )
+    issuer: str = Field(
+        default=DEFAULT_ISSUER, env="ORDERLY_JWT_ISSUER", description="the tokens' `iss`"
+    )
+    audience: str = Field(
+        default=DEFAULT_AUDIENCE, env="ORDERLY_JWT_AUDIENCE", description="the tokens' `aud`"
+    )
+    leeway_s: float = Field(
+        default=DEFAULT_LEEWAY_S,
+        ge=0,
+        env="ORDERLY_JWT_LEEWAY_SECONDS",
+        description="clock drift accepted around a token's times",
+    )
 
     @property
     def configured(self) -> bool:

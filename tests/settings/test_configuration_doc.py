@@ -20,6 +20,7 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 SERVICES = (
     "merchant.settings:Settings",
     "actions.settings:Settings",
+    "channels.identity:IdentitySettings",
     "channels.voice.settings:VoiceSettings",
 )
 TABLE = re.compile(
