@@ -104,7 +104,7 @@ class VoiceSettings(OrderlySettings):
     max_text_chars: int = Field(default=2000, gt=0, description="longest typed message")
     reply_lead_s: float = Field(
         default=1.0,
-        gt=0,
+        ge=0,
         description="reply audio is sent at most this far ahead of real time "
         "(channels.voice.speaking)",
     )
