@@ -46,11 +46,14 @@ class VoiceSettings(OrderlySettings):
     asr_language: str | None = Field(default="en", description="language Whisper listens for")
     asr_beam_size: int = Field(default=5, gt=0, description="decoding beam")
     asr_threads: int = Field(default=2, gt=0, description="CPU threads per recognition")
-    asr_workers: int = Field(default=1, gt=0, description="recognitions at once")
+    asr_workers: int = Field(
+        default=1, gt=0, description="recognitions at once when `asr_processes` is 0"
+    )
     asr_processes: int = Field(
         default=1,
         ge=0,
-        description="worker processes that recognise (0: threads inside the Rasa process)",
+        description="worker processes that recognise, each with its own model (0: threads "
+        "inside the Rasa process, `asr_workers` of them)",
     )
     asr_encoder_window_s: float = Field(
         default=10.0,
@@ -60,7 +63,7 @@ class VoiceSettings(OrderlySettings):
     )
     asr_bias: str = Field(
         default="prompt",
-        description="how recognition leans toward the menu: `prompt`, `hotwords` or `none`",
+        description="how recognition is primed (docs/voice.md): `prompt`, `hotwords` or `none`",
     )
     asr_cache_dir: Path | None = Field(
         default=None,
@@ -80,7 +83,8 @@ class VoiceSettings(OrderlySettings):
     tts_engine: str = Field(default="piper", description="`piper`, `espeak`, `flite` or `coqui`")
     tts_voice: str | None = Field(
         default=None,
-        description="a Piper `.onnx`, an espeak-ng voice, or a Coqui speaker; unset: the "
+        description="a Piper `.onnx`, an espeak-ng voice, a flite voice (`slt`, `rms`, `awb`, "
+        "`kal16`, `kal`), or a Coqui speaker; unset: the "
         'packaged "joe" voice',
     )
     coqui_url: str = Field(default="http://127.0.0.1:5092", description="Coqui's `tts-server`")
