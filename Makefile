@@ -43,7 +43,7 @@ shell: install ## the chat shell alone, against a running `make serve`
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions benchmarks bot channels clients merchant service_settings speech
+	$(BIN)/mypy actions benchmarks bot channels clients merchant speech
 
 system-packages: ## espeak-ng and flite (voice tests), Chromium (browser tests), HAProxy (serve-scaled)
 	scripts/system-packages.sh

@@ -1,1 +1,2 @@
-"""Orderly's dialogue: Rasa configuration and custom NLU components."""
+"""Orderly's dialogue: Rasa configuration, custom NLU components, the launchers, and the
+settings mechanism every service shares (``bot/settings.py``)."""

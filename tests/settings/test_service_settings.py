@@ -1,11 +1,11 @@
-"""The one settings mechanism every service shares (service_settings)."""
+"""The one settings mechanism every service shares (bot.settings)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import Field
 
-from service_settings import OrderlySettings, SettingsError
+from bot.settings import OrderlySettings, SettingsError
 
 
 class Shop(OrderlySettings):

@@ -1,7 +1,7 @@
 """One way to configure every Orderly service: pydantic ``BaseSettings`` read from ``ORDERLY_*``.
 
 Each service declares its own settings class next to its code (``merchant/settings.py``,
-``actions/settings.py``, ``channels/voice/settings.py``). This package holds only what they
+``actions/settings.py``, ``channels/voice/settings.py``). This module holds only what they
 share, so that no service imports another's internals:
 
 - **Names.** Field ``pin_max_attempts`` is read from ``ORDERLY_PIN_MAX_ATTEMPTS``. A class may
@@ -19,8 +19,9 @@ share, so that no service imports another's internals:
 - **Secrets** are declared ``Field(..., repr=False)``: ``repr``, ``str`` and log lines of a
   settings object leave them out.
 
-``docs/configuration.md`` lists every variable; ``tests/test_configuration_doc.py`` keeps it
-in step with the classes (``python -m tests.test_configuration_doc`` rewrites its tables).
+``docs/configuration.md`` lists every variable; ``tests/settings/test_configuration_doc.py``
+keeps it in step with the classes (``python -m tests.settings.test_configuration_doc``
+rewrites its tables).
 """
 
 from __future__ import annotations
