@@ -4,9 +4,12 @@ The vocabulary comes from the lexicon: every choice of every item's option group
 name, its aliases and the everyday words for it (`option_words.py`: "skim" for
 "Non-fat"), also with its group's word after it ("oat" -> "oat milk", "triple" ->
 "triple shot"). Size words keep their everyday synonyms ("big", "grande": `sizes.py`),
-so a size said in any common way finds the item's own size choice. A mention does not
-yet know its item: `OptionMention.resolve` picks the choice an item actually has, so
-"regular" is caffeine on a latte and a size on a soy milk.
+so a size said in any common way finds the item's own size choice. Common options
+("decaf", "oat milk", "a pump of vanilla": `option_words.common_options`) are found on
+any menu; where the lexicon has no such choice they name none, and the parser says
+them back as unavailable. A mention does not yet know its item:
+`OptionMention.resolve` picks the choice an item actually has, so "regular" is caffeine
+on a latte and a size on a soy milk.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from rapidfuzz import fuzz
 from bot.nlu.lexicon import Lexicon, LexiconItem, LexiconOptionGroup
 from bot.nlu.menu_matcher import singular
 from bot.nlu.numbers import CARDINALS
-from bot.nlu.option_words import everyday_words
-from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, SIZE_PHRASES
+from bot.nlu.option_words import common_options, everyday_words
+from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, REGULAR, SIZE_PHRASES
 from bot.nlu.utterance import split_words
 
 SIZE_GROUP = "size"
@@ -48,8 +51,10 @@ EXACT = 100.0
 class OptionMention:
     """Option words at words[start:end], not yet tied to an item.
 
-    `choices` are the (group, choice) pairs the words name in this lexicon, best first;
-    `size` is set for an everyday size word ("big" = large, "small" = the smallest).
+    `choices` are the (group, choice) pairs the words name in this lexicon, best first
+    (none for a common option this menu lacks); `size` is set for an everyday size word
+    ("big" = large, "small" = the smallest). `plain` words ask for the usual way ("hot",
+    "regular"): where an item cannot have them, nothing needs saying back.
     """
 
     start: int
@@ -59,6 +64,12 @@ class OptionMention:
     size: str | None = None
     needs_item: bool = False
     score: float = EXACT
+    plain: bool = False
+
+    @property
+    def known(self) -> bool:
+        """Whether the words name anything on this menu (a choice or a size)."""
+        return bool(self.choices) or self.size is not None
 
     def resolve(self, item: LexiconItem) -> list[tuple[str, str]]:
         """The (group, choice) pairs this mention can mean on `item`, best first."""
@@ -120,7 +131,20 @@ class OptionVocabulary:
                         targets = phrases.setdefault(words, [])
                         if (group.group, choice.id) not in targets:
                             targets.append((group.group, choice.id))
+        for common, core in common_options():  # the same targets as the menu's own words
+            phrase = option_words(common)
+            if phrase not in phrases:
+                phrases[phrase] = list(phrases.get(option_words(core), ()))
         self._phrases = {words: tuple(targets) for words, targets in phrases.items()}
+        # Choices that are the default wherever they are offered: the usual way ("hot").
+        groups = [
+            group
+            for item in (lexicon.items if lexicon is not None else ())
+            for group in item.options
+        ]
+        self._usual = {(g.group, g.default) for g in groups} - {
+            (g.group, c.id) for g in groups for c in g.choices if c.id != g.default
+        }
         self._by_joined = {"".join(words): words for words in self._phrases}
         self._sizes = {tuple(_normal(w) for w in phrase): value for phrase, value in SIZE_PHRASES}
         self._longest = max((len(words) for words in (*self._phrases, *self._sizes)), default=0)
@@ -161,7 +185,12 @@ class OptionVocabulary:
         if key is None and size is None:
             return None
         choices = self._phrases.get(key, ()) if key is not None else ()
-        return OptionMention(start, end, words, choices, size, score=score)
+        plain = (
+            bool(choices or size)
+            and size in (None, REGULAR)
+            and all(choice in self._usual for choice in choices)
+        )
+        return OptionMention(start, end, words, choices, size, score=score, plain=plain)
 
     def _fuzzy(self, words: tuple[str, ...], joined: str) -> tuple[str, ...] | None:
         """A phrase with the same words but one misspelt ("almnd milk", "decafe"); the
@@ -169,8 +198,8 @@ class OptionVocabulary:
         if len(joined) < FUZZY_MIN_CHARS:
             return None
         best: tuple[float, tuple[str, ...]] | None = None
-        for key in self._phrases:
-            if len(key) != len(words):
+        for key, targets in self._phrases.items():
+            if len(key) != len(words) or not targets:  # no guessing at what is not sold
                 continue
             differing = [
                 (heard, said) for heard, said in zip(words, key, strict=True) if heard != said

@@ -65,6 +65,8 @@ class OrderLine:
     options: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     drink_spans: list[tuple[int, int]] = field(default_factory=list)
     variant_of: OrderLine | None = None
+    # Words said for this item that it cannot have ("with hazelnut" where it has no syrup).
+    unavailable: list[tuple[int, int]] = field(default_factory=list)
 
     def set_option(self, group: str, choice: str, start: int, end: int) -> None:
         self.options.setdefault(group, (choice, start, end))
@@ -90,6 +92,7 @@ def carve_variants(lines: list[OrderLine]) -> None:
         if left == 0:
             lines.remove(base)
             variants[0].sku, variants[0].check = base.sku, base.check
+            variants[0].unavailable[:0] = base.unavailable
         else:
             base.quantity = left
 

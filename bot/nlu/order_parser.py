@@ -10,7 +10,9 @@ variant. A combo's drink ("a breakfast combo WITH a large soy milk") is the comb
 `drink` option. With no item at all, counts and options have no group ("make it two",
 "make one of them decaf"): the dialogue applies them to the line under discussion. An
 item heard only by sound is marked `check`; an order part that matched nothing becomes
-`unplaced`.
+`unplaced`. An option said for an item that cannot have it ("a latte with hazelnut"
+where the Latte has no syrup, "a large cola" where Cola comes in one size) is an
+`unavailable_option` of that item's line, so the dialogue can say it back.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ _OPTION_LINKS = COUNT_LINKS | frozenset({"my", "drink", "in", "on", "a", "an", "
 OPTION_GAP_WORDS = 3
 # Unknown words allowed between a count and its item.
 COUNT_GAP_WORDS = 2
+# Said before an unavailable option, not part of it: "a latte WITH hazelnut".
+_UNAVAILABLE_LEADS = frozenset({"with"})
 # Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
 _DRINK_CUES = frozenset({"with", "drink"})
 _DRINK_LINKS = _DRINK_CUES | frozenset(
@@ -107,6 +111,8 @@ class _Parse:
         self.blocked: set[int] = set()
         self.lines: list[OrderLine] = []
         self.option_ends: dict[int, int] = {}
+        # Words of common options this menu does not sell: unknown words to `_unplaced`.
+        self.unknown: set[int] = set()
 
     def entities(self) -> list[Entity]:
         """Times first (they claim their numbers), then items, options and stores, then
@@ -123,6 +129,8 @@ class _Parse:
         for mention in mentions:
             self.blocked.update(range(mention.start, mention.end))
             self.option_ends[mention.start] = mention.end
+            if not mention.known:
+                self.unknown.update(range(mention.start, mention.end))
         mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
         mentions = [m for m in mentions if not self._shot_of_something_else(m)]
         self._open_lines([m for m in matches if m.kind == ITEM])
@@ -335,15 +343,15 @@ class _Parse:
             if self._said_for_all(mention):  # "a latte and a mocha, BOTH with oat milk"
                 for line in [ln for ln in self.lines if ln.end <= mention.start]:
                     item = self.parser.item(line.sku)
-                    free = [
-                        (g, c)
-                        for g, c in (mention.resolve(item) if item else [])
-                        if g not in line.options
-                    ]
+                    choices = mention.resolve(item) if item else []
+                    free = [(g, c) for g, c in choices if g not in line.options]
                     if free:
                         line.set_option(*free[0], mention.start, mention.end)
+                    elif not choices:
+                        self._unavailable(line, mention)
                 continue
-            for line in self._candidate_lines(mention):
+            candidates = self._candidate_lines(mention)
+            for line in candidates:
                 item = self.parser.item(line.sku)
                 choices = mention.resolve(item) if item is not None else []
                 free = [(g, c) for g, c in choices if g not in line.options]
@@ -352,6 +360,18 @@ class _Parse:
                     break
                 if choices:
                     break  # said for this item, which already has that option
+            else:  # no item said with it can have it: "a latte with hazelnut"
+                if candidates:
+                    self._unavailable(candidates[0], mention)
+
+    def _unavailable(self, line: OrderLine, mention: OptionMention) -> None:
+        """Remember words the item cannot have, unless they only ask for the usual way."""
+        if mention.plain:
+            return
+        start = mention.start
+        if self.texts[start] in _UNAVAILABLE_LEADS and start + 1 < mention.end:
+            start += 1
+        line.unavailable.append((start, mention.end))
 
     def _said_for_all(self, mention: OptionMention) -> bool:
         k = mention.start - 1
@@ -397,7 +417,7 @@ class _Parse:
                     self._entity("quantity", str(quantity.value), quantity.start, quantity.end)
                 )
         for mention in mentions:
-            if not mention.needs_item:
+            if not mention.needs_item and mention.known:
                 value = mention.loose_value()
                 self.out.append(self._entity("option", value, mention.start, mention.end))
 
@@ -410,10 +430,12 @@ class _Parse:
         placed = {i for ln in self.lines for i in range(ln.start, ln.end)}
         placed |= {i for ln in self.lines for s, e in ln.drink_spans for i in range(s, e)}
         placed |= {i for e in self.out for i in self._indices(e["start"], e["end"])}
+        mentions = [m for m in mentions if m.known]  # the others are words it did not know
+        blocked = self.blocked - self.unknown
         cues = {q.start for q in quantities} | {m.start for m in mentions}
         found: list[tuple[int, int]] = []
         opens = cues | {ln.start for ln in self.lines}
-        for part in parts(self.texts, self.breaks, placed | self.blocked, opens):
+        for part in parts(self.texts, self.breaks, placed | blocked, opens):
             if placed & set(part):
                 continue
             opening = next(
@@ -436,11 +458,12 @@ class _Parse:
         """Where the words of an order attempt end: after the count and options, the
         unknown words naming the thing ("a large BLORP", "a shot OF HAZELNUT"); None when
         what follows is no noun ("one TO be decaf", "almond milk INSTEAD")."""
+        blocked = self.blocked - self.unknown
         k = opening
-        while k < stop and (k in self.blocked or read_quantity(self.texts, k) is not None):
+        while k < stop and (k in blocked or read_quantity(self.texts, k) is not None):
             k = self.option_ends.get(k, k + 1)
         end = None
-        while k < stop and k not in self.blocked:
+        while k < stop and k not in blocked:
             if is_content(self.texts[k]):
                 end = k = k + 1
             elif self.texts[k] in _NOUN_JOINERS and end is not None:
@@ -468,6 +491,8 @@ class _Parse:
             entities.append(self._entity("quantity", str(line.quantity), start, end))
         for group_id, (choice, start, end) in line.options.items():
             entities.append(self._entity("option", f"{group_id}:{choice}", start, end))
+        for start, end in line.unavailable:
+            entities.append(self._entity("unavailable_option", self._said(start, end), start, end))
         for entity in entities:
             entity["group"] = group
         return entities

@@ -16,7 +16,7 @@ import yaml
 
 EXAMPLES = Path(__file__).parent / "examples"
 # Entities that may be said more than once outside any line: always summarised as lists.
-LISTED = ("options", "unplaced")
+LISTED = ("options", "unplaced", "unavailable_option")
 
 
 def load_examples(name: str) -> list[dict[str, Any]]:
@@ -66,8 +66,8 @@ def without_checks(summary: Mapping[str, Any]) -> dict[str, Any]:
 def summarise(entities: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Group entities into lines; entities outside any line become top-level keys.
 
-    Options (and unplaced parts) are sorted lists; any other repeated entity becomes a
-    list too, so it never silently compares equal.
+    Options, unplaced parts and unavailable options are sorted lists; any other repeated
+    entity becomes a list too, so it never silently compares equal.
     """
     lines: dict[str, dict[str, Any]] = {}
     loose: dict[str, Any] = {}

@@ -77,9 +77,14 @@ def test_an_option_said_first_finds_the_item_later_in_the_sentence(kettle: Order
 
 
 def test_only_groups_the_item_has(kettle: OrderParser) -> None:
-    # A steamer has milk and temperature, no espresso shots or caffeine.
+    # A steamer has milk and temperature, no espresso shots or caffeine: those are said back.
     assert lines(kettle, "a decaf steamer with a double shot and oat milk") == [
-        {"item": "steamer", "quantity": 1, "options": ["milk:oat"]}
+        {
+            "item": "steamer",
+            "quantity": 1,
+            "options": ["milk:oat"],
+            "unavailable_option": ["decaf", "double shot"],
+        }
     ]
 
 
@@ -160,9 +165,8 @@ def test_variants_of_one_item_make_a_line_each(
 )
 def test_two_percent_is_milk_not_a_count_or_a_time(kettle: OrderParser, text: str) -> None:
     entities = kettle.parse(text)
-    assert summarise(entities)["lines"] == [
-        {"item": "mocha", "quantity": 1, "options": ["milk:2-percent"]}
-    ]
+    [line] = summarise(entities)["lines"]
+    assert (line["item"], line["quantity"], line["options"]) == ("mocha", 1, ["milk:2-percent"])
     assert not [e for e in entities if e["entity"] == "pickup_time"]
 
 
@@ -335,7 +339,12 @@ def test_everyday_words_only_name_choices_the_item_has() -> None:
     )
     parser = OrderParser(lexicon)
     assert lines(parser, "a decaffeinated green tea on ice") == [
-        {"item": "green-tea", "quantity": 1, "options": ["temperature:iced"]}
+        {
+            "item": "green-tea",
+            "quantity": 1,
+            "options": ["temperature:iced"],
+            "unavailable_option": ["decaffeinated"],
+        }
     ]
 
 
@@ -346,5 +355,5 @@ def test_an_option_said_for_both_goes_on_each(kettle: OrderParser) -> None:
     ]
     assert lines(kettle, "an americano and a steamer, all decaf") == [
         {"item": "americano", "quantity": 1, "options": ["caffeine:decaf"]},
-        {"item": "steamer", "quantity": 1},
+        {"item": "steamer", "quantity": 1, "unavailable_option": ["decaf"]},
     ]
