@@ -131,10 +131,17 @@ class OptionVocabulary:
                         targets = phrases.setdefault(words, [])
                         if (group.group, choice.id) not in targets:
                             targets.append((group.group, choice.id))
-        for common, core in common_options():  # the same targets as the menu's own words
-            phrase = option_words(common)
-            if phrase not in phrases:
-                phrases[phrase] = list(phrases.get(option_words(core), ()))
+        # Common options take the targets of the menu's own words for them; one that names
+        # an item ("a shot of MOCHA" where Mocha is sold) is that item, not an option.
+        items = {
+            option_words(name)
+            for item in (lexicon.items if lexicon is not None else ())
+            for name in (item.name, *item.aliases)
+        }
+        for common, core in common_options():
+            phrase, core_words = option_words(common), option_words(core)
+            if phrase not in phrases and core_words not in items:
+                phrases[phrase] = list(phrases.get(core_words, ()))
         self._phrases = {words: tuple(targets) for words, targets in phrases.items()}
         # Choices that are the default wherever they are offered: the usual way ("hot").
         groups = [
@@ -185,10 +192,13 @@ class OptionVocabulary:
         if key is None and size is None:
             return None
         choices = self._phrases.get(key, ()) if key is not None else ()
+        # The usual way ("hot", "regular") or a smaller size ("tall", "a little") is not
+        # worth saying back on an item that cannot have it; "large" is.
+        smaller = all(g == SIZE_GROUP and LARGE not in c for g, c in choices)
         plain = (
             bool(choices or size)
             and size in (None, REGULAR)
-            and all(choice in self._usual for choice in choices)
+            and all(choice in self._usual or smaller for choice in choices)
         )
         return OptionMention(start, end, words, choices, size, score=score, plain=plain)
 

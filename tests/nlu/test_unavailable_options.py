@@ -177,3 +177,44 @@ def test_the_menus_own_choice_takes_every_way_of_asking_for_it() -> None:
     assert lines(parser, "a decaf hazelnut latte") == [
         {"item": "latte", "quantity": 1, "options": ["caffeine:decaf", "syrup:hazelnut"]}
     ]
+
+
+def test_a_flavour_the_menu_sells_as_an_item_is_that_item(kettle: OrderParser) -> None:
+    # Mocha is an item here: "a shot of mocha" orders a Mocha, nothing to say back.
+    [line] = lines(kettle, "a double shot of mocha with non-fat milk")
+    assert line["item"] == "mocha" and "milk:non-fat" in line["options"]
+    assert "unavailable_option" not in line
+
+
+@pytest.mark.parametrize("size", ["tall", "small", "short"])
+def test_a_smaller_size_on_a_one_size_item_is_not_said_back(size: str) -> None:
+    parser = OrderParser(
+        Lexicon.from_json(
+            {
+                "merchant_id": "two-sizes",
+                "items": [
+                    {"sku": "cortado", "name": "Cortado"},
+                    {
+                        "sku": "latte",
+                        "name": "Latte",
+                        "options": [
+                            {
+                                "group": "size",
+                                "name": "Size",
+                                "default": "medium",
+                                "choices": [
+                                    {"id": "small", "name": "Small", "aliases": ["tall", "short"]},
+                                    {"id": "medium", "name": "Medium"},
+                                    {"id": "large", "name": "Large"},
+                                ],
+                            }
+                        ],
+                    },
+                ],
+            }
+        )
+    )
+    assert lines(parser, f"a {size} cortado") == [{"item": "cortado", "quantity": 1}]
+    assert lines(parser, "a large cortado") == [
+        {"item": "cortado", "quantity": 1, "unavailable_option": ["large"]}
+    ]
