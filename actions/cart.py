@@ -5,8 +5,10 @@ of entities: ``item`` (a sku, with ``check: true`` when the match was unsure),
 ``quantity`` and ``option`` ("milk:oat", "size:large"). Entities outside any group
 ("make that three", "make it oat milk", "make one of them decaf") apply to the line
 under discussion. ``unplaced`` entities are words that looked like part of an order
-but matched nothing. Every item, group and choice comes from the menu: nothing here
-knows a merchant's catalogue. Prices are not computed here: the merchant prices carts.
+but matched nothing; ``unavailable_option`` entities are option words said for a line's
+item that it cannot have ("2% milk" on a Latte with no milk choice), to be said back.
+Every item, group and choice comes from the menu: nothing here knows a merchant's
+catalogue. Prices are not computed here: the merchant prices carts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from actions.merchants.backend import LineRequest, Menu, MenuItem
 
-ORDER_ENTITIES = ("item", "quantity", "option")
+UNAVAILABLE = "unavailable_option"
+ORDER_ENTITIES = ("item", "quantity", "option", UNAVAILABLE)
 # The option group every sized item shares (contract C1): the assistant offers the other
 # size after adding an item at its default.
 SIZE_GROUP = "size"
@@ -31,6 +34,7 @@ class Mention:
     quantity: int | None = None
     options: dict[str, str] = field(default_factory=dict)  # group id -> choice id
     check: bool = False  # the NLU was unsure of the item: ask before adding it
+    unavailable: tuple[str, ...] = ()  # option words said that the item cannot have
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
         fields: dict[str, Any] = {"options": {}}
         for entity in members:
             _collect(fields, entity)
+        if set(fields) == {"options", "unavailable"} and not fields["options"] and lines:
+            lines[-1].setdefault("unavailable", []).extend(fields["unavailable"])
+            continue  # nothing but words to say back: they are the line before's
         if "sku" not in fields and lines:
             fields["sku"] = lines[-1]["sku"]
         if "sku" in fields:
@@ -109,6 +116,8 @@ def _option(value: Any) -> tuple[str, str] | None:
 def _already_set(fields: dict[str, Any], entity: Mapping[str, Any]) -> bool:
     if entity["entity"] == "quantity":
         return "quantity" in fields
+    if entity["entity"] == UNAVAILABLE:
+        return False
     option = _option(entity["value"])
     return option is not None and option[0] in fields["options"]
 
@@ -121,6 +130,8 @@ def _collect(fields: dict[str, Any], entity: Mapping[str, Any]) -> None:
             fields["check"] = True
     elif name == "quantity":
         fields.setdefault("quantity", entity["value"])
+    elif name == UNAVAILABLE:
+        fields.setdefault("unavailable", []).append(str(entity["value"]))
     elif (option := _option(entity["value"])) is not None:
         fields["options"].setdefault(option[0], option[1])
 
@@ -132,6 +143,7 @@ def _mention(fields: dict[str, Any]) -> Mention:
         quantity=int(quantity) if quantity.isdigit() and int(quantity) > 0 else None,
         options=dict(fields.get("options") or {}),
         check=bool(fields.get("check")),
+        unavailable=tuple(fields.get("unavailable") or ()),
     )
 
 

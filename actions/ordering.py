@@ -2,12 +2,15 @@
 
 A drink named without options is added at once with the merchant's defaults and the
 reply shows the cart; nothing is held back to ask about. Words that looked like part
-of the order but matched nothing are said back, never dropped in silence.
+of the order but matched nothing are said back, never dropped in silence, and so are
+options an item cannot have: "Added a Latte; we don't have 2% milk or hazelnut for it
+here."
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -118,7 +121,10 @@ class Ordering:
         else:
             touched = [line for m in mentions if (line := carts.resolve(m, menu))]
             after = carts.add(before, touched, menu)
-            lead = _added(touched, mentions, menu)
+            lead = _added(touched, mentions, menu, hint=not _cannot(mentions, menu))
+        cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
+        if cannot and after != before and intent != "remove_item":
+            lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
         missed = _not_caught(said.unplaced)
         if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
@@ -164,8 +170,13 @@ class Ordering:
         }
         item = menu.find(state.last_sku or "") if state.cart else None
         known = [m for m in said.mentions if menu.find(m.sku or "")]
+        cannot = _cannot(
+            [*said.mentions, replace(said.loose, sku=state.last_sku if item else None)], menu
+        )
         if said.unplaced:
             text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
+        elif cannot and intent != "remove_item":
+            text = f"Sorry, {cannot}."
         elif known and intent == "remove_item":
             names = join_words([item_name(m.sku, menu) for m in known]).replace(" and ", " or ")
             text = f"There's no {names} in your cart."
@@ -206,20 +217,44 @@ class Ordering:
         )
 
 
-def _added(lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu) -> str:
-    """'Added a medium Latte; say 'large' to change the size.'"""
+def _added(
+    lines: list[carts.Line], mentions: list[carts.Mention], menu: Menu, hint: bool = True
+) -> str:
+    """'Added a medium Latte; say 'large' to change the size.' (the hint if `hint`)"""
     if not lines:
         return ""
     # "one decaf latte and one regular" where nothing tells them apart is "2 Lattes".
     names = join_words([describe_line(line.request(), menu) for line in carts.add([], lines, menu)])
-    hint = ""
-    if len(lines) == 1 and not any(carts.SIZE_GROUP in m.options for m in mentions):
+    size_hint = ""
+    if hint and len(lines) == 1 and not any(carts.SIZE_GROUP in m.options for m in mentions):
         item = menu.find(lines[0].sku)
         size = item.group(carts.SIZE_GROUP) if item else None
         other = _next_size(size) if size else None
         if other is not None:
-            hint = f"; say '{other.name.lower()}' to change the size"
-    return f"Added {names}{hint}."
+            size_hint = f"; say '{other.name.lower()}' to change the size"
+    return f"Added {names}{size_hint}."
+
+
+def _cannot(mentions: list[carts.Mention], menu: Menu, on_it: bool = False) -> str:
+    """What was asked for that the items cannot have, in the customer's words: "we don't
+    have decaf for the Latte or large for the Cola here" ("for it" when `on_it`: the
+    reply names just one item)."""
+    said: dict[str, list[str]] = {}
+    for mention in mentions:
+        if mention.sku and menu.find(mention.sku) and not mention.check:
+            words = said.setdefault(mention.sku, [])
+            words += [w.lower() for w in mention.unavailable if w.lower() not in words]
+    one = on_it and len(said) == 1
+    parts = [
+        f"{_join_or(words)} for {'it' if one else 'the ' + item_name(sku, menu)}"
+        for sku, words in said.items()
+        if words
+    ]
+    return f"we don't have {_join_or(parts)} here" if parts else ""
+
+
+def _join_or(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
 def _next_size(group: OptionGroup) -> OptionChoice | None:

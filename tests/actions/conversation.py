@@ -62,6 +62,10 @@ def unplaced(words: str) -> dict[str, Any]:
     return {"entity": "unplaced", "value": words}
 
 
+def unavailable(words: str, group: int = 1) -> dict[str, Any]:
+    return {"entity": "unavailable_option", "value": words, "group": str(group)}
+
+
 @dataclass
 class Conversation:
     backend: FakeBackend = field(default_factory=FakeBackend)

@@ -8,7 +8,7 @@ from actions import cart as carts
 from actions.cart import Line, Mention
 from actions.merchants.backend import LineRequest, Menu
 from actions.phrasing import describe_line, yuan
-from tests.actions.conversation import item, opt, qty, unplaced
+from tests.actions.conversation import item, opt, qty, unavailable, unplaced
 from tests.actions.fake_backend import MENU_ITEMS, NOW
 
 MENU = Menu("m", NOW, True, "06:00", "10:30", MENU_ITEMS)
@@ -62,6 +62,26 @@ def test_options_without_an_item_are_loose_and_unplaced_words_are_kept() -> None
     assert said.mentions == []
     assert said.loose == Mention(quantity=1, options={"caffeine": "decaf"})
     assert said.unplaced == ["a large lad"]
+
+
+def test_options_an_item_cannot_have_stay_with_its_line() -> None:
+    said = carts.read_entities(
+        [
+            item("latte", 1),
+            unavailable("2%", 1),
+            unavailable("Hazelnut", 1),
+            item("americano", 2),
+            opt("size:large", 2),
+        ]
+    )
+    assert said.mentions == [
+        Mention(sku="latte", unavailable=("2%", "Hazelnut")),
+        Mention(sku="americano", options={"size": "large"}),
+    ]
+    assert [carts.resolve(m, MENU) for m in said.mentions] == [
+        Line("latte", 1),
+        Line("americano", 1, {"size": "large"}),
+    ]
 
 
 def test_an_unsure_item_is_marked_for_a_check() -> None:

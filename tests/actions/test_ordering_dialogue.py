@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.actions.conversation import Conversation, item, opt, qty, unplaced
+from actions.lexicon import build_lexicon
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.order_parser import OrderParser
+from tests.actions.conversation import Conversation, item, opt, qty, unavailable, unplaced
 
 
 async def test_a_drink_without_options_is_added_at_once_with_its_defaults() -> None:
@@ -243,3 +246,110 @@ async def test_two_lines_nothing_tells_apart_are_said_as_one() -> None:
         item("latte", 2),
     )
     assert "Added 2 Lattes" in reply, reply
+
+
+# Options the item cannot have (contract C2 `unavailable_option`): the item is added, and
+# the reply says what could not be applied, in the customer's words. Here the Latte has
+# size, whole or oat milk, caffeine and temperature; the Americano size and caffeine.
+
+
+async def test_what_the_item_cannot_have_is_said_back_after_adding_it() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "Can I get a 2% Hazelnut Latte please.",
+        "order_item",
+        qty(1),
+        unavailable("2%"),
+        unavailable("Hazelnut"),
+        item("latte"),
+    )
+    assert talk.cart == [{"sku": "latte", "quantity": 1, "options": {}}]
+    assert "Added a Latte; we don't have 2% or hazelnut for it here." in reply, reply
+    assert talk.question == "more_or_done"
+
+
+async def test_options_it_has_are_set_and_the_rest_said_back() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "Hey, can I get a Triple shot oat Latte?",
+        "order_item",
+        unavailable("Triple shot"),
+        opt("milk:oat"),
+        item("latte"),
+    )
+    assert talk.cart == [{"sku": "latte", "quantity": 1, "options": {"milk": "oat"}}]
+    assert "Added an oat Latte; we don't have triple shot for it here." in reply, reply
+
+
+async def test_several_items_name_the_one_that_cannot_have_it() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "an Americano with a pump of vanilla and a large hash brown",
+        "order_item",
+        item("americano"),
+        unavailable("a pump of vanilla"),
+        item("hash-brown", 2),
+        unavailable("large", 2),
+    )
+    assert [line["sku"] for line in talk.cart] == ["americano", "hash-brown"]
+    assert (
+        "we don't have a pump of vanilla for the Americano or large for the Hash Brown here."
+    ) in reply, reply
+
+
+async def test_one_decaf_latte_and_one_regular_where_decaf_is_not_sold() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "I would like one decaf Americano and one regular.",
+        "order_item",
+        qty(1, 1),
+        item("americano", 1),
+        unavailable("decaf", 1),  # as if this Americano had no caffeine choice
+        qty(1, 2),
+        opt("size:medium", 2),
+    )
+    assert talk.cart == [{"sku": "americano", "quantity": 2, "options": {}}]
+    assert "Added 2 Americanos; we don't have decaf for the Americano here." in reply, reply
+
+
+async def test_said_back_with_what_was_not_caught() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "a latte with 2% milk and a large lad",
+        "order_item",
+        item("latte"),
+        unavailable("2% milk"),
+        unplaced("a large lad"),
+    )
+    assert (
+        "I added a Latte; we don't have 2% milk for it here; I didn't catch 'a large lad'."
+    ) in reply, reply
+
+
+async def test_a_change_the_item_cannot_have_says_so() -> None:
+    talk = Conversation()
+    await talk.say("a latte", "order_item", item("latte"))
+    reply = await talk.say(
+        "change the latte to 2% milk", "change_item", item("latte"), unavailable("2% milk")
+    )
+    assert talk.cart == [{"sku": "latte", "quantity": 1, "options": {}}]
+    assert "Sorry, we don't have 2% milk for the Latte here." in reply, reply
+    assert talk.question == "more_or_done"
+
+
+async def test_the_parser_and_the_dialogue_agree_on_what_is_said_back() -> None:
+    """The real order parser on this merchant's own lexicon, then the dialogue."""
+    talk = Conversation()
+    parser = OrderParser(Lexicon.from_json(await build_lexicon(talk.backend, "m")))
+    text = "Can I get an Americano with a pump of vanilla in it?"
+    reply = await talk.say(text, "order_item", *map(dict, parser.parse(text)))
+    assert talk.cart == [{"sku": "americano", "quantity": 1, "options": {}}]
+    assert "Added an Americano; we don't have a pump of vanilla for it here." in reply, reply
+    text = "and an iced oat milk latte with 2% milk"
+    reply = await talk.say(text, "order_item", *map(dict, parser.parse(text)))
+    assert talk.cart[1] == {
+        "sku": "latte",
+        "quantity": 1,
+        "options": {"temperature": "iced", "milk": "oat"},
+    }
+    assert "we don't have 2% milk for it here" in reply, reply
