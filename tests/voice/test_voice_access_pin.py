@@ -59,3 +59,20 @@ async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
     finally:
         await connection.close()
     assert leaks(running_stack.config.data_dir) == []
+
+
+async def test_a_pin_spoken_when_nobody_asked_reaches_no_log(
+    running_stack: Stack, speak: Speak
+) -> None:
+    """Issue 10, finding 4: spoken digits out of turn were logged at DEBUG (the stack's level)."""
+    url = running_stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
+    connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
+    try:
+        await connection.type("a hash brown")
+        turn = await spoken(connection, speak, "two, four, six, eight, one, zero, please.")
+        # Recognition writes the digits one way or another; the policy masks them all.
+        assert turn.masked, turn.transcript
+        assert any("only say your PIN when I ask" in text for text in turn.bot_texts), turn
+    finally:
+        await connection.close()
+    assert leaks(running_stack.config.data_dir) == []
