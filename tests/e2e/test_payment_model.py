@@ -459,7 +459,7 @@ def test_no_sequence_of_customer_acts_moves_money_it_should_not(running_stack: S
         PaymentConversations,
         settings=settings(
             max_examples=int(os.environ.get("ORDERLY_MODEL_EXAMPLES", "200")),
-            stateful_step_count=9,
+            stateful_step_count=8,
             deadline=None,
             derandomize=True,
             database=None,

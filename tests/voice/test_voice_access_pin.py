@@ -69,7 +69,7 @@ async def test_a_pin_spoken_when_nobody_asked_reaches_no_log(
     connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
     try:
         await connection.type("a hash brown")
-        turn = await spoken(connection, speak, "two, four, six, eight, one, zero, please.")
+        turn = await spoken(connection, speak, "my pin is two four six eight one zero")
         # Recognition writes the digits one way or another; the policy masks them all.
         assert turn.masked, turn.transcript
         assert any("only say your PIN when I ask" in text for text in turn.bot_texts), turn
