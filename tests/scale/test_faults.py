@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import psycopg2
 import pytest
 
@@ -56,7 +57,13 @@ def test_the_same_yes_sent_to_both_replicas_at_once_charges_once(
     def say_yes(url: str) -> None:
         twin = ScaleCustomer(url, customer.merchant_url, customer.sender, customer.token)
         start.wait()
-        replies.append(twin.say("yes", rasa_url=url))
+        try:
+            replies.append(twin.say("yes", rasa_url=url))
+        except httpx.HTTPStatusError as error:
+            # Under heavy load the replica that waits for the conversation's lock may give
+            # up on the duplicate with 503 (try again): allowed, as long as it charges nothing.
+            assert error.response.status_code == 503, error
+            replies.append("(503: busy, try again)")
 
     threads = [threading.Thread(target=say_yes, args=(url,)) for url in replicas]
     for thread in threads:
