@@ -30,7 +30,7 @@ def test_malformed_requests_get_a_400_that_names_the_problem(
     response = httpx.post(url, content=body, headers=headers)
     assert response.status_code == 400
     assert problem in response.json()["error"]["message"]
-    assert "Golden Crumb" in Customer(running_stack).say("hello"), "the server keeps serving"
+    assert "Orderly" in Customer(running_stack).say("hello"), "the server keeps serving"
 
 
 def test_a_merchant_outage_keeps_the_cart_and_charges_once(running_stack: Stack) -> None:
