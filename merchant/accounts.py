@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from merchant import models
 from merchant.errors import ApiError, conflict, not_found
-from merchant.hashing import hash_secret, secret_matches
+from merchant.hashing import secret_matches
 from merchant.runtime import Runtime
 from merchant.security_events import PIN_INCORRECT, PIN_LOCKED, record_event
 
@@ -39,7 +39,7 @@ def ensure_account(session: Session, runtime: Runtime, customer_id: str) -> mode
         voice_pay_limit=settings.voice_pay_limit,
         default_merchant_id=settings.default_merchant_id,
         default_store_id=settings.default_store_id,
-        pin_hash=hash_secret(settings.sandbox_pin),
+        pin_hash=runtime.sandbox_pin_hash,
         failed_pin_attempts=0,
         voice_pay_locked_until=None,
         created_at=runtime.clock.now(),

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from merchant.clock import Clock
 from merchant.db import Database
 from merchant.errors import ApiError
+from merchant.hashing import hash_secret
 from merchant.routes import accounts, catalogue, handoffs, identity, orders, payments
 from merchant.runtime import Runtime
 from merchant.seed import seed_catalogue
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         clock=Clock(PLATFORM_TIMEZONE, settings.fixed_now),
         database=database,
+        sandbox_pin_hash=hash_secret(settings.sandbox_pin),
     )
 
     @asynccontextmanager

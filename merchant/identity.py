@@ -85,24 +85,55 @@ def token_customer(token: str, *, secret: str) -> str:
     return subject
 
 
-def sign_in(session: Session, runtime: Runtime, customer_id: str, password: str) -> None:
+def sign_in(runtime: Runtime, customer_id: str, password: str) -> None:
     """Check the password, or enrol a new customer with it; raise on a wrong password.
 
-    The caller must commit even when this raises, so a wrong password is counted and
-    logged (see routes/identity.py). While locked, the password is not even checked.
+    Hashing takes tens of milliseconds of CPU on purpose, so it runs outside any
+    transaction: on SQLite a transaction holds the database's one write lock, and a
+    sign-in holding it would stall every order and payment behind it. A wrong password
+    is counted (and the refusal raised) only after its transaction committed.
     """
+    sessions = runtime.database.sessions
     now = runtime.clock.now()
-    credential = session.get(models.Credential, customer_id, with_for_update=True)
-    if credential is None:
-        credential = _enrol(session, runtime, customer_id, password, now)
-        if credential is None:
+    with sessions.begin() as session:
+        credential = session.get(models.Credential, customer_id)
+        stored_hash = None if credential is None else credential.password_hash
+        locked_until = None if credential is None else credential.locked_until
+    if stored_hash is None:
+        new_hash = hash_secret(password)
+        with sessions.begin() as session:
+            stored_hash = _enrol(session, runtime, customer_id, new_hash, now)
+        if stored_hash is None:
             return
-    locked_until = runtime.sign_in_lockout.locked_until(credential.locked_until, now)
-    if locked_until is not None:
-        raise sign_in_locked(locked_until, now, runtime)
-    if secret_matches(password, credential.password_hash):
-        credential.failed_attempts = 0
-        return
+    # Checked before the hash too: while locked, the password is not even looked at.
+    still_locked = runtime.sign_in_lockout.locked_until(locked_until, now)
+    if still_locked is not None:
+        raise sign_in_locked(still_locked, now, runtime)
+    _record_attempt(runtime, customer_id, secret_matches(password, stored_hash), now)
+
+
+def _record_attempt(runtime: Runtime, customer_id: str, matches: bool, now: datetime) -> None:
+    """Count the attempt under the row lock; raise the refusal after committing it."""
+    refusal: ApiError | None = None
+    with runtime.database.sessions.begin() as session:
+        credential = session.get(models.Credential, customer_id, with_for_update=True)
+        if credential is None:  # deleted meanwhile: nothing to sign in to
+            raise _invalid_credentials()
+        locked_until = runtime.sign_in_lockout.locked_until(credential.locked_until, now)
+        if locked_until is not None:
+            refusal = sign_in_locked(locked_until, now, runtime)
+        elif matches:
+            credential.failed_attempts = 0
+        else:
+            refusal = _count_failure(session, runtime, credential, now)
+    if refusal is not None:
+        raise refusal
+
+
+def _count_failure(
+    session: Session, runtime: Runtime, credential: models.Credential, now: datetime
+) -> ApiError:
+    customer_id = credential.customer_id
     outcome = runtime.sign_in_lockout.after_failure(credential.failed_attempts, now)
     credential.failed_attempts = outcome.failed_attempts
     if outcome.locked_until is not None:
@@ -110,10 +141,14 @@ def sign_in(session: Session, runtime: Runtime, customer_id: str, password: str)
         local = outcome.locked_until.astimezone(runtime.clock.zone)
         record_event(session, runtime, customer_id, SIGN_IN_LOCKED, locked_until=local.isoformat())
         log.warning("sign-in locked for %s after wrong passwords", customer_id)
-        raise sign_in_locked(outcome.locked_until, now, runtime)
+        return sign_in_locked(outcome.locked_until, now, runtime)
     record_event(session, runtime, customer_id, SIGN_IN_FAILED)
     log.info("wrong password for %s", customer_id)
-    raise ApiError(
+    return _invalid_credentials()
+
+
+def _invalid_credentials() -> ApiError:
+    return ApiError(
         401,
         "invalid_credentials",
         "That customer id and password do not match.",
@@ -122,14 +157,14 @@ def sign_in(session: Session, runtime: Runtime, customer_id: str, password: str)
 
 
 def _enrol(
-    session: Session, runtime: Runtime, customer_id: str, password: str, now: datetime
-) -> models.Credential | None:
-    """Create the credential (and the account if needed). Returns None when enrolled, or the
-    credential a concurrent first sign-in created a moment ago, to be checked instead."""
+    session: Session, runtime: Runtime, customer_id: str, password_hash: str, now: datetime
+) -> str | None:
+    """Create the credential (and the account if needed). Returns None when enrolled, or
+    the hash of the credential a concurrent first sign-in created a moment ago."""
     ensure_account(session, runtime, customer_id)
     credential = models.Credential(
         customer_id=customer_id,
-        password_hash=hash_secret(password),
+        password_hash=password_hash,
         failed_attempts=0,
         locked_until=None,
         created_at=now,
@@ -138,12 +173,10 @@ def _enrol(
         with session.begin_nested():
             session.add(credential)
     except IntegrityError:
-        existing: models.Credential | None = session.get(
-            models.Credential, customer_id, with_for_update=True
-        )
+        existing: models.Credential | None = session.get(models.Credential, customer_id)
         if existing is None:
             raise
-        return existing
+        return existing.password_hash
     log.info("enrolled %s", customer_id)
     return None
 

@@ -23,6 +23,10 @@ class Runtime:
     settings: Settings
     clock: Clock
     database: Database
+    # New accounts start with the sandbox PIN. Hashed once per platform, not per account
+    # inside the account's write transaction: the PIN is a documented setting, so a
+    # shared salt reveals nothing.
+    sandbox_pin_hash: str
 
     @property
     def lockout(self) -> Lockout:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from merchant.errors import ApiError
 from merchant.identity import issue_token, sign_in
 from merchant.responses import Body
 from merchant.runtime import RuntimeDependency
@@ -16,16 +15,7 @@ router = APIRouter(tags=["identity"])
 @router.post("/identity/sign-in")
 def create_token(request: SignInRequest, runtime: RuntimeDependency) -> Body:
     """The first sign-in of a new customer id creates its account with this password."""
-    refusal: ApiError | None = None
-    with runtime.database.sessions.begin() as session:
-        try:
-            sign_in(session, runtime, request.customer_id, request.password)
-        except ApiError as error:
-            # Leave the block normally so the transaction commits: a wrong password must
-            # count towards the lock even though the request is refused.
-            refusal = error
-    if refusal is not None:
-        raise refusal
+    sign_in(runtime, request.customer_id, request.password)
     issued = issue_token(
         request.customer_id,
         secret=runtime.jwt_secret,

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -32,6 +34,12 @@ SERVICE_TOKEN = new_secret()
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running platform on a free port; yields its base URL and its log file."""
+    with running_platform(tmp_path, {}) as running:
+        yield running
+
+
+@contextmanager
+def running_platform(tmp_path: Path, settings: dict[str, str]) -> Iterator[tuple[str, Path]]:
     port = free_port()
     data_dir = tmp_path / "data"
     env = {
@@ -43,6 +51,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "ORDERLY_LOG_LEVEL": "DEBUG",
         "ORDERLY_JWT_SECRET": new_secret(),
         "ORDERLY_SERVICE_TOKEN": SERVICE_TOKEN,
+        **settings,
     }
     env.pop("DATABASE_URL", None)
     log_path = tmp_path / "merchant.log"
@@ -109,6 +118,49 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
     log = log_path.read_text()
     assert "payment pay_" in log and "captured" in log
     assert SANDBOX_PIN not in log and "hunter22" not in log and SERVICE_TOKEN not in log
+
+
+def test_a_burst_of_first_sign_ins_neither_fails_nor_stalls_orders(tmp_path: Path) -> None:
+    """Sign-in hashes passwords (tens of ms of CPU each, on purpose) outside any transaction.
+
+    Hashing inside one held SQLite's single write lock: twenty customers signing in at
+    once queued every write behind each other's hashes, and past the busy timeout the
+    platform answered 500 ("database is locked") to sign-ins and orders alike.
+    """
+    customers = [f"burst-{n}" for n in range(20)]
+    with running_platform(tmp_path, {"ORDERLY_SQLITE_BUSY_TIMEOUT_SECONDS": "1"}) as (url, _):
+        with httpx.Client(base_url=url, timeout=30) as http:
+
+            def sign_in(customer: str) -> int:
+                body = {"customer_id": customer, "password": f"{customer}-password"}
+                return http.post("/identity/sign-in", json=body).status_code
+
+            def order(customer: str) -> int:
+                response = http.post(
+                    "/orders",
+                    json={
+                        "customer_id": customer,
+                        "merchant_id": "golden-crumb",
+                        "store_id": "gc-jingan-temple",
+                        "items": [{"sku": "hash-brown", "quantity": 1}],
+                    },
+                    headers={
+                        **service_headers(SERVICE_TOKEN, customer),
+                        "Idempotency-Key": f"burst-order-{customer}",
+                    },
+                )
+                return response.status_code
+
+            with ThreadPoolExecutor(max_workers=len(customers) + 1) as pool:
+                signing_in = pool.map(sign_in, customers)
+                ordered = pool.submit(order, "a-customer-ordering-meanwhile")
+                signed_in = list(signing_in)
+            assert signed_in == [200] * len(customers)
+            assert ordered.result() == 201
+            # And every password was stored: each signs in again, a wrong one is refused.
+            assert sign_in(customers[0]) == 200
+            wrong = {"customer_id": customers[1], "password": "not it"}
+            assert http.post("/identity/sign-in", json=wrong).status_code == 401
 
 
 def test_bad_setting_stops_the_server_with_a_clear_message(tmp_path: Path) -> None:
