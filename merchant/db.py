@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from merchant import migrations
 from merchant.models import Base
@@ -30,10 +31,15 @@ class Database:
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            in_memory = self.url.database in (None, "", ":memory:")
+            # SQLAlchemy 1.4 gives file databases no pool: every unit of work opened a
+            # new connection and re-ran the pragmas below. Keep connections (2.0's default).
+            pooling: dict[str, Any] = {} if in_memory else {"poolclass": QueuePool}
             self.engine: Engine = create_engine(
                 self.url,
                 future=True,
                 hide_parameters=True,
+                **pooling,
                 connect_args={
                     "timeout": sqlite_busy_timeout_seconds,
                     "check_same_thread": False,
