@@ -76,8 +76,10 @@ class Listener(Stage):
 
     async def _announce(self, event: EndpointEvent) -> None:
         if isinstance(event, SpeechStarted):
-            await self._outbox.put(SpeechStartedMessage())
+            # Interrupt first: the reply's queued audio is dropped, so the announcement
+            # is not queued behind audio the client is about to stop anyway.
             await self.put(Interruption(reason="barge_in"))
+            await self._outbox.put(SpeechStartedMessage())
             return
         if isinstance(event, SpeechPaused):
             await self.push(Pause(event.audio))
