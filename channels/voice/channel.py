@@ -34,7 +34,8 @@ from channels.voice.access import (
     origins_from_env,
 )
 from channels.voice.engines import VoiceEngines
-from channels.voice.protocol import ErrorMessage, serialise
+from channels.voice.outbox import Outbox
+from channels.voice.protocol import ErrorMessage
 from channels.voice.session import VoiceSession
 from channels.voice.settings import SettingsError, VoiceSettings
 
@@ -79,25 +80,28 @@ class VoiceInput(InputChannel):
 
         @voice.websocket("/ws")
         async def stream(request: Request, socket: Any) -> None:
-            try:
-                identity = await self.access.identify(_connection_request(request))
-            except AccessDenied as denied:
-                await _refuse(socket, denied)
-                return
-            session = VoiceSession(
-                socket,
-                identity,
-                self.engines,
-                self.gate,
-                on_new_message,
-                reply_lead_s=self.settings.reply_lead_s,
-            )
-            try:
-                await asyncio.wait_for(session.run(), timeout=identity.expires_at - time.time())
-            except asyncio.TimeoutError:
-                await _refuse(
-                    socket, AccessDenied("token_expired", "The token has expired; sign in again.")
+            # The connection's one writer, refusals included; it ends with the block.
+            async with Outbox(socket) as outbox:
+                try:
+                    identity = await self.access.identify(_connection_request(request))
+                except AccessDenied as denied:
+                    await _refuse(outbox, denied)
+                    return
+                session = VoiceSession(
+                    socket,
+                    outbox,
+                    identity,
+                    self.engines,
+                    self.gate,
+                    on_new_message,
+                    reply_lead_s=self.settings.reply_lead_s,
                 )
+                try:
+                    lifetime_s = identity.expires_at - time.time()
+                    await asyncio.wait_for(session.run(), timeout=lifetime_s)
+                except asyncio.TimeoutError:
+                    expired = AccessDenied("token_expired", "The token has expired; sign in again.")
+                    await _refuse(outbox, expired)
 
         @voice.listener("after_server_start")
         async def warm_up(_app: Any, _loop: Any) -> None:
@@ -113,12 +117,12 @@ class VoiceInput(InputChannel):
             logger.error("voice engines could not be loaded: %s", error)
 
 
-async def _refuse(socket: Any, denied: AccessDenied) -> None:
-    try:
-        await socket.send(serialise(ErrorMessage(code=denied.code, message=denied.message)))
-        await socket.close(code=denied.close_code or CLOSE_UNAUTHORIZED, reason=denied.close_reason)
-    except Exception as error:  # the client may be gone already
-        logger.debug("could not close a refused voice socket: %s", type(error).__name__)
+async def _refuse(outbox: Outbox, denied: AccessDenied) -> None:
+    """One ``error`` saying why, then the close code (a client gone already is no matter)."""
+    await outbox.put(ErrorMessage(code=denied.code, message=denied.message))
+    await outbox.finish(
+        close_code=denied.close_code or CLOSE_UNAUTHORIZED, reason=denied.close_reason
+    )
 
 
 def _connection_request(request: Request) -> ConnectionRequest:

@@ -50,17 +50,17 @@ class Conversation(Stage):
             await self.push(frame)
             return
         try:
-            await self._take_turn(frame)
+            reply = await self._take_turn(frame)
         except Exception:
-            # Whatever broke, the turn must still end for the client (with reply_end).
             logger.exception("a voice turn from %s failed", self._sender_id)
-            message = "The assistant could not answer that; please retry."
-            await self._outbox.send(ErrorMessage("dialogue_failed", message, frame.turn))
-            await self.push(BotReply(turn=frame.turn))
+            await self._report_failure(frame.turn)
+            reply = BotReply(turn=frame.turn, failed=True)
+        # Whatever happened, the reply goes on to the Speaker, which ends the turn.
+        await self.push(reply)
 
-    async def _take_turn(self, frame: UserTurn) -> None:
+    async def _take_turn(self, frame: UserTurn) -> BotReply:
         screened = await self._gate.incoming(self._sender_id, frame.text, self._identity.token)
-        await self._outbox.send(
+        await self._outbox.put(
             TranscriptMessage(
                 turn=frame.turn,
                 text=screened.shown,
@@ -69,18 +69,28 @@ class Conversation(Stage):
             )
         )
         logger.debug("voice turn from %s: %s", self._sender_id, screened.shown)
+        failed = False
         if screened.kind is ScreenKind.REASK:
             replies = list(screened.reply)
         else:
             assert screened.text_for_rasa is not None
-            messages = await self._ask_rasa(screened.text_for_rasa, frame.turn, frame.spoken)
+            messages, failed = await self._ask_rasa(
+                screened.text_for_rasa, frame.turn, frame.spoken
+            )
             replies = await self._gate.outgoing(self._sender_id, messages)
         self._questions.asked(self._sender_id, replies)
         for message in replies:
-            await self._outbox.send(BotMessage(turn=frame.turn, message=message))
-        await self.push(BotReply(turn=frame.turn, messages=replies))
+            await self._outbox.put(BotMessage(turn=frame.turn, message=message))
+        return BotReply(turn=frame.turn, messages=replies, failed=failed)
 
-    async def _ask_rasa(self, text: str, turn: int, spoken: bool) -> list[dict[str, Any]]:
+    async def _report_failure(self, turn: int) -> None:
+        message = "The assistant could not answer that; please retry."
+        await self._outbox.put(ErrorMessage("dialogue_failed", message, turn))
+
+    async def _ask_rasa(
+        self, text: str, turn: int, spoken: bool
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """What Rasa said, and whether it failed (what it said before failing still counts)."""
         collector = CollectingOutputChannel()
         message = UserMessage(
             text,
@@ -97,6 +107,6 @@ class Conversation(Stage):
             raise
         except Exception:
             logger.exception("the assistant failed on a voice turn from %s", self._sender_id)
-            message = "The assistant could not answer that; please retry."
-            await self._outbox.send(ErrorMessage("dialogue_failed", message, turn))
-        return collector.messages
+            await self._report_failure(turn)
+            return collector.messages, True
+        return collector.messages, False

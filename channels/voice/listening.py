@@ -21,7 +21,12 @@ from channels.voice.pipeline import (
     UserText,
     UserTurn,
 )
-from channels.voice.protocol import ErrorMessage, NoSpeech, SpeechStartedMessage
+from channels.voice.protocol import (
+    ErrorMessage,
+    NoSpeech,
+    SpeechStartedMessage,
+    TurnEnd,
+)
 from channels.voice.vocabulary import PIN_QUESTION
 from speech.endpointing import (
     Endpointer,
@@ -71,8 +76,10 @@ class Listener(Stage):
 
     async def _announce(self, event: EndpointEvent) -> None:
         if isinstance(event, SpeechStarted):
-            await self._outbox.send(SpeechStartedMessage())
+            # Interrupt first: the reply's queued audio is dropped, so the announcement
+            # is not queued behind audio the client is about to stop anyway.
             await self.put(Interruption(reason="barge_in"))
+            await self._outbox.put(SpeechStartedMessage())
             return
         if isinstance(event, SpeechPaused):
             await self.push(Pause(event.audio))
@@ -83,7 +90,7 @@ class Listener(Stage):
         turn = self._next_turn()
         if event.reason == "max_length":
             limit = self._endpointer.settings.max_utterance_s
-            await self._outbox.send(
+            await self._outbox.put(
                 ErrorMessage(
                     code="utterance_too_long",
                     message=f"Utterances are cut at {limit:g} s; the first {limit:g} s are "
@@ -93,7 +100,7 @@ class Listener(Stage):
         await self.push(Heard(turn=turn, utterance=event))
 
     async def failed(self) -> None:
-        await self._outbox.send(ErrorMessage("internal_error", "Audio could not be processed."))
+        await self._outbox.put(ErrorMessage("internal_error", "Audio could not be processed."))
 
 
 class Transcriber(Stage):
@@ -125,7 +132,7 @@ class Transcriber(Stage):
             return
         if isinstance(frame, NothingHeard):
             self._discard_guess()
-            await self._outbox.send(NoSpeech(turn=frame.turn, end_reason=frame.end_reason))
+            await self._end_unheard(frame.turn, frame.end_reason)
             return
         if not isinstance(frame, Heard):
             await self.push(frame)
@@ -141,13 +148,14 @@ class Transcriber(Stage):
                     guess.cancel()
                 transcript = await self._recognise(utterance.audio)
         except RecognitionError as error:
-            await self._outbox.send(ErrorMessage("recognition_failed", str(error), frame.turn))
+            await self._end_failed(frame.turn, str(error))
             return
         except Exception:
             # Whatever broke, the turn must still end for the client.
             logger.exception("recognition failed")
-            message = "That utterance could not be recognised; please say it again."
-            await self._outbox.send(ErrorMessage("recognition_failed", message, frame.turn))
+            await self._end_failed(
+                frame.turn, "That utterance could not be recognised; please say it again."
+            )
             return
         logger.debug(
             "recognised %.1f s of speech in %.2f s",
@@ -155,11 +163,20 @@ class Transcriber(Stage):
             transcript.processing_s,
         )
         if not transcript.text:
-            await self._outbox.send(NoSpeech(turn=frame.turn, end_reason=utterance.reason))
+            await self._end_unheard(frame.turn, utterance.reason)
             return
         await self.push(
             UserTurn(turn=frame.turn, text=transcript.text, end_reason=utterance.reason)
         )
+
+    async def _end_unheard(self, turn: int, end_reason: str) -> None:
+        """A turn without words ends here: it never reaches the dialogue."""
+        await self._outbox.put(NoSpeech(turn=turn, end_reason=end_reason))
+        await self._outbox.put(TurnEnd(turn=turn, outcome="no_speech"))
+
+    async def _end_failed(self, turn: int, message: str) -> None:
+        await self._outbox.put(ErrorMessage("recognition_failed", message, turn))
+        await self._outbox.put(TurnEnd(turn=turn, outcome="error"))
 
     async def _recognise(self, audio: Samples) -> Transcript:
         expect = self._engines.questions.expected(self._sender_id)

@@ -82,6 +82,8 @@ class UserTurn:
 class BotReply:
     turn: int
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # The dialogue failed on this turn (the client was told): it ends as an error.
+    failed: bool = False
 
 
 @dataclass(frozen=True)

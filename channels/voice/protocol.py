@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-PROTOCOL_VERSION = 1
+# 2: every turn ends with ``turn_end`` (which replaced ``reply_end``).
+PROTOCOL_VERSION = 2
 SUPPORTED_SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 # Binary frames that start like a container file are a client bug worth naming.
 _CONTAINER_MAGIC = {
@@ -177,7 +178,8 @@ class SpeechStartedMessage:
 
 # Every user turn (an utterance or a typed text) gets the next ``turn`` number, and
 # every message about it carries that number, so a client can tell the reply to an
-# earlier utterance from the reply to the current one.
+# earlier utterance from the reply to the current one. Every turn ends with exactly
+# one ``turn_end``, the last message about it.
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class TranscriptMessage:
 
 @dataclass(frozen=True)
 class NoSpeech:
-    """The turn held no words; it ends here."""
+    """The turn held no words (its ``turn_end`` follows)."""
 
     type: ClassVar[str] = "no_speech"
     turn: int
@@ -228,18 +230,26 @@ class ReplyAudio:
     bytes: int
 
 
-@dataclass(frozen=True)
-class ReplyEnd:
-    """The turn is over; ``cancelled`` if its audio was cut short by a barge-in."""
+TurnOutcome = Literal["answered", "cancelled", "no_speech", "error"]
 
-    type: ClassVar[str] = "reply_end"
+
+@dataclass(frozen=True)
+class TurnEnd:
+    """Nothing more will come about ``turn``: sent once per turn, however it ended.
+
+    ``outcome``: ``answered`` (after its reply audio, or its bot messages if there
+    is no audio), ``cancelled`` (a barge-in or ``interrupt`` cut its audio short),
+    ``no_speech`` (after ``no_speech``) or ``error`` (after the ``error`` naming it).
+    """
+
+    type: ClassVar[str] = "turn_end"
     turn: int
-    cancelled: bool
+    outcome: TurnOutcome
 
 
 @dataclass(frozen=True)
 class ErrorMessage:
-    """``turn`` is set when the error ends that turn (e.g. ``recognition_failed``)."""
+    """``turn`` is set when the error is about that turn; its ``turn_end`` follows."""
 
     type: ClassVar[str] = "error"
     code: str
@@ -255,7 +265,7 @@ ServerMessage = (
     | NoSpeech
     | BotMessage
     | ReplyAudio
-    | ReplyEnd
+    | TurnEnd
     | ErrorMessage
 )
 

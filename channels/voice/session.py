@@ -1,10 +1,12 @@
 """One voice connection: reads the socket and feeds the pipeline.
 
 The socket loop only parses and validates; everything slow happens in the stages
-(see ``channels.voice.pipeline``). A bad frame or message earns one ``error``
-message and is dropped; the connection and the conversation go on. When the client
-goes away, audio not yet ended is dropped, but a turn Rasa already started finishes
-(the tracker, keyed by sender id, holds the order for the next connection).
+(see ``channels.voice.pipeline``). Nothing here writes to the socket: every message
+goes through the connection's :class:`~channels.voice.outbox.Outbox`. A bad frame
+or message earns one ``error`` message and is dropped; the connection and the
+conversation go on. When the client goes away, audio not yet ended is dropped, but
+a turn Rasa already started finishes (the tracker, keyed by sender id, holds the
+order for the next connection).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class VoiceSession:
     def __init__(
         self,
         socket: Any,
+        outbox: Outbox,
         identity: Identity,
         engines: VoiceEngines,
         gate: PinGate,
@@ -60,7 +63,7 @@ class VoiceSession:
         self._socket = socket
         sender_id = self.sender_id = identity.customer_id
         self._settings = engines.settings
-        self._outbox = Outbox(socket)
+        self._outbox = outbox
         self._resampler: Resampler | None = None
         self._listener = Listener(engines.endpointer(), self._outbox)
         self._transcriber = Transcriber(engines, gate, sender_id, self._outbox)
@@ -74,7 +77,7 @@ class VoiceSession:
         stages = (self._listener, self._transcriber, self._conversation, self._speaker)
         tasks = [asyncio.create_task(stage.run()) for stage in stages]
         try:
-            await self._outbox.send(
+            await self._outbox.put(
                 Hello(
                     sender_id=self.sender_id,
                     sample_rates=SUPPORTED_SAMPLE_RATES,
@@ -85,7 +88,7 @@ class VoiceSession:
             )
             await self._read()
         finally:
-            self._outbox.closed = True
+            # The outbox outlives the session: its owner sends what is left and closes.
             for task in tasks:
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -109,7 +112,7 @@ class VoiceSession:
                         parse_client_message(data, self._settings.max_text_chars)
                     )
             except ProtocolError as error:
-                await self._outbox.send(ErrorMessage(code=error.code, message=error.message))
+                await self._outbox.put(ErrorMessage(code=error.code, message=error.message))
 
     async def _on_audio(self, frame: bytes) -> None:
         check_audio_frame(frame, self._settings.max_frame_bytes)
@@ -126,7 +129,7 @@ class VoiceSession:
             await self._flush_resampler()
             self._resampler = Resampler(message.sample_rate, SAMPLE_RATE)
             self._listener.end_on_silence(message.endpointing == "server")
-            await self._outbox.send(
+            await self._outbox.put(
                 Started(sample_rate=message.sample_rate, endpointing=message.endpointing)
             )
         elif isinstance(message, EndOfUtterance):

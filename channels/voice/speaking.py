@@ -4,7 +4,8 @@ Each sentence is synthesized off the event loop while the previous one is being
 sent, so the first words leave after one sentence's synthesis, not the whole
 reply's. Audio is paced to stay at most ``lead_s`` ahead of real time: a reply that
 is interrupted (barge-in) has not already been sent in full, and what was not sent
-is never synthesized.
+is never synthesized. Every reply's turn ends here with one ``turn_end``, whether it
+was spoken, cut short or could not be spoken.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Interruption, Stage
-from channels.voice.protocol import ErrorMessage, ReplyAudio, ReplyEnd
+from channels.voice.protocol import ErrorMessage, ReplyAudio, TurnEnd, TurnOutcome
 from speech.synthesis import SpeechAudio, SynthesisError, Synthesizer
 from speech.synthesis.sentences import split_sentences
 
@@ -47,43 +48,54 @@ def reply_sentences(messages: list[dict[str, Any]]) -> list[str]:
 
 
 class Speaker(Stage):
+    """Speaks each reply and ends its turn: every ``BotReply`` gets one ``turn_end``."""
+
     def __init__(self, engines: VoiceEngines, outbox: Outbox, lead_s: float) -> None:
         super().__init__()
         self._engines = engines
         self._outbox = outbox
         self._lead_s = lead_s
-        self._speaking: asyncio.Task[None] | None = None
+        self._speaking: asyncio.Task[TurnOutcome] | None = None
+        self._speaking_turn = 0
 
     async def process(self, frame: Frame) -> None:
         if not isinstance(frame, BotReply):
             return
         sentences = reply_sentences(frame.messages)
-        if not sentences:
-            # Every turn ends with reply_end, so a client knows the assistant is done.
-            await self._outbox.send(ReplyEnd(turn=frame.turn, cancelled=False))
-            return
-        self._speaking = asyncio.create_task(self._speak(frame.turn, sentences))
+        outcome: TurnOutcome = "answered"
+        if sentences:
+            outcome = await self._speak_until_done(frame.turn, sentences)
+        if frame.failed and outcome == "answered":
+            outcome = "error"
+        await self._outbox.put(TurnEnd(turn=frame.turn, outcome=outcome))
+
+    async def _speak_until_done(self, turn: int, sentences: list[str]) -> TurnOutcome:
+        speaking = self._speaking = asyncio.create_task(self._speak(turn, sentences))
+        self._speaking_turn = turn
         try:
-            await self._speaking
-        except asyncio.CancelledError:
-            if not self._speaking.cancelled():
-                raise  # this stage itself is being stopped
+            # wait() rather than await: an interrupt cancels only the speaking task,
+            # and a cancellation of this stage must not look like an interrupt.
+            await asyncio.wait({speaking})
         finally:
+            if not speaking.done():
+                speaking.cancel()  # this stage itself is being stopped
             self._speaking = None
+        return "cancelled" if speaking.cancelled() else speaking.result()
 
     async def interrupt(self, frame: Interruption) -> None:
         if self._speaking is not None and not self._speaking.done():
             logger.debug("reply audio interrupted (%s)", frame.reason)
             self._speaking.cancel()
+            # Audio already queued for the client would still play: it goes too.
+            self._outbox.drop_audio(self._speaking_turn)
 
-    async def _speak(self, turn: int, sentences: list[str]) -> None:
+    async def _speak(self, turn: int, sentences: list[str]) -> TurnOutcome:
         try:
             synthesizer = await self._engines.synthesizer()
         except Exception as error:
             message = f"The reply could not be spoken: {error}"
-            await self._outbox.send(ErrorMessage("synthesis_failed", message, turn))
-            await self._outbox.send(ReplyEnd(turn=turn, cancelled=False))
-            return
+            await self._outbox.put(ErrorMessage("synthesis_failed", message, turn))
+            return "error"
         executor = self._engines.tts_executor
         started = time.monotonic()
         sent_s = 0.0
@@ -98,15 +110,15 @@ class Speaker(Stage):
                     reason = str(error) if isinstance(error, SynthesisError) else "unexpected error"
                     logger.warning("synthesis failed: %s", reason)
                     message = f"The reply could not be spoken: {reason}"
-                    await self._outbox.send(ErrorMessage("synthesis_failed", message, turn))
-                    break
+                    await self._outbox.put(ErrorMessage("synthesis_failed", message, turn))
+                    return "error"
                 if index + 1 < len(sentences):
                     upcoming = _synthesize(executor, synthesizer, sentences[index + 1])
                 for chunk in _chunks(audio.pcm):
                     await asyncio.sleep(
                         max(0.0, started + sent_s - self._lead_s - time.monotonic())
                     )
-                    delivered = await self._outbox.send(
+                    delivered = await self._outbox.put(
                         ReplyAudio(
                             turn=turn,
                             sequence=sequence,
@@ -119,14 +131,12 @@ class Speaker(Stage):
                         chunk,
                     )
                     if not delivered:
-                        return
+                        return "answered"  # the client is gone: nobody is listening
                     sequence += 1
                     sent_s += len(chunk) / 2 / audio.sample_rate
-        except asyncio.CancelledError:
-            upcoming.cancel()
-            await self._outbox.send(ReplyEnd(turn=turn, cancelled=True))
-            raise
-        await self._outbox.send(ReplyEnd(turn=turn, cancelled=False))
+        finally:
+            upcoming.cancel()  # a barge-in: what was not sent is never synthesized
+        return "answered"
 
 
 def _synthesize(

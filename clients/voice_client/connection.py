@@ -2,9 +2,11 @@
 
 Every message about a user turn carries the turn's number; the connection files
 each one under its :class:`Turn`, so the reply to an earlier utterance never gets
-mixed into the current one. A background reader stamps every message with its
-arrival time, so the latency from the end of the user's speech to the first byte
-of reply audio is measured where it is felt (the benchmark and the tests use it).
+mixed into the current one. A turn is complete at its ``turn_end``, which the
+server sends once per turn, last, however the turn ended. A background reader
+stamps every message with its arrival time, so the latency from the end of the
+user's speech to the first byte of reply audio is measured where it is felt (the
+benchmark and the tests use it).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from clients.voice_client.audio import Pcm
 
-# After these the server has nothing more to say about a turn.
-TURN_ENDINGS = ("reply_end", "no_speech", "error")
+# The protocol this client speaks: the one where every turn ends with turn_end.
+PROTOCOL_VERSION = 2
+# After this the server has nothing more to say about a turn.
+TURN_END = "turn_end"
 DEFAULT_TURN_TIMEOUT_S = 60.0
 FRAME_MS = 40
 MAX_REPLY_FRAME_BYTES = 1 << 20
@@ -75,7 +79,8 @@ class Turn:
     errors: list[dict[str, Any]] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     no_speech: bool = False
-    cancelled: bool = False
+    # How the turn ended (turn_end's outcome): answered, cancelled, no_speech, error.
+    outcome: str | None = None
     complete: bool = False
     end_of_speech_at: float | None = None
     transcript_at: float | None = None
@@ -89,6 +94,11 @@ class Turn:
         if self.end_of_speech_at is None or self.first_audio_at is None:
             return None
         return self.first_audio_at - self.end_of_speech_at
+
+    @property
+    def cancelled(self) -> bool:
+        """A barge-in or ``interrupt`` cut the reply's audio short."""
+        return self.outcome == "cancelled"
 
     @property
     def reply_pcm(self) -> Pcm | None:
@@ -127,9 +137,8 @@ class Turn:
                 self.sentences.append(str(message.get("text")))
         elif kind == "error":
             self.errors.append(message)
-        elif kind == "reply_end":
-            self.cancelled = bool(message.get("cancelled"))
-        if kind in TURN_ENDINGS:
+        elif kind == TURN_END:
+            self.outcome = str(message.get("outcome"))
             self.complete = True
             self.ended_at = received.at
 
@@ -165,6 +174,13 @@ class VoiceConnection:
             raise VoiceClientError(
                 f"Refused: {hello.get('message', hello)}",
                 int(socket.close_code) if socket.close_code else None,
+            )
+        if hello.get("protocol") != PROTOCOL_VERSION:
+            # An older server never ends its turns with turn_end: every wait would time out.
+            await socket.close()
+            raise VoiceClientError(
+                f"The server speaks voice protocol {hello.get('protocol')}; "
+                f"this client speaks {PROTOCOL_VERSION}."
             )
         return cls(socket, hello)
 

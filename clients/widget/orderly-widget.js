@@ -25,9 +25,6 @@ const STATUS_TEXT = { connecting: "Connecting…", open: "Online", reconnecting:
 // The dialogue's "no" while it waits for a PIN: the order stays placed, unpaid.
 const DECLINE_PIN = "/deny";
 const RESTART = "/restart";
-// The first of these about a turn means its bot messages have all arrived: the
-// channel sends every bot message of a turn before its audio and its reply_end.
-const ANSWER_BEGINS = new Set(["reply_audio", "reply_end", "no_speech", "error"]);
 const TEXT_REFUSALS = new Set(["text_too_long", "invalid_message"]);
 const NOT_CONNECTED = "Not connected to the assistant right now; it will reconnect by itself.";
 
@@ -54,8 +51,8 @@ export class OrderlyWidget {
     this.pendingVoice = []; // spoken bubbles awaiting recognition, oldest first
     this.capturedMs = 0;
     this.lastBotTurn = 0;
-    this.unanswered = 0; // turns begun by the customer whose answer has not begun
-    this.answeredTurns = new Set(); // this connection's turn numbers already answered
+    this.unanswered = 0; // turns begun by the customer whose turn_end has not come
+    this.answeredTurns = new Set(); // this connection's turn numbers already ended
     this.bind();
     this.restore();
     this.connection.connect();
@@ -206,8 +203,6 @@ export class OrderlyWidget {
 
   receive(message, audio) {
     this.player.noteTurn(message.turn);
-    if (ANSWER_BEGINS.has(message.type) && Number.isInteger(message.turn))
-      this.answered(message.turn);
     switch (message.type) {
       case "hello":
         this.player.reset();
@@ -238,8 +233,10 @@ export class OrderlyWidget {
       case "reply_audio":
         this.player.enqueue(message, audio);
         break;
-      case "reply_end":
+      case "turn_end":
+        // The server's one end of every turn, however it ended: nothing more will come.
         this.player.endTurn(message.turn);
+        this.answered(message.turn);
         break;
       case "error":
         if (message.code === "recognition_failed")
@@ -273,7 +270,7 @@ export class OrderlyWidget {
     else this.store.addUserText(message.text);
   }
 
-  /** The log is aria-busy while an answer is awaited: a reply's messages are announced together. */
+  /** The log is aria-busy from a turn's start to its turn_end: a reply is announced together. */
   awaitAnswer(change) {
     this.unanswered = Math.max(0, this.unanswered + change);
     this.view.setBusy(this.unanswered > 0);

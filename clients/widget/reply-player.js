@@ -19,7 +19,7 @@ export class ReplyPlayer {
     this.nextStart = 0;
     this.mutedThroughTurn = 0;
     this.lastTurn = 0;
-    this.openTurn = null; // a turn whose audio has begun and whose reply_end has not come
+    this.openTurn = null; // a turn whose audio has begun and whose turn_end has not come
     this.wasSpeaking = false;
   }
 
@@ -70,7 +70,7 @@ export class ReplyPlayer {
     return true;
   }
 
-  /** The server's `reply_end`: no more audio will come for `turn`. */
+  /** The server's `turn_end`: no more audio will come for `turn`. */
   endTurn(turn) {
     if (this.openTurn === turn) this.openTurn = null;
     this.changed();

@@ -29,17 +29,19 @@ def test_typed_order_survives_a_reload_and_a_dropped_connection(
         widget = WidgetPage(context.new_page(), demo_url(link.url)).open()
         page = widget.page
 
-        widget.type("what's on the menu")
+        widget.send("what's on the menu")
         menu = widget.card("menu")
         expect(menu).to_contain_text("Latte")
         expect(menu.get_by_role("button", name="Add one large Latte, ¥19.00")).to_be_visible()
-        # The menu is read aloud; Stop silences it and the server cancels the rest.
+        # The menu is read aloud; Stop silences it and the server cancels the rest,
+        # which ends the turn (the log is no longer busy).
         expect(page.locator(".ow-speaking")).to_be_visible()
         page.get_by_role("button", name="Stop speaking").click()
         expect(page.locator(".ow-speaking")).to_be_hidden()
-        widget.wait_for_frame(
-            lambda m: m["type"] == "reply_end" and m["cancelled"] is True, timeout_s=30
-        )
+        widget.wait_answered()
+        widget.wait_for_frame(lambda m: m["type"] == "turn_end", timeout_s=30)
+        ends = [m["outcome"] for m in widget.received if m["type"] == "turn_end"]
+        assert ends == ["cancelled"], widget.received
 
         widget.tap("Add one large Latte, ¥19.00")  # a menu card's size, tapped
         expect(widget.card("cart").locator(".ow-total")).to_have_text("¥19.00")

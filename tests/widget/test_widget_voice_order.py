@@ -38,7 +38,8 @@ def test_spoken_order_is_heard_answered_aloud_and_paid_once(
         try:
             context = browser.new_context(viewport=DESKTOP, storage_state=storage)
             widget = WidgetPage(context.new_page(), demo_url(running_stack.config.rasa_url)).open()
-            widget.hold_to_talk(seconds)
+            # The first reply is barged in on while it is spoken: no waiting for its end.
+            widget.hold_to_talk(seconds, wait_answered=turn != 0)
             heard = widget.page.locator(".ow-user").last
             expect(heard).not_to_have_class(re.compile("ow-pending"))
             if turn == 0:
@@ -70,6 +71,8 @@ def barge_in_with_the_microphone(widget: WidgetPage) -> None:
     expect(speaking).to_be_hidden()
     widget.wait_captured(SILENT_PRESS_S)
     widget.page.keyboard.up(" ")
-    widget.wait_answered()
+    widget.wait_answered()  # both turns ended: the one cut short and the silent press
     expect(widget.log).to_contain_text("didn't hear anything")
-    widget.wait_for_frame(lambda m: m["type"] == "reply_end" and m["cancelled"], timeout_s=30)
+    widget.wait_for_frame(lambda m: m.get("outcome") == "no_speech", timeout_s=30)
+    ends = [m["outcome"] for m in widget.received if m["type"] == "turn_end"]
+    assert ends == ["cancelled", "no_speech"], widget.received

@@ -1,9 +1,10 @@
 """A customer using the widget in a real browser page, as a test drives it.
 
 Every wait is on something the page shows: the connection status, the log's
-``aria-busy`` (true from the moment a turn starts until the assistant's answer to it
-has fully arrived), a card. No sleeps. Websocket frames are recorded too, so a test
-can check what went over the wire (the PIN left once, a barge-in cancelled audio).
+``aria-busy`` (true from the moment a turn starts until the server's ``turn_end``
+for it, so after its reply audio too), a card. No sleeps. Websocket frames are
+recorded too, so a test can check what went over the wire (the PIN left once, a
+barge-in cancelled audio).
 """
 
 from __future__ import annotations
@@ -72,9 +73,13 @@ class WidgetPage:
         return self.page.locator(f".ow-{kind}").last
 
     def type(self, text: str) -> None:
+        self.send(text)
+        self.wait_answered()
+
+    def send(self, text: str) -> None:
+        """Type and send without waiting for the turn to end (to act while it is spoken)."""
         self.page.get_by_label("Message to Orderly").fill(text)
         self.page.get_by_label("Message to Orderly").press("Enter")
-        self.wait_answered()
 
     def tap(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).last.click()
@@ -83,7 +88,7 @@ class WidgetPage:
     def wait_answered(self) -> None:
         expect(self.log).to_have_attribute("aria-busy", "false", timeout=ANSWER_TIMEOUT_MS)
 
-    def hold_to_talk(self, seconds: float) -> None:
+    def hold_to_talk(self, seconds: float, wait_answered: bool = True) -> None:
         """Hold the mic (with the keyboard, as a keyboard user does) for ``seconds`` of audio."""
         mic = self.page.get_by_role("button", name="Hold to talk")
         mic.focus()
@@ -91,7 +96,8 @@ class WidgetPage:
         expect(self.page.locator(".ow-live")).to_be_visible()
         self.wait_captured(seconds)
         self.page.keyboard.up(" ")
-        self.wait_answered()
+        if wait_answered:
+            self.wait_answered()
 
     def wait_captured(self, seconds: float) -> None:
         self.page.wait_for_function(
