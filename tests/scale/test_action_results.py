@@ -6,6 +6,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
@@ -40,3 +42,55 @@ def test_the_patched_check_agrees_with_rasas(reply: dict[str, Any]) -> None:
             action._validate_action_result(reply)
         assert raised.value.message.startswith(expected)
         assert "Failed to validate Action server response" in raised.value.message
+
+
+EVENT_TYPES = [
+    branch["properties"]["event"]["const"]
+    for branch in RemoteAction.action_response_format_spec()["properties"]["events"]["items"][
+        "oneOf"
+    ]
+]
+FIELDS = ["name", "value", "timestamp", "text", "metadata", "parse_data", "policy",
+          "confidence", "data", "intent", "entities", "date_time", "kill_on_user_msg",
+          "input_channel", "message_id", "action_text", "hide_rule_turn"]  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+# Mostly well-typed events, as an action server sends them, so that most replies pass.
+plausible_events = st.fixed_dictionaries(
+    {"event": st.sampled_from(EVENT_TYPES)},
+    optional={
+        "name": st.text(max_size=5),
+        "value": json_values,
+        "timestamp": st.none() | st.floats(allow_nan=False),
+        "text": st.none() | st.text(max_size=5),
+        "metadata": st.none() | st.dictionaries(st.text(max_size=4), json_values, max_size=2),
+    },
+)
+events = st.one_of(
+    plausible_events,
+    st.fixed_dictionaries(
+        {"event": st.sampled_from([*EVENT_TYPES, "no_such_event"]) | json_values},
+        optional={field: json_values for field in FIELDS},
+    ),
+    json_values,
+)
+replies = st.fixed_dictionaries(
+    {},
+    optional={
+        "events": st.lists(events, max_size=4) | json_values,
+        "responses": st.lists(st.dictionaries(st.text(max_size=4), json_values), max_size=2)
+        | json_values,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(replies)
+def test_the_per_event_check_agrees_with_rasas_on_any_reply(reply: dict[str, Any]) -> None:
+    """Whatever an action server sends, the verdict and the message are Rasa's own."""
+    test_the_patched_check_agrees_with_rasas(reply)
