@@ -8,17 +8,62 @@ retraining and without the NLU knowing the backend's API.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 from actions.merchants.backend import MerchantBackend
 
+# What the lexicon needs of a catalogue, as read-only attributes: the adapters' models
+# (actions/merchants/backend.py) and the sandbox catalogue's (merchant/catalogue.py) both
+# have them, so the benchmarks build the same lexicon offline as the action server serves.
+
+
+class Named(Protocol):
+    """An option's choice, or a store: what the lexicon matches is its name and aliases."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+
+
+class ChoiceGroup(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def default(self) -> str: ...
+    @property
+    def choices(self) -> Sequence[Named]: ...
+
+
+class CatalogueItem(Protocol):
+    @property
+    def sku(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def options(self) -> Sequence[ChoiceGroup]: ...
+
 
 async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> dict[str, Any]:
-    """Items with their aliases and option groups (a combo's drink is its `drink` group,
-    whose choice ids are skus), and stores with theirs."""
+    """The merchant's lexicon, every item included, available now or not."""
     menu, stores = await asyncio.gather(
         backend.menu(merchant_id, include_unavailable=True), backend.stores(merchant_id)
     )
+    return lexicon_json(merchant_id, menu.items, stores)
+
+
+def lexicon_json(
+    merchant_id: str, items: Iterable[CatalogueItem], stores: Iterable[Named]
+) -> dict[str, Any]:
+    """Items with their aliases and option groups (a combo's drink is its `drink` group,
+    whose choice ids are skus), and stores with theirs: the shape bot/nlu/lexicon.py reads."""
     return {
         "merchant_id": merchant_id,
         "items": [
@@ -31,15 +76,16 @@ async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> dict[str,
                         "group": group.id,
                         "name": group.name,
                         "default": group.default,
-                        "choices": [
-                            {"id": choice.id, "name": choice.name, "aliases": list(choice.aliases)}
-                            for choice in group.choices
-                        ],
+                        "choices": [_named(choice) for choice in group.choices],
                     }
                     for group in item.options
                 ],
             }
-            for item in menu.items
+            for item in items
         ],
-        "stores": [{"id": s.id, "name": s.name, "aliases": list(s.aliases)} for s in stores],
+        "stores": [_named(store) for store in stores],
     }
+
+
+def _named(thing: Named) -> dict[str, Any]:
+    return {"id": thing.id, "name": thing.name, "aliases": list(thing.aliases)}

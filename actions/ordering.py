@@ -170,6 +170,7 @@ class Ordering:
         }
         item = menu.find(state.last_sku or "") if state.cart else None
         known = [m for m in said.mentions if menu.find(m.sku or "")]
+        absent = [m for m in known if carts.find(state.cart, m, menu, strict=False) is None]
         cannot = _cannot(
             [*said.mentions, replace(said.loose, sku=state.last_sku if item else None)], menu
         )
@@ -177,8 +178,9 @@ class Ordering:
             text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
         elif cannot and intent != "remove_item":
             text = f"Sorry, {cannot}."
-        elif known and intent == "remove_item":
-            names = join_words([item_name(m.sku, menu) for m in known]).replace(" and ", " or ")
+        elif absent and intent in ("remove_item", "change_item"):
+            # Removing or changing what the cart does not hold: say so rather than add it.
+            names = join_words([item_name(m.sku, menu) for m in absent]).replace(" and ", " or ")
             text = f"There's no {names} in your cart."
         elif options and item is not None and not said.mentions:
             text = f"Sorry, the {item.name} doesn't come that way."

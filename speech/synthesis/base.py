@@ -9,6 +9,7 @@ sentence after sentence, so the first words play while the rest is synthesized.
 from __future__ import annotations
 
 import io
+import subprocess
 import wave
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,3 +56,19 @@ def speech_from_wav(data: bytes, source: str) -> SpeechAudio:
             return SpeechAudio(pcm=wav.readframes(wav.getnframes()), sample_rate=wav.getframerate())
     except (wave.Error, EOFError) as error:
         raise SynthesisError(f"{source} did not return a wav file: {error}") from error
+
+
+def run_synthesizer(argv: list[str], engine: str, timeout_s: float) -> bytes:
+    """Run an engine's program once and return what it wrote to stdout.
+
+    flite and espeak-ng both speak by running a program per sentence; a failure
+    or a hang becomes a SynthesisError naming the engine, so callers see one error type.
+    """
+    try:
+        result = subprocess.run(argv, capture_output=True, timeout=timeout_s, check=True)
+    except subprocess.CalledProcessError as error:
+        message = error.stderr.decode(errors="replace").strip()
+        raise SynthesisError(f"{engine} failed: {message}") from error
+    except subprocess.TimeoutExpired as error:
+        raise SynthesisError(f"{engine} took longer than {timeout_s} s") from error
+    return result.stdout

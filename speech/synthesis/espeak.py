@@ -6,9 +6,8 @@ Runs the ``espeak-ng`` program (Debian package ``espeak-ng``) once per sentence.
 from __future__ import annotations
 
 import shutil
-import subprocess
 
-from speech.synthesis.base import SpeechAudio, SynthesisError, speech_from_wav
+from speech.synthesis.base import SpeechAudio, SynthesisError, run_synthesizer, speech_from_wav
 
 ESPEAK_SAMPLE_RATE = 22_050
 
@@ -26,17 +25,6 @@ class EspeakSynthesizer:
         self._timeout_s = timeout_s
 
     def synthesize(self, text: str) -> SpeechAudio:
-        try:
-            result = subprocess.run(
-                # "--" so a sentence starting with "-" is never read as an option.
-                [self._program, "-v", self._voice, "--stdout", "--", text],
-                capture_output=True,
-                timeout=self._timeout_s,
-                check=True,
-            )
-        except subprocess.CalledProcessError as error:
-            message = error.stderr.decode(errors="replace").strip()
-            raise SynthesisError(f"espeak-ng failed: {message}") from error
-        except subprocess.TimeoutExpired as error:
-            raise SynthesisError(f"espeak-ng took longer than {self._timeout_s} s") from error
-        return speech_from_wav(result.stdout, "espeak-ng")
+        # "--" so a sentence starting with "-" is never read as an option.
+        argv = [self._program, "-v", self._voice, "--stdout", "--", text]
+        return speech_from_wav(run_synthesizer(argv, "espeak-ng", self._timeout_s), "espeak-ng")

@@ -9,9 +9,8 @@ beside espeak-ng's variants to hear the same words from several speakers.
 from __future__ import annotations
 
 import shutil
-import subprocess
 
-from speech.synthesis.base import SpeechAudio, SynthesisError, speech_from_wav
+from speech.synthesis.base import SpeechAudio, SynthesisError, run_synthesizer, speech_from_wav
 
 FLITE_VOICES = ("slt", "rms", "awb", "kal16", "kal")
 FLITE_SAMPLE_RATE = 16_000  # every built-in voice but kal (8 kHz)
@@ -34,17 +33,6 @@ class FliteSynthesizer:
         self.sample_rate = 8_000 if voice == "kal" else FLITE_SAMPLE_RATE
 
     def synthesize(self, text: str) -> SpeechAudio:
-        try:
-            result = subprocess.run(
-                # -t takes the text as one argument, so it is never read as an option.
-                [self._program, "-voice", self._voice, "-t", text, "-o", "/dev/stdout"],
-                capture_output=True,
-                timeout=self._timeout_s,
-                check=True,
-            )
-        except subprocess.CalledProcessError as error:
-            message = error.stderr.decode(errors="replace").strip()
-            raise SynthesisError(f"flite failed: {message}") from error
-        except subprocess.TimeoutExpired as error:
-            raise SynthesisError(f"flite took longer than {self._timeout_s} s") from error
-        return speech_from_wav(result.stdout, "flite")
+        # -t takes the text as one argument, so it is never read as an option.
+        argv = [self._program, "-voice", self._voice, "-t", text, "-o", "/dev/stdout"]
+        return speech_from_wav(run_synthesizer(argv, "flite", self._timeout_s), "flite")

@@ -150,6 +150,13 @@ def test_one_item_instead_of_another_keeps_the_quantity_and_shared_options() -> 
     assert changed == [Line("americano", 2, {"size": "large"})]
 
 
+def test_a_change_that_names_only_items_not_in_the_cart_changes_nothing() -> None:
+    """ "change the muffin to two" with no muffin: adding two would order them unasked."""
+    cart = [Line("latte", 1)]
+    changed = carts.change(cart, [Mention("muffin", quantity=2)], Mention(), MENU, "latte")
+    assert changed == cart
+
+
 @pytest.mark.parametrize(
     ("mentions", "expected"),
     [

@@ -204,6 +204,50 @@ async def test_removing_what_is_not_in_the_cart_says_so() -> None:
     assert "There's no Youtiao in your cart." in reply and len(talk.cart) == 1, reply
 
 
+async def test_changing_an_item_not_in_the_cart_says_so_and_adds_nothing() -> None:
+    talk = Conversation()
+    await talk.say("a latte", "order_item", item("latte"))
+    reply = await talk.say(
+        "change the egg & sausage muffin to two", "change_item", item("muffin"), qty(2)
+    )
+    assert "There's no Egg & Sausage Muffin in your cart." in reply, reply
+    assert talk.cart == [{"sku": "latte", "quantity": 1, "options": {}}]
+    assert "Anything else, or shall I check out?" in reply and talk.question == "more_or_done"
+
+
+async def test_changing_an_item_with_an_empty_cart_says_so_and_adds_nothing() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "change the egg & sausage muffin to two", "change_item", item("muffin"), qty(2)
+    )
+    assert "There's no Egg & Sausage Muffin in your cart." in reply and talk.cart == [], reply
+
+
+async def test_changing_an_item_that_is_in_the_cart_still_changes_it() -> None:
+    talk = Conversation()
+    await talk.say("a muffin and a latte", "order_item", item("muffin"), item("latte", 2))
+    reply = await talk.say(
+        "change the egg & sausage muffin to two", "change_item", item("muffin"), qty(2)
+    )
+    assert "Changed." in reply and "in your cart." not in reply, reply
+    assert talk.cart == [
+        {"sku": "muffin", "quantity": 2, "options": {}},
+        {"sku": "latte", "quantity": 1, "options": {}},
+    ]
+
+
+async def test_change_one_item_to_another_still_swaps_it() -> None:
+    talk = Conversation()
+    await talk.say(
+        "two large americanos", "order_item", item("americano"), qty(2), opt("size:large")
+    )
+    reply = await talk.say(
+        "change the americano to a latte", "change_item", item("americano"), item("latte", 2)
+    )
+    assert "Changed." in reply, reply
+    assert talk.cart == [{"sku": "latte", "quantity": 2, "options": {"size": "large"}}]
+
+
 def test_the_size_hint_offers_the_next_size_up() -> None:
     from actions.ordering import _next_size
     from tests.actions.fake_backend import group

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 from tests.tokens import mint_token
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def rest(stack: Stack, body: dict[str, str], token: str | None = None) -> httpx.
 
 
 def test_nobody_orders_for_someone_else(running_stack: Stack) -> None:
-    alice = Customer(running_stack)
+    alice = Customer.on_stack(running_stack)
     alice.say("a cola")
     no_token = rest(running_stack, {"sender": alice.sender, "message": "check out"})
     assert no_token.status_code == 401
@@ -43,7 +43,7 @@ def test_nobody_orders_for_someone_else(running_stack: Stack) -> None:
 
 
 def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("nine egg and sausage muffins")  # 112.50: over the voice-pay limit
     customer.say("that's all")
     order_id = str((customer.custom("readback") or {})["order_id"])
@@ -65,7 +65,7 @@ def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Sta
 def test_a_pin_said_out_of_turn_is_masked_and_order_numbers_still_work(
     running_stack: Stack,
 ) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a cola")
     customer.say("that's all")
     order_id = str((customer.custom("readback") or {})["order_id"])

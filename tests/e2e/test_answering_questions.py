@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_anything_else_answered_in_everyday_words_reads_the_order_back(
     running_stack: Stack, answer: str
 ) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("2 hash browns and 1 youtiao")
     cart = customer.custom("cart")
     assert cart is not None and cart["total"] == 2 * 700 + 400, reply
@@ -29,7 +29,7 @@ def test_anything_else_answered_in_everyday_words_reads_the_order_back(
 def test_a_yes_meant_for_an_older_question_pays_only_the_order_just_read_back(
     running_stack: Stack,
 ) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a hash brown")
     customer.say("that's all")
     paid = str(customer.custom("readback")["order_id"])
@@ -49,7 +49,7 @@ def test_a_yes_meant_for_an_older_question_pays_only_the_order_just_read_back(
 
 
 def test_what_was_not_understood_is_never_dropped_in_silence(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("Can I get two egg & sausage muffins and a large lad?")
     cart = customer.custom("cart")
     assert cart is not None, reply

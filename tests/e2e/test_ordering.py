@@ -8,13 +8,13 @@ from __future__ import annotations
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
 
 def test_order_confirm_and_pay_exactly_once(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("two egg and sausage muffins and a large latte")
     cart = customer.custom("cart")
     assert cart is not None and cart["total"] == 2 * 1250 + 1900, reply
@@ -41,7 +41,7 @@ def test_order_confirm_and_pay_exactly_once(running_stack: Stack) -> None:
 def test_a_drink_is_added_at_once_with_its_defaults_and_options_are_set(
     running_stack: Stack,
 ) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("can I get a latte")
     cart = customer.custom("cart")
     assert cart is not None and cart["total"] == 1600, reply
@@ -59,7 +59,7 @@ def test_a_drink_is_added_at_once_with_its_defaults_and_options_are_set(
 def test_anything_else_answered_with_no_thanks_reads_the_order_back(
     running_stack: Stack,
 ) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("An Americano.")
     assert customer.custom("cart")["total"] == 1200, customer.replies
     reply = customer.say("no thanks")
@@ -69,7 +69,7 @@ def test_anything_else_answered_with_no_thanks_reads_the_order_back(
 
 
 def test_corrections_at_any_point(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("two hash browns and a medium americano")
     assert customer.custom("cart")["total"] == 2 * 700 + 1200
 
@@ -92,7 +92,7 @@ def test_corrections_at_any_point(running_stack: Stack) -> None:
 
 
 def test_no_to_the_readback_charges_nothing(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a hash brown")
     customer.say("check out")
     order_id = customer.custom("readback")["order_id"]
@@ -114,7 +114,7 @@ def test_no_to_the_readback_charges_nothing(running_stack: Stack) -> None:
 
 
 def test_unclear_answer_to_the_readback_asks_again(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a hash brown")
     customer.say("that's it")
     order_id = customer.custom("readback")["order_id"]
@@ -126,7 +126,7 @@ def test_unclear_answer_to_the_readback_asks_again(running_stack: Stack) -> None
 
 
 def test_store_and_time_can_be_changed_and_are_read_back(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a large soy milk")
     customer.say("I'll pick it up at the jing an temple store at half past eight")
     reply = customer.say("that's all")
@@ -134,7 +134,7 @@ def test_store_and_time_can_be_changed_and_are_read_back(running_stack: Stack) -
 
 
 def test_menu_questions(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("what's on the breakfast menu")
     menu = customer.custom("menu")
     assert menu is not None and "Hash Brown" in reply
@@ -145,7 +145,7 @@ def test_menu_questions(running_stack: Stack) -> None:
 
 
 def test_status_and_cancellation_refunds(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a medium latte")
     customer.say("that's all")
     customer.say("yes")
@@ -166,7 +166,7 @@ def test_status_and_cancellation_refunds(running_stack: Stack) -> None:
 
 
 def test_handoff_is_recorded(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a hash brown")
     reply = customer.say("I want to talk to a person")
     handoffs = customer.merchant("/handoffs", customer_id=customer.sender)["handoffs"]
@@ -174,6 +174,6 @@ def test_handoff_is_recorded(running_stack: Stack) -> None:
 
 
 def test_out_of_scope_and_nonsense_get_a_clear_answer(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     assert "only help with your order" in customer.say("book me a taxi to the airport").lower()
     assert "sorry" in customer.say("qwzx vbnm plok").lower()

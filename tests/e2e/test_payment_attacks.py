@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_new_session_cannot_confirm_the_readback_of_the_old_one(running_stack: Stack) -> None:
     """Finding 5: Rasa carries slots over to a new session; the pending confirmation must not."""
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("a hash brown")
     customer.say("that's all")
     readback = customer.custom("readback")

@@ -41,7 +41,7 @@ from hypothesis.stateful import (
 )
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
@@ -178,7 +178,7 @@ class PaymentConversations(RuleBasedStateMachine):
         sender = f"model-{uuid.uuid4().hex[:12]}"
         while any(secret in sender for secret in SECRETS):
             sender = f"model-{uuid.uuid4().hex[:12]}"
-        return Party(Customer(self.stack, sender=sender), label)
+        return Party(Customer.on_stack(self.stack, sender=sender), label)
 
     @property
     def party(self) -> Party:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def order_over_the_limit(customer: Customer) -> str:
 
 
 def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     order_id = order_over_the_limit(customer)
     request = customer.custom("secure_input")
     assert request == {"purpose": "payment_pin", "digits": 6}, "the client sees no merchant URL"
@@ -58,7 +58,7 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
 
 
 def test_three_wrong_pins_lock_voice_pay_for_the_account(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     order_id = order_over_the_limit(customer)
     customer.say(WRONG_PIN)
     customer.say(WRONG_PIN)
@@ -81,7 +81,7 @@ def order_over_the_limit_until_refused(customer: Customer) -> str:
 
 
 def test_a_pin_nobody_asked_for_is_not_kept(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     reply = customer.say("2 4 6 8 1 0")
     assert "only say your PIN when I ask" in reply, reply
     assert files_containing(running_stack.config.data_dir, "2 4 6 8 1 0") == []

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +25,16 @@ def test_malformed_requests_get_a_400_that_names_the_problem(
     running_stack: Stack, body: bytes, problem: str
 ) -> None:
     url = f"{running_stack.config.rasa_url}/webhooks/rest/webhook"
-    token = Customer(running_stack).token
+    token = Customer.on_stack(running_stack).token
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     response = httpx.post(url, content=body, headers=headers)
     assert response.status_code == 400
     assert problem in response.json()["error"]["message"]
-    assert "Orderly" in Customer(running_stack).say("hello"), "the server keeps serving"
+    assert "Orderly" in Customer.on_stack(running_stack).say("hello"), "the server keeps serving"
 
 
 def test_a_merchant_outage_keeps_the_cart_and_charges_once(running_stack: Stack) -> None:
-    customer = Customer(running_stack)
+    customer = Customer.on_stack(running_stack)
     customer.say("two hash browns")
     customer.say("that's all")
     order_id = customer.custom("readback")["order_id"]

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from benchmarks import taskmaster
-from benchmarks.taskmaster import Line, Menu, Turn, lexicon_menu, load_turns, score
+from benchmarks.taskmaster import score
+from benchmarks.taskmaster_carts import lexicon_menu
+from benchmarks.taskmaster_corpus import Line, Menu, Turn, load_turns
 from bot.nlu.lexicon import Lexicon
 
 COPPER_KETTLE = Path(__file__).parent / "copper_kettle_lexicon.json"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -16,8 +17,8 @@ import psycopg2
 import pytest
 
 from bot.scaled import ScaledStack
+from tests.customer import Customer
 from tests.scale.conftest import PrivatePostgres
-from tests.scale.customer import ScaleCustomer
 
 pytestmark = pytest.mark.slow
 
@@ -32,11 +33,11 @@ MAX_FOLLOW_UPS = 3
 PAYING_ACTIONS = ("action_answer", "action_confirm_payment")
 
 
-def customer_of(stack: ScaledStack) -> ScaleCustomer:
-    return ScaleCustomer(stack.config.rasa_url, stack.config.merchant_url).sign_in()
+def customer_of(stack: ScaledStack) -> Customer:
+    return Customer.signed_in(stack.config.rasa_url, stack.config.merchant_url)
 
 
-def order_to_readback(customer: ScaleCustomer) -> str:
+def order_to_readback(customer: Customer) -> str:
     """Fill the cart and reach the readback; return the placed order's id."""
     customer.order_cart(ORDER, CART_TOTAL)
     reply = customer.say("that's all")
@@ -55,10 +56,11 @@ def test_the_same_yes_sent_to_both_replicas_at_once_charges_once(
     start = threading.Barrier(len(replicas))
 
     def say_yes(url: str) -> None:
-        twin = ScaleCustomer(url, customer.merchant_url, customer.sender, customer.token)
+        # The same customer straight to one replica, with replies of its own per thread.
+        twin = replace(customer, rasa_url=url, replies=[])
         start.wait()
         try:
-            replies.append(twin.say("yes", rasa_url=url))
+            replies.append(twin.say("yes"))
         except httpx.HTTPStatusError as error:
             # Under heavy load the replica that waits for the conversation's lock may give
             # up on the duplicate with 503 (try again): allowed, as long as it charges nothing.

@@ -16,6 +16,7 @@ from speech.recognition.models import resolve_model
 from speech.recognition.whisper import WhisperRecogniser, bias_prompt, collapse_repeats
 from speech.recognition.workers import WorkerRecogniser
 from speech.synthesis import SynthesisError, SynthesizerSettings, load_synthesizer
+from speech.synthesis.base import run_synthesizer
 from tests.voice.conftest import Speak, at_16k, needs_espeak, needs_flite, silence, words
 
 MENU = ("Breakfast order", "Egg & Sausage Muffin", "Hash Brown", "Americano", "Latte")
@@ -153,3 +154,14 @@ def test_espeak_missing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(SynthesisError, match="apt-get install espeak-ng"):
         load_synthesizer(SynthesizerSettings(engine="espeak"))
+
+
+def test_a_failing_or_hanging_engine_program_is_a_synthesis_error() -> None:
+    # flite and espeak-ng share run_synthesizer; a stand-in program checks its error
+    # mapping even where neither engine is installed.
+    failing = ["sh", "-c", "echo 'no voice' >&2; exit 3"]
+    with pytest.raises(SynthesisError, match="^flite failed: no voice$"):
+        run_synthesizer(failing, "flite", timeout_s=5.0)
+    with pytest.raises(SynthesisError, match="^espeak-ng took longer than 0.2 s$"):
+        run_synthesizer(["sleep", "5"], "espeak-ng", timeout_s=0.2)
+    assert run_synthesizer(["printf", "RIFF"], "flite", timeout_s=5.0) == b"RIFF"

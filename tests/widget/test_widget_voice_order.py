@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 from tests.widget.conftest import DESKTOP, FAKE_MICROPHONE_ARGS, LaunchBrowser, SpeechFile
 from tests.widget.widget_page import WidgetPage, demo_url
 
@@ -57,7 +57,7 @@ def test_spoken_order_is_heard_answered_aloud_and_paid_once(
         finally:
             browser.close()
 
-    customer = Customer(running_stack, sender=sender)
+    customer = Customer.on_stack(running_stack, sender=sender)
     assert [(o["id"], o["status"]) for o in customer.orders()] == [(order_id, "paid")]
     assert [p["amount"] for p in customer.payments(order_id)] == [3300]
 

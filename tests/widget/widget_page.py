@@ -18,7 +18,7 @@ from typing import Any
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
 from bot.stack import Stack
-from tests.e2e.customer import Customer
+from tests.customer import Customer
 
 # Whisper on two cores, Rasa and the merchant all answer within this; most turns take ~2 s.
 ANSWER_TIMEOUT_MS = 90_000
@@ -58,7 +58,7 @@ class WidgetPage:
 
     def customer(self, stack: Stack) -> Customer:
         """The same customer as seen by the merchant platform."""
-        return Customer(stack, sender=self.sender)
+        return Customer.on_stack(stack, sender=self.sender)
 
     @property
     def log(self) -> Locator:

@@ -1,0 +1,136 @@
+"""Counts joined to order lines, and the variant lines they cut out of them.
+
+A count joins the item it comes before ("two oat milk lattes"), or one said just before
+it ("make the latte three"). A count or "the other" said with options but no item ("one
+decaf and ONE REGULAR", "two mochas, ONE WITH OAT MILK and ONE WITH ALMOND") opens a
+variant of the item before it; bot/nlu/order_lines.py's ``carve_variants`` later takes
+the variants out of the line they vary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.nlu.clauses import is_content
+from bot.nlu.numbers import ARTICLES, spoken_number
+from bot.nlu.option_placement import item_right_after
+from bot.nlu.options import OptionMention
+from bot.nlu.order_lines import NOT_COUNTS_BEFORE, Count, OrderLine
+from bot.nlu.parse_state import ParseState
+
+# Unknown words allowed between a count and its item.
+COUNT_GAP_WORDS = 2
+# How many words may separate an item from a count said after it ("make the latte THREE").
+BACKWARD_WINDOW = 3
+# After "another", these say it is one more of the item before: "another WITH oat milk".
+_ANOTHER_FOLLOWERS = frozenset({"one", "with", "made", "using", "in", "but"})
+# "the OTHER one with oat milk", "ANOTHER one regular": one more of the item before.
+_OTHER_WORDS = frozenset({"other", "another"})
+# Words that stop an elliptical line's options from reaching into the next one.
+_ELLIPSIS_STOPS = frozenset({"and", "but", "or"})
+
+
+def count_forward(state: ParseState, quantity: Count) -> bool:
+    """Give a count to the item it comes before; False if none follows."""
+    texts = state.texts
+    k, gap = quantity.end, 0
+    while k < len(texts) and (k == quantity.end or k not in state.breaks):
+        for line in state.lines:
+            if line.start == k:
+                if line.quantity is None:
+                    line.quantity = quantity.value
+                    line.quantity_span = (quantity.start, quantity.end)
+                    line.counted_by_article = texts[quantity.start] in ARTICLES
+                return True
+            if any(start == k for start, _ in line.drink_spans):
+                return True  # a count before a combo's drink counts drinks per combo
+        skip = state.option_ends.get(k)
+        if skip is not None:
+            k = skip
+        elif texts[k] in quantity.links:
+            k += 1
+        elif _is_measure(texts, k):
+            k += 2  # "a 16 OZ mocha"
+        elif quantity.links and gap < COUNT_GAP_WORDS and is_content(texts[k]):
+            k, gap = k + 1, gap + 1  # "a vanilla latte", "a 2% hazelnut latte"
+        else:
+            break
+    return False
+
+
+def _is_measure(texts: list[str], k: int) -> bool:
+    following = texts[k + 1] if k + 1 < len(texts) else ""
+    return spoken_number(texts[k]) is not None and following in NOT_COUNTS_BEFORE
+
+
+def carve_variant_lines(
+    state: ParseState, free: list[Count], mentions: list[OptionMention]
+) -> list[OptionMention]:
+    """Counts and "the other" said with options but no item make lines of the item
+    before them; a count said after an item ("make the latte three") joins it.
+    Returns the mentions still to attach."""
+    texts = state.texts
+    cues = sorted(
+        [(q.start, q.end, q.value, q) for q in free if not q.needs_item]
+        + [(i, i + 1, 1, None) for i in _other_cues(state)],
+        key=lambda cue: cue[0],
+    )
+    used: set[int] = set()
+    for index, (start, end, value, quantity) in enumerate(cues):
+        real = [ln for ln in state.lines if ln.variant_of is None]
+        base = next((ln for ln in reversed(real) if ln.end <= start), None)
+        if base is None:  # "one decaf and one regular MOCHA"
+            base = next((ln for ln in real if ln.start >= end), None)
+        stop = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
+        stop = min([stop, *(ln.start for ln in state.lines if ln.start >= end)])
+        stop = min([stop, *(k for k in range(end, stop) if texts[k] in _ELLIPSIS_STOPS)])
+        item = state.item(base.sku) if base is not None else None
+        taken = [
+            m
+            for m in mentions
+            if end <= m.start < stop
+            and item is not None
+            and m.resolve(item)
+            and item_right_after(state, m) is None  # "two drinks: an OAT MILK latte"
+        ]
+        first = taken[0].start if taken else stop
+        said_a_thing = any(  # "a couple of CHANGES: make it with oat milk"
+            is_content(texts[k]) and k not in state.blocked for k in range(end, first)
+        )
+        other_without_options = (
+            quantity is None and not taken and any(ln.variant_of is base for ln in state.lines)
+        )
+        if (
+            base is not None
+            and item is not None
+            and (taken or other_without_options)
+            and (not said_a_thing)
+        ):
+            variant = OrderLine(base.sku, start, end, variant_of=base)
+            variant.quantity, variant.quantity_span = value, (start, end)
+            for mention in taken:
+                for group, choice in mention.resolve(item):
+                    if group not in variant.options:
+                        variant.set_option(group, choice, mention.start, mention.end)
+                        break
+                used.add(mention.start)
+            state.lines.append(variant)
+        elif quantity is not None and not quantity.needs_item:
+            _count_backward(state, quantity)
+    return [m for m in mentions if m.start not in used]
+
+
+def _other_cues(state: ParseState) -> Iterator[int]:
+    for i, text in enumerate(state.texts):
+        if i in state.blocked or text not in _OTHER_WORDS:
+            continue
+        after = state.texts[i + 1] if i + 1 < len(state.texts) else ""
+        if text == "other" or after in _ANOTHER_FOLLOWERS or i + 1 in state.option_ends:
+            yield i
+
+
+def _count_backward(state: ParseState, quantity: Count) -> None:
+    before = [ln for ln in state.lines if 0 <= quantity.start - ln.end <= BACKWARD_WINDOW]
+    if before and before[-1].quantity is None:
+        before[-1].quantity = quantity.value
+        before[-1].quantity_span = (quantity.start, quantity.end)

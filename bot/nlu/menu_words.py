@@ -1,0 +1,112 @@
+"""The order parser's first reading: the items, stores and options an utterance names.
+
+Where an item match and an option mention overlap, the better reading wins ("a single
+shot of espresso" is an Espresso when nothing else is ordered). Each item heard then
+opens an order line, unless it is the drink of the combo just before it ("a breakfast
+combo with a large soy milk").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from dataclasses import replace
+
+from bot.nlu.clauses import ends_part, opens_order
+from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, MenuMatch
+from bot.nlu.options import DRINK_GROUP, SHOTS_GROUP, OptionMention
+from bot.nlu.order_lines import OrderLine, without_unsure_repeats
+from bot.nlu.parse_state import ParseState
+
+# Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
+_DRINK_CUES = frozenset({"with", "drink"})
+_DRINK_LINKS = _DRINK_CUES | frozenset(
+    {"and", "a", "an", "one", "the", "my", "as", "for", "its", "it", "please"}
+    | {"size", "sized", "cup", "of"}
+)
+# What a shot of is, when it is an espresso shot.
+_ESPRESSO_WORDS = frozenset({"espresso", "espressos", "coffee"})
+# An item name followed by these is an ingredient: "an extra espresso SHOT".
+_SHOT_WORDS = frozenset({"shot", "shots"})
+
+
+def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]:
+    """Items, stores and options; where they overlap the better reading wins."""
+    matcher = state.matcher
+    matches = matcher.find(state.texts, state.blocked) if matcher is not None else []
+    mentions = state.options.find(state.texts, state.blocked)
+    kept_mentions: list[OptionMention] = []
+    swallowed: list[tuple[MenuMatch, OptionMention]] = []
+    for mention in mentions:
+        overlapping = [m for m in matches if m.start < mention.end and mention.start < m.end]
+        item_wins = any(
+            m.score >= REORDERED_SCORE and m.end - m.start >= mention.end - mention.start
+            for m in overlapping
+        )
+        if item_wins:
+            continue
+        matches = [m for m in matches if m not in overlapping]
+        swallowed += [(m, mention) for m in overlapping if m.kind == ITEM and m.confident]
+        kept_mentions.append(mention)
+    if swallowed and not any(m.kind == ITEM for m in matches):
+        # "a single shot of espresso" orders an Espresso: with no other item, the
+        # item inside the option words is the item.
+        item, mention = swallowed[-1]
+        if item.start > mention.start:
+            index = kept_mentions.index(mention)
+            kept_mentions[index] = replace(mention, end=item.start)
+            matches = sorted([*matches, item], key=lambda m: m.start)
+    items = [m for m in matches if m.kind == ITEM]
+    if len(items) > 1:
+        # "a mocha and an espresso SHOT": a shot of espresso, not an Espresso.
+        matches = [m for m in matches if m.kind != ITEM or not _names_a_shot(state, m)]
+    taken = {i for m in kept_mentions for i in range(m.start, m.end)}
+    matches = [m for m in matches if m.confident or _believable(state, m, taken)]
+    return matches, kept_mentions
+
+
+def shot_of_something_else(state: ParseState, mention: OptionMention) -> bool:
+    """ "an extra shot OF CARAMEL" is a flavour, not an espresso shot."""
+    if not mention.choices or any(g != SHOTS_GROUP for g, _ in mention.choices):
+        return False
+    after = state.texts[mention.end : mention.end + 2]
+    return len(after) == 2 and after[0] == "of" and after[1] not in _ESPRESSO_WORDS
+
+
+def _names_a_shot(state: ParseState, match: MenuMatch) -> bool:
+    return match.end < len(state.texts) and state.texts[match.end] in _SHOT_WORDS
+
+
+def _believable(state: ParseState, match: MenuMatch, option_words: AbstractSet[int]) -> bool:
+    """An unsure item match counts only where an order is said: after a count, an
+    option or "can I get a", and ending its part ("six large lattice")."""
+    if match.kind != ITEM or not ends_part(state.texts, match.end, state.breaks):
+        return False
+    k = match.start - 1
+    while k >= 0 and k in option_words:
+        k -= 1
+    if k < match.start - 1:
+        return True
+    return k < 0 or match.start in state.breaks or opens_order(state.texts, k, state.breaks)
+
+
+def open_lines(state: ParseState, items: list[MenuMatch]) -> None:
+    """An order line per item heard; a combo's drink is the combo's `drink` option."""
+    for match in without_unsure_repeats(items):
+        combo = state.lines[-1] if state.lines else None
+        if combo is not None and _is_combo_drink(state, combo, match):
+            combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
+            combo.drink_spans.append((match.start, match.end))
+        else:
+            state.lines.append(
+                OrderLine(match.target, match.start, match.end, check=not match.confident)
+            )
+
+
+def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:
+    combo = state.item(line.sku)
+    drinks = combo.group(DRINK_GROUP) if combo is not None else None
+    if drinks is None or line.drink_spans or drinks.choice(match.target) is None:
+        return False
+    between = set(state.texts[line.end : match.start])
+    option_words = {state.texts[i] for i in state.blocked}
+    return bool(between & _DRINK_CUES) and between <= _DRINK_LINKS | option_words

@@ -1,0 +1,76 @@
+"""Order parts whose words matched nothing: "two muffins, and A LARGE LAD".
+
+A part (bot/nlu/clauses.py) that opens like an order, with a count or an option or
+after "can I get", but names no item is *unplaced*; the dialogue says it back instead
+of silently dropping it. Its words run from the opening cue through the unknown words
+that name the thing ("a large BLORP", "a shot OF HAZELNUT").
+"""
+
+from __future__ import annotations
+
+from bot.nlu.clauses import is_content, opens_order, parts
+from bot.nlu.numbers import read_quantity
+from bot.nlu.options import OptionMention
+from bot.nlu.order_lines import Count
+from bot.nlu.parse_state import ParseState
+
+# Words inside an unknown thing's name: "a shot OF hazelnut", "egg AND cheese muffin".
+_NOUN_JOINERS = frozenset({"of", "and"})
+
+
+def unplaced_parts(
+    state: ParseState, quantities: list[Count], mentions: list[OptionMention]
+) -> list[tuple[int, int]]:
+    """Parts that open like an order but whose words matched nothing, as word spans."""
+    lines = state.lines
+    placed = {i for ln in lines for i in range(ln.start, ln.end)}
+    placed |= {i for ln in lines for s, e in ln.drink_spans for i in range(s, e)}
+    placed |= {i for e in state.out for i in _word_positions(state, e["start"], e["end"])}
+    mentions = [m for m in mentions if m.known]  # the others are words it did not know
+    blocked = state.blocked - state.unknown
+    mention_starts = {m.start for m in mentions}
+    cues = {q.start for q in quantities} | mention_starts
+    found: list[tuple[int, int]] = []
+    opens = cues | {ln.start for ln in lines}
+    for part in parts(state.texts, state.breaks, placed | blocked, opens):
+        if placed & set(part):
+            continue
+        opening = next(
+            (
+                i
+                for i in part
+                if i in cues and (i in mention_starts or opens_order(state.texts, i, state.breaks))
+            ),
+            None,
+        )
+        if opening is None:
+            continue
+        end = _ordered_words_end(state, opening, part[-1] + 1)
+        if end is not None:
+            found.append((opening, end))
+    return found
+
+
+def _ordered_words_end(state: ParseState, opening: int, stop: int) -> int | None:
+    """Where the words of an order attempt end: after the count and options, the
+    unknown words naming the thing ("a large BLORP", "a shot OF HAZELNUT"); None when
+    what follows is no noun ("one TO be decaf", "almond milk INSTEAD")."""
+    texts = state.texts
+    blocked = state.blocked - state.unknown
+    k = opening
+    while k < stop and (k in blocked or read_quantity(texts, k) is not None):
+        k = state.option_ends.get(k, k + 1)
+    end = None
+    while k < stop and k not in blocked:
+        if is_content(texts[k]):
+            end = k = k + 1
+        elif texts[k] in _NOUN_JOINERS and end is not None:
+            k += 1
+        else:
+            break
+    return end
+
+
+def _word_positions(state: ParseState, start: int, end: int) -> set[int]:
+    """The positions of the words inside text offsets [start, end)."""
+    return {i for i, w in enumerate(state.words) if start <= w.start and w.end <= end}
