@@ -82,7 +82,9 @@ events = st.one_of(
 replies = st.fixed_dictionaries(
     {},
     optional={
-        "events": st.lists(events, max_size=4) | json_values,
+        "events": st.lists(plausible_events, max_size=4)
+        | st.lists(events, max_size=4)
+        | json_values,
         "responses": st.lists(st.dictionaries(st.text(max_size=4), json_values), max_size=2)
         | json_values,
     },
