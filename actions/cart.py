@@ -246,6 +246,7 @@ def change(
     loose: Mention,
     menu: Menu,
     last_sku: str | None,
+    refers_back: bool = False,
 ) -> list[Line]:
     """Apply a correction: a quantity, options, one item for another, or a split.
 
@@ -253,16 +254,21 @@ def change(
     one line for another item (keeping its quantity and the options both share);
     "make it oat milk" sets options on the line under discussion; "make one of them
     decaf" (a quantity smaller than the line's, with options, no item named) splits
-    the line into that many with the options and the rest as they were. Items said
-    that are not in the cart are added only beside one that is: "change the muffin to
-    two" with no muffin in the cart changes nothing (the dialogue says it is not
-    there), where adding two would order what was never asked for.
+    the line into that many with the options and the rest as they were. "change it to
+    a latte" (`refers_back`: the words point at the line under discussion) swaps that
+    line. Otherwise items said that are not in the cart are added only beside one that
+    is: "change the muffin to two" with no muffin in the cart changes nothing (the
+    dialogue says it is not there), where adding two would order what was never asked.
     """
     result = list(cart)
     named = [m for m in mentions if find(result, m, menu, strict=False) is not None]
     unnamed = [m for m in mentions if m not in named]
+    under_discussion = Mention(sku=last_sku)
     if unnamed and not named:
-        return result
+        discussed = find(result, under_discussion, menu)
+        if not (refers_back and len(unnamed) == 1 and discussed is not None):
+            return result
+        named = [under_discussion]
     if len(named) == 1 and len(unnamed) == 1:
         index = find(result, named[0], menu, strict=False)
         assert index is not None

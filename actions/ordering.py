@@ -10,6 +10,7 @@ here."
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -45,6 +46,10 @@ NOT_CAUGHT = (
     "Sorry, I didn't catch which item. Try 'a large latte', 'two hash browns' or "
     "'remove the latte'."
 )
+
+# "change it to a latte", "make that a cappuccino": words pointing at the line under
+# discussion ("that's it" points at nothing).
+REFERS_BACK = re.compile(r"(?<!that's )(?<!that’s )\b(?:it|that|this|them|those)\b(?!'s|’s)", re.I)
 
 
 class Ordering:
@@ -115,7 +120,10 @@ class Ordering:
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):
-            after = carts.change(before, mentions, said.loose, menu, state.last_sku)
+            refers_back = bool(REFERS_BACK.search(str(tracker.latest_message.get("text") or "")))
+            after = carts.change(
+                before, mentions, said.loose, menu, state.last_sku, refers_back=refers_back
+            )
             lead = "Changed."
             touched = [line for line in after if line not in before]
         else:

@@ -248,6 +248,24 @@ async def test_change_one_item_to_another_still_swaps_it() -> None:
     assert talk.cart == [{"sku": "latte", "quantity": 2, "options": {"size": "large"}}]
 
 
+async def test_change_it_to_another_item_swaps_the_line_under_discussion() -> None:
+    talk = Conversation()
+    await talk.say("a muffin", "order_item", item("muffin"))
+    await talk.say(
+        "two large americanos", "order_item", item("americano"), qty(2), opt("size:large")
+    )
+    reply = await talk.say("actually change that to a latte", "change_item", item("latte"))
+    assert "Changed." in reply and "in your cart." not in reply, reply
+    assert talk.cart == [
+        {"sku": "muffin", "quantity": 1, "options": {}},
+        {"sku": "latte", "quantity": 2, "options": {"size": "large"}},
+    ]
+    reply = await talk.say(
+        "no, that's it, make it two muffins", "change_item", item("muffin"), qty(2)
+    )
+    assert {"sku": "muffin", "quantity": 2, "options": {}} in talk.cart, reply
+
+
 def test_the_size_hint_offers_the_next_size_up() -> None:
     from actions.ordering import _next_size
     from tests.actions.fake_backend import group
