@@ -24,7 +24,7 @@
 Configured in `endpoints.yml` and `endpoints.scaled.yml` as
 `type: bot.tracker_store.ReconnectingSQLTrackerStore`. Being the one Orderly class
 every Rasa process loads from its endpoints, it also installs the faster check of
-action-server replies (bot/action_results.py).
+action-server replies (bot/action_calls.py).
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import action_results
+from bot import action_calls
 
-action_results.install()
+action_calls.install()
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import jsonschema
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_results
+from bot import action_calls
 
 REPLIES: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -32,7 +34,7 @@ def stock_verdict(reply: dict[str, Any]) -> str | None:
 
 @pytest.mark.parametrize("reply", REPLIES)
 def test_the_patched_check_agrees_with_rasas(reply: dict[str, Any]) -> None:
-    action_results.install()
+    action_calls.install()
     action = RemoteAction("action_x", EndpointConfig("http://127.0.0.1:9"))
     expected = stock_verdict(reply)
     if expected is None:
@@ -96,3 +98,37 @@ replies = st.fixed_dictionaries(
 def test_the_per_event_check_agrees_with_rasas_on_any_reply(reply: dict[str, Any]) -> None:
     """Whatever an action server sends, the verdict and the message are Rasa's own."""
     test_the_patched_check_agrees_with_rasas(reply)
+
+
+async def test_action_calls_share_one_connection_and_drop_it_when_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One kept connection instead of a new one per call; never reused past its idle time."""
+    monkeypatch.setattr(action_calls, "KEEP_ALIVE_SECONDS", 0.3)
+    action_calls.install()
+    peers: list[int] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername")[1])  # type: ignore[union-attr]
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", token="secret")
+    try:
+        for _ in range(3):
+            assert await endpoint.request(json={"next_action": "x"}, method="post") == {
+                "events": [],
+                "responses": [],
+            }
+        assert len(peers) == 3 and len(set(peers)) == 1
+        await asyncio.sleep(0.8)
+        await endpoint.request(json={"next_action": "x"}, method="post")
+        assert len(set(peers)) == 2  # the idle connection was dropped, a new one made
+    finally:
+        await runner.cleanup()
