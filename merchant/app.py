@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, NamedTuple
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from merchant.body_limit import BodyLimit
 from merchant.clock import Clock
 from merchant.db import Database
 from merchant.errors import ApiError
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = runtime.clock
     for module in (catalogue, identity, accounts, orders, payments, handoffs):
         app.include_router(module.router)
-    app.middleware("http")(_body_limit(settings.max_request_bytes))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -87,27 +88,6 @@ def _with_signing_key(settings: Settings) -> Settings:
         "cannot verify these tokens (the launcher, python -m bot, sets one)"
     )
     return settings.replace(jwt_secret=secrets.token_urlsafe(THROWAWAY_SECRET_BYTES))
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _body_limit(max_bytes: int) -> Callable[[Request, Handler], Awaitable[Response]]:
-    """Refuse a declared body over `max_bytes` before reading it (`413 request_too_large`).
-
-    uvicorn reads bodies without a limit; every request body here is a few kilobytes.
-    """
-
-    async def limit(request: Request, call_next: Handler) -> Response:
-        declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
-            refusal = ApiError(
-                413, "request_too_large", f"A request body is at most {max_bytes} bytes."
-            )
-            return JSONResponse(refusal.body(), status_code=refusal.status_code)
-        return await call_next(request)
-
-    return limit
 
 
 async def _api_error(request: Request, error: Exception) -> JSONResponse:

@@ -311,4 +311,12 @@ def test_absurd_transcripts_and_bodies_are_refused(api: Api, alice: dict[str, st
         headers={**alice, "Content-Type": "application/json"},
     )
     assert (huge.status_code, huge.json()["error"]["code"]) == (413, "request_too_large")
+    # Streamed in chunks with no Content-Length: the same limit.
+    chunked = client.post(
+        "/handoffs",
+        content=iter([b'{"reason": "r", "transcript": ["', b"z" * 300_000, b'"]}']),
+        headers={**alice, "Content-Type": "application/json"},
+    )
+    assert "content-length" not in chunked.request.headers
+    assert (chunked.status_code, chunked.json()["error"]["code"]) == (413, "request_too_large")
     assert client.get("/handoffs", headers=alice).json() == {"handoffs": []}
