@@ -63,6 +63,13 @@ SOUNDALIKES: dict[str, int] = {
     "free": 3,  # "free egg muffins": Whisper's "three" for many voices
 }
 
+# After these, "to"/"for" link a swap to what replaces the thing ("change it to americano",
+# "switch to oat milk", "swap that for a latte"), not "two"/"four".
+SWAPPED_AFTER = frozenset(
+    {"it", "that", "this", "them", "those", "one", "ones"}
+    | {"change", "changed", "switch", "switched", "swap", "swapped", "go", "upgrade"}
+)
+
 # Words after which "one" is a pronoun ("the large one"), not a count.
 _PRONOUN_ONE_AFTER = frozenset(
     {"the", "this", "which", "other", "each", "every", "any", "no", "some", "big"}
@@ -112,6 +119,8 @@ def read_quantity(words: Sequence[str], i: int) -> SpokenQuantity | None:
         return SpokenQuantity(ARTICLES[word], i, i + 1, needs_item=True)
     if word in SOUNDALIKES:
         alone = _ends_a_change(words, i)
+        if not alone and i > 0 and words[i - 1] in SWAPPED_AFTER:
+            return None  # "change it to americano", "swap that for a latte"
         return SpokenQuantity(SOUNDALIKES[word], i, i + 1, needs_item=not alone)
     multiplied = _multiplier(word)
     if multiplied is not None:

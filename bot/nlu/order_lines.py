@@ -126,8 +126,12 @@ def find_counts(texts: Sequence[str], blocked: AbstractSet[int]) -> Iterator[Cou
         ):
             i += 1
             continue
-        # "to"/"for" as numbers only directly before the item (an option may sit between).
+        # "to"/"for" as numbers only directly before the item (an option may sit between),
+        # and never right after one: "change the americano to latte" swaps.
         soundalike = quantity.needs_item and texts[i] not in ARTICLES
+        if soundalike and i - 1 in blocked:
+            i += 1
+            continue
         links = frozenset() if soundalike else COUNT_LINKS
         yield Count(quantity.value, i, quantity.end, quantity.needs_item, links)
         i = quantity.end
