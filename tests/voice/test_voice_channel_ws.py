@@ -237,3 +237,22 @@ async def test_a_connection_dropped_mid_utterance_keeps_the_order(
         assert not any("Latte" in text for text in turn.bot_texts)
     finally:
         await again.close()
+
+
+async def test_a_connection_dropped_mid_reply_keeps_the_order(running_stack: Stack) -> None:
+    """Gone while the reply is being spoken: the turn's order stands, the server goes on."""
+    sender = new_sender()
+    url = voice_url(running_stack)
+    connection = await VoiceConnection.open(url, mint_token(sender))
+    await connection.send_json({"type": "text", "text": "two hash browns please"})
+    while (await connection.next_message()).message.get("type") != "reply_audio":
+        pass
+    await connection.close()  # gone mid-reply
+
+    again = await VoiceConnection.open(url, mint_token(sender))
+    try:
+        turn = await again.type("what's in my cart")
+        assert any("2 Hash Browns" in text for text in turn.bot_texts), turn.bot_messages
+        assert turn.outcome == "answered" and turn.audio
+    finally:
+        await again.close()
