@@ -256,9 +256,11 @@ def change(
     decaf" (a quantity smaller than the line's, with options, no item named) splits
     the line into that many with the options and the rest as they were. "change it to
     a latte" (`refers_back`: the words point at the line under discussion) swaps that
-    line. Otherwise items said that are not in the cart are added only beside one that
-    is: "change the muffin to two" with no muffin in the cart changes nothing (the
-    dialogue says it is not there), where adding two would order what was never asked.
+    line; "change the drink to soy milk" / "swap the coffee for soy milk" set the
+    option of that line whose choices are items (a combo's drink). Otherwise items said
+    that are not in the cart are added only beside one that is: "change the muffin to
+    two" with no muffin in the cart changes nothing (the dialogue says it is not there),
+    where adding two would order what was never asked.
     """
     result = list(cart)
     named = [m for m in mentions if find(result, m, menu, strict=False) is not None]
@@ -266,6 +268,10 @@ def change(
     under_discussion = Mention(sku=last_sku)
     if unnamed and not named:
         discussed = find(result, under_discussion, menu)
+        if discussed is not None and (picked := _item_choices(result[discussed], unnamed, menu)):
+            line = result[discussed]
+            result[discussed] = replace(line, options={**line.options, **picked})
+            return _merged(result, menu)
         if not (refers_back and len(unnamed) == 1 and discussed is not None):
             return result
         named = [under_discussion]
@@ -300,6 +306,30 @@ def change(
         )
     added = [new for m in unnamed if (new := resolve(m, menu)) is not None]
     return _merged(result + added, menu)
+
+
+def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, str]:
+    """The line's new choices when every mention is a choice of one of its option groups
+    (a combo's drink: "swap the coffee for soy milk"); empty otherwise."""
+    item = menu.find(line.sku)
+    if item is None:
+        return {}
+    chosen = line.chosen(menu)
+    picked: dict[str, str] = {}
+    for mention in mentions:
+        groups = [g for g in item.options if g.choice(mention.sku or "") is not None]
+        if not groups:
+            return {}
+        picked.update({g.id: str(mention.sku) for g in groups if chosen.get(g.id) != mention.sku})
+    return picked
+
+
+def splits_a_new_item(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:
+    """ "Two lattes, one of them large" with no latte in the cart: an order said as a split
+    (the parser made the lines), not a change of something ordered before."""
+    skus = [m.sku for m in mentions]
+    absent = all(find(cart, m, menu, strict=False) is None for m in mentions)
+    return absent and len(set(skus)) < len(skus)
 
 
 def _merged(lines: list[Line], menu: Menu) -> list[Line]:

@@ -115,6 +115,8 @@ class Ordering:
         mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
+        if intent == "change_item" and carts.splits_a_new_item(before, mentions, menu):
+            intent = "order_item"
         if intent == "remove_item":
             after, lead = carts.remove(before, mentions, menu), "Removed."
         elif intent == "change_item" or (
@@ -188,7 +190,8 @@ class Ordering:
             text = f"Sorry, {cannot}."
         elif absent and intent in ("remove_item", "change_item"):
             # Removing or changing what the cart does not hold: say so rather than add it.
-            names = join_words([item_name(m.sku, menu) for m in absent]).replace(" and ", " or ")
+            said_names = dict.fromkeys(item_name(m.sku, menu) for m in absent)  # each once
+            names = join_words(list(said_names)).replace(" and ", " or ")
             text = f"There's no {names} in your cart."
         elif options and item is not None and not said.mentions:
             text = f"Sorry, the {item.name} doesn't come that way."

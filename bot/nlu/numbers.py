@@ -68,6 +68,7 @@ SOUNDALIKES: dict[str, int] = {
 SWAPPED_AFTER = frozenset(
     {"it", "that", "this", "them", "those", "one", "ones"}
     | {"change", "changed", "switch", "switched", "swap", "swapped", "go", "upgrade"}
+    | {"drink", "drinks", "coffee", "size"}
 )
 
 # Words after which "one" is a pronoun ("the large one"), not a count.

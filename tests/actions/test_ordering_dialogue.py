@@ -266,6 +266,43 @@ async def test_change_it_to_another_item_swaps_the_line_under_discussion() -> No
     assert {"sku": "muffin", "quantity": 2, "options": {}} in talk.cart, reply
 
 
+async def test_a_split_said_in_the_first_order_is_an_order() -> None:
+    """ "Two lattes, one of them large" with no latte yet: DIET hears a change."""
+    talk = Conversation()
+    reply = await talk.say(
+        "two lattes, one of them large",
+        "change_item",
+        qty(1),
+        item("latte"),
+        item("latte", 2),
+        qty(1, 2),
+        opt("size:large", 2),
+    )
+    assert "in your cart." not in reply, reply
+    assert sorted(talk.cart, key=str) == sorted(
+        [
+            {"sku": "latte", "quantity": 1, "options": {}},
+            {"sku": "latte", "quantity": 1, "options": {"size": "large"}},
+        ],
+        key=str,
+    )
+
+
+async def test_a_combos_drink_is_changed_by_naming_the_new_drink() -> None:
+    talk = Conversation()
+    await talk.say("a breakfast combo", "order_item", item("combo"))
+    reply = await talk.say("change the drink to soy milk", "change_item", item("soy-milk"))
+    assert "in your cart." not in reply, reply
+    assert talk.cart == [{"sku": "combo", "quantity": 1, "options": {"drink": "soy-milk"}}]
+    fresh = Conversation()
+    await fresh.say("a breakfast combo", "order_item", item("combo"))
+    reply = await fresh.say(
+        "can i swap the coffee for soy milk", "change_item", item("americano"), item("soy-milk", 2)
+    )
+    assert "in your cart." not in reply, reply
+    assert fresh.cart == [{"sku": "combo", "quantity": 1, "options": {"drink": "soy-milk"}}]
+
+
 def test_the_size_hint_offers_the_next_size_up() -> None:
     from actions.ordering import _next_size
     from tests.actions.fake_backend import group
