@@ -324,12 +324,14 @@ def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, 
     return picked
 
 
-def splits_a_new_item(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:
-    """ "Two lattes, one of them large" with no latte in the cart: an order said as a split
-    (the parser made the lines), not a change of something ordered before."""
+def none_in_cart(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:
+    return all(find(cart, m, menu, strict=False) is None for m in mentions)
+
+
+def repeats_an_item(mentions: list[Mention]) -> bool:
+    """ "Two lattes, one of them large": the parser made two lines of one item."""
     skus = [m.sku for m in mentions]
-    absent = all(find(cart, m, menu, strict=False) is None for m in mentions)
-    return absent and len(set(skus)) < len(skus)
+    return len(set(skus)) < len(skus)
 
 
 def _merged(lines: list[Line], menu: Menu) -> list[Line]:

@@ -10,7 +10,6 @@ here."
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +18,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
+from actions import corrections
 from actions.base import MerchantAction
+from actions.cart import Mention
 from actions.checkout import Checkout
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
@@ -46,10 +47,6 @@ NOT_CAUGHT = (
     "Sorry, I didn't catch which item. Try 'a large latte', 'two hash browns' or "
     "'remove the latte'."
 )
-
-# "change it to a latte", "make that a cappuccino": words pointing at the line under
-# discussion ("that's it" points at nothing).
-REFERS_BACK = re.compile(r"(?<!that's )(?<!that’s )\b(?:it|that|this|them|those)\b(?!'s|’s)", re.I)
 
 
 class Ordering:
@@ -104,7 +101,9 @@ class Ordering:
         menu = await self.menu()
         state = OrderState.from_tracker(tracker)
         intent = intent or latest_intent(tracker)[0]
-        said = carts.read_entities(latest_entities(tracker))
+        text = str(tracker.latest_message.get("text") or "")
+        entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
+        said = carts.read_entities(entities)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
         unsure = [
@@ -115,16 +114,40 @@ class Ordering:
         mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
-        if intent == "change_item" and carts.splits_a_new_item(before, mentions, menu):
+        if (
+            intent == "change_item"
+            and mentions
+            and carts.none_in_cart(before, mentions, menu)
+            and (restarted or carts.repeats_an_item(mentions))
+        ):
+            # "a latte, actually an americano", "two lattes, one of them large" with
+            # nothing of it ordered yet: DIET hears a change, the customer is ordering.
             intent = "order_item"
+        discussed = Mention(sku=state.last_sku) if state.last_sku else None
         if intent == "remove_item":
+            if not mentions and discussed and corrections.refers_back(text):
+                mentions = [discussed]  # "remove that"
             after, lead = carts.remove(before, mentions, menu), "Removed."
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):
-            refers_back = bool(REFERS_BACK.search(str(tracker.latest_message.get("text") or "")))
+            loose = said.loose
+            at = carts.find(before, discussed, menu) if discussed else None
+            if (
+                loose.quantity
+                and not mentions
+                and at is not None
+                and corrections.adds_to_line(text)
+            ):
+                # "and one more": the count is added to the line, not set
+                loose = replace(loose, quantity=before[at].quantity + loose.quantity)
             after = carts.change(
-                before, mentions, said.loose, menu, state.last_sku, refers_back=refers_back
+                before,
+                mentions,
+                loose,
+                menu,
+                state.last_sku,
+                refers_back=corrections.refers_back(text),
             )
             lead = "Changed."
             touched = [line for line in after if line not in before]

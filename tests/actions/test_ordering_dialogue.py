@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from actions.lexicon import build_lexicon
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
@@ -301,6 +305,44 @@ async def test_a_combos_drink_is_changed_by_naming_the_new_drink() -> None:
     )
     assert "in your cart." not in reply, reply
     assert fresh.cart == [{"sku": "combo", "quantity": 1, "options": {"drink": "soy-milk"}}]
+
+
+def at(text: str, words: str, entity: dict[str, Any]) -> dict[str, Any]:
+    """`entity` where the NLU found it: at `words` in `text`."""
+    start = text.index(words)
+    return {**entity, "start": start, "end": start + len(words)}
+
+
+@pytest.mark.parametrize("intent", ["order_item", "change_item"])
+async def test_a_restart_in_one_message_orders_only_what_came_after(intent: str) -> None:
+    for text in ("a latte, actually an americano", "a latte no wait an americano"):
+        talk = Conversation()
+        reply = await talk.say(
+            text,
+            intent,
+            at(text, "latte", item("latte")),
+            at(text, "americano", item("americano", 2)),
+        )
+        assert "in your cart." not in reply, reply
+        assert talk.cart == [{"sku": "americano", "quantity": 1, "options": {}}], (text, reply)
+
+
+async def test_an_item_instead_swaps_the_line_under_discussion() -> None:
+    talk = Conversation()
+    await talk.say("a youtiao", "order_item", item("youtiao"))
+    reply = await talk.say("a hash brown instead", "change_item", item("hash-brown"))
+    assert talk.cart == [{"sku": "hash-brown", "quantity": 1, "options": {}}], reply
+
+
+async def test_one_more_adds_to_the_line_and_that_removes_it() -> None:
+    talk = Conversation()
+    await talk.say("a couple of hash browns", "order_item", item("hash-brown"), qty(2))
+    reply = await talk.say("and one more", "order_item", qty(1, None))
+    assert talk.cart == [{"sku": "hash-brown", "quantity": 3, "options": {}}], reply
+    await talk.say("make it two", "change_item", qty(2, None))
+    assert talk.cart == [{"sku": "hash-brown", "quantity": 2, "options": {}}]
+    reply = await talk.say("remove that", "remove_item")
+    assert talk.cart == [] and "Removed." in reply, reply
 
 
 def test_the_size_hint_offers_the_next_size_up() -> None:

@@ -1,0 +1,61 @@
+"""Words that say how a message corrects the order: a restart, a pointer, "one more".
+
+The NLU finds items, counts and options; these cues, read from the text around them,
+tell the dialogue which of them still count and what they refer to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+# "change it to a latte", "make that a cappuccino", "a congee instead": words pointing
+# at the line under discussion ("that's it" points at nothing).
+REFERS_BACK = re.compile(
+    r"(?<!that's )(?<!that’s )\b(?:it|that|this|them|those|instead)\b(?!'s|’s)", re.I
+)
+
+# "a latte, no wait, an americano": what was said before the cue is taken back.
+SELF_CORRECTION = re.compile(
+    r"\b(?:no,? wait|wait,? no|sorry|i mean|actually|scratch that|or rather|make that)\b"
+    r"|\bno[,.!]",
+    re.I,
+)
+
+# "and one more", "two more", "another one": a count added to the line, not set.
+ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
+
+ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
+
+
+def after_self_correction(
+    text: str, entities: Sequence[Mapping[str, Any]]
+) -> tuple[list[Mapping[str, Any]], bool]:
+    """The entities still meant after the last restart in `text`, and whether one was made.
+
+    A restart needs an item before its cue and another after it; the order words before
+    it are dropped, a store or a time said there stays.
+    """
+    items = [e for e in entities if e.get("entity") == "item" and "start" in e]
+    for cue in reversed(list(SELF_CORRECTION.finditer(text))):
+        before = any(int(e["end"]) <= cue.start() for e in items)
+        after = any(int(e["start"]) >= cue.end() for e in items)
+        if before and after:
+            kept = [
+                e
+                for e in entities
+                if e.get("entity") not in ORDER_WORDS
+                or "start" not in e
+                or int(e["start"]) >= cue.end()
+            ]
+            return kept, True
+    return list(entities), False
+
+
+def refers_back(text: str) -> bool:
+    return bool(REFERS_BACK.search(text))
+
+
+def adds_to_line(text: str) -> bool:
+    return bool(ADDS_TO_LINE.search(text))
