@@ -31,6 +31,7 @@ from actions.phrasing import (
     pickup_words,
     yuan,
 )
+from actions.pickup import ActionSetPickup
 from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
 from actions.settings import Settings
 from actions.state import (
@@ -118,10 +119,10 @@ class Ordering:
             intent == "change_item"
             and mentions
             and carts.none_in_cart(before, mentions, menu)
-            and (restarted or carts.repeats_an_item(mentions))
+            and (restarted or carts.repeats_an_item(mentions) or not before)
         ):
-            # "a latte, actually an americano", "two lattes, one of them large" with
-            # nothing of it ordered yet: DIET hears a change, the customer is ordering.
+            # "a latte, actually an americano", "two lattes, one of them large", or any
+            # change with nothing in the cart: DIET hears a change, the customer orders.
             intent = "order_item"
         discussed = Mention(sku=state.last_sku) if state.last_sku else None
         if intent == "remove_item":
@@ -159,6 +160,9 @@ class Ordering:
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
         missed = _not_caught(said.unplaced)
+        if after == before and not unsure and not said.mentions and _names_pickup(tracker):
+            # "actually make it people's square instead": a change of where, not of what
+            return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
         if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:
@@ -251,6 +255,10 @@ class Ordering:
         return await self.say_cart(
             dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
         )
+
+
+def _names_pickup(tracker: Tracker) -> bool:
+    return bool(latest_entity(tracker, "store") or latest_entity(tracker, "pickup_time"))
 
 
 def _added(

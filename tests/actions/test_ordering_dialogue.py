@@ -219,12 +219,18 @@ async def test_changing_an_item_not_in_the_cart_says_so_and_adds_nothing() -> No
     assert "Anything else, or shall I check out?" in reply and talk.question == "more_or_done"
 
 
-async def test_changing_an_item_with_an_empty_cart_says_so_and_adds_nothing() -> None:
+async def test_a_change_with_nothing_in_the_cart_is_an_order() -> None:
+    """Nothing else could be meant: "a congee instead" after "scratch that" orders it."""
     talk = Conversation()
     reply = await talk.say(
         "change the egg & sausage muffin to two", "change_item", item("muffin"), qty(2)
     )
-    assert "There's no Egg & Sausage Muffin in your cart." in reply and talk.cart == [], reply
+    assert "Added 2 Egg & Sausage Muffins" in reply, reply
+    assert talk.cart == [{"sku": "muffin", "quantity": 2, "options": {}}]
+    await talk.say("actually scratch that", "remove_item")
+    assert talk.cart == []
+    reply = await talk.say("a youtiao instead", "change_item", item("youtiao"))
+    assert talk.cart == [{"sku": "youtiao", "quantity": 1, "options": {}}], reply
 
 
 async def test_changing_an_item_that_is_in_the_cart_still_changes_it() -> None:
@@ -494,3 +500,13 @@ async def test_the_parser_and_the_dialogue_agree_on_what_is_said_back() -> None:
         "options": {"temperature": "iced", "milk": "oat"},
     }
     assert "we don't have 2% milk for it here" in reply, reply
+
+
+async def test_a_change_naming_only_a_store_moves_the_pickup() -> None:
+    talk = Conversation()
+    await talk.say("a youtiao", "order_item", item("youtiao"))
+    reply = await talk.say(
+        "actually make it riverside instead", "change_item", {"entity": "store", "value": "s-river"}
+    )
+    assert talk.slots["store_id"] == "s-river" and "Riverside" in reply, reply
+    assert talk.cart == [{"sku": "youtiao", "quantity": 1, "options": {}}]
