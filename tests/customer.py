@@ -31,6 +31,11 @@ MERCHANT_TIMEOUT_SECONDS = 10.0
 MAX_FOLLOW_UPS = 2
 
 
+# One client for every customer: a new httpx call builds a TLS context each time (loading
+# the CA bundle), which made the payment state machine's thousands of calls CPU-bound.
+_HTTP = httpx.Client()
+
+
 def new_sender(prefix: str) -> str:
     """A sender id no other test uses, named after the suite that made it."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
@@ -67,7 +72,7 @@ class Customer:
     def signed_in(cls, rasa_url: str, merchant_url: str) -> Customer:
         """A new customer signed in through the merchant's sandbox sign-in, where it has one."""
         sender = new_sender("scale")
-        response = httpx.post(
+        response = _HTTP.post(
             f"{merchant_url}{SIGN_IN_PATH}",
             json={"customer_id": sender, "password": SIGN_IN_PASSWORD},
             timeout=MERCHANT_TIMEOUT_SECONDS,
@@ -83,7 +88,7 @@ class Customer:
         """Send one message; return the reply texts joined (the raw replies are kept)."""
         body = {"message": text} if self.token else {"sender": self.sender, "message": text}
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        response = httpx.post(
+        response = _HTTP.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
             json=body,
             headers=headers,
@@ -125,7 +130,7 @@ class Customer:
 
     def merchant(self, path: str, **params: str) -> Any:
         """Read the merchant platform on this customer's behalf."""
-        response = httpx.get(
+        response = _HTTP.get(
             f"{self.merchant_url}{path}",
             params=params,
             headers=self.merchant_headers,
