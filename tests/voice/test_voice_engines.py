@@ -138,6 +138,21 @@ def test_piper_can_be_deterministic_for_tests() -> None:
     assert voice.synthesize("Two lattes.").pcm == voice.synthesize("Two lattes.").pcm
 
 
+def test_piper_uses_its_configured_threads_and_never_spins() -> None:
+    """Spinning threads stole the cores recognition and Rasa needed (docs/voice.md)."""
+    from channels.voice.settings import VoiceSettings
+
+    settings = VoiceSettings.from_sources({"tts_threads": 2}, {}).synthesizer()
+    voice = load_synthesizer(settings)
+    options = voice._voice.session.get_session_options()  # type: ignore[attr-defined]
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    audio = voice.synthesize("Added two hash browns.")
+    assert 0.8 < audio.duration_s < 5.0 and rms(pcm16_to_samples(audio.pcm)) > 0.02
+    with pytest.raises(SynthesisError, match="at least one thread"):
+        load_synthesizer(SynthesizerSettings(engine="piper", threads=0))
+
+
 def test_engine_problems_are_named() -> None:
     with pytest.raises(SynthesisError, match="Unknown speech engine"):
         load_synthesizer(SynthesizerSettings(engine="shout"))
