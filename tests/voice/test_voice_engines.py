@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from pathlib import Path
@@ -82,6 +83,18 @@ async def test_recognition_runs_in_worker_processes(speak: Speak) -> None:
         assert {"hash", "americano"} <= words(both[0].text), both
         assert "two" in words(both[1].text) and "americano" not in words(both[1].text), both
         assert "menu" in words(workers.transcribe(at_16k(speak("what's on the menu")), MENU).text)
+    finally:
+        workers.close()
+
+
+def test_recognition_workers_do_not_spin_while_idle() -> None:
+    """CTranslate2's waiting threads must leave shared cores to Rasa and Piper."""
+    workers = load_recogniser(RecogniserSettings(model="tiny.en", processes=1))
+    try:
+        assert isinstance(workers, WorkerRecogniser)
+        in_worker = workers._pool.submit(os.getenv, "OMP_WAIT_POLICY").result()
+        assert in_worker == "PASSIVE"
+        assert workers.transcribe(np.zeros(1600, dtype=np.float32)).text == ""
     finally:
         workers.close()
 
