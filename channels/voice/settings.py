@@ -87,6 +87,12 @@ class VoiceSettings(OrderlySettings):
         "`kal16`, `kal`), or a Coqui speaker; unset: the "
         'packaged "joe" voice',
     )
+    tts_threads: int = Field(
+        default=1,
+        gt=0,
+        description="CPU threads per Piper synthesis (1 is fastest on 2 shared cores: "
+        "docs/voice.md)",
+    )
     coqui_url: str = Field(default="http://127.0.0.1:5092", description="Coqui's `tts-server`")
     # Endpointing and limits
     trailing_silence_ms: int = Field(
@@ -150,7 +156,10 @@ class VoiceSettings(OrderlySettings):
 
     def synthesizer(self) -> SynthesizerSettings:
         return SynthesizerSettings(
-            engine=self.tts_engine, voice=self.tts_voice, coqui_url=self.coqui_url
+            engine=self.tts_engine,
+            voice=self.tts_voice,
+            coqui_url=self.coqui_url,
+            threads=self.tts_threads,
         )
 
     def endpointer(self) -> EndpointerSettings:

@@ -34,13 +34,15 @@ class SynthesizerSettings:
     timeout_s: float = 10.0
     # Same text, same audio (Piper only; espeak-ng always is): for tests.
     deterministic: bool = False
+    # CPU threads one Piper synthesis uses (speech.synthesis.piper).
+    threads: int = 1
 
 
 def load_synthesizer(settings: SynthesizerSettings) -> Synthesizer:
     if settings.engine == "piper":
         from speech.synthesis.piper import PiperSynthesizer
 
-        return PiperSynthesizer(settings.voice, settings.deterministic)
+        return PiperSynthesizer(settings.voice, settings.deterministic, settings.threads)
     if settings.engine == "espeak":
         from speech.synthesis.espeak import EspeakSynthesizer
 

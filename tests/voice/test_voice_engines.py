@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 from pathlib import Path
@@ -87,6 +88,18 @@ async def test_recognition_runs_in_worker_processes(speak: Speak) -> None:
         workers.close()
 
 
+def test_recognition_workers_do_not_spin_while_idle() -> None:
+    """CTranslate2's waiting threads must leave shared cores to Rasa and Piper."""
+    workers = load_recogniser(RecogniserSettings(model="tiny.en", processes=1))
+    try:
+        assert isinstance(workers, WorkerRecogniser)
+        in_worker = workers._pool.submit(os.getenv, "OMP_WAIT_POLICY").result()
+        assert in_worker == "PASSIVE"
+        assert workers.transcribe(np.zeros(1600, dtype=np.float32)).text == ""
+    finally:
+        workers.close()
+
+
 def test_a_worker_that_cannot_load_says_why(tmp_path: Path) -> None:
     with pytest.raises(RecognitionError, match="Unknown Whisper model"):
         load_recogniser(RecogniserSettings(model=str(tmp_path), processes=1))
@@ -137,6 +150,21 @@ def test_synthesizers_speak_a_sentence(engine: str, rate: int) -> None:
 def test_piper_can_be_deterministic_for_tests() -> None:
     voice = load_synthesizer(SynthesizerSettings(engine="piper", deterministic=True))
     assert voice.synthesize("Two lattes.").pcm == voice.synthesize("Two lattes.").pcm
+
+
+def test_piper_uses_its_configured_threads_and_never_spins() -> None:
+    """Spinning threads stole the cores recognition and Rasa needed (docs/voice.md)."""
+    from channels.voice.settings import VoiceSettings
+
+    settings = VoiceSettings.from_sources({"tts_threads": 2}, {}).synthesizer()
+    voice = load_synthesizer(settings)
+    options = voice._voice.session.get_session_options()  # type: ignore[attr-defined]
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    audio = voice.synthesize("Added two hash browns.")
+    assert 0.8 < audio.duration_s < 5.0 and rms(pcm16_to_samples(audio.pcm)) > 0.02
+    with pytest.raises(SynthesisError, match="at least one thread"):
+        load_synthesizer(SynthesizerSettings(engine="piper", threads=0))
 
 
 def test_engine_problems_are_named() -> None:

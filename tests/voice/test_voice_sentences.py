@@ -44,3 +44,13 @@ def test_a_long_first_sentence_is_split_so_audio_starts_sooner() -> None:
         "Shall I pay now?",
     ]
     assert reply_sentences([{"text": "Paid ¥26.00. Thank you!"}]) == ["Paid 26 yuan. Thank you!"]
+    cart = [{"text": "Your cart: 2 Hash Browns and an Americano. Anything else?"}]
+    assert reply_sentences(cart) == [
+        "Your cart:",
+        "2 Hash Browns and an Americano.",
+        "Anything else?",
+    ]
+    # Not at a break so early that the first piece is a word or two.
+    assert reply_sentences([{"text": "Sorry, that store closes at 8:30 tonight, I'm afraid."}])[
+        0
+    ].startswith("Sorry, that store closes at 8:30 tonight,")
