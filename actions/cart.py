@@ -247,6 +247,7 @@ def change(
     menu: Menu,
     last_sku: str | None,
     refers_back: bool = False,
+    adds: bool = False,
 ) -> list[Line]:
     """Apply a correction: a quantity, options, one item for another, or a split.
 
@@ -254,7 +255,8 @@ def change(
     one line for another item (keeping its quantity and the options both share);
     "make it oat milk" sets options on the line under discussion; "make one of them
     decaf" (a quantity smaller than the line's, with options, no item named) splits
-    the line into that many with the options and the rest as they were. "change it to
+    the line into that many with the options and the rest as they were; "and one more"
+    (`adds`, no item said) adds the count to that line instead of setting it. "change it to
     a latte" (`refers_back`: the words point at the line under discussion) swaps that
     line; "change the drink to soy milk" / "swap the coffee for soy milk" set the
     option of that line whose choices are items (a combo's drink). Otherwise items said
@@ -295,6 +297,8 @@ def change(
             continue
         options = valid_options(item, {**loose.options, **mention.options})
         said = mention.quantity or loose.quantity
+        if adds and said and not mentions:
+            said += line.quantity
         if not named and said and options and said < line.quantity:
             result[index : index + 1] = [
                 replace(line, quantity=line.quantity - said),

@@ -132,23 +132,14 @@ class Ordering:
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):
-            loose = said.loose
-            at = carts.find(before, discussed, menu) if discussed else None
-            if (
-                loose.quantity
-                and not mentions
-                and at is not None
-                and corrections.adds_to_line(text)
-            ):
-                # "and one more": the count is added to the line, not set
-                loose = replace(loose, quantity=before[at].quantity + loose.quantity)
             after = carts.change(
                 before,
                 mentions,
-                loose,
+                said.loose,
                 menu,
                 state.last_sku,
                 refers_back=corrections.refers_back(text),
+                adds=corrections.adds_to_line(text),
             )
             lead = "Changed."
             touched = [line for line in after if line not in before]
