@@ -22,17 +22,17 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 model: $(MODEL)
 
 $(MODEL): $(INSTALLED) $(MODEL_INPUTS)
-	$(BIN)/python -m bot.train
+	$(BIN)/python -m launch.train
 	@touch $@
 
 run: model ## start every service and chat in the terminal
-	$(BIN)/python -m bot run
+	$(BIN)/python -m launch run
 
 serve: model ## start every service in the foreground, for other clients
-	$(BIN)/python -m bot serve
+	$(BIN)/python -m launch serve
 
 serve-scaled: model system-packages ## two Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis
-	$(BIN)/python -m bot serve-scaled
+	$(BIN)/python -m launch serve-scaled
 
 migration: install ## regenerate the merchant's initial Alembic revision from merchant/models.py
 	$(BIN)/python -m merchant.migrations regenerate
@@ -43,7 +43,7 @@ shell: install ## the chat shell alone, against a running `make serve`
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions benchmarks bot channels clients merchant speech
+	$(BIN)/mypy actions benchmarks bot channels clients contracts launch merchant speech
 
 system-packages: ## espeak-ng and flite (voice tests), Chromium (browser tests), HAProxy (serve-scaled)
 	scripts/system-packages.sh

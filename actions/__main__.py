@@ -23,7 +23,7 @@ def main() -> None:
     if not settings.action_token:
         sys.exit(
             "ORDERLY_ACTION_TOKEN is not set: the action server would run actions for anyone. "
-            "`python -m bot serve` generates one; or export the value endpoints.yml uses."
+            "`python -m launch serve` generates one; or export the value endpoints.yml uses."
         )
     app = create_app(configured_backend(settings), settings)
     app.run(settings.host, settings.port, workers=1, access_log=False)

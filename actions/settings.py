@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, validator
 
-from bot.settings import OrderlySettings, SettingsError
+from contracts.settings import OrderlySettings, SettingsError
 
 __all__ = ["Settings", "SettingsError"]
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 
 from benchmarks.load_conversations import Greetings, PaidOrders, Workload
-from bot.scaled import ScaledConfig, ScaledStack, default_config
-from bot.stack import ROOT, STARTUP_TIMEOUT_SECONDS, Stack, StackConfig
+from launch.scaled import ScaledConfig, ScaledStack, default_config
+from launch.stack import ROOT, STARTUP_TIMEOUT_SECONDS, Stack, StackConfig
 
 STOCK_DIR = ROOT / "var" / "bench" / "stock-bot"
 BENCH_DATABASES = ("orderly_bench_tracker", "orderly_bench_merchant")

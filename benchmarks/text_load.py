@@ -36,7 +36,7 @@ from pathlib import Path
 
 from benchmarks.load_conversations import Phase, Workload, run_phase
 from benchmarks.load_systems import SYSTEMS, start_systems
-from bot.stack import MODEL, ROOT
+from launch.stack import MODEL, ROOT
 
 MORNING = "2026-11-24T08:00:00+08:00"  # breakfast is served, every store is open
 RESULTS = ROOT / "results" / "text_load.json"

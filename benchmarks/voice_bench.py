@@ -38,11 +38,11 @@ import httpx
 import jiwer
 import numpy as np
 
-from bot.stack import MODEL, Stack, StackConfig
 from channels.voice.vocabulary import menu_words, recognition_bias
 from clients.sign_in import Credentials, SignIn
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Endpointing, Turn, VoiceConnection
+from launch.stack import MODEL, Stack, StackConfig
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser
 from speech.resampling import resample

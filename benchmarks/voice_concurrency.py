@@ -28,9 +28,9 @@ from benchmarks.voice_bench import (
     sign_in,
     voice_turn,
 )
-from bot.stack import MODEL, Stack, StackConfig
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import VoiceConnection
+from launch.stack import MODEL, Stack, StackConfig
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 
 

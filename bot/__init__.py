@@ -1,2 +1,1 @@
-"""Orderly's dialogue: Rasa configuration, custom NLU components, the launchers, and the
-settings mechanism every service shares (``bot/settings.py``)."""
+"""Orderly's dialogue: the Rasa domain and the custom NLU components (`bot/nlu`)."""

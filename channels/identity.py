@@ -31,7 +31,7 @@ from typing import Any
 import jwt
 from pydantic import Field
 
-from bot.settings import OrderlySettings
+from contracts.settings import OrderlySettings
 
 DEFAULT_ISSUER = "orderly-sandbox"
 DEFAULT_AUDIENCE = "orderly"

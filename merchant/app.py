@@ -85,7 +85,7 @@ def _with_signing_key(settings: Settings) -> Settings:
         return settings
     log.warning(
         "ORDERLY_JWT_SECRET is not set: signing with a throwaway key; other services "
-        "cannot verify these tokens (the launcher, python -m bot, sets one)"
+        "cannot verify these tokens (the launcher, python -m launch, sets one)"
     )
     return settings.replace(jwt_secret=secrets.token_urlsafe(THROWAWAY_SECRET_BYTES))
 

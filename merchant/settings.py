@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, validator
 
-from bot.settings import OrderlySettings, SettingsError
+from contracts.settings import OrderlySettings, SettingsError
 
 __all__ = ["PLATFORM_TIMEZONE", "Settings", "SettingsError"]
 

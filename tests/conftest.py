@@ -1,4 +1,4 @@
-"""Shared fixtures: the whole assistant running as a user runs it (``python -m bot serve``)."""
+"""Shared fixtures: the whole assistant running as a user runs it (``python -m launch serve``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import MODEL, Stack, StackConfig
+from launch.stack import MODEL, Stack, StackConfig
 from tests.tokens import TEST_JWT_SECRET
 from tests.widget.network import RELAY_PORT
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.tokens import mint_token
 
 SIGN_IN_PATH = "/identity/sign-in"

@@ -35,9 +35,9 @@ from channels.voice.access import (
 )
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
-from channels.voice.protocol import ErrorMessage
 from channels.voice.session import VoiceSession
 from channels.voice.settings import SettingsError, VoiceSettings
+from contracts.voice_protocol import ErrorMessage
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from channels.identity import Identity
 from channels.pin_policy import PinGate, ScreenKind
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Stage, UserTurn
-from channels.voice.protocol import BotMessage, ErrorMessage, TranscriptMessage
 from channels.voice.vocabulary import OpenQuestions
+from contracts.voice_protocol import BotMessage, ErrorMessage, TranscriptMessage
 
 logger = logging.getLogger(__name__)
 

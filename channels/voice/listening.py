@@ -21,13 +21,13 @@ from channels.voice.pipeline import (
     UserText,
     UserTurn,
 )
-from channels.voice.protocol import (
+from channels.voice.vocabulary import PIN_QUESTION
+from contracts.voice_protocol import (
     ErrorMessage,
     NoSpeech,
     SpeechStartedMessage,
     TurnEnd,
 )
-from channels.voice.vocabulary import PIN_QUESTION
 from speech.endpointing import (
     Endpointer,
     EndpointEvent,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from channels.voice.protocol import ReplyAudio, ServerMessage, serialise
+from contracts.voice_protocol import ReplyAudio, ServerMessage, serialise
 
 logger = logging.getLogger(__name__)
 

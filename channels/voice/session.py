@@ -26,7 +26,8 @@ from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, UserText
-from channels.voice.protocol import (
+from channels.voice.speaking import Speaker
+from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
     ClientMessage,
     EndOfUtterance,
@@ -40,7 +41,6 @@ from channels.voice.protocol import (
     check_audio_frame,
     parse_client_message,
 )
-from channels.voice.speaking import Speaker
 from speech.pcm import pcm16_to_samples
 from speech.recognition import SAMPLE_RATE
 from speech.resampling import Resampler

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import Field, validator
 
-from bot.settings import OrderlySettings, SettingsError
+from contracts.settings import OrderlySettings, SettingsError
 from speech.endpointing import EndpointerSettings
 from speech.recognition import RecogniserSettings
 from speech.synthesis import SynthesizerSettings

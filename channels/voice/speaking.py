@@ -20,7 +20,7 @@ from typing import Any
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Interruption, Stage
-from channels.voice.protocol import ErrorMessage, ReplyAudio, TurnEnd, TurnOutcome
+from contracts.voice_protocol import ErrorMessage, ReplyAudio, TurnEnd, TurnOutcome
 from speech.synthesis import SpeechAudio, SynthesisError, Synthesizer
 from speech.synthesis.sentences import split_sentences
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 from tests.tokens import mint_token
 

@@ -1,6 +1,6 @@
 """Services trust each other only with a credential: Rasa -> action server, and CORS.
 
-The action server runs as ``python -m bot serve`` runs it (a real process on a free
+The action server runs as ``python -m launch serve`` runs it (a real process on a free
 port); CORS is Rasa's own (``rasa.server.configure_cors``) given the origins the
 launcher passes to ``rasa run --cors``.
 """
@@ -20,10 +20,10 @@ import pytest_asyncio
 from rasa.core.channels.channel import UserMessage
 from rasa.server import configure_cors
 
-from bot.stack import ROOT, StackConfig
 from channels.identity import IdentitySettings, TokenVerifier
 from channels.rest import SecureRestInput
 from channels.widget import WidgetInput
+from launch.stack import ROOT, StackConfig
 from tests.channels.serving import free_port, serve_channels
 
 ACTION_TOKEN = "test-action-token-0123456789"

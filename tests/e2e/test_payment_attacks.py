@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 
 pytestmark = pytest.mark.slow

@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 
 pytestmark = pytest.mark.slow

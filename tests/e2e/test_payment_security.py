@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 
 pytestmark = pytest.mark.slow

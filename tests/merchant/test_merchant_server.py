@@ -16,7 +16,7 @@ import httpx
 import pytest
 from merchant_harness import SANDBOX_PIN, bearer, new_secret, service_headers
 
-from bot.stack import shared_secrets
+from launch.stack import shared_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 30

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.scaled import ScaledConfig, ScaledStack
-from bot.stack import MODEL
+from launch.scaled import ScaledConfig, ScaledStack
+from launch.stack import MODEL
 from tests.conftest import MORNING, free_port
 from tests.scale.engines import PrivatePostgres, PrivateRedis, missing_engines
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from typing import Any
 
 import jsonschema
@@ -13,7 +15,8 @@ from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_calls
+from launch.rasa_process import action_calls
+from launch.stack import ROOT
 
 REPLIES: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -132,3 +135,19 @@ async def test_action_calls_share_one_connection_and_drop_it_when_idle(
         assert len(set(peers)) == 2  # the idle connection was dropped, a new one made
     finally:
         await runner.cleanup()
+
+
+def test_the_launcher_refuses_to_patch_a_rasa_release_the_patches_were_not_written_for() -> None:
+    from launch.rasa_process.__main__ import install_patches
+
+    with pytest.raises(SystemExit, match="written for Rasa 3.6.21; this is Rasa 3.7.0"):
+        install_patches("3.7.0")
+
+
+def test_importing_the_tracker_store_patches_nothing() -> None:
+    code = (
+        "import rasa.utils.endpoints as e; before = e.EndpointConfig.session; "
+        "import launch.rasa_process.tracker_store; "
+        "assert e.EndpointConfig.session is before, 'patched on import'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

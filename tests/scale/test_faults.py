@@ -16,7 +16,7 @@ import httpx
 import psycopg2
 import pytest
 
-from bot.scaled import ScaledStack
+from launch.scaled import ScaledStack
 from tests.customer import Customer
 from tests.scale.conftest import PrivatePostgres
 

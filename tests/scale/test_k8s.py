@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.stack import ROOT
+from launch.stack import ROOT
 
 OVERLAY = ROOT / "deploy" / "k8s" / "overlays" / "scaled"
 REQUIREMENTS = ROOT / "deploy" / "k8s" / "requirements-validate.txt"

@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ReconnectingSQLTrackerStore
+from launch.rasa_process.tracker_store import ReconnectingSQLTrackerStore
 
 
 def replica(db: Path) -> ReconnectingSQLTrackerStore:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import OrderlySettings
+from contracts.settings import OrderlySettings
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 # Every settings class of the services, in the order the document presents them.

@@ -1,11 +1,11 @@
-"""The one settings mechanism every service shares (bot.settings)."""
+"""The one settings mechanism every service shares (contracts.settings)."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import Field
 
-from bot.settings import OrderlySettings, SettingsError
+from contracts.settings import OrderlySettings, SettingsError
 
 
 class Shop(OrderlySettings):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import MODEL, ROOT, Stack
+from launch.stack import MODEL, ROOT, Stack
 
 pytestmark = pytest.mark.slow
 STORIES = Path(__file__).parent

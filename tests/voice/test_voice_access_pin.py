@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import Stack
 from clients.voice_client.connection import Turn, VoiceConnection
+from launch.stack import Stack
 from tests.tokens import mint_token
 from tests.voice.conftest import Speak
 

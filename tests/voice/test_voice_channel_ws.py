@@ -13,9 +13,9 @@ import uuid
 import numpy as np
 import pytest
 
-from bot.stack import Stack
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Turn, VoiceConnection
+from launch.stack import Stack
 from speech.pcm import samples_to_pcm16
 from speech.resampling import resample
 from tests.tokens import mint_token

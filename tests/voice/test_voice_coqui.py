@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import MODEL, Stack, StackConfig
 from clients.voice_client.connection import VoiceConnection
+from launch.stack import MODEL, Stack, StackConfig
 from speech.pcm import pcm16_to_samples, rms
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 from speech.synthesis.coqui import CoquiSynthesizer

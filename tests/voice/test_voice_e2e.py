@@ -22,9 +22,9 @@ import httpx
 import numpy as np
 import pytest
 
-from bot.stack import Stack
 from clients.voice_client.audio import write_wav
 from clients.voice_client.connection import Turn, VoiceConnection
+from launch.stack import Stack
 from tests.tokens import mint_token
 from tests.voice.conftest import Speak, words
 

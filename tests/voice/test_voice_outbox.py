@@ -17,7 +17,7 @@ import pytest
 
 from channels.voice import outbox as outbox_module
 from channels.voice.outbox import QUEUE_LIMIT_BYTES, Outbox
-from channels.voice.protocol import BotMessage, ErrorMessage, ReplyAudio, TurnEnd
+from contracts.voice_protocol import BotMessage, ErrorMessage, ReplyAudio, TurnEnd
 
 CHUNK = 32 * 1024
 VOICE_PACKAGE = Path(__file__).resolve().parents[2] / "channels" / "voice"

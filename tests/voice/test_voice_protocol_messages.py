@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from channels.voice.protocol import (
+from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
     BotMessage,
     EndOfUtterance,

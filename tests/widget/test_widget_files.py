@@ -8,8 +8,8 @@ import httpx
 import pytest
 from rasa.shared.exceptions import RasaException
 
-from bot.stack import Stack
 from channels.widget import WIDGET_DIR, WidgetInput, widget_files
+from launch.stack import Stack
 
 ENTRY = "orderly-widget.js"
 

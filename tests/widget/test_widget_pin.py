@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.widget.conftest import PHONE
 from tests.widget.widget_page import WidgetPage, demo_url
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from bot.stack import ROOT, Stack
+from launch.stack import ROOT, Stack
 from tests.widget.conftest import DESKTOP, PHONE
 from tests.widget.widget_page import WidgetPage, demo_url
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.widget.conftest import DESKTOP
 from tests.widget.network import RELAY_PORT, SeverableLink
 from tests.widget.widget_page import WidgetPage, demo_url

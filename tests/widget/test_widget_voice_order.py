@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 from tests.widget.conftest import DESKTOP, FAKE_MICROPHONE_ARGS, LaunchBrowser, SpeechFile
 from tests.widget.widget_page import WidgetPage, demo_url

@@ -17,7 +17,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, WebSocket, expect
 
-from bot.stack import Stack
+from launch.stack import Stack
 from tests.customer import Customer
 
 # Whisper on two cores, Rasa and the merchant all answer within this; most turns take ~2 s.

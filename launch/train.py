@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.stack import MODEL, ROOT
+from launch.stack import MODEL, ROOT
 
 INPUTS = ["config.yml", "bot/domain", "data", "bot/nlu", "requirements.txt"]
 

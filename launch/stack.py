@@ -1,6 +1,6 @@
 """Starts and stops Orderly's three services: merchant platform, action server, Rasa.
 
-Used by ``python -m bot`` (``make run`` / ``make serve``) and by the end-to-end tests,
+Used by ``python -m launch`` (``make run`` / ``make serve``) and by the end-to-end tests,
 so the tests start the services exactly the way a user does.
 """
 
@@ -95,14 +95,13 @@ class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
         python = sys.executable
-        rasa = str(Path(python).with_name("rasa"))
         self.services = [
             Service("merchant", [python, "-m", "merchant"], f"{config.merchant_url}/health"),
             Service("actions", [python, "-m", "actions"], f"{config.actions_url}/health"),
             Service(
                 "rasa",
                 [
-                    rasa, "run", "--model", str(MODEL),
+                    python, "-m", "launch.rasa_process", "run", "--model", str(MODEL),
                     "--credentials", str(ROOT / "credentials.yml"),
                     "--endpoints", str(self._endpoints_file()), "--port", str(config.rasa_port),
                     "--interface", config.host, "--cors", *config.cors_origins,

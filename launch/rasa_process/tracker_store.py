@@ -22,9 +22,7 @@
   operating-system crash can lose the last commits, as on PostgreSQL above.
 
 Configured in `endpoints.yml` and `endpoints.scaled.yml` as
-`type: bot.tracker_store.ReconnectingSQLTrackerStore`. Being the one Orderly class
-every Rasa process loads from its endpoints, it also installs the faster check of
-action-server replies (bot/action_calls.py).
+`type: launch.rasa_process.tracker_store.ReconnectingSQLTrackerStore`.
 """
 
 from __future__ import annotations
@@ -38,10 +36,6 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
-
-from bot import action_calls
-
-action_calls.install()
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

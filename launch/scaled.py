@@ -1,4 +1,4 @@
-"""The scaled topology on this machine: ``python -m bot serve-scaled`` (``make serve-scaled``).
+"""The scaled topology on this machine: ``python -m launch serve-scaled`` (``make serve-scaled``).
 
 ```
  clients ── HAProxy :5005 ──round robin──┬─ Rasa replica :5006 ─┐   tracker: PostgreSQL
@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.stack import MODEL, ROOT, STARTUP_TIMEOUT_SECONDS, Service, Stack, StackConfig
+from launch.stack import MODEL, ROOT, STARTUP_TIMEOUT_SECONDS, Service, Stack, StackConfig
 
 ENDPOINTS = ROOT / "endpoints.scaled.yml"
 HAPROXY_CHECK_INTERVAL_MS = 1000
@@ -86,7 +86,6 @@ class ScaledStack(Stack):
     def __init__(self, config: ScaledConfig) -> None:
         self.config: ScaledConfig = config
         python = sys.executable
-        rasa = str(Path(python).with_name("rasa"))
         services: list[Service] = [
             ScaledService(
                 "merchant",
@@ -116,7 +115,7 @@ class ScaledStack(Stack):
                 ScaledService(
                     f"rasa-{number}",
                     [
-                        rasa, "run", "--model", str(MODEL),
+                        python, "-m", "launch.rasa_process", "run", "--model", str(MODEL),
                         "--credentials", str(ROOT / "credentials.yml"),
                         "--endpoints", str(ENDPOINTS), "--port", str(port),
                         "--interface", config.host, "--cors", *config.cors_origins,
@@ -274,7 +273,7 @@ def haproxy_config(config: ScaledConfig) -> str:
         )
 
     check = f"inter {HAPROXY_CHECK_INTERVAL_MS} fall 2 rise 1"
-    return f"""# Written by bot/scaled.py for this run.
+    return f"""# Written by launch/scaled.py for this run.
 global
     maxconn 256
     # Room for a whole action-server request (it carries the tracker), so HAProxy can

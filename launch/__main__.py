@@ -1,6 +1,6 @@
-"""``python -m bot serve`` starts every service; ``python -m bot run`` adds the chat shell.
+"""``python -m launch serve`` starts every service; ``python -m launch run`` adds the chat shell.
 
-``python -m bot serve-scaled`` starts the scaled topology instead (bot/scaled.py): two
+``python -m launch serve-scaled`` starts the scaled topology instead (launch/scaled.py): two
 Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis.
 
 Ctrl-C stops everything that was started. Logs go to ``var/logs/``.
@@ -15,12 +15,12 @@ import subprocess
 import sys
 import time
 
-from bot.scaled import ScaledStack, default_config
-from bot.stack import MODEL, ROOT, Stack, StackConfig
+from launch.scaled import ScaledStack, default_config
+from launch.stack import MODEL, ROOT, Stack, StackConfig
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m launch", description=__doc__)
     parser.add_argument("command", choices=["run", "serve", "serve-scaled"])
     parser.add_argument(
         "--customer",
