@@ -24,9 +24,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
+from actions import corrections
 from actions.base import MerchantAction
 from actions.checkout import Checkout
 from actions.consent import Consent, asks_to_cancel, read_consent
+from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words
@@ -61,12 +63,18 @@ class ActionAnswer(MerchantAction):
         question = open_question(tracker)
         said = carts.read_entities(latest_entities(tracker))
         ordering = Ordering(self.backend, self.settings)
+        text = str(tracker.latest_message.get("text") or "")
+        changes = bool(said.mentions or said.loose.quantity or said.loose.options)
+        cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
+        edit = read_edit(latest_entities(tracker))
+        if corrections.opens_correction(text) and (changes or edit) and not cancels:
+            # "no wait, only one of those": a correction of the order, not a no.
+            return await ordering.update(dispatcher, tracker, "change_item")
         if said.mentions or (said.unplaced and intent != "affirm"):
             return await ordering.update(dispatcher, tracker, "order_item")
         if question is not None and question.kind in (PAY, CANCEL):
             return await self._money(dispatcher, tracker, question, intent, confidence)
-        text = str(tracker.latest_message.get("text") or "")
-        if asks_to_cancel(text):  # "wait, I need to cancel that, sorry" just after paying
+        if cancels:  # "wait, I need to cancel that, sorry" just after paying
             return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
         if intent == "affirm":
             return await self._yes(dispatcher, tracker, question)

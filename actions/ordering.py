@@ -105,6 +105,8 @@ class Ordering:
         intent = intent or latest_intent(tracker)[0]
         text = str(tracker.latest_message.get("text") or "")
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
+        if intent == "remove_item":
+            entities = corrections.removed_part(text, entities)
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
         if edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
@@ -171,6 +173,9 @@ class Ordering:
         events = new_state.events()
         if after != before and awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        if not unsure and corrections.closes_order(text):  # "..., that's all"
+            checkout = Checkout(self.backend, self.settings)
+            return events + await checkout.readback(dispatcher, tracker, lead, new_state)
         if unsure:
             lines = [line for m in unsure if (line := carts.resolve(m, menu))]
             described = join_words([describe_line(line.request(), menu) for line in lines])

@@ -153,3 +153,50 @@ async def test_a_name_that_fits_several_lines_is_asked_about_not_guessed() -> No
     )
     assert lines(talk) == before, reply
     assert "Which one do you mean: an oat Latte or a decaf Latte?" in reply
+
+
+async def test_no_wait_at_anything_else_corrects_the_line_instead_of_checking_out() -> None:
+    talk = Conversation()
+    await talk.say("three americanos", "order_item", qty(3), item("americano"))
+    assert talk.question == "more_or_done"
+    reply = await talk.say(
+        "no wait, just two of those", "deny", edit(None, pointer=True, count=2), qty(2, None)
+    )
+    assert lines(talk) == [("americano", 2, {})], reply
+    assert talk.custom("readback") is None and talk.question == "more_or_done"
+    reply = await talk.say("wait, a large one", "deny", opt("size:large", None))
+    assert lines(talk) == [("americano", 2, {"size": "large"})], reply
+    assert talk.custom("readback") is None
+
+
+async def test_a_removal_keeps_what_the_customer_says_they_still_want() -> None:
+    talk = Conversation()
+    await talk.say(
+        "a breakfast combo with soy milk and a soy milk",
+        "order_item",
+        item("combo"),
+        opt("drink:soy-milk"),
+        item("soy-milk", 2),
+    )
+    text = "take the soy milk off, I just want the combo"
+    reply = await talk.say(
+        text,
+        "remove_item",
+        {**item("soy-milk", 1), "start": text.index("soy"), "end": text.index("soy") + 8},
+        {**item("combo", 2), "start": text.index("combo"), "end": len(text)},
+        edit("remove"),
+    )
+    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"})], reply
+
+
+async def test_thats_all_in_the_ordering_message_goes_straight_to_the_readback() -> None:
+    talk = Conversation()
+    reply = await talk.say(
+        "a youtiao and two hash browns and that's it",
+        "order_item",
+        item("youtiao"),
+        qty(2, 2),
+        item("hash-brown", 2),
+    )
+    assert "Here is your order" in reply and talk.question == "pay", reply
+    assert talk.custom("readback")["total"] == 400 + 2 * 700
