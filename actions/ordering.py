@@ -109,7 +109,12 @@ class Ordering:
             entities = corrections.removed_part(text, entities)
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
-        if edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
+        asked = _asked_about(tracker)
+        if edit and edit.verb is None and edit.target.count and not said.mentions and asked:
+            # "how much is a medium americano?" ... "ok, I'll take two of those"
+            said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
+            intent = "order_item"
+        elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
             return await self._edit(dispatcher, tracker, edit, said, menu)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
@@ -281,6 +286,18 @@ class Ordering:
         return await self.say_cart(
             dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
         )
+
+
+def _asked_about(tracker: Tracker) -> list[carts.Mention]:
+    """The items the customer's previous message asked about ("how much is a latte?")."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    previous = users[-2].get("parse_data") or {}
+    intent = str((previous.get("intent") or {}).get("name") or "")
+    if not intent.startswith("ask_"):
+        return []
+    return carts.read_entities(previous.get("entities") or []).mentions
 
 
 def _names_pickup(tracker: Tracker) -> bool:

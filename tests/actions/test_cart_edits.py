@@ -200,3 +200,16 @@ async def test_thats_all_in_the_ordering_message_goes_straight_to_the_readback()
     )
     assert "Here is your order" in reply and talk.question == "pay", reply
     assert talk.custom("readback")["total"] == 400 + 2 * 700
+
+
+async def test_one_of_those_after_asking_a_price_orders_that_item() -> None:
+    talk = Conversation()
+    await talk.say("a youtiao", "order_item", item("youtiao"))
+    await talk.say("what does a large latte cost?", "ask_price", item("latte"), opt("size:large"))
+    reply = await talk.say(
+        "great, I'll have two of those",
+        "order_item",
+        edit(None, pointer=True, count=2),
+        qty(2, None),
+    )
+    assert lines(talk) == [("youtiao", 1, {}), ("latte", 2, {"size": "large"})], reply

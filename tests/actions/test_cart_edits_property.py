@@ -63,11 +63,15 @@ def edits(draw: st.DrawFn, cart: Cart) -> tuple[str, str, Cart]:
     if kind == "size" and sized:
         at = draw(st.sampled_from(sized))
         changed = {**cart[at], "options": {"size": "large"}}
-        return f"make the {ORDINALS[at]} {noun} large", "change_item", [
-            *cart[:at],
-            changed,
-            *cart[at + 1 :],
-        ]
+        return (
+            f"make the {ORDINALS[at]} {noun} large",
+            "change_item",
+            [
+                *cart[:at],
+                changed,
+                *cart[at + 1 :],
+            ],
+        )
     return f"{verb} the last {noun}", "remove_item", cart[:-1]
 
 
