@@ -186,3 +186,14 @@ def _check_well_formed(parser: OrderParser, text: str) -> None:
             assert "group" in entity
     items = [e for e in entities if e["entity"] == "item"]
     assert len(items) == len(groups)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [("okay, one large, fries", 1), ("alright so two large... fries", 2)]
+)
+def test_a_count_and_option_said_before_their_item_are_one_line(
+    parser: OrderParser, text: str, count: int
+) -> None:
+    """Issue 15: "okay, one regular, soy milk" became two Soy Milks."""
+    line = {"item": "fries", "quantity": count, "options": ["size:large"]}
+    assert summarise(parser.parse(text)) == {"lines": [line]}
