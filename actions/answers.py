@@ -4,9 +4,10 @@ One action takes every affirm, deny and unclear message; the rules only route th
 intents here and Python decides from the pending question (actions/questions.py):
 
 - "Anything else, or shall I check out?": yes or no both mean "that's all": the readback.
-- "Shall I pay ¥X for order N?": a confident yes pays exactly that order and amount;
-  no goes back to editing, nothing charged; anything unclear asks again.
-- "Cancel order N (¥X)?": yes cancels exactly that order; no keeps it.
+- "Shall I pay ¥X for order N?" and "Cancel order N (¥X)?": read with one policy
+  (actions/consent.py): a confident, plain yes pays or cancels exactly that order and
+  amount; a no (with or without more words) pays nothing and keeps the order; anything
+  else, "yeah no" included, asks again.
 - "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
 - The PIN prompt: no stops the payment.
 
@@ -23,8 +24,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
+from actions import corrections
 from actions.base import MerchantAction
 from actions.checkout import Checkout
+from actions.consent import Consent, asks_to_cancel, read_consent
+from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words
@@ -59,31 +63,58 @@ class ActionAnswer(MerchantAction):
         question = open_question(tracker)
         said = carts.read_entities(latest_entities(tracker))
         ordering = Ordering(self.backend, self.settings)
+        text = str(tracker.latest_message.get("text") or "")
+        changes = bool(said.mentions or said.loose.quantity or said.loose.options)
+        cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
+        edit = read_edit(latest_entities(tracker))
+        if corrections.opens_correction(text) and (changes or edit) and not cancels:
+            # "no wait, only one of those": a correction of the order, not a no.
+            return await ordering.update(dispatcher, tracker, "change_item")
         if said.mentions or (said.unplaced and intent != "affirm"):
             return await ordering.update(dispatcher, tracker, "order_item")
+        if question is not None and question.kind in (PAY, CANCEL):
+            return await self._money(dispatcher, tracker, question, intent, confidence)
+        if cancels:  # "wait, I need to cancel that, sorry" just after paying
+            return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
         if intent == "affirm":
-            return await self._yes(dispatcher, tracker, question, confidence)
+            return await self._yes(dispatcher, tracker, question)
         if intent == "deny":
             return await self._no(dispatcher, tracker, question)
         return await self._unclear(dispatcher, tracker, question)
+
+    async def _money(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        question: Question,
+        intent: str,
+        confidence: float,
+    ) -> list[EventType]:
+        """Pay or cancel on a plain yes only; the same reading for both (actions/consent)."""
+        text = str(tracker.latest_message.get("text") or "")
+        consent = read_consent(intent, confidence, text, self.settings.confirmation_min_confidence)
+        checkout = Checkout(self.backend, self.settings)
+        orders = Orders(self.backend, self.settings)
+        if question.kind == PAY:
+            if consent is Consent.YES:
+                return await checkout.pay(dispatcher, tracker, question.subject)
+            if consent is Consent.NO:
+                return await checkout.resume_editing(dispatcher, tracker)
+            return await checkout.reask(dispatcher, tracker, UNCLEAR)
+        if consent is Consent.YES:
+            return await orders.cancel(dispatcher, tracker, question.subject)
+        if consent is Consent.NO:
+            return orders.keep(dispatcher, question.subject)
+        return await orders.request_cancel(dispatcher, tracker, UNCLEAR)
 
     async def _yes(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         question: Question | None,
-        confidence: float,
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == PAY:
-            if confidence < self.settings.confirmation_min_confidence:
-                return await checkout.reask(dispatcher, tracker, UNCLEAR)
-            return await checkout.pay(dispatcher, tracker, question.subject)
-        if question is not None and kind == CANCEL:
-            return await Orders(self.backend, self.settings).cancel(
-                dispatcher, tracker, question.subject
-            )
         if question is not None and kind == CHECK_ITEM:
             return await Ordering(self.backend, self.settings).add_checked(
                 dispatcher, tracker, question.subject
@@ -105,10 +136,6 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == PAY:
-            return await checkout.resume_editing(dispatcher, tracker)
-        if question is not None and kind == CANCEL:
-            return Orders(self.backend, self.settings).keep(dispatcher, question.subject)
         if question is not None and kind == CHECK_ITEM:
             return await Ordering(self.backend, self.settings).drop_checked(
                 dispatcher, tracker, question.subject
@@ -126,12 +153,6 @@ class ActionAnswer(MerchantAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None
     ) -> list[EventType]:
         kind = question.kind if question else None
-        if kind == PAY:
-            return await Checkout(self.backend, self.settings).reask(dispatcher, tracker, UNCLEAR)
-        if kind == CANCEL:
-            return await Orders(self.backend, self.settings).request_cancel(
-                dispatcher, tracker, UNCLEAR
-            )
         if question is not None and kind == CHECK_ITEM:
             ordering = Ordering(self.backend, self.settings)
             menu = await ordering.menu()

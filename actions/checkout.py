@@ -118,10 +118,15 @@ class Checkout:
         return checkout_reset()
 
     async def readback(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str = ""
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        lead: str = "",
+        state: OrderState | None = None,
     ) -> list[EventType]:
-        """Place the order unpaid, read every line back and ask for an explicit yes."""
-        state = OrderState.from_tracker(tracker)
+        """Place the order unpaid, read every line back and ask for an explicit yes
+        (`state`: the order just changed in this same message, else the tracker's)."""
+        state = state or OrderState.from_tracker(tracker)
         if not state.cart:
             dispatcher.utter_message(
                 text=f"{lead} Your cart is empty. What would you like to order?".strip(),

@@ -26,6 +26,21 @@ SELF_CORRECTION = re.compile(
 # "and one more", "two more", "another one": a count added to the line, not set.
 ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
+# "no wait, only one of those" at "anything else?": a correction, not a no.
+OPENS_CORRECTION = re.compile(
+    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|actually|sorry,? I meant)\b", re.I
+)
+
+# "drop the soy milk, I only want the combo": what is named after the cue is kept.
+KEEPS = re.compile(r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b", re.I)
+
+# "two lattes and a hash brown, that's all": the order is complete, read it back.
+CLOSES_ORDER = re.compile(
+    r"\b(?:that'?s|that is|that will be|that'll be) (?:all|it|everything)\b"
+    r"|\bnothing else\b|\bthat'?s all for now\b",
+    re.I,
+)
+
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 
 
@@ -59,3 +74,19 @@ def refers_back(text: str) -> bool:
 
 def adds_to_line(text: str) -> bool:
     return bool(ADDS_TO_LINE.search(text))
+
+
+def opens_correction(text: str) -> bool:
+    return bool(OPENS_CORRECTION.search(text))
+
+
+def closes_order(text: str) -> bool:
+    return bool(CLOSES_ORDER.search(text))
+
+
+def removed_part(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The entities a removal is about: those said before a "but I still want ..." cue."""
+    cue = KEEPS.search(text)
+    if cue is None:
+        return list(entities)
+    return [e for e in entities if "start" not in e or int(e["start"]) < cue.start()]

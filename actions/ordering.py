@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
-from actions import corrections
+from actions import corrections, edits
 from actions.base import MerchantAction
 from actions.cart import Mention
 from actions.checkout import Checkout
@@ -42,6 +42,7 @@ from actions.state import (
     latest_entity,
     latest_intent,
 )
+from contracts.cart_edits import REMOVE, CartEdit
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
 NOT_CAUGHT = (
@@ -104,7 +105,17 @@ class Ordering:
         intent = intent or latest_intent(tracker)[0]
         text = str(tracker.latest_message.get("text") or "")
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
+        if intent == "remove_item":
+            entities = corrections.removed_part(text, entities)
         said = carts.read_entities(entities)
+        edit = edits.read_edit(entities)
+        asked = _asked_about(tracker)
+        if edit and edit.verb is None and edit.target.count and not said.mentions and asked:
+            # "how much is a medium americano?" ... "ok, I'll take two of those"
+            said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
+            intent = "order_item"
+        elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
+            return await self._edit(dispatcher, tracker, edit, said, menu)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
         unsure = [
@@ -167,6 +178,9 @@ class Ordering:
         events = new_state.events()
         if after != before and awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        if not unsure and corrections.closes_order(text):  # "..., that's all"
+            checkout = Checkout(self.backend, self.settings)
+            return events + await checkout.readback(dispatcher, tracker, lead, new_state)
         if unsure:
             lines = [line for m in unsure if (line := carts.resolve(m, menu))]
             described = join_words([describe_line(line.request(), menu) for line in lines])
@@ -180,6 +194,32 @@ class Ordering:
                 kind=CHECK_ITEM,
                 subject={"lines": carts.lines_to_slot(lines)},
             )
+        return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
+
+    async def _edit(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        edit: CartEdit,
+        said: carts.Utterance,
+        menu: Menu,
+    ) -> list[EventType]:
+        """An edit that names its lines by position, quantifier, pointer or part."""
+        state = OrderState.from_tracker(tracker)
+        outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
+        if outcome is None:
+            return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
+        if outcome.question:
+            return await self.say_cart(
+                dispatcher, tracker, state, menu, "", question=outcome.question
+            )
+        if outcome.cart == state.cart:
+            return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
+        new_state = state.with_cart(outcome.cart, outcome.touched)
+        events = new_state.events()
+        if awaiting_order(tracker):
+            events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        lead = "Removed." if edit.verb == REMOVE else "Changed."
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
     def _nothing_changed(
@@ -246,6 +286,18 @@ class Ordering:
         return await self.say_cart(
             dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
         )
+
+
+def _asked_about(tracker: Tracker) -> list[carts.Mention]:
+    """The items the customer's previous message asked about ("how much is a latte?")."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    previous = users[-2].get("parse_data") or {}
+    intent = str((previous.get("intent") or {}).get("name") or "")
+    if not intent.startswith("ask_"):
+        return []
+    return carts.read_entities(previous.get("entities") or []).mentions
 
 
 def _names_pickup(tracker: Tracker) -> bool:

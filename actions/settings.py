@@ -53,8 +53,8 @@ class Settings(OrderlySettings):
         default=0.8,
         ge=0,
         le=1,
-        description="a payment confirmation is an explicit yes: below this NLU confidence the "
-        "assistant asks again instead of charging",
+        description="a yes that moves money (pay, cancel, refund) must be explicit: below "
+        "this NLU confidence the assistant asks again instead of charging or refunding",
     )
     pin_digits: int = Field(
         default=6,

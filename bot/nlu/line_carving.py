@@ -79,8 +79,14 @@ def carve_variant_lines(
     for index, (start, end, value, quantity) in enumerate(cues):
         real = [ln for ln in state.lines if ln.variant_of is None]
         base = next((ln for ln in reversed(real) if ln.end <= start), None)
+        ahead = base is None
         if base is None:  # "one decaf and one regular MOCHA"
             base = next((ln for ln in real if ln.start >= end), None)
+        next_cue = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
+        if ahead and base is not None and _restates(base, next_cue):
+            # "okay, one regular, soy milk": one mention said in two breaths, not two lines
+            _said_before(state, base, start, end, value, mentions, used)
+            continue
         stop = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
         stop = min([stop, *(ln.start for ln in state.lines if ln.start >= end)])
         stop = min([stop, *(k for k in range(end, stop) if texts[k] in _ELLIPSIS_STOPS)])
@@ -118,6 +124,34 @@ def carve_variant_lines(
         elif quantity is not None and not quantity.needs_item:
             _count_backward(state, quantity)
     return [m for m in mentions if m.start not in used]
+
+
+def _restates(base: OrderLine, next_cue: int) -> bool:
+    """The item after a lone count is that count's item, when nothing else is counted
+    before it and it has no count or options of its own."""
+    return base.quantity is None and not base.options and next_cue > base.start
+
+
+def _said_before(
+    state: ParseState,
+    base: OrderLine,
+    start: int,
+    end: int,
+    value: int,
+    mentions: list[OptionMention],
+    used: set[int],
+) -> None:
+    """Put the count at words[start:end] and the options after it on `base`."""
+    item = state.item(base.sku)
+    base.quantity, base.quantity_span = value, (start, end)
+    for mention in mentions:
+        if item is None or not end <= mention.start < base.start:
+            continue
+        for group, choice in mention.resolve(item):
+            if group not in base.options:
+                base.set_option(group, choice, mention.start, mention.end)
+                used.add(mention.start)
+                break
 
 
 def _other_cues(state: ParseState) -> Iterator[int]:

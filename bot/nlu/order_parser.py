@@ -10,8 +10,10 @@ variant. A combo's drink ("a breakfast combo WITH a large soy milk") is the comb
 `drink` option. With no item at all, counts and options have no group ("make it two",
 "make one of them decaf"): the dialogue applies them to the line under discussion. An
 item heard only by sound is marked `check`; an order part that matched nothing becomes
-`unplaced`. An option said for an item that cannot have it ("a latte with hazelnut"
-where the Latte has no syrup, "a large cola" where Cola comes in one size) is an
+`unplaced`. An edit's verb and the words pointing at cart lines ("delete BOTH lattes",
+"remove THE LAST ONE") are one `edit` entity (contracts/cart_edits.py). An option said
+for an item that cannot have it ("a latte with hazelnut" where the Latte has no syrup,
+"a large cola" where Cola comes in one size) is an
 `unavailable_option` of that item's line, so the dialogue can say it back.
 
 This module runs the steps in order and numbers the lines; each step has its module:
@@ -22,6 +24,7 @@ all reading and extending one parse_state.ParseState.
 
 from __future__ import annotations
 
+from bot.nlu.edit_targets import read_edit
 from bot.nlu.lexicon import Lexicon, LexiconItem
 from bot.nlu.line_carving import carve_variant_lines, count_forward
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
@@ -33,6 +36,7 @@ from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
 from bot.nlu.unplaced import unplaced_parts
 from bot.nlu.utterance import Word
+from contracts.cart_edits import EDIT_ENTITY
 
 # Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.
@@ -93,6 +97,10 @@ def _entities(state: ParseState) -> list[Entity]:
     state.lines.sort(key=lambda line: line.start)
     for number, line in enumerate(state.lines, start=1):
         state.out.extend(_line_entities(state, line, str(number)))
+    edit = read_edit(texts)
+    if edit is not None and state.words:  # the whole utterance says it
+        value = edit.json(exclude_defaults=True)
+        state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
     return sorted(state.out, key=lambda e: (e["start"], e["entity"]))
 
 

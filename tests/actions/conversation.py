@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.registry import build_actions
 from actions.settings import Settings
+from contracts.cart_edits import CartEdit, Target, Verb
 from tests.actions.fake_backend import FakeBackend
 
 RULES = Path(__file__).parents[2] / "data" / "rules"
@@ -56,6 +57,12 @@ def qty(n: int, group: int | None = 1) -> dict[str, Any]:
 def opt(value: str, group: int | None = 1) -> dict[str, Any]:
     entity: dict[str, Any] = {"entity": "option", "value": value}
     return {**entity, "group": str(group)} if group is not None else entity
+
+
+def edit(verb: Verb | None = None, **target: Any) -> dict[str, Any]:
+    """The NLU's `edit` entity: the verb and the words pointing at cart lines."""
+    value = CartEdit(verb=verb, target=Target(**target)).json(exclude_defaults=True)
+    return {"entity": "edit", "value": value}
 
 
 def unplaced(words: str) -> dict[str, Any]:

@@ -164,3 +164,61 @@ async def test_a_new_session_drops_the_pending_confirmation() -> None:
     await talk.say("check out", "checkout")
     new = str(talk.custom("readback")["order_id"])
     assert new != order_id
+
+
+async def paid_and_asked_to_cancel(talk: Conversation) -> str:
+    paid = await cart_and_readback(talk)
+    await talk.say("yes", "affirm")
+    reply = await talk.say("I'd like to cancel my order", "cancel_order")
+    assert f"Cancel order {paid} (¥14.00) and refund ¥14.00?" in reply, reply
+    return paid
+
+
+async def test_an_unsure_yes_to_a_cancel_refunds_nothing_and_asks_again() -> None:
+    talk = Conversation()
+    paid = await paid_and_asked_to_cancel(talk)
+    reply = await talk.say("ok sure", "affirm", confidence=0.4)
+    assert talk.backend.status(paid) == "paid" and talk.backend.cancels == [], reply
+    assert "clear yes or no" in reply and talk.question == "cancel"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("yeah no", "affirm"),
+        ("yes, wait a second", "affirm"),
+        ("sure, hmm, not sure actually", "affirm"),
+    ],
+)
+async def test_a_yes_taken_back_in_the_same_breath_moves_no_money(text: str, intent: str) -> None:
+    talk = Conversation()
+    paid = await paid_and_asked_to_cancel(talk)
+    await talk.say(text, intent)
+    assert talk.backend.status(paid) == "paid" and talk.backend.cancels == []
+    other = Conversation()
+    order_id = await cart_and_readback(other)
+    await other.say(text, intent)
+    assert other.backend.captured() == [] and other.backend.status(order_id) != "paid"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("no, leave it as it is please", "deny"),
+        ("nope, I still want it, thanks", "nlu_fallback"),
+    ],
+)
+async def test_a_no_with_more_words_keeps_the_order(text: str, intent: str) -> None:
+    talk = Conversation()
+    paid = await paid_and_asked_to_cancel(talk)
+    reply = await talk.say(text, intent, confidence=0.45)
+    assert f"order {paid} stays" in reply and talk.backend.status(paid) == "paid", reply
+
+
+async def test_cancelling_right_after_paying_asks_to_cancel_that_order() -> None:
+    talk = Conversation()
+    paid = await cart_and_readback(talk)
+    await talk.say("yes", "affirm")
+    reply = await talk.say("hold on, I have to cancel that, sorry", "deny")
+    assert f"Cancel order {paid} (¥14.00) and refund ¥14.00?" in reply, reply
+    assert talk.question == "cancel" and talk.backend.cancels == []

@@ -17,13 +17,14 @@ from nlu_examples import (
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
+from contracts.cart_edits import CartEdit
 
 DEV = load_examples("dev")
 HELD_OUT = {name: load_examples(name) for name in ("holdout", "blind")}
 # Held-out sets are scored, not required to be perfect: below this the parser regressed.
 MIN_HELD_OUT_ACCURACY = 0.9
 ENTITY_KINDS = {
-    "item", "quantity", "option", "store", "pickup_time", "unplaced", "unavailable_option"
+    "item", "quantity", "option", "store", "pickup_time", "unplaced", "unavailable_option", "edit"
 }  # fmt: skip
 
 
@@ -179,7 +180,20 @@ def _check_well_formed(parser: OrderParser, text: str) -> None:
         assert entity["entity"] in ENTITY_KINDS
         assert isinstance(entity["value"], str) and entity["value"]
         assert 0 <= entity["start"] < entity["end"] <= len(text)
+        if entity["entity"] == "edit":  # the contract both processes read
+            CartEdit.parse_raw(entity["value"])
         if entity["entity"] == "unavailable_option":  # always an item's, said back with it
             assert "group" in entity
     items = [e for e in entities if e["entity"] == "item"]
     assert len(items) == len(groups)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [("okay, one large, fries", 1), ("alright so two large... fries", 2)]
+)
+def test_a_count_and_option_said_before_their_item_are_one_line(
+    parser: OrderParser, text: str, count: int
+) -> None:
+    """Issue 15: "okay, one regular, soy milk" became two Soy Milks."""
+    line = {"item": "fries", "quantity": count, "options": ["size:large"]}
+    assert summarise(parser.parse(text)) == {"lines": [line]}

@@ -1,0 +1,43 @@
+"""How an answer to a question that moves money is read: one policy for pay, cancel, refund.
+
+Money moves only on a plain yes: the NLU heard `affirm` with at least
+`confirmation_min_confidence`, and no word of the answer takes it back ("yeah no",
+"yes, wait", "sure, not that one" are not a yes). A no is a no whatever else it says
+("no, leave it, thanks", "nope, I still want it"): it never moves money, so it needs no
+threshold. Anything else is unclear, and the question is asked again.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+# Words that take a yes back. "no problem" / "no worries" are ways of saying yes.
+_NO_WORDS = re.compile(
+    r"\b(?:no(?![ -](?:problem|worries))|nope|nah|not|don'?t|do not|never|wait|hold on|"
+    r"hang on|stop|hmm+|maybe|dunno|not sure)\b",
+    re.I,
+)
+# An answer that starts with a no is a no even when the NLU was unsure of it.
+_STARTS_WITH_NO = re.compile(r"^\W*(?:no|nope|nah|don'?t|do not|never mind)\b", re.I)
+# "wait, I need to cancel that": a request to cancel, whatever the intent was read as.
+_ASKS_TO_CANCEL = re.compile(r"\b(?:cancel|refund|call off)\b", re.I)
+
+
+class Consent(Enum):
+    YES = "yes"
+    NO = "no"
+    UNCLEAR = "unclear"
+
+
+def read_consent(intent: str, confidence: float, text: str, min_confidence: float) -> Consent:
+    """The answer to "Shall I pay ...?" / "Cancel order N and refund ...?"."""
+    if intent == "deny" or (_STARTS_WITH_NO.search(text) and intent != "affirm"):
+        return Consent.NO
+    if intent == "affirm" and confidence >= min_confidence and not _NO_WORDS.search(text):
+        return Consent.YES
+    return Consent.UNCLEAR
+
+
+def asks_to_cancel(text: str) -> bool:
+    return bool(_ASKS_TO_CANCEL.search(text))

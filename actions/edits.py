@@ -1,0 +1,163 @@
+"""Edits that point at cart lines: by position, quantifier, pointer or the part inside one.
+
+The NLU sends the verb and the target as one `edit` entity (contracts/cart_edits.py);
+the new values (counts, options, another item) come as the usual order entities. Here the
+target is resolved against the cart: "remove the last one" is the newest line, "delete
+both lattes" every Latte line, "switch one of them to oat" one of the line under
+discussion (split off), "make the drink large" the combo's drink, which is a part of the
+combo line and never a line of its own. A target that fits several lines is never
+guessed: the assistant asks, naming them. An edit verb never adds anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from actions.cart import Line, Mention, Utterance, add, valid_options
+from actions.merchants.backend import Menu
+from actions.phrasing import describe_line, join_words
+from contracts.cart_edits import CHANGE, COMPLAIN, EDIT_ENTITY, REMOVE, CartEdit, Target
+
+DRINK = "drink"
+COMPLAINT_REPLY = "Sorry about that. I haven't changed anything. What should I change?"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The cart after an edit, the lines it touched, or a question instead of a change."""
+
+    cart: list[Line]
+    touched: list[Line] = field(default_factory=list)
+    question: str = ""
+
+
+def read_edit(entities: Iterable[Mapping[str, Any]]) -> CartEdit | None:
+    """The `edit` entity of a message; a malformed one (a forged payload) counts as none."""
+    for entity in entities:
+        if entity.get("entity") == EDIT_ENTITY:
+            try:
+                return CartEdit.parse_raw(str(entity.get("value") or ""))
+            except ValidationError:
+                return None
+    return None
+
+
+def points_at_lines(edit: CartEdit | None) -> bool:
+    """Whether the edit names its lines in a way only this module resolves."""
+    if edit is None:
+        return False
+    target = edit.target
+    return edit.verb == COMPLAIN or bool(
+        target.position is not None or target.every or target.count or target.part
+    )
+
+
+def apply(
+    cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu, last_sku: str | None
+) -> Outcome | None:
+    """What the edit does to the cart; None when it points at no line (nothing changes)."""
+    if edit.verb == COMPLAIN:
+        return Outcome(cart, question=COMPLAINT_REPLY)
+    target = edit.target
+    if target.part == DRINK and (outcome := _edit_part(cart, edit, said, menu, last_sku)):
+        return outcome
+    chosen = _lines(cart, target, said.mentions, menu, last_sku)
+    if chosen is None:
+        return None
+    if isinstance(chosen, str):
+        return Outcome(cart, question=chosen)
+    options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
+    # "one of them" and "the last one" say which lines, not how many: not a new count.
+    quantity = None if target.count or target.position or target.every else said.loose.quantity
+    verb = edit.verb or (CHANGE if options or quantity else None)
+    result, touched = list(cart), []
+    for index in sorted(chosen, reverse=True):
+        line = result[index]
+        item = menu.find(line.sku)
+        wanted = valid_options(item, options) if item else {}
+        if verb == REMOVE:
+            if target.count and target.count < line.quantity:
+                result[index] = replace(line, quantity=line.quantity - target.count)
+            else:
+                del result[index]
+        elif target.count and wanted and target.count < line.quantity:
+            split = replace(line, quantity=target.count, options={**line.options, **wanted})
+            result[index : index + 1] = [
+                replace(line, quantity=line.quantity - target.count),
+                split,
+            ]
+            touched.append(split)
+        elif wanted or quantity or target.count:
+            new = replace(
+                line,
+                quantity=quantity or (target.count if not wanted else None) or line.quantity,
+                options={**line.options, **wanted},
+            )
+            result[index] = new
+            touched.append(new)
+    return Outcome(add([], result, menu), touched)
+
+
+def _lines(
+    cart: list[Line], target: Target, mentions: list[Mention], menu: Menu, last_sku: str | None
+) -> list[int] | str | None:
+    """The indices of the lines the target means, a question naming the candidates when it
+    could mean several, or None when it means none."""
+    named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
+    sku_pool = named or ({last_sku} if last_sku and target.position is None else set())
+    candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
+    if not candidates:
+        return None
+    if target.position is not None:
+        at = target.position - 1 if target.position > 0 else target.position
+        return [candidates[at]] if -len(candidates) <= at < len(candidates) else None
+    if target.every:
+        return candidates
+    if len(candidates) > 1 and named and not target.pointer:
+        lines = [describe_line(cart[i].request(), menu) for i in candidates]
+        return f"Which one do you mean: {join_words(lines).replace(' and ', ' or ')}?"
+    return [candidates[-1]]
+
+
+def _edit_part(
+    cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu, last_sku: str | None
+) -> Outcome | None:
+    """ "make the drink large", "make the soy milk in my combo a large one": the combo's
+    drink is its `drink` option (and the combo's size is the drink's): the combo line
+    changes, no drink line is added or changed."""
+    combos = [i for i, line in enumerate(cart) if (it := menu.find(line.sku)) and it.group(DRINK)]
+    if not combos:
+        return None
+    drinks = [m.sku for m in said.mentions if _is_drink_of(cart[combos[0]], m.sku, menu)]
+    named = {m.sku for m in said.mentions if m.sku in {cart[i].sku for i in combos}}
+    pool = [i for i in combos if not named or cart[i].sku in named]
+    with_drink = [i for i in pool if drinks and cart[i].chosen(menu).get(DRINK) in drinks]
+    if edit.target.every:
+        chosen = pool
+    elif len(with_drink) == 1 or len(pool) == 1:
+        chosen = with_drink or pool
+    elif last_sku and any(cart[i].sku == last_sku for i in pool):
+        chosen = [max(i for i in pool if cart[i].sku == last_sku)]
+    else:
+        lines = [describe_line(cart[i].request(), menu) for i in pool]
+        return Outcome(cart, question=f"Which one: {join_words(lines).replace(' and ', ' or ')}?")
+    options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
+    if drinks and not with_drink:
+        options[DRINK] = str(drinks[-1])  # "make the drink in my combo a soy milk"
+    result, touched = list(cart), []
+    for index in chosen:
+        item = menu.find(result[index].sku)
+        wanted = valid_options(item, options) if item else {}
+        result[index] = replace(result[index], options={**result[index].options, **wanted})
+        touched.append(result[index])
+    return Outcome(add([], result, menu), touched)
+
+
+def _is_drink_of(line: Line, sku: str | None, menu: Menu) -> bool:
+    item = menu.find(line.sku)
+    group = item.group(DRINK) if item else None
+    return bool(sku and group and group.choice(sku))

@@ -1,0 +1,59 @@
+"""What an utterance does to lines already in the cart (contract C2, `edit` entity).
+
+The NLU (bot/nlu/edit_targets.py) reads the verb and the words that point at cart lines;
+the actions (actions/edits.py) resolve that target against the cart. The new values
+(counts, options, another item) travel as the usual C2 entities beside it. Both sides use
+these models: the entity's value is ``CartEdit.json()`` and is read with
+``CartEdit.parse_raw``.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from pydantic import BaseModel, Extra, Field
+
+EDIT_ENTITY: Final = "edit"
+
+Verb = Literal["remove", "change", "complain"]
+REMOVE: Final = "remove"
+CHANGE: Final = "change"
+COMPLAIN: Final = "complain"
+
+
+class Target(BaseModel):
+    """The cart lines (or the part inside them) an edit is about, as the customer said it.
+
+    Empty means the line under discussion ("make that three", "no wait, a small one").
+    """
+
+    # "the second thing" is 2, "the last one" is -1.
+    position: int | None = None
+    # "that", "it", "them", "those": the line under discussion.
+    pointer: bool = False
+    # "one of them", "two of those": that many of the line (a split when fewer).
+    count: int | None = Field(default=None, ge=1, le=99)
+    # "both", "all of them", "all the lattes": every line of the item, whole.
+    every: bool = False
+    # A part inside the line: "the drink" (in my combo) is the combo's `drink` group.
+    part: str | None = None
+
+    class Config:
+        extra = Extra.forbid
+        frozen = True
+
+
+class CartEdit(BaseModel):
+    """One utterance's verb and target.
+
+    `verb`: remove ("delete", "drop", "scrap"), change ("make", "switch", "change") or
+    complain ("that's not what I said": nothing changes, the assistant asks). None when
+    only the target was heard ("two of those").
+    """
+
+    verb: Verb | None = None
+    target: Target = Field(default_factory=Target)
+
+    class Config:
+        extra = Extra.forbid
+        frozen = True
