@@ -26,6 +26,17 @@ class LinkError(ValueError):
     """A link that cannot be made; the message says why."""
 
 
+def check_ids(device_id: str, customer_id: str) -> None:
+    """:class:`LinkError` unless both ids can be linked."""
+    if not DEVICE_ID.match(device_id):
+        raise LinkError(
+            f"{device_id!r} is not a device id (1 to 128 of A-Z a-z 0-9 _ . : -): use "
+            "Home Assistant's device id or the satellite's entity id."
+        )
+    if not CUSTOMER_ID.match(customer_id):
+        raise LinkError(f"{customer_id!r} is not a customer id.")
+
+
 class DeviceLinks:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -41,13 +52,7 @@ class DeviceLinks:
         return None
 
     def link(self, device_id: str, customer_id: str) -> None:
-        if not DEVICE_ID.match(device_id):
-            raise LinkError(
-                f"{device_id!r} is not a device id (1 to 128 of A-Z a-z 0-9 _ . : -): use "
-                "Home Assistant's device id or the satellite's entity id."
-            )
-        if not CUSTOMER_ID.match(customer_id):
-            raise LinkError(f"{customer_id!r} is not a customer id.")
+        check_ids(device_id, customer_id)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # two owners linking at once both keep theirs

@@ -104,14 +104,15 @@ class Recognition:
         return self.questions.expected(customer_id) if customer_id else None
 
     async def recognise(self, pcm: bytes, customer_id: str | None) -> str:
-        phrases = self.vocabulary.phrases(self.expected(customer_id))
         recogniser = await self._loaded()
+        phrases = self.vocabulary.phrases(self.expected(customer_id))
         transcript = await recogniser.recognise(pcm16_to_samples(pcm), phrases)
         return transcript.text.strip()
 
     async def _loaded(self) -> Recogniser:
         async with self._loading:
             if self._recogniser is None:
+                await self.vocabulary.refresh()  # the menu's names for the first request too
                 loop = asyncio.get_running_loop()
                 self._recogniser = await loop.run_in_executor(None, load_recogniser, self._settings)
             return self._recogniser
