@@ -25,7 +25,7 @@ class WyomingSettings(OrderlySettings):
         description="where to listen; Wyoming has no authentication, so listen beyond this "
         "machine only on a network you trust (README: Home Assistant)",
     )
-    port: int = Field(default=10500, ge=0, le=65535, description="where to listen")
+    port: int = Field(default=10500, ge=1, le=65535, description="where to listen")
     data_dir: Path = Field(
         default=Path("var"),
         env="ORDERLY_DATA_DIR",
