@@ -33,7 +33,12 @@ def read_password(from_stdin: bool, stdin: TextIO = sys.stdin) -> str:
 
 
 def link_device(
-    links: DeviceLinks, device_id: str, customer_id: str, password: str, merchant_url: str
+    links: DeviceLinks,
+    device_id: str,
+    customer_id: str,
+    password: str,
+    merchant_url: str,
+    client: httpx.Client | None = None,
 ) -> None:
     """Check ``password`` for ``customer_id``, then link the device; :class:`LinkRefused` if not."""
     try:
@@ -41,11 +46,11 @@ def link_device(
     except LinkError as error:
         raise LinkRefused(str(error)) from None
     try:
-        answer = httpx.post(
-            f"{merchant_url.rstrip('/')}/identity/sign-in",
-            json={"customer_id": customer_id, "password": password},
-            timeout=SIGN_IN_TIMEOUT_S,
-        )
+        with client or httpx.Client(timeout=SIGN_IN_TIMEOUT_S) as http:
+            answer = http.post(
+                f"{merchant_url.rstrip('/')}/identity/sign-in",
+                json={"customer_id": customer_id, "password": password},
+            )
     except httpx.HTTPError as error:
         raise LinkRefused(
             f"The merchant platform at {merchant_url} is not answering ({type(error).__name__}): "
