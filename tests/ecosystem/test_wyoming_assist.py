@@ -17,6 +17,7 @@ import subprocess
 import sys
 import uuid
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -39,7 +40,14 @@ ANSWER_TIMEOUT_S = 90.0
 FINAL = ("info", "handled", "not-handled", "transcript", "error")
 
 
-async def request(stack: Stack, *events: Event) -> Event:
+def request(stack: Stack, *events: Event) -> Event:
+    """One connection, as Home Assistant makes it; on its own thread and event loop, since
+    the browser tests' Playwright keeps one running on this thread for the session."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _request(stack, *events)).result()
+
+
+async def _request(stack: Stack, *events: Event) -> Event:
     async with AsyncTcpClient(stack.config.host, stack.config.wyoming_port) as client:
         for event in events:
             await client.write_event(event)
@@ -56,7 +64,7 @@ def say(stack: Stack, text: str, device_id: str) -> Event:
         "device_id": device_id,
         "satellite_id": f"assist_satellite.{device_id[:8]}",
     }
-    return asyncio.run(request(stack, Transcript(text, context=context, language="en").event()))
+    return request(stack, Transcript(text, context=context, language="en").event())
 
 
 def link_device(stack: Stack, device_id: str, customer_id: str, password: str) -> str:
@@ -89,7 +97,7 @@ def text_of(answer: Event) -> str:
 
 
 def test_a_linked_satellite_orders_and_pays_by_transcript(running_stack: Stack) -> None:
-    info = Info.from_event(asyncio.run(request(running_stack, Describe().event())))
+    info = Info.from_event(request(running_stack, Describe().event()))
     assert [p.name for p in info.handle] == ["orderly"] and info.asr
     device_id = uuid.uuid4().hex
     unlinked = say(running_stack, "a cola", device_id)
@@ -126,14 +134,12 @@ def test_orderlys_recogniser_hears_a_satellite_through_wyoming(
         AudioChunk(rate=rate, width=2, channels=1, audio=pcm[i : i + 4096]).event()
         for i in range(0, len(pcm), 4096)
     ]
-    answer = asyncio.run(
-        request(
-            running_stack,
-            Transcribe(language="en").event(),
-            AudioStart(rate=rate, width=2, channels=1).event(),
-            *chunks,
-            AudioStop().event(),
-        )
+    answer = request(
+        running_stack,
+        Transcribe(language="en").event(),
+        AudioStart(rate=rate, width=2, channels=1).event(),
+        *chunks,
+        AudioStop().event(),
     )
     assert Transcript.is_type(answer.type), answer
     heard = Transcript.from_event(answer).text
