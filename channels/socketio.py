@@ -51,6 +51,7 @@ MAX_MESSAGE_CHARS = 2000
 # One socket.io packet; a chat message is far smaller.
 MAX_PACKET_BYTES = 64 * 1024
 TOKEN_KEY = "token"
+MAX_SESSION_ID_CHARS = 128
 # Rasa's options that this channel replaces with its own rule, and why.
 REFUSED_OPTIONS = {
     "jwt_key": "tokens are checked by channels/identity.py (ORDERLY_JWT_SECRET or "
@@ -146,7 +147,8 @@ class SecureSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any) -> None:
             # Echoed so widgets can keep their local history; it never names the sender.
             wanted = data.get("session_id") if isinstance(data, dict) else None
-            session_id = wanted if isinstance(wanted, str) and wanted else uuid.uuid4().hex
+            usable = isinstance(wanted, str) and 0 < len(wanted) <= MAX_SESSION_ID_CHARS
+            session_id = wanted if usable else uuid.uuid4().hex
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
