@@ -5,10 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 MODEL := models/orderly.tar.gz
+# The stock socket.io client the webchat test runs in Chromium, from the npm registry.
+WEBCHAT_CLIENT := tests/ecosystem/node_modules/.package-lock.json
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install system-packages model run serve serve-scaled migration shell voice-client test test-coqui lint bench bench-text clean
+.PHONY: install system-packages node-packages model run serve serve-scaled migration shell voice-client test test-coqui lint bench bench-text clean
 
 install: $(INSTALLED)
 
@@ -48,7 +50,12 @@ lint: install
 system-packages: ## espeak-ng and flite (voice tests), Chromium (browser tests), HAProxy (serve-scaled)
 	scripts/system-packages.sh
 
-test: model lint system-packages ## set up and run every test
+node-packages: $(WEBCHAT_CLIENT)
+
+$(WEBCHAT_CLIENT): tests/ecosystem/package.json tests/ecosystem/package-lock.json
+	npm ci --prefix tests/ecosystem --no-audit --no-fund --loglevel=error
+
+test: model lint system-packages node-packages ## set up and run every test
 	$(BIN)/rasa data validate --domain bot/domain --data data --config config.yml --fail-on-warnings
 	$(BIN)/python -m pytest
 

@@ -105,6 +105,7 @@ def orderly_config(data_dir: Path, env: dict[str, str]) -> StackConfig:
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
+        wyoming_port=free_port(),
         env=env,
     )
 
@@ -116,6 +117,7 @@ def scaled_config(data_dir: Path, env: dict[str, str]) -> ScaledConfig:
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
+        wyoming_port=free_port(),
         rasa_replica_ports=(free_port(), free_port()),
         actions_replica_ports=(free_port(), free_port()),
         postgres_host=machine.postgres_host,

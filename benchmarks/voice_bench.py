@@ -246,6 +246,7 @@ def main() -> None:
             merchant_port=free_port(),
             actions_port=free_port(),
             rasa_port=free_port(),
+            wyoming_port=free_port(),
             env={"ORDERLY_NOW": MORNING, "ORDERLY_VOICE_ASR_MODEL": args.model},
         )
         print(f"starting the stack with Whisper {args.model} ...", flush=True)

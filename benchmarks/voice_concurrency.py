@@ -86,6 +86,7 @@ def main() -> None:
             merchant_port=free_port(),
             actions_port=free_port(),
             rasa_port=free_port(),
+            wyoming_port=free_port(),
             env={"ORDERLY_NOW": MORNING, "ORDERLY_VOICE_ASR_MODEL": args.model},
         )
         with Stack(config) as stack:

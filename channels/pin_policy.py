@@ -293,8 +293,16 @@ class PinGate:
         client: httpx.AsyncClient | None = None,
         ttl_s: float = PENDING_TTL_SECONDS,
         pin_digits: int = DEFAULT_PIN_DIGITS,
+        takes_pin: bool = True,
     ) -> None:
+        """``takes_pin=False`` is for channels whose clients echo or keep what is said
+        (socket.io chat widgets, Home Assistant's stored transcripts): nothing they send is
+        ever submitted as a PIN, even while one is pending from another channel (it is
+        masked like any message), and a PIN request in a reply is dropped, not kept. The
+        dialogue asks for a PIN only on the channels in ``ORDERLY_PIN_CHANNELS`` anyway.
+        """
         self._store = store or pending_store()
+        self._takes_pin = takes_pin
         if allowed_submit_urls is None:
             merchant = os.environ.get("ORDERLY_MERCHANT_URL", "http://127.0.0.1:8088")
             allowed_submit_urls = [merchant]
@@ -313,7 +321,7 @@ class PinGate:
         ``bearer_token`` is the customer's own token: the merchant checks the PIN for
         the customer it names, never for a service acting on someone's behalf.
         """
-        pending = await self._store.get(sender_id)
+        pending = await self._store.get(sender_id) if self._takes_pin else None
         screened = screen(text, pending, self._pin_digits)
         if screened.kind is ScreenKind.REASK:
             assert pending is not None
@@ -351,6 +359,14 @@ class PinGate:
             custom = message.get("custom")
             request = custom.get("secure_input") if isinstance(custom, dict) else None
             if isinstance(custom, dict) and isinstance(request, dict) and "submit" in request:
+                if not self._takes_pin:
+                    logger.error(
+                        "a PIN request reached a channel that takes no PIN and was dropped: "
+                        "keep this channel out of ORDERLY_PIN_CHANNELS"
+                    )
+                    kept = {key: value for key, value in custom.items() if key != "secure_input"}
+                    screened.append({**message, "custom": kept})
+                    continue
                 asked = PinRequest.from_message(request)
                 message = {**message, "custom": {**custom, "secure_input": asked.public()}}
             screened.append(message)

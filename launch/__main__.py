@@ -4,6 +4,9 @@
 Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis.
 
 Ctrl-C stops everything that was started. Logs go to ``var/logs/``.
+
+``python -m launch link-device DEVICE_ID --customer CUSTOMER_ID`` links a Home Assistant
+device to a customer, who confirms with their password (launch/link_device.py).
 """
 
 from __future__ import annotations
@@ -15,18 +18,40 @@ import subprocess
 import sys
 import time
 
+from channels.wyoming.devices import DeviceLinks
+from channels.wyoming.settings import WyomingSettings
+from launch.link_device import LinkRefused, link_device, read_password
 from launch.scaled import ScaledStack, default_config
 from launch.stack import MODEL, ROOT, Stack, StackConfig
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m launch", description=__doc__)
-    parser.add_argument("command", choices=["run", "serve", "serve-scaled"])
-    parser.add_argument(
-        "--customer",
-        help="sandbox customer the shell signs in as (default: your own, made on first run)",
+    parser = argparse.ArgumentParser(
+        prog="python -m launch", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command in ("run", "serve", "serve-scaled"):
+        starting = commands.add_parser(command)
+        starting.add_argument(
+            "--customer",
+            help="sandbox customer the shell signs in as (default: your own, made on first run)",
+        )
+    linking = commands.add_parser(
+        "link-device", help="let a Home Assistant device order for a customer"
+    )
+    linking.add_argument("device_id", help="Home Assistant's device id or satellite entity id")
+    linking.add_argument("--customer", required=True, help="the customer it orders for")
+    linking.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    linking.add_argument(
+        "--merchant",
+        default=StackConfig().merchant_url,
+        help="the running merchant platform (default: %(default)s)",
     )
     args = parser.parse_args()
+    if args.command == "link-device":
+        return _link_device(args)
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
         return 1
@@ -47,7 +72,8 @@ def main() -> int:
         with stack:
             print(
                 f"Ready: Rasa {config.rasa_url} (REST: /webhooks/rest/webhook), "
-                f"merchant platform {config.merchant_url}, actions {config.actions_url}. "
+                f"merchant platform {config.merchant_url}, actions {config.actions_url}, "
+                f"Home Assistant (Wyoming) {config.wyoming_url}. "
                 f"Logs in {config.log_dir}.",
                 flush=True,
             )
@@ -73,6 +99,24 @@ def main() -> int:
     except RuntimeError as error:
         print(f"Could not start: {error}", file=sys.stderr)
         return 1
+
+
+def _link_device(args: argparse.Namespace) -> int:
+    settings = WyomingSettings.from_env(data_dir=StackConfig().data_dir)
+    try:
+        password = read_password(args.password_stdin)
+        link_device(
+            DeviceLinks(settings.devices_file),
+            args.device_id,
+            args.customer,
+            password,
+            args.merchant,
+        )
+    except LinkRefused as refused:
+        print(f"Not linked: {refused}", file=sys.stderr)
+        return 1
+    print(f"Linked: {args.device_id} now orders for {args.customer}.")
+    return 0
 
 
 if __name__ == "__main__":

@@ -121,6 +121,8 @@ class ScaledStack(Stack):
                         "--interface", config.host, "--cors", *config.cors_origins,
                     ],
                     f"{config.replica_url(port)}/webhooks/rest/",
+                    # One Wyoming port, on the first replica (Home Assistant names one host).
+                    env={} if number == 1 else {"ORDERLY_WYOMING_ENABLED": "false"},
                 )
             )  # fmt: skip
         self.services = services

@@ -40,6 +40,8 @@ class StackConfig:
     merchant_port: int = 8088
     actions_port: int = 5055
     rasa_port: int = 5005
+    # Home Assistant's Wyoming requests, served by the Rasa process (channels/wyoming).
+    wyoming_port: int = 10500
     host: str = "127.0.0.1"
     env: dict[str, str] = field(default_factory=dict)
 
@@ -54,6 +56,10 @@ class StackConfig:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def wyoming_url(self) -> str:
+        return f"tcp://{self.host}:{self.wyoming_port}"
 
     @property
     def cors_origins(self) -> list[str]:
@@ -121,6 +127,8 @@ class Stack:
             "ORDERLY_ACTIONS_HOST": c.host,
             "ORDERLY_ACTIONS_PORT": str(c.actions_port),
             "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
+            "ORDERLY_WYOMING_HOST": c.host,
+            "ORDERLY_WYOMING_PORT": str(c.wyoming_port),
             "ORDERLY_CORS_ORIGINS": " ".join(c.cors_origins),
             "PYTHONPATH": str(ROOT),
             **shared_secrets(c.secrets_dir, {**os.environ, **c.env}),

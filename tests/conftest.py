@@ -41,6 +41,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=rasa_port,
+        wyoming_port=free_port(),
         env={
             "ORDERLY_NOW": MORNING,
             "ORDERLY_LOG_LEVEL": "DEBUG",

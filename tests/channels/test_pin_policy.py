@@ -271,3 +271,24 @@ async def test_the_redis_store_keeps_requests_with_a_ttl_and_answers_once() -> N
     finally:
         await store.clear(sender)
         await store.close()
+
+
+async def test_a_channel_that_takes_no_pin_never_submits_one_even_while_one_is_pending() -> None:
+    merchant = Merchant()
+    store = InMemoryPendingPins()
+    voice = PinGate(store, allowed_submit_urls=[MERCHANT], client=merchant.client())
+    chat_widget = PinGate(
+        store, allowed_submit_urls=[MERCHANT], client=merchant.client(), takes_pin=False
+    )
+    await voice.outgoing("alice", [ASK_FOR_PIN])  # asked on the voice channel
+    screened = await chat_widget.incoming("alice", f"my pin is {PIN}", "alice-token")
+    assert screened.kind is ScreenKind.PASS
+    assert screened.text_for_rasa == SECRET_NOT_EXPECTED and PIN not in screened.shown
+    assert merchant.requests == []
+
+
+async def test_a_channel_that_takes_no_pin_drops_a_pin_request_from_the_reply() -> None:
+    gate = PinGate(InMemoryPendingPins(), allowed_submit_urls=[MERCHANT], takes_pin=False)
+    [shown] = await gate.outgoing("alice", [ASK_FOR_PIN])
+    assert "secure_input" not in shown["custom"] and shown["text"] == ASK_FOR_PIN["text"]
+    assert await gate.expecting("alice") is None

@@ -61,6 +61,7 @@ def scaled_stack(
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
+        wyoming_port=free_port(),
         rasa_replica_ports=(free_port(), free_port()),
         actions_replica_ports=(free_port(), free_port()),
         postgres_port=private_postgres.port,

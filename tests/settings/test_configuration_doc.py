@@ -22,6 +22,7 @@ SERVICES = (
     "actions.settings:Settings",
     "channels.identity:IdentitySettings",
     "channels.voice.settings:VoiceSettings",
+    "channels.wyoming.settings:WyomingSettings",
 )
 TABLE = re.compile(
     r"(<!-- settings: (?P<target>[\w.]+:\w+) -->\n)(?P<table>.*?)(<!-- end settings -->)", re.S

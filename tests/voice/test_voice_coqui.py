@@ -49,6 +49,7 @@ async def test_the_voice_channel_can_answer_with_coqui(tmp_path: Path) -> None:
         merchant_port=free_port(),
         actions_port=free_port(),
         rasa_port=free_port(),
+        wyoming_port=free_port(),
         env={
             "ORDERLY_NOW": MORNING,
             "ORDERLY_VOICE_ASR_MODEL": "tiny.en",
