@@ -32,7 +32,6 @@ from actions.phrasing import (
     pickup_when,
     readback_payload,
     readback_text,
-    yuan,
 )
 from actions.questions import MORE_OR_DONE, PAY, PIN, answered, ask, expect, open_question
 from actions.settings import Settings
@@ -43,6 +42,7 @@ from actions.state import (
     fresh_start,
     latest_entity,
 )
+from contracts.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def pickup_iso(pickup: str | None, now_iso: str) -> str | None:
 
 
 def pay_question(order: Order) -> str:
-    return f"Shall I pay {yuan(order.total)} for order {order.id}?"
+    return f"Shall I pay {format_money(order.total)} for order {order.id}?"
 
 
 class Checkout:
@@ -111,7 +111,7 @@ class Checkout:
                 logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
         elif order is not None and order.status == "paid":
             dispatcher.utter_message(
-                text=f"Order {order_id} was already paid ({yuan(order.total)}); it stands. "
+                text=f"Order {order_id} was already paid ({format_money(order.total)}); it stands. "
                 "What you order now is a new order.",
                 json_message={"order": order_payload(order)},
             )
@@ -207,11 +207,11 @@ class Checkout:
         order = await self.status(tracker, order_id)
         if order is None:
             dispatcher.utter_message(
-                text=f"Paid {yuan(amount)}. Your order number is {order_id}. Thank you!"
+                text=f"Paid {format_money(amount)}. Your order number is {order_id}. Thank you!"
             )
         else:
             dispatcher.utter_message(
-                text=f"Paid {yuan(amount)}. Your order number is {order.id}; pick it up at "
+                text=f"Paid {format_money(amount)}. Your order number is {order.id}; pick it up at "
                 f"{order.store_name}, {pickup_when(order)}. Thank you!",
                 json_message={"order": order_payload(order)},
             )
@@ -242,12 +242,12 @@ class Checkout:
             text = (
                 f"Sorry, I didn't hear back from the shop about paying order {order_id}, and "
                 "I can't check it yet. Say yes to try again: you can't be charged twice. "
-                f"Shall I pay {yuan(amount)} for order {order_id}?"
+                f"Shall I pay {format_money(amount)} for order {order_id}?"
             )
         else:
             text = (
                 f"Sorry, the shop didn't answer in time. I've checked: order {order_id} is "
-                f"not paid, nothing was charged. Shall I pay {yuan(amount)} for order "
+                f"not paid, nothing was charged. Shall I pay {format_money(amount)} for order "
                 f"{order_id}?"
             )
         dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS, json_message=expect(PAY))
@@ -266,7 +266,7 @@ class Checkout:
             limit = details.get("voice_pay_limit")
             # Over the daily no-PIN total, the platform's message says so with the numbers.
             if limit is not None and details.get("reason") != "over_daily_limit":
-                lead = f"That's above your voice-pay limit of {yuan(limit)}."
+                lead = f"That's above your voice-pay limit of {format_money(limit)}."
             else:
                 lead = error.message
             return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)

@@ -29,7 +29,6 @@ from actions.phrasing import (
     item_name,
     join_words,
     pickup_words,
-    yuan,
 )
 from actions.pickup import ActionSetPickup
 from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
@@ -42,6 +41,7 @@ from actions.state import (
     latest_entity,
     latest_intent,
 )
+from contracts.money import format_money
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
 NOT_CAUGHT = (
@@ -89,7 +89,7 @@ class Ordering:
         items = join_words([describe_line(line.request(), menu) for line in state.cart])
         card = cart_payload(quote, {"id": store_id, "name": store_name}, pickup)
         dispatcher.utter_message(
-            text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
+            text=f"{lead} Your cart: {items}. Total {format_money(quote.total)}, pickup at "
             f"{store_name}, {pickup}. {question}".strip(),
             json_message=expect(kind, cart=card),
         )

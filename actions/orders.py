@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.merchants.backend import Menu, MerchantBackend, Order
-from actions.phrasing import clock_time, describe_line, join_words, order_payload, yuan
+from actions.phrasing import clock_time, describe_line, join_words, order_payload
 from actions.questions import CANCEL, answered, ask, expect
 from actions.settings import Settings
 from actions.state import awaiting_order, checkout_reset
+from contracts.money import format_money
 
 ACTIVE = ("placed", "paid")
 STATUS_WORDS = {
@@ -36,14 +37,14 @@ def status_text(order: Order, menu: Menu | None) -> str:
     items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     return (
-        f"Order {order.id} ({items}, {yuan(order.total)}) is {status}; "
+        f"Order {order.id} ({items}, {format_money(order.total)}) is {status}; "
         f"pickup at {order.store_name} at {clock_time(order.pickup_time)}."
     )
 
 
 def cancel_question(order: Order) -> str:
-    refund = f" and refund {yuan(order.total)}" if order.status == "paid" else ""
-    return f"Cancel order {order.id} ({yuan(order.total)}){refund}?"
+    refund = f" and refund {format_money(order.total)}" if order.status == "paid" else ""
+    return f"Cancel order {order.id} ({format_money(order.total)}){refund}?"
 
 
 class Orders:
@@ -80,7 +81,7 @@ class Orders:
             tracker.sender_id, order_id, idempotency_key=f"cancel-{order_id}"
         )
         refund = (
-            f" {yuan(order.total)} is refunded to your account."
+            f" {format_money(order.total)} is refunded to your account."
             if order.status == "refunded"
             else ""
         )

@@ -1,7 +1,7 @@
 """How the assistant words amounts, carts and orders, for screens and for speech.
 
-Amounts are fen (integers) until the last moment; ``yuan`` formats them exactly,
-with no float on the way.
+Amounts are fen (integers) until the last moment; ``contracts.money.format_money``
+writes them exactly, with no float on the way.
 """
 
 from __future__ import annotations
@@ -11,14 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from actions.merchants.backend import ChosenOption, LineRequest, Menu, Order, PricedLine, Quote
+from contracts.money import format_money
 
 ASAP = "as soon as possible"
-
-
-def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}¥{whole}.{cents:02d}"
 
 
 def clock_time(iso: str) -> str:
@@ -255,9 +250,10 @@ def readback_payload(order: Order) -> dict[str, Any]:
 def readback_text(order: Order, menu: Menu | None) -> str:
     """Every line with its price, the store, the pickup time and the total."""
     lines = "; ".join(
-        f"{describe_line(line, menu, line.name)}, {yuan(line.line_total)}" for line in order.lines
+        f"{describe_line(line, menu, line.name)}, {format_money(line.line_total)}"
+        for line in order.lines
     )
     return (
         f"Here is your order: {lines}. Pickup at {order.store_name}, {pickup_when(order)}. "
-        f"The total is {yuan(order.total)}."
+        f"The total is {format_money(order.total)}."
     )

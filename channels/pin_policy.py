@@ -51,6 +51,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from contracts.digits import DIGIT_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,7 @@ STANDALONE_NUMERAL_DIGITS = 4
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
 # What may stand between two pieces of one spoken or typed number.
 _JOINER = re.compile(r"[\s,.\-\u2010-\u2015/]*")
-_DIGIT_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
+_DIGIT_WORDS = {word: str(digit) for digit, word in enumerate(DIGIT_WORDS)}
 # Words recognition writes for digits, which are also ordinary words: they count only
 # between other digits ("two four six eight WON zero"), not at a run's edge
 # ("246810 FOR order 1001", "the store FOR two").

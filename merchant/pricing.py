@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from contracts.money import format_money
 from merchant.catalogue import Item, OptionGroup
 from merchant.errors import invalid, not_found
 
@@ -51,13 +52,6 @@ class PricedLine:
 class Quote:
     lines: tuple[PricedLine, ...]
     total: int
-
-
-def format_fen(amount: int) -> str:
-    """ "¥12.50" for 1250: how messages show money."""
-    sign = "-" if amount < 0 else ""
-    whole, fen = divmod(abs(amount), 100)
-    return f"{sign}¥{whole}.{fen:02d}"
 
 
 def quote(
@@ -160,9 +154,9 @@ def _offer(item: Item, group: OptionGroup) -> str:
 
 def _delta(price: int) -> str:
     if price > 0:
-        return f" ({format_fen(price)} more)"
+        return f" ({format_money(price)} more)"
     if price < 0:
-        return f" ({format_fen(-price)} less)"
+        return f" ({format_money(-price)} less)"
     return ""
 
 

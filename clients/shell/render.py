@@ -17,21 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from clients.shell.messages import BotMessage, Button, SecureInput, choices
+from contracts.money import format_money
 
 SPEAKER = "Orderly"
-FEN_PER_YUAN = 100
 ASAP = "as soon as possible"
 # The option group a menu shows as one price per choice.
 SIZE_GROUP = "size"
-
-
-def format_fen(fen: int) -> str:
-    """``3750`` → ``¥37.50``; integer arithmetic only, so no float rounding ever shows."""
-    if isinstance(fen, bool) or not isinstance(fen, int):
-        raise TypeError(f"an amount must be integer fen, got {fen!r}")
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
-    return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
 def render_reply(reply: Sequence[BotMessage]) -> list[RenderableType]:
@@ -82,10 +73,10 @@ def render_menu(menu: Mapping[str, Any]) -> RenderableType:
         groups = item.get("options") or []
         sizes = next((group for group in groups if group.get("id") == SIZE_GROUP), None)
         if sizes is None:
-            prices = format_fen(item["price"])
+            prices = format_money(item["price"], thousands=True)
         else:
             prices = "\n".join(
-                f"{choice['name']} {format_fen(item['price'] + choice['price'])}"
+                f"{choice['name']} " + format_money(item["price"] + choice["price"], thousands=True)
                 for choice in sizes["choices"]
             )
         others = ", ".join(str(group["group"]) for group in groups if group is not sizes)
@@ -108,13 +99,15 @@ def render_cart(cart: Mapping[str, Any], *, title: str = "Your order") -> Group:
     table.add_column("Qty", justify="right")
     table.add_column("Item", footer="Total")
     table.add_column("Options")
-    table.add_column("Line total", justify="right", footer=format_fen(cart["total"]))
+    table.add_column(
+        "Line total", justify="right", footer=format_money(cart["total"], thousands=True)
+    )
     for line in cart.get("lines") or []:
         table.add_row(
             Text(str(line["quantity"])),
             Text(str(line["name"])),
             Text(options_text(line)),
-            Text(format_fen(line["line_total"])),
+            Text(format_money(line["line_total"], thousands=True)),
         )
     store = cart.get("store")
     store_name = store.get("name") if isinstance(store, Mapping) else store
@@ -137,7 +130,7 @@ def render_order(order: Mapping[str, Any]) -> Panel:
     facts.add_column()
     facts.add_row("Status", Text(str(order.get("status", "unknown"))))
     if order.get("total") is not None:
-        facts.add_row("Total", Text(format_fen(order["total"])))
+        facts.add_row("Total", Text(format_money(order["total"], thousands=True)))
     if order.get("store_name"):
         facts.add_row("Store", Text(str(order["store_name"])))
     facts.add_row("Pickup", Text(_pickup(order.get("pickup_time"))))

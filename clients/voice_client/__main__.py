@@ -31,6 +31,7 @@ from clients.sign_in import (
 from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
 from clients.voice_client.audio import write_wav as save_wav
 from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
+from contracts.money import format_money
 
 DEFAULT_SERVER = "ws://127.0.0.1:5005/webhooks/voice/ws"
 MIC_SAMPLE_RATE = 16_000
@@ -144,7 +145,7 @@ def describe_custom(custom: dict[str, Any]) -> str:
         if isinstance(body, dict):
             lines = body.get("lines") or body.get("items") or []
             total = body.get("total")
-            money = f", total ¥{total / 100:.2f}" if isinstance(total, int) else ""
+            money = f", total {format_money(total)}" if isinstance(total, int) else ""
             return f"[{key}] {len(lines)} line(s){money}"
     if isinstance(custom.get("menu"), dict):
         return f"[menu] {len(custom['menu'].get('items') or [])} items"

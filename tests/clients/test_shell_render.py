@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 
 from clients.shell.messages import (
@@ -19,7 +17,8 @@ from clients.shell.messages import (
     parse_reply,
     secure_input_request,
 )
-from clients.shell.render import format_fen, render_reply, secure_input_note
+from clients.shell.render import render_reply, secure_input_note
+from contracts.money import format_money
 
 MENU: dict[str, Any] = {
     "title": "Breakfast menu",
@@ -114,26 +113,6 @@ def as_text(renderables: Sequence[RenderableType]) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("fen", "expected"),
-    [(1999, "¥19.99"), (5, "¥0.05"), (100000, "¥1,000.00"), (0, "¥0.00"), (-250, "-¥2.50")],
-)
-def test_fen_are_shown_as_yuan_with_two_decimals(fen: int, expected: str) -> None:
-    assert format_fen(fen) == expected
-
-
-@given(st.integers(min_value=0, max_value=10**12))
-def test_formatting_fen_loses_nothing(fen: int) -> None:
-    digits = re.sub(r"[¥,.]", "", format_fen(fen))
-    assert int(digits) == fen
-
-
-@pytest.mark.parametrize("not_fen", [37.5, "3750", True, None])
-def test_an_amount_that_is_not_integer_fen_is_refused(not_fen: Any) -> None:
-    with pytest.raises(TypeError, match="integer fen"):
-        format_fen(not_fen)
-
-
 def test_menu_lists_each_item_with_its_sizes_prices_choices_and_availability() -> None:
     text = shown([{"text": "Here is our menu.", "custom": {"menu": MENU}}])
     assert "Orderly: Here is our menu." in text
@@ -158,7 +137,7 @@ def test_cart_shows_changed_options_line_totals_total_store_and_pickup() -> None
     assert "Options" in text
     combo_row = next(line for line in text.splitlines() if "Breakfast Combo" in line)
     assert "Soy Milk, Large" in combo_row
-    assert format_fen(COMBO_LINE["line_total"]) in combo_row
+    assert format_money(COMBO_LINE["line_total"], thousands=True) in combo_row
     latte_row = next(line for line in text.splitlines() if "Latte" in line)
     assert re.search(r"\b2\b", latte_row) and "¥39.98" in latte_row
     assert "Large, Oat, Decaf" in latte_row
