@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from actions.merchants.backend import ChosenOption, LineRequest, Menu, Order, PricedLine, Quote
+from actions.merchants.backend import LineRequest, Menu, Order
 from contracts.money import format_money
+from contracts.pricing import ChosenOption, PricedLine, Quote
 
 ASAP = "as soon as possible"
 

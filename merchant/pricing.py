@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from contracts.money import format_money
+from contracts.pricing import ChosenOption, PricedLine, Quote
 from merchant.catalogue import Item, OptionGroup
 from merchant.errors import invalid, not_found
 
@@ -24,34 +25,6 @@ class LineRequest:
     sku: str
     quantity: int = 1
     options: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ChosenOption:
-    """The choice a line has in one group, with the names and price of that moment."""
-
-    group: str
-    group_name: str
-    choice: str
-    choice_name: str
-    price: int
-    default: bool
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    sku: str
-    name: str
-    quantity: int
-    options: tuple[ChosenOption, ...]
-    unit_price: int
-    line_total: int
-
-
-@dataclass(frozen=True)
-class Quote:
-    lines: tuple[PricedLine, ...]
-    total: int
 
 
 def quote(

@@ -13,7 +13,6 @@ import httpx
 
 from actions.merchants.backend import (
     Account,
-    ChosenOption,
     LineRequest,
     Menu,
     MenuItem,
@@ -25,12 +24,11 @@ from actions.merchants.backend import (
     OrderRequest,
     Payment,
     PlacedOrder,
-    PricedLine,
-    Quote,
     SecureSubmit,
     Store,
 )
 from actions.settings import Settings
+from contracts.pricing import PricedLine, Quote
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +123,9 @@ class SandboxBackend:
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
         body = {"items": [_line_body(line) for line in lines]}
         data = await self._request("POST", f"/merchants/{merchant_id}/quotes", json=body)
-        return Quote(lines=tuple(_priced_line(i) for i in data["items"]), total=data["total"])
+        return Quote(
+            lines=tuple(PricedLine.parse_obj(i) for i in data["items"]), total=data["total"]
+        )
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder:
         body = {
@@ -302,27 +302,6 @@ def _option_group(data: dict[str, Any]) -> OptionGroup:
     )
 
 
-def _priced_line(data: dict[str, Any]) -> PricedLine:
-    return PricedLine(
-        sku=data["sku"],
-        name=data["name"],
-        quantity=data["quantity"],
-        options=tuple(
-            ChosenOption(
-                group=option["group"],
-                group_name=option["group_name"],
-                choice=option["choice"],
-                choice_name=option["choice_name"],
-                price=option.get("price", 0),
-                default=bool(option.get("default", False)),
-            )
-            for option in data.get("options", ())
-        ),
-        unit_price=data["unit_price"],
-        line_total=data["line_total"],
-    )
-
-
 def _order(data: dict[str, Any]) -> Order:
     return Order(
         id=str(data["id"]),
@@ -331,7 +310,7 @@ def _order(data: dict[str, Any]) -> Order:
         store_name=data.get("store_name", data["store_id"]),
         pickup_time=data["pickup_time"],
         asap=bool(data.get("asap", False)),
-        lines=tuple(_priced_line(i) for i in data["items"]),
+        lines=tuple(PricedLine.parse_obj(i) for i in data["items"]),
         total=data["total"],
         status=data["status"],
         created_at=data.get("created_at", ""),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sandbox_merchant import sandbox_backend
 
-from actions.merchants.backend import LineRequest, Menu, OrderRequest, PricedLine
+from actions.merchants.backend import LineRequest, Menu, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
 from actions.phrasing import (
     cart_payload,
@@ -19,6 +19,7 @@ from actions.phrasing import (
     readback_payload,
     readback_text,
 )
+from contracts.pricing import PricedLine
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 from sandbox_merchant import RecordingTransport, sandbox_backend
 
 from actions.lexicon import build_lexicon
-from actions.merchants.backend import ChosenOption, LineRequest, OrderRequest
+from actions.merchants.backend import LineRequest, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
+from contracts.pricing import ChosenOption
 
 
 @pytest.fixture
@@ -74,7 +75,9 @@ async def test_a_quote_prices_options_and_marks_the_defaults(
     assert latte is not None
     assert priced.unit_price == latte.price + 400 + 300
     assert quote.total == priced.line_total == 2 * priced.unit_price
-    assert priced.options[1] == ChosenOption("milk", "Milk", "oat", "Oat", 300, default=False)
+    assert priced.options[1] == ChosenOption(
+        group="milk", group_name="Milk", choice="oat", choice_name="Oat", price=300
+    )
     assert [o.default for o in priced.options] == [False, False, True, True, True, True]
     sent = json.loads(transport.requests[-1].content)
     assert sent == {
