@@ -28,19 +28,9 @@ from actions.checkout import Checkout
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words
-from actions.questions import (
-    CANCEL,
-    CHECK_ITEM,
-    MORE_OR_DONE,
-    PAY,
-    PIN,
-    Question,
-    answered,
-    ask,
-    expect,
-    open_question,
-)
+from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
+from contracts.bot_messages import QuestionKind
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
@@ -76,19 +66,19 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == PAY:
+        if question is not None and kind == QuestionKind.PAY:
             if confidence < self.settings.confirmation_min_confidence:
                 return await checkout.reask(dispatcher, tracker, UNCLEAR)
             return await checkout.pay(dispatcher, tracker, question.subject)
-        if question is not None and kind == CANCEL:
+        if question is not None and kind == QuestionKind.CANCEL:
             return await Orders(self.backend, self.settings).cancel(
                 dispatcher, tracker, question.subject
             )
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             return await Ordering(self.backend, self.settings).add_checked(
                 dispatcher, tracker, question.subject
             )
-        if question is not None and kind == PIN:
+        if question is not None and kind == QuestionKind.PIN:
             return checkout.ask_for_pin(
                 dispatcher,
                 tracker,
@@ -96,7 +86,7 @@ class ActionAnswer(MerchantAction):
                 str(question.subject.get("order_id")),
                 int(question.subject.get("amount") or 0),
             )
-        if kind == MORE_OR_DONE:
+        if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
         return await self._nothing_asked(dispatcher, tracker)
 
@@ -105,20 +95,20 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == PAY:
+        if question is not None and kind == QuestionKind.PAY:
             return await checkout.resume_editing(dispatcher, tracker)
-        if question is not None and kind == CANCEL:
+        if question is not None and kind == QuestionKind.CANCEL:
             return Orders(self.backend, self.settings).keep(dispatcher, question.subject)
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             return await Ordering(self.backend, self.settings).drop_checked(
                 dispatcher, tracker, question.subject
             )
-        if kind == PIN:
+        if kind == QuestionKind.PIN:
             dispatcher.utter_message(
                 text="OK, I haven't charged anything. Say 'check out' when you want to pay."
             )
             return [answered()]
-        if kind == MORE_OR_DONE:
+        if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
         return await self._nothing_asked(dispatcher, tracker)
 
@@ -126,21 +116,22 @@ class ActionAnswer(MerchantAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None
     ) -> list[EventType]:
         kind = question.kind if question else None
-        if kind == PAY:
+        if kind == QuestionKind.PAY:
             return await Checkout(self.backend, self.settings).reask(dispatcher, tracker, UNCLEAR)
-        if kind == CANCEL:
+        if kind == QuestionKind.CANCEL:
             return await Orders(self.backend, self.settings).request_cancel(
                 dispatcher, tracker, UNCLEAR
             )
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             ordering = Ordering(self.backend, self.settings)
             menu = await ordering.menu()
             lines = carts.lines_from_slot(question.subject.get("lines"))
             described = join_words([describe_line(line.request(), menu) for line in lines])
             dispatcher.utter_message(
-                text=f"{UNCLEAR} Did you mean {described}?", json_message=expect(CHECK_ITEM)
+                text=f"{UNCLEAR} Did you mean {described}?",
+                json_message=expect(QuestionKind.CHECK_ITEM),
             )
-            return [ask(tracker, CHECK_ITEM, question.subject)]
+            return [ask(tracker, QuestionKind.CHECK_ITEM, question.subject)]
         dispatcher.utter_message(text=NOT_UNDERSTOOD)
         return [answered()]
 
@@ -155,5 +146,5 @@ class ActionAnswer(MerchantAction):
             if OrderState.from_tracker(tracker).cart
             else ("What would you like to order?")
         )
-        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
-        return [ask(tracker, MORE_OR_DONE)]
+        dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
+        return [ask(tracker, QuestionKind.MORE_OR_DONE)]

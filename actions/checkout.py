@@ -28,12 +28,13 @@ from actions.merchants.backend import (
 )
 from actions.phrasing import (
     clock_time,
+    custom,
     order_payload,
     pickup_when,
     readback_payload,
     readback_text,
 )
-from actions.questions import MORE_OR_DONE, PAY, PIN, answered, ask, expect, open_question
+from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -42,6 +43,7 @@ from actions.state import (
     fresh_start,
     latest_entity,
 )
+from contracts.bot_messages import QuestionKind, SecureInputRequest, SubmitTarget
 from contracts.money import format_money
 
 logger = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ class Checkout:
             dispatcher.utter_message(
                 text=f"Order {order_id} was already paid ({format_money(order.total)}); it stands. "
                 "What you order now is a new order.",
-                json_message={"order": order_payload(order)},
+                json_message=custom(order=order_payload(order)),
             )
         return checkout_reset()
 
@@ -125,9 +127,9 @@ class Checkout:
         if not state.cart:
             dispatcher.utter_message(
                 text=f"{lead} Your cart is empty. What would you like to order?".strip(),
-                json_message=expect(MORE_OR_DONE),
+                json_message=expect(QuestionKind.MORE_OR_DONE),
             )
-            return [ask(tracker, MORE_OR_DONE)]
+            return [ask(tracker, QuestionKind.MORE_OR_DONE)]
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         try:
             placed = await self.backend.place_order(
@@ -149,12 +151,12 @@ class Checkout:
             text=f"{lead} {readback_text(order, menu)} {pay_question(order)} "
             "Please say yes or no.".strip(),
             buttons=CONFIRM_BUTTONS,
-            json_message=expect(PAY, readback=readback_payload(order)),
+            json_message=expect(QuestionKind.PAY, readback=readback_payload(order)),
         )
         return [
             SlotSet("order_id", order.id),
             SlotSet("confirmation_token", placed.confirmation_token),
-            ask(tracker, PAY, {"order_id": order.id, "amount": order.total}),
+            ask(tracker, QuestionKind.PAY, {"order_id": order.id, "amount": order.total}),
         ]
 
     async def reask(
@@ -174,9 +176,9 @@ class Checkout:
         dispatcher.utter_message(
             text=f"{lead} {pay_question(order)}".strip(),
             buttons=CONFIRM_BUTTONS,
-            json_message=expect(PAY),
+            json_message=expect(QuestionKind.PAY),
         )
-        return [ask(tracker, PAY, {"order_id": order.id, "amount": order.total})]
+        return [ask(tracker, QuestionKind.PAY, {"order_id": order.id, "amount": order.total})]
 
     async def pay(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
@@ -213,7 +215,7 @@ class Checkout:
             dispatcher.utter_message(
                 text=f"Paid {format_money(amount)}. Your order number is {order.id}; pick it up at "
                 f"{order.store_name}, {pickup_when(order)}. Thank you!",
-                json_message={"order": order_payload(order)},
+                json_message=custom(order=order_payload(order)),
             )
         return fresh_start()
 
@@ -225,7 +227,7 @@ class Checkout:
         else:
             text = f"Order {order.id} is {order.status}; nothing was charged for it."
             events = checkout_reset()
-        dispatcher.utter_message(text=text, json_message={"order": order_payload(order)})
+        dispatcher.utter_message(text=text, json_message=custom(order=order_payload(order)))
         return events
 
     async def _outcome_unknown(
@@ -250,8 +252,10 @@ class Checkout:
                 f"not paid, nothing was charged. Shall I pay {format_money(amount)} for order "
                 f"{order_id}?"
             )
-        dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS, json_message=expect(PAY))
-        return [ask(tracker, PAY, subject)]
+        dispatcher.utter_message(
+            text=text, buttons=CONFIRM_BUTTONS, json_message=expect(QuestionKind.PAY)
+        )
+        return [ask(tracker, QuestionKind.PAY, subject)]
 
     async def _refused(
         self,
@@ -317,16 +321,16 @@ class Checkout:
         dispatcher.utter_message(
             text=f"{lead} Please say or type your {digits}-digit payment PIN.".strip(),
             json_message=expect(
-                PIN,
-                secure_input={
-                    "purpose": "payment_pin",
-                    "digits": digits,
-                    "reply_intent": "pin_submitted",
-                    "submit": {"url": target.url, "fields": target.fields},
-                },
+                QuestionKind.PIN,
+                secure_input=SecureInputRequest(
+                    purpose="payment_pin",
+                    digits=digits,
+                    reply_intent="pin_submitted",
+                    submit=SubmitTarget(url=target.url, fields=target.fields),
+                ),
             ),
         )
-        return [ask(tracker, PIN, {"order_id": order_id, "amount": amount})]
+        return [ask(tracker, QuestionKind.PIN, {"order_id": order_id, "amount": amount})]
 
     async def resume_editing(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -344,8 +348,8 @@ class Checkout:
             text = "What would you like to order?"
         else:
             text = "OK, nothing has been charged. What would you like to change?"
-        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
-        return (events or checkout_reset()) + [ask(tracker, MORE_OR_DONE)]
+        dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
+        return (events or checkout_reset()) + [ask(tracker, QuestionKind.MORE_OR_DONE)]
 
 
 class ActionReadback(MerchantAction):
@@ -369,7 +373,7 @@ class ActionPayWithPin(MerchantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         question = open_question(tracker)
-        if question is None or question.kind != PIN:
+        if question is None or question.kind != QuestionKind.PIN:
             dispatcher.utter_message(
                 text="There's no payment waiting for a PIN. Say 'check out' when you're ready."
             )

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.cart import SIZE_GROUP, read_entities, valid_options
 from actions.merchants.backend import MenuItem
-from actions.phrasing import DRINK_GROUP, item_name, join_words, menu_payload
+from actions.phrasing import DRINK_GROUP, custom, item_name, join_words, menu_payload
 from actions.state import latest_entities
 from contracts.money import format_money
 
@@ -48,7 +48,7 @@ class ActionShowMenu(MerchantAction):
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
             text=f"On the {title.lower()} now: {listing}.",
-            json_message={"menu": menu_payload(menu, title)},
+            json_message=custom(menu=menu_payload(menu, title)),
         )
         return []
 

@@ -51,6 +51,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from contracts.bot_messages import Custom, QuestionKind
 from contracts.digits import DIGIT_WORDS
 
 logger = logging.getLogger(__name__)
@@ -318,7 +319,7 @@ class PinGate:
             note = f"{screened.reason} Please say or type your {pending.digits}-digit PIN"
             reply = {
                 "text": f"{note}, or say 'cancel'.",
-                "custom": {"secure_input": pending.public(), "expect": "pin"},
+                "custom": Custom(secure_input=pending.public(), expect=QuestionKind.PIN).payload(),
             }
             return Screened(
                 ScreenKind.REASK, screened.shown, reason=screened.reason, reply=(reply,)
@@ -350,7 +351,7 @@ class PinGate:
             request = custom.get("secure_input") if isinstance(custom, dict) else None
             if isinstance(custom, dict) and isinstance(request, dict) and "submit" in request:
                 asked = PinRequest.from_message(request)
-                message = {**message, "custom": {**custom, "secure_input": asked.public()}}
+                message = {**message, "custom": {**custom, "secure_input": asked.public().dict()}}
             screened.append(message)
         if asked is None:
             await self._store.clear(sender_id)

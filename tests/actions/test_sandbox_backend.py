@@ -132,13 +132,13 @@ async def test_a_handoff_key_is_derived_from_its_content(
 async def test_the_lexicon_publishes_option_groups_and_no_sizes(
     golden_crumb: SandboxBackend, copper_kettle: tuple[SandboxBackend, RecordingTransport]
 ) -> None:
-    lexicon = await build_lexicon(golden_crumb, "golden-crumb")
+    lexicon = (await build_lexicon(golden_crumb, "golden-crumb")).dict()
     combo = next(item for item in lexicon["items"] if item["sku"] == "breakfast-combo")
     assert set(combo) == {"sku", "name", "aliases", "options"}
     drink = next(group for group in combo["options"] if group["group"] == "drink")
     assert drink["default"] == "americano"
     assert {choice["id"] for choice in drink["choices"]} == {"americano", "soy-milk"}
-    ck = await build_lexicon(copper_kettle[0], "copper-kettle")
+    ck = (await build_lexicon(copper_kettle[0], "copper-kettle")).dict()
     latte = next(item for item in ck["items"] if item["sku"] == "latte")
     milk = next(group for group in latte["options"] if group["group"] == "milk")
     assert milk["name"] == "Milk" and milk["default"] == "whole"

@@ -12,12 +12,12 @@ from rich.console import Console, RenderableType
 
 from clients.shell.messages import (
     MalformedReply,
-    SecureInput,
     choices,
     parse_reply,
     secure_input_request,
 )
 from clients.shell.render import render_reply, secure_input_note
+from contracts.bot_messages import SecureInput
 from contracts.money import format_money
 
 MENU: dict[str, Any] = {
@@ -160,7 +160,7 @@ def test_order_panel_shows_status_total_store_pickup_and_items() -> None:
         "total": 6798,
         "store_name": "People's Square",
         "pickup_time": "2026-11-24T08:30:00+08:00",
-        "items": [LATTE_LINE],
+        "lines": [LATTE_LINE],
     }
     text = shown([{"custom": {"order": order}}])
     assert "Order 1001" in text
@@ -204,6 +204,11 @@ def test_secure_input_is_detected_and_announced_as_hidden() -> None:
     assert secure_input_request(parse_reply([{"text": "Large or medium?"}])) is None
 
 
+def test_a_secure_input_that_does_not_fit_the_contract_is_still_hidden() -> None:
+    reply = parse_reply([{"custom": {"secure_input": {"purpose": "payment_pin", "digits": "six"}}}])
+    assert secure_input_request(reply) == SecureInput(purpose="secret")
+
+
 def test_text_is_shown_literally_not_as_markup() -> None:
     assert "Orderly: Say [bold]yes[/bold] to confirm" in shown(
         [{"text": "Say [bold]yes[/bold] to confirm"}]
@@ -214,6 +219,19 @@ def test_an_incomplete_custom_payload_becomes_a_note_not_a_crash() -> None:
     text = shown([{"text": "Your cart:"}, {"custom": {"cart": {"lines": [{"name": "Latte"}]}}}])
     assert "Orderly: Your cart:" in text
     assert "could not show the cart" in text
+
+
+def test_a_version_1_order_card_with_items_is_a_note_naming_the_missing_lines() -> None:
+    order = {"id": "1001", "status": "paid", "total": 6798, "store_name": "People's Square"}
+    order |= {"pickup_time": "2026-11-24T08:30:00+08:00", "items": [LATTE_LINE]}
+    text = shown([{"custom": {"order": order}}])
+    assert "could not show the order: lines: field required" in text
+
+
+def test_an_amount_that_is_not_integer_fen_is_a_note_not_a_rounded_price() -> None:
+    text = shown([{"custom": {"cart": {**CART, "total": 67.985}}}])
+    assert "could not show the cart: total: value is not a valid integer" in text
+    assert "¥67.98" not in text and "¥67.99" not in text
 
 
 def test_unknown_custom_payloads_are_left_to_their_text() -> None:
