@@ -3,12 +3,13 @@
 The platform declares them as its routes' ``response_model``s, so its OpenAPI document
 (``/docs``, ``/openapi.json``) shows every body and every error; the action server's
 sandbox adapter reads the priced lines with the same ``PricedLine``. Amounts are integer
-fen; instants are ISO 8601 with the merchant's offset.
+fen, strict (a float is refused, never rounded); instants are ISO 8601 with the merchant's
+offset.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Extra
+from pydantic import BaseModel, Extra, StrictInt
 
 from contracts.pricing import PricedLine
 
@@ -64,7 +65,7 @@ class Merchants(BaseModel):
 class Choice(BaseModel):
     id: str
     name: str
-    price: int
+    price: StrictInt
     aliases: list[str]
 
 
@@ -87,7 +88,7 @@ class MenuItem(BaseModel):
     aliases: list[str]
     available: bool
     description: str
-    price: int
+    price: StrictInt
     options: list[OptionGroup]
     combo: Combo | None
 
@@ -120,7 +121,7 @@ class Quote(BaseModel):
     """The merchant API calls an order's lines ``items``."""
 
     items: list[PricedLine]
-    total: int
+    total: StrictInt
     currency: str
 
 
@@ -129,9 +130,9 @@ class Quote(BaseModel):
 
 class Account(BaseModel):
     customer_id: str
-    balance: int
+    balance: StrictInt
     currency: str
-    voice_pay_limit: int
+    voice_pay_limit: StrictInt
     default_merchant_id: str
     default_store_id: str
     voice_pay_locked_until: str | None
@@ -166,7 +167,7 @@ class Order(BaseModel):
     pickup_time: str | None
     asap: bool
     items: list[PricedLine]
-    total: int
+    total: StrictInt
     currency: str
     status: str
     created_at: str | None
@@ -186,7 +187,7 @@ class Orders(BaseModel):
 class Payment(BaseModel):
     id: str
     order_id: str
-    amount: int
+    amount: StrictInt
     currency: str
     status: str
     created_at: str | None

@@ -153,7 +153,7 @@ class Order:
 @dataclass(frozen=True)
 class PlacedOrder:
     order: Order
-    confirmation_token: str
+    confirmation_token: str | None  # None: a replayed placing of an order that cannot be paid
 
 
 @dataclass(frozen=True)

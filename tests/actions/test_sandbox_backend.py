@@ -7,12 +7,14 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sandbox_merchant import RecordingTransport, sandbox_backend
 
 from actions.lexicon import build_lexicon
-from actions.merchants.backend import LineRequest, OrderRequest
+from actions.merchants.backend import LineRequest, MerchantUnavailable, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
+from actions.settings import Settings
 from contracts.pricing import ChosenOption
 
 
@@ -145,3 +147,22 @@ async def test_the_lexicon_publishes_option_groups_and_no_sizes(
     oat = next(choice for choice in milk["choices"] if choice["id"] == "oat")
     assert oat["name"] == "Oat" and "oatmilk" in oat["aliases"]
     assert {store["id"] for store in ck["stores"]} >= {"ck-xintiandi"}
+
+
+async def test_an_answer_that_breaks_the_merchant_contract_is_refused_not_half_read() -> None:
+    """A quote whose line total is a float (or lacks a field) is not a price to read back."""
+    line = {"sku": "latte", "name": "Latte", "quantity": 1, "unit_price": 1600}
+    answers = [
+        {"items": [{**line, "line_total": 1599.5}], "total": 1599.5, "currency": "CNY"},
+        {"items": [line], "total": 1600, "currency": "CNY"},
+    ]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers.pop(0))
+
+    transport = httpx.MockTransport(answer)
+    async with httpx.AsyncClient(transport=transport, base_url="http://merchant.test") as client:
+        backend = SandboxBackend(Settings(), client=client)
+        for _ in range(2):
+            with pytest.raises(MerchantUnavailable, match="does not fit the merchant API"):
+                await backend.quote("golden-crumb", [LineRequest("latte")])
