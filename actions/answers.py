@@ -32,19 +32,9 @@ from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words
-from actions.questions import (
-    CANCEL,
-    CHECK_ITEM,
-    MORE_OR_DONE,
-    PAY,
-    PIN,
-    Question,
-    answered,
-    ask,
-    expect,
-    open_question,
-)
+from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
+from contracts.bot_messages import QuestionKind
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
@@ -72,7 +62,7 @@ class ActionAnswer(MerchantAction):
             return await ordering.update(dispatcher, tracker, "change_item")
         if said.mentions or (said.unplaced and intent != "affirm"):
             return await ordering.update(dispatcher, tracker, "order_item")
-        if question is not None and question.kind in (PAY, CANCEL):
+        if question is not None and question.kind in (QuestionKind.PAY, QuestionKind.CANCEL):
             return await self._money(dispatcher, tracker, question, intent, confidence)
         if cancels:  # "wait, I need to cancel that, sorry" just after paying
             return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
@@ -95,7 +85,7 @@ class ActionAnswer(MerchantAction):
         consent = read_consent(intent, confidence, text, self.settings.confirmation_min_confidence)
         checkout = Checkout(self.backend, self.settings)
         orders = Orders(self.backend, self.settings)
-        if question.kind == PAY:
+        if question.kind == QuestionKind.PAY:
             if consent is Consent.YES:
                 return await checkout.pay(dispatcher, tracker, question.subject)
             if consent is Consent.NO:
@@ -115,11 +105,11 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             return await Ordering(self.backend, self.settings).add_checked(
                 dispatcher, tracker, question.subject
             )
-        if question is not None and kind == PIN:
+        if question is not None and kind == QuestionKind.PIN:
             return checkout.ask_for_pin(
                 dispatcher,
                 tracker,
@@ -127,7 +117,7 @@ class ActionAnswer(MerchantAction):
                 str(question.subject.get("order_id")),
                 int(question.subject.get("amount") or 0),
             )
-        if kind == MORE_OR_DONE:
+        if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
         return await self._nothing_asked(dispatcher, tracker)
 
@@ -136,16 +126,16 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         kind = question.kind if question else None
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             return await Ordering(self.backend, self.settings).drop_checked(
                 dispatcher, tracker, question.subject
             )
-        if kind == PIN:
+        if kind == QuestionKind.PIN:
             dispatcher.utter_message(
                 text="OK, I haven't charged anything. Say 'check out' when you want to pay."
             )
             return [answered()]
-        if kind == MORE_OR_DONE:
+        if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
         return await self._nothing_asked(dispatcher, tracker)
 
@@ -153,15 +143,16 @@ class ActionAnswer(MerchantAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None
     ) -> list[EventType]:
         kind = question.kind if question else None
-        if question is not None and kind == CHECK_ITEM:
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
             ordering = Ordering(self.backend, self.settings)
             menu = await ordering.menu()
             lines = carts.lines_from_slot(question.subject.get("lines"))
             described = join_words([describe_line(line.request(), menu) for line in lines])
             dispatcher.utter_message(
-                text=f"{UNCLEAR} Did you mean {described}?", json_message=expect(CHECK_ITEM)
+                text=f"{UNCLEAR} Did you mean {described}?",
+                json_message=expect(QuestionKind.CHECK_ITEM),
             )
-            return [ask(tracker, CHECK_ITEM, question.subject)]
+            return [ask(tracker, QuestionKind.CHECK_ITEM, question.subject)]
         dispatcher.utter_message(text=NOT_UNDERSTOOD)
         return [answered()]
 
@@ -176,5 +167,5 @@ class ActionAnswer(MerchantAction):
             if OrderState.from_tracker(tracker).cart
             else ("What would you like to order?")
         )
-        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
-        return [ask(tracker, MORE_OR_DONE)]
+        dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
+        return [ask(tracker, QuestionKind.MORE_OR_DONE)]

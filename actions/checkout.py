@@ -28,13 +28,13 @@ from actions.merchants.backend import (
 )
 from actions.phrasing import (
     clock_time,
+    custom,
     order_payload,
     pickup_when,
     readback_payload,
     readback_text,
-    yuan,
 )
-from actions.questions import MORE_OR_DONE, PAY, PIN, answered, ask, expect, open_question
+from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -43,6 +43,8 @@ from actions.state import (
     fresh_start,
     latest_entity,
 )
+from contracts.bot_messages import QuestionKind, SecureInputRequest, SubmitTarget
+from contracts.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def pickup_iso(pickup: str | None, now_iso: str) -> str | None:
 
 
 def pay_question(order: Order) -> str:
-    return f"Shall I pay {yuan(order.total)} for order {order.id}?"
+    return f"Shall I pay {format_money(order.total)} for order {order.id}?"
 
 
 class Checkout:
@@ -111,9 +113,9 @@ class Checkout:
                 logger.warning("could not cancel unconfirmed order %s: %s", order_id, error)
         elif order is not None and order.status == "paid":
             dispatcher.utter_message(
-                text=f"Order {order_id} was already paid ({yuan(order.total)}); it stands. "
+                text=f"Order {order_id} was already paid ({format_money(order.total)}); it stands. "
                 "What you order now is a new order.",
-                json_message={"order": order_payload(order)},
+                json_message=custom(order=order_payload(order)),
             )
         return checkout_reset()
 
@@ -130,9 +132,9 @@ class Checkout:
         if not state.cart:
             dispatcher.utter_message(
                 text=f"{lead} Your cart is empty. What would you like to order?".strip(),
-                json_message=expect(MORE_OR_DONE),
+                json_message=expect(QuestionKind.MORE_OR_DONE),
             )
-            return [ask(tracker, MORE_OR_DONE)]
+            return [ask(tracker, QuestionKind.MORE_OR_DONE)]
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         try:
             placed = await self.backend.place_order(
@@ -154,12 +156,12 @@ class Checkout:
             text=f"{lead} {readback_text(order, menu)} {pay_question(order)} "
             "Please say yes or no.".strip(),
             buttons=CONFIRM_BUTTONS,
-            json_message=expect(PAY, readback=readback_payload(order)),
+            json_message=expect(QuestionKind.PAY, readback=readback_payload(order)),
         )
         return [
             SlotSet("order_id", order.id),
             SlotSet("confirmation_token", placed.confirmation_token),
-            ask(tracker, PAY, {"order_id": order.id, "amount": order.total}),
+            ask(tracker, QuestionKind.PAY, {"order_id": order.id, "amount": order.total}),
         ]
 
     async def reask(
@@ -179,9 +181,9 @@ class Checkout:
         dispatcher.utter_message(
             text=f"{lead} {pay_question(order)}".strip(),
             buttons=CONFIRM_BUTTONS,
-            json_message=expect(PAY),
+            json_message=expect(QuestionKind.PAY),
         )
-        return [ask(tracker, PAY, {"order_id": order.id, "amount": order.total})]
+        return [ask(tracker, QuestionKind.PAY, {"order_id": order.id, "amount": order.total})]
 
     async def pay(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
@@ -212,13 +214,13 @@ class Checkout:
         order = await self.status(tracker, order_id)
         if order is None:
             dispatcher.utter_message(
-                text=f"Paid {yuan(amount)}. Your order number is {order_id}. Thank you!"
+                text=f"Paid {format_money(amount)}. Your order number is {order_id}. Thank you!"
             )
         else:
             dispatcher.utter_message(
-                text=f"Paid {yuan(amount)}. Your order number is {order.id}; pick it up at "
+                text=f"Paid {format_money(amount)}. Your order number is {order.id}; pick it up at "
                 f"{order.store_name}, {pickup_when(order)}. Thank you!",
-                json_message={"order": order_payload(order)},
+                json_message=custom(order=order_payload(order)),
             )
         return fresh_start()
 
@@ -230,7 +232,7 @@ class Checkout:
         else:
             text = f"Order {order.id} is {order.status}; nothing was charged for it."
             events = checkout_reset()
-        dispatcher.utter_message(text=text, json_message={"order": order_payload(order)})
+        dispatcher.utter_message(text=text, json_message=custom(order=order_payload(order)))
         return events
 
     async def _outcome_unknown(
@@ -247,16 +249,18 @@ class Checkout:
             text = (
                 f"Sorry, I didn't hear back from the shop about paying order {order_id}, and "
                 "I can't check it yet. Say yes to try again: you can't be charged twice. "
-                f"Shall I pay {yuan(amount)} for order {order_id}?"
+                f"Shall I pay {format_money(amount)} for order {order_id}?"
             )
         else:
             text = (
                 f"Sorry, the shop didn't answer in time. I've checked: order {order_id} is "
-                f"not paid, nothing was charged. Shall I pay {yuan(amount)} for order "
+                f"not paid, nothing was charged. Shall I pay {format_money(amount)} for order "
                 f"{order_id}?"
             )
-        dispatcher.utter_message(text=text, buttons=CONFIRM_BUTTONS, json_message=expect(PAY))
-        return [ask(tracker, PAY, subject)]
+        dispatcher.utter_message(
+            text=text, buttons=CONFIRM_BUTTONS, json_message=expect(QuestionKind.PAY)
+        )
+        return [ask(tracker, QuestionKind.PAY, subject)]
 
     async def _refused(
         self,
@@ -271,7 +275,7 @@ class Checkout:
             limit = details.get("voice_pay_limit")
             # Over the daily no-PIN total, the platform's message says so with the numbers.
             if limit is not None and details.get("reason") != "over_daily_limit":
-                lead = f"That's above your voice-pay limit of {yuan(limit)}."
+                lead = f"That's above your voice-pay limit of {format_money(limit)}."
             else:
                 lead = error.message
             return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
@@ -322,16 +326,16 @@ class Checkout:
         dispatcher.utter_message(
             text=f"{lead} Please say or type your {digits}-digit payment PIN.".strip(),
             json_message=expect(
-                PIN,
-                secure_input={
-                    "purpose": "payment_pin",
-                    "digits": digits,
-                    "reply_intent": "pin_submitted",
-                    "submit": {"url": target.url, "fields": target.fields},
-                },
+                QuestionKind.PIN,
+                secure_input=SecureInputRequest(
+                    purpose="payment_pin",
+                    digits=digits,
+                    reply_intent="pin_submitted",
+                    submit=SubmitTarget(url=target.url, fields=target.fields),
+                ),
             ),
         )
-        return [ask(tracker, PIN, {"order_id": order_id, "amount": amount})]
+        return [ask(tracker, QuestionKind.PIN, {"order_id": order_id, "amount": amount})]
 
     async def resume_editing(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -349,8 +353,8 @@ class Checkout:
             text = "What would you like to order?"
         else:
             text = "OK, nothing has been charged. What would you like to change?"
-        dispatcher.utter_message(text=text, json_message=expect(MORE_OR_DONE))
-        return (events or checkout_reset()) + [ask(tracker, MORE_OR_DONE)]
+        dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
+        return (events or checkout_reset()) + [ask(tracker, QuestionKind.MORE_OR_DONE)]
 
 
 class ActionReadback(MerchantAction):
@@ -374,7 +378,7 @@ class ActionPayWithPin(MerchantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         checkout = Checkout(self.backend, self.settings)
         question = open_question(tracker)
-        if question is None or question.kind != PIN:
+        if question is None or question.kind != QuestionKind.PIN:
             dispatcher.utter_message(
                 text="There's no payment waiting for a PIN. Say 'check out' when you're ready."
             )

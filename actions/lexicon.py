@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from actions.merchants.backend import MerchantBackend
+from contracts.lexicon import (
+    Lexicon,
+    LexiconChoice,
+    LexiconItem,
+    LexiconOptionGroup,
+    LexiconStore,
+)
 
 # What the lexicon needs of a catalogue, as read-only attributes: the adapters' models
 # (actions/merchants/backend.py) and the sandbox catalogue's (merchant/catalogue.py) both
@@ -51,41 +58,45 @@ class CatalogueItem(Protocol):
     def options(self) -> Sequence[ChoiceGroup]: ...
 
 
-async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> dict[str, Any]:
+async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> Lexicon:
     """The merchant's lexicon, every item included, available now or not."""
     menu, stores = await asyncio.gather(
         backend.menu(merchant_id, include_unavailable=True), backend.stores(merchant_id)
     )
-    return lexicon_json(merchant_id, menu.items, stores)
+    return lexicon_of(merchant_id, menu.items, stores)
 
 
-def lexicon_json(
+def lexicon_of(
     merchant_id: str, items: Iterable[CatalogueItem], stores: Iterable[Named]
-) -> dict[str, Any]:
+) -> Lexicon:
     """Items with their aliases and option groups (a combo's drink is its `drink` group,
-    whose choice ids are skus), and stores with theirs: the shape bot/nlu/lexicon.py reads."""
-    return {
-        "merchant_id": merchant_id,
-        "items": [
-            {
-                "sku": item.sku,
-                "name": item.name,
-                "aliases": list(item.aliases),
-                "options": [
-                    {
-                        "group": group.id,
-                        "name": group.name,
-                        "default": group.default,
-                        "choices": [_named(choice) for choice in group.choices],
-                    }
+    whose choice ids are skus), and stores with theirs."""
+    return Lexicon(
+        merchant_id=merchant_id,
+        items=[
+            LexiconItem(
+                sku=item.sku,
+                name=item.name,
+                aliases=list(item.aliases),
+                options=[
+                    LexiconOptionGroup(
+                        group=group.id,
+                        name=group.name,
+                        default=group.default,
+                        choices=[
+                            LexiconChoice(
+                                id=choice.id, name=choice.name, aliases=list(choice.aliases)
+                            )
+                            for choice in group.choices
+                        ],
+                    )
                     for group in item.options
                 ],
-            }
+            )
             for item in items
         ],
-        "stores": [_named(store) for store in stores],
-    }
-
-
-def _named(thing: Named) -> dict[str, Any]:
-    return {"id": thing.id, "name": thing.name, "aliases": list(thing.aliases)}
+        stores=[
+            LexiconStore(id=store.id, name=store.name, aliases=list(store.aliases))
+            for store in stores
+        ],
+    )

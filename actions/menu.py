@@ -9,8 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.cart import SIZE_GROUP, read_entities, valid_options
 from actions.merchants.backend import MenuItem
-from actions.phrasing import DRINK_GROUP, item_name, join_words, menu_payload, yuan
+from actions.phrasing import DRINK_GROUP, custom, item_name, join_words, menu_payload
 from actions.state import latest_entities
+from contracts.money import format_money
 
 
 def sizes(item: MenuItem) -> list[tuple[str, int]]:
@@ -24,8 +25,8 @@ def sizes(item: MenuItem) -> list[tuple[str, int]]:
 def price_words(item: MenuItem) -> str:
     prices = sizes(item)
     if len(prices) == 1:
-        return yuan(prices[0][1])
-    return join_words([f"{name} {yuan(price)}" for name, price in prices])
+        return format_money(prices[0][1])
+    return join_words([f"{name} {format_money(price)}" for name, price in prices])
 
 
 def price_with(item: MenuItem, options: dict[str, str]) -> int:
@@ -47,7 +48,7 @@ class ActionShowMenu(MerchantAction):
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
             text=f"On the {title.lower()} now: {listing}.",
-            json_message={"menu": menu_payload(menu, title)},
+            json_message=custom(menu=menu_payload(menu, title)),
         )
         return []
 
@@ -70,7 +71,9 @@ class ActionTellPrice(MerchantAction):
                     for g in item.options
                     if g.id in options and (c := g.choice(options[g.id])) is not None
                 )
-                answers.append(f"a {words} {item.name} is {yuan(price_with(item, options))}")
+                answers.append(
+                    f"a {words} {item.name} is {format_money(price_with(item, options))}"
+                )
             else:
                 answers.append(f"{item.name}: {price_words(item)}")
             if not item.available:
@@ -96,11 +99,16 @@ class ActionExplainCombo(MerchantAction):
             choices = " or ".join(c.name for c in drinks.choices)
             size = item.group(SIZE_GROUP)
             upsize = next((c for c in size.choices if c.price > 0), None) if size else None
-            more = f" A {upsize.name.lower()} drink is {yuan(upsize.price)} more." if upsize else ""
+            more = (
+                f" A {upsize.name.lower()} drink is {format_money(upsize.price)} more."
+                if upsize
+                else ""
+            )
             served = "" if item.available else " It's served at breakfast only."
             contents = f"{parts}, with " if parts else "with "
+            price = format_money(item.price)
             dispatcher.utter_message(
-                text=f"The {item.name} is {yuan(item.price)}: {contents}{choices}.{more}{served}"
+                text=f"The {item.name} is {price}: {contents}{choices}.{more}{served}"
             )
         if not combos:
             dispatcher.utter_message(text="We don't have a combo right now.")

@@ -29,10 +29,9 @@ from actions.phrasing import (
     item_name,
     join_words,
     pickup_words,
-    yuan,
 )
 from actions.pickup import ActionSetPickup
-from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
+from actions.questions import answered, ask, expect
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -42,7 +41,9 @@ from actions.state import (
     latest_entity,
     latest_intent,
 )
+from contracts.bot_messages import QuestionKind, StoreRef
 from contracts.cart_edits import REMOVE, CartEdit
+from contracts.money import format_money
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
 NOT_CAUGHT = (
@@ -69,12 +70,12 @@ class Ordering:
         menu: Menu,
         lead: str,
         question: str = ANYTHING_ELSE,
-        kind: str = MORE_OR_DONE,
+        kind: QuestionKind = QuestionKind.MORE_OR_DONE,
         subject: dict[str, Any] | None = None,
     ) -> list[EventType]:
         """Say the cart with its total (priced by the merchant), show it, and ask."""
         if not state.cart:
-            ask_text = question if kind != MORE_OR_DONE else "What would you like?"
+            ask_text = question if kind != QuestionKind.MORE_OR_DONE else "What would you like?"
             dispatcher.utter_message(
                 text=f"{lead} Your cart is empty. {ask_text}".strip(), json_message=expect(kind)
             )
@@ -88,9 +89,9 @@ class Ordering:
         store_name = next((s.name for s in stores if s.id == store_id), store_id)
         pickup = pickup_words(state.pickup_time)
         items = join_words([describe_line(line.request(), menu) for line in state.cart])
-        card = cart_payload(quote, {"id": store_id, "name": store_name}, pickup)
+        card = cart_payload(quote, StoreRef(id=store_id, name=store_name), pickup)
         dispatcher.utter_message(
-            text=f"{lead} Your cart: {items}. Total {yuan(quote.total)}, pickup at "
+            text=f"{lead} Your cart: {items}. Total {format_money(quote.total)}, pickup at "
             f"{store_name}, {pickup}. {question}".strip(),
             json_message=expect(kind, cart=card),
         )
@@ -191,7 +192,7 @@ class Ordering:
                 menu,
                 lead,
                 question=f"Did you mean {described}?",
-                kind=CHECK_ITEM,
+                kind=QuestionKind.CHECK_ITEM,
                 subject={"lines": carts.lines_to_slot(lines)},
             )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
@@ -258,8 +259,10 @@ class Ordering:
         if not state.cart:
             dispatcher.utter_message(text=text)
             return [answered()]
-        dispatcher.utter_message(text=f"{text} {ANYTHING_ELSE}", json_message=expect(MORE_OR_DONE))
-        return [ask(tracker, MORE_OR_DONE)]
+        dispatcher.utter_message(
+            text=f"{text} {ANYTHING_ELSE}", json_message=expect(QuestionKind.MORE_OR_DONE)
+        )
+        return [ask(tracker, QuestionKind.MORE_OR_DONE)]
 
     async def add_checked(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
@@ -384,6 +387,6 @@ class ActionStartOver(MerchantAction):
         abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         dispatcher.utter_message(
             text="OK, I've emptied your cart. What would you like?",
-            json_message=expect(MORE_OR_DONE),
+            json_message=expect(QuestionKind.MORE_OR_DONE),
         )
-        return [*abandoned, *fresh_start(), ask(tracker, MORE_OR_DONE)]
+        return [*abandoned, *fresh_start(), ask(tracker, QuestionKind.MORE_OR_DONE)]

@@ -14,10 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.merchants.backend import Menu, MerchantBackend, Order
-from actions.phrasing import clock_time, describe_line, join_words, order_payload, yuan
-from actions.questions import CANCEL, answered, ask, expect
+from actions.phrasing import clock_time, custom, describe_line, join_words, order_payload
+from actions.questions import answered, ask, expect
 from actions.settings import Settings
 from actions.state import awaiting_order, checkout_reset
+from contracts.bot_messages import QuestionKind
+from contracts.money import format_money
 
 ACTIVE = ("placed", "paid")
 STATUS_WORDS = {
@@ -36,14 +38,14 @@ def status_text(order: Order, menu: Menu | None) -> str:
     items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     return (
-        f"Order {order.id} ({items}, {yuan(order.total)}) is {status}; "
+        f"Order {order.id} ({items}, {format_money(order.total)}) is {status}; "
         f"pickup at {order.store_name} at {clock_time(order.pickup_time)}."
     )
 
 
 def cancel_question(order: Order) -> str:
-    refund = f" and refund {yuan(order.total)}" if order.status == "paid" else ""
-    return f"Cancel order {order.id} ({yuan(order.total)}){refund}?"
+    refund = f" and refund {format_money(order.total)}" if order.status == "paid" else ""
+    return f"Cancel order {order.id} ({format_money(order.total)}){refund}?"
 
 
 class Orders:
@@ -64,9 +66,9 @@ class Orders:
         dispatcher.utter_message(
             text=f"{lead} {cancel_question(order)} Please say yes or no.".strip(),
             buttons=CANCEL_BUTTONS,
-            json_message=expect(CANCEL),
+            json_message=expect(QuestionKind.CANCEL),
         )
-        return [ask(tracker, CANCEL, {"order_id": order.id, "amount": order.total})]
+        return [ask(tracker, QuestionKind.CANCEL, {"order_id": order.id, "amount": order.total})]
 
     async def cancel(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
@@ -80,13 +82,13 @@ class Orders:
             tracker.sender_id, order_id, idempotency_key=f"cancel-{order_id}"
         )
         refund = (
-            f" {yuan(order.total)} is refunded to your account."
+            f" {format_money(order.total)} is refunded to your account."
             if order.status == "refunded"
             else ""
         )
         dispatcher.utter_message(
             text=f"Order {order.id} is cancelled.{refund}",
-            json_message={"order": order_payload(order)},
+            json_message=custom(order=order_payload(order)),
         )
         if order_id == awaiting_order(tracker):
             return checkout_reset()
@@ -111,7 +113,7 @@ class ActionOrderStatus(MerchantAction):
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
         latest = next((o for o in orders if o.status in ACTIVE), orders[0])
         dispatcher.utter_message(
-            text=status_text(latest, menu), json_message={"order": order_payload(latest)}
+            text=status_text(latest, menu), json_message=custom(order=order_payload(latest))
         )
         return [answered()]
 

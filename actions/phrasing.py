@@ -1,7 +1,7 @@
 """How the assistant words amounts, carts and orders, for screens and for speech.
 
-Amounts are fen (integers) until the last moment; ``yuan`` formats them exactly,
-with no float on the way.
+Amounts are fen (integers) until the last moment; ``contracts.money.format_money``
+writes them exactly, with no float on the way.
 """
 
 from __future__ import annotations
@@ -10,15 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from actions.merchants.backend import ChosenOption, LineRequest, Menu, Order, PricedLine, Quote
+from actions.merchants.backend import LineRequest, Menu, Order
+from contracts.bot_messages import (
+    ActionCustom,
+    Cart,
+    Line,
+    MenuCard,
+    MenuCardItem,
+    MenuChoice,
+    MenuOptionGroup,
+    OrderCard,
+    Readback,
+    StoreRef,
+)
+from contracts.money import format_money
+from contracts.pricing import ChosenOption, PricedLine, Quote
 
 ASAP = "as soon as possible"
-
-
-def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}¥{whole}.{cents:02d}"
 
 
 def clock_time(iso: str) -> str:
@@ -160,78 +168,61 @@ def pickup_words(pickup_time: str | None) -> str:
     return f"at {pickup_time}"
 
 
-def line_payload(line: PricedLine) -> dict[str, Any]:
-    """A priced line for screens: `options` has one entry per group, in display names
-    (`{"group": "Milk", "choice": "Oat"}`), with the choice's price and whether it is the
-    group's default, so a client may show only what the customer changed."""
-    return {
-        "sku": line.sku,
-        "name": line.name,
-        "quantity": line.quantity,
-        "options": [
-            {
-                "group": option.group_name,
-                "choice": option.choice_name,
-                "price": option.price,
-                "default": option.default,
-            }
-            for option in line.options
-        ],
-        "unit_price": line.unit_price,
-        "line_total": line.line_total,
-    }
+def custom(**cards: Any) -> dict[str, Any]:
+    """A message's ``custom`` object (contracts/bot_messages.py): ``custom(order=card)``."""
+    return ActionCustom(**cards).payload()
 
 
-def menu_payload(menu: Menu, title: str) -> dict[str, Any]:
+def menu_payload(menu: Menu, title: str) -> MenuCard:
     """The menu card: each item's base price and option groups with each choice's price."""
-    return {
-        "title": title,
-        "breakfast_served": menu.breakfast_served,
-        "items": [
-            {
-                "sku": item.sku,
-                "name": item.name,
-                "price": item.price,
-                "available": item.available,
-                "description": item.description,
-                "options": [
-                    {
-                        "id": group.id,
-                        "group": group.name,
-                        "default": group.default,
-                        "choices": [
-                            {"id": choice.id, "name": choice.name, "price": choice.price}
+    return MenuCard(
+        title=title,
+        breakfast_served=menu.breakfast_served,
+        items=[
+            MenuCardItem(
+                sku=item.sku,
+                name=item.name,
+                price=item.price,
+                available=item.available,
+                description=item.description,
+                options=[
+                    MenuOptionGroup(
+                        id=group.id,
+                        group=group.name,
+                        default=group.default,
+                        choices=[
+                            MenuChoice(id=choice.id, name=choice.name, price=choice.price)
                             for choice in group.choices
                         ],
-                    }
+                    )
                     for group in item.options
                 ],
-            }
+            )
             for item in menu.items
         ],
-    }
+    )
 
 
-def cart_payload(quote: Quote, store: dict[str, str], pickup: str) -> dict[str, Any]:
-    return {
-        "lines": [line_payload(line) for line in quote.lines],
-        "total": quote.total,
-        "currency": quote.currency,
-        "store": store,
-        "pickup": pickup,
-    }
+def cart_payload(quote: Quote, store: StoreRef, pickup: str) -> Cart:
+    return Cart(
+        lines=[Line.from_priced(line) for line in quote.lines],
+        total=quote.total,
+        currency=quote.currency,
+        store=store,
+        pickup=pickup,
+    )
 
 
-def order_payload(order: Order) -> dict[str, Any]:
-    return {
-        "id": order.id,
-        "status": order.status,
-        "total": order.total,
-        "currency": order.currency,
-        "store_name": order.store_name,
-        "pickup_time": order.pickup_time,
-        "items": [line_payload(line) for line in order.lines],
-    }
+def order_payload(order: Order) -> OrderCard:
+    return OrderCard(
+        id=order.id,
+        status=order.status,
+        total=order.total,
+        currency=order.currency,
+        store_name=order.store_name,
+        pickup_time=order.pickup_time,
+        lines=[Line.from_priced(line) for line in order.lines],
+    )
 
 
 def pickup_when(order: Order) -> str:
@@ -240,24 +231,25 @@ def pickup_when(order: Order) -> str:
     return f"at {clock_time(order.pickup_time)}"
 
 
-def readback_payload(order: Order) -> dict[str, Any]:
+def readback_payload(order: Order) -> Readback:
     """The readback card: the cart's shape plus the order number."""
-    return {
-        "order_id": order.id,
-        "lines": [line_payload(line) for line in order.lines],
-        "total": order.total,
-        "currency": order.currency,
-        "store": {"id": order.store_id, "name": order.store_name},
-        "pickup": pickup_when(order),
-    }
+    return Readback(
+        order_id=order.id,
+        lines=[Line.from_priced(line) for line in order.lines],
+        total=order.total,
+        currency=order.currency,
+        store=StoreRef(id=order.store_id, name=order.store_name),
+        pickup=pickup_when(order),
+    )
 
 
 def readback_text(order: Order, menu: Menu | None) -> str:
     """Every line with its price, the store, the pickup time and the total."""
     lines = "; ".join(
-        f"{describe_line(line, menu, line.name)}, {yuan(line.line_total)}" for line in order.lines
+        f"{describe_line(line, menu, line.name)}, {format_money(line.line_total)}"
+        for line in order.lines
     )
     return (
         f"Here is your order: {lines}. Pickup at {order.store_name}, {pickup_when(order)}. "
-        f"The total is {yuan(order.total)}."
+        f"The total is {format_money(order.total)}."
     )

@@ -9,8 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.checkout import Checkout
 from actions.phrasing import pickup_words
-from actions.questions import STORE_TIME, answered, ask, expect
+from actions.questions import answered, ask, expect
 from actions.state import awaiting_order, latest_entity
+from contracts.bot_messages import QuestionKind
 
 
 class ActionSetPickup(MerchantAction):
@@ -26,9 +27,9 @@ class ActionSetPickup(MerchantAction):
             names = ", ".join(s.name for s in stores)
             dispatcher.utter_message(
                 text=f"Which store, and what time? We have {names}.",
-                json_message=expect(STORE_TIME),
+                json_message=expect(QuestionKind.STORE_TIME),
             )
-            return [ask(tracker, STORE_TIME)]
+            return [ask(tracker, QuestionKind.STORE_TIME)]
         events: list[EventType] = []
         said = []
         if store_id:

@@ -1,6 +1,7 @@
 """The one question the assistant is waiting for an answer to (contract C3).
 
-Every action that asks something records it in the ``pending_question`` slot:
+Every action that asks something records it in the ``pending_question`` slot
+(K a ``contracts.bot_messages.QuestionKind``):
 ``{"kind": K, "subject": {...}, "asked_at": N}``, N being the number of user
 messages in the tracker when it was asked. A question is open for the very next
 user message only, so a "yes" meant for an older question (one the customer moved
@@ -16,33 +17,31 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-SLOT = "pending_question"
+from contracts.bot_messages import ActionCustom, QuestionKind
 
-MORE_OR_DONE = "more_or_done"  # "Anything else, or shall I check out?"
-PAY = "pay"  # subject: order_id, amount
-CANCEL = "cancel"  # subject: order_id, amount
-OPTION = "option"  # subject: line, group
-CHECK_ITEM = "check_item"  # subject: lines we think they meant
-STORE_TIME = "store_time"
-PIN = "pin"  # subject: order_id, amount
+SLOT = "pending_question"
+KINDS = frozenset(kind.value for kind in QuestionKind)
+
+# Subjects by kind: PAY, CANCEL and PIN name order_id and amount; OPTION the line and
+# group; CHECK_ITEM the lines we think they meant.
 
 
 @dataclass(frozen=True)
 class Question:
-    kind: str
+    kind: QuestionKind
     subject: dict[str, Any] = field(default_factory=dict)
     asked_at: int = 0
 
     def to_slot(self) -> dict[str, Any]:
-        return {"kind": self.kind, "subject": dict(self.subject), "asked_at": self.asked_at}
+        return {"kind": self.kind.value, "subject": dict(self.subject), "asked_at": self.asked_at}
 
     @classmethod
     def from_slot(cls, value: Any) -> Question | None:
-        if not isinstance(value, dict) or not value.get("kind"):
+        if not isinstance(value, dict) or value.get("kind") not in KINDS:
             return None
         subject = value.get("subject")
         return cls(
-            kind=str(value["kind"]),
+            kind=QuestionKind(value["kind"]),
             subject=dict(subject) if isinstance(subject, dict) else {},
             asked_at=int(value.get("asked_at") or 0),
         )
@@ -53,7 +52,7 @@ def user_messages(tracker: Tracker) -> int:
     return sum(1 for event in tracker.events if event.get("event") == "user")
 
 
-def ask(tracker: Tracker, kind: str, subject: dict[str, Any] | None = None) -> SlotSet:
+def ask(tracker: Tracker, kind: QuestionKind, subject: dict[str, Any] | None = None) -> SlotSet:
     """The event recording that ``kind`` was just asked (replacing any older question)."""
     return SlotSet(SLOT, Question(kind, subject or {}, user_messages(tracker)).to_slot())
 
@@ -70,6 +69,6 @@ def open_question(tracker: Tracker) -> Question | None:
     return question
 
 
-def expect(kind: str, **payload: Any) -> dict[str, Any]:
-    """The custom payload of a message that asks ``kind``."""
-    return {"expect": kind, **payload}
+def expect(kind: QuestionKind, **cards: Any) -> dict[str, Any]:
+    """The custom payload of a message that asks ``kind``, with any cards it shows."""
+    return ActionCustom(expect=kind, **cards).payload()

@@ -117,6 +117,6 @@ def create_app(
             return response.json(
                 {"error": {"code": "merchant_unavailable", "message": str(error)}}, 503
             )
-        return response.json(body)
+        return response.json(body.dict())
 
     return app

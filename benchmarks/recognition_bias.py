@@ -29,17 +29,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
+from actions.lexicon import lexicon_of
 from channels.pin_policy import ScreenKind, screen
 from channels.pin_store import PinRequest
 from channels.voice.vocabulary import MenuWords, menu_words, recognition_bias
+from merchant.seed import load_catalogue
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser
 from speech.resampling import resample
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 
-CATALOGUE = Path(__file__).parents[1] / "merchant" / "sandbox_catalogue.yml"
 YES = ["yes", "yes please", "sure", "go ahead", "yeah", "correct"]
 NO = ["no", "no thanks", "nope", "not yet", "wait"]
 PINS = {
@@ -69,14 +69,9 @@ def polarity(text: str) -> str | None:
 
 
 def catalogue_words(merchant_id: str | None = None) -> MenuWords:
-    """The menu words of a sandbox merchant, shaped as the ``/lexicon`` would give them."""
-    merchants = yaml.safe_load(CATALOGUE.read_text())["merchants"]
-    merchant = next(m for m in merchants if merchant_id in (None, m["id"]))
-    items = []
-    for item in merchant["items"]:
-        groups = item.get("options") or [{"choices": item.get("sizes") or []}]
-        items.append({"name": item["name"], "options": groups})
-    return menu_words({"items": items, "stores": merchant.get("stores", [])})
+    """The menu words of a sandbox merchant, from the lexicon the action server would serve."""
+    merchant = next(m for m in load_catalogue().merchants if merchant_id in (None, m.id))
+    return menu_words(lexicon_of(merchant.id, merchant.items, merchant.stores))
 
 
 def voices() -> list[tuple[str, Any]]:

@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from actions.lexicon import lexicon_json
+from actions.lexicon import lexicon_of
 from benchmarks.taskmaster_corpus import Line, Menu, attribute_of
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
+from contracts.lexicon import Lexicon
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 SIGN_IN_PATH = "/identity/sign-in"
@@ -146,7 +146,7 @@ def read_lexicon(path: Path | None, merchant_id: str) -> Lexicon:
     from merchant.seed import load_catalogue  # the sandbox's own data, offline only
 
     merchant = next(m for m in load_catalogue().merchants if m.id == merchant_id)
-    return Lexicon.from_json(lexicon_json(merchant.id, merchant.items, merchant.stores))
+    return lexicon_of(merchant.id, merchant.items, merchant.stores)
 
 
 def lexicon_menu(lexicon: Lexicon) -> Menu:

@@ -42,6 +42,7 @@ from channels.voice.vocabulary import menu_words, recognition_bias
 from clients.sign_in import Credentials, SignIn
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Endpointing, Turn, VoiceConnection
+from contracts.lexicon import Lexicon
 from launch.stack import MODEL, Stack, StackConfig
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser
@@ -251,7 +252,8 @@ def main() -> None:
         )
         print(f"starting the stack with Whisper {args.model} ...", flush=True)
         with Stack(config) as stack:
-            lexicon = httpx.get(f"{config.actions_url}/lexicon", timeout=10).json()
+            body = httpx.get(f"{config.actions_url}/lexicon", timeout=10).json()
+            lexicon = Lexicon.from_json(body)
             # The phrases the channel primes an ordering utterance with.
             menu = recognition_bias(None, menu_words(lexicon))
             print("voice turns ...", flush=True)

@@ -51,6 +51,8 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from contracts.bot_messages import Custom, QuestionKind
+from contracts.digits import DIGIT_WORDS
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +69,7 @@ STANDALONE_NUMERAL_DIGITS = 4
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
 # What may stand between two pieces of one spoken or typed number.
 _JOINER = re.compile(r"[\s,.\-\u2010-\u2015/]*")
-_DIGIT_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
+_DIGIT_WORDS = {word: str(digit) for digit, word in enumerate(DIGIT_WORDS)}
 # Words recognition writes for digits, which are also ordinary words: they count only
 # between other digits ("two four six eight WON zero"), not at a run's edge
 # ("246810 FOR order 1001", "the store FOR two").
@@ -328,7 +327,7 @@ class PinGate:
             note = f"{screened.reason} Please say or type your {pending.digits}-digit PIN"
             reply = {
                 "text": f"{note}, or say 'cancel'.",
-                "custom": {"secure_input": pending.public(), "expect": "pin"},
+                "custom": Custom(secure_input=pending.public(), expect=QuestionKind.PIN).payload(),
             }
             return Screened(
                 ScreenKind.REASK, screened.shown, reason=screened.reason, reply=(reply,)
@@ -368,7 +367,7 @@ class PinGate:
                     screened.append({**message, "custom": kept})
                     continue
                 asked = PinRequest.from_message(request)
-                message = {**message, "custom": {**custom, "secure_input": asked.public()}}
+                message = {**message, "custom": {**custom, "secure_input": asked.public().dict()}}
             screened.append(message)
         if asked is None:
             await self._store.clear(sender_id)

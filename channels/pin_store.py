@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from contracts.bot_messages import SecureInput, SecureInputRequest
+
 DEFAULT_PIN_DIGITS = 6
 REDIS_URL_VARIABLE = "ORDERLY_REDIS_URL"
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -32,19 +34,19 @@ class PinRequest:
 
     @classmethod
     def from_message(cls, request: Mapping[str, Any]) -> PinRequest:
-        submit = request["submit"]
-        digits = request.get("digits")
+        """Read the action server's ``secure_input`` (raises ``ValueError`` if it does not fit)."""
+        asked = SecureInputRequest.parse_obj(request)
         return cls(
-            purpose=str(request.get("purpose", "payment_pin")),
-            digits=digits if isinstance(digits, int) and digits > 0 else DEFAULT_PIN_DIGITS,
-            submit_url=str(submit["url"]),
-            fields=dict(submit.get("fields") or {}),
-            reply_intent=str(request.get("reply_intent", "pin_submitted")),
+            purpose=asked.purpose,
+            digits=asked.digits or DEFAULT_PIN_DIGITS,
+            submit_url=asked.submit.url,
+            fields=dict(asked.submit.fields),
+            reply_intent=asked.reply_intent,
         )
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> SecureInput:
         """What the client may see: what to ask for, not where it goes."""
-        return {"purpose": self.purpose, "digits": self.digits}
+        return SecureInput(purpose=self.purpose, digits=self.digits)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -17,12 +17,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts.money import format_money
 from merchant import models
 from merchant.accounts import ensure_account, refuse_if_locked
 from merchant.errors import ApiError, conflict
 from merchant.menu import store_hours
 from merchant.ordering import CAPTURED, PAID, PLACED, find_order, token_matches
-from merchant.pricing import format_fen
 from merchant.runtime import Runtime
 from merchant.schedule import check_store_open
 from merchant.schemas import PaymentRequest
@@ -65,8 +65,8 @@ def capture_payment(
     if request.amount != order.total:
         raise conflict(
             "amount_mismatch",
-            f"Order {order.number} comes to {format_fen(order.total)}, not "
-            f"{format_fen(request.amount)}; read the order back to the customer again.",
+            f"Order {order.number} comes to {format_money(order.total)}, not "
+            f"{format_money(request.amount)}; read the order back to the customer again.",
             amount=request.amount,
             total=order.total,
         )
@@ -84,8 +84,8 @@ def capture_payment(
         raise ApiError(
             402,
             "insufficient_balance",
-            f"The balance is {format_fen(account.balance)}, not enough for "
-            f"{format_fen(order.total)}.",
+            f"The balance is {format_money(account.balance)}, not enough for "
+            f"{format_money(order.total)}.",
             balance=account.balance,
             amount=order.total,
         )
@@ -156,15 +156,15 @@ class PinNeed:
     def refusal(self) -> ApiError:
         if self.reason == OVER_PAYMENT_LIMIT:
             message = (
-                f"Payments over {format_fen(self.voice_pay_limit)} by voice need the "
-                f"customer's PIN; this order is {format_fen(self.amount)}."
+                f"Payments over {format_money(self.voice_pay_limit)} by voice need the "
+                f"customer's PIN; this order is {format_money(self.amount)}."
             )
         else:
             message = (
                 f"Voice payments without a PIN are limited to "
-                f"{format_fen(self.daily_no_pin_limit)} a day and "
-                f"{format_fen(self.no_pin_spent_today)} is used today, so this "
-                f"{format_fen(self.amount)} order needs the customer's PIN."
+                f"{format_money(self.daily_no_pin_limit)} a day and "
+                f"{format_money(self.no_pin_spent_today)} is used today, so this "
+                f"{format_money(self.amount)} order needs the customer's PIN."
             )
         return ApiError(
             403,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from contracts.money import format_money
+from contracts.pricing import ChosenOption, PricedLine, Quote
 from merchant.catalogue import Item, OptionGroup
 from merchant.errors import invalid, not_found
 
@@ -23,41 +25,6 @@ class LineRequest:
     sku: str
     quantity: int = 1
     options: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ChosenOption:
-    """The choice a line has in one group, with the names and price of that moment."""
-
-    group: str
-    group_name: str
-    choice: str
-    choice_name: str
-    price: int
-    default: bool
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    sku: str
-    name: str
-    quantity: int
-    options: tuple[ChosenOption, ...]
-    unit_price: int
-    line_total: int
-
-
-@dataclass(frozen=True)
-class Quote:
-    lines: tuple[PricedLine, ...]
-    total: int
-
-
-def format_fen(amount: int) -> str:
-    """ "¥12.50" for 1250: how messages show money."""
-    sign = "-" if amount < 0 else ""
-    whole, fen = divmod(abs(amount), 100)
-    return f"{sign}¥{whole}.{fen:02d}"
 
 
 def quote(
@@ -160,9 +127,9 @@ def _offer(item: Item, group: OptionGroup) -> str:
 
 def _delta(price: int) -> str:
     if price > 0:
-        return f" ({format_fen(price)} more)"
+        return f" ({format_money(price)} more)"
     if price < 0:
-        return f" ({format_fen(-price)} less)"
+        return f" ({format_money(-price)} less)"
     return ""
 
 

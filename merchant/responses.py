@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from contracts.pricing import ChosenOption, PricedLine
 from merchant import models
 from merchant.catalogue import Item, OptionGroup
 from merchant.menu import breakfast_hours
-from merchant.pricing import ChosenOption, PricedLine
 from merchant.settings import PLATFORM_TIMEZONE
 
 Body = dict[str, Any]

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from launch.stack import Stack
+from tests.contracts.bot_message_schema import assert_satisfies_schema
 from tests.tokens import mint_token
 
 SIGN_IN_PATH = "/identity/sign-in"
@@ -96,6 +97,8 @@ class Customer:
         )
         response.raise_for_status()
         self.replies = response.json()
+        for message in self.replies:  # what the stack sends is what the widget's schema says
+            assert_satisfies_schema(message)
         return " ".join(str(m.get("text", "")) for m in self.replies)
 
     def order_cart(self, text: str, total: int, answer: str = "medium") -> dict[str, Any]:

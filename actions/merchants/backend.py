@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from contracts.pricing import PricedLine, Quote
+
 
 class MerchantError(Exception):
     """Base class of what a backend call can raise."""
@@ -125,38 +127,6 @@ class LineRequest:
 
 
 @dataclass(frozen=True)
-class ChosenOption:
-    """The choice a priced line has in one group, with display names and its price.
-    `default` says it is the group's default (what nobody needs to hear again)."""
-
-    group: str
-    group_name: str
-    choice: str
-    choice_name: str
-    price: int
-    default: bool = False
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    """`options` has one entry per group of the item, in catalogue order."""
-
-    sku: str
-    name: str
-    quantity: int
-    options: tuple[ChosenOption, ...]
-    unit_price: int
-    line_total: int
-
-
-@dataclass(frozen=True)
-class Quote:
-    lines: tuple[PricedLine, ...]
-    total: int
-    currency: str = "CNY"
-
-
-@dataclass(frozen=True)
 class OrderRequest:
     customer_id: str
     merchant_id: str
@@ -183,7 +153,7 @@ class Order:
 @dataclass(frozen=True)
 class PlacedOrder:
     order: Order
-    confirmation_token: str
+    confirmation_token: str | None  # None: a replayed placing of an order that cannot be paid
 
 
 @dataclass(frozen=True)

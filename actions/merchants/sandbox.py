@@ -6,14 +6,14 @@ import asyncio
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
 from actions.merchants.backend import (
     Account,
-    ChosenOption,
     LineRequest,
     Menu,
     MenuItem,
@@ -25,14 +25,15 @@ from actions.merchants.backend import (
     OrderRequest,
     Payment,
     PlacedOrder,
-    PricedLine,
-    Quote,
     SecureSubmit,
     Store,
 )
 from actions.settings import Settings
+from contracts import merchant_api as api
+from contracts.pricing import Quote
 
 logger = logging.getLogger(__name__)
+Answer = TypeVar("Answer", bound=BaseModel)
 
 CUSTOMER_HEADER = "X-Orderly-Customer"
 # The platform's limits on a hand-off transcript (docs/merchant-api.md "Hand-off"): the
@@ -79,53 +80,54 @@ class SandboxBackend:
 
     async def account(self, customer_id: str) -> Account:
         # The defaults as the served merchant sees them: its own store, never another's.
-        data = await self._request(
-            "GET",
-            f"/accounts/{_part(customer_id)}",
-            params={"merchant_id": self._settings.merchant_id},
-            customer=customer_id,
-        )
+        path = f"/accounts/{_part(customer_id)}"
+        params = {"merchant_id": self._settings.merchant_id}
+        data = await self._request("GET", path, params=params, customer=customer_id)
+        account = _read(api.Account, data, path)
         return Account(
-            customer_id=data["customer_id"],
-            balance=data["balance"],
-            voice_pay_limit=data["voice_pay_limit"],
-            default_merchant_id=data["default_merchant_id"],
-            default_store_id=data["default_store_id"],
-            voice_pay_locked_until=data.get("voice_pay_locked_until"),
+            customer_id=account.customer_id,
+            balance=account.balance,
+            voice_pay_limit=account.voice_pay_limit,
+            default_merchant_id=account.default_merchant_id,
+            default_store_id=account.default_store_id,
+            voice_pay_locked_until=account.voice_pay_locked_until,
         )
 
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu:
         params = {"all": "true"} if include_unavailable else None
-        data = await self._request("GET", f"/merchants/{merchant_id}/menu", params=params)
-        breakfast = data.get("breakfast") or {}  # null: no breakfast menu
+        path = f"/merchants/{merchant_id}/menu"
+        menu = _read(api.Menu, await self._request("GET", path, params=params), path)
+        breakfast = menu.breakfast or api.Hours(start="", end="")  # None: no breakfast menu
         return Menu(
-            merchant_id=data["merchant_id"],
-            now=data["now"],
-            breakfast_served=data["breakfast_served"],
-            breakfast_start=breakfast.get("start", ""),
-            breakfast_end=breakfast.get("end", ""),
-            items=tuple(_menu_item(item) for item in data["items"]),
+            merchant_id=menu.merchant_id,
+            now=menu.now,
+            breakfast_served=menu.breakfast_served,
+            breakfast_start=breakfast.start,
+            breakfast_end=breakfast.end,
+            items=tuple(_menu_item(item) for item in menu.items),
         )
 
     async def stores(self, merchant_id: str) -> list[Store]:
-        data = await self._request("GET", f"/merchants/{merchant_id}/stores")
+        path = f"/merchants/{merchant_id}/stores"
+        stores = _read(api.Stores, await self._request("GET", path), path)
         return [
             Store(
-                id=s["id"],
-                name=s["name"],
-                address=s.get("address", ""),
-                opens=s["opens"],
-                closes=s["closes"],
-                open_now=s["open_now"],
-                aliases=tuple(s.get("aliases", ())),
+                id=s.id,
+                name=s.name,
+                address=s.address,
+                opens=s.opens,
+                closes=s.closes,
+                open_now=s.open_now,
+                aliases=tuple(s.aliases),
             )
-            for s in data["stores"]
+            for s in stores.stores
         ]
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
         body = {"items": [_line_body(line) for line in lines]}
-        data = await self._request("POST", f"/merchants/{merchant_id}/quotes", json=body)
-        return Quote(lines=tuple(_priced_line(i) for i in data["items"]), total=data["total"])
+        path = f"/merchants/{merchant_id}/quotes"
+        quoted = _read(api.Quote, await self._request("POST", path, json=body), path)
+        return Quote(lines=tuple(quoted.items), total=quoted.total, currency=quoted.currency)
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder:
         body = {
@@ -142,22 +144,24 @@ class SandboxBackend:
             idempotency_key=idempotency_key,
             customer=request.customer_id,
         )
-        return PlacedOrder(order=_order(data), confirmation_token=data["confirmation_token"])
+        placed = _read(api.PlacedOrder, data, "/orders")
+        return PlacedOrder(order=_order(placed), confirmation_token=placed.confirmation_token)
 
     async def order(self, customer_id: str, order_id: str) -> Order:
-        data = await self._request("GET", f"/orders/{_part(order_id)}", customer=customer_id)
-        return _order(data)
+        path = f"/orders/{_part(order_id)}"
+        data = await self._request("GET", path, customer=customer_id)
+        return _order(_read(api.Order, data, path))
 
     async def orders(self, customer_id: str) -> list[Order]:
         data = await self._request("GET", "/orders", customer=customer_id)
-        return [_order(o) for o in data["orders"]]
+        return [_order(order) for order in _read(api.Orders, data, "/orders").orders]
 
     async def cancel_order(self, customer_id: str, order_id: str, idempotency_key: str) -> Order:
         path = f"/orders/{_part(order_id)}/cancel"
         data = await self._request(
             "POST", path, idempotency_key=idempotency_key, customer=customer_id
         )
-        return _order(data)
+        return _order(_read(api.Order, data, path))
 
     async def pay(
         self,
@@ -171,11 +175,9 @@ class SandboxBackend:
         data = await self._request(
             "POST", "/payments", json=body, idempotency_key=idempotency_key, customer=customer_id
         )
+        payment = _read(api.Payment, data, "/payments")
         return Payment(
-            id=data["id"],
-            order_id=data["order_id"],
-            amount=data["amount"],
-            status=data["status"],
+            id=payment.id, order_id=payment.order_id, amount=payment.amount, status=payment.status
         )
 
     def pin_verification_target(self, customer_id: str, order_id: str) -> SecureSubmit:
@@ -269,71 +271,56 @@ def _line_body(line: LineRequest) -> dict[str, Any]:
     return {"sku": line.sku, "quantity": line.quantity, "options": dict(line.options)}
 
 
-def _menu_item(data: dict[str, Any]) -> MenuItem:
-    combo = data.get("combo") or {}
+def _read(model: type[Answer], data: Any, path: str) -> Answer:
+    """The platform's answer as its contract class; one that does not fit is a fault of the
+    backend, reported like an unreachable one rather than half-read."""
+    try:
+        return model.parse_obj(data)
+    except ValidationError as error:
+        problem = f"the answer of {path} does not fit the merchant API: {error}"
+        raise MerchantUnavailable(problem) from error
+
+
+def _menu_item(item: api.MenuItem) -> MenuItem:
     return MenuItem(
-        sku=data["sku"],
-        name=data["name"],
-        category=data.get("category", ""),
-        daypart=data.get("daypart", ""),
-        price=data["price"],
-        available=data.get("available", True),
-        options=tuple(_option_group(group) for group in data.get("options", ())),
-        aliases=tuple(data.get("aliases", ())),
-        description=data.get("description", ""),
-        includes=tuple(combo.get("includes", ())),
+        sku=item.sku,
+        name=item.name,
+        category=item.category,
+        daypart=item.daypart,
+        price=item.price,
+        available=item.available,
+        options=tuple(_option_group(group) for group in item.options),
+        aliases=tuple(item.aliases),
+        description=item.description,
+        includes=tuple(item.combo.includes) if item.combo else (),
     )
 
 
-def _option_group(data: dict[str, Any]) -> OptionGroup:
+def _option_group(group: api.OptionGroup) -> OptionGroup:
     return OptionGroup(
-        id=data["id"],
-        name=data["name"],
-        default=data["default"],
+        id=group.id,
+        name=group.name,
+        default=group.default,
         choices=tuple(
             OptionChoice(
-                id=choice["id"],
-                name=choice["name"],
-                price=choice.get("price", 0),
-                aliases=tuple(choice.get("aliases", ())),
+                id=choice.id, name=choice.name, price=choice.price, aliases=tuple(choice.aliases)
             )
-            for choice in data["choices"]
+            for choice in group.choices
         ),
     )
 
 
-def _priced_line(data: dict[str, Any]) -> PricedLine:
-    return PricedLine(
-        sku=data["sku"],
-        name=data["name"],
-        quantity=data["quantity"],
-        options=tuple(
-            ChosenOption(
-                group=option["group"],
-                group_name=option["group_name"],
-                choice=option["choice"],
-                choice_name=option["choice_name"],
-                price=option.get("price", 0),
-                default=bool(option.get("default", False)),
-            )
-            for option in data.get("options", ())
-        ),
-        unit_price=data["unit_price"],
-        line_total=data["line_total"],
-    )
-
-
-def _order(data: dict[str, Any]) -> Order:
+def _order(order: api.Order) -> Order:
     return Order(
-        id=str(data["id"]),
-        customer_id=data["customer_id"],
-        store_id=data["store_id"],
-        store_name=data.get("store_name", data["store_id"]),
-        pickup_time=data["pickup_time"],
-        asap=bool(data.get("asap", False)),
-        lines=tuple(_priced_line(i) for i in data["items"]),
-        total=data["total"],
-        status=data["status"],
-        created_at=data.get("created_at", ""),
-        currency=data.get("currency", "CNY"),
+        id=order.id,
+        customer_id=order.customer_id,
+        store_id=order.store_id,
+        store_name=order.store_name,
+        pickup_time=order.pickup_time or "",
+        asap=order.asap,
+        lines=tuple(order.items),
+        total=order.total,
+        status=order.status,
+        created_at=order.created_at or "",
+        currency=order.currency,
     )

@@ -31,10 +31,10 @@ from bot.nlu.lexicon import (
     DEFAULT_REFRESH_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     LEXICON_URL_ENV,
-    Lexicon,
     LexiconSource,
 )
 from bot.nlu.order_parser import OrderParser
+from contracts.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 

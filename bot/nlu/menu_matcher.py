@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.numbers import ARTICLES, CARDINALS, SOUNDALIKES
 from bot.nlu.sizes import SIZE_PHRASES
 from bot.nlu.utterance import split_words
+from contracts.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 

@@ -11,17 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from contracts.digits import DIGIT_WORDS
+
 CARDINALS: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
+    **{word: digit for digit, word in enumerate(DIGIT_WORDS)},
     "ten": 10,
     "eleven": 11,
     "twelve": 12,

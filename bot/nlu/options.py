@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.nlu.lexicon import Lexicon, LexiconItem, LexiconOptionGroup
 from bot.nlu.menu_matcher import singular
 from bot.nlu.numbers import CARDINALS
 from bot.nlu.option_words import common_options, everyday_words
 from bot.nlu.sizes import HEARD_AS_LARGE, LARGE, REGULAR, SIZE_PHRASES
 from bot.nlu.utterance import split_words
+from contracts.lexicon import Lexicon, LexiconItem, LexiconOptionGroup
 
 SIZE_GROUP = "size"
 SHOTS_GROUP = "shots"

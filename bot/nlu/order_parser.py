@@ -25,7 +25,6 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.edit_targets import read_edit
-from bot.nlu.lexicon import Lexicon, LexiconItem
 from bot.nlu.line_carving import carve_variant_lines, count_forward
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
@@ -37,6 +36,7 @@ from bot.nlu.pickup_times import find_pickup_times
 from bot.nlu.unplaced import unplaced_parts
 from bot.nlu.utterance import Word
 from contracts.cart_edits import EDIT_ENTITY
+from contracts.lexicon import Lexicon, LexiconItem
 
 # Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.

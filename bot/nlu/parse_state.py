@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.nlu.clauses import clause_breaks
-from bot.nlu.lexicon import LexiconItem
 from bot.nlu.menu_matcher import MenuMatcher
 from bot.nlu.options import OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine
 from bot.nlu.utterance import split_words
+from contracts.lexicon import LexiconItem
 
 # Spoken orders are short; past this many words the rest is ignored, which keeps a
 # pasted essay from costing more than a normal message.

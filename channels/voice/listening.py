@@ -21,7 +21,7 @@ from channels.voice.pipeline import (
     UserText,
     UserTurn,
 )
-from channels.voice.vocabulary import PIN_QUESTION
+from contracts.bot_messages import QuestionKind
 from contracts.voice_protocol import (
     ErrorMessage,
     NoSpeech,
@@ -181,7 +181,7 @@ class Transcriber(Stage):
     async def _recognise(self, audio: Samples) -> Transcript:
         expect = self._engines.questions.expected(self._sender_id)
         if await self._gate.expecting(self._sender_id) is not None:
-            expect = PIN_QUESTION
+            expect = QuestionKind.PIN
         phrases = self._engines.vocabulary.phrases(expect)
         recogniser = await self._engines.recogniser()
         return await recogniser.recognise(audio, phrases)

@@ -30,6 +30,9 @@ from typing import Any
 
 import httpx
 
+from contracts.bot_messages import QuestionKind
+from contracts.lexicon import Lexicon
+
 logger = logging.getLogger(__name__)
 
 ORDER_LEAD = "Breakfast order"
@@ -39,10 +42,8 @@ YES_NO_PHRASES = (
     "Nope.", "Not yet.", "Wait.", "Correct.",
 )  # fmt: skip
 TIME_PHRASES = ("As soon as possible", "at 8:30", "in 15 minutes")
-# Question kinds (contract C3) and the answers they expect.
-YES_NO_QUESTIONS = frozenset({"pay", "cancel", "check_item"})
-PIN_QUESTION = "pin"
-STORE_TIME_QUESTION = "store_time"
+# Question kinds (contracts.bot_messages.QuestionKind) answered with a yes or a no.
+YES_NO_QUESTIONS = frozenset({QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.CHECK_ITEM})
 FETCH_TIMEOUT_S = 3.0
 # Senders whose last question is remembered; the oldest are forgotten first.
 MAX_REMEMBERED_SENDERS = 10_000
@@ -57,27 +58,22 @@ class MenuWords:
     stores: tuple[str, ...] = ()
 
 
-def menu_words(lexicon: Mapping[str, Any]) -> MenuWords:
-    """Item names, option choice names and store names from a ``/lexicon`` body (C1).
+def menu_words(lexicon: Lexicon) -> MenuWords:
+    """Item names, option choice names and store names from the ``/lexicon``.
 
     Aliases are left out on purpose: measured on our ordering utterances, a prompt
     of fifty alias variants made Whisper worse (it starts "hearing" them in short
     answers), while the names alone fix the words it gets wrong unprompted.
     """
-    items = [i for i in lexicon.get("items", []) if isinstance(i, dict)]
-    stores = [s for s in lexicon.get("stores", []) if isinstance(s, dict)]
-    choices = [
-        choice.get("name")
-        for item in items
-        for group in item.get("options") or []
-        if isinstance(group, dict)
-        for choice in group.get("choices") or []
-        if isinstance(choice, dict)
-    ]
     return MenuWords(
-        items=_names(i.get("name") for i in items),
-        choices=_names(choices),
-        stores=_names(s.get("name") for s in stores),
+        items=_names(item.name for item in lexicon.items),
+        choices=_names(
+            choice.name
+            for item in lexicon.items
+            for group in item.options
+            for choice in group.choices
+        ),
+        stores=_names(store.name for store in lexicon.stores),
     )
 
 
@@ -86,11 +82,11 @@ def recognition_bias(expect: str | None, words: MenuWords) -> tuple[str, ...]:
 
     An unknown kind counts as ordering: the menu is what customers say most.
     """
-    if expect == PIN_QUESTION:
+    if expect == QuestionKind.PIN:
         return DIGIT_PHRASES
     if expect in YES_NO_QUESTIONS:
         return YES_NO_PHRASES
-    if expect == STORE_TIME_QUESTION:
+    if expect == QuestionKind.STORE_TIME:
         return _names([*words.stores, *TIME_PHRASES])
     return _names([ORDER_LEAD, *words.items, *words.choices, *words.stores])
 
@@ -161,6 +157,6 @@ class MenuVocabulary:
             async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_S) as client:
                 response = await client.get(url)
                 response.raise_for_status()
-                self._words = menu_words(response.json())
+                self._words = menu_words(Lexicon.from_json(response.json()))
         except (httpx.HTTPError, ValueError, AttributeError) as error:
             logger.warning("menu vocabulary unavailable from %s: %s", url, error)

@@ -18,7 +18,7 @@ import httpx
 from rich.console import Console
 from rich.text import Text
 
-from clients.shell.messages import BotMessage, Button, SecureInput, choices, secure_input_request
+from clients.shell.messages import BotMessage, Button, choices, secure_input_request
 from clients.shell.render import render_reply, secure_input_note
 from clients.shell.transport import (
     DEFAULT_SERVER,
@@ -37,6 +37,7 @@ from clients.sign_in import (
     TokenSource,
     local_credentials,
 )
+from contracts.bot_messages import SecureInput
 
 QUIT = "/quit"
 RESTART = "/restart"

@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
+from contracts.bot_messages import SecureInput
+
 
 class MalformedReply(ValueError):
     """The server answered, but not with a list of Rasa bot messages."""
@@ -32,14 +36,6 @@ class BotMessage:
     buttons: tuple[Button, ...] = ()
     custom: Mapping[str, Any] = field(default_factory=dict)
     image: str | None = None
-
-
-@dataclass(frozen=True)
-class SecureInput:
-    """The assistant's request that the next input be a secret (see docs/bot-messages.md)."""
-
-    purpose: str
-    digits: int | None
 
 
 def parse_reply(data: object) -> list[BotMessage]:
@@ -90,10 +86,9 @@ def secure_input_request(reply: Sequence[BotMessage]) -> SecureInput | None:
     """
     for message in reply:
         request = message.custom.get("secure_input")
-        if isinstance(request, dict):
-            digits = request.get("digits")
-            return SecureInput(
-                purpose=str(request.get("purpose") or "secret"),
-                digits=digits if isinstance(digits, int) and not isinstance(digits, bool) else None,
-            )
+        if request is not None:
+            try:
+                return SecureInput.parse_obj(request)
+            except ValidationError:
+                return SecureInput(purpose="secret")
     return None

@@ -1,8 +1,9 @@
 """Turn the assistant's messages into rich renderables; pure functions, no I/O.
 
-Custom payloads (docs/bot-messages.md) come from another process and may be incomplete: a
-payload this module cannot draw becomes a one-line note, never an exception, because every
-custom message also carries a readable ``text`` that the user has already seen.
+Custom payloads (docs/bot-messages.md) come from another process and are read with the
+classes that wrote them (``contracts/bot_messages.py``). A payload that does not fit becomes
+a one-line note naming what is wrong, never an exception, because every custom message also
+carries a readable ``text`` that the user has already seen.
 """
 
 from __future__ import annotations
@@ -11,27 +12,20 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from clients.shell.messages import BotMessage, Button, SecureInput, choices
+from clients.shell.messages import BotMessage, Button, choices
+from contracts.bot_messages import Cart, Line, MenuCard, OrderCard, Readback, SecureInput
+from contracts.money import format_money
 
 SPEAKER = "Orderly"
-FEN_PER_YUAN = 100
 ASAP = "as soon as possible"
 # The option group a menu shows as one price per choice.
 SIZE_GROUP = "size"
-
-
-def format_fen(fen: int) -> str:
-    """``3750`` → ``¥37.50``; integer arithmetic only, so no float rounding ever shows."""
-    if isinstance(fen, bool) or not isinstance(fen, int):
-        raise TypeError(f"an amount must be integer fen, got {fen!r}")
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
-    return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
 def render_reply(reply: Sequence[BotMessage]) -> list[RenderableType]:
@@ -67,115 +61,106 @@ def secure_input_note(request: SecureInput) -> str:
     return f"Enter your {size}{what} (typing is hidden)"
 
 
-def render_menu(menu: Mapping[str, Any]) -> RenderableType:
+def render_menu(menu: MenuCard) -> RenderableType:
     """The menu as a table: item, its price (one per size), the other choices it offers, and
     whether it can be ordered now."""
-    table = Table(title=Text(str(menu.get("title") or "Menu")), title_justify="left")
+    table = Table(title=Text(menu.title or "Menu"), title_justify="left")
     table.add_column("Item")
     table.add_column("Price")
     table.add_column("Choose")
     table.add_column("Available")
-    for item in menu.get("items") or []:
-        name = Text(str(item["name"]))
-        if item.get("description"):
-            name.append(f"\n{item['description']}", style="dim")
-        groups = item.get("options") or []
-        sizes = next((group for group in groups if group.get("id") == SIZE_GROUP), None)
+    for item in menu.items:
+        name = Text(item.name)
+        if item.description:
+            name.append(f"\n{item.description}", style="dim")
+        sizes = next((group for group in item.options if group.id == SIZE_GROUP), None)
         if sizes is None:
-            prices = format_fen(item["price"])
+            prices = _money(item.price)
         else:
             prices = "\n".join(
-                f"{choice['name']} {format_fen(item['price'] + choice['price'])}"
-                for choice in sizes["choices"]
+                f"{choice.name} {_money(item.price + choice.price)}" for choice in sizes.choices
             )
-        others = ", ".join(str(group["group"]) for group in groups if group is not sizes)
-        available = item.get("available", True)
+        others = ", ".join(group.group for group in item.options if group is not sizes)
         table.add_row(
             name,
             Text(prices),
             Text(others),
-            "yes" if available else "sold out",
-            style=None if available else "dim",
+            "yes" if item.available else "sold out",
+            style=None if item.available else "dim",
         )
-    if menu.get("breakfast_served") is False:
+    if not menu.breakfast_served:
         return Group(table, Text("Breakfast is not being served right now."))
     return table
 
 
-def render_cart(cart: Mapping[str, Any], *, title: str = "Your order") -> Group:
+def render_cart(cart: Cart, *, title: str = "Your order") -> Group:
     """Cart or readback lines with a total row, and the store and pickup time underneath."""
     table = Table(title=Text(title), title_justify="left", show_footer=True)
     table.add_column("Qty", justify="right")
     table.add_column("Item", footer="Total")
     table.add_column("Options")
-    table.add_column("Line total", justify="right", footer=format_fen(cart["total"]))
-    for line in cart.get("lines") or []:
+    table.add_column("Line total", justify="right", footer=_money(cart.total))
+    for line in cart.lines:
         table.add_row(
-            Text(str(line["quantity"])),
-            Text(str(line["name"])),
+            Text(str(line.quantity)),
+            Text(line.name),
             Text(options_text(line)),
-            Text(format_fen(line["line_total"])),
+            Text(_money(line.line_total)),
         )
-    store = cart.get("store")
-    store_name = store.get("name") if isinstance(store, Mapping) else store
-    pickup = _pickup(cart.get("pickup"))
-    where = Text(f"Pickup at {store_name}, {pickup}" if store_name else f"Pickup {pickup}")
-    return Group(table, where)
+    where = f"Pickup at {cart.store.name}, {_pickup(cart.pickup)}"
+    return Group(table, Text(where))
 
 
-def render_readback(readback: Mapping[str, Any]) -> Group:
+def render_readback(readback: Readback) -> Group:
     """The lines the user must confirm before paying; titled with the order number."""
-    order_id = readback.get("order_id")
-    title = f"Please confirm order {order_id}" if order_id else "Please confirm your order"
-    return render_cart(readback, title=title)
+    return render_cart(readback, title=f"Please confirm order {readback.order_id}")
 
 
-def render_order(order: Mapping[str, Any]) -> Panel:
-    """An order's status, total, store, pickup time and items in a small panel."""
+def render_order(order: OrderCard) -> Panel:
+    """An order's status, total, store, pickup time and lines in a small panel."""
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold")
     facts.add_column()
-    facts.add_row("Status", Text(str(order.get("status", "unknown"))))
-    if order.get("total") is not None:
-        facts.add_row("Total", Text(format_fen(order["total"])))
-    if order.get("store_name"):
-        facts.add_row("Store", Text(str(order["store_name"])))
-    facts.add_row("Pickup", Text(_pickup(order.get("pickup_time"))))
-    items = [_order_item(item) for item in order.get("items") or []]
-    body: RenderableType = Group(facts, Text("\n".join(items))) if items else facts
-    return Panel(body, title=Text(f"Order {order.get('id', '')}".strip()), expand=False)
+    facts.add_row("Status", Text(order.status))
+    facts.add_row("Total", Text(_money(order.total)))
+    facts.add_row("Store", Text(order.store_name))
+    facts.add_row("Pickup", Text(_pickup(order.pickup_time)))
+    lines = [_order_line(line) for line in order.lines]
+    body: RenderableType = Group(facts, Text("\n".join(lines))) if lines else facts
+    return Panel(body, title=Text(f"Order {order.id}"), expand=False)
 
 
 def _render_custom(custom: Mapping[str, Any]) -> list[RenderableType]:
     shown: list[RenderableType] = []
     for key, payload in custom.items():
-        renderer = _CUSTOM_RENDERERS.get(key)
-        if renderer is None:
+        card = _CARDS.get(key)
+        if card is None:
             continue  # secure_input is handled by the prompt; unknown keys have their text
+        model, renderer = card
         try:
-            shown.append(renderer(payload))
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            note = f"(this shell could not show the {key}: {type(error).__name__} {error})"
+            shown.append(renderer(model.parse_obj(payload)))
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                for problem in error.errors()
+            )
+            note = f"(this shell could not show the {key}: {problems})"
             shown.append(Text(note, style="dim"))
     return shown
 
 
-def options_text(line: Mapping[str, Any]) -> str:
-    """The line's choices the customer changed, e.g. "Large, Oat, Decaf". Entries without a
-    `default` flag are all shown: then nothing says which ones are ordinary."""
-    options = line.get("options") or []
-    return ", ".join(
-        str(option["choice"]) for option in options if not option.get("default", False)
-    )
+def options_text(line: Line) -> str:
+    """The line's choices the customer changed, e.g. "Large, Oat, Decaf"."""
+    return ", ".join(option.choice for option in line.options if not option.default)
 
 
-def _order_item(item: object) -> str:
-    if not isinstance(item, Mapping):
-        return f"• {item}"
-    detail = options_text(item)
-    return f"• {item.get('quantity', 1)} × {item.get('name', item.get('sku', '?'))}" + (
-        f" ({detail})" if detail else ""
-    )
+def _order_line(line: Line) -> str:
+    detail = options_text(line)
+    return f"• {line.quantity} × {line.name}" + (f" ({detail})" if detail else "")
+
+
+def _money(fen: int) -> str:
+    return format_money(fen, thousands=True)
 
 
 def _pickup(value: object) -> str:
@@ -187,9 +172,10 @@ def _pickup(value: object) -> str:
         return str(value)
 
 
-_CUSTOM_RENDERERS: dict[str, Callable[[Any], RenderableType]] = {
-    "menu": render_menu,
-    "cart": render_cart,
-    "readback": render_readback,
-    "order": render_order,
+# Each card's contract and how the shell draws it.
+_CARDS: dict[str, tuple[type[BaseModel], Callable[[Any], RenderableType]]] = {
+    "menu": (MenuCard, render_menu),
+    "cart": (Cart, render_cart),
+    "readback": (Readback, render_readback),
+    "order": (OrderCard, render_order),
 }

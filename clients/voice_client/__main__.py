@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from clients.sign_in import (
     DEFAULT_MERCHANT,
     GivenToken,
@@ -31,6 +33,8 @@ from clients.sign_in import (
 from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
 from clients.voice_client.audio import write_wav as save_wav
 from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
+from contracts.bot_messages import Custom
+from contracts.money import format_money
 
 DEFAULT_SERVER = "ws://127.0.0.1:5005/webhooks/voice/ws"
 MIC_SAMPLE_RATE = 16_000
@@ -139,16 +143,16 @@ def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bo
 
 def describe_custom(custom: dict[str, Any]) -> str:
     """One line for a rich message (docs/bot-messages.md); the text already says the rest."""
-    for key in ("cart", "readback", "order"):
-        body = custom.get(key)
-        if isinstance(body, dict):
-            lines = body.get("lines") or body.get("items") or []
-            total = body.get("total")
-            money = f", total ¥{total / 100:.2f}" if isinstance(total, int) else ""
-            return f"[{key}] {len(lines)} line(s){money}"
-    if isinstance(custom.get("menu"), dict):
-        return f"[menu] {len(custom['menu'].get('items') or [])} items"
-    if isinstance(custom.get("secure_input"), dict):
+    try:
+        cards = Custom.parse_obj(custom)
+    except ValidationError:
+        return f"[{', '.join(sorted(custom))}: not a card this client knows]"
+    for key, card in (("cart", cards.cart), ("readback", cards.readback), ("order", cards.order)):
+        if card is not None:
+            return f"[{key}] {len(card.lines)} line(s), total {format_money(card.total)}"
+    if cards.menu is not None:
+        return f"[menu] {len(cards.menu.items)} items"
+    if cards.secure_input is not None:
         return "[secure input] say the digits; they are sent to the merchant, not the chat"
     return f"[{', '.join(sorted(custom))}]"
 

@@ -1,5 +1,6 @@
 // The assistant's messages as DOM: text, choice buttons and the cards of
-// docs/bot-messages.md (menu, cart, readback, order).
+// docs/bot-messages.md (menu, cart, readback, order), whose shape is
+// bot-messages.schema.json (generated from contracts/bot_messages.py).
 //
 // Custom payloads come from another process and may be incomplete: a card that
 // cannot be drawn is left out (every custom message also has a readable text).
@@ -207,7 +208,7 @@ function renderOrder(order) {
     el(
       "ul",
       {},
-      (order.items || []).map((line) => {
+      (order.lines || []).map((line) => {
         const detail = optionsText(line);
         return el(
           "li",

@@ -10,12 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from contracts.merchant_api import Account, PinVerification, SecurityEvents
 from merchant.accounts import ensure_account, verify_pin
 from merchant.errors import ApiError, not_found
 from merchant.menu import find_merchant, find_store
 from merchant.ordering import order_number
 from merchant.responses import Body, account_body, instant, security_event_body
 from merchant.routes.caller import CallerDependency
+from merchant.routes.documented import CUSTOMER, errors
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PinVerificationRequest
 from merchant.security_events import recent_events
@@ -24,7 +26,11 @@ router = APIRouter(tags=["accounts"])
 CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-@router.get("/accounts/{customer_id}")
+@router.get(
+    "/accounts/{customer_id}",
+    response_model=Account,
+    responses=errors(403, 404, *CUSTOMER),
+)
 def get_account(
     customer_id: CustomerId,
     caller: CallerDependency,
@@ -50,7 +56,11 @@ def get_account(
         return body
 
 
-@router.post("/accounts/{customer_id}/pin-verifications")
+@router.post(
+    "/accounts/{customer_id}/pin-verifications",
+    response_model=PinVerification,
+    responses=errors(403, 404, 409, 413, 423, *CUSTOMER),
+)
 def create_pin_verification(
     request: PinVerificationRequest,
     customer_id: CustomerId,
@@ -79,7 +89,11 @@ def create_pin_verification(
     raise refusal
 
 
-@router.get("/accounts/{customer_id}/security-events")
+@router.get(
+    "/accounts/{customer_id}/security-events",
+    response_model=SecurityEvents,
+    responses=errors(403, *CUSTOMER),
+)
 def list_security_events(
     customer_id: CustomerId, caller: CallerDependency, runtime: RuntimeDependency
 ) -> Body:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from contracts.merchant_api import Health, Menu, Merchants, Quote, Stores
 from merchant.menu import (
     all_merchants,
     breakfast_hours,
@@ -24,6 +25,7 @@ from merchant.responses import (
     merchant_body,
     store_body,
 )
+from merchant.routes.documented import VALIDATION, WITH_BODY, errors
 from merchant.runtime import RuntimeDependency
 from merchant.schedule import is_available
 from merchant.schemas import QuoteRequest
@@ -32,18 +34,30 @@ router = APIRouter(tags=["catalogue"])
 MerchantId = Annotated[str, Path(max_length=128)]
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    response_model=Health,
+    responses=errors(),
+)
 def health(runtime: RuntimeDependency) -> Body:
     return {"status": "ok", "now": instant(runtime.clock.now())}
 
 
-@router.get("/merchants")
+@router.get(
+    "/merchants",
+    response_model=Merchants,
+    responses=errors(),
+)
 def list_merchants(runtime: RuntimeDependency) -> Body:
     with runtime.database.sessions.begin() as session:
         return {"merchants": [merchant_body(merchant) for merchant in all_merchants(session)]}
 
 
-@router.get("/merchants/{merchant_id}/menu")
+@router.get(
+    "/merchants/{merchant_id}/menu",
+    response_model=Menu,
+    responses=errors(404, *VALIDATION),
+)
 def menu(
     merchant_id: MerchantId,
     runtime: RuntimeDependency,
@@ -72,7 +86,11 @@ def menu(
         }
 
 
-@router.get("/merchants/{merchant_id}/stores")
+@router.get(
+    "/merchants/{merchant_id}/stores",
+    response_model=Stores,
+    responses=errors(404, *VALIDATION),
+)
 def stores(merchant_id: MerchantId, runtime: RuntimeDependency) -> Body:
     now = runtime.clock.now()
     with runtime.database.sessions.begin() as session:
@@ -85,7 +103,11 @@ def stores(merchant_id: MerchantId, runtime: RuntimeDependency) -> Body:
         }
 
 
-@router.post("/merchants/{merchant_id}/quotes")
+@router.post(
+    "/merchants/{merchant_id}/quotes",
+    response_model=Quote,
+    responses=errors(404, *WITH_BODY),
+)
 def create_quote(
     request: QuoteRequest,
     merchant_id: MerchantId,

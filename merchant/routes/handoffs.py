@@ -16,10 +16,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.merchant_api import Handoff, Handoffs
 from merchant import idempotency, models
 from merchant.errors import not_found
 from merchant.responses import Body, handoff_body
 from merchant.routes.caller import CallerDependency
+from merchant.routes.documented import CUSTOMER, errors
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import HandoffRequest
@@ -31,7 +33,12 @@ HANDOFF_ID_BYTES = 8
 OPEN = "open"
 
 
-@router.post("/handoffs", status_code=201)
+@router.post(
+    "/handoffs",
+    status_code=201,
+    response_model=Handoff,
+    responses=errors(403, 409, 413, *CUSTOMER),
+)
 def create_handoff(
     request: HandoffRequest,
     caller: CallerDependency,
@@ -65,7 +72,11 @@ def create_handoff(
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
-@router.get("/handoffs")
+@router.get(
+    "/handoffs",
+    response_model=Handoffs,
+    responses=errors(403, *CUSTOMER),
+)
 def list_handoffs(
     caller: CallerDependency,
     runtime: RuntimeDependency,
@@ -82,7 +93,11 @@ def list_handoffs(
         return {"handoffs": [handoff_body(handoff) for handoff in session.scalars(query)]}
 
 
-@router.get("/handoffs/{handoff_id}")
+@router.get(
+    "/handoffs/{handoff_id}",
+    response_model=Handoff,
+    responses=errors(404, *CUSTOMER),
+)
 def get_handoff(
     handoff_id: Annotated[str, Path(max_length=64)],
     caller: CallerDependency,

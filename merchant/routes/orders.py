@@ -9,11 +9,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.merchant_api import Order, Orders, PlacedOrder
 from merchant import idempotency, models
 from merchant.idempotency import Body
 from merchant.ordering import PLACED, cancel_order, find_order, issue_token, place_order
 from merchant.responses import order_body
 from merchant.routes.caller import Caller, CallerDependency
+from merchant.routes.documented import CUSTOMER, errors
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import OrderRequest
@@ -23,7 +25,12 @@ OrderId = Annotated[str, Path(max_length=32)]
 CONFIRMATION_TOKEN = "confirmation_token"
 
 
-@router.post("/orders", status_code=201)
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=PlacedOrder,
+    responses=errors(403, 404, 409, 413, *CUSTOMER),
+)
 def create_order(
     request: OrderRequest,
     caller: CallerDependency,
@@ -60,13 +67,21 @@ def _reissue_token(session: Session, caller: Caller, body: Body) -> Body:
     return {**body, CONFIRMATION_TOKEN: token}
 
 
-@router.get("/orders/{order_id}")
+@router.get(
+    "/orders/{order_id}",
+    response_model=Order,
+    responses=errors(404, *CUSTOMER),
+)
 def get_order(order_id: OrderId, caller: CallerDependency, runtime: RuntimeDependency) -> Body:
     with runtime.database.sessions.begin() as session:
         return order_body(find_order(session, order_id, caller.customer_id))
 
 
-@router.get("/orders")
+@router.get(
+    "/orders",
+    response_model=Orders,
+    responses=errors(403, *CUSTOMER),
+)
 def list_orders(
     caller: CallerDependency,
     runtime: RuntimeDependency,
@@ -83,7 +98,11 @@ def list_orders(
         return {"orders": [order_body(order) for order in session.scalars(query)]}
 
 
-@router.post("/orders/{order_id}/cancel")
+@router.post(
+    "/orders/{order_id}/cancel",
+    response_model=Order,
+    responses=errors(404, 409, *CUSTOMER),
+)
 def cancel(
     order_id: OrderId,
     caller: CallerDependency,

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from contracts.merchant_api import Payment, Payments
 from merchant import idempotency
 from merchant.errors import ApiError, conflict
 from merchant.idempotency import Body
@@ -16,6 +17,7 @@ from merchant.ordering import find_order
 from merchant.payments import capture_payment, order_payments
 from merchant.responses import payment_body
 from merchant.routes.caller import CallerDependency
+from merchant.routes.documented import CUSTOMER, errors
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PaymentRequest
@@ -23,7 +25,12 @@ from merchant.schemas import PaymentRequest
 router = APIRouter(tags=["payments"])
 
 
-@router.post("/payments", status_code=201)
+@router.post(
+    "/payments",
+    status_code=201,
+    response_model=Payment,
+    responses=errors(400, 402, 403, 404, 409, 413, 423, *CUSTOMER),
+)
 def create_payment(
     request: PaymentRequest,
     caller: CallerDependency,
@@ -58,7 +65,11 @@ def create_payment(
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
-@router.get("/payments")
+@router.get(
+    "/payments",
+    response_model=Payments,
+    responses=errors(404, *CUSTOMER),
+)
 def list_payments(
     order_id: Annotated[str, Query(min_length=1, max_length=32)],
     caller: CallerDependency,

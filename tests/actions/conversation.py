@@ -21,6 +21,7 @@ from actions.registry import build_actions
 from actions.settings import Settings
 from contracts.cart_edits import CartEdit, Target, Verb
 from tests.actions.fake_backend import FakeBackend
+from tests.contracts.bot_message_schema import assert_satisfies_schema
 
 RULES = Path(__file__).parents[2] / "data" / "rules"
 DOMAIN = {"session_config": {"carry_over_slots_to_new_session": True}}
@@ -126,6 +127,8 @@ class Conversation:
         dispatcher = CollectingDispatcher()
         returned = await self.actions[action_name].run(dispatcher, tracker, DOMAIN)
         for bot in dispatcher.messages:
+            # What Rasa passes on to a client: the fields that are set.
+            assert_satisfies_schema({key: value for key, value in bot.items() if value})
             self.events.append(
                 {
                     "event": "bot",

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 from actions.merchants.backend import (
     Account,
-    ChosenOption,
     LineRequest,
     Menu,
     MenuItem,
@@ -25,11 +24,10 @@ from actions.merchants.backend import (
     OrderRequest,
     Payment,
     PlacedOrder,
-    PricedLine,
-    Quote,
     SecureSubmit,
     Store,
 )
+from contracts.pricing import ChosenOption, PricedLine, Quote
 
 NOW = "2026-11-24T08:00:00+08:00"
 BALANCE = 50000
@@ -126,7 +124,7 @@ class FakeBackend:
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
         self._up()
         priced = tuple(self._price(line) for line in lines)
-        return Quote(priced, sum(line.line_total for line in priced))
+        return Quote(lines=priced, total=sum(line.line_total for line in priced))
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder:
         self._up()
@@ -248,13 +246,23 @@ class FakeBackend:
             unit += choice.price - default.price
             chosen.append(
                 ChosenOption(
-                    g.id, g.name, choice.id, choice.name, choice.price, choice.id == g.default
+                    group=g.id,
+                    group_name=g.name,
+                    choice=choice.id,
+                    choice_name=choice.name,
+                    price=choice.price,
+                    default=choice.id == g.default,
                 )
             )
         if said:
             raise MerchantRejected("invalid_option", f"options.{next(iter(said))}")
         return PricedLine(
-            line.sku, item.name, line.quantity, tuple(chosen), unit, unit * line.quantity
+            sku=line.sku,
+            name=item.name,
+            quantity=line.quantity,
+            options=tuple(chosen),
+            unit_price=unit,
+            line_total=unit * line.quantity,
         )
 
 

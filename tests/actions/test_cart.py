@@ -7,7 +7,7 @@ import pytest
 from actions import cart as carts
 from actions.cart import Line, Mention
 from actions.merchants.backend import LineRequest, Menu
-from actions.phrasing import describe_line, yuan
+from actions.phrasing import describe_line
 from tests.actions.conversation import item, opt, qty, unavailable, unplaced
 from tests.actions.fake_backend import MENU_ITEMS, NOW
 
@@ -173,13 +173,6 @@ def test_remove(mentions: list[Mention], expected: list[Line]) -> None:
 def test_remove_the_large_latte_when_the_latte_is_medium_still_removes_it() -> None:
     cart = [Line("latte", 1)]
     assert carts.remove(cart, [Mention("latte", options={"size": "large"})], MENU) == []
-
-
-@pytest.mark.parametrize(
-    ("fen", "text"), [(0, "¥0.00"), (5, "¥0.05"), (1999, "¥19.99"), (100000, "¥1000.00")]
-)
-def test_yuan_is_exact(fen: int, text: str) -> None:
-    assert yuan(fen) == text
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from actions.lexicon import build_lexicon
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation, item, opt, qty, unavailable, unplaced
 
@@ -487,7 +486,7 @@ async def test_a_change_the_item_cannot_have_says_so() -> None:
 async def test_the_parser_and_the_dialogue_agree_on_what_is_said_back() -> None:
     """The real order parser on this merchant's own lexicon, then the dialogue."""
     talk = Conversation()
-    parser = OrderParser(Lexicon.from_json(await build_lexicon(talk.backend, "m")))
+    parser = OrderParser(await build_lexicon(talk.backend, "m"))
     text = "Can I get an Americano with a pump of vanilla in it?"
     reply = await talk.say(text, "order_item", *map(dict, parser.parse(text)))
     assert talk.cart == [{"sku": "americano", "quantity": 1, "options": {}}]

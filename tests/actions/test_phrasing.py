@@ -9,16 +9,19 @@ from pathlib import Path
 import pytest
 from sandbox_merchant import sandbox_backend
 
-from actions.merchants.backend import LineRequest, Menu, OrderRequest, PricedLine
+from actions.merchants.backend import LineRequest, Menu, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
 from actions.phrasing import (
     cart_payload,
+    custom,
     describe_line,
     menu_payload,
     order_payload,
     readback_payload,
     readback_text,
 )
+from contracts.bot_messages import StoreRef
+from contracts.pricing import PricedLine
 
 
 @pytest.fixture
@@ -90,9 +93,8 @@ async def test_a_priced_line_is_described_without_a_menu_from_its_own_flags(
 
 async def test_cart_lines_carry_options_in_display_names(merchant: SandboxBackend) -> None:
     quote = await merchant.quote("copper-kettle", [line("latte", 2, milk="oat"), line("cortado")])
-    payload = cart_payload(
-        quote, {"id": "ck-xintiandi", "name": "Xintiandi"}, "as soon as possible"
-    )
+    card = cart_payload(quote, StoreRef(id="ck-xintiandi", name="Xintiandi"), "as soon as possible")
+    payload = custom(cart=card)["cart"]
     latte, cortado = payload["lines"]
     assert latte["options"][1] == {"group": "Milk", "choice": "Oat", "price": 300, "default": False}
     assert [o["group"] for o in latte["options"]] == [
@@ -122,14 +124,15 @@ async def test_readback_and_order_payloads_and_text_show_the_options(
     assert "2 large oat Lattes, ¥" in text
     assert "a Cold Brew with almond milk, ¥" in text
     assert "Xintiandi" in text
-    for payload in (readback_payload(order)["lines"], order_payload(order)["items"]):
+    cards = custom(readback=readback_payload(order), order=order_payload(order))
+    for payload in (cards["readback"]["lines"], cards["order"]["lines"]):
         chosen = [{o["group"]: o["choice"] for o in entry["options"]} for entry in payload]
         assert chosen[0]["Milk"] == "Oat" and chosen[0]["Size"] == "Large"
         assert chosen[1]["Milk"] == "Almond"
 
 
 async def test_the_menu_card_lists_prices_and_option_choices(merchant: SandboxBackend) -> None:
-    card = menu_payload(await merchant.menu("copper-kettle"), "Menu")
+    card = custom(menu=menu_payload(await merchant.menu("copper-kettle"), "Menu"))["menu"]
     latte = next(item for item in card["items"] if item["sku"] == "latte")
     size = latte["options"][0]
     assert (size["id"], size["group"], size["default"]) == ("size", "Size", "medium")

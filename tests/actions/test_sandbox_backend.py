@@ -7,12 +7,15 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sandbox_merchant import RecordingTransport, sandbox_backend
 
 from actions.lexicon import build_lexicon
-from actions.merchants.backend import ChosenOption, LineRequest, OrderRequest
+from actions.merchants.backend import LineRequest, MerchantUnavailable, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
+from actions.settings import Settings
+from contracts.pricing import ChosenOption
 
 
 @pytest.fixture
@@ -74,7 +77,9 @@ async def test_a_quote_prices_options_and_marks_the_defaults(
     assert latte is not None
     assert priced.unit_price == latte.price + 400 + 300
     assert quote.total == priced.line_total == 2 * priced.unit_price
-    assert priced.options[1] == ChosenOption("milk", "Milk", "oat", "Oat", 300, default=False)
+    assert priced.options[1] == ChosenOption(
+        group="milk", group_name="Milk", choice="oat", choice_name="Oat", price=300
+    )
     assert [o.default for o in priced.options] == [False, False, True, True, True, True]
     sent = json.loads(transport.requests[-1].content)
     assert sent == {
@@ -129,16 +134,35 @@ async def test_a_handoff_key_is_derived_from_its_content(
 async def test_the_lexicon_publishes_option_groups_and_no_sizes(
     golden_crumb: SandboxBackend, copper_kettle: tuple[SandboxBackend, RecordingTransport]
 ) -> None:
-    lexicon = await build_lexicon(golden_crumb, "golden-crumb")
+    lexicon = (await build_lexicon(golden_crumb, "golden-crumb")).dict()
     combo = next(item for item in lexicon["items"] if item["sku"] == "breakfast-combo")
     assert set(combo) == {"sku", "name", "aliases", "options"}
     drink = next(group for group in combo["options"] if group["group"] == "drink")
     assert drink["default"] == "americano"
     assert {choice["id"] for choice in drink["choices"]} == {"americano", "soy-milk"}
-    ck = await build_lexicon(copper_kettle[0], "copper-kettle")
+    ck = (await build_lexicon(copper_kettle[0], "copper-kettle")).dict()
     latte = next(item for item in ck["items"] if item["sku"] == "latte")
     milk = next(group for group in latte["options"] if group["group"] == "milk")
     assert milk["name"] == "Milk" and milk["default"] == "whole"
     oat = next(choice for choice in milk["choices"] if choice["id"] == "oat")
     assert oat["name"] == "Oat" and "oatmilk" in oat["aliases"]
     assert {store["id"] for store in ck["stores"]} >= {"ck-xintiandi"}
+
+
+async def test_an_answer_that_breaks_the_merchant_contract_is_refused_not_half_read() -> None:
+    """A quote whose line total is a float (or lacks a field) is not a price to read back."""
+    line = {"sku": "latte", "name": "Latte", "quantity": 1, "unit_price": 1600}
+    answers = [
+        {"items": [{**line, "line_total": 1599.5}], "total": 1599.5, "currency": "CNY"},
+        {"items": [line], "total": 1600, "currency": "CNY"},
+    ]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers.pop(0))
+
+    transport = httpx.MockTransport(answer)
+    async with httpx.AsyncClient(transport=transport, base_url="http://merchant.test") as client:
+        backend = SandboxBackend(Settings(), client=client)
+        for _ in range(2):
+            with pytest.raises(MerchantUnavailable, match="does not fit the merchant API"):
+                await backend.quote("golden-crumb", [LineRequest("latte")])

@@ -8,18 +8,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 
 from clients.shell.messages import (
     MalformedReply,
-    SecureInput,
     choices,
     parse_reply,
     secure_input_request,
 )
-from clients.shell.render import format_fen, render_reply, secure_input_note
+from clients.shell.render import render_reply, secure_input_note
+from contracts.bot_messages import SecureInput
+from contracts.money import format_money
 
 MENU: dict[str, Any] = {
     "title": "Breakfast menu",
@@ -114,26 +113,6 @@ def as_text(renderables: Sequence[RenderableType]) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("fen", "expected"),
-    [(1999, "¥19.99"), (5, "¥0.05"), (100000, "¥1,000.00"), (0, "¥0.00"), (-250, "-¥2.50")],
-)
-def test_fen_are_shown_as_yuan_with_two_decimals(fen: int, expected: str) -> None:
-    assert format_fen(fen) == expected
-
-
-@given(st.integers(min_value=0, max_value=10**12))
-def test_formatting_fen_loses_nothing(fen: int) -> None:
-    digits = re.sub(r"[¥,.]", "", format_fen(fen))
-    assert int(digits) == fen
-
-
-@pytest.mark.parametrize("not_fen", [37.5, "3750", True, None])
-def test_an_amount_that_is_not_integer_fen_is_refused(not_fen: Any) -> None:
-    with pytest.raises(TypeError, match="integer fen"):
-        format_fen(not_fen)
-
-
 def test_menu_lists_each_item_with_its_sizes_prices_choices_and_availability() -> None:
     text = shown([{"text": "Here is our menu.", "custom": {"menu": MENU}}])
     assert "Orderly: Here is our menu." in text
@@ -158,7 +137,7 @@ def test_cart_shows_changed_options_line_totals_total_store_and_pickup() -> None
     assert "Options" in text
     combo_row = next(line for line in text.splitlines() if "Breakfast Combo" in line)
     assert "Soy Milk, Large" in combo_row
-    assert format_fen(COMBO_LINE["line_total"]) in combo_row
+    assert format_money(COMBO_LINE["line_total"], thousands=True) in combo_row
     latte_row = next(line for line in text.splitlines() if "Latte" in line)
     assert re.search(r"\b2\b", latte_row) and "¥39.98" in latte_row
     assert "Large, Oat, Decaf" in latte_row
@@ -181,7 +160,7 @@ def test_order_panel_shows_status_total_store_pickup_and_items() -> None:
         "total": 6798,
         "store_name": "People's Square",
         "pickup_time": "2026-11-24T08:30:00+08:00",
-        "items": [LATTE_LINE],
+        "lines": [LATTE_LINE],
     }
     text = shown([{"custom": {"order": order}}])
     assert "Order 1001" in text
@@ -225,6 +204,11 @@ def test_secure_input_is_detected_and_announced_as_hidden() -> None:
     assert secure_input_request(parse_reply([{"text": "Large or medium?"}])) is None
 
 
+def test_a_secure_input_that_does_not_fit_the_contract_is_still_hidden() -> None:
+    reply = parse_reply([{"custom": {"secure_input": {"purpose": "payment_pin", "digits": "six"}}}])
+    assert secure_input_request(reply) == SecureInput(purpose="secret")
+
+
 def test_text_is_shown_literally_not_as_markup() -> None:
     assert "Orderly: Say [bold]yes[/bold] to confirm" in shown(
         [{"text": "Say [bold]yes[/bold] to confirm"}]
@@ -235,6 +219,19 @@ def test_an_incomplete_custom_payload_becomes_a_note_not_a_crash() -> None:
     text = shown([{"text": "Your cart:"}, {"custom": {"cart": {"lines": [{"name": "Latte"}]}}}])
     assert "Orderly: Your cart:" in text
     assert "could not show the cart" in text
+
+
+def test_a_version_1_order_card_with_items_is_a_note_naming_the_missing_lines() -> None:
+    order = {"id": "1001", "status": "paid", "total": 6798, "store_name": "People's Square"}
+    order |= {"pickup_time": "2026-11-24T08:30:00+08:00", "items": [LATTE_LINE]}
+    text = shown([{"custom": {"order": order}}])
+    assert "could not show the order: lines: field required" in text
+
+
+def test_an_amount_that_is_not_integer_fen_is_a_note_not_a_rounded_price() -> None:
+    text = shown([{"custom": {"cart": {**CART, "total": 67.985}}}])
+    assert "could not show the cart: total: value is not a valid integer" in text
+    assert "¥67.98" not in text and "¥67.99" not in text
 
 
 def test_unknown_custom_payloads_are_left_to_their_text() -> None:

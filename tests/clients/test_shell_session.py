@@ -82,7 +82,8 @@ def breakfast_conversation(canned_rasa: Any) -> None:
                 {"custom": {"secure_input": {"purpose": "payment_pin", "digits": 6}}},
             )
         if message == PIN:
-            order = {"id": "1001", "status": "paid", "total": 2650, "pickup_time": None}
+            order = {"id": "1001", "status": "paid", "total": 2650, "lines": READBACK["lines"]}
+            order |= {"store_name": "People's Square", "pickup_time": "2026-11-24T08:30:00+08:00"}
             return canned_rasa.reply({"text": "Paid, thank you!"}, {"custom": {"order": order}})
         return canned_rasa.reply({"text": f"(echo) {message}"})
 

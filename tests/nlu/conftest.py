@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from loopback_lexicon import LexiconServer, serve_lexicon
 
-from bot.nlu.lexicon import LEXICON_URL_ENV, Lexicon
+from bot.nlu.lexicon import LEXICON_URL_ENV
 from bot.nlu.order_parser import OrderParser
+from contracts.lexicon import Lexicon
 
 LEXICON_FILE = Path(__file__).parent / "lexicon.json"
 

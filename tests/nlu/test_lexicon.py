@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from loopback_lexicon import LexiconServer
 
-from bot.nlu.lexicon import Lexicon, LexiconError, LexiconSource
+from bot.nlu.lexicon import LexiconSource
+from contracts.lexicon import Lexicon, LexiconError
 
 # Long enough for a loopback request and a thread start on a busy CI machine.
 SETTLE_SECONDS = 3.0

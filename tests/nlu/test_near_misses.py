@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from nlu_examples import summarise
 
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.menu_matcher import MenuMatcher
 from bot.nlu.order_parser import OrderParser
+from contracts.lexicon import Lexicon
 
 COPPER_KETTLE = Path(__file__).parent / "copper_kettle_lexicon.json"
 

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nlu_examples import summarise
 
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.numbers import CARDINALS
 from bot.nlu.order_parser import OrderParser
+from contracts.lexicon import Lexicon
 
 COPPER_KETTLE = Path(__file__).parent / "copper_kettle_lexicon.json"
 

@@ -15,9 +15,9 @@ from nlu_examples import (
     without_default_counts,
 )
 
-from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 from contracts.cart_edits import CartEdit
+from contracts.lexicon import Lexicon
 
 DEV = load_examples("dev")
 HELD_OUT = {name: load_examples(name) for name in ("holdout", "blind")}

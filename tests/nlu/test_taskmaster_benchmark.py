@@ -18,7 +18,7 @@ from benchmarks import taskmaster
 from benchmarks.taskmaster import score
 from benchmarks.taskmaster_carts import lexicon_menu
 from benchmarks.taskmaster_corpus import Line, Menu, Turn, load_turns
-from bot.nlu.lexicon import Lexicon
+from contracts.lexicon import Lexicon
 
 COPPER_KETTLE = Path(__file__).parent / "copper_kettle_lexicon.json"
 

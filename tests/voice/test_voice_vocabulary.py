@@ -12,53 +12,55 @@ from channels.voice.vocabulary import (
     menu_words,
     recognition_bias,
 )
+from contracts.lexicon import Lexicon
 
-LEXICON = {
-    "merchant_id": "copper-kettle",
-    "items": [
-        {
-            "sku": "latte",
-            "name": "Latte",
-            "aliases": ["latte", "cafe latte"],
-            "options": [
-                {
-                    "group": "size",
-                    "name": "Size",
-                    "default": "medium",
-                    "choices": [
-                        {"id": "medium", "name": "Medium"},
-                        {"id": "large", "name": "Large", "aliases": ["big"]},
-                    ],
-                },
-                {
-                    "group": "milk",
-                    "name": "Milk",
-                    "default": "whole",
-                    "choices": [
-                        {"id": "whole", "name": "Whole"},
-                        {"id": "oat", "name": "Oat", "aliases": ["oat milk"]},
-                    ],
-                },
-            ],
-        },  # fmt: skip
-        {
-            "sku": "mocha",
-            "name": "Mocha",
-            "aliases": [],
-            "options": [
-                {
-                    "group": "size",
-                    "name": "Size",
-                    "default": "medium",
-                    "choices": [{"id": "medium", "name": "Medium"}],
-                }
-            ],
-        },  # fmt: skip
-        {"sku": "cookie", "name": "Cookie"},
-        "not an item",
-    ],
-    "stores": [{"id": "ck-1", "name": "Bund Road", "aliases": []}],
-}
+LEXICON = Lexicon.from_json(
+    {
+        "merchant_id": "copper-kettle",
+        "items": [
+            {
+                "sku": "latte",
+                "name": "Latte",
+                "aliases": ["latte", "cafe latte"],
+                "options": [
+                    {
+                        "group": "size",
+                        "name": "Size",
+                        "default": "medium",
+                        "choices": [
+                            {"id": "medium", "name": "Medium"},
+                            {"id": "large", "name": "Large", "aliases": ["big"]},
+                        ],
+                    },
+                    {
+                        "group": "milk",
+                        "name": "Milk",
+                        "default": "whole",
+                        "choices": [
+                            {"id": "whole", "name": "Whole"},
+                            {"id": "oat", "name": "Oat", "aliases": ["oat milk"]},
+                        ],
+                    },
+                ],
+            },  # fmt: skip
+            {
+                "sku": "mocha",
+                "name": "Mocha",
+                "aliases": [],
+                "options": [
+                    {
+                        "group": "size",
+                        "name": "Size",
+                        "default": "medium",
+                        "choices": [{"id": "medium", "name": "Medium"}],
+                    }
+                ],
+            },  # fmt: skip
+            {"sku": "cookie", "name": "Cookie"},
+        ],
+        "stores": [{"id": "ck-1", "name": "Bund Road", "aliases": []}],
+    }
+)
 WORDS = menu_words(LEXICON)
 
 
@@ -68,7 +70,7 @@ def test_menu_words_are_item_choice_and_store_names_once_each() -> None:
         choices=("Medium", "Large", "Whole", "Oat"),
         stores=("Bund Road",),
     )
-    assert menu_words({}) == MenuWords()
+    assert menu_words(Lexicon(merchant_id="empty", items=[])) == MenuWords()
 
 
 def test_while_ordering_recognition_expects_the_menu() -> None:

@@ -128,7 +128,7 @@ def test_cart_and_order_cards_show_the_options_the_customer_changed(page: Page) 
                 options: [{{ group: 'Size', choice: 'Medium' }}] }};
             const item = renderBotMessage({{ custom: {{
                 cart: {{ lines: [latte, plain, unflagged], total: 14100, store: 'Xintiandi' }},
-                order: {{ id: '1001', status: 'paid', total: 7800, items: [latte] }},
+                order: {{ id: '1001', status: 'paid', total: 7800, lines: [latte] }},
             }} }}, () => {{}});
             document.body.append(item);
             return {{

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from launch.stack import Stack
+from tests.contracts.bot_message_schema import assert_satisfies_schema
 from tests.widget.conftest import DESKTOP
 from tests.widget.network import RELAY_PORT, SeverableLink
 from tests.widget.widget_page import WidgetPage, demo_url
@@ -78,3 +79,10 @@ def test_typed_order_survives_a_reload_and_a_dropped_connection(
     assert [(o["id"], o["status"], o["total"]) for o in orders] == [(order_id[1], "paid", 3300)]
     assert [p["amount"] for p in customer.payments(order_id[1])] == [3300]
     assert not [line for line in widget.console if "error" in line.lower()], widget.console
+    # Every card the stack sent is one the widget's schema describes (its cards read them).
+    sent = [frame["message"] for frame in widget.received if frame["type"] == "bot_message"]
+    assert {"menu", "cart", "readback", "order"} <= {
+        key for m in sent for key in m.get("custom", {})
+    }
+    for message in sent:
+        assert_satisfies_schema(message)

@@ -1,0 +1,230 @@
+"""What the assistant sends to clients inside a bot message's ``custom`` object.
+
+The action server builds these (``actions/phrasing.py``), every channel passes them on, and
+the clients read them with the same classes (the shell, the voice client) or, in the
+browser widget, with the JSON Schema generated from them
+(``clients/widget/bot-messages.schema.json``). ``docs/bot-messages.md`` describes them.
+
+Amounts are integer fen, strict: a float or a numeric string is refused, never rounded.
+Unknown fields are ignored, so an older client keeps working when a field is added.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, PositiveInt, StrictBool, StrictInt
+
+from contracts.money import CURRENCY
+from contracts.pricing import PricedLine
+
+# 2: an order card's lines are ``lines``, as in a cart and a readback (version 1: ``items``).
+MESSAGES_VERSION = 2
+
+
+class QuestionKind(str, Enum):
+    """What the assistant just asked, so the next message is read as its answer
+    (``custom.expect``; the voice channel primes recognition with it)."""
+
+    MORE_OR_DONE = "more_or_done"  # "Anything else, or shall I check out?"
+    OPTION = "option"  # which choice of an option group
+    PAY = "pay"  # "Shall I pay ¥X for order N?"
+    CANCEL = "cancel"  # "Cancel order N?"
+    CHECK_ITEM = "check_item"  # "Did you mean a large Latte?"
+    STORE_TIME = "store_time"  # which store, what time
+    PIN = "pin"  # the payment PIN
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# --- the cards -----------------------------------------------------------------------
+
+
+class ShownOption(BaseModel):
+    """A line's choice in one group, in display names: ``{"group": "Milk", "choice":
+    "Oat"}``, with what it adds and whether it is the group's default (clients show the
+    changed ones; without the flag a client shows them all)."""
+
+    group: str
+    choice: str
+    price: StrictInt = 0
+    default: StrictBool = False
+
+
+class Line(BaseModel):
+    """One order line on a card: one option per group of the item, in the merchant's
+    order. A combo's drink is its "Drink" option."""
+
+    sku: str
+    name: str
+    quantity: StrictInt
+    options: list[ShownOption] = []
+    unit_price: StrictInt
+    line_total: StrictInt
+
+    @classmethod
+    def from_priced(cls, line: PricedLine) -> Line:
+        return cls(
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            options=[
+                ShownOption(
+                    group=option.group_name,
+                    choice=option.choice_name,
+                    price=option.price,
+                    default=option.default,
+                )
+                for option in line.options
+            ],
+            unit_price=line.unit_price,
+            line_total=line.line_total,
+        )
+
+
+class StoreRef(BaseModel):
+    id: str
+    name: str
+
+
+class Cart(BaseModel):
+    """The cart so far: its lines, total, store and pickup time in words."""
+
+    lines: list[Line]
+    total: StrictInt
+    currency: str = CURRENCY
+    store: StoreRef
+    pickup: str
+
+
+class Readback(Cart):
+    """The placed order's lines to confirm before payment: a cart with the order number."""
+
+    order_id: str
+
+
+class OrderCard(BaseModel):
+    """An order as it stands; ``pickup_time`` is ISO 8601 in the merchant's time zone."""
+
+    id: str
+    status: str
+    total: StrictInt
+    currency: str = CURRENCY
+    store_name: str
+    pickup_time: str
+    lines: list[Line]
+
+
+class MenuChoice(BaseModel):
+    """``price`` is what the choice adds to the item's base price (negative for less)."""
+
+    id: str
+    name: str
+    price: StrictInt = 0
+
+
+class MenuOptionGroup(BaseModel):
+    id: str
+    group: str
+    default: str
+    choices: list[MenuChoice] = []
+
+
+class MenuCardItem(BaseModel):
+    """``price`` is the base price, every group at its default."""
+
+    sku: str
+    name: str
+    price: StrictInt
+    available: StrictBool = True
+    description: str = ""
+    options: list[MenuOptionGroup] = []
+
+
+class MenuCard(BaseModel):
+    title: str
+    breakfast_served: StrictBool = True
+    items: list[MenuCardItem]
+
+
+class SecureInput(BaseModel):
+    """The next thing the user types or says is a secret: clients hide the typing and keep
+    it out of history; the channel sends it to the merchant, never to the dialogue."""
+
+    purpose: str = "payment_pin"
+    digits: PositiveInt | None = None
+
+
+class SubmitTarget(BaseModel):
+    """Where the channel posts the secret (with ``fields`` and the customer's token)."""
+
+    url: str
+    fields: dict[str, str] = {}
+
+
+class SecureInputRequest(SecureInput):
+    """The PIN request as the action server sends it to the channel, which keeps ``submit``
+    and ``reply_intent`` to itself and shows the client only :class:`SecureInput`."""
+
+    reply_intent: str = "pin_submitted"
+    submit: SubmitTarget
+
+
+# --- the custom object -----------------------------------------------------------------
+
+
+class Custom(BaseModel):
+    """A bot message's ``custom`` object as clients receive it: at most one card, plus
+    ``expect`` on a message that asks something."""
+
+    expect: QuestionKind | None = None
+    menu: MenuCard | None = None
+    cart: Cart | None = None
+    readback: Readback | None = None
+    order: OrderCard | None = None
+    secure_input: SecureInput | None = None
+
+    def payload(self) -> dict[str, Any]:
+        """Plain JSON (what Rasa carries), without the absent keys."""
+        return dict(json.loads(self.json(exclude_none=True)))
+
+
+class ActionCustom(Custom):
+    """``custom`` as the action server sends it: a PIN request still says where it goes."""
+
+    secure_input: SecureInputRequest | None = None
+
+
+class Button(BaseModel):
+    """A quick reply: the user sees ``title``; choosing it sends ``payload``."""
+
+    title: str
+    payload: str | None = None
+
+
+class BotMessage(BaseModel):
+    """One assistant message as Rasa's channels deliver it; a client that only shows
+    ``text`` still works, because every custom message also carries a readable text."""
+
+    recipient_id: str | None = None
+    text: str | None = None
+    buttons: list[Button] = []
+    image: str | None = None
+    custom: Custom | None = None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a bot message, for clients that cannot import these classes."""
+    schema = BotMessage.schema()
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$comment": (
+            f"Orderly bot messages, version {MESSAGES_VERSION}. Generated from "
+            "contracts/bot_messages.py by `python -m tests.contracts.test_bot_message_schema`;"
+            " do not edit."
+        ),
+        **schema,
+    }

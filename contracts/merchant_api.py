@@ -1,0 +1,211 @@
+"""What the sandbox merchant platform answers (``docs/merchant-api.md``), one class per body.
+
+The platform declares them as its routes' ``response_model``s, so its OpenAPI document
+(``/docs``, ``/openapi.json``) shows every body and every error; the action server's
+sandbox adapter reads the priced lines with the same ``PricedLine``. Amounts are integer
+fen, strict (a float is refused, never rounded); instants are ISO 8601 with the merchant's
+offset.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Extra, StrictInt
+
+from contracts.pricing import PricedLine
+
+# --- errors ------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    """``code`` is stable (clients branch on it), ``message`` a sentence for a person. Some
+    errors add keys (``reason``, ``problems``, ``locked_until``, ``attempts_left``...)."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+    class Config:
+        extra = Extra.allow
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+# --- identity and catalogue --------------------------------------------------------------
+
+
+class Token(BaseModel):
+    token: str
+    expires_in: int
+
+
+class Health(BaseModel):
+    status: str
+    now: str
+
+
+class Hours(BaseModel):
+    start: str
+    end: str
+
+
+class Merchant(BaseModel):
+    id: str
+    name: str
+    currency: str
+    timezone: str
+    breakfast: Hours | None  # None: everything is served all day
+
+
+class Merchants(BaseModel):
+    merchants: list[Merchant]
+
+
+class Choice(BaseModel):
+    id: str
+    name: str
+    price: StrictInt
+    aliases: list[str]
+
+
+class OptionGroup(BaseModel):
+    id: str
+    name: str
+    default: str
+    choices: list[Choice]
+
+
+class Combo(BaseModel):
+    includes: list[str]
+
+
+class MenuItem(BaseModel):
+    sku: str
+    name: str
+    category: str
+    daypart: str
+    aliases: list[str]
+    available: bool
+    description: str
+    price: StrictInt
+    options: list[OptionGroup]
+    combo: Combo | None
+
+
+class Menu(BaseModel):
+    merchant_id: str
+    now: str
+    asap_pickup_time: str
+    breakfast_served: bool
+    breakfast: Hours | None
+    items: list[MenuItem]
+
+
+class Store(BaseModel):
+    id: str
+    merchant_id: str
+    name: str
+    address: str
+    opens: str
+    closes: str
+    open_now: bool
+    aliases: list[str]
+
+
+class Stores(BaseModel):
+    stores: list[Store]
+
+
+class Quote(BaseModel):
+    """The merchant API calls an order's lines ``items``."""
+
+    items: list[PricedLine]
+    total: StrictInt
+    currency: str
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+class Account(BaseModel):
+    customer_id: str
+    balance: StrictInt
+    currency: str
+    voice_pay_limit: StrictInt
+    default_merchant_id: str
+    default_store_id: str
+    voice_pay_locked_until: str | None
+
+
+class PinVerification(BaseModel):
+    verified: bool
+    order_id: str
+    expires_at: str | None
+
+
+class SecurityEvent(BaseModel):
+    """A wrong PIN or password, or the lock it caused; the details depend on ``kind``."""
+
+    kind: str
+    created_at: str | None
+
+    class Config:
+        extra = Extra.allow
+
+
+class SecurityEvents(BaseModel):
+    events: list[SecurityEvent]
+
+
+class Order(BaseModel):
+    id: str
+    customer_id: str
+    merchant_id: str
+    store_id: str
+    store_name: str
+    pickup_time: str | None
+    asap: bool
+    items: list[PricedLine]
+    total: StrictInt
+    currency: str
+    status: str
+    created_at: str | None
+
+
+class PlacedOrder(Order):
+    """``confirmation_token`` authorises the payment of this order (None once it cannot be
+    paid any more, on a replay of the placing request)."""
+
+    confirmation_token: str | None
+
+
+class Orders(BaseModel):
+    orders: list[Order]
+
+
+class Payment(BaseModel):
+    id: str
+    order_id: str
+    amount: StrictInt
+    currency: str
+    status: str
+    created_at: str | None
+    refunded_at: str | None
+
+
+class Payments(BaseModel):
+    payments: list[Payment]
+
+
+class Handoff(BaseModel):
+    id: str
+    customer_id: str
+    reason: str
+    transcript: list[str]
+    status: str
+    created_at: str | None
+
+
+class Handoffs(BaseModel):
+    handoffs: list[Handoff]
