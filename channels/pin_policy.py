@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from channels.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -294,10 +294,9 @@ class PinGate:
         ttl_s: float = PENDING_TTL_SECONDS,
         pin_digits: int = DEFAULT_PIN_DIGITS,
     ) -> None:
-        self._store = store or pending_store()
+        self._store = store or pending_store(rasa_settings().redis_url)
         if allowed_submit_urls is None:
-            merchant = os.environ.get("ORDERLY_MERCHANT_URL", "http://127.0.0.1:8088")
-            allowed_submit_urls = [merchant]
+            allowed_submit_urls = [rasa_settings().merchant_url]
         self._allowed = tuple(_origin(url) for url in allowed_submit_urls)
         self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
         self._ttl = ttl_s
