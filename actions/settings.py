@@ -82,6 +82,11 @@ class Settings(OrderlySettings):
         "`action_endpoint.token`); `python -m actions` refuses to start without it",
     )
 
+    metrics_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="when set, `GET /metrics` needs `Authorization: Bearer <token>`",
+    )
     menu_cache_seconds: float = Field(
         default=10.0,
         ge=0,

@@ -13,6 +13,7 @@ from sandbox_merchant import RecordingTransport, sandbox_backend
 from actions.lexicon import build_lexicon
 from actions.merchants.backend import ChosenOption, LineRequest, OrderRequest
 from actions.merchants.sandbox import SandboxBackend
+from contracts.telemetry import TURN_HEADER, turn
 
 
 @pytest.fixture
@@ -142,3 +143,15 @@ async def test_the_lexicon_publishes_option_groups_and_no_sizes(
     oat = next(choice for choice in milk["choices"] if choice["id"] == "oat")
     assert oat["name"] == "Oat" and "oatmilk" in oat["aliases"]
     assert {store["id"] for store in ck["stores"]} >= {"ck-xintiandi"}
+
+
+async def test_every_merchant_call_of_a_turn_carries_its_id(
+    copper_kettle: tuple[SandboxBackend, RecordingTransport],
+) -> None:
+    backend, transport = copper_kettle
+    with turn("facade0000beef"):
+        await backend.menu("copper-kettle")
+        await backend.account("u1")
+    await backend.stores("copper-kettle")  # outside a turn: no id
+    sent = [request.headers.get(TURN_HEADER) for request in transport.requests]
+    assert sent == ["facade0000beef", "facade0000beef", None]
