@@ -17,6 +17,7 @@ from merchant.routes.caller import Caller, CallerDependency
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import OrderRequest
+from merchant.telemetry import ORDERS
 
 router = APIRouter(tags=["orders"])
 OrderId = Annotated[str, Path(max_length=32)]
@@ -49,6 +50,8 @@ def create_order(
         on_replay=reissue_token,
         unstored=(CONFIRMATION_TOKEN,),
     )
+    if not outcome.replayed:
+        ORDERS.labels("placed").inc()
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
@@ -103,4 +106,6 @@ def cancel(
         request_fingerprint=idempotency.fingerprint({"order_id": order_id}),
         operation=operation,
     )
+    if not outcome.replayed:
+        ORDERS.labels("cancelled").inc()
     return JSONResponse(outcome.body, status_code=outcome.status_code)
