@@ -21,6 +21,9 @@ PATCHED_RASA_VERSION = "3.6.21"
 def quiet_libraries() -> None:
     """Keep TensorFlow's C++ notes and third-party deprecation warnings off the console."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # errors only; read when TF loads
+    # Sanic turns deprecation warnings back on ("once") when imported: import it first.
+    import sanic  # noqa: F401
+
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
 
@@ -43,16 +46,15 @@ def install_patches(version: str | None = None) -> None:
 
     def orderly_logging(log_level: int | None = None) -> None:
         configure_logging("rasa", log_level if log_level is not None else logging.INFO)
+        logging.getLogger("orderly.launch").info(
+            "Rasa %s: installed the kept action-server session, the per-event reply check "
+            "and the turn id header (launch/rasa_process/action_calls.py), and JSON logs "
+            "(contracts/telemetry.py)",
+            version,
+        )
 
     # Rasa configures coloured console logs, then structlog, just before running a command.
     rasa.__main__.configure_structlog = orderly_logging
-    print(
-        f"orderly: Rasa {version}: installed the kept action-server session, the per-event "
-        "reply check and the turn id header (launch/rasa_process/action_calls.py), and JSON "
-        "logs (contracts/telemetry.py)",
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def main() -> None:
