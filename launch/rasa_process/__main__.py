@@ -20,7 +20,9 @@ PATCHED_RASA_VERSION = "3.6.21"
 
 def quiet_libraries() -> None:
     """Keep TensorFlow's C++ notes and third-party deprecation warnings off the console."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # errors only; read when TF loads
+    # Errors only, read when TensorFlow loads. Rasa sets the same, but only after loading it;
+    # and a parent that imported jax hands down jax's "1".
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
     # Sanic turns deprecation warnings back on ("once") when imported: import it first.
     import sanic  # noqa: F401
 

@@ -2,9 +2,10 @@
 documented and validated setting (docs/configuration.md) and a service's settings are
 built in one place.
 
-Allowed outside them: ``os.environ.setdefault`` (a library's own knob, set before the library
-loads, e.g. OpenMP's in a recognition worker). A launcher hands its environment to a child
-with ``contracts.settings.child_environment``.
+Allowed outside them: setting a library's own knob before the library loads
+(``os.environ.setdefault(...)``, ``os.environ["TF_CPP_MIN_LOG_LEVEL"] = ...``), which reads
+no setting. A launcher hands its environment to a child with
+``contracts.settings.child_environment``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ PACKAGES = (
     "speech",
 )
 SETTINGS_MODULE = "settings.py"
-READ = re.compile(r"\bos\.environ\b(?!\.setdefault\()|\bgetenv\b|from os import [^\n]*\benviron\b")
+# os.environ, except os.environ.setdefault(...) and os.environ[...] = ...; getenv; a bare environ.
+READ = re.compile(
+    r"\bos\.environ\b(?!\.setdefault\(|\[[^\]]+\]\s*=[^=])"
+    r"|\bgetenv\b"
+    r"|from os import [^\n]*\benviron\b"
+)
 
 
 def environment_reads(root: Path = ROOT) -> list[str]:
@@ -56,6 +62,15 @@ def test_the_check_finds_every_way_of_reading(tmp_path: Path) -> None:
         "c = os.environ['ORDERLY_Z']\n"
         "d = {**os.environ}\n"
         "os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')\n"
+        "os.environ['TF_CPP_MIN_LOG_LEVEL'] = '2'\n"
+        "e = os.environ['ORDERLY_Z'] == 'x'\n"
     )
     (tmp_path / "channels" / "settings.py").write_text("import os\nx = os.environ\n")
-    assert [hit.split(":")[1] for hit in environment_reads(tmp_path)] == ["2", "3", "4", "5", "6"]
+    assert [hit.split(":")[1] for hit in environment_reads(tmp_path)] == [
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "9",
+    ]
