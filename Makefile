@@ -10,15 +10,16 @@ WEBCHAT_CLIENT := tests/ecosystem/node_modules/.package-lock.json
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install system-packages node-packages model run serve serve-scaled migration shell voice-client test test-coqui lint bench bench-text clean
+.PHONY: install system-packages node-packages model run serve serve-scaled doctor migration shell voice-client test test-coqui lint bench bench-text clean
 
 install: $(INSTALLED)
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else "Orderly needs Python 3.10 (Rasa 3.6). Install it (pyenv reads .python-version) or run make PYTHON=/path/to/python3.10")'
+	@echo "Setting up $(VENV): Rasa, TensorFlow, the speech engines (first time: about 3 minutes, 2.7 GB)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	set -o pipefail; $(BIN)/python -m pip install -r requirements-dev.txt 2>&1 | $(PYTHON) -m launch.progress
 	rm -f $(VENV)/.installed-* && touch $@
 
 model: $(MODEL)
@@ -35,6 +36,10 @@ serve: model ## start every service in the foreground, for other clients
 
 serve-scaled: model system-packages ## two Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis
 	$(BIN)/python -m launch serve-scaled
+
+doctor: ## check this machine can run Orderly (Python, packages, model, speech weights, secrets, ports, databases)
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m launch doctor; \
+	else echo "No $(VENV) yet: make install (or make run) sets it up."; exit 1; fi
 
 migration: install ## regenerate the merchant's initial Alembic revision from merchant/models.py
 	$(BIN)/python -m merchant.migrations regenerate

@@ -6,12 +6,12 @@ docs/configuration.md), e.g. host ``ORDERLY_ACTIONS_HOST`` and port ``ORDERLY_AC
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from actions.merchants import configured_backend
 from actions.server import create_app
 from actions.settings import Settings, SettingsError
+from contracts.telemetry import configure_logging
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
         settings = Settings.from_env()
     except SettingsError as error:
         sys.exit(f"actions: {error}")
-    logging.basicConfig(level=settings.log_level)
+    configure_logging("actions", settings.log_level)
     if not settings.action_token:
         sys.exit(
             "ORDERLY_ACTION_TOKEN is not set: the action server would run actions for anyone. "

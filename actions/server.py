@@ -7,8 +7,12 @@ instances (actions/registry.py) in an ``ActionExecutor`` and serves the same rou
 Only the Rasa server may run actions: ``/webhook`` and ``/actions`` need the shared
 secret ``ORDERLY_ACTION_TOKEN``, which Rasa sends as ``?token=...`` (the
 ``action_endpoint.token`` of endpoints.yml; ``Authorization: Bearer`` works too).
-``/health`` and ``/lexicon`` (the public menu, fetched by the NLU) stay open. No
+``/health`` and ``/lexicon`` (the public menu, fetched by the NLU) stay open; ``/metrics``
+(Prometheus) needs ``ORDERLY_METRICS_TOKEN`` as a bearer token when that is set. No
 browser talks to this server, so it sends no CORS headers.
+
+Each action call runs under the turn id Rasa sends (``X-Orderly-Turn``), which goes on to the
+merchant and into every log line, and is timed and logged once (``action``).
 
 Conversations from ``rasa shell`` (input channel ``cmdline``) are refused: that
 channel bypasses the channels' PIN policy, so a PIN typed there would reach the
@@ -20,9 +24,11 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 import zlib
 from typing import Any
 
+import structlog
 from rasa_sdk import utils
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
@@ -34,8 +40,11 @@ from actions.lexicon import build_lexicon
 from actions.merchants.backend import MerchantBackend, MerchantError
 from actions.registry import build_actions
 from actions.settings import Settings
+from actions.telemetry import ACTION_SECONDS, UNKNOWN_ACTION, ActionOutcome
+from contracts.telemetry import ERRORS, TURN_HEADER, metrics_reply, turn
 
 logger = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 # Input channels that do not screen the payment PIN (see the channels' PIN policy).
 UNSCREENED_CHANNELS = frozenset({"cmdline"})
@@ -94,20 +103,43 @@ def create_app(
         if channel in UNSCREENED_CHANNELS:
             return response.json({"events": [], "responses": [{"text": UNSCREENED_REPLY}]})
         utils.check_version_compatibility(action_call.get("version"))
+        name = action_call.get("next_action")
+        action = name if isinstance(name, str) and name in executor.actions else UNKNOWN_ACTION
+        with turn(request.headers.get(TURN_HEADER)):
+            return await run_action(action_call, action)
+
+    async def run_action(action_call: dict[str, Any], action: str) -> HTTPResponse:
+        started = time.monotonic()
+        outcome: ActionOutcome = "failed"
         try:
             result = await executor.run(action_call)
+            outcome = "done"
+            return response.json(result)
         except ActionExecutionRejection as error:
+            outcome = "rejected"
             return response.json({"error": error.message, "action_name": error.action_name}, 400)
         except ActionNotFoundException as error:
             logger.error(error)
             return response.json({"error": error.message, "action_name": error.action_name}, 404)
-        return response.json(result)
+        finally:
+            seconds = time.monotonic() - started
+            ACTION_SECONDS.labels(action, outcome).observe(seconds)
+            if outcome == "failed":
+                ERRORS.labels("action").inc()
+            log.info("action", action=action, outcome=outcome, seconds=round(seconds, 3))
 
     @app.get("/actions")
     async def actions(request: Request) -> HTTPResponse:
         if not authorised(request):
             return response.json(UNAUTHORIZED, 401)
         return response.json([{"name": name} for name in executor.actions])
+
+    @app.get("/metrics")
+    async def metrics(request: Request) -> HTTPResponse:
+        status, body, content_type = metrics_reply(
+            request.headers.get("authorization"), settings.metrics_token
+        )
+        return response.raw(body, status=status, content_type=content_type)
 
     @app.get("/lexicon")
     async def lexicon(_: Request) -> HTTPResponse:

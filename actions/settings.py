@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, validator
 
-from contracts.settings import OrderlySettings, SettingsError
+from contracts.settings import OrderlySettings, SettingsError, url_of_port
 
 __all__ = ["Settings", "SettingsError"]
 
@@ -23,9 +23,16 @@ class Settings(OrderlySettings):
         default=5055, env="ORDERLY_ACTIONS_PORT", ge=1, le=65535, description="where to listen"
     )
     log_level: str = Field(default="INFO", description="logging level")
+    merchant_port: int = Field(
+        default=8088,
+        ge=1,
+        le=65535,
+        description="the merchant platform's port, when `ORDERLY_MERCHANT_URL` is unset",
+    )
     merchant_url: str = Field(
-        default="http://127.0.0.1:8088",
-        description="the merchant platform the sandbox adapter calls",
+        default="",
+        description="the merchant platform the sandbox adapter calls; unset: "
+        "`http://127.0.0.1:$ORDERLY_MERCHANT_PORT`",
     )
     merchant_service_token: str = Field(
         default="",
@@ -75,6 +82,11 @@ class Settings(OrderlySettings):
         "`action_endpoint.token`); `python -m actions` refuses to start without it",
     )
 
+    metrics_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="when set, `GET /metrics` needs `Authorization: Bearer <token>`",
+    )
     menu_cache_seconds: float = Field(
         default=10.0,
         ge=0,
@@ -82,9 +94,7 @@ class Settings(OrderlySettings):
         "(0: never; actions/merchants/cache.py)",
     )
 
-    @validator("merchant_url")
-    def _without_trailing_slash(cls, value: str) -> str:  # noqa: N805
-        return value.rstrip("/")
+    _merchant_url = url_of_port("merchant_url", "merchant_port")
 
     @validator("log_level")
     def _upper_case_level(cls, value: str) -> str:  # noqa: N805

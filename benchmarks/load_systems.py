@@ -21,7 +21,8 @@ from pathlib import Path
 import httpx
 
 from benchmarks.load_conversations import Greetings, PaidOrders, Workload
-from launch.scaled import ScaledConfig, ScaledStack, default_config
+from launch.scaled import ScaledConfig, ScaledStack, scaled_config
+from launch.settings import LaunchSettings
 from launch.stack import ROOT, STARTUP_TIMEOUT_SECONDS, Stack, StackConfig
 
 STOCK_DIR = ROOT / "var" / "bench" / "stock-bot"
@@ -110,8 +111,8 @@ def orderly_config(data_dir: Path, env: dict[str, str]) -> StackConfig:
     )
 
 
-def scaled_config(data_dir: Path, env: dict[str, str]) -> ScaledConfig:
-    machine = default_config()
+def scaled_bench_config(data_dir: Path, env: dict[str, str]) -> ScaledConfig:
+    machine = scaled_config(LaunchSettings.from_env())
     return ScaledConfig(
         data_dir=data_dir,
         merchant_port=free_port(),
@@ -161,7 +162,7 @@ def start_systems(
             c = stack.config
             targets[name] = PaidOrders(c.rasa_url, c.merchant_url)
         else:
-            config = scaled_config(folder / name, env)
+            config = scaled_bench_config(folder / name, env)
             drop_bench_databases(config)
             scaled = running.enter_context(ScaledStack(config))
             c = scaled.config

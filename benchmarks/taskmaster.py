@@ -27,7 +27,6 @@ corpus and benchmarks/taskmaster_carts.py gets the carts, offline or online.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.settings import BenchmarkSettings
 from benchmarks.taskmaster_carts import (
     AssistantCart,
     OfflineCart,
@@ -45,13 +45,8 @@ from benchmarks.taskmaster_carts import (
     served_menu,
 )
 from benchmarks.taskmaster_corpus import Line, Menu, Turn, load_turns
+from clients.settings import ClientSettings
 
-ROOT = Path(__file__).resolve().parent.parent
-# The shared folder sits beside the repository; ORDERLY_TASKMASTER_DATA or --data overrides.
-DATA_ENV = "ORDERLY_TASKMASTER_DATA"
-DEFAULT_DATA = Path(os.environ.get(DATA_ENV) or ROOT.parent / "shared" / "data" / "taskmaster-4")
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
-DEFAULT_MERCHANT_URL = "http://127.0.0.1:8088"
 MERCHANT_ID = "copper-kettle"
 # Online runs take minutes: say how far along they are this often (in turns).
 PROGRESS_EVERY = 100
@@ -92,14 +87,21 @@ def describe(lines: Iterable[Line]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # The shared folder sits beside the repository; ORDERLY_TASKMASTER_DATA or --data overrides.
+    services = ClientSettings.from_env()
     arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    arguments.add_argument("--data", type=Path, default=DEFAULT_DATA, help="*.json.gz folder")
+    arguments.add_argument(
+        "--data",
+        type=Path,
+        default=BenchmarkSettings.from_env().taskmaster_data,
+        help="*.json.gz folder",
+    )
     arguments.add_argument("--offline", action="store_true", help="the parser alone")
     arguments.add_argument(
         "--lexicon", type=Path, help="--offline: a lexicon file (default: the sandbox catalogue)"
     )
-    arguments.add_argument("--rasa-url", default=DEFAULT_RASA_URL)
-    arguments.add_argument("--merchant-url", default=DEFAULT_MERCHANT_URL)
+    arguments.add_argument("--rasa-url", default=services.rasa_url)
+    arguments.add_argument("--merchant-url", default=services.merchant_url)
     arguments.add_argument("--merchant-id", default=MERCHANT_ID, help="the merchant served")
     arguments.add_argument("--limit", type=int, default=0, help="only the first N turns")
     arguments.add_argument("--misses", type=int, default=25, help="how many misses to show")

@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -118,7 +117,8 @@ def main() -> int:
     if not MODEL.exists():
         print(f"No trained model at {MODEL}: run `make model` first.", file=sys.stderr)
         return 1
-    env = {"ORDERLY_NOW": MORNING, **_passed_through()}
+    # The services inherit this environment, so a caller's ORDERLY_* settings reach them.
+    env = {"ORDERLY_NOW": MORNING}
     phases: dict[tuple[str, int], Phase] = {}
     with tempfile.TemporaryDirectory(prefix="orderly-bench-") as folder, ExitStack() as running:
         targets = start_systems(args.systems, Path(folder), env, running)
@@ -175,11 +175,6 @@ def warm_up(name: str, workload: Workload) -> float:
     if scratch.errors:
         print(f"  {name}: warm-up errors: {scratch.error_samples}", flush=True)
     return scratch.conversations_per_second
-
-
-def _passed_through() -> dict[str, str]:
-    """Settings a caller may set for the Orderly services (e.g. the menu cache)."""
-    return {k: v for k, v in os.environ.items() if k.startswith("ORDERLY_")}
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from benchmarks.voice_bench import (
     sign_in,
     voice_turn,
 )
+from channels.voice.settings import VoiceSettings
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import VoiceConnection
 from launch.stack import MODEL, Stack, StackConfig
@@ -78,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     if not MODEL.exists():
         raise SystemExit(f"No trained model at {MODEL}: run `make model` first.")
-    processes = os.environ.get("ORDERLY_VOICE_ASR_PROCESSES", "1 (default)")
+    processes = VoiceSettings.from_env().asr_processes
     print(f"Whisper {args.model}, asr_processes {processes}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="voice-concurrency-") as data_dir:
         config = StackConfig(

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from channels.settings import rasa_settings
 from contracts.bot_messages import Custom, QuestionKind
 from contracts.digits import DIGIT_WORDS
 
@@ -300,11 +300,10 @@ class PinGate:
         masked like any message), and a PIN request in a reply is dropped, not kept. The
         dialogue asks for a PIN only on the channels in ``ORDERLY_PIN_CHANNELS`` anyway.
         """
-        self._store = store or pending_store()
+        self._store = store or pending_store(rasa_settings().redis_url)
         self._takes_pin = takes_pin
         if allowed_submit_urls is None:
-            merchant = os.environ.get("ORDERLY_MERCHANT_URL", "http://127.0.0.1:8088")
-            allowed_submit_urls = [merchant]
+            allowed_submit_urls = [rasa_settings().merchant_url]
         self._allowed = tuple(_origin(url) for url in allowed_submit_urls)
         self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
         self._ttl = ttl_s

@@ -9,7 +9,6 @@ A request holds no secret: where a PIN would go and the order it is for.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -18,7 +17,6 @@ from typing import Any, Protocol
 from contracts.bot_messages import SecureInput, SecureInputRequest
 
 DEFAULT_PIN_DIGITS = 6
-REDIS_URL_VARIABLE = "ORDERLY_REDIS_URL"
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
@@ -142,11 +140,11 @@ class RedisPendingPins:
 _SHARED_MEMORY_STORE = InMemoryPendingPins()
 
 
-def pending_store(environ: Mapping[str, str] | None = None) -> PendingPinStore:
-    """The store every channel of this process shares: Redis if configured, else memory.
+def pending_store(redis_url: str | None) -> PendingPinStore:
+    """The store every channel of this process shares: Redis at ``redis_url`` (the setting
+    ``ORDERLY_REDIS_URL``), else memory.
 
     Shared, so a PIN asked for on the voice channel is still screened if the answer
     comes over REST.
     """
-    url = (os.environ if environ is None else environ).get(REDIS_URL_VARIABLE, "").strip()
-    return RedisPendingPins(url) if url else _SHARED_MEMORY_STORE
+    return RedisPendingPins(redis_url) if redis_url else _SHARED_MEMORY_STORE

@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
 from channels.pin_policy import PinGate, ScreenKind
+from channels.telemetry import Turn, observed_turn
 
 logger = logging.getLogger(__name__)
 
@@ -104,28 +105,41 @@ class SecureRestInput(InputChannel):
                 text, metadata = self._parse(request, identity)
             except RequestError as error:
                 return _error(error.code, str(error), error.status)
-            sender_id = identity.customer_id
-            screened = await self.gate.incoming(sender_id, text, identity.token)
-            if screened.kind is ScreenKind.REASK:
-                return response.json(list(screened.reply))
-            assert screened.text_for_rasa is not None
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        screened.text_for_rasa,
-                        collector,
-                        sender_id,
-                        input_channel=self.name(),
-                        metadata=metadata,
-                    )
-                )
-            except Exception:
-                # The reply may be partial, but the conversation and its tracker are intact.
-                logger.exception("the assistant failed on a message from %s", sender_id)
-            return response.json(await self.gate.outgoing(sender_id, collector.messages))
+            async with observed_turn(self.name()) as turn:
+                return await self._take_turn(identity, text, metadata, on_new_message, turn)
 
         return webhook
+
+    async def _take_turn(
+        self,
+        identity: Identity,
+        text: str,
+        metadata: dict[str, Any] | None,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        turn: Turn,
+    ) -> HTTPResponse:
+        sender_id = identity.customer_id
+        screened = await self.gate.incoming(sender_id, text, identity.token)
+        if screened.kind is ScreenKind.REASK:
+            turn.outcome = "reasked"
+            return response.json(list(screened.reply))
+        assert screened.text_for_rasa is not None
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(
+                UserMessage(
+                    screened.text_for_rasa,
+                    collector,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
+        except Exception:
+            # The reply may be partial, but the conversation and its tracker are intact.
+            logger.exception("the assistant failed on a message from %s", sender_id)
+            turn.outcome = "failed"
+        return response.json(await self.gate.outgoing(sender_id, collector.messages))
 
     def _parse(self, request: Request, identity: Identity) -> tuple[str, dict[str, Any] | None]:
         try:

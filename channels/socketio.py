@@ -43,7 +43,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
 from channels.pin_policy import PinGate, ScreenKind
-from channels.voice.access import origins_from_env
+from channels.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class SecureSocketIOInput(SocketIOInput):
     ) -> None:
         super().__init__(user_message_evt, bot_message_evt, namespace, False, socketio_path)
         self.max_message_chars = max_message_chars
-        origins = origins_from_env() if allowed_origins is None else allowed_origins
+        origins = rasa_settings().cors_origins if allowed_origins is None else allowed_origins
         self.allowed_origins = {origin.rstrip("/") for origin in origins}
         self.verifier = verifier or TokenVerifier()
         self.gate = gate or PinGate(takes_pin=False)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,6 +39,9 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.identity import IdentitySettings
+from channels.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +85,8 @@ class WidgetInput(InputChannel):
     ) -> None:
         self.files = widget_files(folder)
         self.demo_sign_in = demo_sign_in
-        self.merchant_url = (
-            merchant_url or os.environ.get("ORDERLY_MERCHANT_URL") or "http://127.0.0.1:8088"
-        ).rstrip("/")
-        secret = demo_secret or os.environ.get("ORDERLY_JWT_SECRET") or secrets.token_hex(32)
+        self.merchant_url = (merchant_url or rasa_settings().merchant_url).rstrip("/")
+        secret = demo_secret or IdentitySettings.from_env().secret or secrets.token_hex(32)
         self._demo_key = hashlib.sha256(b"orderly-demo-password:" + secret.encode()).digest()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -29,7 +29,6 @@ import httpx
 import jwt
 
 SIGN_IN_PATH = "/identity/sign-in"
-DEFAULT_MERCHANT = os.environ.get("ORDERLY_MERCHANT_URL", "http://127.0.0.1:8088")
 SIGN_IN_TIMEOUT_SECONDS = 10.0
 # Renew this long before the token's own expiry, so a request never races it.
 RENEW_MARGIN_SECONDS = 30.0
@@ -58,15 +57,11 @@ def local_user() -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", user)[:40] or "user"
 
 
-def credentials_dir() -> Path:
-    return Path(os.environ.get("ORDERLY_DATA_DIR") or "var") / "identity"
-
-
-def local_credentials(merchant_url: str, directory: Path | None = None) -> Credentials:
+def local_credentials(merchant_url: str, directory: Path) -> Credentials:
     """This user's sandbox customer for ``merchant_url``, made on first use."""
     host = httpx.URL(merchant_url).host or "merchant"
     port = httpx.URL(merchant_url).port
-    path = (directory or credentials_dir()) / f"{host}-{port or 'default'}.json"
+    path = directory / f"{host}-{port or 'default'}.json"
     if path.exists():
         try:
             saved = json.loads(path.read_text())

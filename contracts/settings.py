@@ -8,7 +8,7 @@ share, so that no service imports another's internals:
   change the prefix (``env_prefix = "ORDERLY_VOICE_"``), name another variable with
   ``Field(env="DATABASE_URL")``, or keep a field out of the environment with ``Field(env=())``.
   Names are case-insensitive; a blank value counts as unset. A list is written
-  ``a, b, c`` or as JSON; other structured values as JSON.
+  ``a, b, c`` (commas or spaces) or as JSON; other structured values as JSON.
 - **One reading of the environment**, ``from_env``. Building settings in code
   (``Settings(port=9099)``, tests, the voice channel's ``credentials.yml`` section) never
   reads the process environment, so tests are hermetic and the precedence is written down:
@@ -18,6 +18,10 @@ share, so that no service imports another's internals:
   is never echoed.
 - **Secrets** are declared ``Field(..., repr=False)``: ``repr``, ``str`` and log lines of a
   settings object leave them out.
+
+- **The environment is read here and in the other settings modules only**
+  (``tests/settings/test_environment_reads.py`` greps for it). A launcher hands its own
+  environment to a child process with :func:`child_environment`.
 
 ``docs/configuration.md`` lists every variable; ``tests/settings/test_configuration_doc.py``
 keeps it in step with the classes (``python -m tests.settings.test_configuration_doc``
@@ -32,7 +36,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseSettings, ValidationError
+from pydantic import BaseSettings, ValidationError, validator
 from pydantic.fields import (
     SHAPE_FROZENSET,
     SHAPE_LIST,
@@ -43,6 +47,8 @@ from pydantic.fields import (
 )
 
 S = TypeVar("S", bound="OrderlySettings")
+LOCAL_HOST = "127.0.0.1"
+
 _SEQUENCE_SHAPES = (SHAPE_LIST, SHAPE_SET, SHAPE_FROZENSET, SHAPE_SEQUENCE, SHAPE_TUPLE_ELLIPSIS)
 
 
@@ -107,6 +113,30 @@ class OrderlySettings(BaseSettings):
         return "\n".join(rows) + "\n"
 
 
+def local_url(port: int, path: str = "", scheme: str = "http") -> str:
+    """Where a service on this machine answers: the default of every ``*_url`` setting that
+    follows a port setting (``ORDERLY_MERCHANT_PORT`` -> ``http://127.0.0.1:8088``)."""
+    return f"{scheme}://{LOCAL_HOST}:{port}{path}"
+
+
+def url_of_port(url_field: str, port_field: str, path: str = "") -> Any:
+    """A validator: ``url_field`` left blank means this machine's ``port_field`` (declared
+    before it), so moving a service with its port setting moves every caller's URL too."""
+
+    def follow_the_port(cls: type, value: str, values: dict[str, Any]) -> str:
+        port = values.get(port_field)
+        if not value and isinstance(port, int):
+            return local_url(port, path)
+        return value.rstrip("/")
+
+    return validator(url_field, always=True, allow_reuse=True)(follow_the_port)
+
+
+def child_environment(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment with ``overrides``, for a child process a launcher starts."""
+    return {**os.environ, **(overrides or {})}
+
+
 def _is_secret(field: ModelField) -> bool:
     return field.field_info.repr is False
 
@@ -134,7 +164,7 @@ def _read_environment(
 def _structured(field: ModelField, variable: str, value: str) -> Any:
     """A list from `a, b, c` or JSON; anything else structured from JSON."""
     if field.shape in _SEQUENCE_SHAPES and not value.startswith("["):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        return value.replace(",", " ").split()
     try:
         return json.loads(value)
     except ValueError:
@@ -192,7 +222,7 @@ def _reason(item: Mapping[str, Any]) -> str:
 
 def _shown_default(field: ModelField) -> str:
     default = field.default
-    if default is None or default == "" or default == {} or default == []:
+    if default is None or default in ("", {}, [], ()):
         return "unset"
     if isinstance(default, tuple):
         return "`" + ", ".join(str(part) for part in default) + "`"

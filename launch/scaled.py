@@ -18,17 +18,26 @@ keeps no sticky sessions. The same topology as Kubernetes manifests is in deploy
 from __future__ import annotations
 
 import csv
-import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launch.stack import MODEL, ROOT, STARTUP_TIMEOUT_SECONDS, Service, Stack, StackConfig
+from launch.settings import LaunchSettings
+from launch.stack import (
+    MODEL,
+    ROOT,
+    STARTUP_TIMEOUT_SECONDS,
+    Service,
+    Stack,
+    StackConfig,
+    refuse_ports_in_use,
+)
 
 ENDPOINTS = ROOT / "endpoints.scaled.yml"
 HAPROXY_CHECK_INTERVAL_MS = 1000
@@ -83,8 +92,9 @@ class ScaledService(Service):
 class ScaledStack(Stack):
     """Merchant, two action servers, HAProxy, two Rasa replicas; stops what it started."""
 
-    def __init__(self, config: ScaledConfig) -> None:
+    def __init__(self, config: ScaledConfig, progress: Callable[[str], None] | None = None) -> None:
         self.config: ScaledConfig = config
+        self.progress = progress
         python = sys.executable
         services: list[Service] = [
             ScaledService(
@@ -127,6 +137,17 @@ class ScaledStack(Stack):
             )  # fmt: skip
         self.services = services
 
+    def ports(self) -> dict[str, int]:
+        replicas = {
+            f"{name} replica {number}": port
+            for name, ports in (
+                ("Rasa", self.config.rasa_replica_ports),
+                ("action server", self.config.actions_replica_ports),
+            )
+            for number, port in enumerate(ports, 1)
+        }
+        return {**super().ports(), **replicas}
+
     @property
     def haproxy_config_file(self) -> Path:
         return self.config.data_dir / "haproxy.cfg"
@@ -152,6 +173,7 @@ class ScaledStack(Stack):
 
     def start(self) -> ScaledStack:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        refuse_ports_in_use(self.config.host, self.ports())
         self.check_redis()
         self.create_databases()
         self.haproxy_config_file.write_text(haproxy_config(self.config))
@@ -319,14 +341,18 @@ backend action_servers
 """
 
 
-def default_config() -> ScaledConfig:
-    """This machine's PostgreSQL and Redis, overridable like the rest of the settings."""
-    env = os.environ
+def scaled_config(settings: LaunchSettings) -> ScaledConfig:
+    """The launcher's ports and this machine's PostgreSQL and Redis, from the settings."""
     return ScaledConfig(
-        postgres_host=env.get("ORDERLY_POSTGRES_HOST", "127.0.0.1"),
-        postgres_port=int(env.get("ORDERLY_POSTGRES_PORT", "5432")),
-        postgres_user=env.get("ORDERLY_POSTGRES_USER", "postgres"),
-        postgres_password=env.get("ORDERLY_POSTGRES_PASSWORD", ""),
-        redis_host=env.get("ORDERLY_REDIS_HOST", "127.0.0.1"),
-        redis_port=int(env.get("ORDERLY_REDIS_PORT", "6379")),
+        data_dir=settings.data_dir,
+        merchant_port=settings.merchant_port,
+        actions_port=settings.actions_port,
+        rasa_port=settings.rasa_port,
+        allowed_origins=settings.cors_origins,
+        postgres_host=settings.postgres_host,
+        postgres_port=settings.postgres_port,
+        postgres_user=settings.postgres_user,
+        postgres_password=settings.postgres_password,
+        redis_host=settings.redis_host,
+        redis_port=settings.redis_port,
     )

@@ -6,12 +6,15 @@ so the tests start the services exactly the way a user does.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -19,7 +22,9 @@ from typing import IO
 import httpx
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from contracts.settings import child_environment
+from launch.settings import DEFAULT_PORTS, ROOT, LaunchSettings
+
 MODEL = ROOT / "models" / "orderly.tar.gz"
 STARTUP_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 10.0
@@ -34,16 +39,34 @@ SHARED_SECRETS = {
 SECRET_BYTES = 32
 
 
+class PortInUse(RuntimeError):
+    """A port the stack needs is taken; the message says which, by whom, and what to do."""
+
+
 @dataclass(frozen=True)
 class StackConfig:
+    """Where the services listen and keep their files; ``env`` is added to their environment."""
+
     data_dir: Path = ROOT / "var"
-    merchant_port: int = 8088
-    actions_port: int = 5055
-    rasa_port: int = 5005
+    merchant_port: int = DEFAULT_PORTS["merchant"]
+    actions_port: int = DEFAULT_PORTS["actions"]
+    rasa_port: int = DEFAULT_PORTS["rasa"]
     # Home Assistant's Wyoming requests, served by the Rasa process (channels/wyoming).
-    wyoming_port: int = 10500
+    wyoming_port: int = DEFAULT_PORTS["wyoming"]
     host: str = "127.0.0.1"
     env: dict[str, str] = field(default_factory=dict)
+    allowed_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: LaunchSettings) -> StackConfig:
+        return cls(
+            data_dir=settings.data_dir,
+            merchant_port=settings.merchant_port,
+            actions_port=settings.actions_port,
+            rasa_port=settings.rasa_port,
+            wyoming_port=settings.wyoming_port,
+            allowed_origins=settings.cors_origins,
+        )
 
     @property
     def merchant_url(self) -> str:
@@ -65,13 +88,23 @@ class StackConfig:
     def cors_origins(self) -> list[str]:
         """Pages allowed to call Rasa from a browser (``--cors``, the voice websocket).
 
-        ``ORDERLY_CORS_ORIGINS`` (comma or space separated); by default only the
-        demo page this Rasa server serves itself.
+        ``ORDERLY_CORS_ORIGINS`` in ``env``, else the configured ``allowed_origins``, else
+        only the demo page this Rasa server serves itself.
         """
-        raw = self.env.get("ORDERLY_CORS_ORIGINS") or os.environ.get("ORDERLY_CORS_ORIGINS")
-        if raw:
-            return raw.replace(",", " ").split()
+        given = LaunchSettings.from_env(self.env).cors_origins or self.allowed_origins
+        if given:
+            return list(given)
         return [f"http://localhost:{self.rasa_port}", f"http://127.0.0.1:{self.rasa_port}"]
+
+    @property
+    def ports(self) -> dict[str, int]:
+        """Every port the stack listens on, by the setting that moves it."""
+        return {
+            "ORDERLY_MERCHANT_PORT": self.merchant_port,
+            "ORDERLY_ACTIONS_PORT": self.actions_port,
+            "ORDERLY_RASA_PORT": self.rasa_port,
+            "ORDERLY_WYOMING_PORT": self.wyoming_port,
+        }
 
     @property
     def log_dir(self) -> Path:
@@ -98,8 +131,9 @@ class Service:
 class Stack:
     """The running services; a context manager that always stops what it started."""
 
-    def __init__(self, config: StackConfig) -> None:
+    def __init__(self, config: StackConfig, progress: Callable[[str], None] | None = None) -> None:
         self.config = config
+        self.progress = progress
         python = sys.executable
         self.services = [
             Service("merchant", [python, "-m", "merchant"], f"{config.merchant_url}/health"),
@@ -118,25 +152,32 @@ class Stack:
 
     def environment(self) -> dict[str, str]:
         c = self.config
-        return {
-            **os.environ,
-            "ORDERLY_DATA_DIR": str(c.data_dir),
-            "ORDERLY_MERCHANT_HOST": c.host,
-            "ORDERLY_MERCHANT_PORT": str(c.merchant_port),
-            "ORDERLY_MERCHANT_URL": c.merchant_url,
-            "ORDERLY_ACTIONS_HOST": c.host,
-            "ORDERLY_ACTIONS_PORT": str(c.actions_port),
-            "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
-            "ORDERLY_WYOMING_HOST": c.host,
-            "ORDERLY_WYOMING_PORT": str(c.wyoming_port),
-            "ORDERLY_CORS_ORIGINS": " ".join(c.cors_origins),
-            "PYTHONPATH": str(ROOT),
-            **shared_secrets(c.secrets_dir, {**os.environ, **c.env}),
-            **c.env,
-        }
+        return child_environment(
+            {
+                "ORDERLY_DATA_DIR": str(c.data_dir),
+                "ORDERLY_MERCHANT_HOST": c.host,
+                "ORDERLY_MERCHANT_PORT": str(c.merchant_port),
+                "ORDERLY_MERCHANT_URL": c.merchant_url,
+                "ORDERLY_ACTIONS_HOST": c.host,
+                "ORDERLY_ACTIONS_PORT": str(c.actions_port),
+                "ORDERLY_RASA_PORT": str(c.rasa_port),
+                "ORDERLY_LEXICON_URL": f"{c.actions_url}/lexicon",
+                "ORDERLY_WYOMING_HOST": c.host,
+                "ORDERLY_WYOMING_PORT": str(c.wyoming_port),
+                "ORDERLY_CORS_ORIGINS": " ".join(c.cors_origins),
+                "PYTHONPATH": str(ROOT),
+                **shared_secrets(c.secrets_dir, child_environment(c.env)),
+                **c.env,
+            }
+        )
+
+    def ports(self) -> dict[str, int]:
+        """Every port this stack listens on, by the setting that moves it."""
+        return self.config.ports
 
     def start(self) -> Stack:
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        refuse_ports_in_use(self.config.host, self.ports())
         env = self.environment()
         try:
             for service in self.services:
@@ -194,7 +235,8 @@ class Stack:
         self.stop()
 
     def _wait_until_healthy(self, service: Service) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        started = time.monotonic()
+        deadline = started + STARTUP_TIMEOUT_SECONDS
         assert service.process is not None
         while time.monotonic() < deadline:
             if service.process.poll() is not None:
@@ -202,6 +244,8 @@ class Stack:
                 raise RuntimeError(f"{service.name} exited while starting; see {log}")
             try:
                 if httpx.get(service.health_url, timeout=2.0).status_code == 200:
+                    if self.progress is not None:
+                        self.progress(f"  {service.name} up ({time.monotonic() - started:.0f} s)")
                     return
             except httpx.HTTPError:
                 pass
@@ -217,6 +261,30 @@ class Stack:
         path = self.config.data_dir / "endpoints.runtime.yml"
         path.write_text(yaml.safe_dump(endpoints))
         return path
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (a socket in TIME_WAIT does not count)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return True
+            raise
+    return False
+
+
+def refuse_ports_in_use(host: str, ports: dict[str, int]) -> None:
+    """Raise :class:`PortInUse` naming every taken port, before anything starts."""
+    taken = [f"{port} ({setting})" for setting, port in ports.items() if port_in_use(host, port)]
+    if taken:
+        raise PortInUse(
+            f"already in use on {host}: port {', '.join(taken)}. Another `make run` or "
+            "`make serve` may be running (stop it), or move a service with its setting, e.g. "
+            "ORDERLY_RASA_PORT=5105 make run. `make doctor` checks every port."
+        )
 
 
 def shared_secrets(directory: Path, environ: dict[str, str]) -> dict[str, str]:

@@ -6,15 +6,13 @@ docs/configuration.md.
 
 from __future__ import annotations
 
-import logging
 import sys
 
 import uvicorn
 
+from contracts.telemetry import configure_logging
 from merchant.app import create_app
 from merchant.settings import Settings, SettingsError
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def main() -> int:
@@ -23,13 +21,17 @@ def main() -> int:
     except SettingsError as error:
         print(f"merchant: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
+    configure_logging("merchant", settings.log_level)
     app = create_app(settings)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        # One log format: uvicorn's records go through the root logger's JSON handler,
+        # and each request is logged once, with its turn id (merchant/telemetry.py).
+        log_config=None,
+        access_log=False,
         # No websockets here; uvicorn's auto-detection would import a newer
         # websockets API than the 10.4 that Rasa 3.6 pins.
         ws="none",

@@ -15,9 +15,10 @@ from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from contracts.telemetry import metrics_reply
 from merchant.body_limit import BodyLimit
 from merchant.clock import Clock
 from merchant.db import Database
@@ -27,6 +28,7 @@ from merchant.routes import accounts, catalogue, handoffs, identity, orders, pay
 from merchant.runtime import Runtime
 from merchant.seed import seed_catalogue
 from merchant.settings import PLATFORM_TIMEZONE, Settings
+from merchant.telemetry import Observed
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (catalogue, identity, accounts, orders, payments, handoffs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(Observed)  # outermost: it sees every answer, refusals included
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        status, body, content_type = metrics_reply(
+            request.headers.get("authorization"), settings.metrics_token
+        )
+        return Response(body, status_code=status, media_type=content_type)
+
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -114,6 +114,11 @@ class Settings(OrderlySettings):
         env="ORDERLY_DAILY_NO_PIN_LIMIT_FEN",
         description="captured payments without a PIN per customer and local day (fen)",
     )
+    metrics_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="when set, `GET /metrics` needs `Authorization: Bearer <token>`",
+    )
     max_request_bytes: int = Field(
         default=262_144, ge=1, description="largest request body (declared `Content-Length`)"
     )

@@ -31,6 +31,7 @@ from actions.merchants.backend import (
 from actions.settings import Settings
 from contracts import merchant_api as api
 from contracts.pricing import Quote
+from contracts.telemetry import turn_headers
 
 logger = logging.getLogger(__name__)
 Answer = TypeVar("Answer", bound=BaseModel)
@@ -212,7 +213,9 @@ class SandboxBackend:
         idempotency_key: str | None = None,
         customer: str | None = None,
     ) -> Any:
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        headers = turn_headers()  # the turn's id, so the merchant's log lines carry it
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         if customer is not None:
             headers["Authorization"] = f"Bearer {self._settings.merchant_service_token}"
             headers[CUSTOMER_HEADER] = customer

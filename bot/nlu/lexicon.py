@@ -4,6 +4,9 @@ The extractor must match the LIVE catalogue, so the vocabulary is fetched from t
 server (`GET /lexicon`) instead of being trained in. Rasa calls the extractor on its event
 loop: after the first load, refreshes run in a daemon thread so no message waits on HTTP,
 and a failed refresh keeps the last good copy.
+
+One process polls one URL once: the extractor registers its source (`adopt`) and the voice
+channel's recognition bias reads the same copy (`shared_source`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from contracts.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LEXICON_URL = "http://127.0.0.1:5055/lexicon"
 LEXICON_URL_ENV = "ORDERLY_LEXICON_URL"
 DEFAULT_REFRESH_SECONDS = 60.0
 # The first load blocks the first message; keep it short so a dead action server
@@ -62,18 +64,31 @@ class LexiconSource:
             first = self._last_attempt is None
             if first:
                 self._last_attempt = self._clock()
-            elif self._is_due() and not self._refreshing:
-                self._refreshing = True
-                self._last_attempt = self._clock()
-                threading.Thread(
-                    target=self._refresh_in_background,
-                    name="lexicon-refresh",
-                    daemon=True,
-                ).start()
+            else:
+                self._start_refresh_if_due()
         if first:
             self.refresh()
         with self._lock:
             return self._lexicon
+
+    def latest(self) -> Lexicon | None:
+        """Like `current`, but never waits: the first fetch runs in the background too (for
+        callers on an event loop that must not block, such as the voice channel)."""
+        with self._lock:
+            self._start_refresh_if_due()
+            return self._lexicon
+
+    def _start_refresh_if_due(self) -> None:
+        """With the lock held: start a background refresh if one is due and none runs."""
+        due = self._last_attempt is None or self._is_due()
+        if due and not self._refreshing:
+            self._refreshing = True
+            self._last_attempt = self._clock()
+            threading.Thread(
+                target=self._refresh_in_background,
+                name="lexicon-refresh",
+                daemon=True,
+            ).start()
 
     def refresh(self) -> Lexicon | None:
         """Fetch now (blocking); keep the last good copy if the fetch fails."""
@@ -129,3 +144,23 @@ class LexiconSource:
                 error,
                 LEXICON_URL_ENV,
             )
+
+
+_process_sources: dict[str, LexiconSource] = {}
+_process_lock = threading.Lock()
+
+
+def adopt(source: LexiconSource) -> LexiconSource:
+    """Make ``source`` this process's source of its URL (the latest extractor's wins)."""
+    with _process_lock:
+        _process_sources[source.url] = source
+    return source
+
+
+def shared_source(url: str) -> LexiconSource:
+    """This process's source of ``url``: the extractor's if there is one, else a new one."""
+    with _process_lock:
+        source = _process_sources.get(url)
+        if source is None:
+            source = _process_sources[url] = LexiconSource(url)
+        return source

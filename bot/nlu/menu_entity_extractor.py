@@ -5,17 +5,16 @@ Reference it in config.yml after a tokenizer, with DIET set to classify intents 
     pipeline:
       - name: WhitespaceTokenizer
       - name: bot.nlu.menu_entity_extractor.MenuEntityExtractor
-        lexicon_url: http://127.0.0.1:5055/lexicon
         refresh_seconds: 60
 
 Nothing is trained: the vocabulary is fetched at run time (see `LexiconSource`), so a menu
-change needs no retraining. `ORDERLY_LEXICON_URL` overrides `lexicon_url`.
+change needs no retraining. Where from: `lexicon_url` if given, else the action server on
+`ORDERLY_ACTIONS_PORT`; `ORDERLY_LEXICON_URL` overrides both (bot/nlu/settings.py).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,14 +26,16 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.lexicon import (
-    DEFAULT_LEXICON_URL,
     DEFAULT_REFRESH_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     LEXICON_URL_ENV,
     LexiconSource,
+    adopt,
 )
 from bot.nlu.order_parser import OrderParser
+from bot.nlu.settings import LexiconSettings
 from contracts.lexicon import Lexicon
+from contracts.settings import SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -50,26 +51,33 @@ class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """`lexicon_url`: where the menu vocabulary is served; `refresh_seconds`: how old
-        a copy may get before it is fetched again; `timeout_seconds`: per request."""
+        """`lexicon_url`: where the menu vocabulary is served (unset: see the module);
+        `refresh_seconds`: how old a copy may get before it is fetched again;
+        `timeout_seconds`: per request."""
         return {
-            "lexicon_url": DEFAULT_LEXICON_URL,
+            "lexicon_url": None,
             "refresh_seconds": DEFAULT_REFRESH_SECONDS,
             "timeout_seconds": DEFAULT_TIMEOUT_SECONDS,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
-        url = os.environ.get(LEXICON_URL_ENV) or config["lexicon_url"]
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        configured = config["lexicon_url"]
+        if configured is not None and not isinstance(configured, str):
+            raise ValueError(f"MenuEntityExtractor: lexicon_url must be a URL, got {configured!r}.")
+        try:
+            url = LexiconSettings.from_env(lexicon_url=configured or "").lexicon_url
+        except SettingsError as error:
             raise ValueError(
-                f"MenuEntityExtractor: lexicon_url (or {LEXICON_URL_ENV}) must be an "
-                f"http(s) URL, got {url!r}."
+                f"MenuEntityExtractor: lexicon_url (or {LEXICON_URL_ENV}): {error}"
+            ) from None
+        # The process's one poller of this URL: the voice channel reads the same copy.
+        self.source = adopt(
+            LexiconSource(
+                url,
+                refresh_seconds=_positive_seconds(config, "refresh_seconds"),
+                timeout_seconds=_positive_seconds(config, "timeout_seconds"),
             )
-        self.source = LexiconSource(
-            url,
-            refresh_seconds=_positive_seconds(config, "refresh_seconds"),
-            timeout_seconds=_positive_seconds(config, "timeout_seconds"),
         )
         self._parser = OrderParser(None)
 

@@ -16,7 +16,6 @@ expired one: sign in again and reconnect) or 4403 (a page from a site not in
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,16 +48,6 @@ class ConnectionRequest:
 
     headers: Mapping[str, str]
     query: Mapping[str, str]
-
-
-def origins_from_env(environ: Mapping[str, str] | None = None) -> list[str]:
-    """``ORDERLY_CORS_ORIGINS`` (comma or space separated): the pages allowed to connect.
-
-    The launcher sets it to the local demo page's origins and passes the same list to
-    ``rasa run --cors``, so one setting governs HTTP and websocket alike.
-    """
-    raw = (os.environ if environ is None else environ).get("ORDERLY_CORS_ORIGINS", "")
-    return [origin for origin in raw.replace(",", " ").split() if origin]
 
 
 class AccessPolicy:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,12 +25,12 @@ from sanic.response import HTTPResponse
 
 from channels.identity import TokenVerifier
 from channels.pin_policy import PinGate
+from channels.settings import rasa_settings
 from channels.voice.access import (
     CLOSE_UNAUTHORIZED,
     AccessDenied,
     AccessPolicy,
     ConnectionRequest,
-    origins_from_env,
 )
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
@@ -50,7 +49,7 @@ class VoiceInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         try:
-            settings = VoiceSettings.from_sources(credentials, os.environ)
+            settings = VoiceSettings.from_sources(credentials)
         except SettingsError as error:
             raise RasaException(
                 f"Invalid voice channel settings (credentials.yml, ORDERLY_VOICE_*): {error}"
@@ -67,7 +66,8 @@ class VoiceInput(InputChannel):
         self.engines = VoiceEngines(self.settings)
         self.gate = gate or PinGate()
         self.access = AccessPolicy(
-            verifier or TokenVerifier(), self.settings.allowed_origins or origins_from_env()
+            verifier or TokenVerifier(),
+            self.settings.allowed_origins or rasa_settings().cors_origins,
         )
         self._warm_up_task: asyncio.Task[None] | None = None
 

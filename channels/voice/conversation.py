@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.identity import Identity
 from channels.pin_policy import PinGate, ScreenKind
+from channels.telemetry import observe_voice_stage, observed_turn
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Stage, UserTurn
 from channels.voice.vocabulary import OpenQuestions
@@ -49,12 +51,14 @@ class Conversation(Stage):
         if not isinstance(frame, UserTurn):
             await self.push(frame)
             return
-        try:
-            reply = await self._take_turn(frame)
-        except Exception:
-            logger.exception("a voice turn from %s failed", self._sender_id)
-            await self._report_failure(frame.turn)
-            reply = BotReply(turn=frame.turn, failed=True)
+        async with observed_turn(CHANNEL_NAME) as turn:
+            try:
+                reply = await self._take_turn(frame)
+            except Exception:
+                logger.exception("a voice turn from %s failed", self._sender_id)
+                await self._report_failure(frame.turn)
+                reply = BotReply(turn=frame.turn, failed=True)
+            turn.outcome = "failed" if reply.failed else "answered"
         # Whatever happened, the reply goes on to the Speaker, which ends the turn.
         await self.push(reply)
 
@@ -74,9 +78,11 @@ class Conversation(Stage):
             replies = list(screened.reply)
         else:
             assert screened.text_for_rasa is not None
+            asked = time.monotonic()
             messages, failed = await self._ask_rasa(
                 screened.text_for_rasa, frame.turn, frame.spoken
             )
+            observe_voice_stage("dialogue", time.monotonic() - asked)
             replies = await self._gate.outgoing(self._sender_id, messages)
         self._questions.asked(self._sender_id, replies)
         for message in replies:

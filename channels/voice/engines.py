@@ -27,7 +27,7 @@ TTS_WORKERS = 2
 class VoiceEngines:
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
-        self.vocabulary = MenuVocabulary(settings.lexicon_url, settings.lexicon_refresh_s)
+        self.vocabulary = MenuVocabulary(settings.lexicon_url)
         # What each conversation was last asked: it steers recognition of the answer.
         self.questions = OpenQuestions()
         self.tts_executor = ThreadPoolExecutor(TTS_WORKERS, thread_name_prefix="tts")

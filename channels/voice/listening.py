@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from channels.pin_policy import PinGate
+from channels.telemetry import observe_voice_stage
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import (
@@ -139,6 +141,7 @@ class Transcriber(Stage):
             return
         utterance = frame.utterance
         guess, self._guess = self._guess, None
+        heard = time.monotonic()
         try:
             if guess is not None and utterance.reason == "silence":
                 # Silence ran out with no more speech: the guess is the utterance.
@@ -157,6 +160,7 @@ class Transcriber(Stage):
                 frame.turn, "That utterance could not be recognised; please say it again."
             )
             return
+        observe_voice_stage("recognition", time.monotonic() - heard)
         logger.debug(
             "recognised %.1f s of speech in %.2f s",
             transcript.audio_s,

@@ -73,11 +73,8 @@ class VoiceSettings(OrderlySettings):
     lexicon_url: str | None = Field(
         default=None,
         env=["ORDERLY_VOICE_LEXICON_URL", "ORDERLY_LEXICON_URL"],
-        description="the live menu vocabulary (the action server's `/lexicon`); the launcher "
-        "sets `ORDERLY_LEXICON_URL`",
-    )
-    lexicon_refresh_s: float = Field(
-        default=300.0, gt=0, description="how often to re-read the lexicon"
+        description="the live menu vocabulary (the action server's `/lexicon`), read with "
+        "the NLU's copy of the same URL; the launcher sets `ORDERLY_LEXICON_URL`",
     )
     # Synthesis
     tts_engine: str = Field(default="piper", description="`piper`, `espeak`, `flite` or `coqui`")
@@ -130,9 +127,10 @@ class VoiceSettings(OrderlySettings):
 
     @classmethod
     def from_sources(
-        cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str]
+        cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None
     ) -> VoiceSettings:
-        """Settings from the channel's credentials section, overridden by the environment."""
+        """Settings from the channel's credentials section, overridden by the environment
+        (``environ``, default the process's)."""
         return cls.from_env(environ, **dict(credentials or {}))
 
     @validator("max_frame_bytes")

@@ -17,6 +17,7 @@ import time
 from concurrent.futures import Executor
 from typing import Any
 
+from channels.telemetry import observe_voice_stage
 from channels.voice.engines import VoiceEngines
 from channels.voice.outbox import Outbox
 from channels.voice.pipeline import BotReply, Frame, Interruption, Stage
@@ -134,6 +135,8 @@ class Speaker(Stage):
                     )
                     if not delivered:
                         return "answered"  # the client is gone: nobody is listening
+                    if sequence == 0:
+                        observe_voice_stage("first_audio", time.monotonic() - started)
                     sequence += 1
                     sent_s += len(chunk) / 2 / audio.sample_rate
         finally:

@@ -13,27 +13,22 @@ live menu into the phrases the recogniser is primed with:
 
 Item, choice and store names come from the action server's ``/lexicon`` (built
 from the merchant platform's catalogue), so a new item is recognised without a
-restart. The list is refreshed every ``refresh_s`` seconds in the background, so
-no utterance waits for it; if the lexicon cannot be reached the last list (or
-just the generic lead phrase) is used.
+restart. The copy is the NLU's own (``bot.nlu.lexicon.shared_source``: one poller per
+process), refreshed in the background, so no utterance waits for it; if the lexicon
+cannot be reached the last list (or just the generic lead phrase) is used.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
+from bot.nlu.lexicon import shared_source
 from contracts.bot_messages import QuestionKind
 from contracts.lexicon import Lexicon
-
-logger = logging.getLogger(__name__)
 
 ORDER_LEAD = "Breakfast order"
 DIGIT_PHRASES = ("PIN digits", "0 1 2 3 4 5 6 7 8 9")
@@ -44,7 +39,6 @@ YES_NO_PHRASES = (
 TIME_PHRASES = ("As soon as possible", "at 8:30", "in 15 minutes")
 # Question kinds (contracts.bot_messages.QuestionKind) answered with a yes or a no.
 YES_NO_QUESTIONS = frozenset({QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.CHECK_ITEM})
-FETCH_TIMEOUT_S = 3.0
 # Senders whose last question is remembered; the oldest are forgotten first.
 MAX_REMEMBERED_SENDERS = 10_000
 
@@ -131,32 +125,21 @@ class OpenQuestions:
 
 
 class MenuVocabulary:
-    def __init__(self, lexicon_url: str | None, refresh_s: float) -> None:
+    """The recognition bias of the live menu at ``lexicon_url`` (None: the lead phrase only)."""
+
+    def __init__(self, lexicon_url: str | None) -> None:
         self._url = lexicon_url
-        self._refresh_s = refresh_s
         self._words = MenuWords()
-        self._fetched_at = float("-inf")
-        self._refreshing: asyncio.Task[None] | None = None
+        self._words_of: Lexicon | None = None
 
     def phrases(self, expect: str | None = None) -> tuple[str, ...]:
         """What to prime recognition with after a question of kind ``expect``."""
-        stale = time.monotonic() - self._fetched_at > self._refresh_s
-        if self._url and stale and (self._refreshing is None or self._refreshing.done()):
-            self._refreshing = asyncio.create_task(self.refresh())
+        lexicon = shared_source(self._url).latest() if self._url else None
+        if lexicon is not None and lexicon is not self._words_of:
+            self._words, self._words_of = menu_words(lexicon), lexicon
         return recognition_bias(expect, self._words)
 
     async def refresh(self) -> None:
-        """Fetch the lexicon now (at start-up); later refreshes run in the background."""
-        if not self._url:
-            return
-        url = self._url
-        # Wait refresh_s before retrying even after a failure: a lexicon that is down
-        # must not cost a request per utterance.
-        self._fetched_at = time.monotonic()
-        try:
-            async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_S) as client:
-                response = await client.get(url)
-                response.raise_for_status()
-                self._words = menu_words(Lexicon.from_json(response.json()))
-        except (httpx.HTTPError, ValueError, AttributeError) as error:
-            logger.warning("menu vocabulary unavailable from %s: %s", url, error)
+        """Fetch the lexicon now (at start-up), off the event loop."""
+        if self._url:
+            await asyncio.to_thread(shared_source(self._url).refresh)

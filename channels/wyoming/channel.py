@@ -11,7 +11,6 @@ listens. The events are in :mod:`channels.wyoming.service`.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,8 +39,8 @@ class WyomingInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         try:
-            settings = WyomingSettings.from_env(os.environ, **dict(credentials or {}))
-            voice = VoiceSettings.from_env(os.environ) if settings.asr else None
+            settings = WyomingSettings.from_env(None, **dict(credentials or {}))
+            voice = VoiceSettings.from_env() if settings.asr else None
         except SettingsError as error:
             raise RasaException(f"Invalid Wyoming channel settings: {error}") from error
         return cls(settings, voice)

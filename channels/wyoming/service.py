@@ -84,7 +84,7 @@ class Recognition:
         self._settings = replace(voice.recogniser(), processes=0)
         self.model_name = voice.asr_model
         self.language = voice.asr_language or "en"
-        self.vocabulary = MenuVocabulary(voice.lexicon_url, voice.lexicon_refresh_s)
+        self.vocabulary = MenuVocabulary(voice.lexicon_url)
         self.questions = OpenQuestions()
         self._follow_up_s = follow_up_s
         self._last: tuple[str, float] | None = None

@@ -18,17 +18,16 @@ import httpx
 from rich.console import Console
 from rich.text import Text
 
+from clients.settings import ClientSettings
 from clients.shell.messages import BotMessage, Button, choices, secure_input_request
 from clients.shell.render import render_reply, secure_input_note
 from clients.shell.transport import (
-    DEFAULT_SERVER,
     DEFAULT_TIMEOUT_SECONDS,
     AssistantError,
     RestTransport,
 )
 from clients.shell.user_input import UserInput, open_user_input
 from clients.sign_in import (
-    DEFAULT_MERCHANT,
     Credentials,
     CredentialsRefused,
     GivenToken,
@@ -120,12 +119,16 @@ def server_url(value: str) -> str:
     except httpx.InvalidURL as error:
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL ({error})") from error
     if url.scheme not in ("http", "https") or not url.host:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a URL like {DEFAULT_SERVER}")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL like http://127.0.0.1:5005")
     return value
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line; ``--help`` documents every option."""
+def parse_args(
+    argv: Sequence[str] | None = None, settings: ClientSettings | None = None
+) -> argparse.Namespace:
+    """The command line; ``--help`` documents every option. Defaults come from ``settings``
+    (``ORDERLY_RASA_PORT``, ``ORDERLY_MERCHANT_URL``...: clients/settings.py)."""
+    settings = settings or ClientSettings.from_env()
     parser = argparse.ArgumentParser(
         prog="python -m clients.shell",
         description="Chat with the Orderly assistant over Rasa's REST channel.",
@@ -134,13 +137,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--server",
         type=server_url,
-        default=DEFAULT_SERVER,
+        default=settings.rasa_url,
         help="base URL of the running Rasa server (default: %(default)s)",
     )
     parser.add_argument(
         "--merchant",
         type=server_url,
-        default=DEFAULT_MERCHANT,
+        default=settings.merchant_url,
         help="the merchant platform that signs you in (default: %(default)s)",
     )
     who = parser.add_mutually_exclusive_group()
@@ -157,6 +160,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_TIMEOUT_SECONDS,
         help="seconds to wait for each reply (default: %(default)s)",
     )
+    parser.set_defaults(identity_dir=settings.identity_dir)
     args = parser.parse_args(argv)
     if args.customer is not None and not args.customer.strip():
         parser.error("--customer must not be empty")
@@ -187,7 +191,7 @@ def token_source(args: argparse.Namespace) -> TokenSource:
     if args.customer:
         password = getpass.getpass(f"Sandbox password for {args.customer}: ")
         return SignIn(args.merchant, Credentials(args.customer.strip(), password))
-    return SignIn(args.merchant, local_credentials(args.merchant))
+    return SignIn(args.merchant, local_credentials(args.merchant, args.identity_dir))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from clients.shell.messages import BotMessage, MalformedReply, parse_reply
 from clients.sign_in import SignInError, TokenSource
 
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
-DEFAULT_SERVER = "http://127.0.0.1:5005"
 # The first message after `rasa run` starts can take several seconds (actions warm up).
 DEFAULT_TIMEOUT_SECONDS = 30.0
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from clients.settings import ClientSettings
 from clients.sign_in import (
-    DEFAULT_MERCHANT,
     GivenToken,
     SignIn,
     SignInError,
@@ -36,28 +36,31 @@ from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnect
 from contracts.bot_messages import Custom
 from contracts.money import format_money
 
-DEFAULT_SERVER = "ws://127.0.0.1:5005/webhooks/voice/ws"
 MIC_SAMPLE_RATE = 16_000
 MIC_FRAME_MS = 40
 TEXT_PREFIX = "text:"
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings = ClientSettings.from_env()
     parser = argparse.ArgumentParser(
         prog="python -m clients.voice_client",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("turns", nargs="*", help="wav files to speak or text:... to type, in order")
-    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"default {DEFAULT_SERVER}")
+    parser.add_argument(
+        "--server", default=settings.voice_url, help="the voice websocket, default %(default)s"
+    )
     parser.add_argument("--token", help="a customer token (default: sign in by yourself)")
     parser.add_argument(
-        "--merchant", default=DEFAULT_MERCHANT, help=f"sign-in service, default {DEFAULT_MERCHANT}"
+        "--merchant", default=settings.merchant_url, help="sign-in service, default %(default)s"
     )
     parser.add_argument("--out", type=Path, default=Path("var/voice-replies"))
     parser.add_argument("--mic", action="store_true", help="speak into the microphone")
     parser.add_argument("--no-play", action="store_true", help="save replies, never play them")
     parser.add_argument("--realtime", action="store_true", help="stream files at real-time pace")
+    parser.set_defaults(identity_dir=settings.identity_dir)
     args = parser.parse_args(argv)
     if not args.turns and not args.mic:
         parser.error("give wav files (or text:...) to send, or --mic")
@@ -77,7 +80,7 @@ async def _run(args: argparse.Namespace) -> int:
     tokens: TokenSource = (
         GivenToken(args.token)
         if args.token
-        else SignIn(args.merchant, local_credentials(args.merchant))
+        else SignIn(args.merchant, local_credentials(args.merchant, args.identity_dir))
     )
     connection = await connect(args.server, tokens)
     print(f"connected as {connection.sender_id}")

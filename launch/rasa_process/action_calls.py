@@ -7,6 +7,10 @@ connections are dropped after `KEEP_ALIVE_SECONDS`, well inside the keep-alive o
 action server (Sanic: 5 s) and HAProxy, so a call never lands on a connection the server
 side is closing.
 
+**Turn ids.** Every call carries the current turn's id (``X-Orderly-Turn``,
+contracts/telemetry.py), set by the channel that received the message, so the action
+server's and the merchant's log lines of a turn carry the same id as Rasa's.
+
 **Reply checks.**
 Rasa 3.6 validates every action server reply with ``jsonschema.validate(reply, schema)``.
 Profiling a paid order under load (py-spy, 8 concurrent customers) found two costs:
@@ -37,6 +41,8 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.utils.endpoints import EndpointConfig
+
+from contracts.telemetry import turn_headers
 
 KEEP_ALIVE_SECONDS = 2.0
 
@@ -91,6 +97,19 @@ class _KeptSession:
         return None
 
 
+async def _send_turn_id(
+    _session: aiohttp.ClientSession, _context: Any, request: aiohttp.TraceRequestStartParams
+) -> None:
+    """Add the current turn's id to a request about to be sent (aiohttp's request hook)."""
+    request.headers.update(turn_headers())
+
+
+def _turn_tracing() -> aiohttp.TraceConfig:
+    tracing = aiohttp.TraceConfig()
+    tracing.on_request_start.append(_send_turn_id)  # type: ignore[arg-type]  # aiosignal typing
+    return tracing
+
+
 def _kept_session(endpoint: EndpointConfig) -> _KeptSession:
     loop = asyncio.get_running_loop()
     kept: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = getattr(
@@ -102,6 +121,7 @@ def _kept_session(endpoint: EndpointConfig) -> _KeptSession:
             auth=aiohttp.BasicAuth(**endpoint.basic_auth) if endpoint.basic_auth else None,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+            trace_configs=[_turn_tracing()],
         )
         kept = (loop, session)
         endpoint._orderly_session = kept

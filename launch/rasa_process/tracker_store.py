@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -37,10 +36,10 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from channels.settings import rasa_settings
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-SYNCHRONOUS_COMMIT_VARIABLE = "ORDERLY_TRACKER_SYNCHRONOUS_COMMIT"
-SYNCHRONOUS_COMMIT_CHOICES = ("on", "off", "local", "remote_write", "remote_apply")
 
 
 class ReconnectingSQLTrackerStore(SQLTrackerStore):
@@ -56,7 +55,8 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
             engine_kwargs["poolclass"] = sa.pool.QueuePool
             connect_args["check_same_thread"] = False
         elif url.get_backend_name() == "postgresql":
-            options = f"{connect_args.get('options', '')} -c synchronous_commit={_setting()}"
+            commit = rasa_settings().tracker_synchronous_commit
+            options = f"{connect_args.get('options', '')} -c synchronous_commit={commit}"
             connect_args["options"] = options.strip()
         else:
             return
@@ -109,12 +109,3 @@ class ReconnectingSQLTrackerStore(SQLTrackerStore):
 def _sqlite_write_ahead_log(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.execute("PRAGMA journal_mode = WAL")
     dbapi_connection.execute("PRAGMA synchronous = NORMAL")
-
-
-def _setting() -> str:
-    setting = os.environ.get(SYNCHRONOUS_COMMIT_VARIABLE, "off").strip().lower()
-    if setting not in SYNCHRONOUS_COMMIT_CHOICES:
-        raise ValueError(
-            f"{SYNCHRONOUS_COMMIT_VARIABLE} must be one of {SYNCHRONOUS_COMMIT_CHOICES}."
-        )
-    return setting

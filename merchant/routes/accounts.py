@@ -21,6 +21,7 @@ from merchant.routes.documented import CUSTOMER, errors
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PinVerificationRequest
 from merchant.security_events import recent_events
+from merchant.telemetry import PIN_ATTEMPTS
 
 router = APIRouter(tags=["accounts"])
 CustomerId = Annotated[str, Path(min_length=1, max_length=128)]
@@ -81,11 +82,13 @@ def create_pin_verification(
             # towards the lockout even though the request is refused.
             refusal = error
         else:
+            PIN_ATTEMPTS.labels("verified").inc()
             return {
                 "verified": True,
                 "order_id": str(number),
                 "expires_at": instant(verification.expires_at),
             }
+    PIN_ATTEMPTS.labels(refusal.code).inc()
     raise refusal
 
 

@@ -19,6 +19,7 @@ from merchant.routes.documented import CUSTOMER, errors
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import OrderRequest
+from merchant.telemetry import ORDERS
 
 router = APIRouter(tags=["orders"])
 OrderId = Annotated[str, Path(max_length=32)]
@@ -56,6 +57,8 @@ def create_order(
         on_replay=reissue_token,
         unstored=(CONFIRMATION_TOKEN,),
     )
+    if not outcome.replayed:
+        ORDERS.labels("placed").inc()
     return JSONResponse(outcome.body, status_code=outcome.status_code)
 
 
@@ -122,4 +125,6 @@ def cancel(
         request_fingerprint=idempotency.fingerprint({"order_id": order_id}),
         operation=operation,
     )
+    if not outcome.replayed:
+        ORDERS.labels("cancelled").inc()
     return JSONResponse(outcome.body, status_code=outcome.status_code)

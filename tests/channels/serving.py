@@ -12,11 +12,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urljoin
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Sanic
 
 Dialogue = Callable[[UserMessage], Awaitable[Any]]
+WEBHOOKS = "/webhooks/"
 
 
 def free_port() -> int:
@@ -31,13 +33,16 @@ async def serve_channels(
     dialogue: Dialogue,
     configure: Callable[[Sanic], None] | None = None,
 ) -> AsyncIterator[str]:
-    """Serve ``channels`` under ``/webhooks/<name>/`` as Rasa does; yield the base URL."""
+    """Serve ``channels`` under ``/webhooks/<url_prefix>/`` as Rasa does; yield the base URL."""
     Sanic.test_mode = True
     app = Sanic(f"channels_{uuid.uuid4().hex[:8]}")
     if configure is not None:
         configure(app)
     for channel in channels:
-        app.blueprint(channel.blueprint(dialogue), url_prefix=f"/webhooks/{channel.name()}")
+        # Rasa's own join (rasa.core.channels.channel.register): "/" mounts at the root.
+        app.blueprint(
+            channel.blueprint(dialogue), url_prefix=urljoin(WEBHOOKS, channel.url_prefix())
+        )
     port = free_port()
     server = await app.create_server(
         host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False

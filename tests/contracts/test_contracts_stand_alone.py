@@ -1,6 +1,6 @@
 """contracts/ ships in every service's image (the action server's holds only actions/ and
 contracts/, the merchant's only merchant/ and contracts/): it may import the standard
-library, pydantic and itself, nothing else."""
+library, pydantic, the metrics and log libraries and itself, nothing else."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-ALLOWED = {"pydantic", "contracts", "__future__"} | set(sys.stdlib_module_names)
+# telemetry.py: the metrics and log format every service shares come from the two libraries
+# every service's requirements pin (prometheus-client, structlog); still no Orderly part.
+ALLOWED = {"pydantic", "contracts", "__future__", "prometheus_client", "structlog"} | set(
+    sys.stdlib_module_names
+)
 
 
 def imported(path: Path) -> set[str]:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from loopback_lexicon import LexiconServer
 
-from bot.nlu.lexicon import LexiconSource
+from bot.nlu.lexicon import LexiconSource, adopt, shared_source
+from channels.voice.vocabulary import MenuVocabulary
 from contracts.lexicon import Lexicon, LexiconError
 
 # Long enough for a loopback request and a thread start on a busy CI machine.
@@ -159,3 +160,26 @@ def test_the_first_load_gives_up_after_the_timeout(lexicon_server: LexiconServer
     started = time.monotonic()
     assert source.current() is None
     assert time.monotonic() - started < 1.5
+
+
+def test_latest_never_waits_and_fetches_the_first_copy_in_the_background(
+    lexicon_server: LexiconServer,
+) -> None:
+    lexicon_server.delay_seconds = 0.5
+    source = LexiconSource(lexicon_server.url)
+    started = time.monotonic()
+    assert source.latest() is None
+    assert time.monotonic() - started < lexicon_server.delay_seconds
+    assert wait_until(lambda: source.latest() is not None)
+    assert lexicon_server.hits == 1
+
+
+def test_the_voice_channel_reads_the_nlus_copy_so_one_poller_fetches_the_menu(
+    lexicon_server: LexiconServer,
+) -> None:
+    nlu_source = adopt(LexiconSource(lexicon_server.url))
+    assert nlu_source.current() is not None
+    vocabulary = MenuVocabulary(lexicon_server.url)
+    assert "Latte" in vocabulary.phrases()
+    assert shared_source(lexicon_server.url) is nlu_source
+    assert lexicon_server.hits == 1

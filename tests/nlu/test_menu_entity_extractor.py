@@ -21,7 +21,7 @@ from bot.nlu.menu_entity_extractor import MenuEntityExtractor
 EXTRACTOR = "MenuEntityExtractor"
 
 
-def make_extractor(tmp_path: Path, url: str, **config: Any) -> MenuEntityExtractor:
+def make_extractor(tmp_path: Path, url: str | None, **config: Any) -> MenuEntityExtractor:
     """Create the component the way Rasa's graph does."""
     return MenuEntityExtractor.create(
         {**MenuEntityExtractor.get_default_config(), "lexicon_url": url, **config},
@@ -81,11 +81,19 @@ def test_the_environment_overrides_the_configured_url(
     assert summarise(parse(extractor, "a coke")) == {"lines": [{"item": "cola", "quantity": 1}]}
 
 
+def test_without_a_configured_url_it_asks_the_action_server_on_its_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORDERLY_ACTIONS_PORT", "6055")
+    extractor = make_extractor(tmp_path, None)
+    assert extractor.source.url == "http://127.0.0.1:6055/lexicon"
+
+
 @pytest.mark.parametrize(
     ("config", "complaint"),
     [
         ({"lexicon_url": "127.0.0.1:5055/lexicon"}, "lexicon_url"),
-        ({"lexicon_url": None}, "lexicon_url"),
+        ({"lexicon_url": 5055}, "lexicon_url"),
         ({"refresh_seconds": "often"}, "refresh_seconds"),
         ({"timeout_seconds": 0}, "timeout_seconds"),
     ],

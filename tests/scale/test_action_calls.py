@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
+from contracts.telemetry import TURN_HEADER, turn
 from launch.rasa_process import action_calls
 from launch.stack import ROOT
 
@@ -135,6 +136,34 @@ async def test_action_calls_share_one_connection_and_drop_it_when_idle(
         assert len(set(peers)) == 2  # the idle connection was dropped, a new one made
     finally:
         await runner.cleanup()
+
+
+async def test_each_action_call_carries_the_turn_id_of_the_message_that_caused_it() -> None:
+    """The action server's log lines of a turn then carry the same id as the channel's."""
+    action_calls.install()
+    received: list[str | None] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append(request.headers.get(TURN_HEADER))
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", token="secret")
+    try:
+        with turn("a1b2c3d4e5f6") as first:
+            await endpoint.request(json={"next_action": "x"}, method="post")
+        with turn() as second:
+            await endpoint.request(json={"next_action": "x"}, method="post")
+        await endpoint.request(json={"next_action": "x"}, method="post")  # no turn
+    finally:
+        await runner.cleanup()
+    assert received == [first, second, None]
 
 
 def test_the_launcher_refuses_to_patch_a_rasa_release_the_patches_were_not_written_for() -> None:

@@ -20,9 +20,14 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 SERVICES = (
     "merchant.settings:Settings",
     "actions.settings:Settings",
+    "channels.settings:RasaSettings",
+    "bot.nlu.settings:LexiconSettings",
     "channels.identity:IdentitySettings",
     "channels.voice.settings:VoiceSettings",
     "channels.wyoming.settings:WyomingSettings",
+    "speech.settings:SpeechSettings",
+    "launch.settings:LaunchSettings",
+    "clients.settings:ClientSettings",
 )
 TABLE = re.compile(
     r"(<!-- settings: (?P<target>[\w.]+:\w+) -->\n)(?P<table>.*?)(<!-- end settings -->)", re.S

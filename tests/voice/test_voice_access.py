@@ -6,8 +6,9 @@ import pytest
 from rasa.shared.exceptions import RasaException
 
 from channels.identity import IdentitySettings, TokenVerifier
+from channels.settings import RasaSettings
 from channels.voice import VoiceInput
-from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest, origins_from_env
+from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest
 from channels.voice.settings import VoiceSettings
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
@@ -46,12 +47,11 @@ async def test_origins_are_checked_when_configured() -> None:
     assert await denied(policy, request(evil, token=token)) == ("forbidden_origin", 4403)
 
 
-def test_allowed_origins_default_to_the_cors_setting() -> None:
-    assert origins_from_env({"ORDERLY_CORS_ORIGINS": "http://a.test, http://b.test"}) == [
-        "http://a.test",
-        "http://b.test",
-    ]
-    assert origins_from_env({}) == []
+def test_allowed_origins_default_to_the_cors_setting_written_with_commas_or_spaces() -> None:
+    for written in ("http://a.test, http://b.test", "http://a.test http://b.test"):
+        settings = RasaSettings.from_env({"ORDERLY_CORS_ORIGINS": written})
+        assert settings.cors_origins == ("http://a.test", "http://b.test")
+    assert RasaSettings.from_env({}).cors_origins == ()
 
 
 def test_settings_come_from_credentials_and_the_environment() -> None:

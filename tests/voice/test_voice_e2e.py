@@ -145,6 +145,10 @@ async def test_a_breakfast_order_placed_and_paid_by_voice(
     }
     payments = merchant(running_stack, "/payments", customer, order_id=order_id)["payments"]
     assert [p["amount"] for p in payments] == [2600]
+    metrics = httpx.get(f"{running_stack.config.rasa_url}/metrics").text
+    for stage in ("recognition", "dialogue", "first_audio"):  # timed at each stage's boundary
+        assert f'orderly_voice_stage_seconds_count{{stage="{stage}"}}' in metrics
+    assert 'orderly_turns_total{channel="voice",outcome="answered"}' in metrics
 
 
 async def test_the_pin_is_spoken_masked_and_never_stored(
