@@ -34,7 +34,7 @@ from channels.voice.access import (
     origins_from_env,
 )
 from channels.voice.engines import VoiceEngines
-from channels.voice.outbox import Outbox
+from channels.voice.output import Output
 from channels.voice.session import VoiceSession
 from channels.voice.settings import SettingsError, VoiceSettings
 from contracts.voice_protocol import ErrorMessage
@@ -81,15 +81,15 @@ class VoiceInput(InputChannel):
         @voice.websocket("/ws")
         async def stream(request: Request, socket: Any) -> None:
             # The connection's one writer, refusals included; it ends with the block.
-            async with Outbox(socket) as outbox:
+            async with Output(socket) as output:
                 try:
                     identity = await self.access.identify(_connection_request(request))
                 except AccessDenied as denied:
-                    await _refuse(outbox, denied)
+                    await _refuse(output, denied)
                     return
                 session = VoiceSession(
                     socket,
-                    outbox,
+                    output,
                     identity,
                     self.engines,
                     self.gate,
@@ -101,7 +101,7 @@ class VoiceInput(InputChannel):
                     await asyncio.wait_for(session.run(), timeout=lifetime_s)
                 except asyncio.TimeoutError:
                     expired = AccessDenied("token_expired", "The token has expired; sign in again.")
-                    await _refuse(outbox, expired)
+                    await _refuse(output, expired)
 
         @voice.listener("after_server_start")
         async def warm_up(_app: Any, _loop: Any) -> None:
@@ -117,12 +117,10 @@ class VoiceInput(InputChannel):
             logger.error("voice engines could not be loaded: %s", error)
 
 
-async def _refuse(outbox: Outbox, denied: AccessDenied) -> None:
+async def _refuse(output: Output, denied: AccessDenied) -> None:
     """One ``error`` saying why, then the close code (a client gone already is no matter)."""
-    await outbox.put(ErrorMessage(code=denied.code, message=denied.message))
-    await outbox.finish(
-        close_code=denied.close_code or CLOSE_UNAUTHORIZED, reason=denied.close_reason
-    )
+    error = ErrorMessage(code=denied.code, message=denied.message)
+    await output.close(denied.close_code or CLOSE_UNAUTHORIZED, denied.close_reason, error)
 
 
 def _connection_request(request: Request) -> ConnectionRequest:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,8 +43,6 @@ YES_NO_QUESTIONS = frozenset({"pay", "cancel", "check_item"})
 PIN_QUESTION = "pin"
 STORE_TIME_QUESTION = "store_time"
 FETCH_TIMEOUT_S = 3.0
-# Senders whose last question is remembered; the oldest are forgotten first.
-MAX_REMEMBERED_SENDERS = 10_000
 
 
 @dataclass(frozen=True)
@@ -108,30 +105,6 @@ def expected_answer(messages: Iterable[Mapping[str, Any]]) -> str | None:
 def _names(names: Iterable[object]) -> tuple[str, ...]:
     cleaned = (str(name).strip() for name in names if name)
     return tuple(dict.fromkeys(name for name in cleaned if name))
-
-
-class OpenQuestions:
-    """The kind of question each conversation's last reply asked (or None).
-
-    Kept per sender in this process, like the PIN guard's pending request, so a
-    client that reconnects keeps its bias. It only steers recognition: a kind that
-    is stale or lost costs accuracy, never correctness (the dialogue reads the
-    answer against its own ``pending_question`` slot).
-    """
-
-    def __init__(self, capacity: int = MAX_REMEMBERED_SENDERS) -> None:
-        self._capacity = capacity
-        self._kinds: OrderedDict[str, str | None] = OrderedDict()
-
-    def asked(self, sender_id: str, reply: Iterable[Mapping[str, Any]]) -> None:
-        """Record the assistant's reply to ``sender_id``; a reply without a question clears."""
-        self._kinds[sender_id] = expected_answer(reply)
-        self._kinds.move_to_end(sender_id)
-        while len(self._kinds) > self._capacity:
-            self._kinds.popitem(last=False)
-
-    def expected(self, sender_id: str) -> str | None:
-        return self._kinds.get(sender_id)
 
 
 class MenuVocabulary:
