@@ -84,7 +84,7 @@ def assert_answered_aloud(turn: Turn) -> None:
 
 
 async def test_a_typed_turn_ends_after_its_reply_audio(connection: VoiceConnection) -> None:
-    assert connection.hello["protocol"] == 2
+    assert connection.hello["protocol"] == 3
     assert_answered_aloud(await connection.type("can I get a latte"))
     await assert_every_turn_ended_once_and_last(connection)
 
