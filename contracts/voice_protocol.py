@@ -8,6 +8,10 @@ description with an example exchange is ``docs/voice-protocol.md``.
 Anything a client sends that is not valid raises :class:`ProtocolError`; its
 ``code`` and ``message`` go back to the client as one ``error`` message and the
 connection carries on.
+
+The customer token travels in the ``Sec-WebSocket-Protocol`` header, offered as a
+second subprotocol next to :data:`SUBPROTOCOL` (:func:`offered_subprotocols`), never
+in the URL, where proxies and access logs keep it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal
 
 # 2: every turn ends with ``turn_end`` (which replaced ``reply_end``).
-PROTOCOL_VERSION = 2
+# 3: the token moved from the URL to the Sec-WebSocket-Protocol header.
+PROTOCOL_VERSION = 3
+SUBPROTOCOL = "orderly.voice.v3"
+TOKEN_SUBPROTOCOL_PREFIX = "orderly.token."
+
+# Close codes of a refused or ended connection: private-use (RFC 6455 4000-4999),
+# after the HTTP statuses they mean.
+CLOSE_TOKEN_IN_URL = 4400  # the token came in the URL: move it to the header
+CLOSE_UNAUTHORIZED = 4401  # no token, a bad or an expired one: sign in again
+CLOSE_FORBIDDEN_ORIGIN = 4403  # a page from a site that may not connect
+CLOSE_TOO_MANY_CONNECTIONS = 4429  # the customer has as many connections as allowed
 SUPPORTED_SAMPLE_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 # Binary frames that start like a container file are a client bug worth naming.
 _CONTAINER_MAGIC = {
@@ -36,6 +50,23 @@ class ProtocolError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def offered_subprotocols(token: str) -> list[str]:
+    """What a client offers in ``Sec-WebSocket-Protocol``; the server selects the first.
+
+    A JWT is base64url parts joined by dots, all characters a subprotocol may hold.
+    """
+    return [SUBPROTOCOL, f"{TOKEN_SUBPROTOCOL_PREFIX}{token}"]
+
+
+def token_from_subprotocols(header: str | None) -> str | None:
+    """The token a client offered in its ``Sec-WebSocket-Protocol`` header, if any."""
+    for offered in (header or "").split(","):
+        offered = offered.strip()
+        if offered.startswith(TOKEN_SUBPROTOCOL_PREFIX):
+            return offered[len(TOKEN_SUBPROTOCOL_PREFIX) :] or None
+    return None
 
 
 # --- client to server -------------------------------------------------------------

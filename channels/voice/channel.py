@@ -4,9 +4,10 @@ Registered in ``credentials.yml`` as ``channels.voice.VoiceInput`` and served by
 Rasa server itself at ``/webhooks/voice/ws`` (``GET /webhooks/voice/`` is a health
 check). It follows the shape of Rasa's own channels: a ``name``, settings from
 ``from_credentials`` and a Sanic ``blueprint``. The protocol is in
-``docs/voice-protocol.md``; who may connect as whom is in ``channels.voice.access``:
-a connection lives as long as its customer token, then closes with 4401 so the
-client signs in again and reconnects to the same conversation.
+``docs/voice-protocol.md``; who may connect as whom, and how often at once, is in
+``channels.voice.access``: a connection lives as long as its customer token, then
+closes with 4401 so the client signs in again and reconnects to the same
+conversation.
 """
 
 from __future__ import annotations
@@ -23,20 +24,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.identity import TokenVerifier
+from channels.identity import Identity, TokenVerifier
 from channels.pin_policy import PinGate
 from channels.settings import rasa_settings
 from channels.voice.access import (
-    CLOSE_UNAUTHORIZED,
     AccessDenied,
     AccessPolicy,
+    ConnectionLimit,
     ConnectionRequest,
 )
 from channels.voice.engines import VoiceEngines
-from channels.voice.outbox import Outbox
+from channels.voice.output import Output
 from channels.voice.session import VoiceSession
 from channels.voice.settings import SettingsError, VoiceSettings
-from contracts.voice_protocol import ErrorMessage
+from contracts.voice_protocol import SUBPROTOCOL, ErrorMessage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class VoiceInput(InputChannel):
             verifier or TokenVerifier(),
             self.settings.allowed_origins or rasa_settings().cors_origins,
         )
+        self.connections = ConnectionLimit(self.settings.max_connections_per_customer)
         self._warm_up_task: asyncio.Task[None] | None = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -78,36 +80,50 @@ class VoiceInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok", "engines_ready": self.engines.ready})
 
-        @voice.websocket("/ws")
+        @voice.websocket("/ws", subprotocols=[SUBPROTOCOL])
         async def stream(request: Request, socket: Any) -> None:
             # The connection's one writer, refusals included; it ends with the block.
-            async with Outbox(socket) as outbox:
+            async with Output(socket) as output:
                 try:
                     identity = await self.access.identify(_connection_request(request))
+                    self.connections.acquire(identity.customer_id)
                 except AccessDenied as denied:
-                    await _refuse(outbox, denied)
+                    await _refuse(output, denied)
                     return
-                session = VoiceSession(
-                    socket,
-                    outbox,
-                    identity,
-                    self.engines,
-                    self.gate,
-                    on_new_message,
-                    reply_lead_s=self.settings.reply_lead_s,
-                )
                 try:
-                    lifetime_s = identity.expires_at - time.time()
-                    await asyncio.wait_for(session.run(), timeout=lifetime_s)
-                except asyncio.TimeoutError:
-                    expired = AccessDenied("token_expired", "The token has expired; sign in again.")
-                    await _refuse(outbox, expired)
+                    await self._converse(socket, output, identity, on_new_message)
+                finally:
+                    self.connections.release(identity.customer_id)
 
         @voice.listener("after_server_start")
         async def warm_up(_app: Any, _loop: Any) -> None:
             self._warm_up_task = asyncio.create_task(self._warm_up())
 
         return voice
+
+    async def _converse(
+        self,
+        socket: Any,
+        output: Output,
+        identity: Identity,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """The conversation, for as long as the token lives."""
+        session = VoiceSession(
+            socket,
+            output,
+            identity,
+            self.engines,
+            self.gate,
+            on_new_message,
+            reply_lead_s=self.settings.reply_lead_s,
+        )
+        try:
+            lifetime_s = identity.expires_at - time.time()
+            await asyncio.wait_for(session.run(), timeout=lifetime_s)
+        except asyncio.TimeoutError:
+            expired = AccessDenied("token_expired", "The token has expired; sign in again.")
+            await _refuse(output, expired)
 
     async def _warm_up(self) -> None:
         try:
@@ -117,12 +133,10 @@ class VoiceInput(InputChannel):
             logger.error("voice engines could not be loaded: %s", error)
 
 
-async def _refuse(outbox: Outbox, denied: AccessDenied) -> None:
+async def _refuse(output: Output, denied: AccessDenied) -> None:
     """One ``error`` saying why, then the close code (a client gone already is no matter)."""
-    await outbox.put(ErrorMessage(code=denied.code, message=denied.message))
-    await outbox.finish(
-        close_code=denied.close_code or CLOSE_UNAUTHORIZED, reason=denied.close_reason
-    )
+    error = ErrorMessage(code=denied.code, message=denied.message)
+    await output.close(denied.close_code, denied.close_reason, error)
 
 
 def _connection_request(request: Request) -> ConnectionRequest:

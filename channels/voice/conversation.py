@@ -5,6 +5,10 @@ on the REST channel: a PIN goes to the merchant with the customer's own token an
 Rasa gets only the outcome; a turn that is no PIN while one is pending is asked
 again here, without Rasa; PIN-length numbers reach Rasa, the client's transcript
 and the log only masked.
+
+After every turn the kind of answer the reply asks for (``custom.expect``) goes
+upstream to the Transcriber as an :class:`ExpectedAnswer` frame, so the next
+utterance is recognised with the right words in mind.
 """
 
 from __future__ import annotations
@@ -20,32 +24,46 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from channels.identity import Identity
 from channels.pin_policy import PinGate, ScreenKind
 from channels.telemetry import observe_voice_stage, observed_turn
-from channels.voice.outbox import Outbox
-from channels.voice.pipeline import BotReply, Frame, Stage, UserTurn
-from channels.voice.vocabulary import OpenQuestions
-from contracts.voice_protocol import BotMessage, ErrorMessage, TranscriptMessage
+from channels.voice.pipeline import (
+    BotReply,
+    ExpectedAnswer,
+    Frame,
+    Stage,
+    Transcribed,
+    TurnError,
+    UserTurn,
+)
+from channels.voice.vocabulary import expected_answer
+from contracts.bot_messages import QuestionKind
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "voice"
+DIALOGUE_FAILED = "The assistant could not answer that; please retry."
 
 
 class Conversation(Stage):
+    """Takes each user turn to the dialogue; tells recognition what answer comes next."""
+
     def __init__(
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         gate: PinGate,
         identity: Identity,
-        outbox: Outbox,
-        questions: OpenQuestions,
     ) -> None:
         super().__init__()
-        self._questions = questions
         self._on_new_message = on_new_message
         self._gate = gate
         self._identity = identity
         self._sender_id = identity.customer_id
-        self._outbox = outbox
+
+    async def run(self) -> None:
+        # A connection opened while a PIN is asked for (a reconnect) hears it as digits.
+        try:
+            await self._expect([])
+        except Exception:
+            logger.exception("the pending PIN request of %s could not be read", self._sender_id)
+        await super().run()
 
     async def process(self, frame: Frame) -> None:
         if not isinstance(frame, UserTurn):
@@ -56,42 +74,34 @@ class Conversation(Stage):
                 reply = await self._take_turn(frame)
             except Exception:
                 logger.exception("a voice turn from %s failed", self._sender_id)
-                await self._report_failure(frame.turn)
+                await self.push(TurnError(frame.turn, "dialogue_failed", DIALOGUE_FAILED))
                 reply = BotReply(turn=frame.turn, failed=True)
             turn.outcome = "failed" if reply.failed else "answered"
-        # Whatever happened, the reply goes on to the Speaker, which ends the turn.
+        await self._expect(reply.messages)
         await self.push(reply)
 
     async def _take_turn(self, frame: UserTurn) -> BotReply:
         screened = await self._gate.incoming(self._sender_id, frame.text, self._identity.token)
-        await self._outbox.put(
-            TranscriptMessage(
-                turn=frame.turn,
-                text=screened.shown,
-                masked=screened.masked,
-                end_reason=frame.end_reason,
-            )
+        await self.push(
+            Transcribed(frame.turn, screened.shown, frame.end_reason, masked=screened.masked)
         )
         logger.debug("voice turn from %s: %s", self._sender_id, screened.shown)
-        failed = False
         if screened.kind is ScreenKind.REASK:
-            replies = list(screened.reply)
-        else:
-            assert screened.text_for_rasa is not None
-            asked = time.monotonic()
-            messages, failed = await self._ask_rasa(
-                screened.text_for_rasa, frame.turn, frame.spoken
-            )
-            observe_voice_stage("dialogue", time.monotonic() - asked)
-            replies = await self._gate.outgoing(self._sender_id, messages)
-        self._questions.asked(self._sender_id, replies)
-        for message in replies:
-            await self._outbox.put(BotMessage(turn=frame.turn, message=message))
+            return BotReply(turn=frame.turn, messages=list(screened.reply))
+        assert screened.text_for_rasa is not None
+        asked = time.monotonic()
+        messages, failed = await self._ask_rasa(screened.text_for_rasa, frame.turn, frame.spoken)
+        observe_voice_stage("dialogue", time.monotonic() - asked)
+        replies = await self._gate.outgoing(self._sender_id, messages)
         return BotReply(turn=frame.turn, messages=replies, failed=failed)
 
-    async def _report_failure(self, turn: int) -> None:
-        message = "The assistant could not answer that; please retry."
-        await self._outbox.put(ErrorMessage("dialogue_failed", message, turn))
+    async def _expect(self, replies: list[dict[str, Any]]) -> None:
+        """Send recognition the kind of answer asked for; the PIN gate's own request wins."""
+        if await self._gate.expecting(self._sender_id) is not None:
+            kind: str | None = QuestionKind.PIN
+        else:
+            kind = expected_answer(replies)
+        await self.push_upstream(ExpectedAnswer(kind))
 
     async def _ask_rasa(
         self, text: str, turn: int, spoken: bool
@@ -113,6 +123,6 @@ class Conversation(Stage):
             raise
         except Exception:
             logger.exception("the assistant failed on a voice turn from %s", self._sender_id)
-            await self._report_failure(turn)
+            await self.push(TurnError(turn, "dialogue_failed", DIALOGUE_FAILED))
             return collector.messages, True
         return collector.messages, False

@@ -13,10 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from channels.voice.recognition import RecognitionQueue
 from channels.voice.settings import VoiceSettings
-from channels.voice.vocabulary import MenuVocabulary, OpenQuestions
+from channels.voice.vocabulary import MenuVocabulary
 from speech.endpointing import Endpointer, SileroSpeechDetector
-from speech.recognition import SAMPLE_RATE, Recogniser, load_recogniser
+from speech.pcm import Samples
+from speech.recognition import SAMPLE_RATE, Recogniser, Transcript, load_recogniser
 from speech.synthesis import Synthesizer, load_synthesizer
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,9 @@ class VoiceEngines:
     def __init__(self, settings: VoiceSettings) -> None:
         self.settings = settings
         self.vocabulary = MenuVocabulary(settings.lexicon_url)
-        # What each conversation was last asked: it steers recognition of the answer.
-        self.questions = OpenQuestions()
+        # Recognitions run at once: the recogniser's worker processes, or its threads.
+        workers = settings.asr_processes or settings.asr_workers
+        self.recognitions = RecognitionQueue(workers, settings.max_waiting_recognitions)
         self.tts_executor = ThreadPoolExecutor(TTS_WORKERS, thread_name_prefix="tts")
         self._recogniser: Recogniser | None = None
         self._synthesizer: Synthesizer | None = None
@@ -67,6 +70,20 @@ class VoiceEngines:
             await self.warm_up()
         assert self._recogniser is not None
         return self._recogniser
+
+    async def recognise(
+        self, audio: Samples, phrases: tuple[str, ...], caller: object, customer: str, early: bool
+    ) -> Transcript | None:
+        """Recognise through the shared queue (``channels.voice.recognition``).
+
+        None when an early recognition was dropped; ``RecognitionBusy`` when saturated.
+        """
+
+        async def work() -> Transcript:
+            recogniser = await self.recogniser()
+            return await recogniser.recognise(audio, phrases)
+
+        return await self.recognitions.run(work, caller, customer, early)
 
     async def synthesizer(self) -> Synthesizer:
         if self._synthesizer is None:

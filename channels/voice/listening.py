@@ -6,30 +6,28 @@ import asyncio
 import logging
 import time
 
-from channels.pin_policy import PinGate
 from channels.telemetry import observe_voice_stage
 from channels.voice.engines import VoiceEngines
-from channels.voice.outbox import Outbox
 from channels.voice.pipeline import (
     AudioIn,
+    BotReply,
     EndOfSpeech,
+    ExpectedAnswer,
     Frame,
     Heard,
     Interruption,
     NothingHeard,
+    Notice,
     Pause,
     Resume,
     Stage,
+    TurnError,
+    UpstreamFrame,
     UserText,
     UserTurn,
 )
-from contracts.bot_messages import QuestionKind
-from contracts.voice_protocol import (
-    ErrorMessage,
-    NoSpeech,
-    SpeechStartedMessage,
-    TurnEnd,
-)
+from channels.voice.recognition import RecognitionBusy
+from contracts.voice_protocol import ErrorMessage
 from speech.endpointing import (
     Endpointer,
     EndpointEvent,
@@ -42,14 +40,16 @@ from speech.recognition import RecognitionError, Transcript
 
 logger = logging.getLogger(__name__)
 
+# Said (and shown) when every recogniser is busy: short, and it says what to do.
+BUSY_REPLY = "Sorry, I'm busy with other customers right now. Please say that again in a moment."
+
 
 class Listener(Stage):
     """Runs the endpointer over incoming audio; speech starting is a barge-in."""
 
-    def __init__(self, endpointer: Endpointer, outbox: Outbox) -> None:
+    def __init__(self, endpointer: Endpointer) -> None:
         super().__init__()
         self._endpointer = endpointer
-        self._outbox = outbox
         self._turns = 0
 
     def _next_turn(self) -> int:
@@ -78,10 +78,8 @@ class Listener(Stage):
 
     async def _announce(self, event: EndpointEvent) -> None:
         if isinstance(event, SpeechStarted):
-            # Interrupt first: the reply's queued audio is dropped, so the announcement
-            # is not queued behind audio the client is about to stop anyway.
+            # Urgent: the reply's queued audio is dropped and the client told at once.
             await self.put(Interruption(reason="barge_in"))
-            await self._outbox.put(SpeechStartedMessage())
             return
         if isinstance(event, SpeechPaused):
             await self.push(Pause(event.audio))
@@ -92,50 +90,49 @@ class Listener(Stage):
         turn = self._next_turn()
         if event.reason == "max_length":
             limit = self._endpointer.settings.max_utterance_s
-            await self._outbox.put(
-                ErrorMessage(
-                    code="utterance_too_long",
-                    message=f"Utterances are cut at {limit:g} s; the first {limit:g} s are "
-                    f"understood as turn {turn}, the rest as the next turn.",
-                )
+            message = (
+                f"Utterances are cut at {limit:g} s; the first {limit:g} s are "
+                f"understood as turn {turn}, the rest as the next turn."
             )
+            await self.put(Notice(ErrorMessage(code="utterance_too_long", message=message)))
         await self.push(Heard(turn=turn, utterance=event))
-
-    async def failed(self) -> None:
-        await self._outbox.put(ErrorMessage("internal_error", "Audio could not be processed."))
 
 
 class Transcriber(Stage):
     """Turns utterances into text with the shared recogniser, biased by the open question.
 
-    The bias follows what the assistant last asked this sender (``custom.expect``):
+    The bias follows what the assistant last asked on this connection, which the
+    Conversation sends upstream as an :class:`ExpectedAnswer` (``custom.expect``):
     menu words while ordering, yes/no words at a confirmation, digits at the PIN
-    (see ``channels.voice.vocabulary``).
+    (see ``channels.voice.vocabulary``). Recognition goes through the engines' shared
+    queue (``channels.voice.recognition``); when it is saturated the customer hears a
+    short busy reply instead of silence.
     """
 
-    def __init__(
-        self, engines: VoiceEngines, gate: PinGate, sender_id: str, outbox: Outbox
-    ) -> None:
+    def __init__(self, engines: VoiceEngines, customer_id: str) -> None:
         super().__init__()
         self._engines = engines
-        self._gate = gate
-        self._sender_id = sender_id
-        self._outbox = outbox
+        self._customer_id = customer_id
+        self._expect: str | None = None
         # A recognition started speculatively at a pause (speech.endpointing).
-        self._guess: asyncio.Task[Transcript] | None = None
+        self._guess: asyncio.Task[Transcript | None] | None = None
+
+    async def from_downstream(self, frame: UpstreamFrame) -> None:
+        if isinstance(frame, ExpectedAnswer):
+            self._expect = frame.kind
+        else:
+            await self.push_upstream(frame)
 
     async def process(self, frame: Frame) -> None:
         if isinstance(frame, Pause):
             self._discard_guess()
-            self._guess = asyncio.create_task(self._recognise(frame.audio))
+            self._guess = asyncio.create_task(self._recognise(frame.audio, early=True))
             return
         if isinstance(frame, Resume):
             self._discard_guess()
             return
         if isinstance(frame, NothingHeard):
             self._discard_guess()
-            await self._end_unheard(frame.turn, frame.end_reason)
-            return
         if not isinstance(frame, Heard):
             await self.push(frame)
             return
@@ -143,22 +140,29 @@ class Transcriber(Stage):
         guess, self._guess = self._guess, None
         heard = time.monotonic()
         try:
+            transcript = None
             if guess is not None and utterance.reason == "silence":
-                # Silence ran out with no more speech: the guess is the utterance.
+                # Silence ran out with no more speech: the guess is the utterance
+                # (unless it was dropped because recognition was busy).
                 transcript = await guess
-            else:
-                if guess is not None:
-                    guess.cancel()
-                transcript = await self._recognise(utterance.audio)
+            elif guess is not None:
+                guess.cancel()
+            if transcript is None:
+                transcript = await self._recognise(utterance.audio, early=False)
+            assert transcript is not None  # only early recognitions are ever dropped
+        except RecognitionBusy:
+            await self.push(TurnError(frame.turn, "recognition_busy", BUSY_REPLY))
+            reply = BotReply(turn=frame.turn, messages=[{"text": BUSY_REPLY}], failed=True)
+            await self.push(reply)
+            return
         except RecognitionError as error:
-            await self._end_failed(frame.turn, str(error))
+            await self.push(TurnError(frame.turn, "recognition_failed", str(error), final=True))
             return
         except Exception:
             # Whatever broke, the turn must still end for the client.
             logger.exception("recognition failed")
-            await self._end_failed(
-                frame.turn, "That utterance could not be recognised; please say it again."
-            )
+            message = "That utterance could not be recognised; please say it again."
+            await self.push(TurnError(frame.turn, "recognition_failed", message, final=True))
             return
         observe_voice_stage("recognition", time.monotonic() - heard)
         logger.debug(
@@ -167,28 +171,16 @@ class Transcriber(Stage):
             transcript.processing_s,
         )
         if not transcript.text:
-            await self._end_unheard(frame.turn, utterance.reason)
+            # A turn without words ends without reaching the dialogue.
+            await self.push(NothingHeard(turn=frame.turn, end_reason=utterance.reason))
             return
         await self.push(
             UserTurn(turn=frame.turn, text=transcript.text, end_reason=utterance.reason)
         )
 
-    async def _end_unheard(self, turn: int, end_reason: str) -> None:
-        """A turn without words ends here: it never reaches the dialogue."""
-        await self._outbox.put(NoSpeech(turn=turn, end_reason=end_reason))
-        await self._outbox.put(TurnEnd(turn=turn, outcome="no_speech"))
-
-    async def _end_failed(self, turn: int, message: str) -> None:
-        await self._outbox.put(ErrorMessage("recognition_failed", message, turn))
-        await self._outbox.put(TurnEnd(turn=turn, outcome="error"))
-
-    async def _recognise(self, audio: Samples) -> Transcript:
-        expect = self._engines.questions.expected(self._sender_id)
-        if await self._gate.expecting(self._sender_id) is not None:
-            expect = QuestionKind.PIN
-        phrases = self._engines.vocabulary.phrases(expect)
-        recogniser = await self._engines.recogniser()
-        return await recogniser.recognise(audio, phrases)
+    async def _recognise(self, audio: Samples, early: bool) -> Transcript | None:
+        phrases = self._engines.vocabulary.phrases(self._expect)
+        return await self._engines.recognise(audio, phrases, self, self._customer_id, early)
 
     def _discard_guess(self) -> None:
         """Drop a speculative recognition (its worker finishes the job; the result is unused)."""

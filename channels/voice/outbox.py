@@ -1,10 +1,10 @@
 """The one writer of a connection's socket.
 
-Stages put typed messages on the connection's outbox and never touch the socket;
-one writer task serialises them and sends them in order, so a ``reply_audio``
-announcement and its binary frame always leave together and no two stages ever
-interleave on the wire. Once the client is gone, putting quietly does nothing and
-returns False, so stages never need to care whether the connection is still there.
+The output stage (``channels.voice.output``) puts typed messages on the connection's
+outbox and never touches the socket; one writer task serialises them and sends them
+in order, so a ``reply_audio`` announcement and its binary frame always leave
+together. Once the client is gone, putting quietly does nothing and returns False,
+and ``wait_closed`` returns, so the session can end.
 
 Memory is bounded: the queue holds at most ``limit_bytes`` (audio bytes plus a flat
 cost per message) and ``put`` waits for room. That is back-pressure all the way
@@ -101,22 +101,23 @@ class Outbox:
         self._wake()
         return True
 
-    def drop_audio(self, turn: int) -> int:
-        """Forget the queued reply audio of ``turn`` (a barge-in); the number of frames dropped.
+    def drop_audio(self) -> int:
+        """Forget every queued reply audio frame (an interruption); how many were dropped.
 
         The frame being sent, if any, still goes out whole with its announcement.
         """
-
-        def of_turn(item: _Outgoing) -> bool:
-            return isinstance(item.message, ReplyAudio) and item.message.turn == turn
-
-        dropped = [item for item in self._queue if of_turn(item)]
+        dropped = [item for item in self._queue if isinstance(item.message, ReplyAudio)]
         if dropped:
-            self._queue = deque(item for item in self._queue if not of_turn(item))
+            self._queue = deque(i for i in self._queue if not isinstance(i.message, ReplyAudio))
             self._held_bytes -= sum(item.cost for item in dropped)
-            logger.debug("dropped %d queued audio frames of turn %d", len(dropped), turn)
+            logger.debug("dropped %d queued audio frames", len(dropped))
             self._wake()
         return len(dropped)
+
+    async def wait_closed(self) -> None:
+        """Return once nothing more can be sent: the client left, stopped reading, or finish."""
+        while not self.closed:
+            await self._changed()
 
     async def finish(self, close_code: int | None = None, reason: str = "") -> None:
         """Send what is queued, then close the socket with ``close_code`` (if given).

@@ -1,12 +1,13 @@
 """One voice connection: reads the socket and feeds the pipeline.
 
 The socket loop only parses and validates; everything slow happens in the stages
-(see ``channels.voice.pipeline``). Nothing here writes to the socket: every message
-goes through the connection's :class:`~channels.voice.outbox.Outbox`. A bad frame
-or message earns one ``error`` message and is dropped; the connection and the
-conversation go on. When the client goes away, audio not yet ended is dropped, but
-a turn Rasa already started finishes (the tracker, keyed by sender id, holds the
-order for the next connection).
+(see ``channels.voice.pipeline``). Nothing here writes to the socket: what the
+client is told leaves through the pipeline's last stage, the
+:class:`~channels.voice.output.Output`. A bad frame or message earns one ``error``
+message and is dropped; the connection and the conversation go on. When the client
+goes away (or stops reading), audio not yet ended is dropped, but a turn Rasa
+already started finishes (the tracker, keyed by sender id, holds the order for the
+next connection).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from channels.pin_policy import PinGate
 from channels.voice.conversation import Conversation
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
-from channels.voice.outbox import Outbox
-from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, UserText
+from channels.voice.output import Output
+from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, Notice, UserText
 from channels.voice.speaking import Speaker
 from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
@@ -53,7 +54,7 @@ class VoiceSession:
     def __init__(
         self,
         socket: Any,
-        outbox: Outbox,
+        output: Output,
         identity: Identity,
         engines: VoiceEngines,
         gate: PinGate,
@@ -63,36 +64,36 @@ class VoiceSession:
         self._socket = socket
         sender_id = self.sender_id = identity.customer_id
         self._settings = engines.settings
-        self._outbox = outbox
+        self._output = output
         self._resampler: Resampler | None = None
-        self._listener = Listener(engines.endpointer(), self._outbox)
-        self._transcriber = Transcriber(engines, gate, sender_id, self._outbox)
-        self._conversation = Conversation(
-            on_new_message, gate, identity, self._outbox, engines.questions
-        )
-        self._speaker = Speaker(engines, self._outbox, reply_lead_s)
-        self._listener.link(self._transcriber).link(self._conversation).link(self._speaker)
+        self._listener = Listener(engines.endpointer())
+        transcriber = Transcriber(engines, sender_id)
+        conversation = Conversation(on_new_message, gate, identity)
+        speaker = Speaker(engines, reply_lead_s)
+        self._listener.link(transcriber).link(conversation).link(speaker).link(output)
+        self._stages = (self._listener, transcriber, conversation, speaker)
 
     async def run(self) -> None:
-        stages = (self._listener, self._transcriber, self._conversation, self._speaker)
-        tasks = [asyncio.create_task(stage.run()) for stage in stages]
+        """Until the client leaves or can no longer be sent anything."""
+        hello = Hello(
+            sender_id=self.sender_id,
+            sample_rates=SUPPORTED_SAMPLE_RATES,
+            max_frame_bytes=self._settings.max_frame_bytes,
+            max_utterance_s=self._settings.max_utterance_s,
+            reply_audio={"format": AUDIO_FORMAT, "channels": 1},
+        )
+        await self._listener.put(Notice(hello))  # first, before anything is read
+        tasks = [asyncio.create_task(stage.run()) for stage in self._stages]
+        gone = asyncio.create_task(self._output.gone())
+        reading = asyncio.create_task(self._read())
         try:
-            await self._outbox.put(
-                Hello(
-                    sender_id=self.sender_id,
-                    sample_rates=SUPPORTED_SAMPLE_RATES,
-                    max_frame_bytes=self._settings.max_frame_bytes,
-                    max_utterance_s=self._settings.max_utterance_s,
-                    reply_audio={"format": AUDIO_FORMAT, "channels": 1},
-                )
-            )
-            await self._read()
+            await asyncio.wait({reading, gone}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            # The outbox outlives the session: its owner sends what is left and closes.
-            for task in tasks:
+            # The output outlives the session: its owner sends what is left and closes.
+            for task in (reading, gone, *tasks):
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*tasks, return_exceptions=True)
+                await asyncio.gather(reading, gone, *tasks, return_exceptions=True)
             logger.debug("voice connection of %s closed", self.sender_id)
 
     async def _read(self) -> None:
@@ -112,7 +113,7 @@ class VoiceSession:
                         parse_client_message(data, self._settings.max_text_chars)
                     )
             except ProtocolError as error:
-                await self._outbox.put(ErrorMessage(code=error.code, message=error.message))
+                await self._listener.put(Notice(ErrorMessage(error.code, error.message)))
 
     async def _on_audio(self, frame: bytes) -> None:
         check_audio_frame(frame, self._settings.max_frame_bytes)
@@ -129,9 +130,8 @@ class VoiceSession:
             await self._flush_resampler()
             self._resampler = Resampler(message.sample_rate, SAMPLE_RATE)
             self._listener.end_on_silence(message.endpointing == "server")
-            await self._outbox.put(
-                Started(sample_rate=message.sample_rate, endpointing=message.endpointing)
-            )
+            started = Started(sample_rate=message.sample_rate, endpointing=message.endpointing)
+            await self._listener.put(Notice(started))
         elif isinstance(message, EndOfUtterance):
             await self._flush_resampler()
             await self._listener.put(EndOfSpeech())

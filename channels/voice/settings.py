@@ -115,6 +115,19 @@ class VoiceSettings(OrderlySettings):
         description="reply audio is sent at most this far ahead of real time "
         "(channels.voice.speaking)",
     )
+    # Limits on one caller (docs/voice-protocol.md)
+    max_connections_per_customer: int = Field(
+        default=2,
+        gt=0,
+        description="voice connections one customer may hold at once (per Rasa process); "
+        "the next is closed with 4429",
+    )
+    max_waiting_recognitions: int = Field(
+        default=4,
+        ge=0,
+        description="utterances that may wait for a busy recogniser, all connections "
+        "together; beyond them the customer hears a busy reply (channels.voice.recognition)",
+    )
     allowed_origins: list[str] = Field(
         default=[],
         env=(),

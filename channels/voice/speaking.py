@@ -1,11 +1,11 @@
-"""The last stage: the bot's reply, spoken sentence by sentence.
+"""The Speaker: the bot's reply, spoken sentence by sentence.
 
 Each sentence is synthesized off the event loop while the previous one is being
 sent, so the first words leave after one sentence's synthesis, not the whole
 reply's. Audio is paced to stay at most ``lead_s`` ahead of real time: a reply that
 is interrupted (barge-in) has not already been sent in full, and what was not sent
-is never synthesized. Every reply's turn ends here with one ``turn_end``, whether it
-was spoken, cut short or could not be spoken.
+is never synthesized. Every reply is followed by one ``ReplyDone``, whether it was
+spoken, cut short or could not be spoken; the output stage then ends its turn.
 """
 
 from __future__ import annotations
@@ -15,13 +15,23 @@ import logging
 import re
 import time
 from concurrent.futures import Executor
+from dataclasses import replace
 from typing import Any
 
 from channels.telemetry import observe_voice_stage
 from channels.voice.engines import VoiceEngines
-from channels.voice.outbox import Outbox
-from channels.voice.pipeline import BotReply, Frame, Interruption, Stage
-from contracts.voice_protocol import ErrorMessage, ReplyAudio, TurnEnd, TurnOutcome
+from channels.voice.pipeline import (
+    AudioOut,
+    BotReply,
+    ClientGone,
+    Frame,
+    Interruption,
+    ReplyDone,
+    Stage,
+    TurnError,
+    UpstreamFrame,
+    UrgentFrame,
+)
 from speech.synthesis import SpeechAudio, SynthesisError, Synthesizer
 from speech.synthesis.sentences import split_sentences
 
@@ -51,30 +61,26 @@ def reply_sentences(messages: list[dict[str, Any]]) -> list[str]:
 
 
 class Speaker(Stage):
-    """Speaks each reply and ends its turn: every ``BotReply`` gets one ``turn_end``."""
+    """Speaks each reply: its messages pass on first, then its audio, then ``ReplyDone``."""
 
-    def __init__(self, engines: VoiceEngines, outbox: Outbox, lead_s: float) -> None:
+    def __init__(self, engines: VoiceEngines, lead_s: float) -> None:
         super().__init__()
         self._engines = engines
-        self._outbox = outbox
         self._lead_s = lead_s
-        self._speaking: asyncio.Task[TurnOutcome] | None = None
-        self._speaking_turn = 0
+        self._speaking: asyncio.Task[None] | None = None
 
     async def process(self, frame: Frame) -> None:
         if not isinstance(frame, BotReply):
+            await self.push(frame)
             return
+        await self.push(frame)  # the messages are shown before they are heard
         sentences = reply_sentences(frame.messages)
-        outcome: TurnOutcome = "answered"
         if sentences:
-            outcome = await self._speak_until_done(frame.turn, sentences)
-        if frame.failed and outcome == "answered":
-            outcome = "error"
-        await self._outbox.put(TurnEnd(turn=frame.turn, outcome=outcome))
+            await self._speak_until_done(frame.turn, sentences)
+        await self.push(ReplyDone(frame.turn))
 
-    async def _speak_until_done(self, turn: int, sentences: list[str]) -> TurnOutcome:
+    async def _speak_until_done(self, turn: int, sentences: list[str]) -> None:
         speaking = self._speaking = asyncio.create_task(self._speak(turn, sentences))
-        self._speaking_turn = turn
         try:
             # wait() rather than await: an interrupt cancels only the speaking task,
             # and a cancellation of this stage must not look like an interrupt.
@@ -83,22 +89,28 @@ class Speaker(Stage):
             if not speaking.done():
                 speaking.cancel()  # this stage itself is being stopped
             self._speaking = None
-        return "cancelled" if speaking.cancelled() else speaking.result()
+        error = None if speaking.cancelled() else speaking.exception()
+        if error is not None:
+            raise error  # a bug: the stage reports it and the turn still ends
 
-    async def interrupt(self, frame: Interruption) -> None:
-        if self._speaking is not None and not self._speaking.done():
+    async def interrupt(self, frame: UrgentFrame) -> None:
+        if isinstance(frame, Interruption) and self._speaking is not None:
             logger.debug("reply audio interrupted (%s)", frame.reason)
             self._speaking.cancel()
-            # Audio already queued for the client would still play: it goes too.
-            self._outbox.drop_audio(self._speaking_turn)
 
-    async def _speak(self, turn: int, sentences: list[str]) -> TurnOutcome:
+    async def from_downstream(self, frame: UpstreamFrame) -> None:
+        if isinstance(frame, ClientGone) and self._speaking is not None:
+            self._speaking.cancel()
+        await self.push_upstream(frame)
+
+    async def _speak(self, turn: int, sentences: list[str]) -> None:
         try:
             synthesizer = await self._engines.synthesizer()
         except Exception as error:
-            message = f"The reply could not be spoken: {error}"
-            await self._outbox.put(ErrorMessage("synthesis_failed", message, turn))
-            return "error"
+            await self.push(
+                TurnError(turn, "synthesis_failed", f"The reply could not be spoken: {error}")
+            )
+            return
         executor = self._engines.tts_executor
         started = time.monotonic()
         sent_s = 0.0
@@ -109,39 +121,25 @@ class Speaker(Stage):
                 try:
                     audio = await upcoming
                 except Exception as error:
-                    # The text was sent already; say why there is no audio and end the turn.
+                    # The text was sent already; say why there is no audio.
                     reason = str(error) if isinstance(error, SynthesisError) else "unexpected error"
                     logger.warning("synthesis failed: %s", reason)
                     message = f"The reply could not be spoken: {reason}"
-                    await self._outbox.put(ErrorMessage("synthesis_failed", message, turn))
-                    return "error"
+                    await self.push(TurnError(turn, "synthesis_failed", message))
+                    return
                 if index + 1 < len(sentences):
                     upcoming = _synthesize(executor, synthesizer, sentences[index + 1])
-                for chunk in _chunks(audio.pcm):
+                for chunk in _chunks(audio):
                     await asyncio.sleep(
                         max(0.0, started + sent_s - self._lead_s - time.monotonic())
                     )
-                    delivered = await self._outbox.put(
-                        ReplyAudio(
-                            turn=turn,
-                            sequence=sequence,
-                            text=sentence,
-                            format=audio.format,
-                            sample_rate=audio.sample_rate,
-                            channels=audio.channels,
-                            bytes=len(chunk),
-                        ),
-                        chunk,
-                    )
-                    if not delivered:
-                        return "answered"  # the client is gone: nobody is listening
+                    await self.push(AudioOut(turn, sequence, sentence, chunk))
                     if sequence == 0:
                         observe_voice_stage("first_audio", time.monotonic() - started)
                     sequence += 1
-                    sent_s += len(chunk) / 2 / audio.sample_rate
+                    sent_s += len(chunk.pcm) / 2 / chunk.sample_rate
         finally:
             upcoming.cancel()  # a barge-in: what was not sent is never synthesized
-        return "answered"
 
 
 def _synthesize(
@@ -150,7 +148,9 @@ def _synthesize(
     return asyncio.get_running_loop().run_in_executor(executor, synthesizer.synthesize, text)
 
 
-def _chunks(pcm: bytes) -> list[bytes]:
+def _chunks(audio: SpeechAudio) -> list[SpeechAudio]:
+    pcm = audio.pcm
     return [
-        pcm[start : start + AUDIO_CHUNK_BYTES] for start in range(0, len(pcm), AUDIO_CHUNK_BYTES)
+        replace(audio, pcm=pcm[start : start + AUDIO_CHUNK_BYTES])
+        for start in range(0, len(pcm), AUDIO_CHUNK_BYTES)
     ]

@@ -18,15 +18,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from websockets.client import connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
+from websockets.typing import Subprotocol
 
 from clients.voice_client.audio import Pcm
+from contracts.voice_protocol import CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, offered_subprotocols
 
-# The protocol this client speaks: the one where every turn ends with turn_end.
-PROTOCOL_VERSION = 2
 # After this the server has nothing more to say about a turn.
 TURN_END = "turn_end"
 DEFAULT_TURN_TIMEOUT_S = 60.0
@@ -34,10 +33,6 @@ FRAME_MS = 40
 MAX_REPLY_FRAME_BYTES = 1 << 20
 
 Endpointing = Literal["client", "server"]
-
-
-# The server closes with this when the token is missing, bad or expired: sign in again.
-CLOSE_UNAUTHORIZED = 4401
 
 
 class VoiceClientError(RuntimeError):
@@ -157,10 +152,10 @@ class VoiceConnection:
 
     @classmethod
     async def open(cls, server: str, token: str | None) -> VoiceConnection:
-        """Connect as the customer ``token`` names (docs/voice-protocol.md: ``?token=``)."""
-        url = f"{server}?{urlencode({'token': token})}" if token else server
+        """Connect as the customer ``token`` names, offered as a subprotocol, never in the URL."""
+        offered = [Subprotocol(p) for p in offered_subprotocols(token)] if token else None
         try:
-            socket = await connect(url, max_size=MAX_REPLY_FRAME_BYTES)
+            socket = await connect(server, subprotocols=offered, max_size=MAX_REPLY_FRAME_BYTES)
         except (OSError, WebSocketException) as error:
             raise VoiceClientError(f"Cannot connect to {server}: {error}") from error
         try:

@@ -1,16 +1,30 @@
 // The websocket to the assistant's voice channel (docs/voice-protocol.md), kept open.
 //
-// Text, microphone audio and reply audio share this one socket. When it drops, it
-// is opened again with a growing delay and a token for the same customer, so the
-// assistant (whose tracker is keyed by customer) resumes the same conversation.
-// Close code 4401 (no token, a bad or an expired one) asks for a fresh token once
-// and reconnects; if that is refused too, or on 4403 (this page's site may not
+// Text, microphone audio and reply audio share this one socket. The customer token
+// goes in the Sec-WebSocket-Protocol header (the one header a browser may set),
+// never in the URL, where proxies log it. When the socket drops, it is opened again
+// with a growing delay and a token for the same customer, so the assistant (whose
+// tracker is keyed by customer) resumes the same conversation. Close code 4401 (no
+// token, a bad or an expired one) asks for a fresh token once and reconnects; 4429
+// (this customer has too many connections open, e.g. in other tabs) retries later;
+// if a fresh token is refused too, or on 4400, 4403 (this page's site may not
 // connect) or 1008, the refusal is final: retrying cannot help.
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const CLOSE_POLICY_VIOLATION = 1008;
+// These names and codes are those of contracts/voice_protocol.py.
+const SUBPROTOCOL = "orderly.voice.v3";
+const TOKEN_SUBPROTOCOL_PREFIX = "orderly.token.";
+const CLOSE_TOKEN_IN_URL = 4400;
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN_ORIGIN = 4403;
+const CLOSE_TOO_MANY_CONNECTIONS = 4429;
+const FINAL_CLOSES = [
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_TOKEN_IN_URL,
+  CLOSE_UNAUTHORIZED,
+  CLOSE_FORBIDDEN_ORIGIN,
+];
 
 /**
  * Events: `status` ({state: "connecting" | "open" | "reconnecting" | "refused", message?}),
@@ -19,12 +33,14 @@ const CLOSE_FORBIDDEN_ORIGIN = 4403;
  */
 export class AssistantConnection extends EventTarget {
   /**
-   * @param {(freshToken: boolean) => Promise<URL>} urlFor  the URL to open (with the
-   *   token), asked again on each attempt; `freshToken` after a 4401 close
+   * @param {URL} url  the voice channel's websocket
+   * @param {(freshToken: boolean) => Promise<string | null>} tokenFor  the customer's
+   *   token, asked again on each attempt; `freshToken` after a 4401 close
    */
-  constructor(urlFor) {
+  constructor(url, tokenFor) {
     super();
-    this.urlFor = urlFor;
+    this.url = url;
+    this.tokenFor = tokenFor;
     this.freshToken = false; // the last close was 4401: get a new token first
     this.triedFreshToken = false; // and it was already new: give up
     this.socket = null;
@@ -53,9 +69,9 @@ export class AssistantConnection extends EventTarget {
     this.status(this.attempt === 0 ? "connecting" : "reconnecting");
     const fresh = this.freshToken;
     this.freshToken = false;
-    let url;
+    let token;
     try {
-      url = await this.urlFor(fresh);
+      token = await this.tokenFor(fresh);
     } catch (error) {
       // Signing in failed (the server is down?): try again like a dropped socket.
       this.retryLater(error?.message || "Could not sign in.");
@@ -63,7 +79,8 @@ export class AssistantConnection extends EventTarget {
     }
     if (this.closedOnPurpose) return;
     this.triedFreshToken = fresh;
-    const socket = new WebSocket(url);
+    const protocols = token ? [SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX + token] : [SUBPROTOCOL];
+    const socket = new WebSocket(this.url, protocols);
     socket.binaryType = "arraybuffer";
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.dropped(socket, event);
@@ -133,8 +150,12 @@ export class AssistantConnection extends EventTarget {
       this.connect();
       return;
     }
-    if ([CLOSE_POLICY_VIOLATION, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN_ORIGIN].includes(event.code)) {
+    if (FINAL_CLOSES.includes(event.code)) {
       this.status("refused", refusal);
+      return;
+    }
+    if (event.code === CLOSE_TOO_MANY_CONNECTIONS) {
+      this.retryLater(refusal); // a slot frees when another tab or device closes
       return;
     }
     this.retryLater("Connection lost");

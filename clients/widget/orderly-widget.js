@@ -46,7 +46,9 @@ export class OrderlyWidget {
       failed: (message) => this.utteranceFailed(message),
     });
     this.token = options.token || null;
-    this.connection = new AssistantConnection((fresh) => this.socketUrl(fresh));
+    this.connection = new AssistantConnection(this.socketUrl(), (fresh) =>
+      this.socketToken(fresh),
+    );
     this.pendingTexts = []; // typed bubbles awaiting their transcript, oldest first
     this.pendingVoice = []; // spoken bubbles awaiting recognition, oldest first
     this.capturedMs = 0;
@@ -58,15 +60,19 @@ export class OrderlyWidget {
     this.connection.connect();
   }
 
-  /** The socket URL with a customer token (a fresh one after the server said 4401). */
-  async socketUrl(fresh = false) {
+  /** The voice channel's websocket URL (never with the token: proxies log URLs). */
+  socketUrl() {
     const url = new URL(this.options.server || new URL("../voice/ws", HERE));
     if (url.protocol === "http:" || url.protocol === "https:")
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return url;
+  }
+
+  /** The customer token for the socket (a fresh one after the server said 4401). */
+  async socketToken(fresh = false) {
     if (this.options.demoSignIn !== undefined && (fresh || !this.token))
       this.token = await this.demoSignIn();
-    if (this.token) url.searchParams.set("token", this.token);
-    return url;
+    return this.token;
   }
 
   /** The embedding page signed its customer in again: reconnect with the new token. */
@@ -241,6 +247,8 @@ export class OrderlyWidget {
       case "error":
         if (message.code === "recognition_failed")
           this.unrecognised(this.pendingVoice.shift(), message.message);
+        else if (message.code === "recognition_busy")
+          this.pendingVoice.shift()?.remove(); // the assistant's reply says so, aloud
         else if (TEXT_REFUSALS.has(message.code) && this.pendingTexts.length)
           this.refused(message.message);
         else this.view.addNote(message.message);

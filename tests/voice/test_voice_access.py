@@ -8,15 +8,32 @@ from rasa.shared.exceptions import RasaException
 from channels.identity import IdentitySettings, TokenVerifier
 from channels.settings import RasaSettings
 from channels.voice import VoiceInput
-from channels.voice.access import AccessDenied, AccessPolicy, ConnectionRequest
+from channels.voice.access import (
+    AccessDenied,
+    AccessPolicy,
+    ConnectionLimit,
+    ConnectionRequest,
+)
 from channels.voice.settings import VoiceSettings
+from contracts.voice_protocol import (
+    CLOSE_TOKEN_IN_URL,
+    CLOSE_TOO_MANY_CONNECTIONS,
+    offered_subprotocols,
+    token_from_subprotocols,
+)
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
 VERIFIER = TokenVerifier(IdentitySettings(secret=TEST_JWT_SECRET))
 
 
-def request(headers: dict[str, str] | None = None, **query: str) -> ConnectionRequest:
-    return ConnectionRequest(headers=headers or {}, query=query)
+def request(
+    headers: dict[str, str] | None = None, token: str | None = None, **query: str
+) -> ConnectionRequest:
+    """An upgrade request offering ``token`` as the browser-style subprotocol."""
+    headers = dict(headers or {})
+    if token is not None:
+        headers["sec-websocket-protocol"] = ", ".join(offered_subprotocols(token))
+    return ConnectionRequest(headers=headers, query=query)
 
 
 async def denied(policy: AccessPolicy, req: ConnectionRequest) -> tuple[str, int]:
@@ -35,6 +52,37 @@ async def test_only_the_token_decides_the_customer() -> None:
     assert await denied(policy, request(token="tok-alice")) == ("token_invalid", 4401)
     expired = mint_token("u1", lifetime_s=-60)
     assert await denied(policy, request(token=expired)) == ("token_expired", 4401)
+
+
+async def test_a_token_in_the_url_is_refused_even_when_it_is_valid() -> None:
+    policy = AccessPolicy(VERIFIER, allowed_origins=[])
+    in_url = ConnectionRequest(headers={}, query={"token": mint_token("u1")})
+    assert await denied(policy, in_url) == ("token_in_url", CLOSE_TOKEN_IN_URL)
+    both = request(token=mint_token("u1"))
+    both = ConnectionRequest(headers=both.headers, query={"token": mint_token("u1")})
+    assert await denied(policy, both) == ("token_in_url", CLOSE_TOKEN_IN_URL)
+
+
+def test_the_token_is_read_from_the_subprotocol_offer_only() -> None:
+    assert token_from_subprotocols("orderly.voice.v3, orderly.token.abc.def.ghi") == "abc.def.ghi"
+    assert token_from_subprotocols("orderly.voice.v3") is None
+    assert token_from_subprotocols("orderly.token.") is None
+    assert token_from_subprotocols(None) is None
+
+
+def test_a_customer_may_hold_only_so_many_connections_and_gets_a_slot_back_on_closing() -> None:
+    limit = ConnectionLimit(per_customer=2)
+    limit.acquire("ann")
+    limit.acquire("ann")
+    with pytest.raises(AccessDenied) as refused:
+        limit.acquire("ann")
+    assert (refused.value.code, refused.value.close_code) == (
+        "too_many_connections",
+        CLOSE_TOO_MANY_CONNECTIONS,
+    )
+    limit.acquire("bob")  # another customer is not affected
+    limit.release("ann")
+    limit.acquire("ann")
 
 
 async def test_origins_are_checked_when_configured() -> None:

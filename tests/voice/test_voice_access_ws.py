@@ -10,16 +10,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 import pytest
 import pytest_asyncio
 from rasa.core.channels.channel import UserMessage
 from websockets.client import connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from channels.identity import IdentitySettings, TokenVerifier
 from channels.voice import VoiceInput
 from channels.voice.settings import VoiceSettings
+from contracts.voice_protocol import SUBPROTOCOL, offered_subprotocols
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
@@ -42,9 +45,14 @@ async def guarded_channel() -> AsyncIterator[str]:
         yield url.replace("http://", "ws://") + "/webhooks/voice/ws"
 
 
-async def refusal(url: str, **headers: str) -> tuple[str, int, str]:
+def offering(token: str) -> list[Subprotocol]:
+    return [Subprotocol(p) for p in offered_subprotocols(token)]
+
+
+async def refusal(url: str, token: str | None = None, **headers: str) -> tuple[str, int, str]:
     """The error code, the close code and the close reason of a refused connection."""
-    async with connect(url, extra_headers=headers) as socket_:
+    offered = offering(token) if token else None
+    async with connect(url, subprotocols=offered, extra_headers=headers) as socket_:
         message = json.loads(await socket_.recv())
         await socket_.wait_closed()
         assert message["type"] == "error" and message["message"]
@@ -57,12 +65,57 @@ async def test_no_token_is_refused_with_4401_and_a_reason(guarded_channel: str) 
     assert reason.startswith("token_missing: ")
 
 
+async def test_the_token_travels_as_a_subprotocol_and_the_server_selects_the_protocol(
+    guarded_channel: str,
+) -> None:
+    async with connect(guarded_channel, subprotocols=offering(mint_token("bob"))) as socket_:
+        hello = json.loads(await socket_.recv())
+        assert socket_.subprotocol == SUBPROTOCOL  # never the token: it is not echoed back
+    assert hello["type"] == "hello" and hello["sender_id"] == "bob" and hello["protocol"] == 3
+
+
+async def test_a_token_in_the_url_is_refused_with_4400_even_when_it_is_valid(
+    guarded_channel: str,
+) -> None:
+    url = f"{guarded_channel}?token={mint_token('bob')}"
+    code, close_code, reason = await refusal(url)
+    assert (code, close_code) == ("token_in_url", 4400)
+    assert "Sec-WebSocket-Protocol" in reason
+
+
 async def test_the_sender_parameter_chooses_no_customer(guarded_channel: str) -> None:
     assert (await refusal(f"{guarded_channel}?sender=alice"))[:2] == ("token_missing", 4401)
-    url = f"{guarded_channel}?token={mint_token('bob')}&sender=alice"
-    async with connect(url) as socket_:
+    url = f"{guarded_channel}?sender=alice"
+    async with connect(url, subprotocols=offering(mint_token("bob"))) as socket_:
         hello = json.loads(await socket_.recv())
     assert hello["type"] == "hello" and hello["sender_id"] == "bob"
+
+
+async def test_a_third_connection_of_one_customer_is_refused_with_4429(
+    guarded_channel: str,
+) -> None:
+    token = mint_token("carol")
+    async with AsyncExitStack() as held:
+        for _ in range(2):
+            socket_ = await held.enter_async_context(
+                connect(guarded_channel, subprotocols=offering(token))
+            )
+            assert json.loads(await socket_.recv())["type"] == "hello"
+        code, close_code, _reason = await refusal(guarded_channel, token)
+        assert (code, close_code) == ("too_many_connections", 4429)
+        # Another customer still gets in.
+        async with connect(guarded_channel, subprotocols=offering(mint_token("dave"))) as other:
+            assert json.loads(await other.recv())["type"] == "hello"
+    # Once carol's connections are closed, she may connect again.
+    for _ in range(20):
+        try:
+            async with connect(guarded_channel, subprotocols=offering(token)) as again:
+                if json.loads(await again.recv())["type"] == "hello":
+                    return
+        except ConnectionClosed:
+            pass
+        await asyncio.sleep(0.1)  # the server notices the closes a moment later
+    raise AssertionError("carol could not connect again after closing her connections")
 
 
 @pytest.mark.parametrize(
@@ -78,7 +131,7 @@ async def test_the_sender_parameter_chooses_no_customer(guarded_channel: str) ->
 async def test_bad_tokens_are_refused_with_4401(
     guarded_channel: str, token: str, code: str
 ) -> None:
-    assert (await refusal(f"{guarded_channel}?token={token}"))[:2] == (code, 4401)
+    assert (await refusal(guarded_channel, token))[:2] == (code, 4401)
 
 
 async def test_a_bearer_header_works_for_command_line_clients(guarded_channel: str) -> None:
@@ -88,15 +141,19 @@ async def test_a_bearer_header_works_for_command_line_clients(guarded_channel: s
 
 
 async def test_a_page_on_another_site_is_refused_even_with_a_token(guarded_channel: str) -> None:
-    url = f"{guarded_channel}?token={mint_token('alice')}"
-    assert (await refusal(url, Origin="https://evil.example"))[:2] == ("forbidden_origin", 4403)
-    async with connect(url, extra_headers={"Origin": SHOP}) as socket_:
+    token = mint_token("alice")
+    refused = await refusal(guarded_channel, token, Origin="https://evil.example")
+    assert refused[:2] == ("forbidden_origin", 4403)
+    offered = offering(token)
+    async with connect(
+        guarded_channel, subprotocols=offered, extra_headers={"Origin": SHOP}
+    ) as socket_:
         assert json.loads(await socket_.recv())["type"] == "hello"
 
 
 async def test_the_connection_ends_when_its_token_expires(guarded_channel: str) -> None:
-    url = f"{guarded_channel}?token={mint_token('alice', lifetime_s=2)}"
-    async with connect(url) as socket_:
+    offered = offering(mint_token("alice", lifetime_s=2))
+    async with connect(guarded_channel, subprotocols=offered) as socket_:
         assert json.loads(await socket_.recv())["type"] == "hello"
         messages = []
         with pytest.raises(ConnectionClosed):

@@ -22,12 +22,14 @@ import pytest_asyncio
 from rasa.core.channels.channel import UserMessage
 from websockets.client import WebSocketClientProtocol, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from channels.identity import IdentitySettings, TokenVerifier
 from channels.voice import VoiceInput
 from channels.voice import outbox as outbox_module
 from channels.voice.settings import VoiceSettings
 from clients.voice_client.connection import VoiceConnection
+from contracts.voice_protocol import offered_subprotocols
 from speech.synthesis import SpeechAudio
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
@@ -79,9 +81,8 @@ async def open_non_reading(url: str, customer: str) -> WebSocketClientProtocol:
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     raw.setblocking(False)
     await asyncio.get_running_loop().sock_connect(raw, (address.hostname, address.port))
-    client = await connect(
-        f"{url}?token={mint_token(customer)}", sock=raw, max_queue=1, read_limit=4096
-    )
+    offered = [Subprotocol(p) for p in offered_subprotocols(mint_token(customer))]
+    client = await connect(url, subprotocols=offered, sock=raw, max_queue=1, read_limit=4096)
     assert json.loads(await client.recv())["type"] == "hello"
     return client
 

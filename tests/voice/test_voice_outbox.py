@@ -125,7 +125,7 @@ async def put_audio(outbox: Outbox, turn: int, count: int) -> int:
     return count
 
 
-async def test_queued_audio_of_an_interrupted_turn_is_never_sent() -> None:
+async def test_queued_reply_audio_is_never_sent_once_dropped() -> None:
     socket = ClientSocket()
     socket.reading.clear()
     async with Outbox(socket) as outbox:
@@ -133,7 +133,7 @@ async def test_queued_audio_of_an_interrupted_turn_is_never_sent() -> None:
             await outbox.put(*audio(1, sequence))
         await outbox.put(BotMessage(turn=2, message={"text": "Next."}))
         await settle()  # the writer holds frame 0 of turn 1, blocked in send
-        assert outbox.drop_audio(1) == 4
+        assert outbox.drop_audio() == 4
         await outbox.put(TurnEnd(turn=1, outcome="cancelled"))
         socket.reading.set()
     kinds = [(m["type"], m["turn"]) for m in socket.messages()]

@@ -9,17 +9,15 @@ two across the voices, and never need one exact transcript.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 import pytest
 
-from channels.pin_policy import PinGate, ScreenKind, screen
-from channels.pin_store import InMemoryPendingPins, PinRequest
+from channels.pin_policy import ScreenKind, screen
+from channels.pin_store import PinRequest
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Transcriber
-from channels.voice.outbox import Outbox
-from channels.voice.pipeline import Frame, Heard, Pause, Resume, Stage, UserTurn
+from channels.voice.pipeline import ExpectedAnswer, Frame, Heard, Pause, Resume, Stage, UserTurn
 from channels.voice.settings import VoiceSettings
 from channels.voice.vocabulary import (
     DIGIT_PHRASES,
@@ -89,14 +87,6 @@ class _Collect(Stage):
         self.frames.append(frame)
 
 
-class _Socket:
-    def __init__(self) -> None:
-        self.sent: list[Any] = []
-
-    async def send(self, data: Any) -> None:
-        self.sent.append(data)
-
-
 class _RecordingRecogniser:
     """The real tiny.en recogniser, recording what it was primed with (to observe the bias)."""
 
@@ -111,7 +101,7 @@ class _RecordingRecogniser:
 
 def _transcriber(
     recogniser: WhisperRecogniser, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Transcriber, VoiceEngines, PinGate, _RecordingRecogniser, _Collect]:
+) -> tuple[Transcriber, _RecordingRecogniser, _Collect]:
     engines = VoiceEngines(VoiceSettings(asr_model="tiny.en", lexicon_url=None))
     recording = _RecordingRecogniser(recogniser)
 
@@ -119,17 +109,16 @@ def _transcriber(
         return recording
 
     monkeypatch.setattr(engines, "recogniser", loaded)
-    gate = PinGate(InMemoryPendingPins())
-    transcriber = Transcriber(engines, gate, "ann", Outbox(_Socket()))
+    transcriber = Transcriber(engines, "ann")
     heard = _Collect()
     transcriber.link(heard)
-    return transcriber, engines, gate, recording, heard
+    return transcriber, recording, heard
 
 
 async def test_the_transcriber_primes_recognition_with_the_open_question(
     recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    transcriber, engines, gate, recording, heard = _transcriber(recogniser, monkeypatch)
+    transcriber, recording, heard = _transcriber(recogniser, monkeypatch)
 
     async def answer(text: str, voice: str = "espeak:en-gb") -> str:
         audio = at_16k(voices[voice](text))
@@ -138,29 +127,24 @@ async def test_the_transcriber_primes_recognition_with_the_open_question(
         assert isinstance(turn, UserTurn)
         return turn.text
 
-    engines.questions.asked("ann", [{"text": "Shall I pay ¥26?", "custom": {"expect": "pay"}}])
+    # The Conversation stage sends what the reply asked for upstream, as a frame.
+    await transcriber.from_downstream(ExpectedAnswer("pay"))
     assert polarity(await answer("yes please")) == "yes"
     assert recording.primed[-1] == YES_NO_PHRASES
 
-    engines.questions.asked("ann", [{"text": "Your PIN?", "custom": {"expect": "pin"}}])
+    await transcriber.from_downstream(ExpectedAnswer("pin"))
     assert pin_heard(await answer(PIN_SPOKEN, "piper")) == PIN
     assert recording.primed[-1] == DIGIT_PHRASES
 
-    engines.questions.asked("ann", [{"text": "Added 1 Latte. Anything else?"}])
+    await transcriber.from_downstream(ExpectedAnswer(None))
     await answer("a hash brown")
     assert recording.primed[-1][0] == ORDER_LEAD  # the menu (no lexicon here)
-
-    # The PIN gate's own pending request wins over whatever the reply's expect said.
-    secure = {"purpose": "payment_pin", "digits": 6, "submit": {"url": "http://127.0.0.1:9/pin"}}
-    await gate.outgoing("ann", [{"custom": {"secure_input": secure, "expect": "pay"}}])
-    await answer(PIN_SPOKEN, "piper")
-    assert recording.primed[-1] == DIGIT_PHRASES
 
 
 async def test_a_guess_started_at_a_pause_is_committed_at_the_endpoint_or_discarded(
     recogniser: WhisperRecogniser, voices: dict[str, Speak], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    transcriber, _engines, _gate, recording, heard = _transcriber(recogniser, monkeypatch)
+    transcriber, recording, heard = _transcriber(recogniser, monkeypatch)
     speech = at_16k(voices["piper"]("two hash browns and an americano"))
     utterance = np.concatenate([speech, silence(0.4)])
 

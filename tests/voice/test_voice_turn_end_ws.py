@@ -84,7 +84,7 @@ def assert_answered_aloud(turn: Turn) -> None:
 
 
 async def test_a_typed_turn_ends_after_its_reply_audio(connection: VoiceConnection) -> None:
-    assert connection.hello["protocol"] == 2
+    assert connection.hello["protocol"] == 3
     assert_answered_aloud(await connection.type("can I get a latte"))
     await assert_every_turn_ended_once_and_last(connection)
 
@@ -142,4 +142,25 @@ async def test_an_interrupt_ends_the_turn_as_cancelled(connection: VoiceConnecti
     assert menu.outcome == "cancelled", menu.events
     spoken_s = len(menu.audio) / 2 / 22_050
     assert spoken_s < len(LONG_REPLY) / 30  # far less than reading it all (~15 chars/s)
+    await assert_every_turn_ended_once_and_last(connection)
+
+
+async def test_a_turn_ends_once_as_an_error_even_when_a_stage_breaks_on_it(
+    connection: VoiceConnection, channel: VoiceInput, speak: Speak, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class GarbledRecogniser:
+        """Answers with something that is no transcript: a bug, not a recognition error."""
+
+        async def recognise(self, audio: np.ndarray, phrases: tuple[str, ...] = ()) -> object:
+            return object()
+
+    async def garbled() -> GarbledRecogniser:
+        return GarbledRecogniser()
+
+    monkeypatch.setattr(channel.engines, "recogniser", garbled)
+    pcm = speak("a large latte")
+    await connection.start(pcm.sample_rate)
+    turn = await connection.speak(pcm, timeout_s=20.0)
+    assert turn.outcome == "error" and turn.errors, turn.events
+    monkeypatch.undo()
     await assert_every_turn_ended_once_and_last(connection)

@@ -7,7 +7,6 @@ from channels.voice.vocabulary import (
     ORDER_LEAD,
     YES_NO_PHRASES,
     MenuWords,
-    OpenQuestions,
     expected_answer,
     menu_words,
     recognition_bias,
@@ -102,15 +101,3 @@ def test_the_expected_answer_is_the_last_question_of_a_reply() -> None:
     assert expected_answer([{"text": "Paid."}, {"custom": {"order": {}}}]) is None
     assert expected_answer([{"custom": {"expect": 3}}, {"custom": "odd"}]) is None
     assert expected_answer([]) is None
-
-
-def test_each_conversation_remembers_only_its_last_question() -> None:
-    questions = OpenQuestions(capacity=2)
-    questions.asked("ann", [{"text": "Shall I pay?", "custom": {"expect": "pay"}}])
-    questions.asked("bob", [{"text": "Your PIN?", "custom": {"expect": "pin"}}])
-    assert (questions.expected("ann"), questions.expected("bob")) == ("pay", "pin")
-    questions.asked("ann", [{"text": "Paid. Thank you!"}])  # answered: nothing is open
-    assert questions.expected("ann") is None and questions.expected("bob") == "pin"
-    questions.asked("cat", [{"custom": {"expect": "option"}}])
-    questions.asked("dan", [{"custom": {"expect": "cancel"}}])  # the oldest are forgotten
-    assert questions.expected("bob") is None and questions.expected("dan") == "cancel"

@@ -1,0 +1,96 @@
+"""The stages between recognition and speech, on their own: what flows up and down.
+
+The dialogue is scripted and the stages are joined to recorders, so each test sees
+exactly the frames a stage passes on and the ones it sends back upstream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from rasa.core.channels.channel import UserMessage
+
+from channels.identity import Identity
+from channels.pin_policy import PinGate
+from channels.pin_store import InMemoryPendingPins
+from channels.voice.conversation import Conversation
+from channels.voice.pipeline import (
+    BotReply,
+    ExpectedAnswer,
+    Frame,
+    Stage,
+    Transcribed,
+    TurnError,
+    UpstreamFrame,
+    UserTurn,
+)
+
+SECURE = {"purpose": "payment_pin", "digits": 6, "submit": {"url": "http://127.0.0.1:9/pin"}}
+
+
+class Recorder(Stage):
+    """Keeps what reaches it from either side."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[Frame] = []
+        self.upstream: list[UpstreamFrame] = []
+
+    async def put(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    async def from_downstream(self, frame: UpstreamFrame) -> None:
+        self.upstream.append(frame)
+
+
+async def scripted(message: UserMessage) -> None:
+    text = message.text or ""
+    if "break" in text:
+        raise RuntimeError("the dialogue broke, on purpose")
+    if "pay" in text:
+        await message.output_channel.send_custom_json(
+            message.sender_id, {"secure_input": SECURE, "expect": "pay"}
+        )
+    elif "check out" in text:
+        await message.output_channel.send_custom_json(message.sender_id, {"expect": "pay"})
+    else:
+        await message.output_channel.send_text_message(message.sender_id, "Added.")
+
+
+def conversation(gate: PinGate) -> tuple[Conversation, Recorder, Recorder]:
+    identity = Identity(customer_id="ann", expires_at=int(time.time()) + 600, token="t")
+    above, below = Recorder(), Recorder()
+    stage = Conversation(scripted, gate, identity)
+    above.link(stage).link(below)
+    return stage, above, below
+
+
+async def test_the_expected_answer_travels_upstream_after_every_turn() -> None:
+    gate = PinGate(InMemoryPendingPins())
+    stage, above, below = conversation(gate)
+    await stage.process(UserTurn(1, "I want to check out", "text"))
+    await stage.process(UserTurn(2, "a latte", "text"))
+    # The PIN gate's own pending request wins over whatever the reply's expect said.
+    await stage.process(UserTurn(3, "pay now", "text"))
+    assert above.upstream == [ExpectedAnswer("pay"), ExpectedAnswer(None), ExpectedAnswer("pin")]
+    assert [type(f) for f in below.frames] == [Transcribed, BotReply] * 3
+
+
+async def test_a_new_connection_while_a_pin_is_asked_for_expects_digits() -> None:
+    gate = PinGate(InMemoryPendingPins())
+    await gate.outgoing("ann", [{"custom": {"secure_input": SECURE}}])
+    stage, above, _below = conversation(gate)
+    running = asyncio.create_task(stage.run())
+    await asyncio.sleep(0.05)
+    running.cancel()
+    assert above.upstream == [ExpectedAnswer("pin")]
+
+
+async def test_a_failing_dialogue_passes_on_an_error_and_a_failed_reply() -> None:
+    stage, above, below = conversation(PinGate(InMemoryPendingPins()))
+    await stage.process(UserTurn(1, "break it", "text"))
+    error, reply = below.frames[1:]
+    assert isinstance(error, TurnError) and error.code == "dialogue_failed" and not error.final
+    assert isinstance(reply, BotReply) and reply.failed
+    assert above.upstream == [ExpectedAnswer(None)]
