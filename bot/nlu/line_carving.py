@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from bot.nlu.clauses import is_content
 from bot.nlu.numbers import ARTICLES, spoken_number
 from bot.nlu.option_placement import item_right_after
-from bot.nlu.options import OptionMention
+from bot.nlu.options import DRINK_GROUP, OptionMention
 from bot.nlu.order_lines import NOT_COUNTS_BEFORE, Count, OrderLine
 from bot.nlu.parse_state import ParseState
 
@@ -42,7 +42,7 @@ def count_forward(state: ParseState, quantity: Count) -> bool:
                     line.quantity_span = (quantity.start, quantity.end)
                     line.counted_by_article = texts[quantity.start] in ARTICLES
                 return True
-            if any(start == k for start, _ in line.drink_spans):
+            if any(start == k for _, start, _ in line.drinks):
                 return True  # a count before a combo's drink counts drinks per combo
         skip = state.option_ends.get(k)
         if skip is not None:
@@ -97,9 +97,13 @@ def carve_variant_lines(
             if end <= m.start < stop
             and item is not None
             and m.resolve(item)
-            and item_right_after(state, m) is None  # "two drinks: an OAT MILK latte"
+            # "two drinks: an OAT MILK latte" is the latte's; "two with LARGE soy milk",
+            # said before the base combo's drink, is this share's
+            and item_right_after(state, m) in (None, base)
         ]
-        first = taken[0].start if taken else stop
+        # "three combos, two WITH SOY MILK and one with coffee": this share's drink
+        drinks = [d for d in base.drinks if end <= d[1] < stop] if base is not None else []
+        first = min([stop, *(m.start for m in taken), *(d[1] for d in drinks)])
         said_a_thing = any(  # "a couple of CHANGES: make it with oat milk"
             is_content(texts[k]) and k not in state.blocked for k in range(end, first)
         )
@@ -109,11 +113,15 @@ def carve_variant_lines(
         if (
             base is not None
             and item is not None
-            and (taken or other_without_options)
+            and (taken or drinks or other_without_options)
             and (not said_a_thing)
         ):
             variant = OrderLine(base.sku, start, end, variant_of=base)
             variant.quantity, variant.quantity_span = value, (start, end)
+            for drink in drinks:
+                variant.set_option(DRINK_GROUP, *drink)
+                if base.options.get(DRINK_GROUP) == drink:
+                    del base.options[DRINK_GROUP]  # the share's drink, not every combo's
             for mention in taken:
                 for group, choice in mention.resolve(item):
                     if group not in variant.options:

@@ -92,7 +92,7 @@ def item_right_after(state: ParseState, mention: OptionMention) -> OrderLine | N
         for line in state.lines:
             if line.start == k and line.variant_of is None:
                 return line
-            if any(start == k for start, _ in line.drink_spans):
+            if any(start == k for _, start, _ in line.drinks):
                 return line
         skip = state.option_ends.get(k)
         if skip is not None:

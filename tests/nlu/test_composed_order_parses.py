@@ -1,0 +1,54 @@
+"""Orders composed as said (issue 15 §1): a combo's drink split across combos, an option
+kept on the item it was said for, an item said twice in one breath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from nlu_examples import summarise
+
+from bot.nlu.order_parser import OrderParser
+
+
+def line(sku: str, quantity: int, *options: str) -> dict[str, Any]:
+    said = {"item": sku, "quantity": quantity}
+    return {**said, "options": sorted(options)} if options else said
+
+
+def combo(quantity: int, *options: str) -> dict[str, Any]:
+    return line("breakfast-combo", quantity, *options)
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "four meal deals, three with soy milk and one with an americano",
+            [combo(3, "drink:soy-milk"), combo(1, "drink:americano")],
+        ),
+        (
+            "two combos: one with a large soy milk and the other with coffee",
+            [combo(1, "drink:soy-milk", "size:large"), combo(1, "drink:americano")],
+        ),
+        (
+            "three breakfast sets, every one of them with big coffees",
+            [combo(3, "drink:americano", "size:large")],
+        ),
+        ("2 combos, one with soy milk", [combo(1), combo(1, "drink:soy-milk")]),
+    ],
+)
+def test_drinks_said_for_shares_of_the_combos_are_those_combos_drinks(
+    parser: OrderParser, text: str, lines: list[dict[str, Any]]
+) -> None:
+    assert summarise(parser.parse(text))["lines"] == lines
+
+
+def test_a_drink_ordered_on_the_side_of_a_combo_is_a_line_of_its_own(
+    parser: OrderParser,
+) -> None:
+    lines = summarise(parser.parse("a combo with coffee, and with a soy milk on the side"))
+    assert lines["lines"] == [
+        combo(1, "drink:americano"),
+        line("soy-milk", 1),
+    ]
