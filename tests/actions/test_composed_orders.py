@@ -57,3 +57,10 @@ async def test_a_drink_on_the_side_of_a_combo_is_its_own_line() -> None:
     talk = Conversation()
     reply = await say(talk, "a combo with soy milk, and with an americano on the side")
     assert lines(talk) == [("combo", 1, {"drink": "soy-milk"}), ("americano", 1, {})], reply
+
+
+async def test_a_size_said_after_an_item_without_sizes_is_said_back_not_put_on_another() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two lattes, a hash brown and a youtiao, large")
+    assert lines(talk) == [("latte", 2, {}), ("hash-brown", 1, {}), ("youtiao", 1, {})], reply
+    assert "we don't have large for the Youtiao" in reply

@@ -3,11 +3,14 @@ kept on the item it was said for, an item said twice in one breath."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from nlu_examples import summarise
 
+from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 
 
@@ -51,4 +54,39 @@ def test_a_drink_ordered_on_the_side_of_a_combo_is_a_line_of_its_own(
     assert lines["lines"] == [
         combo(1, "drink:americano"),
         line("soy-milk", 1),
+    ]
+
+
+COPPER_KETTLE = Path(__file__).parent / "copper_kettle_lexicon.json"
+
+
+@pytest.fixture(scope="module")
+def copper_kettle() -> OrderParser:
+    return OrderParser(Lexicon.from_json(json.loads(COPPER_KETTLE.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize(
+    ("text", "last"),
+    [
+        ("two almond cortados, a cold brew and a decaf steamer", "decaf"),
+        ("two macchiatos, an espresso and a hot chocolate, triple shot", "triple shot"),
+    ],
+)
+def test_an_option_the_last_item_cannot_have_stays_with_it_at_copper_kettle(
+    copper_kettle: OrderParser, text: str, last: str
+) -> None:
+    """Issue 15: a size said for the last item was applied to the first one too."""
+    lines = summarise(copper_kettle.parse(text))["lines"]
+    assert [line.get("unavailable_option") for line in lines] == [None, None, [last]]
+    assert lines[1].get("options") is None
+
+
+def test_an_option_said_after_the_last_item_stays_with_it_at_golden_crumb(
+    parser: OrderParser,
+) -> None:
+    lines = summarise(parser.parse("two lattes, a hash brown and a youtiao, large"))["lines"]
+    assert lines == [
+        line("latte", 2),
+        line("hash-brown", 1),
+        {**line("youtiao", 1), "unavailable_option": ["large"]},
     ]
