@@ -28,6 +28,12 @@ _ANOTHER_FOLLOWERS = frozenset({"one", "with", "made", "using", "in", "but"})
 _OTHER_WORDS = frozenset({"other", "another"})
 # Words that stop an elliptical line's options from reaching into the next one.
 _ELLIPSIS_STOPS = frozenset({"and", "but", "or"})
+# Between two mentions of one item, these say the second restates the first: "I think a
+# cappuccino would be nice, SO one cappuccino", "maybe a mocha? YEAH, one mocha".
+_RESTATING = frozenset({"so", "yes", "yeah", "yep", "ok", "okay", "mean", "guess", "sure"})
+# ... and these that it is one more: "a latte AND a latte", "then ANOTHER latte", "TOO".
+_LISTING = frozenset({"and", "plus", "also", "another", "more", "other", "then", "too"})
+_ONE_MORE_AFTER = frozenset({"too", "also", "again", "as"})
 
 
 def count_forward(state: ParseState, quantity: Count) -> bool:
@@ -176,3 +182,30 @@ def _count_backward(state: ParseState, quantity: Count) -> None:
     if before and before[-1].quantity is None:
         before[-1].quantity = quantity.value
         before[-1].quantity_span = (quantity.start, quantity.end)
+
+
+def merge_restatements(state: ParseState) -> None:
+    """An item said again after a restating word ("so", "yeah") with no listing word
+    between is one mention: the second says the count, and keeps the first's options
+    it does not change ("I think a cappuccino would be nice, so one cappuccino": one)."""
+    real = [ln for ln in state.lines if ln.variant_of is None]
+    varied = {id(ln.variant_of) for ln in state.lines if ln.variant_of is not None}
+    for first, second in zip(real, real[1:], strict=False):
+        between = set(state.texts[first.end : second.start])
+        after = set(state.texts[second.end : second.end + 1])  # "a latte so a latte TOO"
+        if (
+            first.sku != second.sku
+            or id(first) in varied
+            or id(second) in varied
+            or not between & _RESTATING
+            or between & _LISTING
+            or after & _ONE_MORE_AFTER
+            or any(first.options.get(g, said)[0] != said[0] for g, said in second.options.items())
+        ):
+            continue
+        for group, said in first.options.items():
+            second.options.setdefault(group, said)
+        second.unavailable[:0] = first.unavailable
+        if second.quantity is None:
+            second.quantity, second.quantity_span = first.quantity, first.quantity_span
+        state.lines.remove(first)

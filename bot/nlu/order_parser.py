@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from bot.nlu.edit_targets import read_edit
 from bot.nlu.lexicon import Lexicon, LexiconItem
-from bot.nlu.line_carving import carve_variant_lines, count_forward
+from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
 from bot.nlu.option_placement import add_loose, attach_options
@@ -90,6 +90,7 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = carve_variant_lines(state, free, mentions)
     attach_options(state, mentions)
     carve_variants(state.lines)
+    merge_restatements(state)
     if not state.lines:
         add_loose(state, free, mentions)
     for start, end in unplaced:

@@ -64,3 +64,9 @@ async def test_a_size_said_after_an_item_without_sizes_is_said_back_not_put_on_a
     reply = await say(talk, "two lattes, a hash brown and a youtiao, large")
     assert lines(talk) == [("latte", 2, {}), ("hash-brown", 1, {}), ("youtiao", 1, {})], reply
     assert "we don't have large for the Youtiao" in reply
+
+
+async def test_an_item_restated_in_one_breath_is_added_once() -> None:
+    talk = Conversation()
+    reply = await say(talk, "hmm, a soy milk could be good, okay one soy milk")
+    assert lines(talk) == [("soy-milk", 1, {})], reply

@@ -90,3 +90,36 @@ def test_an_option_said_after_the_last_item_stays_with_it_at_golden_crumb(
         line("hash-brown", 1),
         {**line("youtiao", 1), "unavailable_option": ["large"]},
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("I reckon a hash brown would hit the spot, so one hash brown", line("hash-brown", 1)),
+        ("maybe a large latte? yeah, two lattes", line("latte", 2, "size:large")),
+    ],
+)
+def test_an_item_restated_after_so_or_yeah_is_one_mention(
+    parser: OrderParser, text: str, said: dict[str, Any]
+) -> None:
+    """Issue 15: "I think a cappuccino would be nice, so one cappuccino" became two."""
+    assert summarise(parser.parse(text))["lines"] == [said]
+
+
+def test_a_restated_item_is_one_mention_before_the_next_item(parser: OrderParser) -> None:
+    text = "a cola sounds good, so one cola and a fries"
+    assert summarise(parser.parse(text))["lines"] == [line("cola", 1), line("fries", 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a latte and a latte",
+        "a latte, then another latte",
+        "a latte so a latte too",
+        "a latte, yes a latte as well",
+    ],
+)
+def test_an_item_listed_twice_is_two(parser: OrderParser, text: str) -> None:
+    lines = summarise(parser.parse(text))["lines"]
+    assert sum(line.get("quantity", 1) for line in lines) == 2
