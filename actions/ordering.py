@@ -21,7 +21,7 @@ from actions import cart as carts
 from actions import corrections, edits
 from actions.base import MerchantAction
 from actions.cart import Mention
-from actions.checkout import Checkout
+from actions.checkout import THEN_READBACK, Checkout, open_guesses
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
     cart_payload,
@@ -181,18 +181,27 @@ class Ordering:
         if not unsure and corrections.closes_order(text):  # "..., that's all"
             checkout = Checkout(self.backend, self.settings)
             return events + await checkout.readback(dispatcher, tracker, lead, new_state)
-        if unsure:
+        # "Did you mean a Youtiao?" passed over with another order: still asked, never
+        # dropped in silence.
+        carried = open_guesses(tracker)
+        if unsure or carried:
             lines = [line for m in unsure if (line := carts.resolve(m, menu))]
             described = join_words([describe_line(line.request(), menu) for line in lines])
+            also = join_words([describe_line(line.request(), menu) for line in carried])
+            question = " ".join(
+                [f"Did you mean {described}?"] * bool(lines)
+                + [f"I also wasn't sure about {also}: add {'that too' if lines else 'it'}?"]
+                * bool(carried)
+            )
             return events + await self.say_cart(
                 dispatcher,
                 tracker,
                 new_state,
                 menu,
                 lead,
-                question=f"Did you mean {described}?",
+                question=question,
                 kind=CHECK_ITEM,
-                subject={"lines": carts.lines_to_slot(lines)},
+                subject={"lines": carts.lines_to_slot([*lines, *carried])},
             )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
@@ -273,6 +282,11 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = _added(lines, [line.to_mention() for line in lines], menu)
+        if subject.get("then") == THEN_READBACK:
+            checkout = Checkout(self.backend, self.settings)
+            return events + await checkout.readback(
+                dispatcher, tracker, lead, new_state, ask_guesses=False
+            )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
     async def drop_checked(
@@ -283,9 +297,11 @@ class Ordering:
         lines = carts.lines_from_slot(subject.get("lines"))
         names = join_words([describe_line(line.request(), menu) for line in lines]) or "that"
         lead = f"OK, I've left out {names}."
-        return await self.say_cart(
-            dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
-        )
+        state = OrderState.from_tracker(tracker)
+        if subject.get("then") == THEN_READBACK:
+            checkout = Checkout(self.backend, self.settings)
+            return await checkout.readback(dispatcher, tracker, lead, state, ask_guesses=False)
+        return await self.say_cart(dispatcher, tracker, state, menu, lead)
 
 
 def _asked_about(tracker: Tracker) -> list[carts.Mention]:

@@ -1,0 +1,46 @@
+"""Near misses (issue 15 §1): a guess the customer passes over is never dropped in silence;
+a strong, unique guess is added and named; "Which one do you mean?" has a follow-up."""
+
+from __future__ import annotations
+
+from tests.actions.conversation import Conversation, item, qty
+
+
+def skus(talk: Conversation) -> list[tuple[str, int]]:
+    return [(line["sku"], line["quantity"]) for line in talk.cart]
+
+
+async def guessed_youtiao(talk: Conversation) -> None:
+    await talk.say("two hash browns", "order_item", qty(2), item("hash-brown"))
+    reply = await talk.say("and a yo tio", "order_item", item("youtiao", check=True))
+    assert "Did you mean a Youtiao?" in reply and talk.question == "check_item"
+
+
+async def test_finishing_past_a_did_you_mean_asks_about_the_guess_before_the_readback() -> None:
+    talk = Conversation()
+    await guessed_youtiao(talk)
+    reply = await talk.say("ok that's everything", "checkout")
+    assert "I also wasn't sure about a Youtiao: add it?" in reply, reply
+    assert talk.custom("readback") is None and talk.question == "check_item"
+    reply = await talk.say("yes please", "affirm")
+    assert skus(talk) == [("hash-brown", 2), ("youtiao", 1)], reply
+    assert talk.custom("readback") is not None and talk.question == "pay", reply
+
+
+async def test_a_no_to_the_carried_guess_leaves_it_out_and_reads_the_order_back() -> None:
+    talk = Conversation()
+    await guessed_youtiao(talk)
+    await talk.say("that's all", "checkout")
+    reply = await talk.say("no", "deny")
+    assert "OK, I've left out a Youtiao." in reply, reply
+    assert skus(talk) == [("hash-brown", 2)] and talk.question == "pay"
+
+
+async def test_ordering_more_past_a_did_you_mean_keeps_asking_about_the_guess() -> None:
+    talk = Conversation()
+    await guessed_youtiao(talk)
+    reply = await talk.say("plus an americano", "order_item", item("americano"))
+    assert skus(talk) == [("hash-brown", 2), ("americano", 1)], reply
+    assert "I also wasn't sure about a Youtiao: add it?" in reply and talk.question == "check_item"
+    reply = await talk.say("yeah", "affirm")
+    assert skus(talk) == [("hash-brown", 2), ("americano", 1), ("youtiao", 1)], reply
