@@ -121,8 +121,10 @@ class Ordering:
         unsure = [
             m
             for m in said.mentions
-            if m.check and menu.find(m.sku or "") and intent != "remove_item"
+            if m.check and not m.strong and menu.find(m.sku or "") and intent != "remove_item"
         ]
+        # "a large lad": a strong guess is added, and named so it can be taken off.
+        guessed = [m for m in said.mentions if m.check and m.strong and intent == "order_item"]
         mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
@@ -158,6 +160,10 @@ class Ordering:
             touched = [line for m in mentions if (line := carts.resolve(m, menu))]
             after = carts.add(before, touched, menu)
             lead = _added(touched, mentions, menu, hint=not _cannot(mentions, menu))
+            if guessed and (lines := [ln for m in guessed if (ln := carts.resolve(m, menu))]):
+                names = join_words([describe_line(line.request(), menu) for line in lines])
+                the = join_words([f"the {item_name(line.sku, menu)}" for line in lines])
+                lead += f" I took that to be {names}; say 'remove {the}' if not."
         cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."

@@ -110,9 +110,9 @@ def open_lines(state: ParseState, items: list[MenuMatch]) -> None:
             combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
             combo.drinks.append((match.target, match.start, match.end))
         else:
-            state.lines.append(
-                OrderLine(match.target, match.start, match.end, check=not match.confident)
-            )
+            line = OrderLine(match.target, match.start, match.end, check=not match.confident)
+            line.unique = match.unique
+            state.lines.append(line)
 
 
 def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:

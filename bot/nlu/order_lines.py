@@ -38,6 +38,7 @@ class Entity(_EntityFields, total=False):
 
     group: str
     check: bool
+    strong: bool
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class OrderLine:
     start: int
     end: int
     check: bool = False
+    unique: bool = True  # no other item sounds like what was heard (bot/nlu/menu_matcher)
     quantity: int | None = None
     quantity_span: tuple[int, int] | None = None
     counted_by_article: bool = False  # "A latte": one, but not said as a count

@@ -3,7 +3,7 @@ a strong, unique guess is added and named; "Which one do you mean?" has a follow
 
 from __future__ import annotations
 
-from tests.actions.conversation import Conversation, item, qty
+from tests.actions.conversation import Conversation, item, opt, qty
 
 
 def skus(talk: Conversation) -> list[tuple[str, int]]:
@@ -44,3 +44,22 @@ async def test_ordering_more_past_a_did_you_mean_keeps_asking_about_the_guess() 
     assert "I also wasn't sure about a Youtiao: add it?" in reply and talk.question == "check_item"
     reply = await talk.say("yeah", "affirm")
     assert skus(talk) == [("hash-brown", 2), ("americano", 1), ("youtiao", 1)], reply
+
+
+async def test_a_strong_unique_guess_is_added_and_named_so_it_can_be_removed() -> None:
+    talk = Conversation()
+    strong = {**item("latte", check=True), "strong": True}
+    reply = await talk.say("three big lates", "order_item", qty(3), strong, opt("size:large"))
+    assert [(ln["sku"], ln["quantity"], ln["options"]) for ln in talk.cart] == [
+        ("latte", 3, {"size": "large"})
+    ], reply
+    assert "I took that to be 3 large Lattes; say 'remove the Latte' if not." in reply
+    assert talk.question == "more_or_done"
+    await talk.say("remove the latte", "remove_item", item("latte"))
+    assert talk.cart == []
+
+
+async def test_a_weak_guess_is_still_asked_about() -> None:
+    talk = Conversation()
+    reply = await talk.say("could I get a lah tay", "order_item", item("latte", check=True))
+    assert "Did you mean a Latte?" in reply and talk.cart == []
