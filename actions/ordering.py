@@ -32,7 +32,15 @@ from actions.phrasing import (
     yuan,
 )
 from actions.pickup import ActionSetPickup
-from actions.questions import CHECK_ITEM, MORE_OR_DONE, answered, ask, expect
+from actions.questions import (
+    CHECK_ITEM,
+    MORE_OR_DONE,
+    WHICH_LINE,
+    answered,
+    ask,
+    expect,
+    open_question,
+)
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -104,6 +112,8 @@ class Ordering:
         state = OrderState.from_tracker(tracker)
         intent = intent or latest_intent(tracker)[0]
         text = str(tracker.latest_message.get("text") or "")
+        if (which := await self.answer_which(dispatcher, tracker)) is not None:
+            return which  # "the large one", after "Which one do you mean: ...?"
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)
@@ -115,7 +125,7 @@ class Ordering:
             said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
             intent = "order_item"
         elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
-            return await self._edit(dispatcher, tracker, edit, said, menu)
+            return await self._edit(dispatcher, tracker, edit, said, menu, entities)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
         unsure = [
@@ -218,16 +228,83 @@ class Ordering:
         edit: CartEdit,
         said: carts.Utterance,
         menu: Menu,
+        entities: list[Any],
     ) -> list[EventType]:
         """An edit that names its lines by position, quantifier, pointer or part."""
         state = OrderState.from_tracker(tracker)
         outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
-        if outcome.question:
+        if outcome.question:  # "Which one do you mean: ...?": the answer comes back here
+            subject = {
+                "candidates": carts.lines_to_slot(outcome.candidates),
+                "edit": edit.json(exclude_defaults=True),
+                "entities": [dict(e) for e in entities if e.get("entity") != edits.EDIT_ENTITY],
+            }
             return await self.say_cart(
-                dispatcher, tracker, state, menu, "", question=outcome.question
+                dispatcher,
+                tracker,
+                state,
+                menu,
+                "",
+                question=outcome.question,
+                kind=WHICH_LINE,
+                subject=subject,
             )
+        return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
+
+    async def answer_which(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """The answer to "Which one do you mean: ...?" ("the large one", "the second",
+        "the latte") applies the edit asked about to that line; None when the message
+        is no such answer (it is then read as anything else would be)."""
+        question = open_question(tracker)
+        if question is None or question.kind != WHICH_LINE:
+            return None
+        edit = edits.read_edit(
+            [{"entity": edits.EDIT_ENTITY, "value": question.subject.get("edit")}]
+        )
+        if edit is None:
+            return None
+        menu = await self.menu()
+        state = OrderState.from_tracker(tracker)
+        answer = latest_entities(tracker)
+        candidates = carts.lines_from_slot(question.subject.get("candidates"))
+        said_now = carts.read_entities(answer)
+        index = edits.chosen_candidate(
+            state.cart, candidates, said_now, edits.read_edit(answer), menu
+        )
+        if (
+            index is None
+            and said_now.mentions
+            and all(
+                m.sku in {c.sku for c in candidates} and m.quantity is None
+                for m in said_now.mentions
+            )
+        ):  # "the latte", when both are Lattes: still which one, not one more
+            names = [describe_line(line.request(), menu) for line in candidates]
+            ask_again = f"Sorry, which one: {join_words(names).replace(' and ', ' or ')}?"
+            return await self.say_cart(
+                dispatcher, tracker, state, menu, "", ask_again, WHICH_LINE, question.subject
+            )
+        if index is None:
+            return None
+        said = carts.read_entities(question.subject.get("entities") or [])
+        outcome = edits.change_lines(state.cart, [index], edit, said, menu)
+        return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
+
+    async def _edited(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        state: OrderState,
+        edit: CartEdit,
+        outcome: edits.Outcome,
+        said: carts.Utterance,
+        menu: Menu,
+    ) -> list[EventType]:
+        """Say the cart an edit left."""
         if outcome.cart == state.cart:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         new_state = state.with_cart(outcome.cart, outcome.touched)

@@ -22,7 +22,8 @@ MORE_OR_DONE = "more_or_done"  # "Anything else, or shall I check out?"
 PAY = "pay"  # subject: order_id, amount
 CANCEL = "cancel"  # subject: order_id, amount
 OPTION = "option"  # subject: line, group
-CHECK_ITEM = "check_item"  # subject: lines we think they meant
+CHECK_ITEM = "check_item"  # subject: lines we think they meant (then: "readback")
+WHICH_LINE = "which_line"  # subject: candidates (lines), edit, entities (what was said)
 STORE_TIME = "store_time"
 PIN = "pin"  # subject: order_id, amount
 

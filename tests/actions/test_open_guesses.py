@@ -3,7 +3,7 @@ a strong, unique guess is added and named; "Which one do you mean?" has a follow
 
 from __future__ import annotations
 
-from tests.actions.conversation import Conversation, item, opt, qty
+from tests.actions.conversation import Conversation, edit, item, opt, qty
 
 
 def skus(talk: Conversation) -> list[tuple[str, int]]:
@@ -63,3 +63,72 @@ async def test_a_weak_guess_is_still_asked_about() -> None:
     talk = Conversation()
     reply = await talk.say("could I get a lah tay", "order_item", item("latte", check=True))
     assert "Did you mean a Latte?" in reply and talk.cart == []
+
+
+async def two_americanos_asked_which(talk: Conversation) -> str:
+    await talk.say(
+        "an americano and a decaf americano",
+        "order_item",
+        item("americano"),
+        item("americano", 2),
+        opt("caffeine:decaf", 2),
+    )
+    reply = await talk.say(
+        "make an americano large",
+        "change_item",
+        edit("change", count=1),
+        item("americano"),
+        opt("size:large"),
+    )
+    assert "Which one do you mean: an Americano or a decaf Americano?" in reply, reply
+    assert talk.question == "which_line"
+    return reply
+
+
+async def test_the_answer_to_which_one_by_what_sets_it_apart_removes_that_line() -> None:
+    talk = Conversation()
+    await talk.say(
+        "an iced latte and a decaf latte",
+        "order_item",
+        item("latte"),
+        opt("temperature:iced"),
+        item("latte", 2),
+        opt("caffeine:decaf", 2),
+    )
+    reply = await talk.say("drop a latte", "remove_item", edit("remove", count=1), item("latte"))
+    assert "Which one do you mean" in reply and talk.question == "which_line", reply
+    reply = await talk.say("the iced one", "inform", opt("temperature:iced", None))
+    assert [(ln["sku"], ln["options"]) for ln in talk.cart] == [("latte", {"caffeine": "decaf"})], (
+        reply
+    )
+    assert reply.startswith("Removed.")
+
+
+async def test_the_answer_to_which_one_by_its_place_changes_that_line() -> None:
+    talk = Conversation()
+    await two_americanos_asked_which(talk)
+    reply = await talk.say("the second", "change_item", edit(None, position=2))
+    assert [(ln["sku"], ln["quantity"], ln["options"]) for ln in talk.cart] == [
+        ("americano", 1, {}),
+        ("americano", 1, {"caffeine": "decaf", "size": "large"}),
+    ], reply
+    assert reply.startswith("Changed.") and talk.question == "more_or_done"
+
+
+async def test_an_answer_to_which_one_that_picks_none_of_them_asks_nothing_new() -> None:
+    talk = Conversation()
+    await two_americanos_asked_which(talk)
+    before = list(talk.cart)
+    reply = await talk.say("hmm", "nlu_fallback")
+    assert talk.cart == before, reply
+
+
+async def test_naming_the_item_both_candidates_share_asks_again_and_adds_nothing() -> None:
+    talk = Conversation()
+    await two_americanos_asked_which(talk)
+    before = list(talk.cart)
+    reply = await talk.say("the americano", "order_item", item("americano"))
+    assert talk.cart == before, reply
+    assert "Sorry, which one: an Americano or a decaf Americano?" in reply
+    reply = await talk.say("the decaf one", "inform", opt("caffeine:decaf", None))
+    assert talk.cart[1]["options"] == {"caffeine": "decaf", "size": "large"}, reply
