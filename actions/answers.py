@@ -53,6 +53,8 @@ class ActionAnswer(MerchantAction):
         question = open_question(tracker)
         said = carts.read_entities(latest_entities(tracker))
         ordering = Ordering(self.backend, self.settings)
+        if (which := await ordering.answer_which(dispatcher, tracker)) is not None:
+            return which  # "the second one", after "Which one do you mean: ...?"
         text = str(tracker.latest_message.get("text") or "")
         changes = bool(said.mentions or said.loose.quantity or said.loose.options)
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order

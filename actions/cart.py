@@ -1,7 +1,8 @@
 """The cart as the conversation builds it: pure logic, no I/O.
 
 The NLU (``bot/nlu``, contract C2) marks each order line of an utterance as a group
-of entities: ``item`` (a sku, with ``check: true`` when the match was unsure),
+of entities: ``item`` (a sku, with ``check: true`` when the match was unsure, and
+``strong: true`` when it was still the only item it could be, beside a size or count),
 ``quantity`` and ``option`` ("milk:oat", "size:large"). Entities outside any group
 ("make that three", "make it oat milk", "make one of them decaf") apply to the line
 under discussion. ``unplaced`` entities are words that looked like part of an order
@@ -34,6 +35,9 @@ class Mention:
     quantity: int | None = None
     options: dict[str, str] = field(default_factory=dict)  # group id -> choice id
     check: bool = False  # the NLU was unsure of the item: ask before adding it
+    # ... but it sounds like this item only, with a size or count beside it: add it and
+    # name it, so the customer can take it off ("a large lad").
+    strong: bool = False
     unavailable: tuple[str, ...] = ()  # option words said that the item cannot have
 
 
@@ -128,6 +132,8 @@ def _collect(fields: dict[str, Any], entity: Mapping[str, Any]) -> None:
         fields.setdefault("sku", str(entity["value"]))
         if entity.get("check") in (True, "true", "True"):
             fields["check"] = True
+        if entity.get("strong") in (True, "true", "True"):
+            fields["strong"] = True
     elif name == "quantity":
         fields.setdefault("quantity", entity["value"])
     elif name == UNAVAILABLE:
@@ -143,6 +149,7 @@ def _mention(fields: dict[str, Any]) -> Mention:
         quantity=int(quantity) if quantity.isdigit() and int(quantity) > 0 else None,
         options=dict(fields.get("options") or {}),
         check=bool(fields.get("check")),
+        strong=bool(fields.get("check") and fields.get("strong")),
         unavailable=tuple(fields.get("unavailable") or ()),
     )
 

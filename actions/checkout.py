@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import cart as carts
 from actions.base import MerchantAction
 from actions.merchants.backend import (
     MerchantBackend,
@@ -29,6 +30,8 @@ from actions.merchants.backend import (
 from actions.phrasing import (
     clock_time,
     custom,
+    describe_line,
+    join_words,
     order_payload,
     pickup_when,
     readback_payload,
@@ -55,6 +58,10 @@ PLACING_HINTS = {
     "invalid_pickup_time": " Say a later pickup time, or 'as soon as possible'.",
     "pickup_time_passed": " Say a later pickup time, or 'as soon as possible'.",
 }
+# What a "Did you mean ...?" passed over turns into: the guess stays open (never dropped
+# in silence) and the readback waits for its answer.
+THEN_READBACK = "readback"
+
 # Refusals after which the same order can be read back again as a new one.
 READ_AGAIN = ("confirmation_expired", "amount_mismatch")
 
@@ -125,10 +132,24 @@ class Checkout:
         tracker: Tracker,
         lead: str = "",
         state: OrderState | None = None,
+        ask_guesses: bool = True,
     ) -> list[EventType]:
         """Place the order unpaid, read every line back and ask for an explicit yes
-        (`state`: the order just changed in this same message, else the tracker's)."""
+        (`state`: the order just changed in this same message, else the tracker's). An
+        item the customer was just asked about and did not answer is asked about first
+        (unless `ask_guesses` is False: that question is being answered)."""
         state = state or OrderState.from_tracker(tracker)
+        guesses = open_guesses(tracker) if ask_guesses else []
+        if guesses:  # "Did you mean a Youtiao?" ... "that's all"
+            menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+            described = join_words([describe_line(line.request(), menu) for line in guesses])
+            dispatcher.utter_message(
+                text=f"{lead} I also wasn't sure about {described}: add it? Then I'll read "
+                "your order back.".strip(),
+                json_message=expect(QuestionKind.CHECK_ITEM),
+            )
+            subject = {"lines": carts.lines_to_slot(guesses), "then": THEN_READBACK}
+            return [ask(tracker, QuestionKind.CHECK_ITEM, subject)]
         if not state.cart:
             dispatcher.utter_message(
                 text=f"{lead} Your cart is empty. What would you like to order?".strip(),
@@ -355,6 +376,14 @@ class Checkout:
             text = "OK, nothing has been charged. What would you like to change?"
         dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
         return (events or checkout_reset()) + [ask(tracker, QuestionKind.MORE_OR_DONE)]
+
+
+def open_guesses(tracker: Tracker) -> list[carts.Line]:
+    """The items "Did you mean ...?" just asked about, when this message passes it over."""
+    question = open_question(tracker)
+    if question is None or question.kind != QuestionKind.CHECK_ITEM:
+        return []
+    return carts.lines_from_slot(question.subject.get("lines"))
 
 
 class ActionReadback(MerchantAction):

@@ -28,11 +28,20 @@ COMPLAINT_REPLY = "Sorry about that. I haven't changed anything. What should I c
 
 @dataclass(frozen=True)
 class Outcome:
-    """The cart after an edit, the lines it touched, or a question instead of a change."""
+    """The cart after an edit, the lines it touched, or a question instead of a change
+    (naming `candidates`, the lines it could mean)."""
 
     cart: list[Line]
     touched: list[Line] = field(default_factory=list)
     question: str = ""
+    candidates: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Several:
+    """The target fits these lines (indices into the cart): ask, never guess."""
+
+    indices: list[int]
 
 
 def read_edit(entities: Iterable[Mapping[str, Any]]) -> CartEdit | None:
@@ -68,8 +77,17 @@ def apply(
     chosen = _lines(cart, target, said.mentions, menu, last_sku)
     if chosen is None:
         return None
-    if isinstance(chosen, str):
-        return Outcome(cart, question=chosen)
+    if isinstance(chosen, _Several):
+        return _which(cart, chosen.indices, menu, "Which one do you mean")
+    return change_lines(cart, chosen, edit, said, menu)
+
+
+def change_lines(
+    cart: list[Line], chosen: list[int], edit: CartEdit, said: Utterance, menu: Menu
+) -> Outcome:
+    """The edit done to the lines at these indices (chosen by the target, or by the
+    customer's answer to "Which one do you mean?")."""
+    target = edit.target
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
     # "one of them" and "the last one" say which lines, not how many: not a new count.
     quantity = None if target.count or target.position or target.every else said.loose.quantity
@@ -102,11 +120,17 @@ def apply(
     return Outcome(add([], result, menu), touched)
 
 
+def _which(cart: list[Line], indices: list[int], menu: Menu, ask: str) -> Outcome:
+    lines = [describe_line(cart[i].request(), menu) for i in indices]
+    question = f"{ask}: {join_words(lines).replace(' and ', ' or ')}?"
+    return Outcome(cart, question=question, candidates=[cart[i] for i in indices])
+
+
 def _lines(
     cart: list[Line], target: Target, mentions: list[Mention], menu: Menu, last_sku: str | None
-) -> list[int] | str | None:
-    """The indices of the lines the target means, a question naming the candidates when it
-    could mean several, or None when it means none."""
+) -> list[int] | _Several | None:
+    """The indices of the lines the target means, the candidates when it could mean
+    several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
     sku_pool = named or ({last_sku} if last_sku and target.position is None else set())
     candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
@@ -118,8 +142,7 @@ def _lines(
     if target.every:
         return candidates
     if len(candidates) > 1 and named and not target.pointer:
-        lines = [describe_line(cart[i].request(), menu) for i in candidates]
-        return f"Which one do you mean: {join_words(lines).replace(' and ', ' or ')}?"
+        return _Several(candidates)
     return [candidates[-1]]
 
 
@@ -143,8 +166,7 @@ def _edit_part(
     elif last_sku and any(cart[i].sku == last_sku for i in pool):
         chosen = [max(i for i in pool if cart[i].sku == last_sku)]
     else:
-        lines = [describe_line(cart[i].request(), menu) for i in pool]
-        return Outcome(cart, question=f"Which one: {join_words(lines).replace(' and ', ' or ')}?")
+        return _which(cart, pool, menu, "Which one")
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
     if drinks and not with_drink:
         options[DRINK] = str(drinks[-1])  # "make the drink in my combo a soy milk"
@@ -161,3 +183,33 @@ def _is_drink_of(line: Line, sku: str | None, menu: Menu) -> bool:
     item = menu.find(line.sku)
     group = item.group(DRINK) if item else None
     return bool(sku and group and group.choice(sku))
+
+
+def chosen_candidate(
+    cart: list[Line],
+    candidates: list[Line],
+    answer: Utterance,
+    edit: CartEdit | None,
+    menu: Menu,
+) -> int | None:
+    """The cart index of the line the answer to "Which one do you mean: ...?" picks:
+    by its place in the question ("the second", "the last one"), by what sets it apart
+    ("the large one", "the oat one") or by its name ("the latte"); None when the answer
+    picks no single one of them (or it is no longer in the cart)."""
+    picked = candidates
+    position = edit.target.position if edit else None
+    if position is not None:
+        at = position - 1 if position > 0 else position
+        picked = [candidates[at]] if -len(candidates) <= at < len(candidates) else []
+    said = [*answer.mentions, answer.loose]
+    skus = {m.sku for m in said if m.sku}
+    options = {k: v for m in said for k, v in m.options.items()}
+    picked = [
+        line
+        for line in picked
+        if (not skus or line.sku in skus)
+        and all(line.chosen(menu).get(group) == choice for group, choice in options.items())
+    ]
+    if len(picked) != 1 or (position is None and not skus and not options):
+        return None
+    return next((i for i, line in enumerate(cart) if line == picked[0]), None)

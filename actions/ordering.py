@@ -21,7 +21,7 @@ from actions import cart as carts
 from actions import corrections, edits
 from actions.base import MerchantAction
 from actions.cart import Mention
-from actions.checkout import Checkout
+from actions.checkout import THEN_READBACK, Checkout, open_guesses
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
     cart_payload,
@@ -31,7 +31,7 @@ from actions.phrasing import (
     pickup_words,
 )
 from actions.pickup import ActionSetPickup
-from actions.questions import answered, ask, expect
+from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -105,6 +105,8 @@ class Ordering:
         state = OrderState.from_tracker(tracker)
         intent = intent or latest_intent(tracker)[0]
         text = str(tracker.latest_message.get("text") or "")
+        if (which := await self.answer_which(dispatcher, tracker)) is not None:
+            return which  # "the large one", after "Which one do you mean: ...?"
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)
@@ -116,14 +118,16 @@ class Ordering:
             said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
             intent = "order_item"
         elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
-            return await self._edit(dispatcher, tracker, edit, said, menu)
+            return await self._edit(dispatcher, tracker, edit, said, menu, entities)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
         unsure = [
             m
             for m in said.mentions
-            if m.check and menu.find(m.sku or "") and intent != "remove_item"
+            if m.check and not m.strong and menu.find(m.sku or "") and intent != "remove_item"
         ]
+        # "a large lad": a strong guess is added, and named so it can be taken off.
+        guessed = [m for m in said.mentions if m.check and m.strong and intent == "order_item"]
         mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
@@ -159,6 +163,10 @@ class Ordering:
             touched = [line for m in mentions if (line := carts.resolve(m, menu))]
             after = carts.add(before, touched, menu)
             lead = _added(touched, mentions, menu, hint=not _cannot(mentions, menu))
+            if guessed and (lines := [ln for m in guessed if (ln := carts.resolve(m, menu))]):
+                names = join_words([describe_line(line.request(), menu) for line in lines])
+                the = join_words([f"the {item_name(line.sku, menu)}" for line in lines])
+                lead += f" I took that to be {names}; say 'remove {the}' if not."
         cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
@@ -182,18 +190,27 @@ class Ordering:
         if not unsure and corrections.closes_order(text):  # "..., that's all"
             checkout = Checkout(self.backend, self.settings)
             return events + await checkout.readback(dispatcher, tracker, lead, new_state)
-        if unsure:
+        # "Did you mean a Youtiao?" passed over with another order: still asked, never
+        # dropped in silence.
+        carried = open_guesses(tracker)
+        if unsure or carried:
             lines = [line for m in unsure if (line := carts.resolve(m, menu))]
             described = join_words([describe_line(line.request(), menu) for line in lines])
+            also = join_words([describe_line(line.request(), menu) for line in carried])
+            question = " ".join(
+                [f"Did you mean {described}?"] * bool(lines)
+                + [f"I also wasn't sure about {also}: add {'that too' if lines else 'it'}?"]
+                * bool(carried)
+            )
             return events + await self.say_cart(
                 dispatcher,
                 tracker,
                 new_state,
                 menu,
                 lead,
-                question=f"Did you mean {described}?",
+                question=question,
                 kind=QuestionKind.CHECK_ITEM,
-                subject={"lines": carts.lines_to_slot(lines)},
+                subject={"lines": carts.lines_to_slot([*lines, *carried])},
             )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
@@ -204,16 +221,90 @@ class Ordering:
         edit: CartEdit,
         said: carts.Utterance,
         menu: Menu,
+        entities: list[Any],
     ) -> list[EventType]:
         """An edit that names its lines by position, quantifier, pointer or part."""
         state = OrderState.from_tracker(tracker)
         outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
-        if outcome.question:
+        if outcome.question:  # "Which one do you mean: ...?": the answer comes back here
+            subject = {
+                "candidates": carts.lines_to_slot(outcome.candidates),
+                "edit": edit.json(exclude_defaults=True),
+                "entities": [dict(e) for e in entities if e.get("entity") != edits.EDIT_ENTITY],
+            }
             return await self.say_cart(
-                dispatcher, tracker, state, menu, "", question=outcome.question
+                dispatcher,
+                tracker,
+                state,
+                menu,
+                "",
+                question=outcome.question,
+                kind=QuestionKind.WHICH_LINE,
+                subject=subject,
             )
+        return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
+
+    async def answer_which(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """The answer to "Which one do you mean: ...?" ("the large one", "the second",
+        "the latte") applies the edit asked about to that line; None when the message
+        is no such answer (it is then read as anything else would be)."""
+        question = open_question(tracker)
+        if question is None or question.kind != QuestionKind.WHICH_LINE:
+            return None
+        edit = edits.read_edit(
+            [{"entity": edits.EDIT_ENTITY, "value": question.subject.get("edit")}]
+        )
+        if edit is None:
+            return None
+        menu = await self.menu()
+        state = OrderState.from_tracker(tracker)
+        answer = latest_entities(tracker)
+        candidates = carts.lines_from_slot(question.subject.get("candidates"))
+        said_now = carts.read_entities(answer)
+        index = edits.chosen_candidate(
+            state.cart, candidates, said_now, edits.read_edit(answer), menu
+        )
+        if (
+            index is None
+            and said_now.mentions
+            and all(
+                m.sku in {c.sku for c in candidates} and m.quantity is None
+                for m in said_now.mentions
+            )
+        ):  # "the latte", when both are Lattes: still which one, not one more
+            names = [describe_line(line.request(), menu) for line in candidates]
+            ask_again = f"Sorry, which one: {join_words(names).replace(' and ', ' or ')}?"
+            return await self.say_cart(
+                dispatcher,
+                tracker,
+                state,
+                menu,
+                "",
+                ask_again,
+                QuestionKind.WHICH_LINE,
+                question.subject,
+            )
+        if index is None:
+            return None
+        said = carts.read_entities(question.subject.get("entities") or [])
+        outcome = edits.change_lines(state.cart, [index], edit, said, menu)
+        return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
+
+    async def _edited(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        state: OrderState,
+        edit: CartEdit,
+        outcome: edits.Outcome,
+        said: carts.Utterance,
+        menu: Menu,
+    ) -> list[EventType]:
+        """Say the cart an edit left."""
         if outcome.cart == state.cart:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         new_state = state.with_cart(outcome.cart, outcome.touched)
@@ -276,6 +367,11 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = _added(lines, [line.to_mention() for line in lines], menu)
+        if subject.get("then") == THEN_READBACK:
+            checkout = Checkout(self.backend, self.settings)
+            return events + await checkout.readback(
+                dispatcher, tracker, lead, new_state, ask_guesses=False
+            )
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
     async def drop_checked(
@@ -286,9 +382,11 @@ class Ordering:
         lines = carts.lines_from_slot(subject.get("lines"))
         names = join_words([describe_line(line.request(), menu) for line in lines]) or "that"
         lead = f"OK, I've left out {names}."
-        return await self.say_cart(
-            dispatcher, tracker, OrderState.from_tracker(tracker), menu, lead
-        )
+        state = OrderState.from_tracker(tracker)
+        if subject.get("then") == THEN_READBACK:
+            checkout = Checkout(self.backend, self.settings)
+            return await checkout.readback(dispatcher, tracker, lead, state, ask_guesses=False)
+        return await self.say_cart(dispatcher, tracker, state, menu, lead)
 
 
 def _asked_about(tracker: Tracker) -> list[carts.Mention]:

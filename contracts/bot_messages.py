@@ -33,6 +33,7 @@ class QuestionKind(str, Enum):
     PAY = "pay"  # "Shall I pay ¥X for order N?"
     CANCEL = "cancel"  # "Cancel order N?"
     CHECK_ITEM = "check_item"  # "Did you mean a large Latte?"
+    WHICH_LINE = "which_line"  # "Which one do you mean: an oat Latte or a decaf Latte?"
     STORE_TIME = "store_time"  # which store, what time
     PIN = "pin"  # the payment PIN
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from bot.nlu.clauses import is_content
 from bot.nlu.numbers import ARTICLES, spoken_number
 from bot.nlu.option_placement import item_right_after
-from bot.nlu.options import OptionMention
+from bot.nlu.options import DRINK_GROUP, OptionMention
 from bot.nlu.order_lines import NOT_COUNTS_BEFORE, Count, OrderLine
 from bot.nlu.parse_state import ParseState
 
@@ -28,6 +28,12 @@ _ANOTHER_FOLLOWERS = frozenset({"one", "with", "made", "using", "in", "but"})
 _OTHER_WORDS = frozenset({"other", "another"})
 # Words that stop an elliptical line's options from reaching into the next one.
 _ELLIPSIS_STOPS = frozenset({"and", "but", "or"})
+# Between two mentions of one item, these say the second restates the first: "I think a
+# cappuccino would be nice, SO one cappuccino", "maybe a mocha? YEAH, one mocha".
+_RESTATING = frozenset({"so", "yes", "yeah", "yep", "ok", "okay", "mean", "guess", "sure"})
+# ... and these that it is one more: "a latte AND a latte", "then ANOTHER latte", "TOO".
+_LISTING = frozenset({"and", "plus", "also", "another", "more", "other", "then", "too"})
+_ONE_MORE_AFTER = frozenset({"too", "also", "again", "as"})
 
 
 def count_forward(state: ParseState, quantity: Count) -> bool:
@@ -42,7 +48,7 @@ def count_forward(state: ParseState, quantity: Count) -> bool:
                     line.quantity_span = (quantity.start, quantity.end)
                     line.counted_by_article = texts[quantity.start] in ARTICLES
                 return True
-            if any(start == k for start, _ in line.drink_spans):
+            if any(start == k for _, start, _ in line.drinks):
                 return True  # a count before a combo's drink counts drinks per combo
         skip = state.option_ends.get(k)
         if skip is not None:
@@ -97,9 +103,13 @@ def carve_variant_lines(
             if end <= m.start < stop
             and item is not None
             and m.resolve(item)
-            and item_right_after(state, m) is None  # "two drinks: an OAT MILK latte"
+            # "two drinks: an OAT MILK latte" is the latte's; "two with LARGE soy milk",
+            # said before the base combo's drink, is this share's
+            and item_right_after(state, m) in (None, base)
         ]
-        first = taken[0].start if taken else stop
+        # "three combos, two WITH SOY MILK and one with coffee": this share's drink
+        drinks = [d for d in base.drinks if end <= d[1] < stop] if base is not None else []
+        first = min([stop, *(m.start for m in taken), *(d[1] for d in drinks)])
         said_a_thing = any(  # "a couple of CHANGES: make it with oat milk"
             is_content(texts[k]) and k not in state.blocked for k in range(end, first)
         )
@@ -109,11 +119,15 @@ def carve_variant_lines(
         if (
             base is not None
             and item is not None
-            and (taken or other_without_options)
+            and (taken or drinks or other_without_options)
             and (not said_a_thing)
         ):
             variant = OrderLine(base.sku, start, end, variant_of=base)
             variant.quantity, variant.quantity_span = value, (start, end)
+            for drink in drinks:
+                variant.set_option(DRINK_GROUP, *drink)
+                if base.options.get(DRINK_GROUP) == drink:
+                    del base.options[DRINK_GROUP]  # the share's drink, not every combo's
             for mention in taken:
                 for group, choice in mention.resolve(item):
                     if group not in variant.options:
@@ -168,3 +182,30 @@ def _count_backward(state: ParseState, quantity: Count) -> None:
     if before and before[-1].quantity is None:
         before[-1].quantity = quantity.value
         before[-1].quantity_span = (quantity.start, quantity.end)
+
+
+def merge_restatements(state: ParseState) -> None:
+    """An item said again after a restating word ("so", "yeah") with no listing word
+    between is one mention: the second says the count, and keeps the first's options
+    it does not change ("I think a cappuccino would be nice, so one cappuccino": one)."""
+    real = [ln for ln in state.lines if ln.variant_of is None]
+    varied = {id(ln.variant_of) for ln in state.lines if ln.variant_of is not None}
+    for first, second in zip(real, real[1:], strict=False):
+        between = set(state.texts[first.end : second.start])
+        after = set(state.texts[second.end : second.end + 1])  # "a latte so a latte TOO"
+        if (
+            first.sku != second.sku
+            or id(first) in varied
+            or id(second) in varied
+            or not between & _RESTATING
+            or between & _LISTING
+            or after & _ONE_MORE_AFTER
+            or any(first.options.get(g, said)[0] != said[0] for g, said in second.options.items())
+        ):
+            continue
+        for group, said in first.options.items():
+            second.options.setdefault(group, said)
+        second.unavailable[:0] = first.unavailable
+        if second.quantity is None:
+            second.quantity, second.quantity_span = first.quantity, first.quantity_span
+        state.lines.remove(first)

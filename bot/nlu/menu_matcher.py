@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jellyfish
 from rapidfuzz import fuzz, process
@@ -102,6 +102,9 @@ class MenuMatch:
     end: int
     score: float
     confident: bool = True
+    # Unsure, but no other item sounds or spells alike: a strong guess beside a count or
+    # a size ("a large lad" is a Latte and nothing else).
+    unique: bool = True
 
 
 def singular(word: str) -> str:
@@ -189,6 +192,7 @@ class MenuMatcher:
         )
         heard_sound = jellyfish.metaphone(joined)
         best: MenuMatch | None = None
+        targets: set[str] = set()
         for key, score, _ in found:
             phrase = self._by_joined[key]
             sounds_alike = heard_sound in self._sounds[key]
@@ -202,9 +206,10 @@ class MenuMatcher:
                 sounds_alike or score >= CONFIDENT_SCORE or phrase.kind == STORE
             )
             match = MenuMatch(phrase.kind, phrase.target, start, end, float(score), confident)
+            targets.add(phrase.target)
             if best is None or (match.confident, match.score) > (best.confident, best.score):
                 best = match
-        return best
+        return replace(best, unique=len(targets) == 1) if best is not None else None
 
 
 def _sounds_of(joined: str) -> frozenset[str]:

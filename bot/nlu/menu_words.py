@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
-from bot.nlu.clauses import ends_part, opens_order
+from bot.nlu.clauses import ends_part, is_number_word, opens_order
 from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, MenuMatch
 from bot.nlu.options import DRINK_GROUP, SHOTS_GROUP, OptionMention
 from bot.nlu.order_lines import OrderLine, without_unsure_repeats
@@ -22,7 +22,20 @@ _DRINK_CUES = frozenset({"with", "drink"})
 _DRINK_LINKS = _DRINK_CUES | frozenset(
     {"and", "a", "an", "one", "the", "my", "as", "for", "its", "it", "please"}
     | {"size", "sized", "cup", "of"}
+    | {
+        "all",
+        "every",
+        "them",
+        "those",
+        "each",
+        "both",
+        "other",
+        "another",
+        "rest",
+    }  # a split's share
 )
+# After a drink, these order it on its own: "and a soy milk ON THE SIDE".
+_ON_THE_SIDE = ("on the side", "separately", "on its own", "as well", "to go with")
 # What a shot of is, when it is an espresso shot.
 _ESPRESSO_WORDS = frozenset({"espresso", "espressos", "coffee"})
 # An item name followed by these is an ingredient: "an extra espresso SHOT".
@@ -95,18 +108,29 @@ def open_lines(state: ParseState, items: list[MenuMatch]) -> None:
         combo = state.lines[-1] if state.lines else None
         if combo is not None and _is_combo_drink(state, combo, match):
             combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
-            combo.drink_spans.append((match.start, match.end))
+            combo.drinks.append((match.target, match.start, match.end))
         else:
-            state.lines.append(
-                OrderLine(match.target, match.start, match.end, check=not match.confident)
-            )
+            line = OrderLine(match.target, match.start, match.end, check=not match.confident)
+            line.unique = match.unique
+            state.lines.append(line)
 
 
 def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:
+    """A drink the combo offers, said after it (or after its last drink) with "with":
+    "a combo WITH a large soy milk", "three combos, two WITH soy milk and one WITH
+    coffee", "combos, all of them WITH large coffees". "and a soy milk" or a drink "on
+    the side" is a drink of its own."""
     combo = state.item(line.sku)
     drinks = combo.group(DRINK_GROUP) if combo is not None else None
-    if drinks is None or line.drink_spans or drinks.choice(match.target) is None:
+    if drinks is None or drinks.choice(match.target) is None:
         return False
-    between = set(state.texts[line.end : match.start])
-    option_words = {state.texts[i] for i in state.blocked}
-    return bool(between & _DRINK_CUES) and between <= _DRINK_LINKS | option_words
+    texts = state.texts
+    if " ".join(texts[match.end : match.end + 3]).startswith(_ON_THE_SIDE):
+        return False
+    since = max([line.end, *(end for _, _, end in line.drinks)])
+    between = texts[since : match.start]
+    option_words = {texts[i] for i in state.blocked}
+    links = _DRINK_LINKS | option_words
+    return bool(set(between) & _DRINK_CUES) and all(
+        word in links or is_number_word(word) for word in between
+    )

@@ -3,8 +3,8 @@
 An option joins the item said right after it ("an ICED latte"), else the nearest item
 before it, else the nearest after ("a latte WITH OAT MILK"), and only an item that has
 the option's group. Said after "both" or "all" it goes on every line before it. An
-option that no item said with it can have ("a latte with hazelnut") is remembered on
-the first of those lines as unavailable, so the dialogue can say it back. With no item
+option that its item cannot have ("a latte with hazelnut") is remembered on that line
+as unavailable, so the dialogue can say it back; it never moves to an item further off. With no item
 at all, counts and options are loose: the dialogue applies them to the line under
 discussion ("make it two").
 """
@@ -75,14 +75,17 @@ def _said_for_all(state: ParseState, mention: OptionMention) -> bool:
 
 
 def _candidate_lines(state: ParseState, mention: OptionMention) -> list[OrderLine]:
-    """The item said right after the option, else the nearest before, else after."""
+    """The item said right after the option, else the nearest before, else after: one
+    item, never another one further off. "two almond cortados, a cold brew and a SMALL
+    chai latte" where the chai has no small is said back for the chai; the cortados stay
+    as they were said."""
     following = item_right_after(state, mention)
-    if mention.needs_item:
+    if following is not None or mention.needs_item:
         return [following] if following is not None else []
     real = [ln for ln in state.lines if ln.variant_of is None]
     before = [ln for ln in reversed(real) if ln.end <= mention.start]
     after = [ln for ln in real if ln.start >= mention.end]
-    return ([following] if following is not None else []) + before + after
+    return before[:1] or after[:1]
 
 
 def item_right_after(state: ParseState, mention: OptionMention) -> OrderLine | None:
@@ -92,7 +95,7 @@ def item_right_after(state: ParseState, mention: OptionMention) -> OrderLine | N
         for line in state.lines:
             if line.start == k and line.variant_of is None:
                 return line
-            if any(start == k for start, _ in line.drink_spans):
+            if any(start == k for _, start, _ in line.drinks):
                 return line
         skip = state.option_ends.get(k)
         if skip is not None:

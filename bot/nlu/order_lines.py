@@ -38,6 +38,7 @@ class Entity(_EntityFields, total=False):
 
     group: str
     check: bool
+    strong: bool
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,14 @@ class OrderLine:
     start: int
     end: int
     check: bool = False
+    unique: bool = True  # no other item sounds like what was heard (bot/nlu/menu_matcher)
     quantity: int | None = None
     quantity_span: tuple[int, int] | None = None
     counted_by_article: bool = False  # "A latte": one, but not said as a count
     options: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    drink_spans: list[tuple[int, int]] = field(default_factory=list)
+    # A combo's drinks as said: (drink sku, start, end). "two with soy milk" gives one to
+    # a variant of the combo (bot/nlu/line_carving.py).
+    drinks: list[tuple[str, int, int]] = field(default_factory=list)
     variant_of: OrderLine | None = None
     # Words said for this item that it cannot have ("with hazelnut" where it has no syrup).
     unavailable: list[tuple[int, int]] = field(default_factory=list)

@@ -9,11 +9,13 @@ one regular" and "two mochas, one with oat milk and one with almond" make one li
 variant. A combo's drink ("a breakfast combo WITH a large soy milk") is the combo's
 `drink` option. With no item at all, counts and options have no group ("make it two",
 "make one of them decaf"): the dialogue applies them to the line under discussion. An
-item heard only by sound is marked `check`; an order part that matched nothing becomes
-`unplaced`. An edit's verb and the words pointing at cart lines ("delete BOTH lattes",
-"remove THE LAST ONE") are one `edit` entity (contracts/cart_edits.py). An option said
-for an item that cannot have it ("a latte with hazelnut" where the Latte has no syrup,
-"a large cola" where Cola comes in one size) is an
+item heard only by sound is marked `check` (and `strong` when it sounds like that item
+only and a size or a count is said beside it: "a large lad"); an order part that
+matched nothing becomes `unplaced`. An edit's verb and the words pointing at cart
+lines ("delete BOTH lattes", "remove THE LAST ONE") are one `edit` entity
+(contracts/cart_edits.py). An option said for an item that cannot have it ("a latte
+with hazelnut" where the Latte has no syrup, "a large cola" where Cola comes in one
+size) is an
 `unavailable_option` of that item's line, so the dialogue can say it back.
 
 This module runs the steps in order and numbers the lines; each step has its module:
@@ -25,11 +27,11 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.edit_targets import read_edit
-from bot.nlu.line_carving import carve_variant_lines, count_forward
+from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
 from bot.nlu.option_placement import add_loose, attach_options
-from bot.nlu.options import OptionVocabulary
+from bot.nlu.options import SIZE_GROUP, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
 from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
@@ -90,6 +92,7 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = carve_variant_lines(state, free, mentions)
     attach_options(state, mentions)
     carve_variants(state.lines)
+    merge_restatements(state)
     if not state.lines:
         add_loose(state, free, mentions)
     for start, end in unplaced:
@@ -108,6 +111,8 @@ def _line_entities(state: ParseState, line: OrderLine, group: str) -> list[Entit
     item = state.entity("item", line.sku, line.start, line.end)
     if line.check:
         item["check"] = True
+        if _strong_guess(line):
+            item["strong"] = True
     entities = [item]
     if line.quantity is not None and line.quantity_span is not None:
         start, end = line.quantity_span
@@ -119,6 +124,13 @@ def _line_entities(state: ParseState, line: OrderLine, group: str) -> list[Entit
     for entity in entities:
         entity["group"] = group
     return entities
+
+
+def _strong_guess(line: OrderLine) -> bool:
+    """An unsure item that sounds like one menu item only, with its size or a count said
+    beside it ("a large lad", "two lates"): added and named, not asked about."""
+    counted = line.quantity is not None and not line.counted_by_article
+    return line.unique and (SIZE_GROUP in line.options or counted)
 
 
 def parse_order(text: str, lexicon: Lexicon | None) -> list[Entity]:

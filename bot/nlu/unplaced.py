@@ -24,7 +24,7 @@ def unplaced_parts(
     """Parts that open like an order but whose words matched nothing, as word spans."""
     lines = state.lines
     placed = {i for ln in lines for i in range(ln.start, ln.end)}
-    placed |= {i for ln in lines for s, e in ln.drink_spans for i in range(s, e)}
+    placed |= {i for ln in lines for _, s, e in ln.drinks for i in range(s, e)}
     placed |= {i for e in state.out for i in _word_positions(state, e["start"], e["end"])}
     mentions = [m for m in mentions if m.known]  # the others are words it did not know
     blocked = state.blocked - state.unknown

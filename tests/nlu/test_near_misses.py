@@ -189,3 +189,21 @@ def test_a_shot_of_a_flavour_is_no_espresso_shot(kettle: OrderParser) -> None:
     ]
     summary = summarise(kettle.parse("a mocha with a triple shot of espresso"))
     assert summary["lines"] == [{"item": "mocha", "quantity": 1, "options": ["shots:triple"]}]
+
+
+@pytest.mark.parametrize(
+    ("text", "strong"),
+    [
+        ("a large lad", True),  # a size beside it
+        ("a large late please", True),  # typed
+        ("three lads", True),  # a count beside it
+        ("a lad", False),  # only "a": still asked
+        ("could I get a late", False),
+    ],
+)
+def test_a_sound_alike_with_its_size_or_count_beside_it_is_a_strong_guess(
+    parser: OrderParser, text: str, strong: bool
+) -> None:
+    """Issue 15: a strong, unique guess is added and named; a weak one is asked about."""
+    (line,) = [e for e in parser.parse(text) if e["entity"] == "item"]
+    assert (line["value"], line.get("check"), bool(line.get("strong"))) == ("latte", True, strong)

@@ -1,0 +1,72 @@
+"""Orders composed as said, through the real parser and the real actions (issue 15 §1).
+
+The sentences are parsed with the Golden Crumb lexicon; the fake merchant sells the same
+items, two of them under shorter skus.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.order_parser import OrderParser
+from tests.actions.conversation import Conversation
+
+LEXICON = Path(__file__).parents[1] / "nlu" / "lexicon.json"
+PARSER = OrderParser(Lexicon.from_json(json.loads(LEXICON.read_text(encoding="utf-8"))))
+FAKE_SKUS = {"breakfast-combo": "combo", "egg-sausage-muffin": "muffin"}
+
+
+def heard(text: str) -> list[dict[str, Any]]:
+    """What the NLU hears in `text`, in the fake merchant's skus."""
+    entities: list[dict[str, Any]] = []
+    for entity in PARSER.parse(text):
+        value = entity["value"]
+        if entity["entity"] == "item":
+            value = FAKE_SKUS.get(value, value)
+        entities.append({**entity, "value": value})
+    return entities
+
+
+async def say(talk: Conversation, text: str, intent: str = "order_item") -> str:
+    return await talk.say(text, intent, *heard(text))
+
+
+def lines(talk: Conversation) -> list[tuple[str, int, dict[str, str]]]:
+    return [(line["sku"], line["quantity"], line["options"]) for line in talk.cart]
+
+
+async def test_a_drink_split_across_combos_gives_each_share_its_drink_and_no_drink_line() -> None:
+    talk = Conversation()
+    reply = await say(talk, "four meal deals, three with soy milk and one with an americano")
+    assert lines(talk) == [
+        ("combo", 3, {"drink": "soy-milk"}),
+        ("combo", 1, {"drink": "americano"}),
+    ], reply
+
+
+async def test_all_of_the_combos_with_large_coffees_is_one_line_of_large_combos() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two breakfast combos please, all of them with big coffees")
+    assert lines(talk) == [("combo", 2, {"drink": "americano", "size": "large"})], reply
+
+
+async def test_a_drink_on_the_side_of_a_combo_is_its_own_line() -> None:
+    talk = Conversation()
+    reply = await say(talk, "a combo with soy milk, and with an americano on the side")
+    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"}), ("americano", 1, {})], reply
+
+
+async def test_a_size_said_after_an_item_without_sizes_is_said_back_not_put_on_another() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two lattes, a hash brown and a youtiao, large")
+    assert lines(talk) == [("latte", 2, {}), ("hash-brown", 1, {}), ("youtiao", 1, {})], reply
+    assert "we don't have large for the Youtiao" in reply
+
+
+async def test_an_item_restated_in_one_breath_is_added_once() -> None:
+    talk = Conversation()
+    reply = await say(talk, "hmm, a soy milk could be good, okay one soy milk")
+    assert lines(talk) == [("soy-milk", 1, {})], reply
