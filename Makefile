@@ -1,4 +1,5 @@
-# Orderly: `make run` to order breakfast in a terminal, `make test` for the whole suite.
+# Orderly: `make run` to order breakfast in a terminal, `make test` for the whole suite,
+# `make test-fast` while you work, `make help` for every target.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.10 2>/dev/null || echo python3)
 VENV := .venv
@@ -10,9 +11,9 @@ WEBCHAT_CLIENT := tests/ecosystem/node_modules/.package-lock.json
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install system-packages node-packages model run serve serve-scaled doctor migration shell voice-client test test-coqui lint bench bench-text clean
+.PHONY: help install system-packages node-packages model run serve serve-scaled doctor migration shell voice-client test test-fast test-coqui lint bench bench-text clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) ## the virtualenv .venv with requirements-dev.txt (Python 3.10)
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else "Orderly needs Python 3.10 (Rasa 3.6). Install it (pyenv reads .python-version) or run make PYTHON=/path/to/python3.10")'
@@ -22,7 +23,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	set -o pipefail; $(BIN)/python -m pip install -r requirements-dev.txt 2>&1 | $(PYTHON) -m launch.progress
 	rm -f $(VENV)/.installed-* && touch $@
 
-model: $(MODEL)
+model: $(MODEL) ## train models/orderly.tar.gz (reused from a cache when its inputs are unchanged)
 
 $(MODEL): $(INSTALLED) $(MODEL_INPUTS)
 	$(BIN)/python -m launch.train
@@ -47,7 +48,7 @@ migration: install ## regenerate the merchant's initial Alembic revision from me
 shell: install ## the chat shell alone, against a running `make serve`
 	$(BIN)/python -m clients.shell
 
-lint: install
+lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy actions benchmarks bot channels clients contracts launch merchant speech
@@ -64,6 +65,9 @@ test: model lint system-packages node-packages ## set up and run every test
 	$(BIN)/rasa data validate --domain bot/domain --data data --config config.yml --fail-on-warnings
 	$(BIN)/python -m pytest
 
+test-fast: install ## the tests that need no model, stack, browser or speech engine (a few minutes)
+	$(BIN)/python -m pytest -m "not slow"
+
 test-coqui: install ## the Coqui TTS backend for real, in its own environment (several GB)
 	scripts/test_coqui.sh
 
@@ -76,5 +80,8 @@ bench: install model system-packages ## voice benchmark: recognition, synthesis,
 bench-text: install model system-packages ## text load: Orderly (one and two replicas) against a stock rasa init bot
 	$(BIN)/python -m benchmarks.text_load
 
-clean:
+clean: ## remove what runs and tests wrote (var, models, results, caches)
 	rm -rf var models results .pytest_cache .mypy_cache .ruff_cache
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 18

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from launch.settings import LaunchSettings
 from launch.stack import (
@@ -65,11 +66,13 @@ class ScaledConfig(StackConfig):
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 0
+    redis_password: str = ""
     haproxy: str = field(default_factory=lambda: shutil.which("haproxy") or "/usr/sbin/haproxy")
 
     @property
     def redis_url(self) -> str:
-        return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
+        password = f":{quote(self.redis_password, safe='')}@" if self.redis_password else ""
+        return f"redis://{password}{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
     def postgres_url(self, database: str) -> str:
         password = f":{self.postgres_password}" if self.postgres_password else ""
@@ -167,6 +170,7 @@ class ScaledStack(Stack):
             "ORDERLY_REDIS_HOST": c.redis_host,
             "ORDERLY_REDIS_PORT": str(c.redis_port),
             "ORDERLY_REDIS_DB": str(c.redis_db),
+            "ORDERLY_REDIS_PASSWORD": c.redis_password,
             "ORDERLY_REDIS_URL": c.redis_url,
             **c.env,
         }
@@ -355,4 +359,5 @@ def scaled_config(settings: LaunchSettings) -> ScaledConfig:
         postgres_password=settings.postgres_password,
         redis_host=settings.redis_host,
         redis_port=settings.redis_port,
+        redis_password=settings.redis_password,
     )

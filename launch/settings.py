@@ -63,6 +63,7 @@ class LaunchSettings(OrderlySettings):
     postgres_password: str = Field(default="", repr=False, description="its password")
     redis_host: str = Field(default="127.0.0.1", description="`make serve-scaled`'s Redis")
     redis_port: int = Field(default=6379, ge=1, le=65535, description="its port")
+    redis_password: str = Field(default="", repr=False, description="its password (none: empty)")
 
     @validator("data_dir", "model_cache")
     def _from_the_repository(cls, value: Path) -> Path:  # noqa: N805

@@ -12,6 +12,10 @@ from launch.stack import MODEL, Stack, StackConfig
 from tests.tokens import TEST_JWT_SECRET
 from tests.widget.network import RELAY_PORT
 
+# Marks the tests that need the stack, a browser or speech engines slow, and keeps that
+# work out of every other test (make test-fast).
+pytest_plugins = ["tests.slow_marks", "pytester"]
+
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
 LOOPBACK = ("127.0.0.1", "localhost")

@@ -24,7 +24,6 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -42,6 +41,7 @@ from hypothesis.stateful import (
 
 from launch.stack import Stack
 from tests.customer import Customer
+from tests.pins_at_rest import StoreScan
 
 pytestmark = pytest.mark.slow
 
@@ -49,19 +49,6 @@ SANDBOX_PIN = "246810"
 WRONG_PINS = ("135790", "975310")
 START_BALANCE = 50000
 SECRETS = [SANDBOX_PIN, *WRONG_PINS]
-# The forms of a PIN a store must never hold. A run of digits counts only on its own: not
-# inside a longer number, nor after a decimal point (floats and timestamps in the stores).
-FORBIDDEN = [
-    re.compile(rb"(?<![0-9.])" + re.escape(form) + rb"(?![0-9])")
-    for pin in SECRETS
-    for form in (
-        pin.encode(),
-        " ".join(pin).encode(),
-        "".join(chr(ord(d) + 0xFEE0) for d in pin).encode(),
-        "".join(f"\\uff1{d}" for d in pin).encode(),
-    )
-]
-
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 YES = ["yes", "yes please", "yeah", "sure, go ahead"]
 NO = ["no", "nope"]
@@ -165,8 +152,8 @@ def question_of(replies: list[dict[str, Any]], previous: Question | None) -> Que
 class PaymentConversations(RuleBasedStateMachine):
     stack: ClassVar[Stack]
     menu: ClassVar[list[dict[str, Any]]]
-    log_offsets: ClassVar[dict[Path, int]] = {}
-    pin_hits: ClassVar[dict[tuple[Path, bytes], int]] = {}
+    # One scan for the whole run: it remembers what it read, so each scan reads what changed.
+    stores: ClassVar[StoreScan]
 
     def __init__(self) -> None:
         super().__init__()
@@ -175,9 +162,7 @@ class PaymentConversations(RuleBasedStateMachine):
         self.transcript: list[Turn] = []
 
     def _party(self, label: str) -> Party:
-        sender = f"model-{uuid.uuid4().hex[:12]}"
-        while any(secret in sender for secret in SECRETS):
-            sender = f"model-{uuid.uuid4().hex[:12]}"
+        sender = f"model-{uuid.uuid4().hex[:12]}"  # holds no PIN as a whole token
         return Party(Customer.on_stack(self.stack, sender=sender), label)
 
     @property
@@ -414,34 +399,12 @@ class PaymentConversations(RuleBasedStateMachine):
             self.scan_stores()
 
     def scan_stores(self) -> None:
-        """Every file the services wrote: databases whole, logs from where the last scan ended.
+        """Every file the services wrote, as far as it changed since the last scan.
 
-        A hit fails the example that added it (the counts carry over from example to
-        example), so a replay of the failing example fails the same way.
+        A PIN fails the example that wrote it, so a replay of the failing example fails the
+        same way (tests/pins_at_rest.py).
         """
-        leaks = []
-        for path in sorted(self.stack.config.data_dir.rglob("*")):
-            if not path.is_file():
-                continue
-            if path.suffix == ".log":
-                start = self.log_offsets.get(path, 0)
-                with path.open("rb") as log:
-                    log.seek(start)
-                    content = log.read()
-                # Up to the last full line, so no line is scanned in two halves.
-                content = content[: content.rfind(b"\n") + 1]
-                self.log_offsets[path] = start + len(content)
-            else:
-                content = path.read_bytes()
-            for form in FORBIDDEN:
-                hits = list(form.finditer(content))
-                key = (path, form.pattern)
-                before = 0 if path.suffix == ".log" else self.pin_hits.get(key, 0)
-                self.pin_hits[key] = len(hits)
-                if len(hits) > before:
-                    at = hits[-1].start()
-                    context = content[max(0, at - 200) : at + 200].decode(errors="replace")
-                    leaks.append(f"{form.pattern!r} in {path}: ...{context}...")
+        leaks = self.stores.new_leaks()
         if leaks:
             self.fail("a PIN is stored:\n" + "\n".join(leaks))
 
@@ -455,6 +418,7 @@ def live_menu(stack: Stack) -> list[dict[str, Any]]:
 def test_no_sequence_of_customer_acts_moves_money_it_should_not(running_stack: Stack) -> None:
     PaymentConversations.stack = running_stack
     PaymentConversations.menu = live_menu(running_stack)
+    PaymentConversations.stores = StoreScan(running_stack.config.data_dir, *SECRETS)
     run_state_machine_as_test(
         PaymentConversations,
         settings=settings(

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from launch.stack import Stack
 from tests.customer import Customer
+from tests.pins_at_rest import files_holding, stored_files
 
 pytestmark = pytest.mark.slow
 
 SANDBOX_PIN = "246810"
 WRONG_PIN = "135790"
-
-
-def files_containing(folder: Path, secret: str) -> list[str]:
-    """Every file the services wrote (databases, logs, runtime config) holding the secret."""
-    return [
-        str(path)
-        for path in folder.rglob("*")
-        if path.is_file() and secret.encode() in path.read_bytes()
-    ]
 
 
 def order_over_the_limit(customer: Customer) -> str:
@@ -50,10 +40,10 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
     assert [p["amount"] for p in customer.payments(order_id)] == [11400]
 
     data_dir = running_stack.config.data_dir
-    assert files_containing(data_dir, SANDBOX_PIN) == []
-    assert files_containing(data_dir, WRONG_PIN) == []
+    assert files_holding(data_dir, SANDBOX_PIN) == []
+    assert files_holding(data_dir, WRONG_PIN) == []
     # The scan means something: the same files do hold what the customer said.
-    assert files_containing(data_dir, "six large lattes") != []
+    assert any(b"six large lattes" in path.read_bytes() for path in stored_files(data_dir))
     assert (data_dir / "tracker.sqlite3").exists() and any(data_dir.glob("logs/*.log"))
 
 
@@ -84,4 +74,4 @@ def test_a_pin_nobody_asked_for_is_not_kept(running_stack: Stack) -> None:
     customer = Customer.on_stack(running_stack)
     reply = customer.say("2 4 6 8 1 0")
     assert "only say your PIN when I ask" in reply, reply
-    assert files_containing(running_stack.config.data_dir, "2 4 6 8 1 0") == []
+    assert files_holding(running_stack.config.data_dir, SANDBOX_PIN) == []  # spaced, too

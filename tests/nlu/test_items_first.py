@@ -146,6 +146,7 @@ policies: []
 """
 
 
+@pytest.mark.slow  # trains a small NLU model
 async def test_it_runs_after_the_classifier_in_a_trained_pipeline(  # about 10 s
     tmp_path: Path, lexicon_server: LexiconServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -153,6 +153,7 @@ policies: []
 """
 
 
+@pytest.mark.slow  # trains a small NLU model
 async def test_it_runs_in_a_trained_rasa_pipeline(  # about 10 s: trains a tiny model
     tmp_path: Path, lexicon_server: LexiconServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ COQUI_URL = os.environ.get("ORDERLY_COQUI_URL")
 
 pytestmark = [
     pytest.mark.coqui,
+    pytest.mark.slow,
     pytest.mark.skipif(COQUI_URL is None, reason="needs Coqui's tts-server: run `make test-coqui`"),
 ]
 

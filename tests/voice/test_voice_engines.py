@@ -88,6 +88,7 @@ async def test_recognition_runs_in_worker_processes(speak: Speak) -> None:
         workers.close()
 
 
+@pytest.mark.slow
 def test_recognition_workers_do_not_spin_while_idle() -> None:
     """CTranslate2's waiting threads must leave shared cores to Rasa and Piper."""
     workers = load_recogniser(RecogniserSettings(model="tiny.en", processes=1))
@@ -100,6 +101,7 @@ def test_recognition_workers_do_not_spin_while_idle() -> None:
         workers.close()
 
 
+@pytest.mark.slow
 def test_a_worker_that_cannot_load_says_why(tmp_path: Path) -> None:
     with pytest.raises(RecognitionError, match="Unknown Whisper model"):
         load_recogniser(RecogniserSettings(model=str(tmp_path), processes=1))
@@ -118,6 +120,7 @@ def test_repeated_sentences_collapse() -> None:
     assert collapse_repeats("Yes, yes please") == "Yes, yes please"
 
 
+@pytest.mark.slow
 def test_model_names_resolve_to_installed_weights(tmp_path: Path) -> None:
     assert (resolve_model("tiny.en") / "model.bin").is_file()
     base = resolve_model("base", cache_dir=tmp_path)
@@ -130,6 +133,7 @@ def test_model_names_resolve_to_installed_weights(tmp_path: Path) -> None:
         load_recogniser(RecogniserSettings(model="tiny.en", bias="shout"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("engine", "rate"),
     [
@@ -147,11 +151,13 @@ def test_synthesizers_speak_a_sentence(engine: str, rate: int) -> None:
     assert rms(pcm16_to_samples(audio.pcm)) > 0.02
 
 
+@pytest.mark.slow
 def test_piper_can_be_deterministic_for_tests() -> None:
     voice = load_synthesizer(SynthesizerSettings(engine="piper", deterministic=True))
     assert voice.synthesize("Two lattes.").pcm == voice.synthesize("Two lattes.").pcm
 
 
+@pytest.mark.slow
 def test_piper_uses_its_configured_threads_and_never_spins() -> None:
     """Spinning threads stole the cores recognition and Rasa needed (docs/voice.md)."""
     from channels.voice.settings import VoiceSettings
@@ -167,6 +173,7 @@ def test_piper_uses_its_configured_threads_and_never_spins() -> None:
         load_synthesizer(SynthesizerSettings(engine="piper", threads=0))
 
 
+@pytest.mark.slow
 def test_engine_problems_are_named() -> None:
     with pytest.raises(SynthesisError, match="Unknown speech engine"):
         load_synthesizer(SynthesizerSettings(engine="shout"))
@@ -178,6 +185,7 @@ def test_engine_problems_are_named() -> None:
         load_synthesizer(SynthesizerSettings(engine="coqui", coqui_url="http://127.0.0.1:9"))
 
 
+@pytest.mark.slow
 def test_espeak_missing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(SynthesisError, match="apt-get install espeak-ng"):

@@ -25,7 +25,8 @@ from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
 from tests.voice.conftest import Speak
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+# The channel loads Whisper and Piper for the whole module.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 SHORT_REPLY = "Added one latte. Anything else?"
 # Long enough to be still speaking when the test interrupts it.

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from launch.stack import Stack
+from tests.pins_at_rest import files_holding, holds_pin
 from tests.widget.conftest import PHONE
 from tests.widget.widget_page import WidgetPage, demo_url
 
@@ -62,7 +62,7 @@ def test_pin_is_entered_hidden_sent_once_and_kept_nowhere(
     expect(page.locator(".ow-secret")).to_have_count(2)
     for secret in (SANDBOX_PIN, WRONG_PIN):
         assert_kept_nowhere_in_the_browser(widget, secret)
-        assert files_containing(running_stack.config.data_dir, secret) == []
+        assert files_holding(running_stack.config.data_dir, secret) == []
 
     # Each PIN left exactly once, as an ordinary text message on the socket, and the
     # channel's transcripts of those turns came back masked.
@@ -85,15 +85,7 @@ def assert_kept_nowhere_in_the_browser(widget: WidgetPage, secret: str) -> None:
         "sessionStorage": page.evaluate("JSON.stringify(sessionStorage)"),
         "console": widget.console,
     }
-    kept = [place for place, value in places.items() if secret in json.dumps(value)]
+    kept = [place for place, value in places.items() if holds_pin(json.dumps(value), secret)]
     assert kept == [], f"the PIN is in the page's {', '.join(kept)}"
     # The look is meaningful: the same places do hold what the customer typed.
     assert "six large lattes" in places["localStorage"] and "Paid" in places["text"]
-
-
-def files_containing(folder: Path, secret: str) -> list[str]:
-    return [
-        str(path)
-        for path in folder.rglob("*")
-        if path.is_file() and secret.encode() in path.read_bytes()
-    ]
