@@ -34,7 +34,7 @@ serve: model ## start every service in the foreground, for other clients
 serve-scaled: model system-packages ## two Rasa replicas and two action servers behind HAProxy, on PostgreSQL and Redis
 	$(BIN)/python -m launch serve-scaled
 
-migration: install ## regenerate the merchant's initial Alembic revision from merchant/models.py
+migration: install ## (refused since revision 0002: add revisions with alembic --autogenerate)
 	$(BIN)/python -m merchant.migrations regenerate
 
 shell: install ## the chat shell alone, against a running `make serve`
