@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,6 +50,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
+from channels.settings import ChannelSettings
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ SUBMIT_TIMEOUT_SECONDS = 5.0
 SECRET_NOT_EXPECTED = "/secret_not_expected"
 # Intents only the channel may send to Rasa (it writes the PIN outcome itself).
 RESERVED_INTENTS = frozenset({"pin_submitted", "secret_not_expected"})
-# A numeral this long is a number in its own right (an order number), never a piece
-# of a PIN written in groups ("246 810"), so it does not join its neighbours.
+# A numeral this long reads as a number in its own right (an order number) when a PIN
+# is taken from a message; masking still joins it to its neighbours ("2468 10").
 STANDALONE_NUMERAL_DIGITS = 4
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -74,6 +74,15 @@ _DIGIT_WORDS = {
 # Words recognition writes for digits, which are also ordinary words: they count only
 # between other digits ("two four six eight WON zero"), not at a run's edge
 # ("246810 FOR order 1001", "the store FOR two").
+# Pairs of digits said as numbers: "twenty four sixty eight ten" is 246810.
+_TEENS = {
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+}  # fmt: skip
+_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6",
+    "seventy": "7", "eighty": "8", "ninety": "9",
+}  # fmt: skip
 _HOMOPHONES = {
     "oh": "0", "o": "0", "won": "1", "to": "2", "too": "2", "for": "4", "fore": "4",
     "ate": "8",
@@ -100,6 +109,8 @@ class _Piece:
     start: int
     end: int
     homophone: bool
+    # "twenty": its unit may follow ("twenty four" = 24), else it is 20.
+    tens: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,8 +150,12 @@ class DigitRun:
         return None
 
 
-def digit_runs(text: str) -> list[DigitRun]:
-    """Every number in ``text``: numerals (any script, fullwidth too) and digit words."""
+def digit_runs(text: str, *, long_numerals_alone: bool = True) -> list[DigitRun]:
+    """Every number in ``text``: numerals (any script, fullwidth too) and digit words.
+
+    ``long_numerals_alone``: a numeral of 4 digits or more is a run of its own (how a PIN
+    is read from a message: "order 1001, 246810"); False joins it to its neighbours, as
+    masking must ("2468 10" is a PIN however it is grouped)."""
     runs: list[DigitRun] = []
     pieces: list[_Piece] = []
     repeat, repeat_start = 1, None
@@ -162,17 +177,28 @@ def digit_runs(text: str) -> list[DigitRun]:
             start, repeat_start = repeat_start, None  # "double four" is one piece
         if token.isdigit():
             digits = "".join(str(unicodedata.digit(ch)) for ch in token)
-            standalone = len(digits) >= STANDALONE_NUMERAL_DIGITS
-            previous_standalone = bool(pieces) and len(pieces[-1].digits) >= (
-                STANDALONE_NUMERAL_DIGITS
-            )
-            if standalone or previous_standalone:
+            long = len(digits) >= STANDALONE_NUMERAL_DIGITS
+            after_long = bool(pieces) and len(pieces[-1].digits) >= STANDALONE_NUMERAL_DIGITS
+            if long_numerals_alone:
+                apart = long or after_long
+            else:
+                # Two long numerals join only across a bare space: "orders 1001, 1002" are
+                # two numbers, "2468 1357" may be one PIN.
+                apart = long and after_long and not text[last_end:start].isspace()
+            if apart:
                 close()
             pieces.append(_Piece(digits * repeat, start, end, homophone=False))
-            if standalone:
+            if long and long_numerals_alone:
                 close()
+        elif word in _DIGIT_WORDS and word != "zero" and pieces and pieces[-1].tens:
+            tens = pieces.pop()  # "twenty four": one pair of digits
+            pieces.append(_Piece(tens.digits[0] + _DIGIT_WORDS[word], tens.start, end, False))
         elif word in _DIGIT_WORDS:
             pieces.append(_Piece(_DIGIT_WORDS[word] * repeat, start, end, homophone=False))
+        elif word in _TEENS:
+            pieces.append(_Piece(_TEENS[word] * repeat, start, end, homophone=False))
+        elif word in _TENS:
+            pieces.append(_Piece(_TENS[word] + "0", start, end, homophone=False, tens=True))
         elif word in _HOMOPHONES:
             pieces.append(_Piece(_HOMOPHONES[word] * repeat, start, end, homophone=True))
         elif word in _REPEATS:
@@ -195,9 +221,10 @@ def digit_runs(text: str) -> list[DigitRun]:
 
 
 def mask(text: str, pin_digits: int = DEFAULT_PIN_DIGITS) -> str:
-    """``text`` with every run of at least ``pin_digits`` digits replaced by :data:`MASK`."""
+    """``text`` with every run of at least ``pin_digits`` digits replaced by :data:`MASK`,
+    however it is grouped or said ("2468 10", "24 6810", "twenty four sixty eight ten")."""
     spans = []
-    for run in digit_runs(text):
+    for run in digit_runs(text, long_numerals_alone=False):
         if len(run.core) >= pin_digits:
             spans.append(run.span(core=True))
         elif len(run.digits) >= pin_digits:
@@ -217,8 +244,16 @@ def is_decline(text: str) -> bool:
 
 
 def _is_reserved(text: str) -> bool:
-    intent = re.match(r"\s*/(\w+)", text)
-    return intent is not None and intent.group(1) in RESERVED_INTENTS
+    """Whether Rasa would read ``text`` as one of the channel's own intents.
+
+    Rasa strips the message, takes what follows "/" up to "{" or "@", and strips that
+    too, so "/ pin_submitted {...}" is the real intent: read it the same way.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return False
+    intent = re.split(r"[{@]", stripped[1:], maxsplit=1)[0].strip()
+    return intent.casefold() in RESERVED_INTENTS
 
 
 # --- the decision -------------------------------------------------------------------------
@@ -261,7 +296,12 @@ def screen(text: str, pending: PinRequest | None, pin_digits: int = DEFAULT_PIN_
         if shown != text and not (set(_words(shown.replace(MASK, " ")).split()) - _FILLER):
             return Screened(ScreenKind.PASS, shown, SECRET_NOT_EXPECTED)
         return Screened(ScreenKind.PASS, shown, shown)
-    candidates = {c for run in digit_runs(text) if (c := run.candidate(length))}
+    candidates = {
+        c
+        for alone in (True, False)
+        for run in digit_runs(text, long_numerals_alone=alone)
+        if (c := run.candidate(length))
+    }
     if len(candidates) == 1 and not _is_reserved(text):
         return Screened(ScreenKind.SUBMIT, MASK, digits=candidates.pop())
     if is_decline(text):
@@ -293,11 +333,12 @@ class PinGate:
         client: httpx.AsyncClient | None = None,
         ttl_s: float = PENDING_TTL_SECONDS,
         pin_digits: int = DEFAULT_PIN_DIGITS,
+        settings: ChannelSettings | None = None,
     ) -> None:
-        self._store = store or pending_store()
+        settings = settings or ChannelSettings.from_env()
+        self._store = store or pending_store(settings)
         if allowed_submit_urls is None:
-            merchant = os.environ.get("ORDERLY_MERCHANT_URL", "http://127.0.0.1:8088")
-            allowed_submit_urls = [merchant]
+            allowed_submit_urls = [settings.merchant_url]
         self._allowed = tuple(_origin(url) for url in allowed_submit_urls)
         self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
         self._ttl = ttl_s

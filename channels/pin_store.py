@@ -9,14 +9,14 @@ A request holds no secret: where a PIN would go and the order it is for.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from channels.settings import ChannelSettings
+
 DEFAULT_PIN_DIGITS = 6
-REDIS_URL_VARIABLE = "ORDERLY_REDIS_URL"
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
@@ -140,11 +140,10 @@ class RedisPendingPins:
 _SHARED_MEMORY_STORE = InMemoryPendingPins()
 
 
-def pending_store(environ: Mapping[str, str] | None = None) -> PendingPinStore:
+def pending_store(settings: ChannelSettings) -> PendingPinStore:
     """The store every channel of this process shares: Redis if configured, else memory.
 
     Shared, so a PIN asked for on the voice channel is still screened if the answer
     comes over REST.
     """
-    url = (os.environ if environ is None else environ).get(REDIS_URL_VARIABLE, "").strip()
-    return RedisPendingPins(url) if url else _SHARED_MEMORY_STORE
+    return RedisPendingPins(settings.redis_url) if settings.redis_url else _SHARED_MEMORY_STORE
