@@ -113,6 +113,9 @@ class Stack:
     def environment(self) -> dict[str, str]:
         c = self.config
         return {
+            # make run / make serve: the widget's demo page signs demo customers in itself.
+            # (The container image and the manifests leave it off.)
+            "ORDERLY_DEMO_SIGN_IN": "1",
             **os.environ,
             "ORDERLY_DATA_DIR": str(c.data_dir),
             "ORDERLY_MERCHANT_HOST": c.host,
