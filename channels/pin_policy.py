@@ -8,8 +8,8 @@ While a PIN is pending (the assistant just asked for it with a ``custom.secure_i
 message, and at most ``ttl`` seconds ago):
 
 - a message holding exactly one run of digits of the PIN's length, however written
-  (``246810``, ``2 4 6 8 1 0``, ``2-4-6, 8-1-0``, fullwidth ``２４６８１０``, ``two four
-  six eight one zero``, ``double four``, ``my pin is 246810 for order 1001``) is
+  (``357910``, ``3 5 7 9 1 0``, ``3-5-7, 9-1-0``, fullwidth ``３５７９１０``, ``three five
+  seven nine one zero``, ``double five``, ``my pin is 357910 for order 1001``) is
   **submitted**: posted to the merchant's verification endpoint with the customer's
   own bearer token, and Rasa gets only the outcome
   (``/pin_submitted{"secure_outcome": "pin_incorrect", "attempts_left": "2"}``);
@@ -19,12 +19,13 @@ message, and at most ``ttl`` seconds ago):
   candidate PINs) is **asked again** by the channel itself: no attempt is counted and
   Rasa is not reached.
 
-At any time, every run of at least the PIN's length in digits is replaced by
+At any time, every run of at least the PIN's length in digits, however grouped or said
+("3579 10", "35 7910", "thirty five seventy nine ten"), is replaced by
 :data:`MASK` before the text goes anywhere (Rasa's tracker, the NLU, logs, hand-off
 transcripts, the transcript shown to the client). Shorter numbers (order numbers,
 quantities, times) pass untouched. A message that is nothing but a masked PIN
 becomes ``/secret_not_expected``, and a client cannot forge the channel's own
-``/pin_submitted`` outcome.
+``/pin_submitted`` outcome, however it spaces it (``/ pin_submitted``).
 
 The pending request lives behind :class:`channels.pin_store.PendingPinStore`
 (memory with a TTL, or Redis with a TTL for several Rasa processes).
@@ -73,8 +74,8 @@ _DIGIT_WORDS = {
 }  # fmt: skip
 # Words recognition writes for digits, which are also ordinary words: they count only
 # between other digits ("two four six eight WON zero"), not at a run's edge
-# ("246810 FOR order 1001", "the store FOR two").
-# Pairs of digits said as numbers: "twenty four sixty eight ten" is 246810.
+# ("357910 FOR order 1001", "the store FOR two").
+# Pairs of digits said as numbers: "thirty five seventy nine ten" is 357910.
 _TEENS = {
     "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
     "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
@@ -126,7 +127,7 @@ class DigitRun:
 
     @property
     def core(self) -> str:
-        """The digits without homophones at either edge ("246810 for" = "246810")."""
+        """The digits without homophones at either edge ("357910 for" = "357910")."""
         return "".join(p.digits for p in self._core_pieces())
 
     def span(self, core: bool) -> tuple[int, int]:
@@ -154,7 +155,7 @@ def digit_runs(text: str, *, long_numerals_alone: bool = True) -> list[DigitRun]
     """Every number in ``text``: numerals (any script, fullwidth too) and digit words.
 
     ``long_numerals_alone``: a numeral of 4 digits or more is a run of its own (how a PIN
-    is read from a message: "order 1001, 246810"); False joins it to its neighbours, as
+    is read from a message: "order 1001, 357910"); False joins it to its neighbours, as
     masking must ("2468 10" is a PIN however it is grouped)."""
     runs: list[DigitRun] = []
     pieces: list[_Piece] = []

@@ -21,6 +21,7 @@ SERVICES = (
     "merchant.settings:Settings",
     "actions.settings:Settings",
     "channels.identity:IdentitySettings",
+    "channels.settings:ChannelSettings",
     "channels.voice.settings:VoiceSettings",
 )
 TABLE = re.compile(
