@@ -91,12 +91,12 @@ export class OrderlyWidget {
     this.store.demoCustomer = body.customer_id;
     // A new demo customer: its password and random PIN come this once, and are shown
     // (not stored) so the customer can pay and change the PIN in Settings.
+    // Shown when the server greets the new customer (which clears the old one's log).
     if (body.password) {
       const pin = body.pin ? ` and payment PIN ${body.pin}` : "";
-      this.view.addNote(
+      this.demoNote =
         `Your demo customer's password is ${body.password}${pin}. They are shown only ` +
-          "this once: note them, and choose your own PIN in Settings.",
-      );
+        "this once: note them, and choose your own PIN in Settings.";
     }
     return body.token;
   }
@@ -229,6 +229,8 @@ export class OrderlyWidget {
           "The connection dropped before the answer came; the assistant may have it. Ask again if need be.",
         );
         if (this.store.adoptSender(message.sender_id)) this.view.clear();
+        if (this.demoNote) this.view.addNote(this.demoNote); // after a new customer's clear
+        this.demoNote = null;
         break;
       case "speech_started":
         this.player.stop();
