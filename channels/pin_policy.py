@@ -90,8 +90,11 @@ _HOMOPHONES = {
 }  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3}
 _HESITATIONS = frozenset({"uh", "um", "er", "erm", "hmm"})
-# What may surround a bare PIN that nobody asked for ("my pin is ••••••").
-_FILLER = frozenset({"my", "pin", "is", "it's", "its", "the", "code", "number", "and", "yes"})
+# What may surround a bare PIN that nobody asked for ("my pin is ••••••"; recognition
+# often writes "pin" as "pen").
+_FILLER = frozenset(
+    {"my", "pin", "pen", "is", "it's", "its", "the", "code", "number", "and", "yes"}
+)
 _DECLINES = frozenset(
     {
         "no", "nope", "nah", "cancel", "stop", "not now", "never mind", "nevermind",

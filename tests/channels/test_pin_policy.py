@@ -114,6 +114,7 @@ def test_a_clear_no_at_the_prompt_goes_to_rasa_as_a_decline(said: str) -> None:
     [
         ("375910 for order 1001", f"{MASK} for order 1001"),
         ("yes, pin 375910", SECRET_NOT_EXPECTED),
+        ("My pen is 375910.", SECRET_NOT_EXPECTED),
         ("３７５９１０", SECRET_NOT_EXPECTED),
         ("3, 7, 5, 9, 1, 0 please", f"{MASK} please"),
         ("talk to a person, my pin is three seven five nine one zero", None),
