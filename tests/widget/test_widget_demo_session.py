@@ -20,12 +20,14 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+import yaml
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.exceptions import RasaException
 
 from channels.identity import IdentitySettings
 from channels.settings import ChannelSettings
 from channels.widget import WidgetInput
+from launch.stack import ROOT, Stack, StackConfig
 from tests.channels.serving import free_port, serve_channels
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -229,3 +231,12 @@ async def test_a_merchant_that_is_down_is_a_clear_503(widgets: Widgets) -> None:
     answer = await post(widgets.down)
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "sign_in_unavailable"
+
+
+async def test_the_launcher_turns_the_demo_on_and_the_image_and_manifests_leave_it_off() -> None:
+    environment = Stack(StackConfig()).environment()
+    assert ChannelSettings.from_env(environment).demo_sign_in is True
+    deployed = [path for path in (ROOT / "deploy").rglob("*") if path.is_file()]
+    assert deployed and not [str(p) for p in deployed if "DEMO_SIGN_IN" in p.read_text()]
+    widget = yaml.safe_load((ROOT / "credentials.yml").read_text())["channels.widget.WidgetInput"]
+    assert "demo_sign_in" not in (widget or {})
