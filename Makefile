@@ -42,7 +42,7 @@ doctor: ## check this machine can run Orderly (Python, packages, model, speech w
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m launch doctor; \
 	else echo "No $(VENV) yet: make install (or make run) sets it up."; exit 1; fi
 
-migration: install ## regenerate the merchant's initial Alembic revision from merchant/models.py
+migration: install ## (refused since revision 0002: add revisions with alembic --autogenerate)
 	$(BIN)/python -m merchant.migrations regenerate
 
 shell: install ## the chat shell alone, against a running `make serve`

@@ -118,6 +118,7 @@ class ActionAnswer(MerchantAction):
                 "I need the PIN itself.",
                 str(question.subject.get("order_id")),
                 int(question.subject.get("amount") or 0),
+                question.subject.get("digits"),
             )
         if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)

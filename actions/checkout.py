@@ -62,6 +62,17 @@ PLACING_HINTS = {
 # in silence) and the readback waits for its answer.
 THEN_READBACK = "readback"
 
+
+def pin_not_set_reply(order_id: str) -> str:
+    """What to do when a payment needs a PIN and the customer has none (voice never sets it)."""
+    return (
+        "This payment needs your own payment PIN, and you haven't set one yet. Your order "
+        f"{order_id} is saved and nothing was charged. To set a PIN, type /pin in the shell "
+        "(make shell), or open Settings in the web widget; both ask for your password. "
+        "A PIN can't be set by voice. Then say 'check out' again."
+    )
+
+
 # Refusals after which the same order can be read back again as a new one.
 READ_AGAIN = ("confirmation_expired", "amount_mismatch")
 
@@ -299,7 +310,18 @@ class Checkout:
                 lead = f"That's above your voice-pay limit of {format_money(limit)}."
             else:
                 lead = error.message
-            return self.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
+            digits = details.get("pin_digits")
+            return self.ask_for_pin(
+                dispatcher,
+                tracker,
+                lead,
+                order_id,
+                amount,
+                digits if isinstance(digits, int) else None,
+            )
+        if error.code == "pin_not_set":
+            dispatcher.utter_message(text=pin_not_set_reply(order_id))
+            return [answered()]
         if error.code == "order_already_paid":
             order = await self.status(tracker, order_id)
             if order is not None:
@@ -331,8 +353,12 @@ class Checkout:
         lead: str,
         order_id: str,
         amount: int,
+        digits: int | None = None,
     ) -> list[EventType]:
-        """Ask for the PIN, on a channel whose guard keeps it out of the dialogue only."""
+        """Ask for the PIN, on a channel whose guard keeps it out of the dialogue only.
+
+        ``digits`` is the length of the customer's own PIN as the platform said (4 to 8);
+        without it, the configured ``pin_digits``."""
         channel = tracker.get_latest_input_channel()
         if channel not in self.settings.pin_channels:
             dispatcher.utter_message(
@@ -343,7 +369,7 @@ class Checkout:
             )
             return [answered()]
         target = self.backend.pin_verification_target(tracker.sender_id, order_id)
-        digits = self.settings.pin_digits
+        digits = digits or self.settings.pin_digits
         dispatcher.utter_message(
             text=f"{lead} Please say or type your {digits}-digit payment PIN.".strip(),
             json_message=expect(
@@ -356,7 +382,13 @@ class Checkout:
                 ),
             ),
         )
-        return [ask(tracker, QuestionKind.PIN, {"order_id": order_id, "amount": amount})]
+        return [
+            ask(
+                tracker,
+                QuestionKind.PIN,
+                {"order_id": order_id, "amount": amount, "digits": digits},
+            )
+        ]
 
     async def resume_editing(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -414,6 +446,7 @@ class ActionPayWithPin(MerchantAction):
             return [answered()]
         order_id = str(question.subject.get("order_id"))
         amount = int(question.subject.get("amount") or 0)
+        digits = int(question.subject.get("digits") or self.settings.pin_digits)
         outcome = latest_entity(tracker, "secure_outcome")
         if outcome in ("verified", "pin_locked"):
             # A locked account's payment is refused too, and the refusal says until when.
@@ -422,11 +455,14 @@ class ActionPayWithPin(MerchantAction):
             left = latest_entity(tracker, "attempts_left")
             tries = f" You have {left} {'try' if left == '1' else 'tries'} left." if left else ""
             lead = f"That PIN didn't match.{tries}"
+        elif outcome == "pin_not_set":
+            dispatcher.utter_message(text=pin_not_set_reply(order_id))
+            return [answered()]
         elif outcome == "invalid_pin":
-            lead = f"A PIN is {self.settings.pin_digits} digits."
+            lead = f"Your PIN is {digits} digits."
         else:
             lead = (
                 "Sorry, I couldn't check your PIN just now. Nothing was charged; "
                 "your order is saved."
             )
-        return checkout.ask_for_pin(dispatcher, tracker, lead, order_id, amount)
+        return checkout.ask_for_pin(dispatcher, tracker, lead, order_id, amount, digits)

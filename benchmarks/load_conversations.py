@@ -163,7 +163,7 @@ class SignedInCustomers:
     async def _sign_in_someone(self, client: httpx.AsyncClient) -> tuple[str, str]:
         sender = f"bench-{uuid.uuid4().hex[:12]}"
         response = await client.post(
-            f"{self._merchant_url}/identity/sign-in",
+            f"{self._merchant_url}/identity/sign-up",
             json={"customer_id": sender, "password": BENCH_PASSWORD},
             timeout=TURN_TIMEOUT_SECONDS,
         )

@@ -14,7 +14,7 @@ Items that the Copper Kettle menu does not have (a "ginger green cold steep tea"
 counted apart and left out of the rates.
 
 Online, each conversation signs in first when the merchant platform offers
-`POST /identity/sign-in` (the REST channel then wants the token) and goes without a
+`POST /identity/sign-up` (the REST channel then wants the token) and goes without a
 token otherwise. `--offline` parses the turns with `OrderParser` instead, on the sandbox
 catalogue's Copper Kettle lexicon (or `--lexicon FILE`): an item marked `check` counts as
 not added (the dialogue would ask first), and only the options the parser heard are set.

@@ -3,7 +3,7 @@
 :class:`OfflineCart` runs the order parser alone on a lexicon (a file, or the sandbox
 catalogue's merchant shaped as the action server's `GET /lexicon`); :class:`AssistantCart`
 asks a running assistant, one fresh REST conversation per turn, signed in when the
-merchant platform offers `POST /identity/sign-in`.
+merchant platform offers `POST /identity/sign-up`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.nlu.order_parser import OrderParser
 from contracts.lexicon import Lexicon
 
 REQUEST_TIMEOUT_SECONDS = 30.0
-SIGN_IN_PATH = "/identity/sign-in"
+SIGN_UP_PATH = "/identity/sign-up"
 
 
 class OfflineCart:
@@ -124,9 +124,9 @@ def new_customer_id() -> str:
 
 
 def sign_in(client: httpx.Client, merchant_url: str, customer_id: str) -> httpx.Response:
-    """The sandbox sign-in's answer for a new customer (any password signs it up)."""
+    """The sandbox sign-up's answer for a new customer."""
     return client.post(
-        f"{merchant_url}{SIGN_IN_PATH}",
+        f"{merchant_url}{SIGN_UP_PATH}",
         json={"customer_id": customer_id, "password": uuid.uuid4().hex},
     )
 

@@ -8,8 +8,8 @@ While a PIN is pending (the assistant just asked for it with a ``custom.secure_i
 message, and at most ``ttl`` seconds ago):
 
 - a message holding exactly one run of digits of the PIN's length, however written
-  (``246810``, ``2 4 6 8 1 0``, ``2-4-6, 8-1-0``, fullwidth ``２４６８１０``, ``two four
-  six eight one zero``, ``double four``, ``my pin is 246810 for order 1001``) is
+  (``357910``, ``3 5 7 9 1 0``, ``3-5-7, 9-1-0``, fullwidth ``３５７９１０``, ``three five
+  seven nine one zero``, ``double five``, ``my pin is 357910 for order 1001``) is
   **submitted**: posted to the merchant's verification endpoint with the customer's
   own bearer token, and Rasa gets only the outcome
   (``/pin_submitted{"secure_outcome": "pin_incorrect", "attempts_left": "2"}``);
@@ -19,12 +19,13 @@ message, and at most ``ttl`` seconds ago):
   candidate PINs) is **asked again** by the channel itself: no attempt is counted and
   Rasa is not reached.
 
-At any time, every run of at least the PIN's length in digits is replaced by
+At any time, every run of at least the PIN's length in digits, however grouped or said
+("3579 10", "35 7910", "thirty five seventy nine ten"), is replaced by
 :data:`MASK` before the text goes anywhere (Rasa's tracker, the NLU, logs, hand-off
 transcripts, the transcript shown to the client). Shorter numbers (order numbers,
 quantities, times) pass untouched. A message that is nothing but a masked PIN
 becomes ``/secret_not_expected``, and a client cannot forge the channel's own
-``/pin_submitted`` outcome.
+``/pin_submitted`` outcome, however it spaces it (``/ pin_submitted``).
 
 The pending request lives behind :class:`channels.pin_store.PendingPinStore`
 (memory with a TTL, or Redis with a TTL for several Rasa processes).
@@ -50,7 +51,7 @@ from channels.pin_store import (
     PinRequest,
     pending_store,
 )
-from channels.settings import rasa_settings
+from channels.settings import RasaSettings, rasa_settings
 from contracts.bot_messages import Custom, QuestionKind
 from contracts.digits import DIGIT_WORDS
 
@@ -62,8 +63,8 @@ SUBMIT_TIMEOUT_SECONDS = 5.0
 SECRET_NOT_EXPECTED = "/secret_not_expected"
 # Intents only the channel may send to Rasa (it writes the PIN outcome itself).
 RESERVED_INTENTS = frozenset({"pin_submitted", "secret_not_expected"})
-# A numeral this long is a number in its own right (an order number), never a piece
-# of a PIN written in groups ("246 810"), so it does not join its neighbours.
+# A numeral this long reads as a number in its own right (an order number) when a PIN
+# is taken from a message; masking still joins it to its neighbours ("2468 10").
 STANDALONE_NUMERAL_DIGITS = 4
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -72,15 +73,27 @@ _JOINER = re.compile(r"[\s,.\-\u2010-\u2015/]*")
 _DIGIT_WORDS = {word: str(digit) for digit, word in enumerate(DIGIT_WORDS)}
 # Words recognition writes for digits, which are also ordinary words: they count only
 # between other digits ("two four six eight WON zero"), not at a run's edge
-# ("246810 FOR order 1001", "the store FOR two").
+# ("357910 FOR order 1001", "the store FOR two").
+# Pairs of digits said as numbers: "thirty five seventy nine ten" is 357910.
+_TEENS = {
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+}  # fmt: skip
+_TENS = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6",
+    "seventy": "7", "eighty": "8", "ninety": "9",
+}  # fmt: skip
 _HOMOPHONES = {
     "oh": "0", "o": "0", "won": "1", "to": "2", "too": "2", "for": "4", "fore": "4",
     "ate": "8",
 }  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3}
 _HESITATIONS = frozenset({"uh", "um", "er", "erm", "hmm"})
-# What may surround a bare PIN that nobody asked for ("my pin is ••••••").
-_FILLER = frozenset({"my", "pin", "is", "it's", "its", "the", "code", "number", "and", "yes"})
+# What may surround a bare PIN that nobody asked for ("my pin is ••••••"; recognition
+# often writes "pin" as "pen").
+_FILLER = frozenset(
+    {"my", "pin", "pen", "is", "it's", "its", "the", "code", "number", "and", "yes"}
+)
 _DECLINES = frozenset(
     {
         "no", "nope", "nah", "cancel", "stop", "not now", "never mind", "nevermind",
@@ -99,6 +112,8 @@ class _Piece:
     start: int
     end: int
     homophone: bool
+    # "twenty": its unit may follow ("twenty four" = 24), else it is 20.
+    tens: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,7 @@ class DigitRun:
 
     @property
     def core(self) -> str:
-        """The digits without homophones at either edge ("246810 for" = "246810")."""
+        """The digits without homophones at either edge ("357910 for" = "357910")."""
         return "".join(p.digits for p in self._core_pieces())
 
     def span(self, core: bool) -> tuple[int, int]:
@@ -138,8 +153,12 @@ class DigitRun:
         return None
 
 
-def digit_runs(text: str) -> list[DigitRun]:
-    """Every number in ``text``: numerals (any script, fullwidth too) and digit words."""
+def digit_runs(text: str, *, long_numerals_alone: bool = True) -> list[DigitRun]:
+    """Every number in ``text``: numerals (any script, fullwidth too) and digit words.
+
+    ``long_numerals_alone``: a numeral of 4 digits or more is a run of its own (how a PIN
+    is read from a message: "order 1001, 357910"); False joins it to its neighbours, as
+    masking must ("2468 10" is a PIN however it is grouped)."""
     runs: list[DigitRun] = []
     pieces: list[_Piece] = []
     repeat, repeat_start = 1, None
@@ -161,17 +180,28 @@ def digit_runs(text: str) -> list[DigitRun]:
             start, repeat_start = repeat_start, None  # "double four" is one piece
         if token.isdigit():
             digits = "".join(str(unicodedata.digit(ch)) for ch in token)
-            standalone = len(digits) >= STANDALONE_NUMERAL_DIGITS
-            previous_standalone = bool(pieces) and len(pieces[-1].digits) >= (
-                STANDALONE_NUMERAL_DIGITS
-            )
-            if standalone or previous_standalone:
+            long = len(digits) >= STANDALONE_NUMERAL_DIGITS
+            after_long = bool(pieces) and len(pieces[-1].digits) >= STANDALONE_NUMERAL_DIGITS
+            if long_numerals_alone:
+                apart = long or after_long
+            else:
+                # Two long numerals join only across a bare space: "orders 1001, 1002" are
+                # two numbers, "2468 1357" may be one PIN.
+                apart = long and after_long and not text[last_end:start].isspace()
+            if apart:
                 close()
             pieces.append(_Piece(digits * repeat, start, end, homophone=False))
-            if standalone:
+            if long and long_numerals_alone:
                 close()
+        elif word in _DIGIT_WORDS and word != "zero" and pieces and pieces[-1].tens:
+            tens = pieces.pop()  # "twenty four": one pair of digits
+            pieces.append(_Piece(tens.digits[0] + _DIGIT_WORDS[word], tens.start, end, False))
         elif word in _DIGIT_WORDS:
             pieces.append(_Piece(_DIGIT_WORDS[word] * repeat, start, end, homophone=False))
+        elif word in _TEENS:
+            pieces.append(_Piece(_TEENS[word] * repeat, start, end, homophone=False))
+        elif word in _TENS:
+            pieces.append(_Piece(_TENS[word] + "0", start, end, homophone=False, tens=True))
         elif word in _HOMOPHONES:
             pieces.append(_Piece(_HOMOPHONES[word] * repeat, start, end, homophone=True))
         elif word in _REPEATS:
@@ -194,9 +224,10 @@ def digit_runs(text: str) -> list[DigitRun]:
 
 
 def mask(text: str, pin_digits: int = DEFAULT_PIN_DIGITS) -> str:
-    """``text`` with every run of at least ``pin_digits`` digits replaced by :data:`MASK`."""
+    """``text`` with every run of at least ``pin_digits`` digits replaced by :data:`MASK`,
+    however it is grouped or said ("2468 10", "24 6810", "twenty four sixty eight ten")."""
     spans = []
-    for run in digit_runs(text):
+    for run in digit_runs(text, long_numerals_alone=False):
         if len(run.core) >= pin_digits:
             spans.append(run.span(core=True))
         elif len(run.digits) >= pin_digits:
@@ -216,8 +247,16 @@ def is_decline(text: str) -> bool:
 
 
 def _is_reserved(text: str) -> bool:
-    intent = re.match(r"\s*/(\w+)", text)
-    return intent is not None and intent.group(1) in RESERVED_INTENTS
+    """Whether Rasa would read ``text`` as one of the channel's own intents.
+
+    Rasa strips the message, takes what follows "/" up to "{" or "@", and strips that
+    too, so "/ pin_submitted {...}" is the real intent: read it the same way.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return False
+    intent = re.split(r"[{@]", stripped[1:], maxsplit=1)[0].strip()
+    return intent.casefold() in RESERVED_INTENTS
 
 
 # --- the decision -------------------------------------------------------------------------
@@ -260,7 +299,12 @@ def screen(text: str, pending: PinRequest | None, pin_digits: int = DEFAULT_PIN_
         if shown != text and not (set(_words(shown.replace(MASK, " ")).split()) - _FILLER):
             return Screened(ScreenKind.PASS, shown, SECRET_NOT_EXPECTED)
         return Screened(ScreenKind.PASS, shown, shown)
-    candidates = {c for run in digit_runs(text) if (c := run.candidate(length))}
+    candidates = {
+        c
+        for alone in (True, False)
+        for run in digit_runs(text, long_numerals_alone=alone)
+        if (c := run.candidate(length))
+    }
     if len(candidates) == 1 and not _is_reserved(text):
         return Screened(ScreenKind.SUBMIT, MASK, digits=candidates.pop())
     if is_decline(text):
@@ -293,6 +337,7 @@ class PinGate:
         ttl_s: float = PENDING_TTL_SECONDS,
         pin_digits: int = DEFAULT_PIN_DIGITS,
         takes_pin: bool = True,
+        settings: RasaSettings | None = None,
     ) -> None:
         """``takes_pin=False`` is for channels whose clients echo or keep what is said
         (socket.io chat widgets, Home Assistant's stored transcripts): nothing they send is
@@ -300,10 +345,11 @@ class PinGate:
         masked like any message), and a PIN request in a reply is dropped, not kept. The
         dialogue asks for a PIN only on the channels in ``ORDERLY_PIN_CHANNELS`` anyway.
         """
-        self._store = store or pending_store(rasa_settings().redis_url)
+        settings = settings or rasa_settings()
+        self._store = store or pending_store(settings.redis_url)
         self._takes_pin = takes_pin
         if allowed_submit_urls is None:
-            allowed_submit_urls = [rasa_settings().merchant_url]
+            allowed_submit_urls = [settings.merchant_url]
         self._allowed = tuple(_origin(url) for url in allowed_submit_urls)
         self._client = client or httpx.AsyncClient(timeout=SUBMIT_TIMEOUT_SECONDS)
         self._ttl = ttl_s

@@ -10,6 +10,8 @@ It keeps the stock channel's name and routes (``POST /webhooks/rest/webhook`` wi
 - messages longer than ``max_message_chars`` and ``metadata`` larger than
   ``max_metadata_bytes`` are refused; only the ``metadata_keys`` the assistant reads
   are passed on (and so stored in the tracker), the rest is dropped;
+- one customer sends at most ``ORDERLY_REST_MESSAGES_PER_CUSTOMER`` messages (429 with
+  ``Retry-After`` beyond), so nobody takes the assistant for themselves;
 - every message passes the PIN policy (:mod:`channels.pin_policy`): a PIN goes to
   the merchant, never to Rasa, and PIN-length numbers reach Rasa masked.
 """
@@ -32,7 +34,10 @@ from sanic.response import HTTPResponse
 
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
 from channels.pin_policy import PinGate, ScreenKind
+from channels.settings import RasaSettings, rasa_settings
 from channels.telemetry import Turn, observed_turn
+from contracts.rate_limits import RateLimit
+from contracts.telemetry import RATE_LIMIT_REFUSALS
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +79,15 @@ class SecureRestInput(InputChannel):
         metadata_keys: Sequence[str] = METADATA_KEYS,
         verifier: TokenVerifier | None = None,
         gate: PinGate | None = None,
+        settings: RasaSettings | None = None,
     ) -> None:
+        settings = settings or rasa_settings()
         self.max_message_chars = max_message_chars
         self.max_metadata_bytes = max_metadata_bytes
         self.metadata_keys = tuple(metadata_keys)
         self.verifier = verifier or TokenVerifier()
-        self.gate = gate or PinGate()
+        self.gate = gate or PinGate(settings=settings)
+        self.messages_per_customer = RateLimit(settings.rest_messages_per_customer)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("secure_rest_webhook", __name__)
@@ -100,6 +108,16 @@ class SecureRestInput(InputChannel):
                     rejected.message,
                     401,
                     headers={"WWW-Authenticate": f'Bearer error="{_oauth_error(rejected.code)}"'},
+                )
+            sender_id = identity.customer_id
+            if not self.messages_per_customer.hit(sender_id):
+                RATE_LIMIT_REFUSALS.labels("rest messages per customer").inc()
+                wait = self.messages_per_customer.retry_after_s(sender_id)
+                return _error(
+                    "too_many_messages",
+                    f"Too many messages; try again in {wait} seconds.",
+                    429,
+                    headers={"Retry-After": str(wait)},
                 )
             try:
                 text, metadata = self._parse(request, identity)

@@ -11,14 +11,18 @@ their own class because they have their own source: customer tokens
 from __future__ import annotations
 
 import functools
+import re
 
 from pydantic import Field, validator
 
+from contracts.rate_limits import rate_rule
 from contracts.settings import OrderlySettings, SettingsError, url_of_port
 
 __all__ = ["RasaSettings", "SettingsError", "rasa_settings"]
 
 SYNCHRONOUS_COMMIT_CHOICES = ("on", "off", "local", "remote_write", "remote_apply")
+# The merchant platform's rule for a PIN (merchant/settings.py): 4 to 8 ASCII digits.
+PIN_FORMAT = re.compile(r"^[0-9]{4,8}$")
 
 
 class RasaSettings(OrderlySettings):
@@ -58,7 +62,41 @@ class RasaSettings(OrderlySettings):
         "(set it wherever the port is reachable by others)",
     )
 
+    rest_messages_per_customer: str = Field(
+        default="30/minute",
+        description="messages one customer may send over the REST channel (each replica "
+        "counts its own)",
+    )
+    demo_sign_in: bool = Field(
+        default=False,
+        description="`1`: the widget's demo page signs demo customers in by itself "
+        "(`POST /webhooks/widget/demo-session`); SANDBOX ONLY. `make run`/`make serve` turn it "
+        "on; the container image and the manifests leave it off",
+    )
+    demo_pin: str | None = Field(
+        default=None,
+        repr=False,
+        description="the PIN new demo customers get (scripted demos, tests); unset: a random "
+        "one, shown once on the demo page",
+    )
+    demo_sessions_per_client: str = Field(
+        default="10/minute", description="demo sessions one browser address may start"
+    )
+    demo_sessions_total: str = Field(
+        default="120/minute", description="demo sessions all browsers together may start"
+    )
+
     _merchant_url = url_of_port("merchant_url", "merchant_port")
+
+    @validator("rest_messages_per_customer", "demo_sessions_per_client", "demo_sessions_total")
+    def _a_rate(cls, value: str) -> str:  # noqa: N805
+        return rate_rule(value)
+
+    @validator("demo_pin")
+    def _a_pin(cls, value: str | None) -> str | None:  # noqa: N805
+        if value is not None and not PIN_FORMAT.match(value):
+            raise ValueError("must be 4 to 8 digits")
+        return value
 
     @validator("tracker_synchronous_commit")
     def _known_commit_mode(cls, value: str) -> str:  # noqa: N805

@@ -3,11 +3,14 @@
 The assistant's channels serve signed-in customers only. The command-line clients
 (the shell, the voice client) sign in by themselves: the first run makes a random
 customer id (``shell-<user>-<random>``) and a random password, keeps both in a file
-only this user can read (``var/identity/<merchant host>.json``, mode 0600), and calls
-the merchant platform's ``POST /identity/sign-in``, whose first call creates the
-account. Later runs sign in again with the same pair and find the same orders. A
-token is reused until shortly before it expires; a 401 from the assistant makes
-the client sign in again (:meth:`SignIn.token` with ``fresh=True``).
+only this user can read (``var/identity/<merchant host>.json``, mode 0600), and signs
+up with the merchant platform's ``POST /identity/sign-up``. Later runs sign in
+(``POST /identity/sign-in``) with the same pair and find the same orders. A token is
+reused until shortly before it expires; a 401 from the assistant makes the client sign
+in again (:meth:`SignIn.token` with ``fresh=True``).
+
+:func:`set_pin` sets the customer's payment PIN (``PUT /identity/pin``): it takes the
+token and the password again. The shell's ``/pin`` uses it.
 
 The random suffix is why nobody can guess another user's customer id, and the
 password is why knowing one would not be enough.
@@ -29,6 +32,8 @@ import httpx
 import jwt
 
 SIGN_IN_PATH = "/identity/sign-in"
+SIGN_UP_PATH = "/identity/sign-up"
+PIN_PATH = "/identity/pin"
 SIGN_IN_TIMEOUT_SECONDS = 10.0
 # Renew this long before the token's own expiry, so a request never races it.
 RENEW_MARGIN_SECONDS = 30.0
@@ -138,24 +143,66 @@ class SignIn:
         return self._token
 
     def _sign_in(self) -> None:
-        url = self.merchant_url + SIGN_IN_PATH
+        """Sign in; an id the platform does not know is signed up with this password."""
+        answer = self._post(SIGN_IN_PATH)
+        if answer.status_code == 401:
+            answer = self._post(SIGN_UP_PATH)
+            if answer.status_code == 409:  # taken: so the password was the wrong one
+                raise CredentialsRefused(
+                    f"The sandbox refused the password for {self.customer_id} (a database "
+                    "made with another password?). Delete the file under var/identity/ to "
+                    "start anew."
+                )
+        try:
+            reply = answer.json()
+            token, expires_in = str(reply["token"]), float(reply.get("expires_in") or 0)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise SignInError(f"Signing in failed ({_refusal(answer)}).") from error
+        self._token = token
+        self._renew_at = time.time() + max(0.0, expires_in - RENEW_MARGIN_SECONDS)
+
+    def _post(self, path: str) -> httpx.Response:
         body = {"customer_id": self.credentials.customer_id, "password": self.credentials.password}
         try:
-            answer = httpx.post(url, json=body, timeout=self._timeout)
+            return httpx.post(self.merchant_url + path, json=body, timeout=self._timeout)
         except httpx.HTTPError as error:
             raise SignInError(
                 f"The sign-in service is not reachable at {self.merchant_url}; "
                 "is `make serve` running?"
             ) from error
-        if answer.status_code == 401:
-            raise CredentialsRefused(
-                f"The sandbox refused the password for {self.customer_id} (a database made "
-                "with another password?). Delete the file under var/identity/ to start anew."
-            )
-        try:
-            reply = answer.json()
-            token, expires_in = str(reply["token"]), float(reply.get("expires_in") or 0)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise SignInError(f"Signing in at {url} failed (HTTP {answer.status_code}).") from error
-        self._token = token
-        self._renew_at = time.time() + max(0.0, expires_in - RENEW_MARGIN_SECONDS)
+
+
+def set_pin(
+    merchant_url: str,
+    token: str,
+    password: str,
+    pin: str,
+    *,
+    timeout: float = SIGN_IN_TIMEOUT_SECONDS,
+) -> None:
+    """Make ``pin`` the customer's payment PIN; :class:`SignInError` says why not.
+
+    Neither the PIN nor the password is ever part of an error's text.
+    """
+    try:
+        answer = httpx.put(
+            merchant_url.rstrip("/") + PIN_PATH,
+            json={"password": password, "pin": pin},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as error:
+        raise SignInError(f"The merchant platform is not reachable at {merchant_url}.") from error
+    if answer.status_code == 401:
+        raise CredentialsRefused("That password is not right; the PIN was not changed.")
+    if not answer.is_success:
+        raise SignInError(f"The PIN was not changed: {_refusal(answer)}.")
+
+
+def _refusal(answer: httpx.Response) -> str:
+    """The platform's own message for a refusal (it never echoes a secret), or the status."""
+    try:
+        message = answer.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return f"HTTP {answer.status_code}"
+    return str(message).rstrip(".")

@@ -40,6 +40,10 @@ class Token(BaseModel):
     expires_in: int
 
 
+class PinSet(BaseModel):
+    pin_set: bool
+
+
 class Health(BaseModel):
     status: str
     now: str
@@ -136,6 +140,7 @@ class Account(BaseModel):
     default_merchant_id: str
     default_store_id: str
     voice_pay_locked_until: str | None
+    pin_set: bool  # the customer chose a PIN (PUT /identity/pin); payments past the limits need one
 
 
 class PinVerification(BaseModel):

@@ -154,6 +154,10 @@ class Stack:
         c = self.config
         return child_environment(
             {
+                # make run / make serve: the widget's demo page signs demo customers in
+                # itself unless the environment says otherwise (the container image and
+                # the manifests leave it off).
+                "ORDERLY_DEMO_SIGN_IN": child_environment().get("ORDERLY_DEMO_SIGN_IN", "1"),
                 "ORDERLY_DATA_DIR": str(c.data_dir),
                 "ORDERLY_MERCHANT_HOST": c.host,
                 "ORDERLY_MERCHANT_PORT": str(c.merchant_port),
@@ -181,15 +185,7 @@ class Stack:
         env = self.environment()
         try:
             for service in self.services:
-                service.log = open(self.config.log_dir / f"{service.name}.log", "ab")
-                service.process = subprocess.Popen(
-                    service.argv,
-                    cwd=ROOT,
-                    env=env,
-                    stdout=service.log,
-                    stderr=subprocess.STDOUT,
-                )
-                self._wait_until_healthy(service)
+                self._launch(service, env)
         except BaseException:
             self.stop()
             raise

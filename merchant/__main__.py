@@ -35,6 +35,8 @@ def main() -> int:
         # No websockets here; uvicorn's auto-detection would import a newer
         # websockets API than the 10.4 that Rasa 3.6 pins.
         ws="none",
+        # The app applies X-Forwarded-For itself, from ORDERLY_TRUSTED_PROXIES.
+        proxy_headers=False,
     )
     return 0
 

@@ -1,4 +1,5 @@
-"""Sandbox accounts: created on first use, with a balance, a voice-pay limit and a PIN.
+"""Sandbox accounts: created on first use, with a balance and a voice-pay limit, and a PIN
+once the customer sets one (`PUT /identity/pin`): no account has one before.
 
 The attempt counter and the lock live on the ACCOUNT, not on a conversation, so starting
 a new chat or a new order does not give a guesser fresh attempts.
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from merchant import models
 from merchant.errors import ApiError, conflict, not_found
-from merchant.hashing import secret_matches
+from merchant.hashing import hash_secret, secret_matches
 from merchant.runtime import Runtime
-from merchant.security_events import PIN_INCORRECT, PIN_LOCKED, record_event
+from merchant.security_events import PIN_INCORRECT, PIN_LOCKED, PIN_SET, record_event
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ def ensure_account(session: Session, runtime: Runtime, customer_id: str) -> mode
         voice_pay_limit=settings.voice_pay_limit,
         default_merchant_id=settings.default_merchant_id,
         default_store_id=settings.default_store_id,
-        pin_hash=runtime.sandbox_pin_hash,
+        pin_hash=None,
+        pin_digits=None,
         failed_pin_attempts=0,
         voice_pay_locked_until=None,
         created_at=runtime.clock.now(),
@@ -74,6 +76,37 @@ def pin_locked(locked_until: datetime, runtime: Runtime) -> ApiError:
     )
 
 
+# What the assistant tells a customer whose payment needs a PIN they have not set.
+HOW_TO_SET_A_PIN = (
+    "Set your own payment PIN first: type /pin in the shell (make shell), or open Settings "
+    "in the web widget; both ask for your password. A PIN can't be set by voice."
+)
+
+
+def pin_not_set() -> ApiError:
+    return ApiError(
+        409,
+        "pin_not_set",
+        f"This payment needs the customer's PIN, and none is set yet. {HOW_TO_SET_A_PIN}",
+    )
+
+
+def set_pin(runtime: Runtime, customer_id: str, pin: str) -> None:
+    """Make `pin` the customer's PIN (hashed outside the transaction, like passwords).
+
+    A wrong-PIN lock in force stays: whoever holds the password cannot lift it early.
+    """
+    pin_hash = hash_secret(pin)
+    with runtime.database.sessions.begin() as session:
+        account = ensure_account(session, runtime, customer_id)
+        replaced = account.pin_hash is not None
+        account.pin_hash = pin_hash
+        account.pin_digits = len(pin)
+        account.failed_pin_attempts = 0
+        record_event(session, runtime, customer_id, PIN_SET, replaced=replaced)
+    log.info("PIN %s for %s", "changed" if replaced else "set", customer_id)
+
+
 def verify_pin(
     session: Session, runtime: Runtime, customer_id: str, order_number: int, pin: str
 ) -> models.PinVerification:
@@ -96,6 +129,8 @@ def verify_pin(
             "order_not_payable",
             f"Order {order_number} is {order.status}; there is nothing to pay.",
         )
+    if account.pin_hash is None:
+        raise pin_not_set()
     now = runtime.clock.now()
     if not secret_matches(pin, account.pin_hash):
         outcome = runtime.lockout.after_failure(account.failed_pin_attempts, now)

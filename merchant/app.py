@@ -17,17 +17,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from contracts.telemetry import metrics_reply
 from merchant.body_limit import BodyLimit
 from merchant.clock import Clock
 from merchant.db import Database
 from merchant.errors import ApiError
-from merchant.hashing import hash_secret
 from merchant.routes import accounts, catalogue, handoffs, identity, orders, payments
 from merchant.runtime import Runtime
 from merchant.seed import seed_catalogue
 from merchant.settings import PLATFORM_TIMEZONE, Settings
+from merchant.sign_in_throttle import SignInThrottle
 from merchant.telemetry import Observed
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         clock=Clock(PLATFORM_TIMEZONE, settings.fixed_now),
         database=database,
-        sandbox_pin_hash=hash_secret(settings.sandbox_pin),
+        sign_in_throttle=SignInThrottle.from_settings(settings),
     )
 
     @asynccontextmanager
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (catalogue, identity, accounts, orders, payments, handoffs):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Throttles count by client: a trusted proxy (the Rasa server signing in demo
+    # customers, a load balancer) names the client in X-Forwarded-For.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     app.add_middleware(Observed)  # outermost: it sees every answer, refusals included
 
     @app.get("/metrics", include_in_schema=False)

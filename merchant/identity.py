@@ -1,32 +1,35 @@
-"""Sandbox sign-in and the customer tokens it issues (JWT, HS256, PyJWT).
+"""Sandbox sign-up and sign-in, and the customer tokens they issue (JWT, HS256, PyJWT).
+
+`POST /identity/sign-up` creates a customer; `POST /identity/sign-in` only checks a
+password, and answers an unknown id exactly as a wrong password. Password checks are
+throttled (merchant/sign_in_throttle.py).
 
 A token names the customer in `sub`, is issued by `orderly-sandbox` for the audience
 `orderly` and expires after `ORDERLY_TOKEN_TTL_SECONDS`. Token times are real UNIX time,
 not the platform clock that `ORDERLY_NOW` may fix, because other services (the channels)
-verify the same tokens against their own real clocks. Wrong-password locks, like
-everything else the platform decides, follow the platform clock.
+verify the same tokens against their own real clocks.
 
 The channels verify tokens with their own small verifier; nothing here is imported by them.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
 import jwt
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from merchant import models
 from merchant.accounts import ensure_account
-from merchant.errors import ApiError, unauthorized
+from merchant.errors import ApiError, conflict, unauthorized
 from merchant.hashing import hash_secret, secret_matches
 from merchant.runtime import Runtime
-from merchant.security_events import SIGN_IN_FAILED, SIGN_IN_LOCKED, record_event
+from merchant.security_events import SIGN_IN_FAILED, SIGN_IN_THROTTLED, record_event
 
 log = logging.getLogger(__name__)
 
@@ -85,66 +88,83 @@ def token_customer(token: str, *, secret: str) -> str:
     return subject
 
 
-def sign_in(runtime: Runtime, customer_id: str, password: str) -> None:
-    """Check the password, or enrol a new customer with it; raise on a wrong password.
+def sign_up(runtime: Runtime, client: str, customer_id: str, password: str) -> None:
+    """Create a new customer with this password: their account and credential.
 
+    Refused (409) when the id has an account already, whether it signed up or the service
+    created it (an OIDC customer, whose account must never get a sandbox password).
     Hashing takes tens of milliseconds of CPU on purpose, so it runs outside any
-    transaction: on SQLite a transaction holds the database's one write lock, and a
-    sign-in holding it would stall every order and payment behind it. A wrong password
-    is counted (and the refusal raised) only after its transaction committed.
+    transaction: on SQLite a transaction holds the database's one write lock.
     """
-    sessions = runtime.database.sessions
-    now = runtime.clock.now()
-    with sessions.begin() as session:
+    refuse_without_sandbox_identity(runtime)
+    runtime.sign_in_throttle.admit(client)
+    password_hash = hash_secret(password)
+    with runtime.database.sessions.begin() as session:
+        if session.get(models.Account, customer_id) is not None:
+            raise conflict(
+                "customer_id_taken",
+                "That customer id is taken; choose another one.",
+                field="customer_id",
+            )
+        ensure_account(session, runtime, customer_id)
+        session.add(
+            models.Credential(
+                customer_id=customer_id,
+                password_hash=password_hash,
+                created_at=runtime.clock.now(),
+            )
+        )
+        try:
+            session.flush()
+        except IntegrityError as error:  # a concurrent sign-up of the same id won
+            raise conflict(
+                "customer_id_taken",
+                "That customer id is taken; choose another one.",
+                field="customer_id",
+            ) from error
+    log.info("signed up %s", customer_id)
+
+
+def check_password(runtime: Runtime, client: str, customer_id: str, password: str) -> None:
+    """Pass when `password` is the customer's; raise 401 (or 429 while throttled).
+
+    An id nobody has gets the same answers, at the same cost, as a wrong password: a
+    stranger cannot learn which ids exist.
+    """
+    refuse_without_sandbox_identity(runtime)
+    throttle = runtime.sign_in_throttle
+    throttle.admit(client, customer_id)
+    with runtime.database.sessions.begin() as session:
         credential = session.get(models.Credential, customer_id)
         stored_hash = None if credential is None else credential.password_hash
-        locked_until = None if credential is None else credential.locked_until
-    if stored_hash is None:
-        new_hash = hash_secret(password)
-        with sessions.begin() as session:
-            stored_hash = _enrol(session, runtime, customer_id, new_hash, now)
-        if stored_hash is None:
-            return
-    # Checked before the hash too: while locked, the password is not even looked at.
-    still_locked = runtime.sign_in_lockout.locked_until(locked_until, now)
-    if still_locked is not None:
-        raise sign_in_locked(still_locked, now, runtime)
-    _record_attempt(runtime, customer_id, secret_matches(password, stored_hash), now)
+    matches = secret_matches(password, stored_hash or _absent_hash())
+    if matches and stored_hash is not None:
+        return
+    filled = throttle.wrong_password(client, customer_id)
+    if stored_hash is not None:
+        with runtime.database.sessions.begin() as session:
+            record_event(session, runtime, customer_id, SIGN_IN_FAILED)
+            if filled:
+                record_event(session, runtime, customer_id, SIGN_IN_THROTTLED)
+    log.info("wrong password for a customer id")
+    raise _invalid_credentials()
 
 
-def _record_attempt(runtime: Runtime, customer_id: str, matches: bool, now: datetime) -> None:
-    """Count the attempt under the row lock; raise the refusal after committing it."""
-    refusal: ApiError | None = None
-    with runtime.database.sessions.begin() as session:
-        credential = session.get(models.Credential, customer_id, with_for_update=True)
-        if credential is None:  # deleted meanwhile: nothing to sign in to
-            raise _invalid_credentials()
-        locked_until = runtime.sign_in_lockout.locked_until(credential.locked_until, now)
-        if locked_until is not None:
-            refusal = sign_in_locked(locked_until, now, runtime)
-        elif matches:
-            credential.failed_attempts = 0
-        else:
-            refusal = _count_failure(session, runtime, credential, now)
-    if refusal is not None:
-        raise refusal
+def refuse_without_sandbox_identity(runtime: Runtime) -> None:
+    """With an OIDC provider (`ORDERLY_JWKS_URL`) customers are the provider's: the
+    sandbox neither creates nor signs in anyone, so nobody can claim their accounts."""
+    if runtime.settings.jwks_url:
+        raise ApiError(
+            404,
+            "sandbox_identity_off",
+            "Customers sign in with this deployment's identity provider, not here.",
+        )
 
 
-def _count_failure(
-    session: Session, runtime: Runtime, credential: models.Credential, now: datetime
-) -> ApiError:
-    customer_id = credential.customer_id
-    outcome = runtime.sign_in_lockout.after_failure(credential.failed_attempts, now)
-    credential.failed_attempts = outcome.failed_attempts
-    if outcome.locked_until is not None:
-        credential.locked_until = outcome.locked_until
-        local = outcome.locked_until.astimezone(runtime.clock.zone)
-        record_event(session, runtime, customer_id, SIGN_IN_LOCKED, locked_until=local.isoformat())
-        log.warning("sign-in locked for %s after wrong passwords", customer_id)
-        return sign_in_locked(outcome.locked_until, now, runtime)
-    record_event(session, runtime, customer_id, SIGN_IN_FAILED)
-    log.info("wrong password for %s", customer_id)
-    return _invalid_credentials()
+@functools.cache
+def _absent_hash() -> str:
+    """A hash of nothing anyone knows, checked for unknown ids so they cost the same."""
+    return hash_secret(secrets.token_urlsafe(32))
 
 
 def _invalid_credentials() -> ApiError:
@@ -153,41 +173,4 @@ def _invalid_credentials() -> ApiError:
         "invalid_credentials",
         "That customer id and password do not match.",
         headers={"WWW-Authenticate": 'Bearer realm="orderly"'},
-    )
-
-
-def _enrol(
-    session: Session, runtime: Runtime, customer_id: str, password_hash: str, now: datetime
-) -> str | None:
-    """Create the credential (and the account if needed). Returns None when enrolled, or
-    the hash of the credential a concurrent first sign-in created a moment ago."""
-    ensure_account(session, runtime, customer_id)
-    credential = models.Credential(
-        customer_id=customer_id,
-        password_hash=password_hash,
-        failed_attempts=0,
-        locked_until=None,
-        created_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(credential)
-    except IntegrityError:
-        existing: models.Credential | None = session.get(models.Credential, customer_id)
-        if existing is None:
-            raise
-        return existing.password_hash
-    log.info("enrolled %s", customer_id)
-    return None
-
-
-def sign_in_locked(locked_until: datetime, now: datetime, runtime: Runtime) -> ApiError:
-    local = locked_until.astimezone(runtime.clock.zone)
-    wait = max(1, int((locked_until - now).total_seconds()))
-    return ApiError(
-        429,
-        "sign_in_locked",
-        f"Too many wrong passwords for this customer id; try again after {local:%H:%M}.",
-        headers={"Retry-After": str(wait)},
-        locked_until=local.isoformat(),
     )

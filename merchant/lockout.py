@@ -1,7 +1,8 @@
-"""The lockout rule shared by payment PINs and sign-in passwords.
+"""The lockout rule of payment PINs (sign-in passwords are throttled instead: see
+merchant/sign_in_throttle.py).
 
-The attempt counter and the lock live on the ACCOUNT (or its credential), not on a
-conversation or a connection, so starting a new chat does not give a guesser fresh attempts.
+The attempt counter and the lock live on the ACCOUNT, not on a conversation or a
+connection, so starting a new chat does not give a guesser fresh attempts.
 """
 
 from __future__ import annotations

@@ -101,7 +101,9 @@ class MenuItem(Base):
 
 
 class Account(Base):
-    """A sandbox wallet. `pin_hash` is `scrypt$n$r$p$salt$hash` (see merchant.hashing)."""
+    """A sandbox wallet. `pin_hash` is `scrypt$n$r$p$salt$hash` (see merchant.hashing), or
+    None until the customer sets a PIN of their own (`PUT /identity/pin`); `pin_digits` is its
+    length, so the assistant asks for the right number of digits."""
 
     __tablename__ = "accounts"
 
@@ -111,25 +113,26 @@ class Account(Base):
     voice_pay_limit = Column(Integer, nullable=False)
     default_merchant_id = Column(String(ID_LENGTH), nullable=False)
     default_store_id = Column(String(ID_LENGTH), nullable=False)
-    pin_hash = Column(String(TEXT_LENGTH), nullable=False)
+    pin_hash = Column(String(TEXT_LENGTH), nullable=True)
+    pin_digits = Column(Integer, nullable=True)
     failed_pin_attempts = Column(Integer, nullable=False, default=0)
     voice_pay_locked_until = Column(UtcDateTime, nullable=True)
     created_at = Column(UtcDateTime, nullable=False)
 
 
 class Credential(Base):
-    """A customer's sign-in password (its scrypt hash) and the wrong-password lock.
+    """A customer's sign-in password (its scrypt hash). Wrong passwords are throttled in
+    memory (merchant.sign_in_throttle), not here.
 
     Its own table, so identity can move to a real identity provider without touching
-    wallets; an account created before its first sign-in has no row here yet.
+    wallets; an account the service created (an OIDC customer, a test) has no row here and
+    never gets one: `POST /identity/sign-up` only creates new accounts.
     """
 
     __tablename__ = "credentials"
 
     customer_id = Column(ForeignKey("accounts.customer_id"), primary_key=True)
     password_hash = Column(String(TEXT_LENGTH), nullable=False)
-    failed_attempts = Column(Integer, nullable=False, default=0)
-    locked_until = Column(UtcDateTime, nullable=True)
     created_at = Column(UtcDateTime, nullable=False)
 
 

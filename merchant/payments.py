@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from contracts.money import format_money
 from merchant import models
-from merchant.accounts import ensure_account, refuse_if_locked
+from merchant.accounts import ensure_account, pin_not_set, refuse_if_locked
 from merchant.errors import ApiError, conflict
 from merchant.menu import store_hours
 from merchant.ordering import CAPTURED, PAID, PLACED, find_order, token_matches
@@ -77,9 +77,11 @@ def capture_payment(
     if need is not None:
         # A lock only stops what needs the PIN: small payments within the limits go on.
         refuse_if_locked(account, runtime)
+        if account.pin_hash is None:
+            raise pin_not_set()
         verification = _fresh_verification(session, runtime, order)
         if verification is None:
-            raise need.refusal()
+            raise need.refusal(account.pin_digits)
     if account.balance < order.total:
         raise ApiError(
             402,
@@ -153,7 +155,7 @@ class PinNeed:
     daily_no_pin_limit: int
     no_pin_spent_today: int
 
-    def refusal(self) -> ApiError:
+    def refusal(self, pin_digits: int | None) -> ApiError:
         if self.reason == OVER_PAYMENT_LIMIT:
             message = (
                 f"Payments over {format_money(self.voice_pay_limit)} by voice need the "
@@ -175,6 +177,7 @@ class PinNeed:
             voice_pay_limit=self.voice_pay_limit,
             daily_no_pin_limit=self.daily_no_pin_limit,
             no_pin_spent_today=self.no_pin_spent_today,
+            pin_digits=pin_digits,
         )
 
 

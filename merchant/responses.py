@@ -158,6 +158,7 @@ def account_body(account: models.Account, locked_until: datetime | None) -> Body
         "default_merchant_id": account.default_merchant_id,
         "default_store_id": account.default_store_id,
         "voice_pay_locked_until": instant(locked_until),
+        "pin_set": account.pin_hash is not None,
     }
 
 

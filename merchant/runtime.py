@@ -1,4 +1,4 @@
-"""The parts one running platform shares: settings, clock and database.
+"""The parts one running platform shares: settings, clock, database and sign-in throttle.
 
 `create_app` builds one `Runtime` and keeps it on `app.state.runtime`; routes receive it
 through the `get_runtime` dependency, and tests reach `app.state.runtime.clock` to move time.
@@ -16,6 +16,7 @@ from merchant.clock import Clock
 from merchant.db import Database
 from merchant.lockout import Lockout
 from merchant.settings import Settings
+from merchant.sign_in_throttle import SignInThrottle
 
 
 @dataclass(frozen=True)
@@ -23,23 +24,13 @@ class Runtime:
     settings: Settings
     clock: Clock
     database: Database
-    # New accounts start with the sandbox PIN. Hashed once per platform, not per account
-    # inside the account's write transaction: the PIN is a documented setting, so a
-    # shared salt reveals nothing.
-    sandbox_pin_hash: str
+    sign_in_throttle: SignInThrottle
 
     @property
     def lockout(self) -> Lockout:
         return Lockout(
             max_attempts=self.settings.pin_max_attempts,
             duration=timedelta(minutes=self.settings.pin_lockout_minutes),
-        )
-
-    @property
-    def sign_in_lockout(self) -> Lockout:
-        return Lockout(
-            max_attempts=self.settings.sign_in_max_attempts,
-            duration=timedelta(minutes=self.settings.sign_in_lockout_minutes),
         )
 
     @property

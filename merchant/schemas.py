@@ -74,12 +74,22 @@ class SignInRequest(_Body):
 
     @validator("password")
     def _password_length(cls, password: str) -> str:
-        # The message must not contain the value.
-        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-            raise ValueError(
-                f"a password is {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
-            )
-        return password
+        return _checked_password(password)
+
+
+class PinChangeRequest(_Body):
+    """The customer's password again, and the new PIN (4 to 8 digits, as a string)."""
+
+    password: StrictStr
+    pin: StrictStr
+
+    @validator("password")
+    def _password_length(cls, password: str) -> str:
+        return _checked_password(password)
+
+    @validator("pin")
+    def _pin_format(cls, pin: str) -> str:
+        return _checked_pin(pin)
 
 
 class OrderRequest(_Body):
@@ -107,10 +117,7 @@ class PinVerificationRequest(_Body):
 
     @validator("pin")
     def _pin_format(cls, pin: str) -> str:
-        # The message must not contain the value: error bodies never echo a PIN.
-        if not PIN_FORMAT.match(pin):
-            raise ValueError("a PIN is 4 to 8 digits")
-        return pin
+        return _checked_pin(pin)
 
 
 class HandoffRequest(_Body):
@@ -127,3 +134,17 @@ class HandoffRequest(_Body):
         if sum(len(line) for line in transcript) > MAX_TRANSCRIPT_CHARACTERS:
             raise ValueError(f"a transcript has at most {MAX_TRANSCRIPT_CHARACTERS} characters")
         return transcript
+
+
+def _checked_pin(pin: str) -> str:
+    # The message must not contain the value: error bodies never echo a PIN.
+    if not PIN_FORMAT.match(pin):
+        raise ValueError("a PIN is 4 to 8 digits")
+    return pin
+
+
+def _checked_password(password: str) -> str:
+    # The message must not contain the value.
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValueError(f"a password is {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")
+    return password

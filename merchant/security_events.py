@@ -1,4 +1,5 @@
-"""The security log support reads: wrong PINs and passwords, and the locks they caused.
+"""The security log support reads: wrong PINs and passwords, the locks and throttles they
+caused, and PIN changes.
 
 Rows are written in the same transaction as the attempt they describe, so a counted
 attempt is always logged. Details never contain a submitted secret.
@@ -17,7 +18,9 @@ from merchant.runtime import Runtime
 PIN_INCORRECT = "pin_incorrect"
 PIN_LOCKED = "pin_locked"
 SIGN_IN_FAILED = "sign_in_failed"
-SIGN_IN_LOCKED = "sign_in_locked"
+# Wrong passwords for this id filled its window: everyone waits up to a minute.
+SIGN_IN_THROTTLED = "sign_in_throttled"
+PIN_SET = "pin_set"
 MAX_LISTED_EVENTS = 100
 
 

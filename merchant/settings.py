@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, validator
 
+from contracts.rate_limits import rate_rule
 from contracts.settings import OrderlySettings, SettingsError
 
 __all__ = ["PLATFORM_TIMEZONE", "Settings", "SettingsError"]
@@ -25,12 +26,13 @@ PIN_FORMAT = re.compile(r"^[0-9]{4,8}$")
 # HS256 keys and the service token: at least 256 bits of randomness, e.g.
 # `python -c "import secrets; print(secrets.token_urlsafe(32))"` (43 characters).
 MIN_SECRET_LENGTH = 32
+LONGEST_SIGN_IN_WAIT_S = 60
 
 
 class Settings(OrderlySettings):
     """Configuration of one merchant platform process.
 
-    Secrets (`sandbox_pin`, `jwt_secret`, `service_token`) are excluded from `repr` so that
+    Secrets (`jwt_secret`, `service_token`) are excluded from `repr` so that
     logging the settings never prints them. Without `jwt_secret` the app signs with a
     throwaway key (tokens then verify nowhere else); without `service_token` only customer
     tokens are accepted.
@@ -80,9 +82,6 @@ class Settings(OrderlySettings):
     voice_pay_limit: int = Field(
         default=10_000, ge=0, description="new accounts' voice-pay limit (fen)"
     )
-    sandbox_pin: str = Field(
-        default="246810", repr=False, description="new accounts' PIN (4 to 8 digits)"
-    )
     default_merchant_id: str = Field(default="golden-crumb", description="new accounts' merchant")
     default_store_id: str = Field(default="gc-peoples-square", description="new accounts' store")
     sqlite_busy_timeout_seconds: int = Field(
@@ -101,10 +100,35 @@ class Settings(OrderlySettings):
         "customer tokens are accepted; the launcher makes one in `var/secrets/`",
     )
     token_ttl_seconds: int = Field(default=3600, ge=1, description="lifetime of a customer token")
-    sign_in_max_attempts: int = Field(
-        default=5, ge=1, description="wrong passwords in a row before a sign-in lock"
+    password_checks_per_client: str = Field(
+        default="20/minute",
+        description="sign-ins, sign-ups and PIN changes one client address may try",
     )
-    sign_in_lockout_minutes: int = Field(default=15, ge=1, description="length of a sign-in lock")
+    password_checks_total: str = Field(
+        default="120/minute",
+        description="password hashes the platform computes for everyone together (each costs "
+        "tens of milliseconds of CPU on purpose)",
+    )
+    wrong_passwords_per_client_and_id: str = Field(
+        default="5/minute",
+        description="wrong passwords for one customer id from one client address; then that "
+        "client waits (a window of at most a minute)",
+    )
+    wrong_passwords_per_id: str = Field(
+        default="30/minute",
+        description="wrong passwords for one customer id from all clients together; then "
+        "everyone waits (a window of at most a minute)",
+    )
+    trusted_proxies: tuple[str, ...] = Field(
+        default=("127.0.0.1",),
+        description="addresses whose `X-Forwarded-For` names the client (the Rasa server "
+        "signing in demo customers; a load balancer)",
+    )
+    jwks_url: str | None = Field(
+        default=None,
+        description="set when customers sign in with a real OIDC provider: the sandbox's "
+        "sign-up, sign-in and PIN route are then off",
+    )
     confirmation_ttl_seconds: int = Field(
         default=600, ge=1, description="how long after placing an order its confirmation can pay"
     )
@@ -133,11 +157,14 @@ class Settings(OrderlySettings):
     def _upper_case_level(cls, value: str) -> str:  # noqa: N805
         return value.upper()
 
-    @validator("sandbox_pin")
-    def _pin_is_digits(cls, value: str) -> str:  # noqa: N805
-        if not PIN_FORMAT.match(value):
-            raise ValueError("must be 4 to 8 digits")
-        return value
+    @validator("password_checks_per_client", "password_checks_total")
+    def _a_rate(cls, value: str) -> str:  # noqa: N805
+        return rate_rule(value)
+
+    @validator("wrong_passwords_per_client_and_id", "wrong_passwords_per_id")
+    def _a_short_lock(cls, value: str) -> str:  # noqa: N805
+        # A stranger hammering an id may delay its customer by at most a minute at a time.
+        return rate_rule(value, longest_window_s=LONGEST_SIGN_IN_WAIT_S)
 
     @validator("jwt_secret", "service_token")
     def _long_enough(cls, value: str | None) -> str | None:  # noqa: N805

@@ -19,6 +19,12 @@ pytest_plugins = ["tests.slow_marks", "pytester"]
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
 LOOPBACK = ("127.0.0.1", "localhost")
+# Every test customer and browser signs in from 127.0.0.1: the per-address throttles
+# (tested on their own in tests/merchant and tests/widget) would hold the suite back.
+ONE_ADDRESS_FOR_EVERYONE = {
+    "ORDERLY_PASSWORD_CHECKS_PER_CLIENT": "1000/minute",
+    "ORDERLY_DEMO_SESSIONS_PER_CLIENT": "1000/minute",
+}
 
 
 def free_port() -> int:
@@ -53,6 +59,7 @@ def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # Known to the tests, so they can mint customer tokens (tests/tokens.py).
             "ORDERLY_JWT_SECRET": TEST_JWT_SECRET,
             "ORDERLY_CORS_ORIGINS": " ".join(origins),
+            **ONE_ADDRESS_FOR_EVERYONE,
         },
     )
     with Stack(config) as stack:

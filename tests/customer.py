@@ -6,8 +6,8 @@ it is, so that is chosen when it is made:
 - :meth:`Customer.on_stack`, on the stack of tests/conftest.py: a token minted with the
   test secret (tests/tokens.py), and merchant reads made as the action server makes them
   for this customer (the service token and ``X-Orderly-Customer``);
-- :meth:`Customer.signed_in`, on the scaled stack: the sandbox sign-in
-  (``POST {merchant}/identity/sign-in``) issues the token, which also reads the
+- :meth:`Customer.signed_in`, on the scaled stack: the sandbox sign-up
+  (``POST {merchant}/identity/sign-up``) issues the token, which also reads the
   merchant. Before the identity work that route answers 404, and the plain sender id in
   the message body is the customer.
 """
@@ -24,7 +24,7 @@ from launch.stack import Stack
 from tests.contracts.bot_message_schema import assert_satisfies_schema
 from tests.tokens import mint_token
 
-SIGN_IN_PATH = "/identity/sign-in"
+SIGN_UP_PATH = "/identity/sign-up"
 SIGN_IN_PASSWORD = "scale-test-password"
 TURN_TIMEOUT_SECONDS = 60.0
 MERCHANT_TIMEOUT_SECONDS = 10.0
@@ -71,10 +71,10 @@ class Customer:
 
     @classmethod
     def signed_in(cls, rasa_url: str, merchant_url: str) -> Customer:
-        """A new customer signed in through the merchant's sandbox sign-in, where it has one."""
+        """A new customer signed up through the merchant's sandbox identity, where it has one."""
         sender = new_sender("scale")
         response = _HTTP.post(
-            f"{merchant_url}{SIGN_IN_PATH}",
+            f"{merchant_url}{SIGN_UP_PATH}",
             json={"customer_id": sender, "password": SIGN_IN_PASSWORD},
             timeout=MERCHANT_TIMEOUT_SECONDS,
         )
@@ -84,6 +84,29 @@ class Customer:
             token = str(response.json()["token"])
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return cls(rasa_url, merchant_url, sender, token, merchant_headers=headers)
+
+    @classmethod
+    def with_own_pin(cls, stack: Stack, pin: str, sender: str | None = None) -> Customer:
+        """A customer of the stack who signed up and chose ``pin`` (``PUT /identity/pin``),
+        as a customer does: no account has a PIN until then."""
+        customer = cls.on_stack(stack, sender)
+        password = uuid.uuid4().hex
+        merchant = stack.config.merchant_url
+        signed_up = _HTTP.post(
+            f"{merchant}{SIGN_UP_PATH}",
+            json={"customer_id": customer.sender, "password": password},
+            timeout=MERCHANT_TIMEOUT_SECONDS,
+        )
+        signed_up.raise_for_status()
+        customer.token = str(signed_up.json()["token"])
+        chosen = _HTTP.put(
+            f"{merchant}/identity/pin",
+            json={"password": password, "pin": pin},
+            headers={"Authorization": f"Bearer {customer.token}"},
+            timeout=MERCHANT_TIMEOUT_SECONDS,
+        )
+        chosen.raise_for_status()
+        return customer
 
     def say(self, text: str) -> str:
         """Send one message; return the reply texts joined (the raw replies are kept)."""

@@ -49,8 +49,10 @@ def heavy_entry_points() -> list[tuple[type, str, str]]:
     from speech.synthesis.piper import PiperSynthesizer
 
     return [
-        (Stack, "start", "starts the stack"),
-        (ScaledStack, "start", "starts the scaled stack"),
+        # A service's process, not `start`: refusing a taken port before anything starts
+        # is a fast test of its own.
+        (Stack, "_launch", "starts the stack"),
+        (ScaledStack, "_launch", "starts the scaled stack"),
         (GraphTrainer, "train", "trains a Rasa model"),
         (BrowserType, "launch", "launches a browser"),
         (WhisperRecogniser, "__init__", "loads Whisper"),

@@ -50,7 +50,7 @@ def test_heavy_work_in_a_test_not_marked_slow_fails_it_naming_the_work(
         "import pytest\n"
         "from launch.stack import Stack\n"
         "from speech.recognition.whisper import WhisperRecogniser\n"
-        "@pytest.fixture\ndef stack():\n    Stack.start(None)\n"
+        "@pytest.fixture\ndef stack():\n    Stack._launch(None, None, {})\n"
         "def test_starts_the_stack_in_a_fixture(stack): pass\n"
         "def test_loads_whisper(): WhisperRecogniser(None)\n"
     )

@@ -3,13 +3,15 @@
 Parses the arguments, signs in (``clients.sign_in``: by itself, with a per-user customer
 made on first run, or with ``--customer``/``--token``), then runs `ChatShell`: read a line,
 turn a button number into its payload, send it over the REST channel, draw the reply. A
-reply that asks for a secret makes the next read hidden.
+reply that asks for a secret makes the next read hidden. ``/pin`` sets the customer's
+payment PIN with hidden prompts (never by voice, never through the assistant).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -35,18 +37,28 @@ from clients.sign_in import (
     SignInError,
     TokenSource,
     local_credentials,
+    set_pin,
 )
 from contracts.bot_messages import SecureInput
 
 QUIT = "/quit"
 RESTART = "/restart"
+SET_PIN = "/pin"
+PIN_RULE = re.compile(r"^[0-9]{4,8}$")
 
 
 class ChatShell:
     """One conversation loop; remembers only the last reply's buttons and secret request."""
 
-    def __init__(self, transport: RestTransport, console: Console, user_input: UserInput) -> None:
+    def __init__(
+        self,
+        transport: RestTransport,
+        console: Console,
+        user_input: UserInput,
+        merchant_url: str,
+    ) -> None:
         self._transport = transport
+        self._merchant_url = merchant_url
         self._console = console
         self._input = user_input
         self._choices: list[Button] = []
@@ -58,7 +70,8 @@ class ChatShell:
             Text.assemble(
                 f"Orderly shell, talking to {self._transport.server} as ",
                 (self._transport.tokens.customer_id, "bold"),
-                f". Type {QUIT} to leave, {RESTART} to start over.",
+                f". Type {QUIT} to leave, {RESTART} to start over, {SET_PIN} to set your "
+                "payment PIN.",
             )
         )
         try:
@@ -84,12 +97,43 @@ class ChatShell:
             return True
         if text == QUIT:
             return False
+        if text == SET_PIN and secret is None:
+            self._set_pin()
+            return True
         if text == RESTART:
             self._console.print("(starting a new conversation)", style="dim")
         elif secret is None:
             text = self._button_payload(text)
         self._send(text)
         return True
+
+    def _set_pin(self) -> None:
+        """Choose the payment PIN: hidden prompts, the password again, the PIN twice."""
+        tokens = self._transport.tokens
+        self._console.print(
+            "Set your payment PIN (4 to 8 digits); payments over the no-PIN limits ask for "
+            "it. Nothing you type here is shown.",
+            style="yellow",
+        )
+        if isinstance(tokens, SignIn):
+            password: str | None = tokens.credentials.password
+        else:
+            password = self._input.read_secret("Password> ")
+        pin = self._input.read_secret("New PIN> ")
+        again = self._input.read_secret("New PIN again> ")
+        if not password or pin is None or again is None:
+            self._console.print("No PIN was set.", style="red")
+        elif not PIN_RULE.match(pin.strip()):
+            self._console.print("A PIN is 4 to 8 digits; no PIN was set.", style="red")
+        elif pin.strip() != again.strip():
+            self._console.print("The two PINs differ; no PIN was set.", style="red")
+        else:
+            try:
+                set_pin(self._merchant_url, tokens.token(), password, pin.strip())
+            except SignInError as error:
+                self._console.print(Text(str(error), style="red"))
+            else:
+                self._console.print("Your payment PIN is set.", style="green")
 
     def _button_payload(self, text: str) -> str:
         if text.isascii() and text.isdigit() and 1 <= int(text) <= len(self._choices):
@@ -132,7 +176,8 @@ def parse_args(
     parser = argparse.ArgumentParser(
         prog="python -m clients.shell",
         description="Chat with the Orderly assistant over Rasa's REST channel.",
-        epilog=f"Type a button's number to choose it, {QUIT} to leave, {RESTART} to start over.",
+        epilog=f"Type a button's number to choose it, {QUIT} to leave, {RESTART} to start "
+        f"over, {SET_PIN} to set your payment PIN.",
     )
     parser.add_argument(
         "--server",
@@ -150,7 +195,7 @@ def parse_args(
     who.add_argument(
         "--customer",
         help="sign in as this sandbox customer (asks for its password; a new id is "
-        "created with the password you give). Default: your own customer, made on the "
+        "signed up with the password you give). Default: your own customer, made on the "
         "first run and kept under var/identity/",
     )
     who.add_argument("--token", help="a customer token from elsewhere (no sign-in)")
@@ -182,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SignInError as error:  # not reachable yet: each message tries again
         console.print(Text(str(error), style="red"))
     with closing(RestTransport(args.server, tokens, timeout=args.timeout)) as transport:
-        return ChatShell(transport, console, open_user_input(console)).run()
+        return ChatShell(transport, console, open_user_input(console), args.merchant).run()
 
 
 def token_source(args: argparse.Namespace) -> TokenSource:

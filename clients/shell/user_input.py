@@ -1,7 +1,7 @@
 """Reading what the user types: with line editing at a terminal, plain lines from a pipe.
 
-Secrets (the payment PIN) are read apart from ordinary lines: never echoed, never added to
-the line-editing history, never printed back.
+Secrets (the payment PIN, a password) are read apart from ordinary lines: never echoed,
+never added to the line-editing history, never printed back.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class UserInput(Protocol):
         """One ordinary line, or ``None`` at end of input (Ctrl-D)."""
         ...
 
-    def read_secret(self) -> str | None:
+    def read_secret(self, prompt: str = SECRET_PROMPT) -> str | None:
         """One hidden line, or ``None`` at end of input."""
         ...
 
@@ -42,10 +42,10 @@ class TerminalInput:
         except EOFError:
             return None
 
-    def read_secret(self) -> str | None:
+    def read_secret(self, prompt: str = SECRET_PROMPT) -> str | None:
         # getpass, not the session: the session would add the PIN to its history.
         try:
-            return getpass.getpass(SECRET_PROMPT)
+            return getpass.getpass(prompt)
         except EOFError:
             return None
 
@@ -63,15 +63,15 @@ class PipedInput:
             self._console.print(f"{PROMPT}{line}", markup=False, highlight=False)
         return line
 
-    def read_secret(self) -> str | None:
+    def read_secret(self, prompt: str = SECRET_PROMPT) -> str | None:
         if self._stream.isatty():
             try:
-                return getpass.getpass(SECRET_PROMPT)
+                return getpass.getpass(prompt)
             except EOFError:
                 return None
         line = self._next_line()
         if line is not None:
-            self._console.print(f"{SECRET_PROMPT}(hidden)", markup=False, highlight=False)
+            self._console.print(f"{prompt}(hidden)", markup=False, highlight=False)
         return line
 
     def _next_line(self) -> str | None:

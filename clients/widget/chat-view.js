@@ -19,6 +19,11 @@ export class ChatView {
     const id = `ow-${++nextId}`;
     this.status = el("p", { class: "ow-status", role: "status" }, "Connecting…");
     this.startOver = el("button", { type: "button", class: "ow-new" }, "Start over");
+    this.settings = el(
+      "button",
+      { type: "button", class: "ow-new ow-settings-button", "aria-expanded": "false" },
+      "Settings",
+    );
     this.log = el("ol", {
       class: "ow-log",
       role: "log",
@@ -85,6 +90,7 @@ export class ChatView {
         { class: "ow-header" },
         el("h2", { class: "ow-title" }, title),
         this.status,
+        this.settings,
         this.startOver,
       ),
       this.log,

@@ -19,6 +19,7 @@ import { HoldToTalk } from "./hold-to-talk.js";
 import { CAPTURE_RATE } from "./microphone.js";
 import { PinEntry } from "./pin-entry.js";
 import { ReplyPlayer } from "./reply-player.js";
+import { SettingsPanel } from "./settings-panel.js";
 
 const HERE = import.meta.url;
 const STATUS_TEXT = { connecting: "Connecting…", open: "Online", reconnecting: "Reconnecting…" };
@@ -38,6 +39,8 @@ export class OrderlyWidget {
       () => this.declinePin(),
     );
     this.view.composer.before(this.pin.form);
+    this.settings = new SettingsPanel(new URL("pin", HERE), () => this.token);
+    this.view.log.after(this.settings.form);
     this.player = new ReplyPlayer((speaking) => (this.view.speaking.hidden = !speaking));
     this.talk = new HoldToTalk(this.view.mic, new URL("pcm-capture-worklet.js", HERE), {
       begin: () => this.beginUtterance(),
@@ -92,6 +95,15 @@ export class OrderlyWidget {
     const body = await answer.json().catch(() => ({}));
     if (!answer.ok || !body.token) throw new Error(body.error?.message || "Could not sign in.");
     this.store.demoCustomer = body.customer_id;
+    // A new demo customer: its password and random PIN come this once, and are shown
+    // (not stored) so the customer can pay and change the PIN in Settings.
+    // Shown when the server greets the new customer (which clears the old one's log).
+    if (body.password) {
+      const pin = body.pin ? ` and payment PIN ${body.pin}` : "";
+      this.demoNote =
+        `Your demo customer's password is ${body.password}${pin}. They are shown only ` +
+        "this once: note them, and choose your own PIN in Settings.";
+    }
     return body.token;
   }
 
@@ -104,6 +116,10 @@ export class OrderlyWidget {
     });
     view.stopSpeaking.addEventListener("click", () => this.bargeIn());
     view.startOver.addEventListener("click", () => this.startOver());
+    view.settings.addEventListener("click", () => {
+      this.settings.toggle();
+      view.settings.setAttribute("aria-expanded", String(this.settings.isOpen));
+    });
     this.connection.addEventListener("status", (event) => this.connectionStatus(event.detail));
     this.connection.addEventListener("message", (event) =>
       this.receive(event.detail.message, event.detail.audio),
@@ -219,6 +235,8 @@ export class OrderlyWidget {
           "The connection dropped before the answer came; the assistant may have it. Ask again if need be.",
         );
         if (this.store.adoptSender(message.sender_id)) this.view.clear();
+        if (this.demoNote) this.view.addNote(this.demoNote); // after a new customer's clear
+        this.demoNote = null;
         break;
       case "speech_started":
         this.player.stop();

@@ -6,9 +6,9 @@ start-up (`Database.create_schema`), so `make run` (SQLite) and `make serve-scal
 several processes starting at once migrate one after the other.
 
 The initial revision (`versions/0001_initial.py`) is generated from `merchant.models`
-by `python -m merchant.migrations regenerate` (`make migration`). Until the first real
-deployment it is regenerated whenever the models change; after that, changes become new
-revisions: `alembic -c merchant/alembic.ini revision --autogenerate -m "what changed"`.
+by `python -m merchant.migrations regenerate` (`make migration`). Since 0002 (databases
+migrated to 0001 must lose the shared PIN's hashes), changes are new revisions:
+`alembic -c merchant/alembic.ini revision --autogenerate -m "what changed"`.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def upgrade(engine: Engine) -> None:
             )
         config = alembic_config(connection)
         if _made_before_migrations(connection):
-            command.stamp(config, INITIAL_REVISION)
+            # `create_all` of these models (Database.create_schema drops older ones first).
+            command.stamp(config, "head")
         command.upgrade(config, "head")
 
 

@@ -1,8 +1,9 @@
 """`python -m merchant.migrations regenerate|upgrade|check`.
 
-- `regenerate` (`make migration`) rewrites the initial revision from `merchant.models`.
-  Use it while the project has no deployed database to preserve; afterwards add
-  revisions with `alembic -c merchant/alembic.ini revision --autogenerate`.
+- `regenerate` (`make migration`) rewrote the initial revision from `merchant.models` while
+  no database had to be preserved. Since revision 0002 (which erases the shared PIN's
+  hashes in existing databases) it refuses: add revisions with
+  `alembic -c merchant/alembic.ini revision --autogenerate -m "what changed"`.
 - `upgrade` migrates the configured database (DATABASE_URL, else the SQLite file).
 - `check` exits non-zero when the models and the migrations disagree.
 """
@@ -71,6 +72,12 @@ def _number_orders_from(first: int) -> None:
 
 
 def regenerate() -> Path:
+    later = [p.name for p in INITIAL_FILE.parent.glob("*.py") if p.name != INITIAL_FILE.name]
+    if later:
+        raise SystemExit(
+            f"Later revisions exist ({', '.join(sorted(later))}): the initial one stays as it "
+            "is. Add a revision: alembic -c merchant/alembic.ini revision --autogenerate -m ..."
+        )
     engine = create_engine("sqlite://", future=True)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection)

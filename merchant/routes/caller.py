@@ -1,7 +1,8 @@
 """Who is calling: the one dependency every customer endpoint takes.
 
 Two credentials are accepted, both as `Authorization: Bearer ...`:
-- a customer token from `POST /identity/sign-in` (a JWT): the caller acts as its `sub`;
+- a customer token from `POST /identity/sign-in` or `/sign-up` (a JWT): the caller acts as
+  its `sub`;
 - the service token (`ORDERLY_SERVICE_TOKEN`, shared with the action server) together with
   `X-Orderly-Customer: <id>`: a trusted service acting for that customer.
 Anything else is 401. Routes then act only on the caller's own resources.
@@ -13,7 +14,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from merchant.errors import forbidden, invalid, unauthorized
@@ -73,3 +74,32 @@ def get_caller(
 
 # Route parameter type: `caller: CallerDependency` is the verified caller, or the route 401s.
 CallerDependency = Annotated[Caller, Depends(get_caller)]
+
+
+def get_token_customer(
+    runtime: RuntimeDependency,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The customer of a customer token; the service token is refused (403): what only the
+    customer may do (set their PIN) is never done on their behalf."""
+    if credentials is None:
+        raise unauthorized(
+            "Sign in first: send Authorization: Bearer <token>.", "missing_credentials"
+        )
+    service_token = runtime.settings.service_token
+    if service_token is not None and hmac.compare_digest(
+        credentials.credentials.encode("utf-8"), service_token.encode("utf-8")
+    ):
+        raise forbidden("Only the customer, with their own token, can do this.")
+    return token_customer(credentials.credentials, secret=runtime.jwt_secret)
+
+
+def get_client_address(request: Request) -> str:
+    """Who is asking, for throttles: the peer's address, or the client a trusted proxy names
+    in `X-Forwarded-For` (`ORDERLY_TRUSTED_PROXIES`; applied by the app's middleware)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+# Route parameter types: the customer of a customer token only; the caller's address.
+CustomerTokenDependency = Annotated[str, Depends(get_token_customer)]
+ClientAddress = Annotated[str, Depends(get_client_address)]

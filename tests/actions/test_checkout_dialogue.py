@@ -174,3 +174,41 @@ async def test_over_the_daily_no_pin_total_the_platform_says_why_the_pin_is_need
     reply = await talk.say("yes", "affirm")
     assert "daily limit" in reply and "PIN" in reply and talk.question == "pin", reply
     talk.backend.pay = real_pay  # type: ignore[method-assign]
+
+
+async def test_without_a_pin_of_their_own_the_customer_hears_how_to_set_one() -> None:
+    talk = Conversation()
+    order_id = await over_the_limit(talk)
+
+    async def no_pin_set(*args: object, **kwargs: object) -> object:
+        from actions.merchants.backend import MerchantRejected
+
+        raise MerchantRejected("pin_not_set", "This payment needs the customer's PIN.", {})
+
+    talk.backend.pay = no_pin_set  # type: ignore[method-assign]
+    reply = await talk.say("yes", "affirm")
+    assert "haven't set one" in reply and "/pin" in reply and "Settings" in reply, reply
+    assert "can't be set by voice" in reply and f"order {order_id} is saved" in reply
+    assert talk.backend.captured() == [] and talk.question != "pin"
+
+
+async def test_the_pin_is_asked_for_with_the_length_of_the_customers_own() -> None:
+    talk = Conversation()
+    await over_the_limit(talk)
+
+    async def four_digit_pin(*args: object, **kwargs: object) -> object:
+        from actions.merchants.backend import MerchantRejected
+
+        raise MerchantRejected(
+            "pin_required",
+            "A PIN is needed.",
+            {"voice_pay_limit": VOICE_PAY_LIMIT, "pin_digits": 4},
+        )
+
+    talk.backend.pay = four_digit_pin  # type: ignore[method-assign]
+    reply = await talk.say("yes", "affirm")
+    assert "4-digit" in reply and talk.custom("secure_input")["digits"] == 4, reply
+    reply = await talk.say(
+        "/pin_submitted", "pin_submitted", {"entity": "secure_outcome", "value": "pin_incorrect"}
+    )
+    assert "4-digit" in reply and talk.custom("secure_input")["digits"] == 4, reply

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
 from launch.stack import Stack
 from tests.customer import Customer
+from tests.pins_at_rest import files_holding
 from tests.tokens import mint_token
 
 pytestmark = pytest.mark.slow
 
-SANDBOX_PIN = "246810"
-WRONG_PIN = "135790"
-
-
-def files_containing(folder: Path, secret: str) -> list[str]:
-    return [str(p) for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+# This file's customer's own PIN, and a wrong one.
+PIN = "592613"
+WRONG_PIN = "407158"
 
 
 def rest(stack: Stack, body: dict[str, str], token: str | None = None) -> httpx.Response:
@@ -43,7 +39,7 @@ def test_nobody_orders_for_someone_else(running_stack: Stack) -> None:
 
 
 def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Stack) -> None:
-    customer = Customer.on_stack(running_stack)
+    customer = Customer.with_own_pin(running_stack, PIN)
     customer.say("nine egg and sausage muffins")  # 112.50: over the voice-pay limit
     customer.say("that's all")
     order_id = str((customer.custom("readback") or {})["order_id"])
@@ -54,12 +50,12 @@ def test_at_the_pin_prompt_only_a_pin_counts_and_none_is_kept(running_stack: Sta
     # ...so the first wrong PIN still leaves two tries.
     reply = customer.say(f"it's {WRONG_PIN}")
     assert "2 tries left" in reply, reply
-    reply = customer.say("２４６８１０ for order " + order_id)
+    reply = customer.say("５９２６１３ for order " + order_id)
     assert "Paid ¥112.50" in reply, reply
     data_dir = running_stack.config.data_dir
-    assert files_containing(data_dir, SANDBOX_PIN) == []
-    assert files_containing(data_dir, "２４６８１０") == []
-    assert files_containing(data_dir, WRONG_PIN) == []
+    assert files_holding(data_dir, PIN) == []
+    assert files_holding(data_dir, "５９２６１３") == []
+    assert files_holding(data_dir, WRONG_PIN) == []
 
 
 def test_a_pin_said_out_of_turn_is_masked_and_order_numbers_still_work(
@@ -70,14 +66,14 @@ def test_a_pin_said_out_of_turn_is_masked_and_order_numbers_still_work(
     customer.say("that's all")
     order_id = str((customer.custom("readback") or {})["order_id"])
     assert "Paid" in customer.say("yes")
-    customer.say(f"talk to a person, my pin is {SANDBOX_PIN}")
+    customer.say(f"talk to a person, my pin is {PIN}")
     customer.say(f"where is order {order_id}")
     data_dir = running_stack.config.data_dir
-    assert files_containing(data_dir, SANDBOX_PIN) == []
+    assert files_holding(data_dir, PIN) == []
     # What the tracker kept: the order number as said, the PIN masked (JSON may escape "•").
-    assert files_containing(data_dir, f"where is order {order_id}") != []
+    assert files_holding(data_dir, f"where is order {order_id}") != []
     masked = ["my pin is ••••••", "my pin is " + "\\u2022" * 6]
-    assert any(files_containing(data_dir, text) for text in masked)
+    assert any(files_holding(data_dir, text) for text in masked)
 
 
 def test_the_action_server_runs_nothing_for_strangers(running_stack: Stack) -> None:

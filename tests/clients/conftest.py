@@ -1,10 +1,10 @@
 """A tiny real HTTP server on loopback answering like Rasa's REST channel and the sign-in.
 
 It replays canned, Rasa-shaped replies; like the real channel it refuses a message
-without a token it issued (401), and like ``POST /identity/sign-in`` it issues tokens,
-creating a customer with the password of its first sign-in. So the shell's transport
-and its whole loop, sign-in included, so the shell's transport and its whole loop can be
-tested without training a model. The real Rasa stack (REST channel, secure-input channel,
+without a token it issued (401), and like the merchant's ``POST /identity/sign-up`` and
+``/sign-in`` it creates customers and issues tokens, and takes ``PUT /identity/pin``. So
+the shell's transport and its whole loop, sign-in included, can be tested without
+training a model. The real Rasa stack (REST channel, secure-input channel,
 actions, merchant) is exercised by the end-to-end tests in tests/e2e.
 """
 
@@ -22,6 +22,8 @@ import pytest
 
 WEBHOOK = "/webhooks/rest/webhook"
 SIGN_IN = "/identity/sign-in"
+SIGN_UP = "/identity/sign-up"
+PIN = "/identity/pin"
 
 # Given the decoded request body, return the HTTP status and the raw response body.
 Answer = Callable[[dict[str, Any]], tuple[int, bytes]]
@@ -44,6 +46,8 @@ class CannedRasa:
     passwords: dict[str, str] = field(default_factory=dict)
     valid_tokens: dict[str, str] = field(default_factory=dict)
     senders: list[str] = field(default_factory=list)
+    # PUT /identity/pin: each accepted change as (customer, pin); the shell's own check.
+    pins: list[tuple[str, str]] = field(default_factory=list)
 
     def expire_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -57,8 +61,8 @@ def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length))
-            if self.path == SIGN_IN:
-                self._sign_in(body)
+            if self.path in (SIGN_IN, SIGN_UP):
+                self._sign_in(body, sign_up=self.path == SIGN_UP)
                 return
             if self.path != WEBHOOK:
                 self._respond(404, b'{"error": "not found"}')
@@ -75,10 +79,28 @@ def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
             canned.received.append(body)
             self._respond(*canned.answer(body))
 
-        def _sign_in(self, body: dict[str, Any]) -> None:
-            canned.sign_ins.append(body)
+        def do_PUT(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            customer = canned.valid_tokens.get(token)
+            if self.path != PIN or customer is None:
+                self._respond(401, b'{"error": {"message": "Sign in first."}}')
+            elif canned.passwords.get(customer) != body.get("password"):
+                self._respond(401, b'{"error": {"message": "Wrong password."}}')
+            else:
+                canned.pins.append((customer, body["pin"]))
+                self._respond(200, b'{"pin_set": true}')
+
+        def _sign_in(self, body: dict[str, Any], sign_up: bool) -> None:
+            """Sign-up creates (409 when taken); sign-in only checks (401 when unknown)."""
+            canned.sign_ins.append({**body, "sign_up": sign_up})
             customer, password = body["customer_id"], body["password"]
-            if canned.passwords.setdefault(customer, password) != password:
+            if sign_up and customer in canned.passwords:
+                self._respond(409, b'{"error": {"code": "customer_id_taken"}}')
+                return
+            if sign_up:
+                canned.passwords[customer] = password
+            if canned.passwords.get(customer) != password:
                 error = {"code": "invalid_credentials", "message": "Wrong password."}
                 self._respond(401, json.dumps({"error": error}).encode())
                 return

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.tokens import mint_token
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PIN = "482916"
 LARGE = '/inform{"size": "large"}'
@@ -151,14 +153,43 @@ def test_the_shell_signs_in_by_itself_as_its_own_unguessable_customer(
     credentials = json.loads(saved.read_text())
     customer = credentials["customer_id"]
     assert re.fullmatch(r"shell-[A-Za-z0-9_.-]+-[0-9a-f]{8}", customer)
-    # Both runs signed in as the same customer with the same password, and talked as it.
-    assert [s["customer_id"] for s in canned_rasa.sign_ins] == [customer, customer]
+    # The first run signed up, the second signed in, as the same customer and password.
+    assert [(s["customer_id"], s["sign_up"]) for s in canned_rasa.sign_ins] == [
+        (customer, False),
+        (customer, True),
+        (customer, False),
+    ]
     assert canned_rasa.senders == [customer, customer]
     assert credentials["password"] not in first.stdout + second.stdout
     assert customer in first.stdout  # "talking to ... as <customer>"
     # Another user (another data folder) is another customer.
     run_shell(canned_rasa.url, "hi\n", data_dir=str(tmp_path / "other"))
     assert canned_rasa.sign_ins[-1]["customer_id"] != customer
+
+
+def test_pin_sets_the_payment_pin_with_hidden_prompts(canned_rasa, tmp_path) -> None:
+    typed = f"/pin\n{PIN}\n{PIN}\n/pin\n{PIN}\n1234\n/pin\n12\n12\n/quit\n"
+    result = run_shell(canned_rasa.url, typed, data_dir=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    [saved] = (tmp_path / "identity").iterdir()
+    customer = json.loads(saved.read_text())["customer_id"]
+    assert canned_rasa.pins == [(customer, PIN)]  # only the first: then a mismatch, too short
+    out = " ".join(result.stdout.split())
+    assert "Your payment PIN is set." in out
+    assert "The two PINs differ" in out and "A PIN is 4 to 8 digits" in out
+    assert PIN not in result.stdout and canned_rasa.received == []  # never to the assistant
+
+
+def test_pin_with_a_given_token_asks_for_the_password(canned_rasa) -> None:
+    canned_rasa.passwords["alice"] = "alices-password"
+    given = mint_token("alice")
+    canned_rasa.valid_tokens[given] = "alice"
+    typed = f"/pin\nwrong-password\n{PIN}\n{PIN}\n/pin\nalices-password\n{PIN}\n{PIN}\n"
+    result = run_shell(canned_rasa.url, typed, "--token", given)
+    out = " ".join(result.stdout.split())
+    assert "That password is not right" in out and "Your payment PIN is set." in out
+    assert canned_rasa.pins == [("alice", PIN)]
+    assert "alices-password" not in result.stdout and PIN not in result.stdout
 
 
 def test_an_expired_token_is_renewed_and_the_message_still_goes(canned_rasa, tmp_path) -> None:
@@ -174,7 +205,8 @@ def test_an_expired_token_is_renewed_and_the_message_still_goes(canned_rasa, tmp
     result = run_shell(canned_rasa.url, "first\nsecond\n/quit\n", data_dir=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert said == ["first", "second"]
-    assert len(canned_rasa.sign_ins) == 2
+    # Signed up on the first run, then signed in again for the fresh token.
+    assert [s["sign_up"] for s in canned_rasa.sign_ins] == [False, True, False]
     assert "(echo) second" in result.stdout
 
 

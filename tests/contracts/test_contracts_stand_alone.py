@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-# telemetry.py: the metrics and log format every service shares come from the two libraries
-# every service's requirements pin (prometheus-client, structlog); still no Orderly part.
-ALLOWED = {"pydantic", "contracts", "__future__", "prometheus_client", "structlog"} | set(
+# telemetry.py and rate_limits.py: the metrics, log format and rate notation every service
+# shares come from libraries every service's requirements pin (prometheus-client,
+# structlog, limits); still no Orderly part.
+ALLOWED = {"pydantic", "contracts", "__future__", "prometheus_client", "structlog", "limits"} | set(
     sys.stdlib_module_names
 )
 

@@ -45,10 +45,11 @@ from tests.pins_at_rest import StoreScan
 
 pytestmark = pytest.mark.slow
 
-SANDBOX_PIN = "246810"
-WRONG_PINS = ("135790", "975310")
+# The customers' own PIN (each chose it, as customers do) and wrong ones.
+PIN = "724086"
+WRONG_PINS = ("159273", "380941")
 START_BALANCE = 50000
-SECRETS = [SANDBOX_PIN, *WRONG_PINS]
+SECRETS = [PIN, *WRONG_PINS]
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 YES = ["yes", "yes please", "yeah", "sure, go ahead"]
 NO = ["no", "nope"]
@@ -163,7 +164,7 @@ class PaymentConversations(RuleBasedStateMachine):
 
     def _party(self, label: str) -> Party:
         sender = f"model-{uuid.uuid4().hex[:12]}"  # holds no PIN as a whole token
-        return Party(Customer.on_stack(self.stack, sender=sender), label)
+        return Party(Customer.with_own_pin(self.stack, PIN, sender=sender), label)
 
     @property
     def party(self) -> Party:
@@ -213,7 +214,7 @@ class PaymentConversations(RuleBasedStateMachine):
         elif kind == "pin":
             form = data.draw(st.sampled_from(PIN_FORMS), label="form")
             right = data.draw(st.sampled_from([True, True, False]), label="right")
-            pin = SANDBOX_PIN if right else WRONG_PINS[0]
+            pin = PIN if right else WRONG_PINS[0]
             order_id = asked.order_id if asked else None
             self.say("right pin" if right else "wrong pin", spoken_pin(pin, form, order_id))
         else:
@@ -293,7 +294,7 @@ class PaymentConversations(RuleBasedStateMachine):
     @rule(form=st.sampled_from(PIN_FORMS))
     def right_pin(self, form: str) -> None:
         order_id = self.party.asked.order_id if self.party.asked else None
-        self.say("right pin", spoken_pin(SANDBOX_PIN, form, order_id))
+        self.say("right pin", spoken_pin(PIN, form, order_id))
 
     @rule(pin=st.sampled_from(WRONG_PINS), form=st.sampled_from(PIN_FORMS))
     def wrong_pin(self, pin: str, form: str) -> None:

@@ -10,8 +10,9 @@ from tests.pins_at_rest import files_holding, stored_files
 
 pytestmark = pytest.mark.slow
 
-SANDBOX_PIN = "246810"
-WRONG_PIN = "135790"
+# This file's customers' own PIN, and a wrong one.
+PIN = "631804"
+WRONG_PIN = "158027"
 
 
 def order_over_the_limit(customer: Customer) -> str:
@@ -25,7 +26,7 @@ def order_over_the_limit(customer: Customer) -> str:
 
 
 def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None:
-    customer = Customer.on_stack(running_stack)
+    customer = Customer.with_own_pin(running_stack, PIN)
     order_id = order_over_the_limit(customer)
     request = customer.custom("secure_input")
     assert request == {"purpose": "payment_pin", "digits": 6}, "the client sees no merchant URL"
@@ -35,12 +36,12 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
     assert "didn't match" in reply and "2 tries left" in reply, reply
     assert customer.payments(order_id) == []
 
-    reply = customer.say(f"my pin is {SANDBOX_PIN} please")  # as speech recognition writes it
+    reply = customer.say(f"my pin is {PIN} please")  # as speech recognition writes it
     assert "Paid ¥114.00" in reply, reply
     assert [p["amount"] for p in customer.payments(order_id)] == [11400]
 
     data_dir = running_stack.config.data_dir
-    assert files_holding(data_dir, SANDBOX_PIN) == []
+    assert files_holding(data_dir, PIN) == []
     assert files_holding(data_dir, WRONG_PIN) == []
     # The scan means something: the same files do hold what the customer said.
     assert any(b"six large lattes" in path.read_bytes() for path in stored_files(data_dir))
@@ -48,7 +49,7 @@ def test_pin_protected_order_leaves_no_pin_at_rest(running_stack: Stack) -> None
 
 
 def test_three_wrong_pins_lock_voice_pay_for_the_account(running_stack: Stack) -> None:
-    customer = Customer.on_stack(running_stack)
+    customer = Customer.with_own_pin(running_stack, PIN)
     order_id = order_over_the_limit(customer)
     customer.say(WRONG_PIN)
     customer.say(WRONG_PIN)
@@ -72,6 +73,29 @@ def order_over_the_limit_until_refused(customer: Customer) -> str:
 
 def test_a_pin_nobody_asked_for_is_not_kept(running_stack: Stack) -> None:
     customer = Customer.on_stack(running_stack)
-    reply = customer.say("2 4 6 8 1 0")
+    reply = customer.say("3 1 9 5 0 7")
     assert "only say your PIN when I ask" in reply, reply
-    assert files_holding(running_stack.config.data_dir, SANDBOX_PIN) == []  # spaced, too
+    assert files_holding(running_stack.config.data_dir, WRONG_PIN) == []  # spaced, too
+
+
+def test_the_pin_every_account_once_shared_pays_nothing(running_stack: Stack) -> None:
+    """Until each customer chose their own, every account's PIN was the published 246810."""
+    customer = Customer.with_own_pin(running_stack, PIN)
+    order_id = order_over_the_limit(customer)
+    reply = customer.say("246810")
+    assert "didn't match" in reply, reply
+    assert customer.payments(order_id) == []
+
+
+def test_without_a_pin_of_their_own_the_customer_is_told_how_to_set_one(
+    running_stack: Stack,
+) -> None:
+    customer = Customer.on_stack(running_stack)
+    customer.say("six large lattes")
+    customer.say("that's all")
+    readback = customer.custom("readback")
+    assert readback is not None, customer.replies
+    reply = customer.say("yes")
+    assert "haven't set one" in reply and "/pin" in reply and "Settings" in reply, reply
+    assert customer.custom("secure_input") is None
+    assert customer.payments(str(readback["order_id"])) == []

@@ -5,7 +5,8 @@ Lives in its own module (not conftest.py) so test files can import it by a uniqu
 `Api.http` speaks as the action server does for customer `u1` (the service token plus
 `X-Orderly-Customer: u1`), so tests about orders and payments read as before; the
 shortcuts take a `customer_id` and speak for that customer instead. Attack tests use
-`Api.anonymous()` (no credential) or a customer token from `Api.sign_in`.
+`Api.anonymous()` (no credential) or a customer token from `Api.sign_up`. No account has a
+PIN until a test sets one (`Api.set_pin`): each test file chooses its own.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from merchant.accounts import set_pin
 from merchant.clock import Clock
 
 # Tuesday, breakfast time in Shanghai: everything on the menu can be ordered.
 BREAKFAST_TIME = datetime.fromisoformat("2026-11-24T08:00:00+08:00")
-SANDBOX_PIN = "246810"
-WRONG_PIN = "135790"
 DEFAULT_CUSTOMER = "u1"
 
 
@@ -63,12 +63,17 @@ class Api:
         """A client with no credential at all, as a stranger on the network has."""
         return TestClient(self.app)
 
-    def sign_in(self, customer_id: str, password: str = "correct horse") -> str:
+    def sign_up(self, customer_id: str, password: str = "correct horse") -> str:
+        """Create `customer_id` with `password`; returns its customer token."""
         response = self.anonymous().post(
-            "/identity/sign-in", json={"customer_id": customer_id, "password": password}
+            "/identity/sign-up", json={"customer_id": customer_id, "password": password}
         )
-        assert response.status_code == 200, response.text
+        assert response.status_code == 201, response.text
         return str(response.json()["token"])
+
+    def set_pin(self, pin: str, customer_id: str = DEFAULT_CUSTOMER) -> None:
+        """Give `customer_id` the PIN `pin` directly (the route is tested on its own)."""
+        set_pin(self.app.state.runtime, customer_id, pin)
 
     def order(
         self,

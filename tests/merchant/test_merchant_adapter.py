@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from merchant_harness import SANDBOX_PIN, Api, new_secret
+from merchant_harness import Api, new_secret
 
 from actions.merchants.backend import LineRequest, MerchantRejected, OrderRequest
 from actions.merchants.sandbox import (
@@ -22,6 +22,7 @@ from actions.merchants.sandbox import (
 from actions.settings import Settings as ActionSettings
 
 MERCHANT_URL = "http://merchant.test"
+PIN = "30517"
 
 
 def adapter(api: Api, service_token: str | None = None) -> SandboxBackend:
@@ -87,13 +88,14 @@ async def test_a_wrong_service_token_is_unauthorized(api: Api) -> None:
 async def test_the_pin_target_needs_the_customers_own_token(
     api: Api, backend: SandboxBackend
 ) -> None:
+    token = api.sign_up("alice")  # before an order creates the account
+    api.set_pin(PIN, customer_id="alice")
     placed = await backend.place_order(cola_order("alice"), idempotency_key="o-3")
     target = backend.pin_verification_target("alice", placed.order.id)
     assert target.url == f"{MERCHANT_URL}/accounts/alice/pin-verifications"
     path = target.url.removeprefix(MERCHANT_URL)
-    body = {**target.fields, "pin": SANDBOX_PIN}
+    body = {**target.fields, "pin": PIN}
     assert api.anonymous().post(path, json=body).status_code == 401
-    token = api.sign_in("alice")
     posted = api.anonymous().post(path, json=body, headers={"Authorization": f"Bearer {token}"})
     assert posted.status_code == 200
 

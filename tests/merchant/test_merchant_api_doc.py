@@ -64,7 +64,7 @@ def test_every_answer_and_every_declared_error_has_a_typed_body(openapi: dict[st
 def test_customer_endpoints_declare_the_refusal_of_a_missing_credential(
     openapi: dict[str, Any],
 ) -> None:
-    public = {"/health", "/merchants", "/identity/sign-in"}
+    public = {"/health", "/merchants", "/identity/sign-in", "/identity/sign-up"}
     customer = [
         (method, path, operation)
         for method, path, operation in operations(openapi)

@@ -1,31 +1,38 @@
-"""Sign-in, customer tokens and the service credential."""
+"""Sign-up, sign-in, customer tokens and the service credential."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 import time
-from datetime import timedelta
 
 import jwt
 import pytest
+from httpx import Response
 from merchant_harness import Api, bearer, new_secret, service_headers
 from sqlalchemy import create_engine, text
 
+from merchant.app import create_app
 from merchant.settings import Settings, SettingsError
 
 PASSWORD = "wonderland"
 
 
-def sign_in(api: Api, customer_id: str, password: str) -> object:
+def sign_up(api: Api, customer_id: str, password: str) -> Response:
+    return api.anonymous().post(
+        "/identity/sign-up", json={"customer_id": customer_id, "password": password}
+    )
+
+
+def sign_in(api: Api, customer_id: str, password: str) -> Response:
     return api.anonymous().post(
         "/identity/sign-in", json={"customer_id": customer_id, "password": password}
     )
 
 
-def test_first_sign_in_creates_the_account_and_issues_a_token(api: Api, settings: Settings) -> None:
-    response = sign_in(api, "alice", PASSWORD)
-    assert response.status_code == 200
+def test_sign_up_creates_the_account_and_issues_a_token(api: Api, settings: Settings) -> None:
+    response = sign_up(api, "alice", PASSWORD)
+    assert response.status_code == 201
     body = response.json()
     assert set(body) == {"token", "expires_in"} and body["expires_in"] == 3600
     claims = jwt.decode(
@@ -36,42 +43,57 @@ def test_first_sign_in_creates_the_account_and_issues_a_token(api: Api, settings
     assert abs(claims["iat"] - time.time()) < 60  # real time, whatever ORDERLY_NOW says
     account = api.anonymous().get("/accounts/alice", headers=bearer(body["token"])).json()
     assert (account["customer_id"], account["balance"]) == ("alice", 50_000)
-    assert account["voice_pay_limit"] == 10_000
+    assert (account["voice_pay_limit"], account["pin_set"]) == (10_000, False)
 
 
-def test_the_password_is_checked_on_later_sign_ins(api: Api) -> None:
-    assert sign_in(api, "alice", PASSWORD).status_code == 200
+def test_sign_in_checks_the_password_and_never_creates_anyone(api: Api) -> None:
+    assert sign_in(api, "alice", PASSWORD).status_code == 401
+    assert sign_up(api, "alice", PASSWORD).status_code == 201
     assert sign_in(api, "alice", PASSWORD).status_code == 200
     wrong = sign_in(api, "alice", "wonderland!")
     assert wrong.status_code == 401
     assert wrong.json()["error"]["code"] == "invalid_credentials"
 
 
-def test_an_account_the_service_created_is_claimed_by_its_first_sign_in(api: Api) -> None:
-    """Accounts the action server used before sign-in existed get a password the first time."""
-    assert api.balance("legacy") == 50_000
-    assert sign_in(api, "legacy", PASSWORD).status_code == 200
-    assert sign_in(api, "legacy", "another one").status_code == 401
+def test_sign_in_answers_an_unknown_id_exactly_like_a_wrong_password(api: Api) -> None:
+    sign_up(api, "alice", PASSWORD)
+    known = [sign_in(api, "alice", f"guess-{n}") for n in range(6)]
+    unknown = [sign_in(api, "nobody-here", f"guess-{n}") for n in range(6)]
+    assert [r.status_code for r in known] == [r.status_code for r in unknown]
+    assert [r.json() for r in known] == [r.json() for r in unknown]
+    assert known[-1].status_code == 429  # throttled alike, too
 
 
-def test_repeated_wrong_passwords_lock_sign_in_for_a_while(any_api: Api) -> None:
-    api = any_api
-    sign_in(api, "alice", PASSWORD)
-    codes = [sign_in(api, "alice", f"guess-{n}").status_code for n in range(5)]
-    assert codes == [401, 401, 401, 401, 429]
-    locked = sign_in(api, "alice", PASSWORD)  # even the right password waits
-    assert locked.status_code == 429
-    error = locked.json()["error"]
-    assert (error["code"], error["locked_until"]) == (
-        "sign_in_locked",
-        "2026-11-24T08:15:00+08:00",
-    )
-    assert int(locked.headers["Retry-After"]) == 15 * 60
-    api.clock.advance(timedelta(minutes=15))
-    token = sign_in(api, "alice", PASSWORD).json()["token"]
-    events = api.anonymous().get("/accounts/alice/security-events", headers=bearer(token))
-    kinds = [event["kind"] for event in events.json()["events"]]
-    assert kinds == ["sign_in_locked"] + ["sign_in_failed"] * 4
+def test_a_taken_id_cannot_be_signed_up_again(api: Api) -> None:
+    assert sign_up(api, "alice", PASSWORD).status_code == 201
+    again = sign_up(api, "alice", "my own password")
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "customer_id_taken")
+    assert sign_in(api, "alice", "my own password").status_code == 401
+
+
+def test_an_account_the_service_created_never_gets_a_sandbox_password(any_api: Api) -> None:
+    """The OIDC claim, after the customer's first visit: the action server created the
+    account (acting for a customer the identity provider vouched for); a stranger's
+    sign-up or sign-in with any password must not make it theirs."""
+    assert any_api.balance("oidc-customer") == 50_000
+    claim = sign_up(any_api, "oidc-customer", "anything at all")
+    assert (claim.status_code, claim.json()["error"]["code"]) == (409, "customer_id_taken")
+    assert sign_in(any_api, "oidc-customer", "anything at all").status_code == 401
+
+
+def test_with_an_identity_provider_the_sandbox_creates_and_signs_in_nobody(
+    settings: Settings,
+) -> None:
+    """The OIDC claim before the customer's first visit: no account exists to refuse."""
+    provider = settings.replace(jwks_url="https://login.example/.well-known/jwks.json")
+    with Api(create_app(provider)) as api:
+        for path in ("/identity/sign-up", "/identity/sign-in"):
+            response = api.anonymous().post(
+                path, json={"customer_id": "oidc-customer", "password": PASSWORD}
+            )
+            error = response.json()["error"]
+            assert (response.status_code, error["code"]) == (404, "sandbox_identity_off")
+        assert api.balance("oidc-customer") == 50_000  # the service still acts for them
 
 
 @pytest.mark.parametrize(
@@ -88,10 +110,11 @@ def test_repeated_wrong_passwords_lock_sign_in_for_a_while(any_api: Api) -> None
         ({"customer_id": "alice"}, "password"),
     ],
 )
+@pytest.mark.parametrize("path", ["/identity/sign-in", "/identity/sign-up"])
 def test_bad_sign_ins_are_422_naming_the_field(
-    api: Api, body: dict[str, object], field: str
+    api: Api, body: dict[str, object], field: str, path: str
 ) -> None:
-    response = api.anonymous().post("/identity/sign-in", json=body)
+    response = api.anonymous().post(path, json=body)
     assert response.status_code == 422
     error = response.json()["error"]
     assert (error["code"], error["field"]) == ("invalid_request", field)
@@ -103,7 +126,7 @@ def test_the_password_is_stored_hashed_and_never_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
-    sign_in(api, "alice", PASSWORD)
+    sign_up(api, "alice", PASSWORD)
     sign_in(api, "alice", "not-" + PASSWORD)
     for record in caplog.records:
         assert PASSWORD not in record.getMessage()
@@ -182,7 +205,7 @@ def test_the_service_token_must_name_a_valid_customer(api: Api) -> None:
 
 
 def test_a_customer_token_cannot_name_another_customer(api: Api) -> None:
-    token = api.sign_in("bob")
+    token = api.sign_up("bob")
     response = api.anonymous().get(
         "/orders", headers={**bearer(token), "X-Orderly-Customer": "alice"}
     )
@@ -190,7 +213,7 @@ def test_a_customer_token_cannot_name_another_customer(api: Api) -> None:
 
 
 def test_orders_in_a_body_are_the_callers_own(api: Api) -> None:
-    token = api.sign_in("bob")
+    token = api.sign_up("bob")
     body = {"customer_id": "alice", "merchant_id": "golden-crumb", "items": [{"sku": "cola"}]}
     response = api.anonymous().post("/orders", json=body, headers=bearer(token))
     assert (response.status_code, response.json()["error"]["code"]) == (403, "forbidden")
@@ -203,7 +226,7 @@ def test_orders_in_a_body_are_the_callers_own(api: Api) -> None:
 CUSTOMER_ENDPOINTS = [
     ("GET", "/accounts/u1", None),
     ("GET", "/accounts/u1/security-events", None),
-    ("POST", "/accounts/u1/pin-verifications", {"order_id": "1001", "pin": "246810"}),
+    ("POST", "/accounts/u1/pin-verifications", {"order_id": "1001", "pin": "9173"}),
     ("GET", "/orders", None),
     ("POST", "/orders", {"merchant_id": "golden-crumb", "items": [{"sku": "cola"}]}),
     ("GET", "/orders/1001", None),

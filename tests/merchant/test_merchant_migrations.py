@@ -11,11 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from conftest import POSTGRES_ADMIN_URL
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from merchant.migrations import current_revision, head_revision, upgrade
+from merchant.hashing import hash_secret
+from merchant.migrations import (
+    INITIAL_REVISION,
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from merchant.migrations.__main__ import differences
 from merchant.models import FIRST_ORDER_NUMBER, Base
 
@@ -68,3 +76,24 @@ def test_a_database_made_before_migrations_is_adopted(tmp_path: Path) -> None:
     assert current_revision(engine) == head_revision()
     assert "orders" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_upgrading_erases_the_once_shared_pin_from_existing_accounts(tmp_path: Path) -> None:
+    """Databases at 0001 gave every account the hash of one published PIN (246810)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}", future=True)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), INITIAL_REVISION)
+        connection.execute(
+            text(
+                "INSERT INTO accounts (customer_id, balance, currency, voice_pay_limit, "
+                "default_merchant_id, default_store_id, pin_hash, failed_pin_attempts, "
+                "created_at) VALUES ('old', 50000, 'CNY', 10000, 'golden-crumb', "
+                "'gc-peoples-square', :hash, 0, '2026-11-01 00:00:00')"
+            ),
+            {"hash": hash_secret("246810")},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT pin_hash, pin_digits FROM accounts")).one()
+    engine.dispose()
+    assert tuple(row) == (None, None)

@@ -7,9 +7,11 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from merchant_harness import SANDBOX_PIN, Api
+from merchant_harness import Api
 
 # Four large lattes and three combos: 7600 + 7500 = 15100 fen, above the 10000 voice limit.
+# This file's customer sets its own PIN; no account has one until then.
+PIN = "731950"
 BIG_ORDER = [
     {"sku": "latte", "options": {"size": "large"}, "quantity": 4},
     {"sku": "breakfast-combo", "quantity": 3},
@@ -97,9 +99,10 @@ def test_unknown_order_and_same_key_other_order(api: Api) -> None:
 
 
 def test_insufficient_balance_changes_nothing(any_api: Api) -> None:
+    any_api.set_pin(PIN)
     for _ in range(2):  # 2 x 240 burgers = 45600 of the 50000
         paid = any_api.order([{"sku": "chicken-burger", "quantity": 12}])
-        any_api.verify_pin(paid, SANDBOX_PIN)
+        any_api.verify_pin(paid, PIN)
         assert any_api.pay(paid).status_code == 201
     order = any_api.order([{"sku": "latte", "options": {"size": "large"}, "quantity": 3}])  # 5700
     response = any_api.pay(order)
@@ -115,21 +118,23 @@ def test_insufficient_balance_changes_nothing(any_api: Api) -> None:
 
 
 def test_over_limit_payment_needs_a_pin_for_that_order(any_api: Api) -> None:
+    any_api.set_pin(PIN)
     order = any_api.order(BIG_ORDER)
     assert order["total"] == BIG_TOTAL
     refused = any_api.pay(order, key="big")
     assert refused.status_code == 403
     error = refused.json()["error"]
-    assert (error["code"], error["voice_pay_limit"], error["amount"]) == (
+    assert (error["code"], error["voice_pay_limit"], error["amount"], error["pin_digits"]) == (
         "pin_required",
         10_000,
         BIG_TOTAL,
+        len(PIN),
     )
     other = any_api.order(BIG_ORDER)
-    assert any_api.verify_pin(other, SANDBOX_PIN).status_code == 200
+    assert any_api.verify_pin(other, PIN).status_code == 200
     assert any_api.pay(order, key="big").status_code == 403  # verified the other order only
 
-    verified = any_api.verify_pin(order, SANDBOX_PIN)
+    verified = any_api.verify_pin(order, PIN)
     assert verified.status_code == 200 and verified.json()["verified"] is True
     paid = any_api.pay(order, key="big")  # the refused key was not burnt
     assert paid.status_code == 201
@@ -137,12 +142,13 @@ def test_over_limit_payment_needs_a_pin_for_that_order(any_api: Api) -> None:
 
 
 def test_pin_verification_expires_and_is_used_once(api: Api) -> None:
+    api.set_pin(PIN)
     order = api.order(BIG_ORDER)
-    api.verify_pin(order, SANDBOX_PIN)
+    api.verify_pin(order, PIN)
     api.clock.advance(timedelta(seconds=301))
     assert api.pay(order).json()["error"]["code"] == "pin_required"
 
-    api.verify_pin(order, SANDBOX_PIN)
+    api.verify_pin(order, PIN)
     assert api.pay(order).status_code == 201
     api.http.post(f"/orders/{order['id']}/cancel")  # refunded; the verification stays spent
     again = api.order(BIG_ORDER)
@@ -192,3 +198,14 @@ def test_concurrent_duplicate_orders_place_one(any_api: Api) -> None:
     orders = run_together(5, lambda _: any_api.order(key="order-once"))
     assert len({order["id"] for order in orders}) == 1
     assert len(any_api.http.get("/orders", params={"customer_id": "u1"}).json()["orders"]) == 1
+
+
+def test_over_limit_payment_without_a_pin_of_ones_own_says_how_to_set_one(any_api: Api) -> None:
+    order = any_api.order(BIG_ORDER)
+    refused = any_api.pay(order)
+    error = refused.json()["error"]
+    assert (refused.status_code, error["code"]) == (409, "pin_not_set")
+    assert "/pin" in error["message"] and "Settings" in error["message"]
+    assert any_api.balance() == START_BALANCE
+    small = any_api.order([{"sku": "hash-brown"}])
+    assert any_api.pay(small).status_code == 201  # within the no-PIN limits: no PIN needed

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from merchant_harness import SANDBOX_PIN, bearer, new_secret, service_headers
+from merchant_harness import bearer, new_secret, service_headers
 
 from launch.stack import shared_secrets
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_SECONDS = 30
+# The caller's own payment PIN, set over HTTP as a customer does.
+PIN = "4719"
 
 
 def free_port() -> int:
@@ -82,11 +84,13 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
     with httpx.Client(base_url=url, timeout=10) as http:
         assert http.get("/health").json()["now"] == "2026-11-24T08:00:00+08:00"
         assert http.get("/orders").status_code == 401
-        signed_in = http.post(
-            "/identity/sign-in", json={"customer_id": "caller", "password": "hunter22"}
+        signed_up = http.post(
+            "/identity/sign-up", json={"customer_id": "caller", "password": "hunter22"}
         )
-        assert signed_in.status_code == 200
-        http.headers.update(bearer(signed_in.json()["token"]))
+        assert signed_up.status_code == 201
+        http.headers.update(bearer(signed_up.json()["token"]))
+        pin_set = http.put("/identity/pin", json={"password": "hunter22", "pin": PIN})
+        assert (pin_set.status_code, pin_set.json()) == (200, {"pin_set": True})
         order = http.post(
             "/orders",
             json={
@@ -99,7 +103,7 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
         ).json()
         assert (order["id"], order["total"]) == ("1001", 12_500)
         verified = http.post(
-            "/accounts/caller/pin-verifications", json={"order_id": "1001", "pin": SANDBOX_PIN}
+            "/accounts/caller/pin-verifications", json={"order_id": "1001", "pin": PIN}
         )
         assert verified.status_code == 200
         payment = http.post(
@@ -117,19 +121,28 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
         assert account.json()["balance"] == 50_000 - 12_500
     log = log_path.read_text()
     assert "payment pay_" in log and "captured" in log
-    assert SANDBOX_PIN not in log and "hunter22" not in log and SERVICE_TOKEN not in log
+    assert PIN not in log and "hunter22" not in log and SERVICE_TOKEN not in log
 
 
-def test_a_burst_of_first_sign_ins_neither_fails_nor_stalls_orders(tmp_path: Path) -> None:
-    """Sign-in hashes passwords (tens of ms of CPU each, on purpose) outside any transaction.
+def test_a_burst_of_sign_ups_neither_fails_nor_stalls_orders(tmp_path: Path) -> None:
+    """Sign-up hashes passwords (tens of ms of CPU each, on purpose) outside any transaction.
 
-    Hashing inside one held SQLite's single write lock: twenty customers signing in at
+    Hashing inside one held SQLite's single write lock: twenty customers signing up at
     once queued every write behind each other's hashes, and past the busy timeout the
     platform answered 500 ("database is locked") to sign-ins and orders alike.
     """
     customers = [f"burst-{n}" for n in range(20)]
-    with running_platform(tmp_path, {"ORDERLY_SQLITE_BUSY_TIMEOUT_SECONDS": "1"}) as (url, _):
+    env = {
+        "ORDERLY_SQLITE_BUSY_TIMEOUT_SECONDS": "1",
+        # All from one address here: let the burst through the per-client throttle.
+        "ORDERLY_PASSWORD_CHECKS_PER_CLIENT": "100/minute",
+    }
+    with running_platform(tmp_path, env) as (url, _):
         with httpx.Client(base_url=url, timeout=30) as http:
+
+            def sign_up(customer: str) -> int:
+                body = {"customer_id": customer, "password": f"{customer}-password"}
+                return http.post("/identity/sign-up", json=body).status_code
 
             def sign_in(customer: str) -> int:
                 body = {"customer_id": customer, "password": f"{customer}-password"}
@@ -152,10 +165,10 @@ def test_a_burst_of_first_sign_ins_neither_fails_nor_stalls_orders(tmp_path: Pat
                 return response.status_code
 
             with ThreadPoolExecutor(max_workers=len(customers) + 1) as pool:
-                signing_in = pool.map(sign_in, customers)
+                signing_up = pool.map(sign_up, customers)
                 ordered = pool.submit(order, "a-customer-ordering-meanwhile")
-                signed_in = list(signing_in)
-            assert signed_in == [200] * len(customers)
+                signed_up = list(signing_up)
+            assert signed_up == [201] * len(customers)
             assert ordered.result() == 201
             # And every password was stored: each signs in again, a wrong one is refused.
             assert sign_in(customers[0]) == 200

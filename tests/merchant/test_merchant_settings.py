@@ -21,7 +21,11 @@ def test_defaults_run_on_a_laptop() -> None:
     assert settings.fixed_now is None
     assert (settings.jwt_secret, settings.service_token) == (None, None)
     assert (settings.token_ttl_seconds, settings.confirmation_ttl_seconds) == (3600, 600)
-    assert (settings.sign_in_max_attempts, settings.sign_in_lockout_minutes) == (5, 15)
+    assert (settings.wrong_passwords_per_client_and_id, settings.wrong_passwords_per_id) == (
+        "5/minute",
+        "30/minute",
+    )
+    assert settings.trusted_proxies == ("127.0.0.1",) and settings.jwks_url is None
     assert settings.daily_no_pin_limit == 20_000
 
 
@@ -39,11 +43,13 @@ def test_environment_overrides() -> None:
             "ORDERLY_TOKEN_TTL_SECONDS": "900",
             "ORDERLY_CONFIRMATION_TTL_SECONDS": "120",
             "ORDERLY_DAILY_NO_PIN_LIMIT_FEN": "0",
-            "ORDERLY_SIGN_IN_MAX_ATTEMPTS": "10",
+            "ORDERLY_WRONG_PASSWORDS_PER_ID": "10/minute",
+            "ORDERLY_TRUSTED_PROXIES": "10.0.0.2, 10.0.0.3",
         }
     )
     assert (settings.token_ttl_seconds, settings.confirmation_ttl_seconds) == (900, 120)
-    assert (settings.daily_no_pin_limit, settings.sign_in_max_attempts) == (0, 10)
+    assert (settings.daily_no_pin_limit, settings.wrong_passwords_per_id) == (0, "10/minute")
+    assert settings.trusted_proxies == ("10.0.0.2", "10.0.0.3")
     assert settings.resolved_database_url() == "postgresql://postgres@127.0.0.1:5432/test"
     assert settings.data_dir == Path("/srv/orderly")
     assert settings.fixed_now == datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)
@@ -72,13 +78,6 @@ def test_now_without_offset_is_shanghai_time_and_z_is_utc() -> None:
 def test_bad_environment_is_named(environ: dict[str, str], mentions: str) -> None:
     with pytest.raises(SettingsError, match=mentions):
         Settings.from_env(environ)
-
-
-def test_bad_sandbox_pin_is_refused_without_echo() -> None:
-    with pytest.raises(SettingsError) as raised:
-        Settings.from_env({"ORDERLY_SANDBOX_PIN": "98x7"})
-    assert "98x7" not in str(raised.value)
-    assert "987654" not in repr(Settings(sandbox_pin="987654"))
 
 
 def test_fixed_clock_moves_only_when_told() -> None:

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from merchant_harness import SANDBOX_PIN, WRONG_PIN, Api, bearer
+from merchant_harness import Api, bearer
 from sqlalchemy import update
 
 from merchant import models
 
 START_BALANCE = 50_000
+ALICE_PIN = "26051"
+WRONG_PIN = "99172"
 HUNDRED_YUAN = [{"sku": "breakfast-combo", "quantity": 4}]  # 4 x 2500 = 10000 fen
 
 
@@ -28,12 +30,18 @@ def api(any_api: Api) -> Api:
 
 @pytest.fixture
 def alice(api: Api) -> dict[str, str]:
-    return bearer(api.sign_in("alice", "alice-password"))
+    """Alice signed up and chose her PIN, as a customer does."""
+    headers = bearer(api.sign_up("alice", "alice-password"))
+    chosen = api.anonymous().put(
+        "/identity/pin", json={"password": "alice-password", "pin": ALICE_PIN}, headers=headers
+    )
+    assert chosen.status_code == 200, chosen.text
+    return headers
 
 
 @pytest.fixture
 def bob(api: Api) -> dict[str, str]:
-    return bearer(api.sign_in("bob", "bob-password"))
+    return bearer(api.sign_up("bob", "bob-password"))
 
 
 def place(
@@ -147,10 +155,11 @@ def test_a_stranger_cannot_lock_someone_elses_pin(
             )
             assert response.status_code in (401, 403), response.text
     assert attacker.get("/accounts/alice", headers=alice).json()["voice_pay_locked_until"] is None
-    assert attacker.get("/accounts/alice/security-events", headers=alice).json() == {"events": []}
+    events = attacker.get("/accounts/alice/security-events", headers=alice).json()["events"]
+    assert [event["kind"] for event in events] == ["pin_set"]
     verified = attacker.post(
         "/accounts/alice/pin-verifications",
-        json={"order_id": order["id"], "pin": SANDBOX_PIN},
+        json={"order_id": order["id"], "pin": ALICE_PIN},
         headers=alice,
     )
     assert verified.status_code == 200
@@ -179,7 +188,7 @@ def test_five_hundred_yuan_payments_without_pin_stop_at_the_daily_total(
         api.anonymous()
         .post(
             "/accounts/alice/pin-verifications",
-            json={"order_id": order["id"], "pin": SANDBOX_PIN},
+            json={"order_id": order["id"], "pin": ALICE_PIN},
             headers=alice,
         )
         .status_code
@@ -264,7 +273,7 @@ def test_non_ascii_digits_are_unknown_orders_not_errors(
         ),
         client.post(
             "/accounts/alice/pin-verifications",
-            json={"order_id": order_id, "pin": SANDBOX_PIN},
+            json={"order_id": order_id, "pin": ALICE_PIN},
             headers=alice,
         ),
     ]

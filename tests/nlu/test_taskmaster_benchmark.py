@@ -150,7 +150,7 @@ def fake_assistant(with_identity: bool, broken: bool = False) -> Iterator[dict[s
 
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            if self.path == "/identity/sign-in":
+            if self.path in ("/identity/sign-in", "/identity/sign-up"):
                 if not with_identity:
                     self._answer(404, {"detail": "Not Found"})
                     return

@@ -16,7 +16,7 @@ import pytest
 
 from launch.scaled import ScaledConfig, ScaledStack
 from launch.stack import MODEL
-from tests.conftest import MORNING, free_port
+from tests.conftest import MORNING, ONE_ADDRESS_FOR_EVERYONE, free_port
 from tests.scale.engines import PrivatePostgres, PrivateRedis, missing_engines
 
 
@@ -66,7 +66,7 @@ def scaled_stack(
         actions_replica_ports=(free_port(), free_port()),
         postgres_port=private_postgres.port,
         redis_port=private_redis.port,
-        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG"},
+        env={"ORDERLY_NOW": MORNING, "ORDERLY_LOG_LEVEL": "DEBUG", **ONE_ADDRESS_FOR_EVERYONE},
     )
     with ScaledStack(config) as stack:
         yield stack

@@ -65,7 +65,7 @@ async def test_a_pin_asked_for_on_one_replica_is_expected_on_the_other(
     await asking.outgoing("u1", [pin_request()])
     assert await answering.expecting("u1") is not None
     assert await answering.expecting("u2") is None
-    screened = await answering.incoming("u1", "246810", "u1-token")
+    screened = await answering.incoming("u1", "530917", "u1-token")
     assert screened.kind is ScreenKind.SUBMIT
 
 

@@ -15,12 +15,16 @@ import pytest
 
 from clients.voice_client.connection import Turn, VoiceConnection
 from launch.stack import Stack
+from tests.customer import Customer
 from tests.tokens import mint_token
 from tests.voice.conftest import Speak
 
 pytestmark = pytest.mark.slow
 
-PIN_FORMS = ("246810", "2 4 6 8 1 0", "24 6 8 1 0", "246 810", "246-810", "2, 4, 6, 8, 1, 0")
+# This file's customers' own PIN (set as customers do: no account has one before).
+PIN = "357910"
+PIN_SPOKEN = "my pin is three five seven nine one zero"
+PIN_FORMS = ("357910", "3 5 7 9 1 0", "35 7 9 1 0", "357 910", "357-910", "3, 5, 7, 9, 1, 0")
 
 
 async def spoken(connection: VoiceConnection, speak: Speak, text: str) -> Turn:
@@ -41,7 +45,8 @@ async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
     running_stack: Stack, speak: Speak
 ) -> None:
     url = running_stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
-    connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
+    customer = Customer.with_own_pin(running_stack, PIN)
+    connection = await VoiceConnection.open(url, str(customer.token))
     try:
         await connection.type("nine egg and sausage muffins")  # 112.50: over the voice-pay limit
         await connection.type("that's all")
@@ -53,7 +58,7 @@ async def test_by_voice_homophones_are_asked_again_and_the_spoken_pin_pays(
         assert turn.custom("secure_input") == {"purpose": "payment_pin", "digits": 6}
         assert any("PIN" in text for text in turn.bot_texts), turn.bot_texts
 
-        turn = await spoken(connection, speak, "my pin is two four six eight one zero")
+        turn = await spoken(connection, speak, PIN_SPOKEN)
         assert turn.masked and turn.transcript == "••••••"
         assert any("Paid ¥112.50" in text for text in turn.bot_texts), turn.bot_texts
     finally:
@@ -69,7 +74,7 @@ async def test_a_pin_spoken_when_nobody_asked_reaches_no_log(
     connection = await VoiceConnection.open(url, mint_token(f"voice-pin-{uuid.uuid4().hex[:8]}"))
     try:
         await connection.type("a hash brown")
-        turn = await spoken(connection, speak, "my pin is two four six eight one zero")
+        turn = await spoken(connection, speak, PIN_SPOKEN)
         # Recognition writes the digits one way or another; the policy masks them all.
         assert turn.masked, turn.transcript
         assert any("only say your PIN when I ask" in text for text in turn.bot_texts), turn

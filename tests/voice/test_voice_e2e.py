@@ -25,15 +25,18 @@ import pytest
 from clients.voice_client.audio import write_wav
 from clients.voice_client.connection import Turn, VoiceConnection
 from launch.stack import Stack
+from tests.customer import Customer
 from tests.tokens import mint_token
 from tests.voice.conftest import Speak, words
 
 pytestmark = pytest.mark.slow
 
-SANDBOX_PIN_SPOKEN = "my pin is two four six eight one zero"
+# This test's customer's own PIN (set as customers do: no account has one before).
+PIN = "357910"
+PIN_SPOKEN = "my pin is three five seven nine one zero"
 # Payments over this many fen by voice need the PIN (the merchant's default limit).
 VOICE_PAY_LIMIT = 10_000
-PIN_FORMS = ("246810", "2 4 6 8 1 0", "24 6 8 1 0", "246 810", "246-810")
+PIN_FORMS = ("357910", "3 5 7 9 1 0", "35 7 9 1 0", "357 910", "357-910")
 
 
 def voice_url(stack: Stack) -> str:
@@ -154,8 +157,9 @@ async def test_a_breakfast_order_placed_and_paid_by_voice(
 async def test_the_pin_is_spoken_masked_and_never_stored(
     running_stack: Stack, voices: dict[str, Speak]
 ) -> None:
-    customer = f"voice-pin-{uuid.uuid4().hex[:8]}"
-    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(customer))
+    signed_up = Customer.with_own_pin(running_stack, PIN)
+    customer = signed_up.sender
+    connection = await VoiceConnection.open(voice_url(running_stack), str(signed_up.token))
     try:
         # The order only sets the scene (over the ¥100 voice limit, so a PIN is due),
         # so it is typed: this test must not hinge on how one voice's order is heard.
@@ -173,7 +177,7 @@ async def test_the_pin_is_spoken_masked_and_never_stored(
         # A PIN misheard is refused and asked again, as for a customer; twice at most.
         paid = f"Paid ¥{cart_total / 100:.2f}"
         for voice in ("piper", "espeak:en-us"):
-            turn = await say(connection, voices[voice], SANDBOX_PIN_SPOKEN)
+            turn = await say(connection, voices[voice], PIN_SPOKEN)
             if any(paid in text for text in turn.bot_texts):
                 break
             assert turn.custom("secure_input") is not None, turn.bot_texts

@@ -35,8 +35,8 @@ from tests.voice.conftest import Speak, at_16k, silence, words
 _NO = {"no", "nope", "not", "wait", "nah"}
 _YES = {"yes", "yeah", "yep", "sure", "go", "ahead", "correct"}
 MENU = MenuWords(items=("Hash Brown", "Latte", "Americano"), choices=("Large", "Oat"))
-PIN_SPOKEN = "two four six eight one zero"
-PIN = "246810"
+PIN_SPOKEN = "three five seven nine one zero"
+PIN = "357910"
 ASKED = PinRequest("payment_pin", 6, "http://127.0.0.1:9/pin", {}, "pin_submitted")
 
 
