@@ -52,17 +52,35 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 def upgrade(engine: Engine) -> None:
     """Migrate the database behind `engine` to the newest revision."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Released at the end of this transaction.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
-            )
-        config = alembic_config(connection)
-        if _made_before_migrations(connection):
-            # `create_all` of these models (Database.create_schema drops older ones first).
-            command.stamp(config, "head")
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it (batch mode), and dropping the old copy
+            # of a table others refer to fails while foreign keys are enforced. Off for the
+            # migration (the pragma is ignored inside a transaction, so on the driver's
+            # connection before one begins), checked before it commits, on again after.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                _upgrade(connection)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Released at the end of this transaction.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    config = alembic_config(connection)
+    if _made_before_migrations(connection):
+        # `create_all` of these models (Database.create_schema drops older ones first).
+        command.stamp(config, "head")
+    command.upgrade(config, "head")
 
 
 def is_migrated(engine: Engine) -> bool:

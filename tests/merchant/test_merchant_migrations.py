@@ -16,6 +16,7 @@ from conftest import POSTGRES_ADMIN_URL
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from merchant.db import Database
 from merchant.hashing import hash_secret
 from merchant.migrations import (
     INITIAL_REVISION,
@@ -97,3 +98,36 @@ def test_upgrading_erases_the_once_shared_pin_from_existing_accounts(tmp_path: P
         row = connection.execute(text("SELECT pin_hash, pin_digits FROM accounts")).one()
     engine.dispose()
     assert tuple(row) == (None, None)
+
+
+def test_a_sandbox_with_customers_upgrades_with_its_foreign_keys_enforced(tmp_path: Path) -> None:
+    """`make run` on a clone that already has customers: the platform's own engine enforces
+    foreign keys, and SQLite alters a table by copying it, so dropping the old `accounts`
+    (which `credentials` refers to) failed and the platform did not start."""
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    engine = create_engine(url, future=True)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), INITIAL_REVISION)
+        connection.execute(
+            text(
+                "INSERT INTO accounts (customer_id, balance, currency, voice_pay_limit, "
+                "default_merchant_id, default_store_id, pin_hash, failed_pin_attempts, "
+                "created_at) VALUES ('old', 50000, 'CNY', 10000, 'golden-crumb', "
+                "'gc-peoples-square', 'x', 0, '2026-11-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO credentials (customer_id, password_hash, failed_attempts, "
+                "created_at) VALUES ('old', 'y', 0, '2026-11-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+    database = Database(url, sqlite_busy_timeout_seconds=5)
+    database.create_schema()
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT customer_id FROM credentials")).scalars().all() == [
+            "old"
+        ]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    database.engine.dispose()
