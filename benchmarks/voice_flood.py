@@ -41,7 +41,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from benchmarks.voice_bench import CONVERSATION, MORNING, free_port, sign_in, voice_turn
+from benchmarks.voice_bench import CONVERSATION, MORNING, free_port, sign_in
+from benchmarks.voice_concurrency import conversation
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import VoiceClientError, VoiceConnection
 from launch.stack import MODEL, Stack, StackConfig
@@ -56,15 +57,7 @@ async def push_to_talk_p50(stack: Stack, url: str, speech: dict[str, Pcm], round
     """The p50 of the measured customer's turns over ``rounds`` conversations."""
     latencies: list[float] = []
     for _ in range(rounds):
-        connection = await VoiceConnection.open(url, await asyncio.to_thread(sign_in, stack, _id()))
-        try:
-            for text in CONVERSATION:
-                turn = await voice_turn(connection, speech[text], "client")
-                if turn.latency_s is None:
-                    raise RuntimeError(f"no reply audio for {text!r}: {turn.events}")
-                latencies.append(turn.latency_s)
-        finally:
-            await connection.close()
+        latencies += await conversation(stack, url, speech)
     return float(np.median(latencies))
 
 
