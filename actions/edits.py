@@ -35,6 +35,9 @@ class Outcome:
     touched: list[Line] = field(default_factory=list)
     question: str = ""
     candidates: list[Line] = field(default_factory=list)
+    # Lines the edit meant that cannot take what was asked ("both large" over a youtiao):
+    # left as they were, and said back.
+    refused: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,14 @@ def change_lines(
     # "one of them" and "the last one" say which lines, not how many: not a new count.
     quantity = None if target.count or target.position or target.every else said.loose.quantity
     verb = edit.verb or (CHANGE if options or quantity else None)
-    result, touched = list(cart), []
+    result, touched, refused = list(cart), [], []
     for index in sorted(chosen, reverse=True):
         line = result[index]
         item = menu.find(line.sku)
         wanted = valid_options(item, options) if item else {}
+        if options and not wanted and verb != REMOVE:
+            refused.insert(0, line)
+            continue
         if verb == REMOVE:
             if target.count and target.count < line.quantity:
                 result[index] = replace(line, quantity=line.quantity - target.count)
@@ -117,7 +123,7 @@ def change_lines(
             )
             result[index] = new
             touched.append(new)
-    return Outcome(add([], result, menu), touched)
+    return Outcome(add([], result, menu), touched, refused=refused)
 
 
 def _which(cart: list[Line], indices: list[int], menu: Menu, ask: str) -> Outcome:
@@ -132,7 +138,9 @@ def _lines(
     """The indices of the lines the target means, the candidates when it could mean
     several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
-    sku_pool = named or ({last_sku} if last_sku and target.position is None else set())
+    # "both of them" with no item named is every line, whatever its item.
+    by_pointer = last_sku and target.position is None and not target.every
+    sku_pool = named or ({last_sku} if by_pointer else set())
     candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
     if not candidates:
         return None

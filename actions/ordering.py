@@ -312,6 +312,9 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = "Removed." if edit.verb == REMOVE else "Changed."
+        if outcome.refused:  # "Changed all but the Youtiao, which doesn't come that way."
+            names = join_words([f"the {item_name(line.sku, menu)}" for line in outcome.refused])
+            lead = f"Changed all but {names}, which {_does(outcome.refused)}n't come that way."
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
     def _nothing_changed(
@@ -399,6 +402,10 @@ def _asked_about(tracker: Tracker) -> list[carts.Mention]:
     if not intent.startswith("ask_"):
         return []
     return carts.read_entities(previous.get("entities") or []).mentions
+
+
+def _does(lines: list[carts.Line]) -> str:
+    return "do" if len(lines) > 1 else "does"
 
 
 def _names_pickup(tracker: Tracker) -> bool:
