@@ -95,7 +95,8 @@ def change_lines(
     # "one of them" and "the last one" say which lines, not how many: not a new count.
     quantity = None if target.count or target.position or target.every else said.loose.quantity
     verb = edit.verb or (CHANGE if options or quantity else None)
-    result, touched, refused = list(cart), [], []
+    result, touched = list(cart), []
+    refused: list[Line] = []
     for index in sorted(chosen, reverse=True):
         line = result[index]
         item = menu.find(line.sku)
@@ -139,8 +140,8 @@ def _lines(
     several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
     # "both of them" with no item named is every line, whatever its item.
-    by_pointer = last_sku and target.position is None and not target.every
-    sku_pool = named or ({last_sku} if by_pointer else set())
+    by_pointer = target.position is None and not target.every
+    sku_pool = named or ({last_sku} if last_sku and by_pointer else set())
     candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
     if not candidates:
         return None
