@@ -31,3 +31,27 @@ async def test_all_of_them_large_sizes_up_each_line_that_has_sizes() -> None:
         ("youtiao", 1, {}),
     ], reply
     assert "Youtiao" in reply.split("Your cart")[0], reply
+
+
+async def test_switching_one_of_two_combos_to_another_drink_splits_the_line() -> None:
+    talk = Conversation()
+    await say(talk, "two meal deals")
+    reply = await say(talk, "actually switch one of those combos over to a soymilk", "change_item")
+    assert lines(talk) == [
+        ("combo", 1, {}),
+        ("combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+async def test_changing_the_last_thing_to_an_item_not_in_the_cart_swaps_that_line() -> None:
+    talk = Conversation()
+    await say(talk, "a hash brown and two americanos")
+    reply = await say(talk, "change the last thing to a cafe latte", "change_item")
+    assert lines(talk) == [("hash-brown", 1, {}), ("latte", 2, {})], reply
+
+
+async def test_swapping_the_first_one_for_an_item_keeps_the_other_line() -> None:
+    talk = Conversation()
+    await say(talk, "a youtiao and a big soy milk")
+    reply = await say(talk, "swap the first one for a hash brown", "change_item")
+    assert lines(talk) == [("hash-brown", 1, {}), ("soy-milk", 1, {"size": "large"})], reply
