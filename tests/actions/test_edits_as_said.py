@@ -55,3 +55,28 @@ async def test_swapping_the_first_one_for_an_item_keeps_the_other_line() -> None
     await say(talk, "a youtiao and a big soy milk")
     reply = await say(talk, "swap the first one for a hash brown", "change_item")
     assert lines(talk) == [("hash-brown", 1, {}), ("soy-milk", 1, {"size": "large"})], reply
+
+
+async def test_a_complaint_read_as_a_no_asks_what_to_change_and_does_not_read_back() -> None:
+    talk = Conversation()
+    await say(talk, "one youtiao")
+    reply = await say(talk, "no that is not what I asked for", "deny")
+    assert "What should I change?" in reply
+    assert lines(talk) == [("youtiao", 1, {})]
+    assert not talk.slots.get("awaiting_order"), reply
+
+
+async def test_a_restatement_after_a_complaint_makes_the_cart_match_it() -> None:
+    talk = Conversation()
+    await say(talk, "one youtiao")
+    await say(talk, "you got my order wrong", "deny")
+    reply = await say(talk, "I wanted a youtiao and two cafe lattes")
+    assert lines(talk) == [("youtiao", 1, {}), ("latte", 2, {})], reply
+
+
+async def test_a_restatement_after_a_complaint_sets_the_count_said() -> None:
+    talk = Conversation()
+    await say(talk, "three americanos and a hash brown")
+    await say(talk, "that's not what I said", "change_item")
+    reply = await say(talk, "I said two americanos and a hash brown")
+    assert lines(talk) == [("americano", 2, {}), ("hash-brown", 1, {})], reply
