@@ -35,6 +35,7 @@ from actions.phrasing import describe_line, join_words
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
 from contracts.bot_messages import QuestionKind
+from contracts.cart_edits import COMPLAIN
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
@@ -59,8 +60,10 @@ class ActionAnswer(MerchantAction):
         changes = bool(said.mentions or said.loose.quantity or said.loose.options)
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
         edit = read_edit(latest_entities(tracker))
-        if corrections.opens_correction(text) and (changes or edit) and not cancels:
-            # "no wait, only one of those": a correction of the order, not a no.
+        complains = edit is not None and edit.verb == COMPLAIN
+        if complains or (corrections.opens_correction(text) and (changes or edit) and not cancels):
+            # "no wait, only one of those", "no, that's not what I said": a correction of
+            # the order, not a no (which would read the order back).
             return await ordering.update(dispatcher, tracker, "change_item")
         if said.mentions or (said.unplaced and intent != "affirm"):
             return await ordering.update(dispatcher, tracker, "order_item")

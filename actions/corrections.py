@@ -41,6 +41,10 @@ CLOSES_ORDER = re.compile(
     re.I,
 )
 
+# "I said a chicken burger and a cola", after "that's not what I said": the order as it
+# should have been heard.
+RESTATES = re.compile(r"\bi (?:said|wanted|asked for|ordered|meant)\b", re.I)
+
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 
 
@@ -78,6 +82,10 @@ def adds_to_line(text: str) -> bool:
 
 def opens_correction(text: str) -> bool:
     return bool(OPENS_CORRECTION.search(text))
+
+
+def restates(text: str) -> bool:
+    return bool(RESTATES.search(text))
 
 
 def closes_order(text: str) -> bool:

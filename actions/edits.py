@@ -4,8 +4,10 @@ The NLU sends the verb and the target as one `edit` entity (contracts/cart_edits
 the new values (counts, options, another item) come as the usual order entities. Here the
 target is resolved against the cart: "remove the last one" is the newest line, "delete
 both lattes" every Latte line, "switch one of them to oat" one of the line under
-discussion (split off), "make the drink large" the combo's drink, which is a part of the
-combo line and never a line of its own. A target that fits several lines is never
+discussion (split off), "change the last one to a latte" swaps that line for the item
+(a combo's drink when it is one: "switch one of the combos to soy milk"), "make the
+drink large" the combo's drink, which is a part of the combo line and never a line of
+its own. A target that fits several lines is never
 guessed: the assistant asks, naming them. An edit verb never adds anything.
 """
 
@@ -17,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from actions.cart import Line, Mention, Utterance, add, valid_options
+from actions.cart import Line, Mention, Utterance, add, resolve, valid_options
 from actions.merchants.backend import Menu
 from actions.phrasing import describe_line, join_words
 from contracts.cart_edits import CHANGE, COMPLAIN, EDIT_ENTITY, REMOVE, CartEdit, Target
@@ -35,6 +37,9 @@ class Outcome:
     touched: list[Line] = field(default_factory=list)
     question: str = ""
     candidates: list[Line] = field(default_factory=list)
+    # Lines the edit meant that cannot take what was asked ("both large" over a youtiao):
+    # left as they were, and said back.
+    refused: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,9 @@ def apply(
     target = edit.target
     if target.part == DRINK and (outcome := _edit_part(cart, edit, said, menu, last_sku)):
         return outcome
-    chosen = _lines(cart, target, said.mentions, menu, last_sku)
+    new_item = _new_item(cart, edit, said, menu)
+    named = [m for m in said.mentions if m is not new_item]
+    chosen = _lines(cart, target, named, menu, last_sku)
     if chosen is None:
         return None
     if isinstance(chosen, _Several):
@@ -91,33 +98,69 @@ def change_lines(
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
     # "one of them" and "the last one" say which lines, not how many: not a new count.
     quantity = None if target.count or target.position or target.every else said.loose.quantity
+    new_item = _new_item(cart, edit, said, menu)
     verb = edit.verb or (CHANGE if options or quantity else None)
     result, touched = list(cart), []
+    refused: list[Line] = []
     for index in sorted(chosen, reverse=True):
         line = result[index]
-        item = menu.find(line.sku)
-        wanted = valid_options(item, options) if item else {}
+        new = _changed(line, options, new_item, menu)
+        if (options or new_item) and new is None and verb != REMOVE:
+            refused.insert(0, line)
+            continue
         if verb == REMOVE:
             if target.count and target.count < line.quantity:
                 result[index] = replace(line, quantity=line.quantity - target.count)
             else:
                 del result[index]
-        elif target.count and wanted and target.count < line.quantity:
-            split = replace(line, quantity=target.count, options={**line.options, **wanted})
+        elif new and target.count and target.count < line.quantity:
+            split = replace(new, quantity=target.count)
             result[index : index + 1] = [
                 replace(line, quantity=line.quantity - target.count),
                 split,
             ]
             touched.append(split)
-        elif wanted or quantity or target.count:
+        elif new or quantity or target.count:
+            # "only one of those": a count with nothing else to change is the new count.
             new = replace(
-                line,
-                quantity=quantity or (target.count if not wanted else None) or line.quantity,
-                options={**line.options, **wanted},
+                new or line,
+                quantity=quantity or (target.count if not new else None) or line.quantity,
             )
             result[index] = new
             touched.append(new)
-    return Outcome(add([], result, menu), touched)
+    return Outcome(add([], result, menu), touched, refused=refused)
+
+
+def _new_item(cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu) -> Mention | None:
+    """The item a changed line becomes ("change the last one to a latte", "switch one
+    of the combos to soy milk"): the last item named that is not in the cart, or of two
+    items named, the second ("change the latte to an americano"). None for other edits."""
+    if edit.verb != CHANGE:
+        return None
+    known = [m for m in said.mentions if m.sku and menu.find(m.sku)]
+    in_cart = {line.sku for line in cart}
+    outside = [m for m in known if m.sku not in in_cart]
+    if outside:
+        return outside[-1]
+    return known[-1] if len({m.sku for m in known}) > 1 else None
+
+
+def _changed(
+    line: Line, options: dict[str, str], new_item: Mention | None, menu: Menu
+) -> Line | None:
+    """The line with the options said and as the new item (a combo's drink when it is
+    one of its drinks, else the item itself, keeping the options both have); None when
+    nothing said applies to it."""
+    item = menu.find(line.sku)
+    if item is None:
+        return None
+    wanted = valid_options(item, options)
+    if new_item and new_item.sku != line.sku:
+        if not _is_drink_of(line, new_item.sku, menu):
+            kept = {**line.options, **options, **new_item.options}
+            return resolve(replace(new_item, quantity=line.quantity, options=kept), menu)
+        wanted[DRINK] = str(new_item.sku)
+    return replace(line, options={**line.options, **wanted}) if wanted else None
 
 
 def _which(cart: list[Line], indices: list[int], menu: Menu, ask: str) -> Outcome:
@@ -132,7 +175,9 @@ def _lines(
     """The indices of the lines the target means, the candidates when it could mean
     several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
-    sku_pool = named or ({last_sku} if last_sku and target.position is None else set())
+    # "both of them" with no item named is every line, whatever its item.
+    by_pointer = target.position is None and not target.every
+    sku_pool = named or ({last_sku} if last_sku and by_pointer else set())
     candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
     if not candidates:
         return None

@@ -42,7 +42,7 @@ from actions.state import (
     latest_intent,
 )
 from contracts.bot_messages import QuestionKind, StoreRef
-from contracts.cart_edits import REMOVE, CartEdit
+from contracts.cart_edits import COMPLAIN, REMOVE, CartEdit
 from contracts.money import format_money
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
@@ -141,7 +141,14 @@ class Ordering:
             # change with nothing in the cart: DIET hears a change, the customer orders.
             intent = "order_item"
         discussed = Mention(sku=state.last_sku) if state.last_sku else None
-        if intent == "remove_item":
+        if mentions and intent != "remove_item" and _restated_after_complaint(tracker, text):
+            # "that's not what I said" ... "I said a chicken burger and a cola": the cart
+            # holds the items named as now said, whatever was heard of them before.
+            touched = [line for m in mentions if (line := carts.resolve(m, menu))]
+            restated = {line.sku for line in touched}
+            kept = [line for line in before if line.sku not in restated]
+            after, lead = carts.add(kept, touched, menu), "Changed."
+        elif intent == "remove_item":
             if not mentions and discussed and corrections.refers_back(text):
                 mentions = [discussed]  # "remove that"
             after, lead = carts.remove(before, mentions, menu), "Removed."
@@ -312,6 +319,9 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = "Removed." if edit.verb == REMOVE else "Changed."
+        if outcome.refused:  # "Changed all but the Youtiao, which doesn't come that way."
+            names = join_words([f"the {item_name(line.sku, menu)}" for line in outcome.refused])
+            lead = f"Changed all but {names}, which {_does(outcome.refused)}n't come that way."
         return events + await self.say_cart(dispatcher, tracker, new_state, menu, lead)
 
     def _nothing_changed(
@@ -389,16 +399,31 @@ class Ordering:
         return await self.say_cart(dispatcher, tracker, state, menu, lead)
 
 
+def _previous_message(tracker: Tracker) -> dict[str, Any]:
+    """What the NLU read in the customer's message before this one (empty if none)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return dict(users[-2].get("parse_data") or {}) if len(users) > 1 else {}
+
+
+def _restated_after_complaint(tracker: Tracker, text: str) -> bool:
+    """ "I said ..." just after "that's not what I said"."""
+    if not corrections.restates(text):
+        return False
+    complaint = edits.read_edit(_previous_message(tracker).get("entities") or [])
+    return complaint is not None and complaint.verb == COMPLAIN
+
+
 def _asked_about(tracker: Tracker) -> list[carts.Mention]:
     """The items the customer's previous message asked about ("how much is a latte?")."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    if len(users) < 2:
-        return []
-    previous = users[-2].get("parse_data") or {}
+    previous = _previous_message(tracker)
     intent = str((previous.get("intent") or {}).get("name") or "")
     if not intent.startswith("ask_"):
         return []
     return carts.read_entities(previous.get("entities") or []).mentions
+
+
+def _does(lines: list[carts.Line]) -> str:
+    return "do" if len(lines) > 1 else "does"
 
 
 def _names_pickup(tracker: Tracker) -> bool:

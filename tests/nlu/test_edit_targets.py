@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 from contracts.cart_edits import CartEdit, Target
 
@@ -44,3 +48,16 @@ def test_the_verb_and_the_target_are_read(
 )
 def test_a_plain_order_carries_no_edit(parser: OrderParser, text: str) -> None:
     assert edit_of(parser, text) is None
+
+
+def test_each_of_them_over_copper_kettle_lines_names_no_item_so_it_means_every_line() -> None:
+    lexicon = Path(__file__).parent / "copper_kettle_lexicon.json"
+    parser = OrderParser(Lexicon.from_json(json.loads(lexicon.read_text(encoding="utf-8"))))
+    heard = parser.parse("go large on each of them")
+    assert [e["entity"] for e in heard if e["entity"] == "item"] == []
+    assert {"entity": "option", "value": "size:large"}.items() <= next(
+        e for e in heard if e["entity"] == "option"
+    ).items()
+    assert edit_of(parser, "go large on each of them") == CartEdit(
+        target=Target(pointer=True, every=True)
+    )
