@@ -117,8 +117,9 @@ def test_a_webchat_orders_and_pays_as_the_tokens_customer(
 def test_the_auth_payload_at_connect_signs_the_webchat_in_and_no_pin_is_asked(
     webchat: Webchat, running_stack: Stack
 ) -> None:
-    customer_id = new_sender("webchat")
-    webchat.open(auth={"token": mint_token(customer_id)})
+    # A customer with a PIN of their own: the PIN step is reached, and refused here.
+    customer = Customer.with_own_pin(running_stack, "730418", sender=new_sender("webchat"))
+    webchat.open(auth={"token": mint_token(customer.sender)})
     webchat.wait_session()
     webchat.say("nine egg and sausage muffins", until='"cart"')  # over the no-PIN limit
     replies = webchat.say("that's all", until='"readback"')
@@ -127,7 +128,6 @@ def test_the_auth_payload_at_connect_signs_the_webchat_in_and_no_pin_is_asked(
     said = joined(at_pin_step)
     assert "widget" in said and "voice" in said, said
     assert "secure_input" not in str(at_pin_step)
-    customer = Customer.on_stack(running_stack, sender=customer_id)
     assert customer.captured(order_id) == []
 
 

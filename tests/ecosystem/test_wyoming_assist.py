@@ -81,10 +81,10 @@ def link_device(stack: Stack, device_id: str, customer_id: str, password: str) -
 
 
 def signed_up(stack: Stack) -> str:
-    """A new sandbox customer whose password is :data:`PASSWORD` (the first sign-in sets it)."""
+    """A new sandbox customer whose password is :data:`PASSWORD`."""
     customer_id = new_sender("assist")
     httpx.post(
-        f"{stack.config.merchant_url}/identity/sign-in",
+        f"{stack.config.merchant_url}/identity/sign-up",
         json={"customer_id": customer_id, "password": PASSWORD},
         timeout=30,
     ).raise_for_status()

@@ -52,7 +52,10 @@ LaunchBrowser = Callable[..., Browser]
 SpeechFile = Callable[[str], tuple[Path, float]]
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is up, its event loop counts as
+# running in this thread, and every later `asyncio.run` (async tests, Sanic test clients)
+# fails with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium, or set ORDERLY_CHROMIUM")
@@ -60,7 +63,7 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def launch_browser(playwright: Playwright) -> LaunchBrowser:
     """Start a Chromium with extra command-line flags (each fake microphone needs its own)."""
 
@@ -72,7 +75,7 @@ def launch_browser(playwright: Playwright) -> LaunchBrowser:
     return launch
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(launch_browser: LaunchBrowser) -> Iterator[Browser]:
     started = launch_browser()
     yield started
