@@ -42,7 +42,7 @@ from actions.state import (
     latest_intent,
 )
 from contracts.bot_messages import QuestionKind, StoreRef
-from contracts.cart_edits import COMPLAIN, REMOVE, CartEdit
+from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE, CartEdit
 from contracts.money import format_money
 
 ANYTHING_ELSE = "Anything else, or shall I check out?"
@@ -131,6 +131,17 @@ class Ordering:
         mentions = [m for m in said.mentions if m not in unsure]
         before = state.cart
         touched: list[carts.Line] = []
+        if (
+            intent == "order_item"
+            and edit is not None
+            and edit.verb == CHANGE
+            and edit.target.pointer
+            and mentions
+            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+        ):
+            # "no wait, make that two lattes" with a latte in the cart: DIET may hear an
+            # order, but an edit verb pointing at lines the cart holds never adds.
+            intent = "change_item"
         if (
             intent == "change_item"
             and mentions

@@ -80,3 +80,19 @@ async def test_a_restatement_after_a_complaint_sets_the_count_said() -> None:
     await say(talk, "that's not what I said", "change_item")
     reply = await say(talk, "I said two americanos and a hash brown")
     assert lines(talk) == [("americano", 2, {}), ("hash-brown", 1, {})], reply
+
+
+async def test_an_edit_verb_pointing_at_a_line_changes_it_even_when_heard_as_an_order() -> None:
+    """DIET may classify "no wait, make that ..." as an order; the edit verb and the
+    pointer still say which line changes, and nothing is added."""
+    talk = Conversation()
+    await say(talk, "one hash brown and a soy milk")
+    reply = await say(talk, "hmm no, make that three hash browns", "order_item")
+    assert lines(talk) == [("hash-brown", 3, {}), ("soy-milk", 1, {})], reply
+
+
+async def test_asking_to_make_another_of_an_item_in_the_cart_still_adds_one() -> None:
+    talk = Conversation()
+    await say(talk, "a youtiao")
+    reply = await say(talk, "can you make me a youtiao as well", "order_item")
+    assert lines(talk) == [("youtiao", 2, {})], reply
