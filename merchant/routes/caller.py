@@ -112,8 +112,7 @@ def get_staff(
     the token was issued are gone at once)."""
     if credentials is None:
         raise unauthorized(
-            "Sign in first: send Authorization: Bearer <token> "
-            "(see POST /identity/staff/sign-in).",
+            "Sign in first: send Authorization: Bearer <token> (see POST /identity/staff/sign-in).",
             "missing_credentials",
         )
     staff_id = token_staff(credentials.credentials, secret=runtime.jwt_secret)

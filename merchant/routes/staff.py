@@ -147,7 +147,9 @@ async def _feed(
         await asyncio.sleep(FEED_POLL_SECONDS)
 
 
-def _orders_if_changed(runtime: Runtime, store_id: str, seen: int | None) -> tuple[int, Body | None]:
+def _orders_if_changed(
+    runtime: Runtime, store_id: str, seen: int | None
+) -> tuple[int, Body | None]:
     """The newest event id of the store's orders, and its open orders if that changed
     (ready orders past the window are marked uncollected first, which is a change)."""
     with runtime.database.sessions.begin() as session:

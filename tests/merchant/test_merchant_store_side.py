@@ -291,3 +291,31 @@ def test_the_staff_page_is_served_with_a_strict_content_policy(api: Api) -> None
     assert page.status_code == 200 and "<form" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert api.anonymous().get("/staff/staff.js").status_code == 200
+
+
+def test_the_operator_adds_staff_from_the_command_line(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from merchant.__main__ import main
+    from merchant.db import Database
+
+    monkeypatch.setenv("ORDERLY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert (
+        main(["add-staff", "ana", "--store", STORE, "--store", OTHER_STORE, "--password-stdin"])
+        == 0
+    )
+    assert "staff ana added" in capsys.readouterr().out
+    database = Database(f"sqlite:///{tmp_path / 'merchant.sqlite3'}", sqlite_busy_timeout_seconds=5)
+    with database.sessions() as session:
+        staff = session.get(models.Staff, "ana")
+        assert (staff.stores, staff.role) == ([STORE, OTHER_STORE], "staff")
+        assert PASSWORD not in staff.password_hash
+    database.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["add-staff", "ben", "--store", STORE, "--password-stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["add-staff", "ben", "--store", "nowhere", "--password-stdin"]) == 2
+    assert "no store 'nowhere'" in capsys.readouterr().err
