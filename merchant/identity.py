@@ -7,9 +7,9 @@ throttled (merchant/sign_in_throttle.py).
 A token names the customer in `sub`, is issued by `orderly-sandbox` for the audience
 `orderly` and expires after `ORDERLY_TOKEN_TTL_SECONDS`. A store's staff get tokens for the
 audience `orderly-staff` (`POST /identity/staff/sign-in`). Each verifier accepts exactly one
-audience (`verify_token`), so a staff token never acts as a customer, nor the reverse. Token times are real UNIX time,
-not the platform clock that `ORDERLY_NOW` may fix, because other services (the channels)
-verify the same tokens against their own real clocks.
+audience (`verify_token`), so a staff token never acts as a customer, nor the reverse.
+Token times are real UNIX time, not the platform clock that `ORDERLY_NOW` may fix, because
+other services (the channels) verify the same tokens against their own real clocks.
 
 The channels verify tokens with their own small verifier; nothing here is imported by them.
 """

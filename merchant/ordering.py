@@ -28,6 +28,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from merchant import models
 from merchant.accounts import ensure_account
 from merchant.errors import ApiError, conflict, not_found
+from merchant.menu import (
+    breakfast_hours,
+    find_merchant,
+    find_store,
+    load_menu,
+    store_hours,
+)
 from merchant.order_states import (
     ACCEPTED,
     CANCELLED,
@@ -37,13 +44,6 @@ from merchant.order_states import (
     READY,
     REFUNDED,
     TRANSITIONS,
-)
-from merchant.menu import (
-    breakfast_hours,
-    find_merchant,
-    find_store,
-    load_menu,
-    store_hours,
 )
 from merchant.pricing import quote
 from merchant.responses import chosen_option_body
