@@ -319,3 +319,21 @@ def test_the_operator_adds_staff_from_the_command_line(
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["add-staff", "ben", "--store", "nowhere", "--password-stdin"]) == 2
     assert "no store 'nowhere'" in capsys.readouterr().err
+
+
+def test_a_token_naming_both_audiences_acts_as_neither(api: Api) -> None:
+    import time
+
+    import jwt
+
+    sign_in_staff(api, "u1")
+    now = int(time.time())
+    claims = {"sub": "u1", "iss": "orderly-sandbox", "iat": now, "exp": now + 60}
+    both = jwt.encode(
+        {**claims, "aud": ["orderly", "orderly-staff"]},
+        api.app.state.runtime.jwt_secret,
+        algorithm="HS256",
+    )
+    stranger = api.anonymous()
+    assert stranger.get("/orders", headers=bearer(both)).status_code == 401
+    assert stranger.get("/staff/me", headers=bearer(both)).status_code == 401
