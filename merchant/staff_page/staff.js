@@ -159,7 +159,12 @@ function orderCard(order) {
   }
   const actions = document.createElement("div");
   actions.className = "actions";
-  for (const action of order.actions) {
+  // The next step first, where the thumb is; Reject last, away from it.
+  const ordered = [
+    ...order.actions.filter((action) => action !== "reject"),
+    ...order.actions.filter((action) => action === "reject"),
+  ];
+  for (const action of ordered) {
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = LABELS[action] || action;
