@@ -36,7 +36,13 @@ from merchant.routes.caller import ClientAddress, StaffDependency
 from merchant.routes.documented import CUSTOMER, WITH_BODY, errors
 from merchant.runtime import Runtime, RuntimeDependency
 from merchant.schemas import StaffSignInRequest
-from merchant.staff import StaffMember, act_on_order, check_staff_password, open_orders
+from merchant.staff import (
+    StaffMember,
+    act_on_order,
+    check_staff_password,
+    find_staff,
+    open_orders,
+)
 
 router = APIRouter(tags=["staff"])
 OrderId = Annotated[str, Path(max_length=32)]
@@ -136,7 +142,10 @@ async def _feed(
     while time.monotonic() - started < FEED_SECONDS:
         if await request.is_disconnected():
             return
-        latest, body = await run_in_threadpool(_orders_if_changed, runtime, store_id, seen)
+        look = await run_in_threadpool(_orders_if_changed, runtime, staff, store_id, seen)
+        if look is None:  # no longer this store's staff: the feed stops at once
+            return
+        latest, body = look
         if body is not None:
             seen = latest
             last_sent = time.monotonic()
@@ -148,11 +157,15 @@ async def _feed(
 
 
 def _orders_if_changed(
-    runtime: Runtime, store_id: str, seen: int | None
-) -> tuple[int, Body | None]:
+    runtime: Runtime, staff: StaffMember, store_id: str, seen: int | None
+) -> tuple[int, Body | None] | None:
     """The newest event id of the store's orders, and its open orders if that changed
-    (ready orders past the window are marked uncollected first, which is a change)."""
+    (ready orders past the window are marked uncollected first, which is a change); None
+    once the staff member no longer serves the store."""
     with runtime.database.sessions.begin() as session:
+        now_staff = find_staff(session, staff.staff_id)
+        if now_staff is None or store_id not in now_staff.stores:
+            return None
         expire_uncollected(session, runtime, models.Order.store_id == store_id)
         latest = int(
             session.scalar(

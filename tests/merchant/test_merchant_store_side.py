@@ -286,6 +286,18 @@ def test_the_live_feed_sends_the_stores_open_orders(
     assert other.status_code == 403
 
 
+def test_the_live_feed_stops_once_the_store_is_taken_away(api: Api) -> None:
+    from merchant.routes.staff import _orders_if_changed
+    from merchant.staff import StaffMember
+
+    runtime = api.app.state.runtime
+    sign_in_staff(api, "ana")
+    ana = StaffMember("ana", "staff", (STORE,))
+    assert _orders_if_changed(runtime, ana, STORE, None) is not None
+    add_staff(runtime, "ana", [OTHER_STORE], PASSWORD)
+    assert _orders_if_changed(runtime, ana, STORE, None) is None
+
+
 def test_the_staff_page_is_served_with_a_strict_content_policy(api: Api) -> None:
     page = api.anonymous().get("/staff")
     assert page.status_code == 200 and "<form" in page.text
