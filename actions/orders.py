@@ -21,10 +21,17 @@ from actions.state import awaiting_order, checkout_reset
 from contracts.bot_messages import QuestionKind
 from contracts.money import format_money
 
+# What the customer may still cancel; the store's own states follow (docs/merchant-api.md).
 ACTIVE = ("placed", "paid")
+OPEN = (*ACTIVE, "accepted", "preparing", "ready")
 STATUS_WORDS = {
     "placed": "placed but not paid",
     "paid": "paid",
+    "accepted": "accepted by the store",
+    "preparing": "being prepared",
+    "ready": "ready to collect",
+    "collected": "collected",
+    "uncollected": "not collected in time",
     "cancelled": "cancelled",
     "refunded": "cancelled and refunded",
 }
@@ -37,9 +44,10 @@ CANCEL_BUTTONS = [
 def status_text(order: Order, menu: Menu | None) -> str:
     items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
+    code = f" Your pickup code is {order.pickup_code}." if order.pickup_code else ""
     return (
         f"Order {order.id} ({items}, {format_money(order.total)}) is {status}; "
-        f"pickup at {order.store_name} at {clock_time(order.pickup_time)}."
+        f"pickup at {order.store_name} at {clock_time(order.pickup_time)}.{code}"
     )
 
 
@@ -111,7 +119,7 @@ class ActionOrderStatus(MerchantAction):
             dispatcher.utter_message(text="You don't have any orders yet.")
             return [answered()]
         menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        latest = next((o for o in orders if o.status in ACTIVE), orders[0])
+        latest = next((o for o in orders if o.status in OPEN), orders[0])
         dispatcher.utter_message(
             text=status_text(latest, menu), json_message=custom(order=order_payload(latest))
         )

@@ -222,6 +222,7 @@ def order_payload(order: Order) -> OrderCard:
         store_name=order.store_name,
         pickup_time=order.pickup_time,
         lines=[Line.from_priced(line) for line in order.lines],
+        pickup_code=order.pickup_code,
     )
 
 

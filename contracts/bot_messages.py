@@ -117,6 +117,7 @@ class OrderCard(BaseModel):
     store_name: str
     pickup_time: str
     lines: list[Line]
+    pickup_code: str | None = None  # given at payment
 
 
 class MenuChoice(BaseModel):

@@ -164,6 +164,10 @@ class SecurityEvents(BaseModel):
 
 
 class Order(BaseModel):
+    """``status``: placed, paid, accepted, preparing, ready, collected, uncollected, cancelled
+    or refunded (docs/merchant-api.md "An order's life"). ``pickup_code`` is given at payment
+    (None before); ``ready_at`` is when the order should be ready, then when it was."""
+
     id: str
     customer_id: str
     merchant_id: str
@@ -176,6 +180,9 @@ class Order(BaseModel):
     currency: str
     status: str
     created_at: str | None
+    pickup_code: str | None
+    ready_at: str | None
+    status_changed_at: str | None
 
 
 class PlacedOrder(Order):
@@ -214,3 +221,40 @@ class Handoff(BaseModel):
 
 class Handoffs(BaseModel):
     handoffs: list[Handoff]
+
+
+# --- the store's staff -------------------------------------------------------------------
+
+
+class StaffOrder(BaseModel):
+    """An order as the store's staff see it (no customer id). ``actions`` are the staff
+    actions its status allows now (``accept``, ``reject``, ``start``, ``ready``,
+    ``collected``): the staff screen's buttons."""
+
+    id: str
+    store_id: str
+    status: str
+    pickup_code: str | None
+    pickup_time: str | None
+    asap: bool
+    ready_at: str | None
+    items: list[PricedLine]
+    created_at: str | None
+    status_changed_at: str | None
+    actions: list[str]
+
+
+class StaffOrders(BaseModel):
+    store_id: str
+    orders: list[StaffOrder]
+
+
+class StaffStore(BaseModel):
+    id: str
+    name: str
+
+
+class StaffAccount(BaseModel):
+    staff_id: str
+    role: str
+    stores: list[StaffStore]

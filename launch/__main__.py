@@ -21,10 +21,11 @@ import time
 from channels.wyoming.devices import DeviceLinks
 from channels.wyoming.settings import WyomingSettings
 from contracts.settings import SettingsError, child_environment
+from launch.demo_staff import create_demo_staff
 from launch.link_device import LinkRefused, link_device, read_password
 from launch.scaled import ScaledStack, scaled_config
 from launch.settings import LaunchSettings
-from launch.stack import MODEL, ROOT, Stack, StackConfig
+from launch.stack import DEMO_SIGN_IN, MODEL, ROOT, Stack, StackConfig
 
 
 def main() -> int:
@@ -83,6 +84,9 @@ def main() -> int:
                 f"Home Assistant (Wyoming) {config.wyoming_url}. "
                 f"Metrics at /metrics of each; logs in {config.log_dir}."
             )
+            if args.command != "serve-scaled" and stack.environment()[DEMO_SIGN_IN] == "1":
+                staff = create_demo_staff(stack.environment(), settings.demo_staff_password)
+                say(staff.instructions(config.merchant_url))
             if args.command == "run":
                 shell = [
                     sys.executable,

@@ -57,6 +57,13 @@ class LaunchSettings(OrderlySettings):
         default=Path("~/.cache/orderly/models"),
         description="trained models by fingerprint of their inputs (`launch/train.py`)",
     )
+    demo_staff_password: str | None = Field(
+        default=None,
+        repr=False,
+        min_length=8,
+        description="`make run`/`make serve` with demo sign-in: the password of the demo staff "
+        "accounts (one per demo store); unset: a new random one each start, printed once",
+    )
     postgres_host: str = Field(default="127.0.0.1", description="`make serve-scaled`'s PostgreSQL")
     postgres_port: int = Field(default=5432, ge=1, le=65535, description="its port")
     postgres_user: str = Field(default="postgres", description="its user")

@@ -37,6 +37,7 @@ SHARED_SECRETS = {
     "ORDERLY_ACTION_TOKEN": "action_token",
 }
 SECRET_BYTES = 32
+DEMO_SIGN_IN = "ORDERLY_DEMO_SIGN_IN"
 
 
 class PortInUse(RuntimeError):
@@ -157,7 +158,7 @@ class Stack:
                 # make run / make serve: the widget's demo page signs demo customers in
                 # itself unless the environment says otherwise (the container image and
                 # the manifests leave it off).
-                "ORDERLY_DEMO_SIGN_IN": child_environment().get("ORDERLY_DEMO_SIGN_IN", "1"),
+                DEMO_SIGN_IN: child_environment().get(DEMO_SIGN_IN, "1"),
                 "ORDERLY_DATA_DIR": str(c.data_dir),
                 "ORDERLY_MERCHANT_HOST": c.host,
                 "ORDERLY_MERCHANT_PORT": str(c.merchant_port),

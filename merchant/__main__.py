@@ -1,4 +1,6 @@
-"""`python -m merchant`: serve the sandbox merchant platform with uvicorn.
+"""`python -m merchant`: serve the sandbox merchant platform with uvicorn; or
+`python -m merchant add-staff STAFF_ID --store STORE_ID [--store ...] --password-stdin`:
+create a store's staff account (or give an existing one this password and these stores).
 
 Configuration comes from the environment: merchant/settings.py, listed in
 docs/configuration.md.
@@ -6,22 +8,66 @@ docs/configuration.md.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import uvicorn
 
 from contracts.telemetry import configure_logging
 from merchant.app import create_app
+from merchant.errors import ApiError
 from merchant.settings import Settings, SettingsError
+from merchant.staff import ROLES, STAFF_ROLE, add_staff
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"merchant: {error}", file=sys.stderr)
         return 2
     configure_logging("merchant", settings.log_level)
+    if arguments.command == "add-staff":
+        return _add_staff(settings, arguments)
+    return _serve(settings)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m merchant")
+    commands = parser.add_subparsers(dest="command")
+    staff = commands.add_parser("add-staff", help="create or update a store's staff account")
+    staff.add_argument("staff_id")
+    staff.add_argument("--store", action="append", required=True, help="a store they serve")
+    staff.add_argument("--role", choices=ROLES, default=STAFF_ROLE)
+    staff.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line, "
+        "which other users of the machine can see)",
+    )
+    return parser
+
+
+def _add_staff(settings: Settings, arguments: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    app = create_app(settings)  # migrates and seeds, so the stores exist
+    try:
+        created = add_staff(
+            app.state.runtime, arguments.staff_id, arguments.store, password, arguments.role
+        )
+    except ApiError as error:
+        print(f"merchant: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        app.state.runtime.database.dispose()
+    verb = "added" if created else "updated"
+    print(f"staff {arguments.staff_id} {verb} for {', '.join(arguments.store)}")
+    return 0
+
+
+def _serve(settings: Settings) -> int:
     app = create_app(settings)
     uvicorn.run(
         app,

@@ -24,7 +24,16 @@ from merchant.body_limit import BodyLimit
 from merchant.clock import Clock
 from merchant.db import Database
 from merchant.errors import ApiError
-from merchant.routes import accounts, catalogue, handoffs, identity, orders, payments
+from merchant.routes import (
+    accounts,
+    catalogue,
+    handoffs,
+    identity,
+    orders,
+    payments,
+    staff,
+    staff_page,
+)
 from merchant.runtime import Runtime
 from merchant.seed import seed_catalogue
 from merchant.settings import PLATFORM_TIMEZONE, Settings
@@ -68,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Orderly sandbox merchant platform", version="1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.clock = runtime.clock
-    for module in (catalogue, identity, accounts, orders, payments, handoffs):
+    for module in (catalogue, identity, accounts, orders, payments, handoffs, staff, staff_page):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # Throttles count by client: a trusted proxy (the Rasa server signing in demo

@@ -5,9 +5,11 @@ password, and answers an unknown id exactly as a wrong password. Password checks
 throttled (merchant/sign_in_throttle.py).
 
 A token names the customer in `sub`, is issued by `orderly-sandbox` for the audience
-`orderly` and expires after `ORDERLY_TOKEN_TTL_SECONDS`. Token times are real UNIX time,
-not the platform clock that `ORDERLY_NOW` may fix, because other services (the channels)
-verify the same tokens against their own real clocks.
+`orderly` and expires after `ORDERLY_TOKEN_TTL_SECONDS`. A store's staff get tokens for the
+audience `orderly-staff` (`POST /identity/staff/sign-in`). Each verifier accepts exactly one
+audience (`verify_token`), so a staff token never acts as a customer, nor the reverse.
+Token times are real UNIX time, not the platform clock that `ORDERLY_NOW` may fix, because
+other services (the channels) verify the same tokens against their own real clocks.
 
 The channels verify tokens with their own small verifier; nothing here is imported by them.
 """
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 
 ISSUER = "orderly-sandbox"
 AUDIENCE = "orderly"
+STAFF_AUDIENCE = "orderly-staff"
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
 # Customer ids travel in URLs, headers and log lines: keep them plain.
@@ -54,13 +57,19 @@ class IssuedToken:
 
 
 def issue_token(
-    customer_id: str, *, secret: str, ttl_seconds: int, now: float | None = None
+    customer_id: str,
+    *,
+    secret: str,
+    ttl_seconds: int,
+    now: float | None = None,
+    audience: str = AUDIENCE,
 ) -> IssuedToken:
+    """A token for `customer_id` (or, with `audience=STAFF_AUDIENCE`, a staff id)."""
     issued_at = int(time.time() if now is None else now)
     claims = {
         "sub": customer_id,
         "iss": ISSUER,
-        "aud": AUDIENCE,
+        "aud": audience,
         "iat": issued_at,
         "exp": issued_at + ttl_seconds,
     }
@@ -68,13 +77,24 @@ def issue_token(
 
 
 def token_customer(token: str, *, secret: str) -> str:
-    """The customer a valid token names; a 401 `unauthorized` error for anything else."""
+    """The customer a valid customer token names; a 401 `unauthorized` error for anything
+    else, a staff token included."""
+    return verify_token(token, secret=secret, audience=AUDIENCE)
+
+
+def token_staff(token: str, *, secret: str) -> str:
+    """The staff id a valid staff token names; 401 for anything else, customer tokens too."""
+    return verify_token(token, secret=secret, audience=STAFF_AUDIENCE)
+
+
+def verify_token(token: str, *, secret: str, audience: str) -> str:
+    """The subject of a valid token for exactly `audience`: the one audience check."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
-            audience=AUDIENCE,
+            audience=audience,
             issuer=ISSUER,
             options={"require": REQUIRED_CLAIMS},
         )
@@ -83,8 +103,12 @@ def token_customer(token: str, *, secret: str) -> str:
     except jwt.InvalidTokenError as error:
         raise unauthorized("The token is not valid; sign in again.", "invalid_token") from error
     subject = claims["sub"]
+    # PyJWT accepts a list of audiences in the token if one matches: a token naming both
+    # would otherwise act as a customer and as staff.
+    if claims["aud"] != audience:
+        raise unauthorized("The token is not valid; sign in again.", "invalid_token")
     if not isinstance(subject, str) or not CUSTOMER_ID_FORMAT.match(subject):
-        raise unauthorized("The token does not name a valid customer.", "invalid_token")
+        raise unauthorized("The token does not name a valid account.", "invalid_token")
     return subject
 
 
@@ -137,7 +161,7 @@ def check_password(runtime: Runtime, client: str, customer_id: str, password: st
     with runtime.database.sessions.begin() as session:
         credential = session.get(models.Credential, customer_id)
         stored_hash = None if credential is None else credential.password_hash
-    matches = secret_matches(password, stored_hash or _absent_hash())
+    matches = secret_matches(password, stored_hash or absent_hash())
     if matches and stored_hash is not None:
         return
     filled = throttle.wrong_password(client, customer_id)
@@ -162,7 +186,7 @@ def refuse_without_sandbox_identity(runtime: Runtime) -> None:
 
 
 @functools.cache
-def _absent_hash() -> str:
+def absent_hash() -> str:
     """A hash of nothing anyone knows, checked for unknown ids so they cost the same."""
     return hash_secret(secrets.token_urlsafe(32))
 

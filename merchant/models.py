@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -152,10 +153,25 @@ class SecurityEvent(Base):
 
 
 class Order(Base):
-    """An order; its number is the speakable public id ("1001")."""
+    """An order; its number is the speakable public id ("1001").
+
+    `status` moves only along merchant.ordering.TRANSITIONS. `pickup_code` is what the
+    customer says at the counter: given at payment, unique per store and local day
+    (`pickup_date`). `ready_at` is when it should be (then was) ready.
+    """
 
     __tablename__ = "orders"
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        # An index, not a constraint: SQLite adds an index without copying the table.
+        Index(
+            "one_pickup_code_per_store_and_day",
+            "store_id",
+            "pickup_date",
+            "pickup_code",
+            unique=True,
+        ),
+        {"sqlite_autoincrement": True},
+    )
 
     number = Column(
         Integer,
@@ -173,6 +189,10 @@ class Order(Base):
     # SHA-256 of the one-time confirmation token; cleared once a payment uses it.
     confirmation_token_hash = Column(String(64), nullable=True)
     created_at = Column(UtcDateTime, nullable=False)
+    pickup_code = Column(String(8), nullable=True)
+    pickup_date = Column(Date, nullable=True)
+    ready_at = Column(UtcDateTime, nullable=True)
+    status_changed_at = Column(UtcDateTime, nullable=True)
 
     lines = relationship(
         "OrderLine",
@@ -192,6 +212,35 @@ event.listen(
         f"INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', {FIRST_ORDER_NUMBER - 1})"
     ).execute_if(dialect="sqlite"),
 )
+
+
+class OrderEvent(Base):
+    """One status change of an order, written in the transaction that made it: the outbox
+    that notifications are read from. `delivered_at` is set once a client of the customer
+    has been told (docs/design/merchant-model.md §5)."""
+
+    __tablename__ = "order_events"
+
+    id = Column(Integer, primary_key=True)
+    order_number = Column(ForeignKey("orders.number"), nullable=False, index=True)
+    customer_id = Column(String(TEXT_LENGTH), nullable=False, index=True)
+    status = Column(String(16), nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
+    delivered_at = Column(UtcDateTime, nullable=True)
+
+
+class Staff(Base):
+    """A store's staff member in the sandbox identity: `password_hash` is the same scrypt as
+    customers' (merchant.hashing), `stores` the store ids they serve. Staff sign in for a
+    token of their own audience, which no customer route accepts."""
+
+    __tablename__ = "staff"
+
+    staff_id = Column(String(ID_LENGTH), primary_key=True)
+    password_hash = Column(String(TEXT_LENGTH), nullable=False)
+    role = Column(String(16), nullable=False)
+    stores = Column(JSON, nullable=False)
+    created_at = Column(UtcDateTime, nullable=False)
 
 
 class OrderLine(Base):

@@ -1,8 +1,14 @@
-"""Placing and cancelling orders: the rules of docs/merchant-api.md "Orders".
+"""Placing orders and moving them through their states: docs/merchant-api.md "Orders".
 
 An order is priced (merchant.pricing), timed (merchant.schedule) and stored with the
 hash of a one-time confirmation token. The token itself goes back to the caller once:
 the assistant hands it to the payment only after the customer's explicit yes.
+
+After that an order moves only by `transition`, along the one table `TRANSITIONS`
+(docs/design/merchant-model.md §4) that the payment, the customer's cancel and the staff
+routes all use. A transition is one conditional UPDATE (`WHERE status = :from`) plus an
+`order_events` row in the same transaction, so two staff pressing "ready" at once make one
+transition and one event, and a retried transition answers the order as it is.
 """
 
 from __future__ import annotations
@@ -12,20 +18,32 @@ import hmac
 import logging
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from merchant import models
 from merchant.accounts import ensure_account
-from merchant.errors import conflict, not_found
+from merchant.errors import ApiError, conflict, not_found
 from merchant.menu import (
     breakfast_hours,
     find_merchant,
     find_store,
     load_menu,
     store_hours,
+)
+from merchant.order_states import (
+    ACCEPTED,
+    CANCELLED,
+    DONE,
+    PAID,
+    PLACED,
+    READY,
+    REFUNDED,
+    TRANSITIONS,
 )
 from merchant.pricing import quote
 from merchant.responses import chosen_option_body
@@ -35,7 +53,7 @@ from merchant.schemas import OrderRequest
 
 log = logging.getLogger(__name__)
 
-PLACED, PAID, CANCELLED, REFUNDED = "placed", "paid", "cancelled", "refunded"
+PICKUP_CODE_DIGITS = 3
 CAPTURED = "captured"
 TOKEN_BYTES = 24
 # Up to ten ASCII digits: every order number fits a 32-bit integer column.
@@ -142,26 +160,137 @@ def find_order(
 def cancel_order(
     session: Session, runtime: Runtime, customer_id: str, order_id: str
 ) -> models.Order:
-    """Cancel an unpaid order, or refund a paid one; cancelling twice changes nothing."""
+    """Cancel an unpaid order, or refund a paid one the store has not accepted yet;
+    cancelling twice changes nothing."""
     order = find_order(session, order_id, customer_id, for_update=True)
-    if order.status in (CANCELLED, REFUNDED):
-        return order
-    now = runtime.clock.now()
-    if now >= order.pickup_time:
+    if order.status in TRANSITIONS["cancel"] and runtime.clock.now() >= order.pickup_time:
         raise conflict(
             "too_late_to_cancel",
             f"Order {order.number} was due for pickup at "
             f"{order.pickup_time.astimezone(runtime.clock.zone):%H:%M}; it can no longer be "
             "cancelled.",
+            status=order.status,
         )
-    order.confirmation_token_hash = None
+    return transition(session, runtime, order, "cancel")
+
+
+def transition(
+    session: Session, runtime: Runtime, order: models.Order, action: str
+) -> models.Order:
+    """Apply `action` to `order`: one conditional UPDATE and its `order_events` row.
+
+    An order already where `action` leads is answered as it is (a retry, or the other of
+    two staff pressing the same button); any other state is a 409 naming the current one.
+    """
+    moves = TRANSITIONS[action]
+    for _attempt in range(2):  # the second look follows whoever changed it meanwhile
+        current = order.status
+        if current not in moves:
+            if current in moves.values():
+                return order
+            raise wrong_state(order, action)
+        target = moves[current]
+        now = runtime.clock.now()
+        changed = session.execute(
+            update(models.Order)
+            .where(models.Order.number == order.number, models.Order.status == current)
+            .values(status=target, status_changed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:
+            set_committed_value(order, "status", target)
+            set_committed_value(order, "status_changed_at", now)
+            _on_entering(session, runtime, order, now)
+            session.add(
+                models.OrderEvent(
+                    order_number=order.number,
+                    customer_id=order.customer_id,
+                    status=target,
+                    created_at=now,
+                )
+            )
+            session.flush()
+            log.info("order %d %s: %s -> %s", order.number, action, current, target)
+            return order
+        session.refresh(order)
+    raise wrong_state(order, action)
+
+
+def wrong_state(order: models.Order, action: str) -> ApiError:
+    allowed = ", ".join(TRANSITIONS[action])
+    return conflict(
+        "wrong_state",
+        f"Order {order.number} is {order.status}; it cannot be {DONE[action]} "
+        f"(only an order that is {allowed}).",
+        status=order.status,
+    )
+
+
+def _on_entering(session: Session, runtime: Runtime, order: models.Order, now: datetime) -> None:
+    """What a state brings with it, whichever action led there."""
     if order.status == PAID:
-        _refund(session, order, now)
-        order.status = REFUNDED
-    else:
-        order.status = CANCELLED
-    log.info("order %d %s", order.number, order.status)
-    return order
+        order.confirmation_token_hash = None
+        order.ready_at = order.pickup_time
+        _assign_pickup_code(session, runtime, order)
+    elif order.status in (CANCELLED, REFUNDED):
+        order.confirmation_token_hash = None
+        if order.status == REFUNDED:
+            _refund(session, order, now)
+    elif order.status == ACCEPTED:
+        # Accepted late, it cannot be ready before the kitchen has had its time.
+        order.ready_at = max(order.pickup_time, now + runtime.asap_prep)
+    elif order.status == READY:
+        order.ready_at = now
+
+
+def _assign_pickup_code(session: Session, runtime: Runtime, order: models.Order) -> None:
+    """A random code not yet given at this store on the pickup's local day: short to say
+    and type, and not a counter, so a code tells nobody how many orders came before.
+
+    The store's row is locked first, so two payments at one store (PostgreSQL) cannot
+    both pick the same free code; SQLite runs one write transaction at a time anyway.
+    """
+    session.execute(
+        select(models.Store.id).where(models.Store.id == order.store_id).with_for_update()
+    )
+    day = order.pickup_time.astimezone(runtime.clock.zone).date()
+    taken = set(
+        session.scalars(
+            select(models.Order.pickup_code).where(
+                models.Order.store_id == order.store_id,
+                models.Order.pickup_date == day,
+                models.Order.pickup_code.is_not(None),
+            )
+        )
+    )
+    digits = PICKUP_CODE_DIGITS
+    while True:
+        free = [code for code in _codes(digits) if code not in taken]
+        if free:
+            break
+        digits += 1  # a thousand orders at one store in one day: one digit more
+    order.pickup_code = secrets.choice(free)
+    order.pickup_date = day
+
+
+def _codes(digits: int) -> list[str]:
+    """Codes of `digits` digits without a leading zero, so none is misheard as shorter."""
+    return [str(code) for code in range(10 ** (digits - 1), 10**digits)]
+
+
+def expire_uncollected(session: Session, runtime: Runtime, *where: Any) -> None:
+    """Mark ready orders (those matching `where`) uncollected once the window has passed.
+
+    Swept lazily, by whatever reads orders (the customer's order, the staff list and its
+    live feed), so no background task has to run, the platform's movable clock decides,
+    and the conditional UPDATE keeps two readers from expiring an order twice.
+    """
+    deadline = runtime.clock.now() - timedelta(minutes=runtime.settings.uncollected_after_minutes)
+    query = select(models.Order).where(
+        models.Order.status == READY, models.Order.status_changed_at <= deadline, *where
+    )
+    for order in session.scalars(query).all():
+        transition(session, runtime, order, "expire")
 
 
 def _refund(session: Session, order: models.Order, now: datetime) -> None:

@@ -22,7 +22,7 @@ from merchant import models
 from merchant.accounts import ensure_account, pin_not_set, refuse_if_locked
 from merchant.errors import ApiError, conflict
 from merchant.menu import store_hours
-from merchant.ordering import CAPTURED, PAID, PLACED, find_order, token_matches
+from merchant.ordering import CAPTURED, PAID, PLACED, find_order, token_matches, transition
 from merchant.runtime import Runtime
 from merchant.schedule import check_store_open
 from merchant.schemas import PaymentRequest
@@ -101,9 +101,9 @@ def capture_payment(
         created_at=now,
     )
     account.balance -= order.total
-    order.status = PAID
-    order.confirmation_token_hash = None
     session.add(payment)
+    # Paid: the order gets its pickup code, and the store sees it.
+    transition(session, runtime, order, "pay")
     if verification is not None:
         verification.consumed_at = now
         verification.payment_id = payment.id

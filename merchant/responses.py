@@ -13,6 +13,7 @@ from contracts.pricing import ChosenOption, PricedLine
 from merchant import models
 from merchant.catalogue import Item, OptionGroup
 from merchant.menu import breakfast_hours
+from merchant.order_states import STAFF_ACTIONS, TRANSITIONS
 from merchant.settings import PLATFORM_TIMEZONE
 
 Body = dict[str, Any]
@@ -131,10 +132,43 @@ def order_body(order: models.Order, confirmation_token: str | None = None) -> Bo
         "currency": order.currency,
         "status": order.status,
         "created_at": instant(order.created_at),
+        "pickup_code": order.pickup_code,
+        "ready_at": instant(order.ready_at),
+        "status_changed_at": instant(order.status_changed_at),
     }
     if confirmation_token is not None:
         body["confirmation_token"] = confirmation_token
     return body
+
+
+def staff_order_body(order: models.Order) -> Body:
+    """An order as the store's staff see it: what to make and hand over, not who paid."""
+    return {
+        "id": str(order.number),
+        "store_id": order.store_id,
+        "status": order.status,
+        "pickup_code": order.pickup_code,
+        "pickup_time": instant(order.pickup_time),
+        "asap": order.asap,
+        "ready_at": instant(order.ready_at),
+        "items": [line_body(line) for line in order.lines],
+        "created_at": instant(order.created_at),
+        "status_changed_at": instant(order.status_changed_at),
+        "actions": staff_actions(order.status),
+    }
+
+
+def staff_actions(status: str) -> list[str]:
+    """The staff actions TRANSITIONS allows from `status`, for the staff screen's buttons."""
+    return [action for action in STAFF_ACTIONS if status in TRANSITIONS[action]]
+
+
+def staff_body(staff: models.Staff, stores: list[models.Store]) -> Body:
+    return {
+        "staff_id": staff.staff_id,
+        "role": staff.role,
+        "stores": [{"id": store.id, "name": store.name} for store in stores],
+    }
 
 
 def payment_body(payment: models.Payment) -> Body:

@@ -77,6 +77,21 @@ class SignInRequest(_Body):
         return _checked_password(password)
 
 
+class StaffSignInRequest(_Body):
+    staff_id: StrictStr
+    password: StrictStr
+
+    @validator("staff_id")
+    def _staff_id_format(cls, staff_id: str) -> str:
+        if not CUSTOMER_ID_FORMAT.match(staff_id):
+            raise ValueError(CUSTOMER_ID_RULE.replace("a customer id", "a staff id"))
+        return staff_id
+
+    @validator("password")
+    def _password_length(cls, password: str) -> str:
+        return _checked_password(password)
+
+
 class PinChangeRequest(_Body):
     """The customer's password again, and the new PIN (4 to 8 digits, as a string)."""
 

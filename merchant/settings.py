@@ -74,6 +74,12 @@ class Settings(OrderlySettings):
     asap_prep_minutes: int = Field(
         default=10, ge=0, description="pickup time of an as-soon-as-possible order"
     )
+    uncollected_after_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="how long a ready order waits at the counter before it is marked "
+        "uncollected (the sandbox keeps the money)",
+    )
     max_line_quantity: int = Field(
         default=20, ge=1, description="largest quantity of one order line"
     )

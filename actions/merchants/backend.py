@@ -148,6 +148,7 @@ class Order:
     status: str
     created_at: str
     currency: str = "CNY"
+    pickup_code: str | None = None  # given at payment: what the customer says at the counter
 
 
 @dataclass(frozen=True)

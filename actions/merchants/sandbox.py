@@ -326,4 +326,5 @@ def _order(order: api.Order) -> Order:
         status=order.status,
         created_at=order.created_at or "",
         currency=order.currency,
+        pickup_code=order.pickup_code,
     )

@@ -6,6 +6,9 @@ Two credentials are accepted, both as `Authorization: Bearer ...`:
 - the service token (`ORDERLY_SERVICE_TOKEN`, shared with the action server) together with
   `X-Orderly-Customer: <id>`: a trusted service acting for that customer.
 Anything else is 401. Routes then act only on the caller's own resources.
+
+Staff routes take `StaffDependency` instead: a staff token (audience `orderly-staff`) of a
+staff member who still exists. Neither kind of token is accepted in the other's place.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from merchant.errors import forbidden, invalid, unauthorized
-from merchant.identity import CUSTOMER_ID_FORMAT, CUSTOMER_ID_RULE, token_customer
+from merchant.identity import CUSTOMER_ID_FORMAT, CUSTOMER_ID_RULE, token_customer, token_staff
 from merchant.runtime import RuntimeDependency
+from merchant.staff import StaffMember, find_staff
 
 CUSTOMER_HEADER = "X-Orderly-Customer"
 
@@ -98,6 +102,29 @@ def get_client_address(request: Request) -> str:
     """Who is asking, for throttles: the peer's address, or the client a trusted proxy names
     in `X-Forwarded-For` (`ORDERLY_TRUSTED_PROXIES`; applied by the app's middleware)."""
     return request.client.host if request.client is not None else "unknown"
+
+
+def get_staff(
+    runtime: RuntimeDependency,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffMember:
+    """The staff member of a staff token, as their account is now (stores taken away since
+    the token was issued are gone at once)."""
+    if credentials is None:
+        raise unauthorized(
+            "Sign in first: send Authorization: Bearer <token> (see POST /identity/staff/sign-in).",
+            "missing_credentials",
+        )
+    staff_id = token_staff(credentials.credentials, secret=runtime.jwt_secret)
+    with runtime.database.sessions() as session:
+        staff = find_staff(session, staff_id)
+    if staff is None:
+        raise unauthorized("This staff account no longer exists.", "invalid_token")
+    return staff
+
+
+# Route parameter type: `staff: StaffDependency` is the verified staff member, or 401.
+StaffDependency = Annotated[StaffMember, Depends(get_staff)]
 
 
 # Route parameter types: the customer of a customer token only; the caller's address.

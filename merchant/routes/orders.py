@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from contracts.merchant_api import Order, Orders, PlacedOrder
 from merchant import idempotency, models
 from merchant.idempotency import Body
-from merchant.ordering import PLACED, cancel_order, find_order, issue_token, place_order
+from merchant.ordering import (
+    PLACED,
+    cancel_order,
+    expire_uncollected,
+    find_order,
+    issue_token,
+    place_order,
+)
 from merchant.responses import order_body
 from merchant.routes.caller import Caller, CallerDependency
 from merchant.routes.documented import CUSTOMER, errors
@@ -77,7 +84,9 @@ def _reissue_token(session: Session, caller: Caller, body: Body) -> Body:
 )
 def get_order(order_id: OrderId, caller: CallerDependency, runtime: RuntimeDependency) -> Body:
     with runtime.database.sessions.begin() as session:
-        return order_body(find_order(session, order_id, caller.customer_id))
+        order = find_order(session, order_id, caller.customer_id)
+        expire_uncollected(session, runtime, models.Order.number == order.number)
+        return order_body(order)
 
 
 @router.get(
@@ -98,6 +107,7 @@ def list_orders(
         .order_by(models.Order.created_at.desc(), models.Order.number.desc())
     )
     with runtime.database.sessions.begin() as session:
+        expire_uncollected(session, runtime, models.Order.customer_id == caller.customer_id)
         return {"orders": [order_body(order) for order in session.scalars(query)]}
 
 
