@@ -6,6 +6,7 @@ Every key is optional; the defaults run on a laptop::
       asr_model: base            # base | tiny.en | a CTranslate2 Whisper folder
       tts_engine: piper          # piper | espeak | flite | coqui
       trailing_silence_ms: 600
+      complete_answer_silence_ms: 250   # a complete "yes" at "Shall I pay?" ends sooner
       max_utterance_s: 20
       allowed_origins:           # optional: pages that may connect (default ORDERLY_CORS_ORIGINS)
         - https://shop.example.com
@@ -101,6 +102,20 @@ class VoiceSettings(OrderlySettings):
         description="recognition starts this far into the trailing silence, before the "
         "endpoint (0: off)",
     )
+    answer_speculate_after_ms: int = Field(
+        default=96,
+        ge=0,
+        description="at a closed question (yes/no, anything else, the PIN) recognition starts "
+        "this far into the silence, so a complete answer is known in time to end the turn "
+        "early (0: `speculate_after_ms`)",
+    )
+    complete_answer_silence_ms: int = Field(
+        default=250,
+        gt=0,
+        description="silence that ends a complete answer to the open question (a yes or no "
+        "at a confirmation, done at anything else, all the PIN's digits); open speech waits "
+        "`trailing_silence_ms`",
+    )
     max_utterance_s: float = Field(default=20.0, gt=0, description="longest utterance")
     vad_threshold: float = Field(
         default=0.5, ge=0, le=1, description="speech probability above which a frame is speech"
@@ -177,6 +192,8 @@ class VoiceSettings(OrderlySettings):
         return EndpointerSettings(
             trailing_silence_ms=self.trailing_silence_ms,
             speculate_after_ms=self.speculate_after_ms,
+            answer_speculate_after_ms=self.answer_speculate_after_ms,
+            complete_answer_silence_ms=self.complete_answer_silence_ms,
             max_utterance_s=self.max_utterance_s,
             threshold=self.vad_threshold,
         )
