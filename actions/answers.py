@@ -7,8 +7,9 @@ intents here and Python decides from the pending question (actions/questions.py)
 - "Shall I pay ¥X for order N?" and "Cancel order N (¥X)?": read with one policy
   (actions/consent.py): a confident, plain yes pays or cancels exactly that order and
   amount (a yes the voice channel recovered from poor audio is held to the same
-  threshold with its recognition confidence: contracts/heard_answer.py); a no (with or without more words) pays nothing and keeps the order; anything
-  else, "yeah no" included, asks again.
+  threshold with its recognition confidence: contracts/heard_answer.py); a no (with or
+  without more words) pays nothing and keeps the order; anything else, "yeah no"
+  included, asks again.
 - "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
 - The PIN prompt: no stops the payment.
 
