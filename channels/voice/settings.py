@@ -4,7 +4,7 @@ Every key is optional; the defaults run on a laptop::
 
     channels.voice.VoiceInput:
       asr_model: base            # base | tiny.en | a CTranslate2 Whisper folder
-      tts_engine: piper          # piper | espeak | flite | coqui
+      tts_engine: piper          # piper | espeak | flite | festival | coqui
       trailing_silence_ms: 600
       complete_answer_silence_ms: 250   # a complete "yes" at "Shall I pay?" ends sooner
       max_utterance_s: 20
@@ -78,11 +78,13 @@ class VoiceSettings(OrderlySettings):
         "the NLU's copy of the same URL; the launcher sets `ORDERLY_LEXICON_URL`",
     )
     # Synthesis
-    tts_engine: str = Field(default="piper", description="`piper`, `espeak`, `flite` or `coqui`")
+    tts_engine: str = Field(
+        default="piper", description="`piper`, `espeak`, `flite`, `festival` or `coqui`"
+    )
     tts_voice: str | None = Field(
         default=None,
         description="a Piper `.onnx`, an espeak-ng voice, a flite voice (`slt`, `rms`, `awb`, "
-        "`kal16`, `kal`), or a Coqui speaker; unset: the "
+        "`kal16`, `kal`), a festival voice (`kal_diphone`), or a Coqui speaker; unset: the "
         'packaged "joe" voice',
     )
     tts_threads: int = Field(
