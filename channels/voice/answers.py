@@ -154,8 +154,8 @@ def decode(
     if free >= support[name] or (name == YES and takes_yes_back(best)):
         return HeardAnswer(best)  # never a yes when the best candidate takes it back
     confidence = support[name] * (1.0 - min(max(no_speech_prob, 0.0), 1.0))
-    said = _nearest(best, answers)
-    if said is not None and said[0].name == name and said[1] >= 1.0:
+    as_heard = _nearest(best, answers)
+    if as_heard is not None and as_heard[0].name == name and as_heard[1] >= 1.0:
         return HeardAnswer(best, name, confidence)  # said as such: passed on as heard
     answer = next(a for a in answers if a.name == name)
     return HeardAnswer(answer.says or voters[name], name, confidence, recovered=True)
