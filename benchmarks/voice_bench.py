@@ -186,38 +186,23 @@ async def latency_figures(stack: Stack, conversations: int) -> dict[str, Any]:
                             record_parts(parts, turn)
                 await connection.close()
     summary: dict[str, Any] = {mode: percentiles(values) for mode, values in samples.items()}
-    summary["concurrent"] = await concurrency_figures(url, stack, pcm)
+    summary["concurrent"] = await concurrency_figures(url, stack)
     summary["parts_p50"] = {name: float(np.median(values)) for name, values in parts.items()}
     summary["heard"] = heard
     return summary
 
 
-async def concurrency_figures(url: str, stack: Stack, pcm: dict[str, Pcm]) -> dict[str, Any]:
-    """p95 of push-to-talk turns with 1, 2, ... conversations spoken at once."""
-    figures: dict[str, Any] = {}
+async def concurrency_figures(url: str, stack: Stack) -> list[dict[str, float]]:
+    """p95 of push-to-talk turns with 1, 2, ... conversations at once (at most 4)."""
+    # benchmarks.voice_concurrency builds on this module's helpers: imported here, late.
+    from benchmarks.voice_concurrency import measure
 
-    async def one_conversation() -> list[float]:
-        connection = await VoiceConnection.open(
-            url, sign_in(stack, f"bench-{uuid.uuid4().hex[:6]}")
-        )
-        latencies = []
-        for text in CONVERSATION:
-            turn = await voice_turn(connection, pcm[text], "client")
-            latencies.append(turn.latency_s if turn.latency_s is not None else float("inf"))
-        await connection.close()
-        return latencies
-
-    for count in range(1, MAX_CONCURRENT + 1):
-        runs = await asyncio.gather(*(one_conversation() for _ in range(count)))
-        figures[str(count)] = percentiles([latency for run in runs for latency in run])
-        if figures[str(count)]["p95"] >= CONCURRENT_P95_LIMIT_S:
-            break  # more at once can only be slower
-    return figures
+    return await measure(stack, url, CONCURRENT_P95_LIMIT_S, MAX_CONCURRENT)
 
 
-def concurrent_under_limit(figures: dict[str, Any]) -> int:
+def concurrent_under_limit(rows: list[dict[str, float]]) -> int:
     """The most conversations at once whose turns kept p95 under the limit."""
-    kept = [int(n) for n, row in figures.items() if row["p95"] < CONCURRENT_P95_LIMIT_S]
+    kept = [int(r["conversations"]) for r in rows if r["p95"] < CONCURRENT_P95_LIMIT_S]
     return max(kept, default=0)
 
 
@@ -288,9 +273,6 @@ def report(figures: dict[str, Any]) -> None:
         f"voice p50 parts: recognition {parts['recognition']:.3f} s, dialogue "
         f"{parts['dialogue']:.3f} s, first sentence synthesis {parts['first_audio']:.3f} s"
     )
-    print("\nConversations at once (push-to-talk turns)")
-    for count, row in latency["concurrent"].items():
-        print(f"{count} at once: n={row['n']:<3} p50 {row['p50']:.3f} s  p95 {row['p95']:.3f} s")
     print(f"\n{summary_line(figures)}")
 
 
