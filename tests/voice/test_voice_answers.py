@@ -21,9 +21,10 @@ from channels.voice.answers import (
     read_answer,
 )
 from channels.voice.engines import VoiceEngines
-from channels.voice.listening import Transcriber
+from channels.voice.listening import Listener, Transcriber
 from channels.voice.pipeline import (
     AnswerComplete,
+    AudioIn,
     ExpectedAnswer,
     Frame,
     Heard,
@@ -33,7 +34,7 @@ from channels.voice.pipeline import (
     UserTurn,
 )
 from channels.voice.settings import VoiceSettings
-from speech.endpointing import UtteranceEnded
+from speech.endpointing import Endpointer, UtteranceEnded
 from speech.pcm import Samples
 from speech.recognition import Hypothesis, Transcript
 
@@ -220,3 +221,41 @@ async def test_open_speech_at_a_pause_never_ends_the_turn_early(
         assert stage._guess is not None
         await stage._guess
     assert AnswerComplete() not in listener.upstream
+
+
+class _Loudness:
+    """Speech wherever a window has a non-zero sample (as in test_voice_endpointing)."""
+
+    def speech_probability(self, window: Samples) -> float:
+        return 1.0 if np.any(window) else 0.0
+
+    def reset(self) -> None:
+        pass
+
+
+async def test_the_listener_ends_a_complete_answer_after_the_short_silence() -> None:
+    settings = VoiceSettings(lexicon_url=None).endpointer()
+    listener, below = Listener(Endpointer(_Loudness(), settings)), _Collect()
+    listener.link(below)
+    window = 512  # 32 ms at 16 kHz
+    speech = np.full(10 * window, 0.5, dtype=np.float32)
+
+    async def silence(windows: int) -> list[Frame]:
+        before = len(below.frames)
+        await listener.process(AudioIn(np.zeros(windows * window, dtype=np.float32)))
+        return below.frames[before:]
+
+    await listener.from_downstream(ExpectedAnswer("pay"))
+    await listener.process(AudioIn(speech))
+    paused = await silence(3)  # 96 ms: recognition starts at a closed question
+    assert [type(f) for f in paused] == [Pause]
+    await listener.from_downstream(AnswerComplete())  # it heard "yes"
+    assert await silence(4) == []
+    (heard,) = await silence(1)  # 256 ms of silence, not 600
+    assert isinstance(heard, Heard) and heard.utterance.reason == "silence"
+
+    await listener.from_downstream(ExpectedAnswer(None))  # ordering: the long wait
+    await listener.process(AudioIn(speech))
+    frames = await silence(18)
+    assert not any(isinstance(f, Heard) for f in frames)
+    assert [type(f) for f in await silence(1)] == [Heard]
