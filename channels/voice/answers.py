@@ -14,7 +14,8 @@ Each candidate gets a weight from its score (a softmax over the beam) and is com
 with every phrase of every answer, by spelling and by sound (rapidfuzz's ratio on the
 letters, and on their Metaphone codes, as the NLU's menu matcher does): "Mattsall" is
 close to "that's all", "Let's all" too. An answer's support is the weight of the
-candidates nearest to it, times how near; its confidence is that support times the
+candidates nearest to it, times how near; its confidence is that support (less the
+best candidate's weight when the best candidate says something else) times the
 probability that the audio held speech at all.
 
 Never forced: a candidate that is near no answer, that holds words of two answers
@@ -140,7 +141,9 @@ def decode(
     support: dict[str, float] = {}
     voters: dict[str, str] = {}
     free = 0.0
-    for text, said, weight in _weighted(hypotheses):
+    weighted = _weighted(hypotheses)
+    best_weight = weighted[0][2]  # the best candidate comes first
+    for text, said, weight in weighted:
         nearest = _nearest(text, answers)
         if nearest is None:
             free += weight
@@ -153,8 +156,12 @@ def decode(
     name = max(support, key=lambda n: support[n])
     if free >= support[name] or (name == YES and takes_yes_back(best)):
         return HeardAnswer(best)  # never a yes when the best candidate takes it back
-    confidence = support[name] * (1.0 - min(max(no_speech_prob, 0.0), 1.0))
+    confidence = support[name]
     as_heard = _nearest(best, answers)
+    if as_heard is None or as_heard[0].name != name:
+        # Whisper's own first choice says something else: only the margin over it counts.
+        confidence = max(0.0, confidence - best_weight)
+    confidence *= 1.0 - min(max(no_speech_prob, 0.0), 1.0)
     if as_heard is not None and as_heard[0].name == name and as_heard[1] >= 1.0:
         return HeardAnswer(best, name, confidence)  # said as such: passed on as heard
     answer = next(a for a in answers if a.name == name)

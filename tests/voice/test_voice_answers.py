@@ -259,3 +259,11 @@ async def test_the_listener_ends_a_complete_answer_after_the_short_silence() -> 
     frames = await silence(18)
     assert not any(isinstance(f, Heard) for f in frames)
     assert [type(f) for f in await silence(1)] == [Heard]
+
+
+def test_a_yes_against_whisper_s_own_first_choice_can_never_pay() -> None:
+    """Every other candidate a clear yes, the best one an order: at most the margin counts."""
+    candidates = [("Two lattes.", -0.5)] + [(f"Yes{p}", -0.5) for p in (".", "!", "?", ",")]
+    heard = decode(beam(*candidates), 0.0, YES_NO_ANSWERS)
+    assert heard.answer == YES and heard.recovered
+    assert heard.confidence < PAYMENT_THRESHOLD
