@@ -60,6 +60,7 @@ VOICES = [
     ("festival", "kal_diphone"),
 ]  # fmt: skip
 PAYMENT_THRESHOLD = 0.8  # actions/settings.py confirmation_min_confidence
+PRIMINGS = ("none", "menu", "state", "state-hotwords", "state-decoded")
 # A pending PIN request, for the PIN policy to read an answer against.
 ASKED_PIN = PinRequest("payment_pin", 6, "http://127.0.0.1:9/pin", {}, "pin_submitted")
 _NO_WORDS = {"no", "nope", "not", "wait", "nah"}
@@ -94,7 +95,7 @@ def voices() -> list[tuple[str, Any]]:
     return found
 
 
-def run(models: list[str]) -> list[dict[str, Any]]:
+def run(models: list[str], primings: list[str]) -> list[dict[str, Any]]:
     words = catalogue_words()
     menu = recognition_bias(None, words)
     cases = [(t, "yes", "pay") for t in YES] + [(t, "no", "pay") for t in NO]
@@ -109,7 +110,7 @@ def run(models: list[str]) -> list[dict[str, Any]]:
     for model in models:
         as_prompt = load_recogniser(RecogniserSettings(model=model, bias="prompt"))
         as_hotwords = load_recogniser(RecogniserSettings(model=model, bias="hotwords"))
-        for priming in ("none", "menu", "state", "state-hotwords", "state-decoded"):
+        for priming in primings:
             recogniser = as_hotwords if priming == "state-hotwords" else as_prompt
             for label, text, meaning, expect, samples in speech:
                 phrases = {"none": (), "menu": menu}.get(priming) or recognition_bias(expect, words)
@@ -156,7 +157,7 @@ def report(rows: list[dict[str, Any]]) -> None:
             r["no_as_yes"] for r in rows if (r["model"], r["priming"]) == (model, priming)
         )
         print(f"{model:8} {priming:15} {cells[0]:>14} {cells[1]:>12} {dangerous:>9}")
-    for priming in ("state", "state-decoded"):
+    for priming in sorted({r["priming"] for r in rows} & {"state", "state-decoded"}):
         print(f"\nmisses with the {priming} priming:")
         for r in rows:
             if r["priming"] == priming and not r["right"]:
@@ -168,9 +169,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument("--primings", nargs="+", default=list(PRIMINGS), choices=PRIMINGS)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    rows = run(args.models)
+    rows = run(args.models, args.primings)
     report(rows)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     Path("results").mkdir(exist_ok=True)

@@ -162,9 +162,12 @@ def decode(
         # Whisper's own first choice says something else: only the margin over it counts.
         confidence = max(0.0, confidence - best_weight)
     confidence *= 1.0 - min(max(no_speech_prob, 0.0), 1.0)
-    if as_heard is not None and as_heard[0].name == name and as_heard[1] >= 1.0:
-        return HeardAnswer(best, name, confidence)  # said as such: passed on as heard
     answer = next(a for a in answers if a.name == name)
+    if as_heard is not None and as_heard[0] is answer:
+        if as_heard[1] >= 1.0 or _says(_words(best), answer):
+            # Said as such ("Yes please.", "Yes, Lee."): passed on as heard, and the
+            # dialogue reads it as it always has.
+            return HeardAnswer(best, name, confidence)
     return HeardAnswer(answer.says or voters[name], name, confidence, recovered=True)
 
 

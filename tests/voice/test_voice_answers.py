@@ -267,3 +267,9 @@ def test_a_yes_against_whisper_s_own_first_choice_can_never_pay() -> None:
     heard = decode(beam(*candidates), 0.0, YES_NO_ANSWERS)
     assert heard.answer == YES and heard.recovered
     assert heard.confidence < PAYMENT_THRESHOLD
+
+
+def test_an_answer_said_with_a_misheard_word_beside_it_passes_on_as_heard() -> None:
+    """ "Yes, Lee." for "yes please" holds the yes itself: the dialogue reads it, as before."""
+    heard = decode(beam(("Yes, Lee.", -0.5), ("Yes, please.", -0.6)), 0.01, YES_NO_ANSWERS)
+    assert (heard.text, heard.answer, heard.recovered) == ("Yes, Lee.", YES, False)
