@@ -6,8 +6,10 @@ intents here and Python decides from the pending question (actions/questions.py)
 - "Anything else, or shall I check out?": yes or no both mean "that's all": the readback.
 - "Shall I pay ¥X for order N?" and "Cancel order N (¥X)?": read with one policy
   (actions/consent.py): a confident, plain yes pays or cancels exactly that order and
-  amount; a no (with or without more words) pays nothing and keeps the order; anything
-  else, "yeah no" included, asks again.
+  amount (a yes the voice channel recovered from poor audio is held to the same
+  threshold with its recognition confidence: contracts/heard_answer.py); a no (with or
+  without more words) pays nothing and keeps the order; anything else, "yeah no"
+  included, asks again.
 - "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
 - The PIN prompt: no stops the payment.
 
@@ -36,6 +38,7 @@ from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
 from contracts.bot_messages import QuestionKind
 from contracts.cart_edits import COMPLAIN
+from contracts.heard_answer import recognition_confidence
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
@@ -87,6 +90,10 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         """Pay or cancel on a plain yes only; the same reading for both (actions/consent)."""
         text = str(tracker.latest_message.get("text") or "")
+        heard = recognition_confidence(tracker.latest_message.get("metadata"))
+        if heard is not None:
+            # A yes the voice channel recovered from poor audio is only as sure as that.
+            confidence = min(confidence, heard)
         consent = read_consent(intent, confidence, text, self.settings.confirmation_min_confidence)
         checkout = Checkout(self.backend, self.settings)
         orders = Orders(self.backend, self.settings)

@@ -34,9 +34,17 @@ def read_consent(intent: str, confidence: float, text: str, min_confidence: floa
     """The answer to "Shall I pay ...?" / "Cancel order N and refund ...?"."""
     if intent == "deny" or (_STARTS_WITH_NO.search(text) and intent != "affirm"):
         return Consent.NO
-    if intent == "affirm" and confidence >= min_confidence and not _NO_WORDS.search(text):
+    if intent == "affirm" and confidence >= min_confidence and not takes_yes_back(text):
         return Consent.YES
     return Consent.UNCLEAR
+
+
+def takes_yes_back(text: str) -> bool:
+    """Whether ``text`` holds a word that takes a yes back ("yes, wait"): then it is no yes.
+
+    The voice channel never recovers such words into a plain "yes" (channels/voice/answers.py).
+    """
+    return bool(_NO_WORDS.search(text))
 
 
 def asks_to_cancel(text: str) -> bool:

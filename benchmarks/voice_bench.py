@@ -7,16 +7,24 @@ Starts the whole stack (merchant platform, action server, Rasa with the voice
 channel) on free ports, then prints:
 
 1. recognition real-time factor and word error rate on spoken ordering
-   utterances made here with Piper and espeak-ng, with the encoder window the
-   channel uses and with Whisper's standard 30 s window;
+   utterances made here with Piper, espeak-ng, flite (slt) and festival
+   (kal_diphone), with the encoder window the channel uses and with Whisper's
+   standard 30 s window;
 2. synthesis real-time factor of Piper and espeak-ng on typical replies;
 3. voice turn latency, end of the user's speech to the first byte of reply audio,
    p50/p95 over the turns, for push-to-talk (``end_of_utterance``) and for server
    endpointing (which adds the trailing silence), next to the same turns typed on
-   the REST channel, and the ratio.
+   the REST channel, and the ratio;
+4. how many voice conversations at once (push-to-talk, 1 to 4) keep p95 under 1.5 s.
+
+Its last line sums it up, each figure for the channel's own recognition settings::
+
+    voice summary: push_to_talk_p50=0.254 server_endpoint_p50=0.644 wer_piper=0.077 ...
 
 Other processes on the machine slow every figure: the load average is printed.
-Results also go to ``results/voice_bench.json``.
+Results also go to ``results/voice_bench.json``. The stack inherits the environment,
+so ``ORDERLY_VOICE_COMPLETE_ANSWER_SILENCE_MS=600`` measures without the shorter wait
+after a complete answer.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import httpx
 import jiwer
 import numpy as np
 
+from channels.voice.settings import VoiceSettings
 from channels.voice.vocabulary import menu_words, recognition_bias
 from clients.sign_in import Credentials, SignIn
 from clients.voice_client.audio import Pcm
@@ -70,6 +79,16 @@ CONVERSATION = ["two hash browns and a medium americano", "what's in my cart", "
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
 _NUMBERS = {"1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six"}
+# The bench's voices: one of each engine family (name in the summary, settings).
+VOICES = {
+    "piper": SynthesizerSettings(engine="piper", deterministic=True),
+    "espeak": SynthesizerSettings(engine="espeak"),
+    "flite": SynthesizerSettings(engine="flite", voice="slt"),
+    "festival": SynthesizerSettings(engine="festival"),
+}
+# Voice conversations at once, and the latency each turn must keep (issue 19).
+MAX_CONCURRENT = 4
+CONCURRENT_P95_LIMIT_S = 1.5
 
 
 def free_port() -> int:
@@ -85,10 +104,7 @@ def normalise(text: str) -> str:
 
 def speech_sets() -> dict[str, list[np.ndarray]]:
     sets = {}
-    for engine, settings in (
-        ("piper", SynthesizerSettings(engine="piper", deterministic=True)),
-        ("espeak-ng", SynthesizerSettings(engine="espeak")),
-    ):
+    for engine, settings in VOICES.items():
         voice = load_synthesizer(settings)
         sets[engine] = [
             resample(pcm16_to_samples(a.pcm), a.sample_rate, 16_000)
@@ -170,9 +186,37 @@ async def latency_figures(stack: Stack, conversations: int) -> dict[str, Any]:
                             record_parts(parts, turn)
                 await connection.close()
     summary: dict[str, Any] = {mode: percentiles(values) for mode, values in samples.items()}
+    summary["concurrent"] = await concurrency_figures(url, stack)
     summary["parts_p50"] = {name: float(np.median(values)) for name, values in parts.items()}
     summary["heard"] = heard
     return summary
+
+
+async def concurrency_figures(url: str, stack: Stack) -> list[dict[str, float]]:
+    """p95 of push-to-talk turns with 1, 2, ... conversations at once (at most 4)."""
+    # benchmarks.voice_concurrency builds on this module's helpers: imported here, late.
+    from benchmarks.voice_concurrency import measure
+
+    return await measure(stack, url, CONCURRENT_P95_LIMIT_S, MAX_CONCURRENT)
+
+
+def concurrent_under_limit(rows: list[dict[str, float]]) -> int:
+    """The most conversations at once whose turns kept p95 under the limit."""
+    kept = [int(r["conversations"]) for r in rows if r["p95"] < CONCURRENT_P95_LIMIT_S]
+    return max(kept, default=0)
+
+
+def summary_line(figures: dict[str, Any]) -> str:
+    latency = figures["latency"]
+    window = VoiceSettings.from_sources({}, {}).asr_encoder_window_s
+    wer = {r["voice"]: r["wer"] for r in figures["recognition"] if r["window_s"] == window}
+    parts = [
+        f"push_to_talk_p50={latency['voice_client']['p50']:.3f}",
+        f"server_endpoint_p50={latency['voice_server']['p50']:.3f}",
+        *(f"wer_{voice}={wer[voice]:.3f}" for voice in VOICES if voice in wer),
+        f"concurrent_under_1_5s={concurrent_under_limit(latency['concurrent'])}",
+    ]
+    return "voice summary: " + " ".join(parts)
 
 
 def sign_in(stack: Stack, customer_id: str) -> str:
@@ -229,6 +273,7 @@ def report(figures: dict[str, Any]) -> None:
         f"voice p50 parts: recognition {parts['recognition']:.3f} s, dialogue "
         f"{parts['dialogue']:.3f} s, first sentence synthesis {parts['first_audio']:.3f} s"
     )
+    print(f"\n{summary_line(figures)}")
 
 
 def main() -> None:

@@ -299,17 +299,22 @@ def screen(text: str, pending: PinRequest | None, pin_digits: int = DEFAULT_PIN_
         if shown != text and not (set(_words(shown.replace(MASK, " ")).split()) - _FILLER):
             return Screened(ScreenKind.PASS, shown, SECRET_NOT_EXPECTED)
         return Screened(ScreenKind.PASS, shown, shown)
-    candidates = {
-        c
-        for alone in (True, False)
-        for run in digit_runs(text, long_numerals_alone=alone)
-        if (c := run.candidate(length))
-    }
+    candidates = pin_candidates(text, length)
     if len(candidates) == 1 and not _is_reserved(text):
         return Screened(ScreenKind.SUBMIT, MASK, digits=candidates.pop())
     if is_decline(text):
         return Screened(ScreenKind.PASS, shown, shown)
     return Screened(ScreenKind.REASK, shown, reason=_reask_reason(text, length, candidates))
+
+
+def pin_candidates(text: str, length: int) -> set[str]:
+    """Every PIN of ``length`` digits that ``text`` may hold (exactly one: it is submitted)."""
+    return {
+        c
+        for alone in (True, False)
+        for run in digit_runs(text, long_numerals_alone=alone)
+        if (c := run.candidate(length))
+    }
 
 
 def _reask_reason(text: str, length: int, candidates: set[str]) -> str:

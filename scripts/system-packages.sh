@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the voice and browser tests use, when they are missing:
-# espeak-ng and flite speak the test utterances in several voices, Chromium is the real
+# espeak-ng, flite and festival speak the test and benchmark utterances in several voices, Chromium is the real
 # browser for the widget tests, npm installs the stock socket.io client the webchat test
 # loads into it (tests/ecosystem/package.json), HAProxy balances the replicas of `make serve-scaled`
 # (and its fault tests).
@@ -8,6 +8,7 @@ set -euo pipefail
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v flite >/dev/null || missing+=(flite)
+command -v text2wave >/dev/null || missing+=(festival)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)

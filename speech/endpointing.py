@@ -13,6 +13,15 @@ recognising while the rest of the silence runs out, and :class:`SpeechResumed` i
 the speaker goes on (that guess is then discarded). If the silence reaches the
 endpoint, the utterance holds no more speech than the paused audio did.
 
+Adaptive end of turn: when recognition of the paused audio finds a complete answer to
+the open question (a yes at "Shall I pay?", all the PIN's digits), the caller calls
+:meth:`Endpointer.end_early`, and the utterance ends once the silence has lasted
+``complete_answer_silence_ms`` (about 250 ms) instead of the full
+``trailing_silence_ms``; speech that resumes first cancels it. While the caller expects
+such a short answer (:meth:`Endpointer.expect_short_answer`), recognition starts
+sooner into the silence (``answer_speculate_after_ms``), so that its result is there
+when the shorter silence runs out.
+
 Audio before speech is kept only as a short pre-roll, so a client that streams
 silence for an hour uses constant memory. The detector is the Silero VAD model that
 ships inside faster-whisper (:class:`SileroSpeechDetector`); anything with the same
@@ -60,12 +69,20 @@ class EndpointerSettings:
     # Silence after which recognition may start speculatively (0: never). Shorter
     # starts more guesses that speech then resumes over; each costs a recognition.
     speculate_after_ms: int = 0
+    # While a short answer is expected: speculate this early (0: as above) ...
+    answer_speculate_after_ms: int = 0
+    # ... and end the utterance after this much silence once it is known to be complete.
+    complete_answer_silence_ms: int = 250
 
     def __post_init__(self) -> None:
         if self.trailing_silence_ms <= 0 or self.max_utterance_s <= 0:
             raise ValueError("trailing_silence_ms and max_utterance_s must be positive")
         if not 0 <= self.speculate_after_ms < self.trailing_silence_ms:
             raise ValueError("speculate_after_ms must be 0 or less than trailing_silence_ms")
+        if not 0 <= self.answer_speculate_after_ms < self.trailing_silence_ms:
+            raise ValueError("answer_speculate_after_ms must be 0 or below trailing_silence_ms")
+        if self.complete_answer_silence_ms <= 0:
+            raise ValueError("complete_answer_silence_ms must be positive")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError("threshold must be between 0 and 1")
 
@@ -116,9 +133,18 @@ class Endpointer:
         self.settings = settings
         self._min_speech = _windows(settings.min_speech_ms)
         self._trailing = _windows(settings.trailing_silence_ms)
-        self._speculate = (
+        self._speculate_open = (
             _windows(settings.speculate_after_ms) if settings.speculate_after_ms else 0
         )
+        self._speculate_answer = (
+            _windows(settings.answer_speculate_after_ms)
+            if settings.answer_speculate_after_ms
+            else self._speculate_open
+        )
+        self._speculate = self._speculate_open
+        self._complete_trailing = min(self._trailing, _windows(settings.complete_answer_silence_ms))
+        # The silence that ends the current utterance: shorter once it is a complete answer.
+        self._trailing_now = self._trailing
         self._paused = False
         self._max_windows = _windows(settings.max_utterance_s * 1000)
         pre_roll = _windows(settings.pre_roll_ms) + self._min_speech
@@ -156,6 +182,20 @@ class Endpointer:
         self._utterance.append(self._pending)
         return self._end("client")
 
+    def expect_short_answer(self, expected: bool) -> None:
+        """A closed question is open (or no longer): speculate sooner into the silence."""
+        self._speculate = self._speculate_answer if expected else self._speculate_open
+
+    def end_early(self) -> None:
+        """The paused audio is a complete answer: end it after the shorter silence.
+
+        The utterance ends from :meth:`feed`, at the next window if that silence has
+        already run out; speech that resumes first cancels this. Without a pause
+        (speech went on, or the utterance already ended) it does nothing.
+        """
+        if self._paused and self._utterance:
+            self._trailing_now = min(self._trailing_now, self._complete_trailing)
+
     def reset(self) -> None:
         """Forget everything heard so far (for example after a dropped connection)."""
         self._pending = np.zeros(0, dtype=np.float32)
@@ -164,6 +204,7 @@ class Endpointer:
         self._speech_run = 0
         self._silence_run = 0
         self._paused = False
+        self._trailing_now = self._trailing
         self._detector.reset()
 
     def _step(self, window: Samples) -> EndpointEvent | None:
@@ -182,12 +223,13 @@ class Endpointer:
         self._utterance.append(window)
         silent = probability < self.settings.threshold - self.settings.hysteresis
         self._silence_run = self._silence_run + 1 if silent else 0
-        if self.end_on_silence and self._silence_run >= self._trailing:
+        if self.end_on_silence and self._silence_run >= self._trailing_now:
             return self._end("silence")
         if len(self._utterance) >= self._max_windows:
             return self._end("max_length")
         if self._paused and not silent:
             self._paused = False
+            self._trailing_now = self._trailing  # the answer goes on: wait the full silence
             return SpeechResumed()
         if self.end_on_silence and self._speculate and self._silence_run == self._speculate:
             self._paused = True
@@ -200,6 +242,7 @@ class Endpointer:
         self._speech_run = 0
         self._silence_run = 0
         self._paused = False
+        self._trailing_now = self._trailing
         if reason == "client":
             self._pending = np.zeros(0, dtype=np.float32)
             self._detector.reset()

@@ -90,30 +90,36 @@ class Conversation(Stage):
             return BotReply(turn=frame.turn, messages=list(screened.reply))
         assert screened.text_for_rasa is not None
         asked = time.monotonic()
-        messages, failed = await self._ask_rasa(screened.text_for_rasa, frame.turn, frame.spoken)
+        messages, failed = await self._ask_rasa(screened.text_for_rasa, frame)
         observe_voice_stage("dialogue", time.monotonic() - asked)
         replies = await self._gate.outgoing(self._sender_id, messages)
         return BotReply(turn=frame.turn, messages=replies, failed=failed)
 
     async def _expect(self, replies: list[dict[str, Any]]) -> None:
         """Send recognition the kind of answer asked for; the PIN gate's own request wins."""
-        if await self._gate.expecting(self._sender_id) is not None:
-            kind: str | None = QuestionKind.PIN
+        pin = await self._gate.expecting(self._sender_id)
+        if pin is not None:
+            await self.push_upstream(ExpectedAnswer(QuestionKind.PIN, pin_digits=pin.digits))
         else:
-            kind = expected_answer(replies)
-        await self.push_upstream(ExpectedAnswer(kind))
+            await self.push_upstream(ExpectedAnswer(expected_answer(replies)))
 
-    async def _ask_rasa(
-        self, text: str, turn: int, spoken: bool
-    ) -> tuple[list[dict[str, Any]], bool]:
-        """What Rasa said, and whether it failed (what it said before failing still counts)."""
+    async def _ask_rasa(self, text: str, frame: UserTurn) -> tuple[list[dict[str, Any]], bool]:
+        """What Rasa said, and whether it failed (what it said before failing still counts).
+
+        An answer recovered from poor audio carries its confidence in the metadata
+        (``contracts.heard_answer``): the dialogue holds a money-moving yes to it.
+        """
+        turn = frame.turn
         collector = CollectingOutputChannel()
+        metadata: dict[str, Any] = {"modality": "voice" if frame.spoken else "text"}
+        if frame.heard is not None:
+            metadata.update(frame.heard.metadata())
         message = UserMessage(
             text,
             collector,
             self._sender_id,
             input_channel=CHANNEL_NAME,
-            metadata={"modality": "voice" if spoken else "text"},
+            metadata=metadata,
         )
         # Shielded: if the client hangs up mid-turn, Rasa still finishes the turn and
         # saves the tracker, so an order half-way through payment is never left torn.

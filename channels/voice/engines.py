@@ -72,15 +72,24 @@ class VoiceEngines:
         return self._recogniser
 
     async def recognise(
-        self, audio: Samples, phrases: tuple[str, ...], caller: object, customer: str, early: bool
+        self,
+        audio: Samples,
+        phrases: tuple[str, ...],
+        caller: object,
+        customer: str,
+        early: bool,
+        alternatives: int = 1,
     ) -> Transcript | None:
         """Recognise through the shared queue (``channels.voice.recognition``).
 
+        ``alternatives`` > 1: the n-best candidates too, for a closed question.
         None when an early recognition was dropped; ``RecognitionBusy`` when saturated.
         """
 
         async def work() -> Transcript:
             recogniser = await self.recogniser()
+            if alternatives > 1:
+                return await recogniser.recognise(audio, phrases, alternatives)
             return await recogniser.recognise(audio, phrases)
 
         return await self.recognitions.run(work, caller, customer, early)

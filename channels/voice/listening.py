@@ -7,8 +7,16 @@ import logging
 import time
 
 from channels.telemetry import observe_voice_stage
+from channels.voice.answers import (
+    ALTERNATIVES,
+    ClosedQuestion,
+    HeardAnswer,
+    closed_question,
+    read_answer,
+)
 from channels.voice.engines import VoiceEngines
 from channels.voice.pipeline import (
+    AnswerComplete,
     AudioIn,
     BotReply,
     EndOfSpeech,
@@ -27,6 +35,8 @@ from channels.voice.pipeline import (
     UserTurn,
 )
 from channels.voice.recognition import RecognitionBusy
+from contracts.bot_messages import QuestionKind
+from contracts.heard_answer import HeardAnswer as RecoveredAnswer
 from contracts.voice_protocol import ErrorMessage
 from speech.endpointing import (
     Endpointer,
@@ -40,6 +50,11 @@ from speech.recognition import RecognitionError, Transcript
 
 logger = logging.getLogger(__name__)
 
+# Questions whose answer is short and may end the turn early (speech.endpointing).
+SHORT_ANSWER_QUESTIONS = frozenset(
+    {QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.CHECK_ITEM, QuestionKind.MORE_OR_DONE,
+     QuestionKind.PIN}
+)  # fmt: skip
 # Said (and shown) when every recogniser is busy: short, and it says what to do.
 BUSY_REPLY = "Sorry, I'm busy with other customers right now. Please say that again in a moment."
 
@@ -60,6 +75,15 @@ class Listener(Stage):
     def end_on_silence(self, enabled: bool) -> None:
         """Server endpointing on (default) or off (the client ends each utterance)."""
         self._endpointer.end_on_silence = enabled
+
+    async def from_downstream(self, frame: UpstreamFrame) -> None:
+        """Adaptive end of turn: a short answer is expected, or the paused one is complete."""
+        if isinstance(frame, ExpectedAnswer):
+            self._endpointer.expect_short_answer(frame.kind in SHORT_ANSWER_QUESTIONS)
+        elif isinstance(frame, AnswerComplete):
+            self._endpointer.end_early()
+        else:
+            await self.push_upstream(frame)
 
     async def process(self, frame: Frame) -> None:
         if isinstance(frame, AudioIn):
@@ -104,29 +128,30 @@ class Transcriber(Stage):
     The bias follows what the assistant last asked on this connection, which the
     Conversation sends upstream as an :class:`ExpectedAnswer` (``custom.expect``):
     menu words while ordering, yes/no words at a confirmation, digits at the PIN
-    (see ``channels.voice.vocabulary``). Recognition goes through the engines' shared
-    queue (``channels.voice.recognition``); when it is saturated the customer hears a
-    short busy reply instead of silence.
+    (see ``channels.voice.vocabulary``). At a closed question the n-best candidates are
+    decoded against its answers (``channels.voice.answers``), and a speculative
+    recognition that finds a complete answer tells the Listener to end the turn sooner.
+    Recognition goes through the engines' shared queue (``channels.voice.recognition``);
+    when it is saturated the customer hears a short busy reply instead of silence.
     """
 
     def __init__(self, engines: VoiceEngines, customer_id: str) -> None:
         super().__init__()
         self._engines = engines
         self._customer_id = customer_id
-        self._expect: str | None = None
+        self._expect: ExpectedAnswer = ExpectedAnswer(None)
         # A recognition started speculatively at a pause (speech.endpointing).
         self._guess: asyncio.Task[Transcript | None] | None = None
 
     async def from_downstream(self, frame: UpstreamFrame) -> None:
         if isinstance(frame, ExpectedAnswer):
-            self._expect = frame.kind
-        else:
-            await self.push_upstream(frame)
+            self._expect = frame
+        await self.push_upstream(frame)
 
     async def process(self, frame: Frame) -> None:
         if isinstance(frame, Pause):
             self._discard_guess()
-            self._guess = asyncio.create_task(self._recognise(frame.audio, early=True))
+            self._guess = asyncio.create_task(self._guess_at_pause(frame.audio))
             return
         if isinstance(frame, Resume):
             self._discard_guess()
@@ -174,16 +199,43 @@ class Transcriber(Stage):
             # A turn without words ends without reaching the dialogue.
             await self.push(NothingHeard(turn=frame.turn, end_reason=utterance.reason))
             return
-        await self.push(
-            UserTurn(turn=frame.turn, text=transcript.text, end_reason=utterance.reason)
-        )
+        text, recovered = transcript.text, None
+        question = self._question()
+        if question is not None:
+            answer = read_answer(question, transcript)
+            text, recovered = answer.text, _recovered(question, answer)
+        await self.push(UserTurn(frame.turn, text, end_reason=utterance.reason, heard=recovered))
+
+    def _question(self) -> ClosedQuestion | None:
+        stores = self._engines.vocabulary.words().stores
+        return closed_question(self._expect.kind, stores, self._expect.pin_digits)
+
+    async def _guess_at_pause(self, audio: Samples) -> Transcript | None:
+        """Recognise the audio so far; a complete answer lets the Listener end the turn."""
+        transcript = await self._recognise(audio, early=True)
+        question = self._question()
+        if transcript is not None and question is not None:
+            if read_answer(question, transcript).complete:
+                await self.push_upstream(AnswerComplete())
+        return transcript
 
     async def _recognise(self, audio: Samples, early: bool) -> Transcript | None:
-        phrases = self._engines.vocabulary.phrases(self._expect)
-        return await self._engines.recognise(audio, phrases, self, self._customer_id, early)
+        phrases = self._engines.vocabulary.phrases(self._expect.kind)
+        alternatives = ALTERNATIVES if self._question() is not None else 1
+        return await self._engines.recognise(
+            audio, phrases, self, self._customer_id, early, alternatives
+        )
 
     def _discard_guess(self) -> None:
         """Drop a speculative recognition (its worker finishes the job; the result is unused)."""
         if self._guess is not None:
             self._guess.cancel()
             self._guess = None
+
+
+def _recovered(question: ClosedQuestion, answer: HeardAnswer) -> RecoveredAnswer | None:
+    """What the dialogue is told of an answer recovered from poor audio (a PIN: nothing,
+    the gate reads the digits and the merchant checks them)."""
+    if not answer.recovered or answer.answer is None or question.pin_digits:
+        return None
+    return RecoveredAnswer(answer=answer.answer, confidence=round(answer.confidence, 3))

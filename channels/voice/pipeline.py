@@ -15,7 +15,8 @@ from being read. Urgent frames (:class:`Interruption`, :class:`Notice`) skip the
 queues and pass every stage at once, and each stage decides what they mean for it
 (the Speaker stops speaking; the Output drops the reply's queued audio). A few
 frames travel upstream, against the flow (:class:`ExpectedAnswer`, from the
-Conversation to the Transcriber; :class:`ClientGone`, from the Output). They are
+Conversation to the Transcriber and the Listener; :class:`AnswerComplete`, from the
+Transcriber to the Listener; :class:`ClientGone`, from the Output). They are
 handled on arrival and never queue, so a stage blocked on its downstream
 neighbour's full queue can never wait on itself.
 """
@@ -27,6 +28,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.heard_answer import HeardAnswer
 from contracts.voice_protocol import ErrorMessage, Hello, Started
 from speech.endpointing import UtteranceEnded
 from speech.pcm import Samples
@@ -85,6 +87,8 @@ class UserTurn:
     turn: int
     text: str
     end_reason: str  # "text" for typed turns
+    # An answer recovered from poor audio, with its confidence (channels.voice.answers).
+    heard: HeardAnswer | None = None
 
     @property
     def spoken(self) -> bool:
@@ -160,9 +164,17 @@ class Notice:
 
 @dataclass(frozen=True)
 class ExpectedAnswer:
-    """The kind of answer the assistant's last reply asks for (``custom.expect``), or None."""
+    """The kind of answer the assistant's last reply asks for (``custom.expect``), or None;
+    the PIN's length when it asks for the PIN. The Transcriber decodes the next utterance
+    against it and passes it on to the Listener, which waits less for a short answer."""
 
     kind: str | None
+    pin_digits: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerComplete:
+    """The paused audio is a complete answer to the open question: end the turn sooner."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +187,7 @@ Frame = (
     | Transcribed | BotReply | AudioOut | ReplyDone | TurnError | Interruption | Notice
 )  # fmt: skip
 UrgentFrame = Interruption | Notice
-UpstreamFrame = ExpectedAnswer | ClientGone
+UpstreamFrame = ExpectedAnswer | AnswerComplete | ClientGone
 
 
 def turn_of(frame: Frame) -> int | None:

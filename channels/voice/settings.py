@@ -4,8 +4,9 @@ Every key is optional; the defaults run on a laptop::
 
     channels.voice.VoiceInput:
       asr_model: base            # base | tiny.en | a CTranslate2 Whisper folder
-      tts_engine: piper          # piper | espeak | flite | coqui
+      tts_engine: piper          # piper | espeak | flite | festival | coqui
       trailing_silence_ms: 600
+      complete_answer_silence_ms: 250   # a complete "yes" at "Shall I pay?" ends sooner
       max_utterance_s: 20
       allowed_origins:           # optional: pages that may connect (default ORDERLY_CORS_ORIGINS)
         - https://shop.example.com
@@ -77,11 +78,13 @@ class VoiceSettings(OrderlySettings):
         "the NLU's copy of the same URL; the launcher sets `ORDERLY_LEXICON_URL`",
     )
     # Synthesis
-    tts_engine: str = Field(default="piper", description="`piper`, `espeak`, `flite` or `coqui`")
+    tts_engine: str = Field(
+        default="piper", description="`piper`, `espeak`, `flite`, `festival` or `coqui`"
+    )
     tts_voice: str | None = Field(
         default=None,
         description="a Piper `.onnx`, an espeak-ng voice, a flite voice (`slt`, `rms`, `awb`, "
-        "`kal16`, `kal`), or a Coqui speaker; unset: the "
+        "`kal16`, `kal`), a festival voice (`kal_diphone`), or a Coqui speaker; unset: the "
         'packaged "joe" voice',
     )
     tts_threads: int = Field(
@@ -100,6 +103,20 @@ class VoiceSettings(OrderlySettings):
         ge=0,
         description="recognition starts this far into the trailing silence, before the "
         "endpoint (0: off)",
+    )
+    answer_speculate_after_ms: int = Field(
+        default=96,
+        ge=0,
+        description="at a closed question (yes/no, anything else, the PIN) recognition starts "
+        "this far into the silence, so a complete answer is known in time to end the turn "
+        "early (0: `speculate_after_ms`)",
+    )
+    complete_answer_silence_ms: int = Field(
+        default=250,
+        gt=0,
+        description="silence that ends a complete answer to the open question (a yes or no "
+        "at a confirmation, done at anything else, all the PIN's digits); open speech waits "
+        "`trailing_silence_ms`",
     )
     max_utterance_s: float = Field(default=20.0, gt=0, description="longest utterance")
     vad_threshold: float = Field(
@@ -177,6 +194,8 @@ class VoiceSettings(OrderlySettings):
         return EndpointerSettings(
             trailing_silence_ms=self.trailing_silence_ms,
             speculate_after_ms=self.speculate_after_ms,
+            answer_speculate_after_ms=self.answer_speculate_after_ms,
+            complete_answer_silence_ms=self.complete_answer_silence_ms,
             max_utterance_s=self.max_utterance_s,
             threshold=self.vad_threshold,
         )

@@ -134,10 +134,14 @@ class MenuVocabulary:
 
     def phrases(self, expect: str | None = None) -> tuple[str, ...]:
         """What to prime recognition with after a question of kind ``expect``."""
+        return recognition_bias(expect, self.words())
+
+    def words(self) -> MenuWords:
+        """The live menu's names (empty until the lexicon is first read)."""
         lexicon = shared_source(self._url).latest() if self._url else None
         if lexicon is not None and lexicon is not self._words_of:
             self._words, self._words_of = menu_words(lexicon), lexicon
-        return recognition_bias(expect, self._words)
+        return self._words
 
     async def refresh(self) -> None:
         """Fetch the lexicon now (at start-up), off the event loop."""

@@ -7,6 +7,10 @@ is the same work, blocking, for scripts and benchmarks.
 
 ``phrases`` biases recognition toward words the caller expects (the live menu's
 item names, or digits when a PIN is due): engines use them as they can.
+
+``alternatives`` (more than 1) asks for that many n-best hypotheses with their scores
+and the no-speech probability, for an answer to a closed question that the caller
+decodes against the answers it expects (``channels.voice.answers``).
 """
 
 from __future__ import annotations
@@ -46,10 +50,22 @@ class RecogniserSettings:
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    """One n-best candidate: its text and Whisper's score (mean log-probability per token)."""
+
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Transcript:
     text: str
     audio_s: float
     processing_s: float
+    # Filled when alternatives were asked for: best first, ``text`` is the first one's.
+    hypotheses: tuple[Hypothesis, ...] = ()
+    # Whisper's probability that the audio holds no speech (None: not computed).
+    no_speech_prob: float | None = None
 
     @property
     def real_time_factor(self) -> float:
@@ -57,9 +73,13 @@ class Transcript:
 
 
 class Recogniser(Protocol):
-    def transcribe(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript: ...
+    def transcribe(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript: ...
 
-    async def recognise(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript: ...
+    async def recognise(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript: ...
 
     def close(self) -> None: ...
 

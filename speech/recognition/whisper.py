@@ -15,6 +15,13 @@ Three choices matter for a live conversation on a 2-core CPU:
 - **Bias and silence.** ``phrases`` (menu item names) become the ``initial_prompt``
   or ``hotwords``; ``vad_filter`` drops non-speech first, so silence or noise does
   not turn into "Thank you." and the like.
+- **N-best for closed questions.** With ``alternatives`` > 1 the utterance (a short
+  answer: at most one 30 s window) is decoded once with CTranslate2's
+  ``generate(num_hypotheses=...)`` directly, which returns the beam's candidates with
+  their scores and the no-speech probability that ``transcribe`` keeps to itself. The
+  beam is searched anyway, so the candidates cost next to nothing; there is no VAD
+  pass nor temperature fallback, because the caller decodes the candidates against
+  the answers it expects and passes anything else on as free text.
 """
 
 from __future__ import annotations
@@ -30,9 +37,18 @@ from typing import Any
 
 import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+from faster_whisper.transcribe import get_suppressed_tokens
 
 from speech.pcm import Samples
-from speech.recognition import SAMPLE_RATE, RecogniserSettings, RecognitionError, Transcript
+from speech.recognition import (
+    SAMPLE_RATE,
+    Hypothesis,
+    RecogniserSettings,
+    RecognitionError,
+    Transcript,
+)
 from speech.recognition.models import resolve_model
 
 FRAMES_PER_SECOND = 100  # Whisper's log-mel hop is 10 ms
@@ -46,6 +62,12 @@ MAX_PROMPT_CHARS = 600
 # each step costs a full decode, so stop after two.
 _TEMPERATURES = (0.0, 0.4, 0.8)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?,])\s+")
+# Tokens an answer to a closed question may take: a PIN read digit by digit with
+# commas is about 15, a store and a time about 20.
+_CLOSED_ANSWER_MAX_TOKENS = 64
+# faster-whisper's defaults for "this window holds no speech" (its VAD pass is skipped).
+_NO_SPEECH_THRESHOLD = 0.6
+_LOG_PROB_THRESHOLD = -1.0
 
 
 class _WindowedWhisperModel(WhisperModel):
@@ -139,12 +161,23 @@ class WhisperRecogniser:
             max_workers=settings.workers, thread_name_prefix="whisper"
         )
 
-    def transcribe(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
+    def transcribe(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript:
         started = time.perf_counter()
         audio_s = len(audio) / SAMPLE_RATE
         if len(audio) == 0:
             return Transcript(text="", audio_s=0.0, processing_s=0.0)
         prompt = bias_prompt(phrases) if self.settings.bias != "none" else None
+        if alternatives > 1:
+            hypotheses, no_speech = self._n_best(audio, prompt, alternatives)
+            return Transcript(
+                text=hypotheses[0].text if hypotheses else "",
+                audio_s=audio_s,
+                processing_s=time.perf_counter() - started,
+                hypotheses=hypotheses,
+                no_speech_prob=no_speech,
+            )
         segments, _info = self._model.transcribe(
             np.asarray(audio, dtype=np.float32),
             language=self.settings.language,
@@ -159,10 +192,59 @@ class WhisperRecogniser:
         text = collapse_repeats(" ".join(segment.text.strip() for segment in segments))
         return Transcript(text=text, audio_s=audio_s, processing_s=time.perf_counter() - started)
 
-    async def recognise(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
+    def _n_best(
+        self, audio: Samples, prompt: str | None, alternatives: int
+    ) -> tuple[tuple[Hypothesis, ...], float]:
+        """The beam's candidates for one short utterance, best first, and P(no speech)."""
+        model = self._model
+        features = model.feature_extractor(np.asarray(audio, dtype=np.float32))
+        segment = pad_or_trim(features[:, : model.feature_extractor.nb_max_frames])
+        encoded = model.encode(segment)
+        tokenizer = Tokenizer(
+            model.hf_tokenizer,
+            model.model.is_multilingual,
+            task="transcribe",
+            language=self.settings.language or "en",
+        )
+        previous = (
+            tokenizer.encode(" " + prompt.strip())
+            if self.settings.bias == "prompt" and prompt
+            else []
+        )
+        hotwords = prompt if self.settings.bias == "hotwords" else None
+        start = model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hotwords)
+        beam = max(self.settings.beam_size, alternatives)
+        result = model.model.generate(
+            encoded,
+            [start],
+            beam_size=beam,
+            num_hypotheses=alternatives,
+            return_scores=True,
+            return_no_speech_prob=True,
+            max_length=len(start) + _CLOSED_ANSWER_MAX_TOKENS,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+        )[0]
+        no_speech = float(result.no_speech_prob)
+        if (
+            no_speech > _NO_SPEECH_THRESHOLD
+            and min(result.scores, default=0.0) < _LOG_PROB_THRESHOLD
+        ):
+            return (), no_speech  # faster-whisper's own rule for a segment without speech
+        seen: dict[str, Hypothesis] = {}
+        for ids, score in zip(result.sequences_ids, result.scores, strict=True):
+            text = collapse_repeats(tokenizer.decode(ids).strip())
+            if text and text not in seen:
+                seen[text] = Hypothesis(text=text, score=float(score))
+        return tuple(seen.values()), no_speech
+
+    async def recognise(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor, functools.partial(self.transcribe, audio, tuple(phrases))
+            self._executor,
+            functools.partial(self.transcribe, audio, tuple(phrases), alternatives),
         )
 
     def close(self) -> None:

@@ -54,12 +54,14 @@ def _load_in_worker(settings: RecogniserSettings) -> None:
         _worker_error = str(error)
 
 
-def _transcribe_in_worker(audio: np.ndarray, phrases: tuple[str, ...]) -> Transcript:
+def _transcribe_in_worker(
+    audio: np.ndarray, phrases: tuple[str, ...], alternatives: int = 1
+) -> Transcript:
     from speech.recognition.whisper import WhisperRecogniser
 
     if not isinstance(_worker_recogniser, WhisperRecogniser):
         raise RecognitionError(_worker_error or "the recognition worker has no model")
-    return _worker_recogniser.transcribe(audio, phrases)
+    return _worker_recogniser.transcribe(audio, phrases, alternatives)
 
 
 class WorkerRecogniser:
@@ -87,15 +89,21 @@ class WorkerRecogniser:
             self._pool.shutdown(wait=False, cancel_futures=True)
             raise
 
-    def transcribe(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
-        return self._submit(audio, phrases).result()
+    def transcribe(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript:
+        return self._submit(audio, phrases, alternatives).result()
 
-    async def recognise(self, audio: Samples, phrases: Sequence[str] = ()) -> Transcript:
-        return await asyncio.wrap_future(self._submit(audio, phrases))
+    async def recognise(
+        self, audio: Samples, phrases: Sequence[str] = (), alternatives: int = 1
+    ) -> Transcript:
+        return await asyncio.wrap_future(self._submit(audio, phrases, alternatives))
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _submit(self, audio: Samples, phrases: Sequence[str]) -> Future[Transcript]:
+    def _submit(
+        self, audio: Samples, phrases: Sequence[str], alternatives: int
+    ) -> Future[Transcript]:
         samples = np.asarray(audio, dtype=np.float32)
-        return self._pool.submit(_transcribe_in_worker, samples, tuple(phrases))
+        return self._pool.submit(_transcribe_in_worker, samples, tuple(phrases), alternatives)

@@ -20,15 +20,15 @@ __all__ = [
     "load_synthesizer",
 ]
 
-ENGINES = ("piper", "espeak", "flite", "coqui")
+ENGINES = ("piper", "espeak", "flite", "festival", "coqui")
 
 
 @dataclass(frozen=True)
 class SynthesizerSettings:
     engine: str = "piper"
     # Engine specific: a Piper .onnx voice (default: the packaged "joe" voice), an
-    # espeak-ng voice name (default en-us), a flite voice (default slt), or a Coqui
-    # speaker id.
+    # espeak-ng voice name (default en-us), a flite voice (default slt), a festival
+    # voice (default kal_diphone), or a Coqui speaker id.
     voice: str | None = None
     coqui_url: str = "http://127.0.0.1:5092"
     timeout_s: float = 10.0
@@ -51,6 +51,10 @@ def load_synthesizer(settings: SynthesizerSettings) -> Synthesizer:
         from speech.synthesis.flite import FliteSynthesizer
 
         return FliteSynthesizer(settings.voice or "slt", settings.timeout_s)
+    if settings.engine == "festival":
+        from speech.synthesis.festival import FESTIVAL_DEFAULT_VOICE, FestivalSynthesizer
+
+        return FestivalSynthesizer(settings.voice or FESTIVAL_DEFAULT_VOICE, settings.timeout_s)
     if settings.engine == "coqui":
         from speech.synthesis.coqui import CoquiSynthesizer
 

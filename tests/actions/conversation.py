@@ -94,12 +94,14 @@ class Conversation:
         intent: str,
         *entities: dict[str, Any],
         confidence: float = 0.99,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """One user message; returns the assistant's reply texts joined."""
         message = {
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "entities": list(entities),
+            "metadata": metadata or {},
         }
         self.events.append(
             {"event": "user", "text": text, "parse_data": message, "input_channel": self.channel}

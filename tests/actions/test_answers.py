@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contracts.heard_answer import METADATA_KEY, HeardAnswer
 from tests.actions.conversation import Conversation, item, qty
 
 
@@ -222,3 +223,43 @@ async def test_cancelling_right_after_paying_asks_to_cancel_that_order() -> None
     reply = await talk.say("hold on, I have to cancel that, sorry", "deny")
     assert f"Cancel order {paid} (¥14.00) and refund ¥14.00?" in reply, reply
     assert talk.question == "cancel" and talk.backend.cancels == []
+
+
+async def test_a_doubtful_yes_recovered_from_poor_audio_never_pays() -> None:
+    """The voice channel heard "T.S." and recovered a yes it is 0.6 sure of: the NLU is
+    sure of the word "yes", the payment threshold still applies to the recovery."""
+    talk = Conversation()
+    order_id = await cart_and_readback(talk)
+    doubtful = HeardAnswer(answer="yes", confidence=0.6).metadata()
+    reply = await talk.say("yes", "affirm", confidence=0.99, metadata=doubtful)
+    assert f"Shall I pay ¥14.00 for order {order_id}?" in reply and "clear yes or no" in reply
+    assert talk.backend.captured() == []
+
+
+async def test_an_unreadable_recovery_counts_as_no_confidence() -> None:
+    talk = Conversation()
+    await cart_and_readback(talk)
+    await talk.say("yes", "affirm", metadata={METADATA_KEY: {"answer": "yes", "confidence": 7}})
+    assert talk.backend.captured() == []
+
+
+async def test_a_sure_yes_recovered_from_poor_audio_pays() -> None:
+    talk = Conversation()
+    order_id = await cart_and_readback(talk)
+    sure = HeardAnswer(answer="yes", confidence=0.93).metadata()
+    reply = await talk.say("yes", "affirm", confidence=0.99, metadata=sure)
+    assert "Paid ¥14.00" in reply, reply
+    assert talk.backend.captured() == [(order_id, 1400)]
+
+
+async def test_a_doubtful_recovered_yes_cancels_nothing() -> None:
+    talk = Conversation()
+    order_id = await cart_and_readback(talk)
+    await talk.say("yes", "affirm")
+    await talk.say("cancel my order", "cancel_order")
+    assert talk.question == "cancel"
+    doubtful = HeardAnswer(answer="yes", confidence=0.79).metadata()
+    reply = await talk.say("yes", "affirm", metadata=doubtful)
+    assert "clear yes or no" in reply, reply
+    assert talk.question == "cancel" and talk.backend.cancels == []
+    assert talk.backend.status(order_id) == "paid"

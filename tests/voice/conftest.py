@@ -39,6 +39,13 @@ def needs_espeak() -> pytest.MarkDecorator:
     )
 
 
+def needs_festival() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        shutil.which("text2wave") is None,
+        reason="festival is not installed (apt-get install festival)",
+    )
+
+
 def needs_flite() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         shutil.which("flite") is None, reason="flite is not installed (apt-get install flite)"

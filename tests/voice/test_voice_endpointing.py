@@ -74,6 +74,62 @@ def test_no_pause_is_announced_when_speculation_is_off_or_the_client_ends_turns(
         EndpointerSettings(trailing_silence_ms=320, speculate_after_ms=320)
 
 
+def adaptive(**settings: float) -> Endpointer:
+    """600 ms of silence ends open speech; a complete answer ends after 256 ms."""
+    defaults = {"trailing_silence_ms": 608, "speculate_after_ms": 192, "min_speech_ms": 96,
+                "answer_speculate_after_ms": 96, "complete_answer_silence_ms": 256}  # fmt: skip
+    return endpointer(**{**defaults, **settings})
+
+
+def test_a_complete_answer_ends_after_the_short_silence_open_speech_after_the_long() -> None:
+    ep = adaptive()
+    ep.expect_short_answer(True)
+    ep.feed(windows(10, speech=True))
+    (paused,) = ep.feed(windows(3, speech=False))  # 96 ms: recognition may start
+    assert isinstance(paused, SpeechPaused)
+    ep.end_early()  # ... and it found "yes"
+    assert ep.feed(windows(4, speech=False)) == []  # 224 ms of silence: not yet
+    (ended,) = ep.feed(windows(1, speech=False))  # 256 ms
+    assert isinstance(ended, UtteranceEnded) and ended.reason == "silence"
+    assert np.array_equal(ended.audio[: len(paused.audio)], paused.audio)
+
+    # The next utterance (open speech, no complete answer) waits the whole silence.
+    ep.expect_short_answer(False)
+    ep.feed(windows(10, speech=True))
+    events = ep.feed(windows(18, speech=False))  # 576 ms
+    assert [type(e) for e in events] == [SpeechPaused]
+    assert [type(e) for e in ep.feed(windows(1, speech=False))] == [UtteranceEnded]
+
+
+def test_a_complete_answer_found_late_ends_at_once_and_speech_that_resumes_cancels_it() -> None:
+    ep = adaptive()
+    ep.expect_short_answer(True)
+    ep.feed(windows(10, speech=True))
+    ep.feed(windows(12, speech=False))  # 384 ms: recognition was slower than the silence
+    ep.end_early()
+    assert [type(e) for e in ep.feed(windows(1, speech=False))] == [UtteranceEnded]
+
+    ep.feed(windows(10, speech=True))
+    ep.feed(windows(3, speech=False))
+    ep.end_early()
+    # "yes ... and a cookie": speech goes on before the short silence runs out.
+    assert [type(e) for e in ep.feed(windows(2, speech=True))] == [SpeechResumed]
+    events = ep.feed(windows(18, speech=False))
+    assert UtteranceEnded not in [type(e) for e in events]  # the long wait again
+    assert [type(e) for e in ep.feed(windows(1, speech=False))] == [UtteranceEnded]
+
+
+def test_an_early_end_without_a_pause_does_nothing() -> None:
+    ep = adaptive()
+    ep.end_early()  # nothing heard yet
+    ep.feed(windows(10, speech=True))
+    ep.end_early()  # still speaking: no pause announced
+    events = ep.feed(windows(10, speech=False))  # 320 ms: more than the short silence
+    assert [type(e) for e in events] == [SpeechPaused]
+    with pytest.raises(ValueError, match="complete_answer_silence_ms"):
+        EndpointerSettings(complete_answer_silence_ms=0)
+
+
 def test_speech_then_trailing_silence_makes_one_utterance() -> None:
     ep = endpointer(trailing_silence_ms=320, min_speech_ms=96, pre_roll_ms=64)
     assert ep.feed(windows(10, speech=False)) == []

@@ -18,7 +18,15 @@ from speech.recognition.whisper import WhisperRecogniser, bias_prompt, collapse_
 from speech.recognition.workers import WorkerRecogniser
 from speech.synthesis import SynthesisError, SynthesizerSettings, load_synthesizer
 from speech.synthesis.base import run_synthesizer
-from tests.voice.conftest import Speak, at_16k, needs_espeak, needs_flite, silence, words
+from tests.voice.conftest import (
+    Speak,
+    at_16k,
+    needs_espeak,
+    needs_festival,
+    needs_flite,
+    silence,
+    words,
+)
 
 MENU = ("Breakfast order", "Egg & Sausage Muffin", "Hash Brown", "Americano", "Latte")
 
@@ -140,6 +148,7 @@ def test_model_names_resolve_to_installed_weights(tmp_path: Path) -> None:
         ("piper", 22_050),
         pytest.param("espeak", 22_050, marks=needs_espeak()),
         pytest.param("flite", 16_000, marks=needs_flite()),
+        pytest.param("festival", 16_000, marks=needs_festival()),
     ],
 )
 def test_synthesizers_speak_a_sentence(engine: str, rate: int) -> None:

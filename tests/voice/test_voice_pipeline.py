@@ -73,7 +73,11 @@ async def test_the_expected_answer_travels_upstream_after_every_turn() -> None:
     await stage.process(UserTurn(2, "a latte", "text"))
     # The PIN gate's own pending request wins over whatever the reply's expect said.
     await stage.process(UserTurn(3, "pay now", "text"))
-    assert above.upstream == [ExpectedAnswer("pay"), ExpectedAnswer(None), ExpectedAnswer("pin")]
+    assert above.upstream == [
+        ExpectedAnswer("pay"),
+        ExpectedAnswer(None),
+        ExpectedAnswer("pin", pin_digits=6),
+    ]
     assert [type(f) for f in below.frames] == [Transcribed, BotReply] * 3
 
 
@@ -84,7 +88,7 @@ async def test_a_new_connection_while_a_pin_is_asked_for_expects_digits() -> Non
     running = asyncio.create_task(stage.run())
     await asyncio.sleep(0.05)
     running.cancel()
-    assert above.upstream == [ExpectedAnswer("pin")]
+    assert above.upstream == [ExpectedAnswer("pin", pin_digits=6)]
 
 
 async def test_a_failing_dialogue_passes_on_an_error_and_a_failed_reply() -> None:

@@ -94,9 +94,11 @@ class _RecordingRecogniser:
         self.real = real
         self.primed: list[tuple[str, ...]] = []
 
-    async def recognise(self, audio: Samples, phrases: tuple[str, ...] = ()) -> Transcript:
+    async def recognise(
+        self, audio: Samples, phrases: tuple[str, ...] = (), alternatives: int = 1
+    ) -> Transcript:
         self.primed.append(tuple(phrases))
-        return await self.real.recognise(audio, phrases)
+        return await self.real.recognise(audio, phrases, alternatives)
 
 
 def _transcriber(
