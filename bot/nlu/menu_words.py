@@ -51,10 +51,7 @@ def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]
     swallowed: list[tuple[MenuMatch, OptionMention]] = []
     for mention in mentions:
         overlapping = [m for m in matches if m.start < mention.end and mention.start < m.end]
-        item_wins = any(
-            m.score >= REORDERED_SCORE and m.end - m.start >= mention.end - mention.start
-            for m in overlapping
-        )
+        item_wins = any(_item_beats_option(m, mention) for m in overlapping)
         if item_wins:
             continue
         matches = [m for m in matches if m not in overlapping]
@@ -75,6 +72,22 @@ def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]
     taken = {i for m in kept_mentions for i in range(m.start, m.end)}
     matches = [m for m in matches if m.confident or _believable(state, m, taken)]
     return matches, kept_mentions
+
+
+def _item_beats_option(match: MenuMatch, mention: OptionMention) -> bool:
+    """An exact item name at least as long as the option words, or a sure misspelling of a
+    longer one that holds them: "a hot chocolte" is the Hot Chocolate, not hot chocolate
+    syrup; "a double espresso latte" stays a latte with two shots."""
+    if match.kind != ITEM:
+        return False
+    if match.score >= REORDERED_SCORE:
+        return match.end - match.start >= mention.end - mention.start
+    return (
+        match.confident
+        and match.start <= mention.start
+        and mention.end <= match.end
+        and match.end - match.start > mention.end - mention.start
+    )
 
 
 def shot_of_something_else(state: ParseState, mention: OptionMention) -> bool:
