@@ -35,7 +35,7 @@ from bot.nlu.options import SIZE_GROUP, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
 from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
-from bot.nlu.unplaced import unplaced_parts
+from bot.nlu.unplaced import options_said_alone, unplaced_parts
 from bot.nlu.utterance import Word
 from contracts.cart_edits import EDIT_ENTITY
 from contracts.lexicon import Lexicon, LexiconItem
@@ -86,6 +86,7 @@ def _entities(state: ParseState) -> list[Entity]:
     quantities = list(find_counts(texts, state.blocked))
     free = [q for q in quantities if not count_forward(state, q)]
     unplaced = unplaced_parts(state, quantities, mentions)
+    unplaced += options_said_alone(state, quantities, mentions)  # "a doppio and a cortado"
     in_unplaced = {i for start, end in unplaced for i in range(start, end)}
     free = [q for q in free if q.start not in in_unplaced]
     mentions = [m for m in mentions if m.start not in in_unplaced]
