@@ -28,6 +28,7 @@ from actions.phrasing import (
     describe_line,
     item_name,
     join_words,
+    not_caught,
     pickup_words,
 )
 from actions.pickup import ActionSetPickup
@@ -188,7 +189,7 @@ class Ordering:
         cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
-        missed = _not_caught(said.unplaced)
+        missed = not_caught(said.unplaced)
         if after == before and not unsure and not said.mentions and _names_pickup(tracker):
             # "actually make it people's square instead": a change of where, not of what
             return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
@@ -356,7 +357,7 @@ class Ordering:
             [*said.mentions, replace(said.loose, sku=state.last_sku if item else None)], menu
         )
         if said.unplaced:
-            text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
+            text = f"Sorry, I didn't catch {not_caught(said.unplaced)}."
         elif cannot and intent != "remove_item":
             text = f"Sorry, {cannot}."
         elif absent and intent in ("remove_item", "change_item"):
@@ -377,9 +378,14 @@ class Ordering:
         return [ask(tracker, QuestionKind.MORE_OR_DONE)]
 
     async def add_checked(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        subject: dict[str, Any],
+        missed: list[str] | None = None,
     ) -> list[EventType]:
-        """Yes to "Did you mean ...?": add what was asked about."""
+        """Yes to "Did you mean ...?": add what was asked about (and say back the words
+        said with the yes that named nothing, `missed`)."""
         menu = await self.menu()
         state = OrderState.from_tracker(tracker)
         lines = carts.lines_from_slot(subject.get("lines"))
@@ -388,7 +394,9 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = _added(lines, [line.to_mention() for line in lines], menu)
-        if subject.get("then") == THEN_READBACK:
+        if missed:
+            lead = f"{lead[:-1]}; I didn't catch {not_caught(missed)}."
+        if subject.get("then") == THEN_READBACK and not missed:
             checkout = Checkout(self.backend, self.settings)
             return events + await checkout.readback(
                 dispatcher, tracker, lead, new_state, ask_guesses=False
@@ -490,10 +498,6 @@ def _next_size(group: OptionGroup) -> OptionChoice | None:
     return group.choices[at + 1] if at + 1 < len(ids) else group.choices[at - 1]
 
 
-def _not_caught(words: list[str]) -> str:
-    return join_words([f"'{w}'" for w in words]).replace(" and ", " or ")
-
-
 class ActionUpdateCart(MerchantAction):
     """Adds, changes or removes cart lines from what the customer just said."""
 
@@ -501,6 +505,25 @@ class ActionUpdateCart(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
+
+
+class ActionReadback(MerchantAction):
+    """Places the order unpaid, reads every line back and asks for an explicit yes.
+
+    "That's it, oh and a small grobbel": a checkout said with order words is an order
+    first (actions/ordering.py reads it back after if it closes the order); words that
+    name nothing are said back, never dropped on the way to the payment question.
+    """
+
+    action_name = "action_readback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        said = carts.read_entities(latest_entities(tracker))
+        if said.mentions or said.unplaced:
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "order_item"
+            )
+        return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
 
 
 class ActionShowCart(MerchantAction):

@@ -104,7 +104,7 @@ async def test_a_yes_with_an_unknown_thing_at_the_pay_question_pays_nothing() ->
     assert talk.question == "pay"
     reply = await say(talk, "yes, and also a large blorpuccino", "affirm")
     assert "blorpuccino" in reply, reply
-    assert talk.backend.payments == [], reply
+    assert talk.backend.charges == [], reply
     assert talk.question == "pay"
 
 
