@@ -244,6 +244,10 @@ class Ordering:
     ) -> list[EventType]:
         """An edit that names its lines by position, quantifier, pointer or part."""
         state = OrderState.from_tracker(tracker)
+        if said.unplaced:
+            # "make one of them decaf" where nothing is decaf: what it cannot do is said
+            # back and nothing changes ("one of them" alone would read as a new count).
+            return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")

@@ -6,7 +6,8 @@ the option's group. Said after "both" or "all" it goes on every line before it. 
 option that its item cannot have ("a latte with hazelnut") is remembered on that line
 as unavailable, so the dialogue can say it back; it never moves to an item further off. With no item
 at all, counts and options are loose: the dialogue applies them to the line under
-discussion ("make it two").
+discussion ("make it two"); loose option words this menu has nowhere ("make it decaf"
+where nothing is decaf) are unplaced, to be said back.
 """
 
 from __future__ import annotations
@@ -122,3 +123,8 @@ def add_loose(state: ParseState, free: list[Count], mentions: list[OptionMention
         if not mention.needs_item and mention.known:
             value = mention.loose_value()
             state.out.append(state.entity("option", value, mention.start, mention.end))
+        elif not mention.known and not mention.plain:
+            # "make one of them decaf" where nothing here is decaf: said back, never
+            # dropped (the edit would otherwise be read as "make it one").
+            words = state.said(mention.start, mention.end)
+            state.out.append(state.entity("unplaced", words, mention.start, mention.end))

@@ -130,3 +130,24 @@ async def test_checking_out_with_an_unknown_thing_says_it_back_before_the_readba
     assert "grobbel" in reply, reply
     assert talk.question != "pay", reply
     assert lines(talk) == [("soy-milk", 1, {})]
+
+
+# An edit whose option the menu has nowhere changes nothing and says so; "one of them"
+# in it is which line, never a new count (it made two hash browns one).
+
+
+async def test_one_of_them_with_an_option_no_item_has_keeps_the_count_and_says_it_back() -> None:
+    talk = Conversation()
+    await say(talk, "two hash browns")
+    reply = await say(talk, "could you make one of them vanilla", "change_item")
+    assert lines(talk) == [("hash-brown", 2, {})], reply
+    assert "vanilla" in reply
+
+
+async def test_switching_one_of_them_to_a_flavour_the_cafe_lacks_changes_nothing(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("two cappuccinos")
+    reply = await copper_kettle.say("switch one of those to toffee", "change_item")
+    assert copper_kettle.lines() == [("cappuccino", 2, {})], reply
+    assert "toffee" in reply
