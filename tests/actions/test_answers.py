@@ -188,6 +188,9 @@ async def test_an_unsure_yes_to_a_cancel_refunds_nothing_and_asks_again() -> Non
         ("yeah no", "affirm"),
         ("yes, wait a second", "affirm"),
         ("sure, hmm, not sure actually", "affirm"),
+        ("umm yeah I guess so", "affirm"),
+        ("probably, yes", "affirm"),
+        ("ok I suppose", "affirm"),
     ],
 )
 async def test_a_yes_taken_back_in_the_same_breath_moves_no_money(text: str, intent: str) -> None:
