@@ -28,8 +28,12 @@ ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
 # "no wait, only one of those" at "anything else?": a correction, not a no.
 OPENS_CORRECTION = re.compile(
-    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|actually|sorry,? I meant)\b", re.I
+    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant)\b",
+    re.I,
 )
+
+# "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
+ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
 
 # "drop the soy milk, I only want the combo": what is named after the cue is kept.
 KEEPS = re.compile(r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b", re.I)
@@ -78,6 +82,10 @@ def refers_back(text: str) -> bool:
 
 def adds_to_line(text: str) -> bool:
     return bool(ADDS_TO_LINE.search(text))
+
+
+def adds_items(text: str) -> bool:
+    return bool(ADDS_ITEMS.search(text))
 
 
 def opens_correction(text: str) -> bool:

@@ -118,7 +118,15 @@ class Ordering:
             # "how much is a medium americano?" ... "ok, I'll take two of those"
             said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
             intent = "order_item"
-        elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
+        elif (
+            edits.points_at_lines(edit)
+            and edit
+            and (
+                edit.verb
+                or not said.mentions
+                or edits.names_combo_drink(state.cart, edit, said.mentions, menu)
+            )
+        ):  # "remove the last one", "the drink should be a soy milk"
             return await self._edit(dispatcher, tracker, edit, said, menu, entities)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
@@ -144,13 +152,28 @@ class Ordering:
             # order, but an edit verb pointing at lines the cart holds never adds.
             intent = "change_item"
         if (
+            intent == "order_item"
+            and mentions
+            and corrections.opens_correction(text)
+            and not corrections.adds_items(text)
+            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+        ):
+            # "oh wait, big fries" right after fries: a correction of that line.
+            intent = "change_item"
+        if (
             intent == "change_item"
             and mentions
             and carts.none_in_cart(before, mentions, menu)
-            and (restarted or carts.repeats_an_item(mentions) or not before)
+            and (
+                restarted
+                or carts.repeats_an_item(mentions)
+                or not before
+                or corrections.adds_items(text)
+            )
         ):
-            # "a latte, actually an americano", "two lattes, one of them large", or any
-            # change with nothing in the cart: DIET hears a change, the customer orders.
+            # "a latte, actually an americano", "two lattes, one of them large", "no
+            # wait, add a hash brown", or any change with nothing in the cart: DIET hears
+            # a change, the customer orders.
             intent = "order_item"
         discussed = Mention(sku=state.last_sku) if state.last_sku else None
         if mentions and intent != "remove_item" and _restated_after_complaint(tracker, text):
