@@ -94,6 +94,16 @@ async def test_an_option_said_as_its_own_order_is_named_back_not_put_on_the_next
     assert "doppio" in reply
 
 
+async def test_an_item_inside_option_words_said_as_its_own_order_is_that_item(
+    copper_kettle: CopperKettle,
+) -> None:
+    reply = await copper_kettle.say("I want a double espresso plus a small cappuccino")
+    assert copper_kettle.lines() == [
+        ("espresso", 1, {"shots": "double"}),
+        ("cappuccino", 1, {"size": "small"}),
+    ], reply
+
+
 # Words that name nothing on the menu are said back on every route, and move no money.
 
 
