@@ -25,6 +25,11 @@ _NO_WORDS = re.compile(
 _STARTS_WITH_NO = re.compile(r"^\W*(?:no|nope|nah|don'?t|do not|never mind)\b", re.I)
 # "wait, I need to cancel that": a request to cancel, whatever the intent was read as.
 _ASKS_TO_CANCEL = re.compile(r"\b(?:cancel|refund|call off)\b", re.I)
+# "no I don't want to cancel it", "no need to cancel": the opposite of a request to cancel.
+_KEEPS_ORDER = re.compile(
+    r"\b(?:don'?t|do not|not|never|no need to)\b(?:\W+\w+){0,3}?\W+(?:cancel|refund|call off)\b",
+    re.I,
+)
 
 
 class Consent(Enum):
@@ -43,4 +48,4 @@ def read_consent(intent: str, confidence: float, text: str, min_confidence: floa
 
 
 def asks_to_cancel(text: str) -> bool:
-    return bool(_ASKS_TO_CANCEL.search(text))
+    return bool(_ASKS_TO_CANCEL.search(text)) and not _KEEPS_ORDER.search(text)

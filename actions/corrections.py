@@ -26,9 +26,10 @@ SELF_CORRECTION = re.compile(
 # "and one more", "two more", "another one": a count added to the line, not set.
 ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
-# "no wait, only one of those" at "anything else?": a correction, not a no.
+# "no wait, only one of those", "nah, just one" at "anything else?": a correction, not a no.
 OPENS_CORRECTION = re.compile(
-    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant)\b",
+    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
+    r"|(?:no|nah|nope),? (?:just|only))\b",
     re.I,
 )
 

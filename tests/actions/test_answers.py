@@ -225,3 +225,15 @@ async def test_cancelling_right_after_paying_asks_to_cancel_that_order() -> None
     reply = await talk.say("hold on, I have to cancel that, sorry", "deny")
     assert f"Cancel order {paid} (¥14.00) and refund ¥14.00?" in reply, reply
     assert talk.question == "cancel" and talk.backend.cancels == []
+
+
+@pytest.mark.parametrize(
+    "text", ["no I don't want to cancel it", "nah, no need to cancel, thanks", "never cancel it"]
+)
+async def test_saying_not_to_cancel_after_paying_never_asks_to_cancel(text: str) -> None:
+    talk = Conversation()
+    paid = await cart_and_readback(talk)
+    await talk.say("yes", "affirm")
+    reply = await talk.say(text, "deny")
+    assert talk.question != "cancel" and "Cancel order" not in reply, reply
+    assert talk.backend.status(paid) == "paid" and talk.backend.cancels == []

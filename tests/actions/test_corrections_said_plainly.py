@@ -77,3 +77,10 @@ async def test_no_wait_add_an_item_at_the_readback_adds_it(crumb: Talk) -> None:
     await crumb.say("that is everything", "checkout")
     reply = await crumb.say("no wait, could you add a hashbrown", "deny")
     assert crumb.lines() == [("latte", 1, {}), ("hash-brown", 1, {})], reply
+
+
+async def test_a_no_with_only_a_count_at_anything_else_sets_the_count(crumb: Talk) -> None:
+    await crumb.say("three colas please")
+    reply = await crumb.say("nope, only two", "deny")
+    assert crumb.lines() == [("cola", 2, {})], reply
+    assert crumb.talk.question == "more_or_done", reply
