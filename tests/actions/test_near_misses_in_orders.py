@@ -161,3 +161,20 @@ async def test_switching_one_of_them_to_a_flavour_the_cafe_lacks_changes_nothing
     reply = await copper_kettle.say("switch one of those to toffee", "change_item")
     assert copper_kettle.lines() == [("cappuccino", 2, {})], reply
     assert "toffee" in reply
+
+
+async def test_a_milk_the_cafe_does_not_have_is_said_back_not_dropped(
+    copper_kettle: CopperKettle,
+) -> None:
+    reply = await copper_kettle.say("one small cappuccino with soya milk please")
+    assert copper_kettle.lines() == [("cappuccino", 1, {"size": "small"})], reply
+    assert "we don't have soya milk for it" in reply, reply
+
+
+async def test_a_topping_asked_for_that_the_menu_lacks_is_said_back(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("one hot chocolate")
+    reply = await copper_kettle.say("could you add marshmallows to that", "change_item")
+    assert copper_kettle.lines() == [("hot-chocolate", 1, {})], reply
+    assert "marshmallows" in reply, reply
