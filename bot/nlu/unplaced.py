@@ -1,7 +1,7 @@
 """Order parts whose words matched nothing: "two muffins, and A LARGE LAD".
 
 A part (bot/nlu/clauses.py) that opens like an order, with a count or an option or
-after "can I get", but names no item is *unplaced*; the dialogue says it back instead
+after "can I get" or "add", but names no item is *unplaced*; the dialogue says it back instead
 of silently dropping it. Its words run from the opening cue through the unknown words
 that name the thing ("a large BLORP", "a shot OF HAZELNUT").
 
@@ -18,6 +18,8 @@ from bot.nlu.options import OptionMention
 from bot.nlu.order_lines import Count
 from bot.nlu.parse_state import ParseState
 
+# Words after which the next words are a thing asked for: "add whipped cream".
+_ASKING_WORDS = frozenset({"add", "extra"})
 # Words inside an unknown thing's name: "a shot OF hazelnut", "egg AND cheese muffin".
 _NOUN_JOINERS = frozenset({"of", "and"})
 
@@ -33,7 +35,9 @@ def unplaced_parts(
     mentions = [m for m in mentions if m.known]  # the others are words it did not know
     blocked = state.blocked - state.unknown
     mention_starts = {m.start for m in mentions}
-    cues = {q.start for q in quantities} | mention_starts
+    # "add WHIPPED CREAM", "extra CINNAMON": what is asked for, with no count before it.
+    asked = {i + 1 for i, text in enumerate(state.texts) if text in _ASKING_WORDS}
+    cues = {q.start for q in quantities} | mention_starts | asked
     found: list[tuple[int, int]] = []
     opens = cues | {ln.start for ln in lines}
     for part in parts(state.texts, state.breaks, placed | blocked, opens):
@@ -43,7 +47,8 @@ def unplaced_parts(
             (
                 i
                 for i in part
-                if i in cues and (i in mention_starts or opens_order(state.texts, i, state.breaks))
+                if i in cues
+                and (i in mention_starts | asked or opens_order(state.texts, i, state.breaks))
             ),
             None,
         )
