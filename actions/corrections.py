@@ -33,6 +33,9 @@ OPENS_CORRECTION = re.compile(
     re.I,
 )
 
+# "can you make me two more lattes": "make" that orders, not an edit of a line.
+ORDERS_MADE = re.compile(r"\bmake (?:me|us)\b|\bmore\b|\banother\b", re.I)
+
 # "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
 ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
 
@@ -83,6 +86,10 @@ def refers_back(text: str) -> bool:
 
 def adds_to_line(text: str) -> bool:
     return bool(ADDS_TO_LINE.search(text))
+
+
+def orders_made(text: str) -> bool:
+    return bool(ORDERS_MADE.search(text))
 
 
 def adds_items(text: str) -> bool:

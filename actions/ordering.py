@@ -144,12 +144,13 @@ class Ordering:
             intent == "order_item"
             and edit is not None
             and edit.verb == CHANGE
-            and edit.target.pointer
+            and (edit.target.pointer or not corrections.orders_made(text))
             and mentions
             and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
         ):
-            # "no wait, make that two lattes" with a latte in the cart: DIET may hear an
-            # order, but an edit verb pointing at lines the cart holds never adds.
+            # "no wait, make that two lattes", "change the lattes to three" with lattes in
+            # the cart: DIET may hear an order, but an edit verb over lines the cart holds
+            # never adds ("make me two more lattes" does).
             intent = "change_item"
         if (
             intent == "order_item"

@@ -84,3 +84,17 @@ async def test_a_no_with_only_a_count_at_anything_else_sets_the_count(crumb: Tal
     reply = await crumb.say("nope, only two", "deny")
     assert crumb.lines() == [("cola", 2, {})], reply
     assert crumb.talk.question == "more_or_done", reply
+
+
+async def test_an_edit_verb_over_an_item_in_the_cart_sets_it_even_heard_as_an_order(
+    crumb: Talk,
+) -> None:
+    await crumb.say("two cafe lattes and one youtiao")
+    reply = await crumb.say("hmm, change the lattes to three")
+    assert crumb.lines() == [("latte", 3, {}), ("youtiao", 1, {})], reply
+
+
+async def test_make_me_more_of_an_item_in_the_cart_still_adds(crumb: Talk) -> None:
+    await crumb.say("a cafe latte")
+    reply = await crumb.say("could you make me two more lattes")
+    assert crumb.lines() == [("latte", 3, {})], reply
