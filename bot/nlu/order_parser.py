@@ -30,7 +30,7 @@ from bot.nlu.edit_targets import read_edit
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
-from bot.nlu.option_placement import add_loose, attach_options
+from bot.nlu.option_placement import add_loose, attach_options, unknown_extras
 from bot.nlu.options import SIZE_GROUP, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
 from bot.nlu.parse_state import ParseState
@@ -92,6 +92,7 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = [m for m in mentions if m.start not in in_unplaced]
     mentions = carve_variant_lines(state, free, mentions)
     attach_options(state, mentions)
+    unknown_extras(state)  # "a mocha with extra whipped cream": said back, never dropped
     carve_variants(state.lines)
     merge_restatements(state)
     if not state.lines:

@@ -178,3 +178,18 @@ async def test_a_topping_asked_for_that_the_menu_lacks_is_said_back(
     reply = await copper_kettle.say("could you add marshmallows to that", "change_item")
     assert copper_kettle.lines() == [("hot-chocolate", 1, {})], reply
     assert "marshmallows" in reply, reply
+
+
+async def test_an_extra_no_menu_has_asked_with_an_item_is_said_back(
+    copper_kettle: CopperKettle,
+) -> None:
+    reply = await copper_kettle.say("an iced mocha with extra whipped cream")
+    assert copper_kettle.lines() == [("mocha", 1, {"temperature": "iced"})], reply
+    assert "we don't have whipped cream for it" in reply, reply
+
+
+async def test_a_condiment_asked_with_food_is_said_back() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two hash browns with ketchup")
+    assert lines(talk) == [("hash-brown", 2, {})], reply
+    assert "ketchup" in reply, reply
