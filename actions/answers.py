@@ -13,10 +13,11 @@ intents here and Python decides from the pending question (actions/questions.py)
 - "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
 - The PIN prompt: no stops the payment.
 
-A yes with no open question (it was meant for something the customer has moved on
-from) never moves money: with an order still waiting it asks "Shall I pay ¥X for
-order N?" again, otherwise "anything else?". A message that names items is an order,
-whatever else it says.
+A yes said with words that name nothing on the menu ("yes, and a large blorp") says
+them back and never moves money. A yes with no open question (it was meant for
+something the customer has moved on from) never moves money: with an order still
+waiting it asks "Shall I pay ¥X for order N?" again, otherwise "anything else?". A
+message that names items is an order, whatever else it says.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from actions.consent import Consent, asks_to_cancel, read_consent
 from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
-from actions.phrasing import describe_line, join_words
+from actions.phrasing import describe_line, join_words, not_caught
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
 from contracts.bot_messages import QuestionKind
@@ -68,7 +69,11 @@ class ActionAnswer(MerchantAction):
             # "no wait, only one of those", "no, that's not what I said": a correction of
             # the order, not a no (which would read the order back).
             return await ordering.update(dispatcher, tracker, "change_item")
-        if said.mentions or (said.unplaced and intent != "affirm"):
+        if said.unplaced and intent == "affirm" and not said.mentions:
+            # "yes, and a large blorp": the yes is heard, the words it cannot place are
+            # said back, and nothing is paid or cancelled on it.
+            return await self._yes_with_words(dispatcher, tracker, question, said.unplaced)
+        if said.mentions or said.unplaced:
             return await ordering.update(dispatcher, tracker, "order_item")
         if question is not None and question.kind in (QuestionKind.PAY, QuestionKind.CANCEL):
             return await self._money(dispatcher, tracker, question, intent, confidence)
@@ -133,6 +138,26 @@ class ActionAnswer(MerchantAction):
         if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
         return await self._nothing_asked(dispatcher, tracker)
+
+    async def _yes_with_words(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        question: Question | None,
+        unplaced: list[str],
+    ) -> list[EventType]:
+        """A yes said with words that name nothing on the menu: never money on it."""
+        kind = question.kind if question else None
+        missed = f"Sorry, I didn't catch {not_caught(unplaced)}."
+        if kind == QuestionKind.PAY:
+            return await Checkout(self.backend, self.settings).reask(dispatcher, tracker, missed)
+        if kind == QuestionKind.CANCEL:
+            orders = Orders(self.backend, self.settings)
+            return await orders.request_cancel(dispatcher, tracker, missed)
+        ordering = Ordering(self.backend, self.settings)
+        if question is not None and kind == QuestionKind.CHECK_ITEM:
+            return await ordering.add_checked(dispatcher, tracker, question.subject, unplaced)
+        return await ordering.update(dispatcher, tracker, "order_item")
 
     async def _no(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, question: Question | None

@@ -418,15 +418,6 @@ def open_guesses(tracker: Tracker) -> list[carts.Line]:
     return carts.lines_from_slot(question.subject.get("lines"))
 
 
-class ActionReadback(MerchantAction):
-    """Places the order unpaid, reads every line back and asks for an explicit yes."""
-
-    action_name = "action_readback"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
-
-
 class ActionPayWithPin(MerchantAction):
     """Acts on the outcome of a PIN the channel forwarded to the merchant.
 

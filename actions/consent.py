@@ -1,10 +1,11 @@
 """How an answer to a question that moves money is read: one policy for pay, cancel, refund.
 
 Money moves only on a plain yes: the NLU heard `affirm` with at least
-`confirmation_min_confidence`, and no word of the answer takes it back ("yeah no",
-"yes, wait", "sure, not that one" are not a yes). A no is a no whatever else it says
-("no, leave it, thanks", "nope, I still want it"): it never moves money, so it needs no
-threshold. Anything else is unclear, and the question is asked again.
+`confirmation_min_confidence`, and no word of the answer takes it back or doubts it
+("yeah no", "yes, wait", "sure, not that one", "yes I guess" are not a yes). A no is a
+no whatever else it says ("no, leave it, thanks", "nope, I still want it"): it never
+moves money, so it needs no threshold. Anything else is unclear, and the question is
+asked again.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ from enum import Enum
 # Words that take a yes back. "no problem" / "no worries" are ways of saying yes.
 _NO_WORDS = re.compile(
     r"\b(?:no(?![ -](?:problem|worries))|nope|nah|not|don'?t|do not|never|wait|hold on|"
-    r"hang on|stop|hmm+|maybe|dunno|not sure)\b",
+    r"hang on|stop|hmm+|maybe|dunno|not sure|"
+    # A yes said with doubt is no consent to move money: "um, yes I guess".
+    r"i guess|i suppose|probably|perhaps|i think|let me think|kind of|sort of)\b",
     re.I,
 )
 # An answer that starts with a no is a no even when the NLU was unsure of it.
 _STARTS_WITH_NO = re.compile(r"^\W*(?:no|nope|nah|don'?t|do not|never mind)\b", re.I)
 # "wait, I need to cancel that": a request to cancel, whatever the intent was read as.
 _ASKS_TO_CANCEL = re.compile(r"\b(?:cancel|refund|call off)\b", re.I)
+# "no I don't want to cancel it", "no need to cancel": the opposite of a request to cancel.
+_KEEPS_ORDER = re.compile(
+    r"\b(?:don'?t|do not|not|never|no need to)\b(?:\W+\w+){0,3}?\W+(?:cancel|refund|call off)\b",
+    re.I,
+)
 
 
 class Consent(Enum):
@@ -48,4 +56,4 @@ def takes_yes_back(text: str) -> bool:
 
 
 def asks_to_cancel(text: str) -> bool:
-    return bool(_ASKS_TO_CANCEL.search(text))
+    return bool(_ASKS_TO_CANCEL.search(text)) and not _KEEPS_ORDER.search(text)

@@ -26,10 +26,18 @@ SELF_CORRECTION = re.compile(
 # "and one more", "two more", "another one": a count added to the line, not set.
 ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
-# "no wait, only one of those" at "anything else?": a correction, not a no.
+# "no wait, only one of those", "nah, just one" at "anything else?": a correction, not a no.
 OPENS_CORRECTION = re.compile(
-    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|actually|sorry,? I meant)\b", re.I
+    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
+    r"|(?:no|nah|nope),? (?:just|only))\b",
+    re.I,
 )
+
+# "can you make me two more lattes": "make" that orders, not an edit of a line.
+ORDERS_MADE = re.compile(r"\bmake (?:me|us)\b|\bmore\b|\banother\b", re.I)
+
+# "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
+ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
 
 # "drop the soy milk, I only want the combo": what is named after the cue is kept.
 KEEPS = re.compile(r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b", re.I)
@@ -78,6 +86,14 @@ def refers_back(text: str) -> bool:
 
 def adds_to_line(text: str) -> bool:
     return bool(ADDS_TO_LINE.search(text))
+
+
+def orders_made(text: str) -> bool:
+    return bool(ORDERS_MADE.search(text))
+
+
+def adds_items(text: str) -> bool:
+    return bool(ADDS_ITEMS.search(text))
 
 
 def opens_correction(text: str) -> bool:

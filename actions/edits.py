@@ -70,6 +70,22 @@ def points_at_lines(edit: CartEdit | None) -> bool:
     )
 
 
+def names_combo_drink(
+    cart: list[Line], edit: CartEdit, mentions: list[Mention], menu: Menu
+) -> bool:
+    """ "the drink should be a soy milk" with a combo in the cart: the items named are
+    drinks of a combo there (or that combo, with no count), so they choose its drink
+    and order nothing."""
+    combos = [line for line in cart if (item := menu.find(line.sku)) and item.group(DRINK)]
+    if edit.target.part != DRINK or not combos:
+        return False
+    return all(
+        any(_is_drink_of(line, m.sku, menu) for line in combos)
+        or (m.quantity is None and any(line.sku == m.sku for line in combos))
+        for m in mentions
+    )
+
+
 def apply(
     cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu, last_sku: str | None
 ) -> Outcome | None:

@@ -9,7 +9,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.cart import SIZE_GROUP, read_entities, valid_options
 from actions.merchants.backend import MenuItem
-from actions.phrasing import DRINK_GROUP, custom, item_name, join_words, menu_payload
+from actions.phrasing import (
+    DRINK_GROUP,
+    custom,
+    item_name,
+    join_words,
+    menu_payload,
+    not_caught,
+)
 from actions.state import latest_entities
 from contracts.money import format_money
 
@@ -78,11 +85,14 @@ class ActionTellPrice(MerchantAction):
                 answers.append(f"{item.name}: {price_words(item)}")
             if not item.available:
                 answers[-1] += " (not being served right now)"
+        # "how much is a large blorp?": the words that name nothing are said back.
+        missed = f"I didn't catch {not_caught(said.unplaced)}." if said.unplaced else ""
         if not answers:
-            dispatcher.utter_message(text="Which item would you like the price of?")
+            text = f"{'Sorry, ' + missed if missed else ''} Which item would you like the price of?"
+            dispatcher.utter_message(text=text.strip())
         else:
             text = join_words(answers)
-            dispatcher.utter_message(text=text[0].upper() + text[1:] + ".")
+            dispatcher.utter_message(text=f"{text[0].upper()}{text[1:]}. {missed}".strip())
         return []
 
 

@@ -28,6 +28,7 @@ from actions.phrasing import (
     describe_line,
     item_name,
     join_words,
+    not_caught,
     pickup_words,
 )
 from actions.pickup import ActionSetPickup
@@ -117,7 +118,15 @@ class Ordering:
             # "how much is a medium americano?" ... "ok, I'll take two of those"
             said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
             intent = "order_item"
-        elif edits.points_at_lines(edit) and edit and (edit.verb or not said.mentions):
+        elif (
+            edits.points_at_lines(edit)
+            and edit
+            and (
+                edit.verb
+                or not said.mentions
+                or edits.names_combo_drink(state.cart, edit, said.mentions, menu)
+            )
+        ):  # "remove the last one", "the drink should be a soy milk"
             return await self._edit(dispatcher, tracker, edit, said, menu, entities)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
@@ -135,21 +144,37 @@ class Ordering:
             intent == "order_item"
             and edit is not None
             and edit.verb == CHANGE
-            and edit.target.pointer
+            and (edit.target.pointer or not corrections.orders_made(text))
             and mentions
             and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
         ):
-            # "no wait, make that two lattes" with a latte in the cart: DIET may hear an
-            # order, but an edit verb pointing at lines the cart holds never adds.
+            # "no wait, make that two lattes", "change the lattes to three" with lattes in
+            # the cart: DIET may hear an order, but an edit verb over lines the cart holds
+            # never adds ("make me two more lattes" does).
+            intent = "change_item"
+        if (
+            intent == "order_item"
+            and mentions
+            and corrections.opens_correction(text)
+            and not corrections.adds_items(text)
+            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+        ):
+            # "oh wait, big fries" right after fries: a correction of that line.
             intent = "change_item"
         if (
             intent == "change_item"
             and mentions
             and carts.none_in_cart(before, mentions, menu)
-            and (restarted or carts.repeats_an_item(mentions) or not before)
+            and (
+                restarted
+                or carts.repeats_an_item(mentions)
+                or not before
+                or corrections.adds_items(text)
+            )
         ):
-            # "a latte, actually an americano", "two lattes, one of them large", or any
-            # change with nothing in the cart: DIET hears a change, the customer orders.
+            # "a latte, actually an americano", "two lattes, one of them large", "no
+            # wait, add a hash brown", or any change with nothing in the cart: DIET hears
+            # a change, the customer orders.
             intent = "order_item"
         discussed = Mention(sku=state.last_sku) if state.last_sku else None
         if mentions and intent != "remove_item" and _restated_after_complaint(tracker, text):
@@ -188,7 +213,7 @@ class Ordering:
         cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
-        missed = _not_caught(said.unplaced)
+        missed = not_caught(said.unplaced)
         if after == before and not unsure and not said.mentions and _names_pickup(tracker):
             # "actually make it people's square instead": a change of where, not of what
             return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
@@ -243,6 +268,10 @@ class Ordering:
     ) -> list[EventType]:
         """An edit that names its lines by position, quantifier, pointer or part."""
         state = OrderState.from_tracker(tracker)
+        if said.unplaced:
+            # "make one of them decaf" where nothing is decaf: what it cannot do is said
+            # back and nothing changes ("one of them" alone would read as a new count).
+            return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
@@ -356,7 +385,7 @@ class Ordering:
             [*said.mentions, replace(said.loose, sku=state.last_sku if item else None)], menu
         )
         if said.unplaced:
-            text = f"Sorry, I didn't catch {_not_caught(said.unplaced)}."
+            text = f"Sorry, I didn't catch {not_caught(said.unplaced)}."
         elif cannot and intent != "remove_item":
             text = f"Sorry, {cannot}."
         elif absent and intent in ("remove_item", "change_item"):
@@ -377,9 +406,14 @@ class Ordering:
         return [ask(tracker, QuestionKind.MORE_OR_DONE)]
 
     async def add_checked(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        subject: dict[str, Any],
+        missed: list[str] | None = None,
     ) -> list[EventType]:
-        """Yes to "Did you mean ...?": add what was asked about."""
+        """Yes to "Did you mean ...?": add what was asked about (and say back the words
+        said with the yes that named nothing, `missed`)."""
         menu = await self.menu()
         state = OrderState.from_tracker(tracker)
         lines = carts.lines_from_slot(subject.get("lines"))
@@ -388,7 +422,9 @@ class Ordering:
         if awaiting_order(tracker):
             events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         lead = _added(lines, [line.to_mention() for line in lines], menu)
-        if subject.get("then") == THEN_READBACK:
+        if missed:
+            lead = f"{lead[:-1]}; I didn't catch {not_caught(missed)}."
+        if subject.get("then") == THEN_READBACK and not missed:
             checkout = Checkout(self.backend, self.settings)
             return events + await checkout.readback(
                 dispatcher, tracker, lead, new_state, ask_guesses=False
@@ -490,10 +526,6 @@ def _next_size(group: OptionGroup) -> OptionChoice | None:
     return group.choices[at + 1] if at + 1 < len(ids) else group.choices[at - 1]
 
 
-def _not_caught(words: list[str]) -> str:
-    return join_words([f"'{w}'" for w in words]).replace(" and ", " or ")
-
-
 class ActionUpdateCart(MerchantAction):
     """Adds, changes or removes cart lines from what the customer just said."""
 
@@ -501,6 +533,25 @@ class ActionUpdateCart(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
+
+
+class ActionReadback(MerchantAction):
+    """Places the order unpaid, reads every line back and asks for an explicit yes.
+
+    "That's it, oh and a small grobbel": a checkout said with order words is an order
+    first (actions/ordering.py reads it back after if it closes the order); words that
+    name nothing are said back, never dropped on the way to the payment question.
+    """
+
+    action_name = "action_readback"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        said = carts.read_entities(latest_entities(tracker))
+        if said.mentions or said.unplaced:
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "order_item"
+            )
+        return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
 
 
 class ActionShowCart(MerchantAction):

@@ -254,3 +254,8 @@ def readback_text(order: Order, menu: Menu | None) -> str:
         f"Here is your order: {lines}. Pickup at {order.store_name}, {pickup_when(order)}. "
         f"The total is {format_money(order.total)}."
     )
+
+
+def not_caught(words: list[str]) -> str:
+    """Words that named nothing on the menu, quoted: "'a doppio' or 'a blorp'"."""
+    return join_words([f"'{w}'" for w in words]).replace(" and ", " or ")

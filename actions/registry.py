@@ -9,7 +9,7 @@ from rasa_sdk import Action
 
 from actions.answers import ActionAnswer
 from actions.base import MerchantAction
-from actions.checkout import ActionPayWithPin, ActionReadback
+from actions.checkout import ActionPayWithPin
 from actions.handoff import ActionHandoff
 from actions.menu import (
     ActionBreakfastHours,
@@ -19,7 +19,12 @@ from actions.menu import (
     ActionTellPrice,
 )
 from actions.merchants.backend import MerchantBackend
-from actions.ordering import ActionShowCart, ActionStartOver, ActionUpdateCart
+from actions.ordering import (
+    ActionReadback,
+    ActionShowCart,
+    ActionStartOver,
+    ActionUpdateCart,
+)
 from actions.orders import ActionOrderStatus, ActionRequestCancel
 from actions.pickup import ActionSetPickup
 from actions.repeat import ActionRepeat

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import jellyfish
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.nlu.numbers import ARTICLES, CARDINALS, SOUNDALIKES
 from bot.nlu.sizes import SIZE_PHRASES
@@ -152,6 +153,7 @@ class MenuMatcher:
                         match = plural
                 if match is not None:
                     candidates.append(match)
+        candidates = _without_cut_names(candidates)
         candidates.sort(key=_preference)
         chosen: list[MenuMatch] = []
         taken: set[int] = set()
@@ -192,24 +194,70 @@ class MenuMatcher:
         )
         heard_sound = jellyfish.metaphone(joined)
         best: MenuMatch | None = None
+        tied = False
         targets: set[str] = set()
         for key, score, _ in found:
             phrase = self._by_joined[key]
             sounds_alike = heard_sound in self._sounds[key]
-            spelled_alike = score >= FUZZY_MIN_SCORE and len(joined) >= FUZZY_MIN_CHARS
-            if not (spelled_alike or sounds_alike) or not _fair_fuzzy_match(span, phrase, score):
+            # One word one slip of the keys away ("soymlik", "mocah"): as sure as a close
+            # spelling.
+            slip = (
+                len(span) == 1
+                and joined.isalpha()
+                and len(joined) >= FUZZY_MIN_CHARS
+                and OSA.distance(joined, key) <= 1
+            )
+            spelled_alike = slip or (score >= FUZZY_MIN_SCORE and len(joined) >= FUZZY_MIN_CHARS)
+            if not (spelled_alike or sounds_alike) or not _fair_fuzzy_match(
+                span, phrase, score, slip
+            ):
                 continue
             # A store is never asked about: a near spelling is enough, a sound is not.
             if phrase.kind == STORE and not spelled_alike:
                 continue
             confident = spelled_alike and (
-                sounds_alike or score >= CONFIDENT_SCORE or phrase.kind == STORE
+                slip or sounds_alike or score >= CONFIDENT_SCORE or phrase.kind == STORE
             )
             match = MenuMatch(phrase.kind, phrase.target, start, end, float(score), confident)
+            if best is not None and best.target != match.target and _as_close(match, best):
+                tied = True
+            elif best is None or (match.confident, match.score) > (best.confident, best.score):
+                best, tied = match, False
             targets.add(phrase.target)
-            if best is None or (match.confident, match.score) > (best.confident, best.score):
-                best = match
-        return replace(best, unique=len(targets) == 1) if best is not None else None
+        if best is None:
+            return None
+        if tied:  # two menu words as close as each other: ask, never pick one
+            return replace(best, confident=False, unique=False)
+        return replace(best, unique=len(targets) == 1)
+
+
+def _without_cut_names(candidates: list[MenuMatch]) -> list[MenuMatch]:
+    """Drop a match that a sure, longer match of the same item holds when the rest of
+    that longer match would be heard as another item: in "a chai lattte" the alias "chai"
+    is the start of the misspelt "chai latte", not a Chai Latte before a Latte."""
+
+    def cut(match: MenuMatch) -> bool:
+        return any(
+            whole.target == match.target
+            and whole.confident
+            and whole.start <= match.start
+            and match.end <= whole.end
+            and whole.end - whole.start > match.end - match.start
+            and any(
+                rest.target != match.target
+                and whole.start <= rest.start
+                and rest.end <= whole.end
+                and (rest.end <= match.start or match.end <= rest.start)
+                for rest in candidates
+            )
+            for whole in candidates
+        )
+
+    return [match for match in candidates if not cut(match)]
+
+
+def _as_close(one: MenuMatch, other: MenuMatch) -> bool:
+    return (one.confident, one.score) == (other.confident, other.score)
 
 
 def _sounds_of(joined: str) -> frozenset[str]:
@@ -232,14 +280,17 @@ def _preference(match: MenuMatch) -> tuple[bool, bool, int, float, int]:
     )
 
 
-def _fair_fuzzy_match(span: Sequence[str], phrase: MenuPhrase, score: float) -> bool:
+def _fair_fuzzy_match(
+    span: Sequence[str], phrase: MenuPhrase, score: float, slip: bool = False
+) -> bool:
     """Same first letter, no function word glued on at either end ("a latte"), and not
-    just some of the name's words ("breakfast" is not "breakfast set")."""
+    just some of the name's words ("breakfast" is not "breakfast set"); one word for a name
+    of several must be closer, or one slip away ("soymlik")."""
     joined = phrase.joined
     heard = "".join(span)
     if span[0][0] != joined[0] or abs(len(heard) - len(joined)) > FUZZY_MAX_LENGTH_GAP:
         return False
-    if len(span) == 1 < len(phrase.words) and score < MERGED_WORDS_MIN_SCORE:
+    if len(span) == 1 < len(phrase.words) and score < MERGED_WORDS_MIN_SCORE and not slip:
         return False
     if len(span) == len(phrase.words) > 1 and any(
         fuzz.ratio(heard_word, word) < WORD_MIN_SCORE

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from bot.nlu.clauses import ends_part, is_number_word, opens_order
 from bot.nlu.menu_matcher import ITEM, REORDERED_SCORE, MenuMatch
+from bot.nlu.numbers import ARTICLES
 from bot.nlu.options import DRINK_GROUP, SHOTS_GROUP, OptionMention
 from bot.nlu.order_lines import OrderLine, without_unsure_repeats
 from bot.nlu.parse_state import ParseState
@@ -51,23 +52,22 @@ def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]
     swallowed: list[tuple[MenuMatch, OptionMention]] = []
     for mention in mentions:
         overlapping = [m for m in matches if m.start < mention.end and mention.start < m.end]
-        item_wins = any(
-            m.score >= REORDERED_SCORE and m.end - m.start >= mention.end - mention.start
-            for m in overlapping
-        )
+        item_wins = any(_item_beats_option(m, mention) for m in overlapping)
         if item_wins:
             continue
         matches = [m for m in matches if m not in overlapping]
         swallowed += [(m, mention) for m in overlapping if m.kind == ITEM and m.confident]
         kept_mentions.append(mention)
-    if swallowed and not any(m.kind == ITEM for m in matches):
-        # "a single shot of espresso" orders an Espresso: with no other item, the
-        # item inside the option words is the item.
-        item, mention = swallowed[-1]
-        if item.start > mention.start:
+    alone = not any(m.kind == ITEM for m in matches)
+    for item, mention in reversed(swallowed):
+        # "a single shot of espresso" with no other item, or "a double espresso and a
+        # small cappuccino": the item inside option words said as an order of their own
+        # is the item, its option the words before it.
+        if item.start > mention.start and (alone or _ordered_on_its_own(state, mention)):
             index = kept_mentions.index(mention)
             kept_mentions[index] = replace(mention, end=item.start)
             matches = sorted([*matches, item], key=lambda m: m.start)
+            alone = False
     items = [m for m in matches if m.kind == ITEM]
     if len(items) > 1:
         # "a mocha and an espresso SHOT": a shot of espresso, not an Espresso.
@@ -75,6 +75,35 @@ def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]
     taken = {i for m in kept_mentions for i in range(m.start, m.end)}
     matches = [m for m in matches if m.confident or _believable(state, m, taken)]
     return matches, kept_mentions
+
+
+def _ordered_on_its_own(state: ParseState, mention: OptionMention) -> bool:
+    """Option words that open an order part and end it: "A DOUBLE ESPRESSO and a ...",
+    "..., and a double espresso". Not "a latte with a double espresso" (said for the
+    latte), "a double espresso latte" (an option of the latte after it) nor, after
+    another item, "a double shot of espresso" (shots for that item)."""
+    texts, opening = state.texts, mention.start - 1
+    opened = mention.start == 0 or (
+        opening >= 0 and texts[opening] in ARTICLES and opens_order(texts, opening, state.breaks)
+    )
+    said_as_shots = bool(_SHOT_WORDS & set(mention.words))  # "a double shot of espresso"
+    return opened and not said_as_shots and ends_part(texts, mention.end, state.breaks)
+
+
+def _item_beats_option(match: MenuMatch, mention: OptionMention) -> bool:
+    """An exact item name at least as long as the option words, or a sure misspelling of a
+    longer one that holds them: "a hot chocolte" is the Hot Chocolate, not hot chocolate
+    syrup; "a double espresso latte" stays a latte with two shots."""
+    if match.kind != ITEM:
+        return False
+    if match.score >= REORDERED_SCORE:
+        return match.end - match.start >= mention.end - mention.start
+    return (
+        match.confident
+        and match.start <= mention.start
+        and mention.end <= match.end
+        and match.end - match.start > mention.end - mention.start
+    )
 
 
 def shot_of_something_else(state: ParseState, mention: OptionMention) -> bool:

@@ -6,12 +6,13 @@ the option's group. Said after "both" or "all" it goes on every line before it. 
 option that its item cannot have ("a latte with hazelnut") is remembered on that line
 as unavailable, so the dialogue can say it back; it never moves to an item further off. With no item
 at all, counts and options are loose: the dialogue applies them to the line under
-discussion ("make it two").
+discussion ("make it two"); loose option words this menu has nowhere ("make it decaf"
+where nothing is decaf) are unplaced, to be said back.
 """
 
 from __future__ import annotations
 
-from bot.nlu.clauses import is_content
+from bot.nlu.clauses import is_content, is_number_word
 from bot.nlu.options import OptionMention
 from bot.nlu.order_lines import COUNT_LINKS, Count, OrderLine
 from bot.nlu.parse_state import ParseState
@@ -26,6 +27,8 @@ OPTION_GAP_WORDS = 3
 _UNAVAILABLE_LEADS = frozenset({"with"})
 # "both WITH oat milk", "all MADE WITH skim": words between "both" and the option.
 _OPTION_LEADS = frozenset({"with", "made", "using", "in", "are", "be", "of", "them", "please"})
+# Words before extras asked for with an item: "a mocha WITH EXTRA whipped cream".
+_EXTRA_LEADS = frozenset({"with", "extra", "plus", "add", "and"})
 # An option said after these goes on every line said before it.
 _ALL_WORDS = frozenset({"both", "all", "each"})
 
@@ -55,6 +58,33 @@ def attach_options(state: ParseState, mentions: list[OptionMention]) -> None:
         else:  # no item said with it can have it: "a latte with hazelnut"
             if candidates:
                 _unavailable(state, candidates[0], mention)
+
+
+def unknown_extras(state: ParseState) -> None:
+    """Words no menu knows, asked for with an item ("a mocha with extra WHIPPED CREAM",
+    "a latte with oat milk and FOAM"): unavailable on that line, so they are said back."""
+    texts = state.texts
+    starts = {line.start for line in state.lines}
+    for line in state.lines:
+        k, led = line.end, False
+        while k < len(texts) and k not in state.breaks and k not in starts:
+            if k in state.blocked:  # the options said with the item
+                k = state.option_ends.get(k, k + 1)
+            elif texts[k] in _EXTRA_LEADS:
+                k, led = k + 1, True
+            else:
+                break
+        end = k
+        while led and end < len(texts) and end not in state.blocked and _names_a_thing(texts[end]):
+            if end > k and end in state.breaks:
+                break
+            end += 1
+        if end > k:
+            line.unavailable.append((k, end))
+
+
+def _names_a_thing(text: str) -> bool:
+    return is_content(text) and not is_number_word(text)
 
 
 def _unavailable(state: ParseState, line: OrderLine, mention: OptionMention) -> None:
@@ -122,3 +152,8 @@ def add_loose(state: ParseState, free: list[Count], mentions: list[OptionMention
         if not mention.needs_item and mention.known:
             value = mention.loose_value()
             state.out.append(state.entity("option", value, mention.start, mention.end))
+        elif not mention.known and not mention.plain:
+            # "make one of them decaf" where nothing here is decaf: said back, never
+            # dropped (the edit would otherwise be read as "make it one").
+            words = state.said(mention.start, mention.end)
+            state.out.append(state.entity("unplaced", words, mention.start, mention.end))

@@ -34,6 +34,7 @@ CHOICE_WORDS: dict[str, tuple[str, ...]] = {
     "nonfat": ("non fat", "nonfat", "skim", "skimmed", "skim milk", "fat free", "no fat"),
     "oat": ("oatmilk", "oat milk", "oatly"),
     "almond": ("almond milk", "almondmilk"),
+    "soy": ("soy milk", "soymilk", "soya", "soya milk"),
     "2percentlactosefree": ("lactose free", "lactose free milk", "2 percent lactose free"),
     "nomilk": ("without milk", "no dairy", "black"),
     # espresso shots
@@ -56,7 +57,7 @@ def everyday_words(choice_name: str) -> tuple[str, ...]:
 
 # Choices (keys of CHOICE_WORDS) that change a drink, and how their names are said.
 _COMMON_CHOICES = (
-    "decaf", "iced", "2percent", "nonfat", "oat", "almond", "2percentlactosefree",
+    "decaf", "iced", "2percent", "nonfat", "oat", "almond", "soy", "2percentlactosefree",
     "double", "triple", "quadruple",
 )  # fmt: skip
 _CHOICE_NAMES = {"2percent": "2%", "nonfat": "non-fat", "2percentlactosefree": "2% lactose free"}

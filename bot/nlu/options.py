@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.nlu.menu_matcher import singular
 from bot.nlu.numbers import CARDINALS
@@ -203,11 +204,14 @@ class OptionVocabulary:
         return OptionMention(start, end, words, choices, size, score=score, plain=plain)
 
     def _fuzzy(self, words: tuple[str, ...], joined: str) -> tuple[str, ...] | None:
-        """A phrase with the same words but one misspelt ("almnd milk", "decafe"); the
-        misspelt word must be long enough to judge, so "with" never passes for "without"."""
+        """A phrase with the same words but one misspelt ("almnd milk", "decafe", "meduim"):
+        close in spelling or one slip away (a letter wrong, missing, extra, or two swapped).
+        The misspelt word must be long enough to judge, so "with" never passes for
+        "without"; two choices as close as each other are neither."""
         if len(joined) < FUZZY_MIN_CHARS:
             return None
         best: tuple[float, tuple[str, ...]] | None = None
+        tied = False  # two different choices as close: guessing would be worse than asking
         for key, targets in self._phrases.items():
             if len(key) != len(words) or not targets:  # no guessing at what is not sold
                 continue
@@ -220,9 +224,15 @@ class OptionVocabulary:
             if min(len(heard), len(said)) < FUZZY_MIN_WORD_CHARS or heard[0] != said[0]:
                 continue
             score = fuzz.ratio(heard, said)
-            if score >= FUZZY_MIN_SCORE and (best is None or score > best[0]):
-                best = (score, key)
-        return best[1] if best is not None else None
+            if OSA.distance(heard, said) <= 1:  # one slip: "meduim", "smlal", "vanila"
+                score = max(score, FUZZY_MIN_SCORE)
+            if score < FUZZY_MIN_SCORE:
+                continue
+            if best is None or score > best[0]:
+                best, tied = (score, key), False
+            elif score == best[0] and targets != self._phrases[best[1]]:
+                tied = True
+        return best[1] if best is not None and not tied else None
 
 
 def _variants(group: LexiconOptionGroup, texts: Iterable[str]) -> Iterable[tuple[str, ...]]:

@@ -30,12 +30,12 @@ from bot.nlu.edit_targets import read_edit
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
-from bot.nlu.option_placement import add_loose, attach_options
+from bot.nlu.option_placement import add_loose, attach_options, unknown_extras
 from bot.nlu.options import SIZE_GROUP, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
 from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
-from bot.nlu.unplaced import unplaced_parts
+from bot.nlu.unplaced import options_said_alone, unplaced_parts
 from bot.nlu.utterance import Word
 from contracts.cart_edits import EDIT_ENTITY
 from contracts.lexicon import Lexicon, LexiconItem
@@ -86,11 +86,13 @@ def _entities(state: ParseState) -> list[Entity]:
     quantities = list(find_counts(texts, state.blocked))
     free = [q for q in quantities if not count_forward(state, q)]
     unplaced = unplaced_parts(state, quantities, mentions)
+    unplaced += options_said_alone(state, quantities, mentions)  # "a doppio and a cortado"
     in_unplaced = {i for start, end in unplaced for i in range(start, end)}
     free = [q for q in free if q.start not in in_unplaced]
     mentions = [m for m in mentions if m.start not in in_unplaced]
     mentions = carve_variant_lines(state, free, mentions)
     attach_options(state, mentions)
+    unknown_extras(state)  # "a mocha with extra whipped cream": said back, never dropped
     carve_variants(state.lines)
     merge_restatements(state)
     if not state.lines:

@@ -189,6 +189,9 @@ async def test_an_unsure_yes_to_a_cancel_refunds_nothing_and_asks_again() -> Non
         ("yeah no", "affirm"),
         ("yes, wait a second", "affirm"),
         ("sure, hmm, not sure actually", "affirm"),
+        ("umm yeah I guess so", "affirm"),
+        ("probably, yes", "affirm"),
+        ("ok I suppose", "affirm"),
     ],
 )
 async def test_a_yes_taken_back_in_the_same_breath_moves_no_money(text: str, intent: str) -> None:
@@ -263,3 +266,15 @@ async def test_a_doubtful_recovered_yes_cancels_nothing() -> None:
     assert "clear yes or no" in reply, reply
     assert talk.question == "cancel" and talk.backend.cancels == []
     assert talk.backend.status(order_id) == "paid"
+
+
+@pytest.mark.parametrize(
+    "text", ["no I don't want to cancel it", "nah, no need to cancel, thanks", "never cancel it"]
+)
+async def test_saying_not_to_cancel_after_paying_never_asks_to_cancel(text: str) -> None:
+    talk = Conversation()
+    paid = await cart_and_readback(talk)
+    await talk.say("yes", "affirm")
+    reply = await talk.say(text, "deny")
+    assert talk.question != "cancel" and "Cancel order" not in reply, reply
+    assert talk.backend.status(paid) == "paid" and talk.backend.cancels == []

@@ -207,3 +207,31 @@ def test_a_sound_alike_with_its_size_or_count_beside_it_is_a_strong_guess(
     """Issue 15: a strong, unique guess is added and named; a weak one is asked about."""
     (line,) = [e for e in parser.parse(text) if e["entity"] == "item"]
     assert (line["value"], line.get("check"), bool(line.get("strong"))) == ("latte", True, strong)
+
+
+def _menu_of(*names: str) -> OrderParser:
+    items = [{"sku": name.lower(), "name": name, "aliases": [], "options": []} for name in names]
+    return OrderParser(Lexicon.from_json({"merchant_id": "m", "items": items, "stores": []}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("two mohca please", ("mocha", 2)),  # two letters swapped
+        ("a mochaa", ("mocha", 1)),  # one letter too many
+        ("one cortdo and a mocha", ("cortado", 1)),  # one letter missing
+    ],
+)
+def test_one_slip_from_one_menu_word_is_that_item_without_asking(
+    text: str, expected: tuple[str, int]
+) -> None:
+    parser = _menu_of("Mocha", "Cortado", "Matcha")
+    assert (*expected, False) in items(parser, text)
+
+
+def test_a_slip_as_close_to_two_menu_words_is_asked_about_not_picked() -> None:
+    parser = _menu_of("Mocha", "Macha")
+    [(_, _, check)] = items(parser, "two mecha please")
+    assert check
+    [item] = [e for e in parser.parse("two mecha please") if e["entity"] == "item"]
+    assert "strong" not in item  # no strong guess: it is asked about, never just added
