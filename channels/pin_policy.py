@@ -182,13 +182,9 @@ def digit_runs(text: str, *, long_numerals_alone: bool = True) -> list[DigitRun]
             digits = "".join(str(unicodedata.digit(ch)) for ch in token)
             long = len(digits) >= STANDALONE_NUMERAL_DIGITS
             after_long = bool(pieces) and len(pieces[-1].digits) >= STANDALONE_NUMERAL_DIGITS
-            if long_numerals_alone:
-                apart = long or after_long
-            else:
-                # Two long numerals join only across a bare space: "orders 1001, 1002" are
-                # two numbers, "2468 1357" may be one PIN.
-                apart = long and after_long and not text[last_end:start].isspace()
-            if apart:
+            # Masking joins numerals across any joiner: "0000, 0000" may be an 8-digit
+            # PIN, so "orders 1001, 1002" is masked too (said "1001 and 1002", it is not).
+            if long_numerals_alone and (long or after_long):
                 close()
             pieces.append(_Piece(digits * repeat, start, end, homophone=False))
             if long and long_numerals_alone:
