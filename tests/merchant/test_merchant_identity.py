@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
@@ -12,6 +14,7 @@ from httpx import Response
 from merchant_harness import Api, bearer, new_secret, service_headers
 from sqlalchemy import create_engine, text
 
+from merchant import identity
 from merchant.app import create_app
 from merchant.settings import Settings, SettingsError
 
@@ -278,3 +281,41 @@ def test_sqlite_runs_with_wal_and_a_busy_timeout(api: Api, settings: Settings) -
     database = sqlite3.connect(settings.data_dir / "merchant.sqlite3")
     assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # kept in the file
     database.close()
+
+
+def test_an_order_goes_through_while_a_sign_up_is_hashing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing is slow on purpose, so it runs outside any transaction: on SQLite a
+    transaction holds the one write lock, and an order waiting behind a hash past the busy
+    timeout was answered 500 ("database is locked"). The hash is held here until the
+    order is done, so this holds however loaded the machine is."""
+    hashing, order_done = threading.Event(), threading.Event()
+    real_hash = identity.hash_secret
+
+    def held_hash(secret: str) -> str:
+        hashing.set()
+        order_done.wait(timeout=30)
+        return real_hash(secret)
+
+    monkeypatch.setattr(identity, "hash_secret", held_hash)
+    settings = settings.copy(update={"sqlite_busy_timeout_seconds": 1})
+    with Api(create_app(settings)) as api, ThreadPoolExecutor(max_workers=1) as pool:
+        signing_up = pool.submit(sign_up, api, "hashing-slowly", PASSWORD)
+        assert hashing.wait(timeout=30)
+        try:
+            ordered = api.http.post(
+                "/orders",
+                json={
+                    "customer_id": "u1",
+                    "merchant_id": "golden-crumb",
+                    "store_id": "gc-jingan-temple",
+                    "items": [{"sku": "hash-brown", "quantity": 1}],
+                },
+                headers={"Idempotency-Key": "order-while-hashing"},
+            )
+        finally:
+            order_done.set()
+        assert ordered.status_code == 201, ordered.text
+        assert signing_up.result(timeout=30).status_code == 201
+        assert sign_in(api, "hashing-slowly", PASSWORD).status_code == 200

@@ -125,15 +125,13 @@ def test_order_pin_and_pay_over_http(server: tuple[str, Path]) -> None:
 
 
 def test_a_burst_of_sign_ups_neither_fails_nor_stalls_orders(tmp_path: Path) -> None:
-    """Sign-up hashes passwords (tens of ms of CPU each, on purpose) outside any transaction.
-
-    Hashing inside one held SQLite's single write lock: twenty customers signing up at
-    once queued every write behind each other's hashes, and past the busy timeout the
-    platform answered 500 ("database is locked") to sign-ins and orders alike.
+    """Twenty customers signing up at once through the real server all get accounts, and
+    an order placed meanwhile goes through. (That a hash never holds the write lock is
+    shown without timing in test_merchant_identity.py: with a one-second busy timeout
+    here, this test failed on a loaded machine however the code was written.)
     """
     customers = [f"burst-{n}" for n in range(20)]
     env = {
-        "ORDERLY_SQLITE_BUSY_TIMEOUT_SECONDS": "1",
         # All from one address here: let the burst through the per-client throttle.
         "ORDERLY_PASSWORD_CHECKS_PER_CLIENT": "100/minute",
     }
