@@ -4,6 +4,8 @@ One action takes every affirm, deny and unclear message; the rules only route th
 intents here and Python decides from the pending question (actions/questions.py):
 
 - "Anything else, or shall I check out?": yes or no both mean "that's all": the readback.
+  So does any message that closes the order ("my mistake, it's right. That's all") after
+  that question or "What should I change?", whatever the NLU made of it.
 - "Shall I pay ¥X for order N?" and "Cancel order N (¥X)?": read with one policy
   (actions/consent.py): a confident, plain yes pays or cancels exactly that order and
   amount (a yes the voice channel recovered from poor audio is held to the same
@@ -47,6 +49,10 @@ NOT_UNDERSTOOD = (
     "'talk to a person'."
 )
 
+# Questions a closing ("that's all") answers by ending the order. Not "Did you mean ...?"
+# (a yes adds the item first) nor the PIN prompt; pay and cancel are read before this.
+_CLOSABLE = (QuestionKind.MORE_OR_DONE, QuestionKind.WHICH_LINE)
+
 
 class ActionAnswer(MerchantAction):
     """Reads a short answer against the one pending question."""
@@ -79,6 +85,10 @@ class ActionAnswer(MerchantAction):
             return await self._money(dispatcher, tracker, question, intent, confidence)
         if cancels:  # "wait, I need to cancel that, sorry" just after paying
             return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
+        if corrections.closes_order(text) and (question is None or question.kind in _CLOSABLE):
+            # "sorry, my mistake, the order is right. That's all" after "What should I
+            # change?": whatever DIET made of the rest, the customer is done: read it back.
+            return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
         if intent == "affirm":
             return await self._yes(dispatcher, tracker, question)
         if intent == "deny":

@@ -217,6 +217,14 @@ class Ordering:
         if after == before and not unsure and not said.mentions and _names_pickup(tracker):
             # "actually make it people's square instead": a change of where, not of what
             return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
+        if (
+            after == before
+            and not unsure
+            and not said.mentions
+            and not said.unplaced
+            and corrections.closes_order(text)
+        ):  # "my mistake, the order is right. That's all", heard as a change: read it back
+            return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
         if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:
