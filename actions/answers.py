@@ -38,10 +38,17 @@ from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
 from actions.questions import Question, answered, ask, expect, open_question
-from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
+from actions.state import (
+    OrderState,
+    awaiting_order,
+    latest_entities,
+    latest_entity,
+    latest_intent,
+)
 from contracts.bot_messages import QuestionKind
 from contracts.cart_edits import COMPLAIN
 from contracts.heard_answer import recognition_confidence
+from contracts.money import AMOUNT_ENTITY, format_money
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
@@ -52,6 +59,12 @@ NOT_UNDERSTOOD = (
 # Questions a closing ("that's all") answers by ending the order. Not "Did you mean ...?"
 # (a yes adds the item first) nor the PIN prompt; pay and cancel are read before this.
 _CLOSABLE = (QuestionKind.MORE_OR_DONE, QuestionKind.WHICH_LINE)
+
+
+def _named_amount(tracker: Tracker) -> int | None:
+    """The amount said with the answer, in fen ("yes, pay the 15 yuan"), if any."""
+    value = latest_entity(tracker, AMOUNT_ENTITY)
+    return int(value) if value is not None and value.isdigit() else None
 
 
 class ActionAnswer(MerchantAction):
@@ -109,7 +122,14 @@ class ActionAnswer(MerchantAction):
         if heard is not None:
             # A yes the voice channel recovered from poor audio is only as sure as that.
             confidence = min(confidence, heard)
-        consent = read_consent(intent, confidence, text, self.settings.confirmation_min_confidence)
+        asked = int(question.subject.get("amount") or 0)
+        named = _named_amount(tracker)
+        consent = read_consent(
+            intent, confidence, text, self.settings.confirmation_min_confidence, named, asked
+        )
+        lead = UNCLEAR
+        if named is not None and named != asked:  # "yes, pay 12 yuan" to "pay ¥15.00?"
+            lead = f"The amount is {format_money(asked)}, not {format_money(named)}."
         checkout = Checkout(self.backend, self.settings)
         orders = Orders(self.backend, self.settings)
         if question.kind == QuestionKind.PAY:
@@ -117,12 +137,12 @@ class ActionAnswer(MerchantAction):
                 return await checkout.pay(dispatcher, tracker, question.subject)
             if consent is Consent.NO:
                 return await checkout.resume_editing(dispatcher, tracker)
-            return await checkout.reask(dispatcher, tracker, UNCLEAR)
+            return await checkout.reask(dispatcher, tracker, lead)
         if consent is Consent.YES:
             return await orders.cancel(dispatcher, tracker, question.subject)
         if consent is Consent.NO:
             return orders.keep(dispatcher, question.subject)
-        return await orders.request_cancel(dispatcher, tracker, UNCLEAR)
+        return await orders.request_cancel(dispatcher, tracker, lead)
 
     async def _yes(
         self,
