@@ -4,6 +4,8 @@ One action takes every affirm, deny and unclear message; the rules only route th
 intents here and Python decides from the pending question (actions/questions.py):
 
 - "Anything else, or shall I check out?": yes or no both mean "that's all": the readback.
+  So does any message that closes the order ("my mistake, it's right. That's all") after
+  that question or "What should I change?", whatever the NLU made of it.
 - "Shall I pay ¥X for order N?" and "Cancel order N (¥X)?": read with one policy
   (actions/consent.py): a confident, plain yes pays or cancels exactly that order and
   amount (a yes the voice channel recovered from poor audio is held to the same
@@ -36,16 +38,33 @@ from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
 from actions.questions import Question, answered, ask, expect, open_question
-from actions.state import OrderState, awaiting_order, latest_entities, latest_intent
+from actions.state import (
+    OrderState,
+    awaiting_order,
+    latest_entities,
+    latest_entity,
+    latest_intent,
+)
 from contracts.bot_messages import QuestionKind
 from contracts.cart_edits import COMPLAIN
 from contracts.heard_answer import recognition_confidence
+from contracts.money import AMOUNT_ENTITY, format_money
 
 UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
     "Sorry, I didn't catch that. You can order an item, ask for the menu, or say "
     "'talk to a person'."
 )
+
+# Questions a closing ("that's all") answers by ending the order. Not "Did you mean ...?"
+# (a yes adds the item first) nor the PIN prompt; pay and cancel are read before this.
+_CLOSABLE = (QuestionKind.MORE_OR_DONE, QuestionKind.WHICH_LINE)
+
+
+def _named_amount(tracker: Tracker) -> int | None:
+    """The amount said with the answer, in fen ("yes, pay the 15 yuan"), if any."""
+    value = latest_entity(tracker, AMOUNT_ENTITY)
+    return int(value) if value is not None and value.isdigit() else None
 
 
 class ActionAnswer(MerchantAction):
@@ -79,6 +98,10 @@ class ActionAnswer(MerchantAction):
             return await self._money(dispatcher, tracker, question, intent, confidence)
         if cancels:  # "wait, I need to cancel that, sorry" just after paying
             return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
+        if corrections.closes_order(text) and (question is None or question.kind in _CLOSABLE):
+            # "sorry, my mistake, the order is right. That's all" after "What should I
+            # change?": whatever DIET made of the rest, the customer is done: read it back.
+            return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
         if intent == "affirm":
             return await self._yes(dispatcher, tracker, question)
         if intent == "deny":
@@ -99,7 +122,14 @@ class ActionAnswer(MerchantAction):
         if heard is not None:
             # A yes the voice channel recovered from poor audio is only as sure as that.
             confidence = min(confidence, heard)
-        consent = read_consent(intent, confidence, text, self.settings.confirmation_min_confidence)
+        asked = int(question.subject.get("amount") or 0)
+        named = _named_amount(tracker)
+        consent = read_consent(
+            intent, confidence, text, self.settings.confirmation_min_confidence, named, asked
+        )
+        lead = UNCLEAR
+        if named is not None and named != asked:  # "yes, pay 12 yuan" to "pay ¥15.00?"
+            lead = f"The amount is {format_money(asked)}, not {format_money(named)}."
         checkout = Checkout(self.backend, self.settings)
         orders = Orders(self.backend, self.settings)
         if question.kind == QuestionKind.PAY:
@@ -107,12 +137,12 @@ class ActionAnswer(MerchantAction):
                 return await checkout.pay(dispatcher, tracker, question.subject)
             if consent is Consent.NO:
                 return await checkout.resume_editing(dispatcher, tracker)
-            return await checkout.reask(dispatcher, tracker, UNCLEAR)
+            return await checkout.reask(dispatcher, tracker, lead)
         if consent is Consent.YES:
             return await orders.cancel(dispatcher, tracker, question.subject)
         if consent is Consent.NO:
             return orders.keep(dispatcher, question.subject)
-        return await orders.request_cancel(dispatcher, tracker, UNCLEAR)
+        return await orders.request_cancel(dispatcher, tracker, lead)
 
     async def _yes(
         self,

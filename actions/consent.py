@@ -2,7 +2,9 @@
 
 Money moves only on a plain yes: the NLU heard `affirm` with at least
 `confirmation_min_confidence`, and no word of the answer takes it back or doubts it
-("yeah no", "yes, wait", "sure, not that one", "yes I guess" are not a yes). A no is a
+("yeah no", "yes, wait", "sure, not that one", "yes I guess" are not a yes), and any
+amount it names is the amount asked about ("yes, pay the 15 yuan" to "Shall I pay
+¥15.00?"; "yes, pay 12 yuan" is no yes to it). A no is a
 no whatever else it says ("no, leave it, thanks", "nope, I still want it"): it never
 moves money, so it needs no threshold. Anything else is unclear, and the question is
 asked again.
@@ -38,10 +40,22 @@ class Consent(Enum):
     UNCLEAR = "unclear"
 
 
-def read_consent(intent: str, confidence: float, text: str, min_confidence: float) -> Consent:
-    """The answer to "Shall I pay ...?" / "Cancel order N and refund ...?"."""
+def read_consent(
+    intent: str,
+    confidence: float,
+    text: str,
+    min_confidence: float,
+    named_amount: int | None = None,
+    asked_amount: int | None = None,
+) -> Consent:
+    """The answer to "Shall I pay ...?" / "Cancel order N and refund ...?".
+
+    An amount said with the answer (`named_amount`, fen: "yes, pay the 15 yuan") must be
+    the one asked about (`asked_amount`); with any other amount the yes is no yes."""
     if intent == "deny" or (_STARTS_WITH_NO.search(text) and intent != "affirm"):
         return Consent.NO
+    if named_amount is not None and named_amount != asked_amount:
+        return Consent.UNCLEAR
     if intent == "affirm" and confidence >= min_confidence and not takes_yes_back(text):
         return Consent.YES
     return Consent.UNCLEAR

@@ -178,11 +178,15 @@ class Ordering:
             intent = "order_item"
         discussed = Mention(sku=state.last_sku) if state.last_sku else None
         if mentions and intent != "remove_item" and _restated_after_complaint(tracker, text):
-            # "that's not what I said" ... "I said a chicken burger and a cola": the cart
-            # holds the items named as now said, whatever was heard of them before.
+            # "a chicken burger and fries" ... "that's not what I said" ... "I said a chicken
+            # burger and a cola": the restatement replaces what was heard in the message
+            # complained about (the fries go, the burger is not doubled); lines from before
+            # it stay, but none of the items now named twice.
             touched = [line for m in mentions if (line := carts.resolve(m, menu))]
             restated = {line.sku for line in touched}
-            kept = [line for line in before if line.sku not in restated]
+            heard_over = _cart_before_complained_message(tracker)
+            base = before if heard_over is None else heard_over
+            kept = [line for line in base if line.sku not in restated]
             after, lead = carts.add(kept, touched, menu), "Changed."
         elif intent == "remove_item":
             if not mentions and discussed and corrections.refers_back(text):
@@ -217,6 +221,14 @@ class Ordering:
         if after == before and not unsure and not said.mentions and _names_pickup(tracker):
             # "actually make it people's square instead": a change of where, not of what
             return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
+        if (
+            after == before
+            and not unsure
+            and not said.mentions
+            and not said.unplaced
+            and corrections.closes_order(text)
+        ):  # "my mistake, the order is right. That's all", heard as a change: read it back
+            return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
         if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:
@@ -458,6 +470,22 @@ def _restated_after_complaint(tracker: Tracker, text: str) -> bool:
         return False
     complaint = edits.read_edit(_previous_message(tracker).get("entities") or [])
     return complaint is not None and complaint.verb == COMPLAIN
+
+
+def _cart_before_complained_message(tracker: Tracker) -> list[carts.Line] | None:
+    """The cart as it was before the message that "that's not what I said" was about (the
+    one before the complaint); None when there was no such message."""
+    cart: Any = None
+    at_each_message: list[Any] = []  # the cart slot when each customer message came in
+    for event in tracker.events:
+        if event.get("event") == "user":
+            at_each_message.append(cart)
+        elif event.get("event") == "slot" and event.get("name") == "cart":
+            cart = event.get("value")
+    # [-1]: before this restatement, [-2]: before the complaint, [-3]: before what it was about
+    if len(at_each_message) < 3:
+        return None
+    return carts.lines_from_slot(at_each_message[-3])
 
 
 def _asked_about(tracker: Tracker) -> list[carts.Mention]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 FEN_PER_YUAN = 100
 CURRENCY = "CNY"
 CURRENCY_SIGN = "¥"
+# The NLU's entity for an amount said in a message ("yes, pay the 15 yuan"): integer fen
+# as a string (bot/nlu/amounts.py), held against the amount asked about (actions/consent.py).
+AMOUNT_ENTITY = "amount"
 
 
 def format_money(fen: int, *, thousands: bool = False) -> str:

@@ -15,11 +15,18 @@ import re
 from bot.nlu.numbers import spoken_number
 from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE, CartEdit, Target, Verb
 
+# "that's not what I said": the customer says what was heard is wrong, in any of the ways
+# people say it ("not what I told you", "I never ordered that", "you misheard me"). Such a
+# message changes nothing and never moves toward payment, so missing one reads it as a no.
 _COMPLAINT = re.compile(
-    r"\b(?:thats|that is|this is) (?:not right|wrong)\b"
-    r"|\bnot what i (?:said|asked for|asked|wanted|ordered|meant)\b"
-    r"|\bi (?:didnt|did not|never) (?:say|ask for|order|want) (?:that|this|those)\b"
-    r"|\byou got (?:it|that|my order) wrong\b"
+    r"\b(?:thats|that is|this is|its|it is) (?:all )?(?:not right|wrong|incorrect|not correct"
+    r"|not my order)\b"
+    r"|\b(?:not|isnt|wasnt|arent) what i (?:\w+ )?(?:said|told you|asked for|asked|wanted|want"
+    r"|ordered|meant)\b"
+    r"|\bi (?:didnt|did not|never) (?:say|said|ask for|asked for|order|ordered|want|wanted"
+    r"|tell you) (?:that|this|those|any of (?:that|this|those))\b"
+    r"|\byou (?:got|heard|understood) (?:it|that|me|my order|the order) wrong\b"
+    r"|\byou (?:misheard|misunderstood)\b"
 )
 _REMOVE = re.compile(
     r"\b(?:remove|delete|drop|scrap|ditch|cancel|take (?:off|out|away)|get rid of|"

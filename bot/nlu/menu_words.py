@@ -74,7 +74,32 @@ def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]
         matches = [m for m in matches if m.kind != ITEM or not _names_a_shot(state, m)]
     taken = {i for m in kept_mentions for i in range(m.start, m.end)}
     matches = [m for m in matches if m.confident or _believable(state, m, taken)]
-    return matches, kept_mentions
+    kept_mentions += _slips_before_items(state, matches, taken)
+    return matches, sorted(kept_mentions, key=lambda m: m.start)
+
+
+def _slips_before_items(
+    state: ParseState, matches: list[MenuMatch], taken: AbstractSet[int]
+) -> list[OptionMention]:
+    """An option word with one letter wrong between a count and its item ("an OAK latte",
+    "two OAK MILK lattes"): the option, not a word dropped in silence."""
+    texts, found = state.texts, []
+    for match in matches:
+        if match.kind != ITEM:
+            continue
+        for width in (1, 2):
+            start = match.start - width
+            if start < 1 or any(
+                i in state.blocked or i in taken for i in range(start, match.start)
+            ):
+                continue
+            if texts[start - 1] not in ARTICLES and not is_number_word(texts[start - 1]):
+                continue
+            mention = state.options.slip_before_item(texts, start, match.start)
+            if mention is not None:
+                found.append(mention)
+                break
+    return found
 
 
 def _ordered_on_its_own(state: ParseState, mention: OptionMention) -> bool:

@@ -45,6 +45,10 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
 FUZZY_MIN_CHARS = 5
 FUZZY_MIN_WORD_CHARS = 5
 FUZZY_MIN_SCORE = 85.0
+# Right before an item ("an OAK latte"), a short option word with one letter wrong (the
+# same length and first letter) is that option: a speech or typing slip the general
+# rule above is too careful to take.
+SLIP_MIN_WORD_CHARS = 3
 EXACT = 100.0
 
 
@@ -202,6 +206,30 @@ class OptionVocabulary:
             and all(choice in self._usual or smaller for choice in choices)
         )
         return OptionMention(start, end, words, choices, size, score=score, plain=plain)
+
+    def slip_before_item(self, texts: Sequence[str], start: int, end: int) -> OptionMention | None:
+        """Option words at texts[start:end], said between a count and the item, with one
+        short word one letter off ("an OAK latte", "two OAK MILK lattes"): that choice,
+        when no other is as close. The reply names the option, so it can be changed."""
+        words = tuple(_normal(text) for text in texts[start:end])
+        close: set[tuple[str, ...]] = set()
+        for key, targets in self._phrases.items():
+            if len(key) != len(words) or not targets:
+                continue
+            differing = [(h, k) for h, k in zip(words, key, strict=True) if h != k]
+            if len(differing) != 1:
+                continue
+            heard, said = differing[0]
+            if (
+                len(heard) == len(said) >= SLIP_MIN_WORD_CHARS
+                and heard[0] == said[0]
+                and sum(a != b for a, b in zip(heard, said, strict=True)) == 1
+            ):
+                close.add(key)
+        if len({self._phrases[key] for key in close}) != 1:  # none, or two as close: no guess
+            return None
+        key = min(close)
+        return OptionMention(start, end, key, self._phrases[key], score=FUZZY_MIN_SCORE)
 
     def _fuzzy(self, words: tuple[str, ...], joined: str) -> tuple[str, ...] | None:
         """A phrase with the same words but one misspelt ("almnd milk", "decafe", "meduim"):

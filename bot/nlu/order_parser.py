@@ -13,7 +13,8 @@ item heard only by sound is marked `check` (and `strong` when it sounds like tha
 only and a size or a count is said beside it: "a large lad"); an order part that
 matched nothing becomes `unplaced`. An edit's verb and the words pointing at cart
 lines ("delete BOTH lattes", "remove THE LAST ONE") are one `edit` entity
-(contracts/cart_edits.py). An option said for an item that cannot have it ("a latte
+(contracts/cart_edits.py). An amount of money ("yes, pay the 15 yuan") is an `amount`
+in fen (bot/nlu/amounts.py). An option said for an item that cannot have it ("a latte
 with hazelnut" where the Latte has no syrup, "a large cola" where Cola comes in one
 size) is an
 `unavailable_option` of that item's line, so the dialogue can say it back.
@@ -26,6 +27,7 @@ all reading and extending one parse_state.ParseState.
 
 from __future__ import annotations
 
+from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
 from bot.nlu.edit_targets import read_edit
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
@@ -63,10 +65,15 @@ class OrderParser:
 
 
 def _entities(state: ParseState) -> list[Entity]:
-    """Times first (they claim their numbers), then items, options and stores, then
+    """Amounts and times first (they claim their numbers), then items, options and stores, then
     counts, variants, options attached, unplaced parts; lines numbered in order."""
     texts = state.texts
+    for amount in find_amounts(state.text, state.words):  # "pay the 15 yuan": no count, no time
+        state.out.append(state.entity(AMOUNT_ENTITY, str(amount.fen), amount.start, amount.end))
+        state.blocked.update(range(amount.start, amount.end))
     for spoken in find_pickup_times(texts):
+        if state.blocked & set(range(spoken.claimed_from, spoken.end)):
+            continue
         state.out.append(state.entity("pickup_time", spoken.value, spoken.start, spoken.end))
         state.blocked.update(range(spoken.claimed_from, spoken.end))
     matches, mentions = menu_words(state)

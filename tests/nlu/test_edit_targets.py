@@ -35,6 +35,12 @@ def edit_of(parser: OrderParser, text: str) -> CartEdit | None:
         ("hmm just two of those", None, Target(pointer=True, count=2)),
         ("that is not what I ordered", "complain", Target()),
         ("you got my order wrong", "complain", Target()),
+        # Blind round: "that's not what I told you" was a no, and read the order back.
+        ("this isn't what I told you", "complain", Target()),
+        ("nope, not what I asked you for", "complain", Target()),
+        ("you misheard me", "complain", Target()),
+        ("hmm, I never ordered those", "complain", Target()),
+        ("it's all wrong", "complain", Target()),
     ],
 )
 def test_the_verb_and_the_target_are_read(
