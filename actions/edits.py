@@ -75,10 +75,18 @@ def names_combo_drink(
 ) -> bool:
     """ "the drink should be a soy milk" with a combo in the cart: the items named are
     drinks of a combo there (or that combo, with no count), so they choose its drink
-    and order nothing."""
+    and order nothing. "one of the combos should have soy milk instead": that combo,
+    heard with its drink chosen and counted by the target only, is an edit of it."""
     combos = [line for line in cart if (item := menu.find(line.sku)) and item.group(DRINK)]
-    if edit.target.part != DRINK or not combos:
+    if not combos:
         return False
+    if edit.target.part != DRINK:
+        return bool(mentions) and all(
+            DRINK in m.options
+            and m.quantity in (None, edit.target.count)
+            and any(line.sku == m.sku for line in combos)
+            for m in mentions
+        )
     return all(
         any(_is_drink_of(line, m.sku, menu) for line in combos)
         or (m.quantity is None and any(line.sku == m.sku for line in combos))
