@@ -52,6 +52,8 @@ _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is al
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")
 # Before a kind of item: "change THE tea", "swap MY tea".
 _KIND_LEADS = frozenset({"the", "my"})
+# ... but not after these: "fries ON the side" says how, not which line.
+_NOT_KIND_AFTER = frozenset({"on", "in", "at"})
 
 
 def read_edit(
@@ -95,6 +97,8 @@ def _kind(words: list[str], kinds: AbstractSet[str], claimed: AbstractSet[int]) 
     and no item or option took the word."""
     for i, word in enumerate(words[1:], start=1):
         if i in claimed or words[i - 1] not in _KIND_LEADS:
+            continue
+        if i >= 2 and words[i - 2] in _NOT_KIND_AFTER:
             continue
         for kind in (word, word[:-1] if word.endswith("s") else ""):
             if kind in kinds:

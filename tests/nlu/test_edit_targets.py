@@ -90,6 +90,15 @@ def test_a_menu_category_where_an_item_name_would_be_is_the_kind_of_line(
     assert edit_of(OrderParser(TEA_SHOP), text) == CartEdit(verb=verb, target=target)
 
 
+def test_a_category_word_saying_how_an_item_comes_is_not_a_kind() -> None:
+    shop = Lexicon.from_json(
+        {"merchant_id": "diner", "items": [{"sku": "fries", "name": "Fries", "category": "side"}]}
+    )
+    assert edit_of(OrderParser(shop), "can you make me fries on the side") == CartEdit(
+        verb="change"
+    )
+
+
 def test_a_category_word_inside_an_item_name_is_that_item_not_a_kind() -> None:
     assert edit_of(OrderParser(TEA_SHOP), "make the green tea iced") == CartEdit(verb="change")
 
