@@ -180,6 +180,14 @@ async def test_the_item_in_the_cart_named_with_a_size_changes_that_line() -> Non
     assert lines(talk) == [("americano", 2, {"size": "large"}), ("youtiao", 1, {})], reply
 
 
+async def test_the_item_in_the_cart_named_with_an_option_it_cannot_have_adds_nothing() -> None:
+    talk = Conversation()
+    await say(talk, "a latte and a youtiao")
+    reply = await say(talk, "and the youtiao large", "order_item")
+    assert lines(talk) == [("latte", 1, {}), ("youtiao", 1, {})], reply
+    assert "large" in reply, reply
+
+
 async def test_another_of_an_item_in_the_cart_with_an_option_is_still_added() -> None:
     talk = Conversation()
     await say(talk, "a latte")
