@@ -50,6 +50,8 @@ _COUNT_OF = re.compile(r"\b(\w+) of (?:them|those|these|that|the|my)\b")
 # "that's all" and "that's it" point at nothing; "it" in "is it" asks a question.
 _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is all|will be))")
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")
+# "the coffee IN IT": what is inside the line pointed at.
+_INSIDE = frozenset({"it", "that", "this"})
 # Before a kind of item: "change THE tea", "swap MY tea".
 _KIND_LEADS = frozenset({"the", "my"})
 # ... but not after these: "fries ON the side" says how, not which line.
@@ -75,7 +77,7 @@ def read_edit(
         (n for m in _COUNT_OF.finditer(text) if (n := spoken_number(m.group(1))) is not None),
         None,
     )
-    part = "drink" if _PART.search(text) else None
+    part = "drink" if _PART.search(text) or _named_inside(words, claimed) else None
     target = Target(
         position=_ORDINALS[position.group(1)] if position else None,
         pointer=bool(_POINTER.search(text.replace("thats", "that is"))),
@@ -90,6 +92,19 @@ def read_edit(
     if verb is None and target == Target():
         return None
     return CartEdit(verb=verb, target=target)
+
+
+def _named_inside(words: list[str], claimed: AbstractSet[int]) -> bool:
+    """ "make THE COFFEE IN IT a large": an item named with "the" and placed "in it" (a
+    combo) is the part inside the line, like "the drink in my combo"."""
+    for i in range(len(words) - 2):
+        if words[i + 1] == "in" and words[i + 2] in _INSIDE and i in claimed:
+            k = i
+            while k - 1 in claimed:
+                k -= 1
+            if k >= 1 and words[k - 1] in _KIND_LEADS:
+                return True
+    return False
 
 
 def _kind(words: list[str], kinds: AbstractSet[str], claimed: AbstractSet[int]) -> str | None:

@@ -134,7 +134,7 @@ async def test_making_the_coffee_in_the_combo_large_makes_the_combo_large() -> N
 async def test_the_coffee_of_the_combo_said_large_is_the_combo_large() -> None:
     talk = Conversation()
     await say(talk, "a meal deal please")
-    reply = await say(talk, "the coffee in it should be large", "change_item")
+    reply = await say(talk, "the coffee in it should be large", "order_item")  # as DIET hears it
     assert lines(talk) == [("combo", 1, {"size": "large"})], reply
 
 
