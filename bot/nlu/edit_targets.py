@@ -65,8 +65,8 @@ def read_edit(
     definite: bool = False,
 ) -> CartEdit | None:
     """The edit said by these (normalised) words, or None when they say none. `kinds`
-        are the menu's categories ("tea"), said where an item name would be unless an item
-        or option `claimed` the word; `definite`: the items named are said with "the" (which
+    are the menu's categories ("tea"), said where an item name would be unless an item
+    or option `claimed` the word; `definite`: the items named are said with "the" (which
     counts only when nothing else points at lines)."""
     text = re.sub(r"\b(\d) (st|nd|rd|th)\b", r"\1\2", " ".join(words))  # "2nd" splits in two
     if _COMPLAINT.search(text):

@@ -196,14 +196,14 @@ def merge_restatements(state: ParseState) -> None:
     real = [ln for ln in state.lines if ln.variant_of is None]
     varied = {id(ln.variant_of) for ln in state.lines if ln.variant_of is not None}
     for later in real:
-        earlier = [ln for ln in real if ln.end <= later.start and ln.sku == later.sku]
+        kept = [ln for ln in state.lines if ln.variant_of is None]
+        earlier = [ln for ln in kept if ln.end <= later.start and ln.sku == later.sku]
         if (
             earlier
             and later.quantity is None
             and state.texts[later.start - 1 : later.start] == [_DEFINITE]
             and id(later) not in varied
             and id(earlier[-1]) not in varied
-            and earlier[-1] in state.lines
         ):
             first = earlier[-1]
             first.options.update(later.options)  # said for it now: "the latte small"
