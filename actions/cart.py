@@ -277,7 +277,9 @@ def change(
     under_discussion = Mention(sku=last_sku)
     if unnamed and not named:
         discussed = find(result, under_discussion, menu)
-        if discussed is not None and (picked := _item_choices(result[discussed], unnamed, menu)):
+        if discussed is not None and (
+            (picked := _item_choices(result[discussed], unnamed, menu)) is not None
+        ):
             line = result[discussed]
             result[discussed] = replace(line, options={**line.options, **picked})
             return _merged(result, menu)
@@ -288,6 +290,10 @@ def change(
         index = find(result, named[0], menu, strict=False)
         assert index is not None
         old = result[index]
+        if (picked := _item_choices(old, unnamed, menu)) is not None:
+            # "can the combo come with soy milk instead?": its drink, not a Soy Milk line
+            result[index] = replace(old, options={**old.options, **picked})
+            return _merged(result, menu)
         options = {**old.options, **unnamed[0].options}
         quantity = unnamed[0].quantity or old.quantity
         swapped = resolve(replace(unnamed[0], quantity=quantity, options=options), menu)
@@ -319,19 +325,22 @@ def change(
     return _merged(result + added, menu)
 
 
-def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, str]:
+def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, str] | None:
     """The line's new choices when every mention is a choice of one of its option groups
-    (a combo's drink: "swap the coffee for soy milk"); empty otherwise."""
+    (a combo's drink: "swap the coffee for soy milk"), with the options said for them
+    that the line has ("make the coffee in it a large": the combo's size is its drink's);
+    None when a mention is no choice of the line (it is an item of its own)."""
     item = menu.find(line.sku)
     if item is None:
-        return {}
+        return None
     chosen = line.chosen(menu)
     picked: dict[str, str] = {}
     for mention in mentions:
         groups = [g for g in item.options if g.choice(mention.sku or "") is not None]
         if not groups:
-            return {}
+            return None
         picked.update({g.id: str(mention.sku) for g in groups if chosen.get(g.id) != mention.sku})
+        picked.update(valid_options(item, mention.options))
     return picked
 
 

@@ -5,8 +5,9 @@ the new values (counts, options, another item) come as the usual order entities.
 target is resolved against the cart: "remove the last one" is the newest line, "delete
 both lattes" every Latte line, "switch one of them to oat" one of the line under
 discussion (split off), "change the last one to a latte" swaps that line for the item
-(a combo's drink when it is one: "switch one of the combos to soy milk"), "make the
-drink large" the combo's drink, which is a part of the combo line and never a line of
+(a combo's drink when it is one: "switch one of the combos to soy milk"), "change the
+tea to a wild strawberry" the one line whose item is a tea, "make the drink large" the
+combo's drink, which is a part of the combo line and never a line of
 its own. A target that fits several lines is never
 guessed: the assistant asks, naming them. An edit verb never adds anything.
 """
@@ -66,7 +67,7 @@ def points_at_lines(edit: CartEdit | None) -> bool:
         return False
     target = edit.target
     return edit.verb == COMPLAIN or bool(
-        target.position is not None or target.every or target.count or target.part
+        target.position is not None or target.every or target.count or target.part or target.kind
     )
 
 
@@ -75,10 +76,18 @@ def names_combo_drink(
 ) -> bool:
     """ "the drink should be a soy milk" with a combo in the cart: the items named are
     drinks of a combo there (or that combo, with no count), so they choose its drink
-    and order nothing."""
+    and order nothing. "one of the combos should have soy milk instead": that combo,
+    heard with its drink chosen and counted by the target only, is an edit of it."""
     combos = [line for line in cart if (item := menu.find(line.sku)) and item.group(DRINK)]
-    if edit.target.part != DRINK or not combos:
+    if not combos:
         return False
+    if edit.target.part != DRINK:
+        return bool(mentions) and all(
+            DRINK in m.options
+            and m.quantity in (None, edit.target.count)
+            and any(line.sku == m.sku for line in combos)
+            for m in mentions
+        )
     return all(
         any(_is_drink_of(line, m.sku, menu) for line in combos)
         or (m.quantity is None and any(line.sku == m.sku for line in combos))
@@ -192,9 +201,13 @@ def _lines(
     several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
     # "both of them" with no item named is every line, whatever its item.
-    by_pointer = target.position is None and not target.every
+    by_pointer = target.position is None and not target.every and not target.kind
     sku_pool = named or ({last_sku} if last_sku and by_pointer else set())
-    candidates = [i for i, line in enumerate(cart) if not sku_pool or line.sku in sku_pool]
+    candidates = [
+        i
+        for i, line in enumerate(cart)
+        if (not sku_pool or line.sku in sku_pool) and _of_kind(line, target.kind, menu)
+    ]
     if not candidates:
         return None
     if target.position is not None:
@@ -202,9 +215,15 @@ def _lines(
         return [candidates[at]] if -len(candidates) <= at < len(candidates) else None
     if target.every:
         return candidates
-    if len(candidates) > 1 and named and not target.pointer:
-        return _Several(candidates)
+    if len(candidates) > 1 and (named or target.kind) and not target.pointer:
+        return _Several(candidates)  # "the latte", "the tea": which one is not guessed
     return [candidates[-1]]
+
+
+def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:
+    """Whether the line's item is of the kind said ("the tea"); any line when none was."""
+    item = menu.find(line.sku)
+    return kind is None or (item is not None and item.category == kind)
 
 
 def _edit_part(

@@ -56,6 +56,8 @@ class CatalogueItem(Protocol):
     def aliases(self) -> Sequence[str]: ...
     @property
     def options(self) -> Sequence[ChoiceGroup]: ...
+    @property
+    def category(self) -> str: ...
 
 
 async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> Lexicon:
@@ -69,8 +71,8 @@ async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> Lexicon:
 def lexicon_of(
     merchant_id: str, items: Iterable[CatalogueItem], stores: Iterable[Named]
 ) -> Lexicon:
-    """Items with their aliases and option groups (a combo's drink is its `drink` group,
-    whose choice ids are skus), and stores with theirs."""
+    """Items with their aliases, option groups (a combo's drink is its `drink` group,
+    whose choice ids are skus) and category, and stores with theirs."""
     return Lexicon(
         merchant_id=merchant_id,
         items=[
@@ -92,6 +94,7 @@ def lexicon_of(
                     )
                     for group in item.options
                 ],
+                category=item.category,
             )
             for item in items
         ],

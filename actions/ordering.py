@@ -154,6 +154,19 @@ class Ordering:
             intent = "change_item"
         if (
             intent == "order_item"
+            and edit is not None
+            and edit.target.definite
+            and any(m.options or m.unavailable for m in mentions)
+            and not any(m.quantity for m in mentions)
+            and not corrections.adds_items(text)
+            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+        ):
+            # "and the cappuccino with non-fat milk" with a cappuccino in the cart: "the"
+            # names that line, with what changes on it (or what it cannot have, said
+            # back); DIET hears an order.
+            intent = "change_item"
+        if (
+            intent == "order_item"
             and mentions
             and corrections.opens_correction(text)
             and not corrections.adds_items(text)

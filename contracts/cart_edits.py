@@ -37,6 +37,12 @@ class Target(BaseModel):
     every: bool = False
     # A part inside the line: "the drink" (in my combo) is the combo's `drink` group.
     part: str | None = None
+    # A kind of item, a menu category: "change THE TEA to a wild strawberry" is the line
+    # whose item is a tea.
+    kind: str | None = None
+    # Every item named is said with "the" and no count ("and THE cappuccino with non-fat
+    # milk"): the lines of it the cart holds, not more of it.
+    definite: bool = False
 
     class Config:
         extra = Extra.forbid

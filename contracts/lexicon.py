@@ -45,6 +45,9 @@ class LexiconItem(pydantic.BaseModel):
     name: str = pydantic.Field(..., min_length=1)
     aliases: list[str] = []
     options: list[LexiconOptionGroup] = []
+    # What the menu files it under ("tea", "drink", "side"): "change THE TEA to a wild
+    # strawberry" names the cart's line of that kind.
+    category: str = ""
 
     def group(self, group_id: str) -> LexiconOptionGroup | None:
         """The option group with this id, if the item has one."""

@@ -1,16 +1,17 @@
 """The verb of an edit and the words that point at cart lines (contract C2 `edit`).
 
 "delete both lattes", "make them both iced", "switch one of them to oat", "remove the
-last one", "scrap the second thing", "make the drink large", "no wait, only one of
-those", "that's not what I said". Items, counts and options are found by the other
-steps; this one reads only what they cannot: which lines an edit is about
-(contracts/cart_edits.Target) and what is done to them. Words are matched in their
-normalised form (bot/nlu/utterance.py: lower case, apostrophes dropped).
+last one", "scrap the second thing", "make the drink large", "change the tea to a wild
+strawberry", "no wait, only one of those", "that's not what I said". Items, counts and
+options are found by the other steps; this one reads only what they cannot: which lines
+an edit is about (contracts/cart_edits.Target) and what is done to them. Words are
+matched in their normalised form (bot/nlu/utterance.py: lower case, apostrophes dropped).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from bot.nlu.numbers import spoken_number
 from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE, CartEdit, Target, Verb
@@ -56,10 +57,24 @@ _COUNT_OF = re.compile(r"\b(\w+) of (?:them|those|these|that|the|my)\b")
 # "that's all" and "that's it" point at nothing; "it" in "is it" asks a question.
 _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is all|will be))")
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")
+# "the coffee IN IT": what is inside the line pointed at.
+_INSIDE = frozenset({"it", "that", "this"})
+# Before a kind of item: "change THE tea", "swap MY tea".
+_KIND_LEADS = frozenset({"the", "my"})
+# ... but not after these: "fries ON the side" says how, not which line.
+_NOT_KIND_AFTER = frozenset({"on", "in", "at"})
 
 
-def read_edit(words: list[str]) -> CartEdit | None:
-    """The edit said by these (normalised) words, or None when they say none."""
+def read_edit(
+    words: list[str],
+    kinds: AbstractSet[str] = frozenset(),
+    claimed: AbstractSet[int] = frozenset(),
+    definite: bool = False,
+) -> CartEdit | None:
+    """The edit said by these (normalised) words, or None when they say none. `kinds`
+    are the menu's categories ("tea"), said where an item name would be unless an item
+    or option `claimed` the word; `definite`: the items named are said with "the" (which
+    counts only when nothing else points at lines)."""
     text = re.sub(r"\b(\d) (st|nd|rd|th)\b", r"\1\2", " ".join(words))  # "2nd" splits in two
     if _COMPLAINT.search(text):
         return CartEdit(verb=COMPLAIN)
@@ -69,13 +84,45 @@ def read_edit(words: list[str]) -> CartEdit | None:
         (n for m in _COUNT_OF.finditer(text) if (n := spoken_number(m.group(1))) is not None),
         None,
     )
+    part = "drink" if _PART.search(text) or _named_inside(words, claimed) else None
     target = Target(
         position=_ORDINALS[position.group(1)] if position else None,
         pointer=bool(_POINTER.search(text.replace("thats", "that is"))),
         count=count,
         every=bool(_EVERY.search(text)),
-        part="drink" if _PART.search(text) else None,
+        part=part,
+        kind=None if part else _kind(words, kinds, claimed),
     )
+    if definite and verb is None and target == Target():
+        # "and the cappuccino with non-fat milk": "the" is all that points at the line
+        target = Target(definite=True)
     if verb is None and target == Target():
         return None
     return CartEdit(verb=verb, target=target)
+
+
+def _named_inside(words: list[str], claimed: AbstractSet[int]) -> bool:
+    """ "make THE COFFEE IN IT a large": an item named with "the" and placed "in it" (a
+    combo) is the part inside the line, like "the drink in my combo"."""
+    for i in range(len(words) - 2):
+        if words[i + 1] == "in" and words[i + 2] in _INSIDE and i in claimed:
+            k = i
+            while k - 1 in claimed:
+                k -= 1
+            if k >= 1 and words[k - 1] in _KIND_LEADS:
+                return True
+    return False
+
+
+def _kind(words: list[str], kinds: AbstractSet[str], claimed: AbstractSet[int]) -> str | None:
+    """The menu category said after "the" or "my" ("change the TEA", "my TEAS"), if any
+    and no item or option took the word."""
+    for i, word in enumerate(words[1:], start=1):
+        if i in claimed or words[i - 1] not in _KIND_LEADS:
+            continue
+        if i >= 2 and words[i - 2] in _NOT_KIND_AFTER:
+            continue
+        for kind in (word, word[:-1] if word.endswith("s") else ""):
+            if kind in kinds:
+                return kind
+    return None

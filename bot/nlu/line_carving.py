@@ -34,6 +34,9 @@ _RESTATING = frozenset({"so", "yes", "yeah", "yep", "ok", "okay", "mean", "guess
 # ... and these that it is one more: "a latte AND a latte", "then ANOTHER latte", "TOO".
 _LISTING = frozenset({"and", "plus", "also", "another", "more", "other", "then", "too"})
 _ONE_MORE_AFTER = frozenset({"too", "also", "again", "as"})
+# Before an item said again, this points back at its line: "a latte and a mocha, THE latte
+# large".
+_DEFINITE = "the"
 
 
 def count_forward(state: ParseState, quantity: Count) -> bool:
@@ -187,9 +190,26 @@ def _count_backward(state: ParseState, quantity: Count) -> None:
 def merge_restatements(state: ParseState) -> None:
     """An item said again after a restating word ("so", "yeah") with no listing word
     between is one mention: the second says the count, and keeps the first's options
-    it does not change ("I think a cappuccino would be nice, so one cappuccino": one)."""
+    it does not change ("I think a cappuccino would be nice, so one cappuccino": one).
+    An item named again with "the" and no count points back at its line: what is said
+    with it goes on that line ("a soy milk, a latte and a coffee, THE LATTE large")."""
     real = [ln for ln in state.lines if ln.variant_of is None]
     varied = {id(ln.variant_of) for ln in state.lines if ln.variant_of is not None}
+    for later in real:
+        kept = [ln for ln in state.lines if ln.variant_of is None]
+        earlier = [ln for ln in kept if ln.end <= later.start and ln.sku == later.sku]
+        if (
+            earlier
+            and later.quantity is None
+            and state.texts[later.start - 1 : later.start] == [_DEFINITE]
+            and id(later) not in varied
+            and id(earlier[-1]) not in varied
+        ):
+            first = earlier[-1]
+            first.options.update(later.options)  # said for it now: "the latte small"
+            first.unavailable += later.unavailable
+            state.lines.remove(later)
+    real = [ln for ln in state.lines if ln.variant_of is None]
     for first, second in zip(real, real[1:], strict=False):
         between = set(state.texts[first.end : second.start])
         after = set(state.texts[second.end : second.end + 1])  # "a latte so a latte TOO"

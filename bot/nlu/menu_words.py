@@ -3,7 +3,8 @@
 Where an item match and an option mention overlap, the better reading wins ("a single
 shot of espresso" is an Espresso when nothing else is ordered). Each item heard then
 opens an order line, unless it is the drink of the combo just before it ("a breakfast
-combo with a large soy milk").
+combo with a large soy milk") or the drink that one replaces ("a combo, but with soy milk
+instead of the coffee": no Americano is ordered).
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from bot.nlu.options import DRINK_GROUP, SHOTS_GROUP, OptionMention
 from bot.nlu.order_lines import OrderLine, without_unsure_repeats
 from bot.nlu.parse_state import ParseState
 
-# Words allowed between a combo and its drink; one of _DRINK_CUES must be among them.
+# Words allowed between a combo and its drink; one of _DRINK_CUES must be among them, or
+# the drink is said to replace the usual one ("a combo, soy milk INSTEAD").
 _DRINK_CUES = frozenset({"with", "drink"})
+_INSTEAD = "instead"
 _DRINK_LINKS = _DRINK_CUES | frozenset(
     {"and", "a", "an", "one", "the", "my", "as", "for", "its", "it", "please"}
     | {"size", "sized", "cup", "of"}
+    # "one combo, BUT with soy milk", "can the combo COME with", "SHOULD HAVE soy milk instead"
+    | {"but", "come", "comes", "should", "have", "has", "get"}
     | {
         "all",
         "every",
@@ -37,6 +42,8 @@ _DRINK_LINKS = _DRINK_CUES | frozenset(
 )
 # After a drink, these order it on its own: "and a soy milk ON THE SIDE".
 _ON_THE_SIDE = ("on the side", "separately", "on its own", "as well", "to go with")
+# Between "instead of" and the drink replaced: "instead of THE coffee".
+_REPLACED_LEADS = frozenset({"a", "an", "the", "my", "its", "that"})
 # What a shot of is, when it is an espresso shot.
 _ESPRESSO_WORDS = frozenset({"espresso", "espressos", "coffee"})
 # An item name followed by these is an ingredient: "an extra espresso SHOT".
@@ -160,6 +167,8 @@ def open_lines(state: ParseState, items: list[MenuMatch]) -> None:
     """An order line per item heard; a combo's drink is the combo's `drink` option."""
     for match in without_unsure_repeats(items):
         combo = state.lines[-1] if state.lines else None
+        if combo is not None and _replaced_drink(state, combo, match):
+            continue  # "soy milk instead of THE COFFEE": the drink it no longer comes with
         if combo is not None and _is_combo_drink(state, combo, match):
             combo.set_option(DRINK_GROUP, match.target, match.start, match.end)
             combo.drinks.append((match.target, match.start, match.end))
@@ -170,10 +179,11 @@ def open_lines(state: ParseState, items: list[MenuMatch]) -> None:
 
 
 def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:
-    """A drink the combo offers, said after it (or after its last drink) with "with":
-    "a combo WITH a large soy milk", "three combos, two WITH soy milk and one WITH
-    coffee", "combos, all of them WITH large coffees". "and a soy milk" or a drink "on
-    the side" is a drink of its own."""
+    """A drink the combo offers, said after it (or after its last drink) with "with" or
+    as what it comes with "instead": "a combo WITH a large soy milk", "three combos, two
+    WITH soy milk and one WITH coffee", "combos, all of them WITH large coffees", "one of
+    the combos should have soy milk INSTEAD". "and a soy milk" or a drink "on the side"
+    is a drink of its own."""
     combo = state.item(line.sku)
     drinks = combo.group(DRINK_GROUP) if combo is not None else None
     if drinks is None or drinks.choice(match.target) is None:
@@ -185,6 +195,20 @@ def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> boo
     between = texts[since : match.start]
     option_words = {texts[i] for i in state.blocked}
     links = _DRINK_LINKS | option_words
-    return bool(set(between) & _DRINK_CUES) and all(
+    # "a combo, soy milk instead"; "a combo AND a soy milk instead" lists a drink of its own
+    instead = texts[match.end : match.end + 1] == [_INSTEAD] and "and" not in between
+    return bool(set(between) & _DRINK_CUES or instead) and all(
         word in links or is_number_word(word) for word in between
     )
+
+
+def _replaced_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:
+    """The drink a combo's drink is said to replace ("a combo with soy milk instead of
+    THE COFFEE"): one of the combo's drinks right after "instead of" its chosen drink. It
+    is neither ordered nor chosen."""
+    combo = state.item(line.sku)
+    drinks = combo.group(DRINK_GROUP) if combo is not None else None
+    if not line.drinks or drinks is None or drinks.choice(match.target) is None:
+        return False
+    between = state.texts[line.drinks[-1][2] : match.start]
+    return between[:2] == [_INSTEAD, "of"] and all(w in _REPLACED_LEADS for w in between[2:])

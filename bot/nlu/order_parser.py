@@ -109,7 +109,12 @@ def _entities(state: ParseState) -> list[Entity]:
     state.lines.sort(key=lambda line: line.start)
     for number, line in enumerate(state.lines, start=1):
         state.out.extend(_line_entities(state, line, str(number)))
-    edit = read_edit(texts)
+    # "and THE cappuccino with non-fat milk": every item named points at the cart's line
+    definite = bool(state.lines) and all(
+        line.quantity is None and texts[line.start - 1 : line.start] == ["the"]
+        for line in state.lines
+    )
+    edit = read_edit(texts, state.kinds, state.blocked, definite)
     if edit is not None and state.words:  # the whole utterance says it
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))

@@ -48,6 +48,11 @@ class ParseState:
         # Words of common options this menu does not sell: unknown words to `unplaced`.
         self.unknown: set[int] = set()
 
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The menu's categories ("tea"), the kinds of item a customer may point at."""
+        return frozenset(item.category for item in self._items.values() if item.category)
+
     def item(self, sku: str) -> LexiconItem | None:
         return self._items.get(sku)
 

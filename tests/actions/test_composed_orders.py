@@ -13,6 +13,7 @@ from typing import Any
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation
+from tests.actions.copper_kettle import CopperKettle
 
 LEXICON = Path(__file__).parents[1] / "nlu" / "lexicon.json"
 PARSER = OrderParser(Lexicon.from_json(json.loads(LEXICON.read_text(encoding="utf-8"))))
@@ -70,3 +71,69 @@ async def test_an_item_restated_in_one_breath_is_added_once() -> None:
     talk = Conversation()
     reply = await say(talk, "hmm, a soy milk could be good, okay one soy milk")
     assert lines(talk) == [("soy-milk", 1, {})], reply
+
+
+# A combo's drink said in the order, as what replaces its usual drink (blind round gc-08:
+# "one breakfast combo, but with soy milk instead of the coffee" added a Soy Milk and an
+# Americano beside the combo).
+
+
+async def test_a_combo_but_with_another_drink_instead_of_its_own_is_one_combo() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two meal deals, but with soy milk instead of the americano")
+    assert lines(talk) == [("combo", 2, {"drink": "soy-milk"})], reply
+
+
+async def test_a_combo_drink_said_as_one_drink_instead_of_another_chooses_its_drink() -> None:
+    """DIET hears a change in "instead"; with nothing in the cart it is an order."""
+    talk = Conversation()
+    reply = await say(talk, "a breakfast set please, soy milk instead of coffee", "change_item")
+    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"})], reply
+
+
+# An option said after a list for one item of it, named again with "the", is that line's
+# (blind round gc-07: "a soy milk, a latte and a coffee, the latte large" added a second,
+# large Latte).
+
+
+async def test_a_size_for_the_item_named_again_after_a_list_goes_on_its_line() -> None:
+    talk = Conversation()
+    reply = await say(talk, "a youtiao, an americano and a latte, the americano large")
+    assert lines(talk) == [
+        ("youtiao", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("latte", 1, {}),
+    ], reply
+
+
+async def test_a_size_for_the_second_of_two_items_named_again_goes_on_its_line() -> None:
+    talk = Conversation()
+    reply = await say(talk, "two hash browns and a soy milk, the soy milk big please")
+    assert lines(talk) == [("hash-brown", 2, {}), ("soy-milk", 1, {"size": "large"})], reply
+
+
+async def test_the_same_item_ordered_again_with_another_article_is_still_a_second_line() -> None:
+    talk = Conversation()
+    reply = await say(talk, "a latte, a hash brown and a large latte")
+    assert lines(talk) == [
+        ("latte", 1, {}),
+        ("hash-brown", 1, {}),
+        ("latte", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_a_milk_for_the_drink_named_again_after_a_list_goes_on_its_line(
+    copper_kettle: CopperKettle,
+) -> None:
+    reply = await copper_kettle.say("a cortado and a cappuccino, the cappuccino with oat milk")
+    assert copper_kettle.lines() == [("cortado", 1, {}), ("cappuccino", 1, {"milk": "oat"})], reply
+
+
+async def test_a_temperature_for_the_tea_named_again_by_its_short_name_goes_on_its_line(
+    copper_kettle: CopperKettle,
+) -> None:
+    reply = await copper_kettle.say("a mocha and an earl grey tea, the earl grey iced please")
+    assert copper_kettle.lines() == [
+        ("mocha", 1, {}),
+        ("earl-grey", 1, {"temperature": "iced"}),
+    ], reply

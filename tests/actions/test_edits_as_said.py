@@ -8,6 +8,7 @@ test round found these edits losing or ignoring lines).
 from __future__ import annotations
 
 from tests.actions.conversation import Conversation
+from tests.actions.copper_kettle import CopperKettle
 from tests.actions.test_composed_orders import lines, say
 
 
@@ -96,3 +97,153 @@ async def test_asking_to_make_another_of_an_item_in_the_cart_still_adds_one() ->
     await say(talk, "a youtiao")
     reply = await say(talk, "can you make me a youtiao as well", "order_item")
     assert lines(talk) == [("youtiao", 2, {})], reply
+
+
+# A combo's drink changed after it was added stays the combo's drink: the combo keeps being
+# a combo (blind round gc-11, gc-27, gc-29: "can the combo come with soy milk instead?"
+# left a bare Soy Milk, "make the coffee in it a large" a large Americano, "one of the
+# combos should have soy milk instead of coffee" dropped a combo and added two drinks).
+
+
+async def test_asking_for_the_combo_with_another_drink_sets_its_drink() -> None:
+    talk = Conversation()
+    await say(talk, "a meal deal and a youtiao")
+    reply = await say(talk, "could my combo come with a soy milk instead", "change_item")
+    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"}), ("youtiao", 1, {})], reply
+
+
+async def test_the_combo_with_soy_milk_said_as_a_change_sets_its_drink_then_its_size() -> None:
+    talk = Conversation()
+    await say(talk, "a breakfast combo and a hash brown")
+    reply = await say(talk, "can I have the combo with soymilk instead", "change_item")
+    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"}), ("hash-brown", 1, {})], reply
+    reply = await say(talk, "and make it a large one", "change_item")
+    assert lines(talk) == [
+        ("combo", 1, {"drink": "soy-milk", "size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_making_the_coffee_in_the_combo_large_makes_the_combo_large() -> None:
+    talk = Conversation()
+    await say(talk, "one breakfast combo")
+    reply = await say(talk, "can you make the americano in it a big one", "change_item")
+    assert lines(talk) == [("combo", 1, {"size": "large"})], reply
+
+
+async def test_the_coffee_of_the_combo_said_large_is_the_combo_large() -> None:
+    talk = Conversation()
+    await say(talk, "a meal deal please")
+    reply = await say(talk, "the coffee in it should be large", "order_item")  # as DIET hears it
+    assert lines(talk) == [("combo", 1, {"size": "large"})], reply
+
+
+async def test_one_of_two_combos_with_another_drink_instead_of_coffee_is_split_off() -> None:
+    talk = Conversation()
+    await say(talk, "two breakfast combos and a youtiao")
+    reply = await say(
+        talk, "one of the combos should come with soy milk instead of the americano", "change_item"
+    )
+    assert lines(talk) == [
+        ("combo", 1, {}),
+        ("combo", 1, {"drink": "soy-milk"}),
+        ("youtiao", 1, {}),
+    ], reply
+
+
+async def test_one_of_the_meal_deals_having_soy_milk_instead_is_split_off() -> None:
+    talk = Conversation()
+    await say(talk, "two meal deals and a latte")
+    reply = await say(talk, "one of the meal deals should have soy milk instead", "change_item")
+    assert lines(talk) == [
+        ("combo", 1, {}),
+        ("combo", 1, {"drink": "soy-milk"}),
+        ("latte", 1, {}),
+    ], reply
+
+
+# "the <item>" with an option names the line the cart holds (blind round ck-22: "and the
+# cappuccino with non-fat milk" added a second Cappuccino).
+
+
+async def test_the_item_in_the_cart_named_with_an_option_changes_that_line() -> None:
+    talk = Conversation()
+    await say(talk, "a latte and a hash brown")
+    reply = await say(talk, "and the latte in a large size", "order_item")
+    assert lines(talk) == [("latte", 1, {"size": "large"}), ("hash-brown", 1, {})], reply
+
+
+async def test_the_item_in_the_cart_named_with_a_size_changes_that_line() -> None:
+    talk = Conversation()
+    await say(talk, "two americanos and a youtiao")
+    reply = await say(talk, "oh and the americanos large please", "order_item")
+    assert lines(talk) == [("americano", 2, {"size": "large"}), ("youtiao", 1, {})], reply
+
+
+async def test_the_item_in_the_cart_named_with_an_option_it_cannot_have_adds_nothing() -> None:
+    talk = Conversation()
+    await say(talk, "a latte and a youtiao")
+    reply = await say(talk, "and the youtiao large", "order_item")
+    assert lines(talk) == [("latte", 1, {}), ("youtiao", 1, {})], reply
+    assert "large" in reply, reply
+
+
+async def test_another_of_an_item_in_the_cart_with_an_option_is_still_added() -> None:
+    talk = Conversation()
+    await say(talk, "a latte")
+    reply = await say(talk, "also a large latte please", "order_item")
+    assert lines(talk) == [("latte", 1, {}), ("latte", 1, {"size": "large"})], reply
+
+
+async def test_the_drink_in_the_cart_named_with_a_milk_changes_that_line(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("two lattes and a mocha")
+    reply = await copper_kettle.say("and the mocha with almond milk please")
+    assert copper_kettle.lines() == [("latte", 2, {}), ("mocha", 1, {"milk": "almond"})], reply
+
+
+async def test_the_drink_in_the_cart_named_iced_after_another_edit_changes_that_line(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("a cortado and two cappuccinos")
+    await copper_kettle.say("make one of the cappuccinos large", "change_item")
+    reply = await copper_kettle.say("oh and the cortado iced")
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {"temperature": "iced"}),
+        ("cappuccino", 1, {}),
+        ("cappuccino", 1, {"size": "large"}),
+    ], reply
+
+
+# "the tea" names the one line whose item is a tea (blind round ck-24: "change the tea to
+# a wild strawberry" added the Wild Strawberry beside the Peppermint Rose).
+
+
+async def test_changing_the_tea_to_another_tea_swaps_the_only_tea_line(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("a cappuccino and an earl grey")
+    reply = await copper_kettle.say("change the tea to a jin xuan")
+    assert copper_kettle.lines() == [("cappuccino", 1, {}), ("jin-xuan", 1, {})], reply
+
+
+async def test_swapping_my_tea_for_another_keeps_its_count_and_the_other_lines(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("two english breakfast teas and a mocha")
+    reply = await copper_kettle.say("can you swap my tea for a rooibos", "change_item")
+    assert copper_kettle.lines() == [("tangerine-rooibos", 2, {}), ("mocha", 1, {})], reply
+
+
+async def test_the_tea_with_two_teas_in_the_cart_is_asked_about_not_guessed(
+    copper_kettle: CopperKettle,
+) -> None:
+    await copper_kettle.say("an earl grey, a latte and a peppermint rose")
+    reply = await copper_kettle.say("change the tea to a wild strawberry")
+    assert copper_kettle.lines() == [
+        ("earl-grey", 1, {}),
+        ("latte", 1, {}),
+        ("peppermint-rose", 1, {}),
+    ], reply
+    assert "Which one" in reply, reply

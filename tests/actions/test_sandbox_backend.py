@@ -137,7 +137,9 @@ async def test_the_lexicon_publishes_option_groups_and_no_sizes(
 ) -> None:
     lexicon = (await build_lexicon(golden_crumb, "golden-crumb")).dict()
     combo = next(item for item in lexicon["items"] if item["sku"] == "breakfast-combo")
-    assert set(combo) == {"sku", "name", "aliases", "options"}
+    # The category lets "change the tea to ..." name a line by its kind of item.
+    assert set(combo) == {"sku", "name", "aliases", "options", "category"}
+    assert combo["category"] == "combo"
     drink = next(group for group in combo["options"] if group["group"] == "drink")
     assert drink["default"] == "americano"
     assert {choice["id"] for choice in drink["choices"]} == {"americano", "soy-milk"}

@@ -31,6 +31,8 @@ def edit_of(parser: OrderParser, text: str) -> CartEdit | None:
         ("scrap the 2nd thing", "remove", Target(position=2)),
         ("get rid of the first latte", "remove", Target(position=1)),
         ("upsize the drink in my combo", "change", Target(part="drink")),
+        ("make the coffee in it a large", "change", Target(pointer=True, part="drink")),
+        ("the large soy milk in that should be a coffee", None, Target(pointer=True, part="drink")),
         ("make that four", "change", Target(pointer=True)),
         ("hmm just two of those", None, Target(pointer=True, count=2)),
         ("that is not what I ordered", "complain", Target()),
@@ -67,3 +69,54 @@ def test_each_of_them_over_copper_kettle_lines_names_no_item_so_it_means_every_l
     assert edit_of(parser, "go large on each of them") == CartEdit(
         target=Target(pointer=True, every=True)
     )
+
+
+TEA_SHOP = Lexicon.from_json(
+    {
+        "merchant_id": "tea-shop",
+        "items": [
+            {"sku": "latte", "name": "Latte", "category": "drink"},
+            {"sku": "earl-grey", "name": "Earl Grey", "category": "tea"},
+            {"sku": "cloud-and-mist", "name": "Cloud and Mist", "aliases": ["green tea"]}
+            | {"category": "tea"},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "target"),
+    [
+        ("change the tea to a latte", "change", Target(kind="tea")),
+        ("could you swap my teas for two lattes", "change", Target(kind="tea")),
+        ("drop the tea please", "remove", Target(kind="tea")),
+    ],
+)
+def test_a_menu_category_where_an_item_name_would_be_is_the_kind_of_line(
+    text: str, verb: str, target: Target
+) -> None:
+    assert edit_of(OrderParser(TEA_SHOP), text) == CartEdit(verb=verb, target=target)
+
+
+def test_a_category_word_saying_how_an_item_comes_is_not_a_kind() -> None:
+    shop = Lexicon.from_json(
+        {"merchant_id": "diner", "items": [{"sku": "fries", "name": "Fries", "category": "side"}]}
+    )
+    assert edit_of(OrderParser(shop), "can you make me fries on the side") == CartEdit(
+        verb="change"
+    )
+
+
+def test_a_category_word_inside_an_item_name_is_that_item_not_a_kind() -> None:
+    assert edit_of(OrderParser(TEA_SHOP), "make the green tea iced") == CartEdit(verb="change")
+
+
+@pytest.mark.parametrize("text", ["and the latte large", "oh, the earl grey with oat milk"])
+def test_every_item_said_with_the_and_no_count_is_definite(text: str) -> None:
+    assert edit_of(OrderParser(TEA_SHOP), text) == CartEdit(target=Target(definite=True))
+
+
+@pytest.mark.parametrize("text", ["a latte and the earl grey iced", "two of the lattes"])
+def test_an_item_with_a_count_or_an_article_is_not_definite(text: str) -> None:
+    edit = edit_of(OrderParser(TEA_SHOP), text)
+    assert edit is None or not edit.target.definite
