@@ -61,3 +61,26 @@ def test_each_of_them_over_copper_kettle_lines_names_no_item_so_it_means_every_l
     assert edit_of(parser, "go large on each of them") == CartEdit(
         target=Target(pointer=True, every=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "target"),
+    [
+        # "every one of them" / "each one of those" is every line, not one of them.
+        ("make every one of them large", "change", Target(pointer=True, every=True)),
+        ("each one of those with oat milk", None, Target(pointer=True, every=True)),
+        # "scratch" and "take ... off" remove, whatever names the lines in between.
+        ("scratch the third one", "remove", Target(position=3)),
+        ("take two of those off", "remove", Target(pointer=True, count=2)),
+        ("could you take the last one out", "remove", Target(position=-1)),
+    ],
+)
+def test_quantifiers_and_removals_said_around_the_target(
+    parser: OrderParser, text: str, verb: str | None, target: Target
+) -> None:
+    assert edit_of(parser, text) == CartEdit(verb=verb, target=target)
+
+
+@pytest.mark.parametrize("text", ["the second one should be large", "scratch the last one"])
+def test_one_after_an_ordinal_is_a_place_not_a_count(parser: OrderParser, text: str) -> None:
+    assert [e for e in parser.parse(text) if e["entity"] == "quantity"] == []
