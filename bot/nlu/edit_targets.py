@@ -45,7 +45,7 @@ _ORDINALS = {
 _POSITION = re.compile(r"\bthe (" + "|".join(_ORDINALS) + r")\b")
 _EVERY = re.compile(
     r"\bboth\b|\ball (?:of )?(?:them|those|these|the|my)\b|\beach of (?:them|those)\b"
-    r"|\b(?:every|each) one\b"
+    r"|\b(?:every|each) one\b|\ball (?:two|three|four|five)\b(?! of)"
 )
 # "every one of them" and "each one of those" are every line, not one of them.
 _COUNT_OF = re.compile(r"(?<!\bevery )(?<!\beach )\b(\w+) of (?:them|those|these|that|the|my)\b")

@@ -69,6 +69,7 @@ def test_each_of_them_over_copper_kettle_lines_names_no_item_so_it_means_every_l
         # "every one of them" / "each one of those" is every line, not one of them.
         ("make every one of them large", "change", Target(pointer=True, every=True)),
         ("each one of those with oat milk", None, Target(pointer=True, every=True)),
+        ("all three iced please", None, Target(every=True)),
         # "scratch" and "take ... off" remove, whatever names the lines in between.
         ("scratch the third one", "remove", Target(position=3)),
         ("take two of those off", "remove", Target(pointer=True, count=2)),
