@@ -68,8 +68,6 @@ SWAPPED_AFTER = frozenset(
 _PRONOUN_ONE_AFTER = frozenset(
     {"the", "this", "which", "other", "each", "every", "any", "no", "some", "big"}
     | {"small", "medium", "regular", "large", "normal", "standard"}
-    # "the second one", "scratch the last one": a line's place in the cart, not a count.
-    | {"first", "second", "third", "fourth", "fifth", "last", "final"}
 )
 # After "that", "one" is still a count when nothing else follows ("make that one").
 _CLOSING_WORDS = frozenset({"please", "instead", "thanks", "thank", "you", "then", "only"})

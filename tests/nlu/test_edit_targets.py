@@ -80,8 +80,3 @@ def test_quantifiers_and_removals_said_around_the_target(
     parser: OrderParser, text: str, verb: str | None, target: Target
 ) -> None:
     assert edit_of(parser, text) == CartEdit(verb=verb, target=target)
-
-
-@pytest.mark.parametrize("text", ["the second one should be large", "scratch the last one"])
-def test_one_after_an_ordinal_is_a_place_not_a_count(parser: OrderParser, text: str) -> None:
-    assert [e for e in parser.parse(text) if e["entity"] == "quantity"] == []

@@ -130,6 +130,17 @@ async def test_both_of_them_with_a_milk_changes_both_teas(kettle: Heard) -> None
     ], reply
 
 
+async def test_all_of_them_with_a_milk_is_no_checkout(kettle: Heard) -> None:
+    """The model before this fix heard "that's it" here and read the order back."""
+    await kettle.say("a cappuccino and a mocha")
+    reply = await kettle.say("all of them with oat milk")
+    assert kettle.lines() == [
+        ("cappuccino", 1, {"milk": "oat"}),
+        ("mocha", 1, {"milk": "oat"}),
+    ], reply
+    assert not kettle.reads_back(), reply
+
+
 async def test_all_three_iced_changes_all_three(kettle: Heard) -> None:
     await kettle.say("a latte, a cortado and a mocha")
     reply = await kettle.say("I want all three iced")
