@@ -48,6 +48,9 @@ class Utterance:
     mentions: list[Mention]
     loose: Mention  # quantity and options said without an item
     unplaced: list[str]  # words that were not understood as part of the order
+    # The loose remainder in the parts it was said in: a new part starts where a count
+    # or an option group comes again ("one of them small and one of them large" is two).
+    shares: list[Mention] = field(default_factory=list)
 
 
 def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
@@ -84,6 +87,7 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
         (e for e in relevant if e.get("group") in (None, "")), key=lambda e: e.get("start", 0)
     )
     loose: dict[str, Any] = {"options": {}}
+    shares: list[dict[str, Any]] = []
     if any(e["entity"] == "item" for e in ungrouped):
         waiting: list[Mapping[str, Any]] = []
         last: dict[str, Any] | None = None
@@ -105,7 +109,12 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
     else:
         for entity in ungrouped:
             _collect(loose, entity)
-    return Utterance([_mention(f) for f in lines], _mention(loose), unplaced)
+            if not shares or _already_set(shares[-1], entity):
+                shares.append({"options": {}})
+            _collect(shares[-1], entity)
+    return Utterance(
+        [_mention(f) for f in lines], _mention(loose), unplaced, [_mention(f) for f in shares]
+    )
 
 
 def _group_order(group: str) -> tuple[int, str]:

@@ -120,6 +120,8 @@ def change_lines(
     """The edit done to the lines at these indices (chosen by the target, or by the
     customer's answer to "Which one do you mean?")."""
     target = edit.target
+    if target.count and len(said.shares) > 1 and edit.verb != REMOVE and not said.mentions:
+        return _split(cart, chosen, target.count, said.shares, menu)
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
     # "one of them" and "the last one" say which lines, not how many: not a new count.
     quantity = None if target.count or target.position or target.every else said.loose.quantity
@@ -154,6 +156,52 @@ def change_lines(
             result[index] = new
             touched.append(new)
     return Outcome(add([], result, menu), touched, refused=refused)
+
+
+def _split(
+    cart: list[Line], chosen: list[int], count: int, shares: list[Mention], menu: Menu
+) -> Outcome:
+    """ "make one of them small and one of them large" over 3 Hot Chocolates: each part
+    said takes its count (the one of "one of them" when it names none) off the line with
+    its options, the rest stay as they were. A line with fewer than the parts need, or one
+    a part's options cannot apply to, is left as it was and said back."""
+    result, touched = list(cart), []
+    refused: list[Line] = []
+    for index in sorted(chosen, reverse=True):
+        line = result[index]
+        counts = [share.quantity or count for share in shares]
+        parts = [_changed(line, share.options, None, menu) for share in shares]
+        if sum(counts) > line.quantity or any(part is None for part in parts):
+            refused.insert(0, line)
+            continue
+        left = line.quantity - sum(counts)
+        split = [replace(part, quantity=n) for part, n in zip(parts, counts, strict=True) if part]
+        result[index : index + 1] = [replace(line, quantity=left)] * bool(left) + split
+        touched += split
+    return Outcome(add([], result, menu), touched, refused=refused)
+
+
+def unclear_removal(cart: list[Line], mentions: list[Mention], menu: Menu) -> Mention | None:
+    """The first item named for removal that several cart lines could be ("remove a
+    mocha" over an almond Mocha and a decaf Mocha): asked about, never guessed."""
+    return next((m for m in mentions if len(lines_of(cart, m, menu)) > 1), None)
+
+
+def lines_of(cart: list[Line], mention: Mention, menu: Menu) -> list[int]:
+    """The indices of the lines the mention could be: those of its item with the options
+    said, or when none has them, every line of its item ("the large latte" when it is
+    medium is still that latte)."""
+    lines = [i for i, line in enumerate(cart) if line.sku == mention.sku]
+    said = mention.options.items()
+    strict = [i for i in lines if all(cart[i].chosen(menu).get(g) == c for g, c in said)]
+    return strict or lines
+
+
+def which_removal(cart: list[Line], mention: Mention, menu: Menu) -> tuple[Outcome, CartEdit]:
+    """ "Which one do you mean: ...?" about a removal, and the edit the answer applies:
+    "remove a mocha" takes one away from the line picked, "remove the mocha" all of it."""
+    edit = CartEdit(verb=REMOVE, target=Target(count=mention.quantity))
+    return _which(cart, lines_of(cart, mention, menu), menu, "Which one do you mean"), edit
 
 
 def _new_item(cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu) -> Mention | None:

@@ -113,6 +113,10 @@ class Ordering:
             entities = corrections.removed_part(text, entities)
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
+        if edit and edit.verb is None and intent == "remove_item" and edits.points_at_lines(edit):
+            # "take one of them off", "scratch the last one": the removal DIET heard is the
+            # verb (without one, "one of them" would read as a new count of one).
+            edit = edit.copy(update={"verb": REMOVE})
         asked = _asked_about(tracker)
         if edit and edit.verb is None and edit.target.count and not said.mentions and asked:
             # "how much is a medium americano?" ... "ok, I'll take two of those"
@@ -204,7 +208,17 @@ class Ordering:
         elif intent == "remove_item":
             if not mentions and discussed and corrections.refers_back(text):
                 mentions = [discussed]  # "remove that"
-            after, lead = carts.remove(before, mentions, menu), "Removed."
+            unclear = edits.unclear_removal(before, mentions, menu)
+            clear = [m for m in mentions if m is not unclear]
+            after, lead = carts.remove(before, clear, menu), "Removed."
+            if unclear and len(edits.lines_of(after, unclear, menu)) > 1:
+                # "remove a mocha" over an almond and a decaf one: ask, remove none of them
+                outcome, removal = edits.which_removal(after, unclear, menu)
+                lead = lead if after != before else ""
+                return await self._ask_which(
+                    dispatcher, tracker, state, after, outcome, removal, [], menu, lead
+                )
+            after = carts.remove(after, [unclear] if unclear else [], menu)
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):
@@ -301,22 +315,46 @@ class Ordering:
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         if outcome.question:  # "Which one do you mean: ...?": the answer comes back here
-            subject = {
-                "candidates": carts.lines_to_slot(outcome.candidates),
-                "edit": edit.json(exclude_defaults=True),
-                "entities": [dict(e) for e in entities if e.get("entity") != edits.EDIT_ENTITY],
-            }
-            return await self.say_cart(
-                dispatcher,
-                tracker,
-                state,
-                menu,
-                "",
-                question=outcome.question,
-                kind=QuestionKind.WHICH_LINE,
-                subject=subject,
+            return await self._ask_which(
+                dispatcher, tracker, state, state.cart, outcome, edit, entities, menu
             )
         return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
+
+    async def _ask_which(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        state: OrderState,
+        cart: list[carts.Line],
+        outcome: edits.Outcome,
+        edit: CartEdit,
+        entities: list[Any],
+        menu: Menu,
+        lead: str = "",
+    ) -> list[EventType]:
+        """Ask which line an edit means (the one pending question: the answer comes back
+        to `answer_which`), with the cart as it is now (`cart`: after what was clear)."""
+        subject = {
+            "candidates": carts.lines_to_slot(outcome.candidates),
+            "edit": edit.json(exclude_defaults=True),
+            "entities": [dict(e) for e in entities if e.get("entity") != edits.EDIT_ENTITY],
+        }
+        events: list[EventType] = []
+        if cart != state.cart:
+            state = state.with_cart(cart, [])
+            events = state.events()
+            if awaiting_order(tracker):
+                events += await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        return events + await self.say_cart(
+            dispatcher,
+            tracker,
+            state,
+            menu,
+            lead,
+            question=outcome.question,
+            kind=QuestionKind.WHICH_LINE,
+            subject=subject,
+        )
 
     async def answer_which(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -592,6 +630,17 @@ class ActionReadback(MerchantAction):
             return await Ordering(self.backend, self.settings).update(
                 dispatcher, tracker, "order_item"
             )
+        edit = edits.read_edit(latest_entities(tracker))
+        if (
+            edit is not None
+            and edit.verb != COMPLAIN
+            and edits.points_at_lines(edit)
+            and (edit.verb or said.loose.options)
+        ):
+            # "please upgrade all of them to large" heard as "that's it": words that ask
+            # for a change to lines in the cart are never "done".
+            intent = "remove_item" if edit.verb == REMOVE else "change_item"
+            return await Ordering(self.backend, self.settings).update(dispatcher, tracker, intent)
         return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
 
 

@@ -30,8 +30,10 @@ _COMPLAINT = re.compile(
     r"|\byou (?:misheard|misunderstood)\b"
 )
 _REMOVE = re.compile(
-    r"\b(?:remove|delete|drop|scrap|ditch|cancel|take (?:off|out|away)|get rid of|"
+    r"\b(?:remove|delete|drop|scrap|scratch|ditch|cancel|take (?:off|out|away)|get rid of|"
     r"dont want|do not want|no longer want|forget)\b"
+    # "take one of them off", "take the last one out": the words between name the lines.
+    r"|\btake (?:\w+ ){1,4}?(?:off|out)\b"
 )
 _CHANGE = re.compile(r"\b(?:make|change|switch|swap|turn|upsize|upgrade)\b")
 _ORDINALS = {
@@ -51,9 +53,10 @@ _ORDINALS = {
 _POSITION = re.compile(r"\bthe (" + "|".join(_ORDINALS) + r")\b")
 _EVERY = re.compile(
     r"\bboth\b|\ball (?:of )?(?:them|those|these|the|my)\b|\beach of (?:them|those)\b"
-    r"|\bevery one\b"
+    r"|\b(?:every|each) one\b|\ball (?:two|three|four|five)\b(?! of)"
 )
-_COUNT_OF = re.compile(r"\b(\w+) of (?:them|those|these|that|the|my)\b")
+# "every one of them" and "each one of those" are every line, not one of them.
+_COUNT_OF = re.compile(r"(?<!\bevery )(?<!\beach )\b(\w+) of (?:them|those|these|that|the|my)\b")
 # "that's all" and "that's it" point at nothing; "it" in "is it" asks a question.
 _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is all|will be))")
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")

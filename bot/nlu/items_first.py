@@ -8,6 +8,12 @@ the customer changes or removes one (`change_item`, `remove_item`) or asks a cle
 question about it ("how much is a latte?", with enough confidence). "No youtiao" (a
 negation right before the item) is a removal.
 
+The same holds for edits of lines already in the cart: a message whose `edit` entity
+points at lines by place or quantifier ("the second one", "all of them", "both", "one of
+them") and says what to do to them (an edit verb, an option, or words to say back) is
+`change_item` (`remove_item` for a removal verb), whatever DIET guessed: "please upgrade
+all of them to large" read as `checkout` would read the order back with nothing changed.
+
 Reference it in config.yml after DIETClassifier and before FallbackClassifier:
 
     - name: bot.nlu.items_first.ItemsFirst
@@ -27,7 +33,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from contracts.cart_edits import CHANGE, EDIT_ENTITY, REMOVE, CartEdit
+
 ITEM_ENTITY = "item"
+# Entities that say what an edit does to the lines it points at ("all of them iced").
+# A count alone ("just two of those") keeps DIET's reading: it may answer a question.
+_EDIT_VALUES = frozenset({"option", "unplaced", "unavailable_option"})
 # The confidence an overridden intent gets; the rest of the ranking shares what is left,
 # so FallbackClassifier sees a clear winner.
 OVERRIDE_CONFIDENCE = 0.95
@@ -44,9 +55,11 @@ class ItemsFirst(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """`order_intent`: what an item-naming message becomes; `keep_intents`: intents it
         keeps; `question_intents` are kept from `question_confidence` up; `remove_intent`
-        is used for "no <item>"."""
+        is used for "no <item>"; `change_intent` for an edit of lines by place or
+        quantifier."""
         return {
             "order_intent": "order_item",
+            "change_intent": "change_item",
             "remove_intent": "remove_item",
             "keep_intents": ["change_item", "remove_item"],
             "question_intents": ["ask_price", "ask_combo", "ask_menu", "ask_breakfast_hours"],
@@ -56,6 +69,7 @@ class ItemsFirst(GraphComponent):
     def __init__(self, config: Mapping[str, Any]) -> None:
         self.order_intent = str(config["order_intent"])
         self.remove_intent = str(config["remove_intent"])
+        self.change_intent = str(config["change_intent"])
         self.keep_intents = frozenset(config["keep_intents"])
         self.question_intents = frozenset(config["question_intents"])
         threshold = config["question_confidence"]
@@ -87,13 +101,14 @@ class ItemsFirst(GraphComponent):
 
     def _intent_for(self, message: Message) -> str | None:
         """The intent to set, or None to keep DIET's."""
-        items = [e for e in message.get(ENTITIES) or [] if e.get("entity") == ITEM_ENTITY]
-        if not items:
-            return None
+        entities = message.get(ENTITIES) or []
+        items = [e for e in entities if e.get("entity") == ITEM_ENTITY]
         predicted = message.get(INTENT) or {}
         name, confidence = predicted.get("name"), float(predicted.get("confidence") or 0.0)
         if name in self.question_intents and confidence >= self.question_confidence:
             return None
+        if not items:
+            return self._edit_intent(entities, name)
         text = message.get(TEXT) or ""
         removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)
         if removes and name != self.remove_intent:
@@ -103,6 +118,32 @@ class ItemsFirst(GraphComponent):
         if name == self.order_intent and confidence >= OVERRIDE_CONFIDENCE:
             return None
         return self.order_intent
+
+    def _edit_intent(self, entities: Sequence[Mapping[str, Any]], name: Any) -> str | None:
+        """The intent of an edit over lines named by place or quantifier, else None."""
+        edit = _edit_of(entities)
+        if edit is None or edit.verb not in (None, CHANGE, REMOVE):
+            return None  # no edit, or a complaint: DIET's reading stands
+        target = edit.target
+        if target.position is None and not target.every and not target.count:
+            return None  # "that's it" points at the line under discussion, and does nothing
+        says_what = any(e.get("entity") in _EDIT_VALUES for e in entities)
+        if edit.verb is None and not says_what:
+            return None  # "the second one", "both": an answer to a question, not an edit
+        intent = self.remove_intent if edit.verb == REMOVE else self.change_intent
+        if edit.verb is None and name == self.remove_intent:
+            intent = self.remove_intent  # "one of them off" names no verb DIET missed
+        return None if name == intent else intent
+
+
+def _edit_of(entities: Sequence[Mapping[str, Any]]) -> CartEdit | None:
+    for entity in entities:
+        if entity.get("entity") == EDIT_ENTITY:
+            try:
+                return CartEdit.parse_raw(str(entity.get("value") or ""))
+            except ValueError:
+                return None
+    return None
 
 
 def _promote(message: Message, intent: str) -> None:

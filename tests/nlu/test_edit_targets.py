@@ -120,3 +120,22 @@ def test_every_item_said_with_the_and_no_count_is_definite(text: str) -> None:
 def test_an_item_with_a_count_or_an_article_is_not_definite(text: str) -> None:
     edit = edit_of(OrderParser(TEA_SHOP), text)
     assert edit is None or not edit.target.definite
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "target"),
+    [
+        # "every one of them" / "each one of those" is every line, not one of them.
+        ("make every one of them large", "change", Target(pointer=True, every=True)),
+        ("each one of those with oat milk", None, Target(pointer=True, every=True)),
+        ("all three iced please", None, Target(every=True)),
+        # "scratch" and "take ... off" remove, whatever names the lines in between.
+        ("scratch the third one", "remove", Target(position=3)),
+        ("take two of those off", "remove", Target(pointer=True, count=2)),
+        ("could you take the last one out", "remove", Target(position=-1)),
+    ],
+)
+def test_quantifiers_and_removals_said_around_the_target(
+    parser: OrderParser, text: str, verb: str | None, target: Target
+) -> None:
+    assert edit_of(parser, text) == CartEdit(verb=verb, target=target)

@@ -168,3 +168,42 @@ async def test_it_runs_after_the_classifier_in_a_trained_pipeline(  # about 10 s
     assert hello_latte["intent_ranking"][0]["name"] == "order_item"
     hello = await agent.parse_message("hello there")
     assert hello["intent"]["name"] in ("greet", "nlu_fallback")
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking", "expected"),
+    [
+        # What DIET said to edits over every line: "that's it", and the order was read back.
+        ("make all of those large please", [("checkout", 0.8), ("change_item", 0.15)],
+         "change_item"),
+        ("both of them large", [("checkout", 0.7), ("thank", 0.1)], "change_item"),
+        ("the first one should be big", [("deny", 0.45), ("secret_not_expected", 0.2)],
+         "change_item"),
+        ("drop the third one", [("checkout", 0.6), ("remove_item", 0.3)], "remove_item"),
+        ("take two of them off please", [("checkout", 0.5), ("remove_item", 0.3)], "remove_item"),
+    ],
+)  # fmt: skip
+def test_an_edit_of_lines_by_place_or_quantifier_is_an_edit_whatever_diet_said(
+    tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]],
+    expected: str,
+) -> None:  # fmt: skip
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == (
+        expected,
+        OVERRIDE_CONFIDENCE,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("that's it", [("checkout", 0.99)]),  # points at nothing it does anything to
+        ("the second one", [("inform", 0.6), ("deny", 0.2)]),  # answers "which one?"
+        ("both", [("inform", 0.7)]),
+        ("just two of those", [("inform", 0.5), ("change_item", 0.4)]),  # a count alone
+        ("that is not what I ordered", [("deny", 0.6)]),  # a complaint, not an edit
+    ],
+)
+def test_pointing_words_that_say_no_change_keep_diets_intent(
+    tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]]
+) -> None:
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == ranking[0]

@@ -1,0 +1,243 @@
+"""Edits that name their lines by place or quantifier, through the real parser and the real
+actions at both sandbox merchants (their own lexicons).
+
+A blind test round found: an option over every line ("all of them", "each one of them")
+never applied; "the second one" and "scratch the last one" not understood; "take one of
+them off" over 3 oat Cortados leaving 1; "one of them small and one of them large" over
+3 Hot Chocolates making only the small one; "remove a mocha" over an almond and a decaf
+Mocha removing one at random. Position counts the cart's lines in the order the cart
+readout shows them. The sentences here are other sentences of the same shapes; the intent
+is passed as DIET gives it at best (tests/nlu/test_edits_heard_by_the_model.py checks
+what the trained model hears).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sandbox_merchant import BASE_URL, sandbox_backend
+
+from actions.lexicon import build_lexicon
+from actions.settings import Settings
+from bot.nlu.order_parser import OrderParser
+from tests.actions.conversation import Conversation
+from tests.actions.test_composed_orders import lines
+
+
+class Talk:
+    def __init__(self, talk: Conversation, parser: OrderParser) -> None:
+        self.talk = talk
+        self.parser = parser
+
+    async def say(self, text: str, intent: str = "order_item") -> str:
+        return await self.talk.say(text, intent, *self.parser.parse(text))
+
+    def lines(self) -> list[tuple[str, int, dict[str, Any]]]:
+        return lines(self.talk)
+
+
+async def _talk(tmp_path: Path, merchant: str) -> tuple[Talk, Any]:
+    backend, _, client = sandbox_backend(tmp_path, merchant)
+    settings = Settings(
+        merchant_url=BASE_URL,
+        merchant_id=merchant,
+        merchant_service_token=backend._settings.merchant_service_token,
+    )
+    parser = OrderParser(await build_lexicon(backend, merchant))
+    return Talk(Conversation(backend=backend, settings=settings), parser), client
+
+
+@pytest.fixture
+async def crumb(tmp_path: Path) -> AsyncIterator[Talk]:
+    talk, client = await _talk(tmp_path, "golden-crumb")
+    yield talk
+    await client.aclose()
+
+
+@pytest.fixture
+async def kettle(tmp_path: Path) -> AsyncIterator[Talk]:
+    talk, client = await _talk(tmp_path, "copper-kettle")
+    yield talk
+    await client.aclose()
+
+
+# 1. An option over every line.
+
+
+async def test_each_one_of_them_with_an_option_changes_every_line_that_has_it(
+    kettle: Talk,
+) -> None:
+    await kettle.say("a cappuccino, a chai latte and a mocha")
+    reply = await kettle.say("each one of them with almond milk", "change_item")
+    assert kettle.lines() == [
+        ("cappuccino", 1, {"milk": "almond"}),
+        ("chai-latte", 1, {"milk": "almond"}),
+        ("mocha", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_every_one_of_them_large_is_every_line_not_one_of_them(crumb: Talk) -> None:
+    await crumb.say("two americanos and a soy milk")
+    reply = await crumb.say("every one of them large please", "change_item")
+    assert crumb.lines() == [
+        ("americano", 2, {"size": "large"}),
+        ("soy-milk", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_an_option_over_every_line_heard_as_checkout_is_still_an_edit(kettle: Talk) -> None:
+    """DIET heard "that's it" in such words; the readback must not come of them."""
+    await kettle.say("a cappuccino and a mocha")
+    reply = await kettle.say("can you do both of those iced", "checkout")
+    assert kettle.lines() == [
+        ("cappuccino", 1, {"temperature": "iced"}),
+        ("mocha", 1, {"temperature": "iced"}),
+    ], reply
+    assert "Shall I pay" not in reply and not kettle.talk.slots.get("awaiting_order"), reply
+
+
+async def test_an_upgrade_of_all_of_them_heard_as_checkout_sizes_them_up(crumb: Talk) -> None:
+    await crumb.say("a latte and an americano")
+    reply = await crumb.say("go ahead and upsize all of them", "checkout")
+    assert "Shall I pay" not in reply, reply
+    reply = await crumb.say("I'd like all of those large", "checkout")
+    assert crumb.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("americano", 1, {"size": "large"}),
+    ], reply
+    assert "Shall I pay" not in reply, reply
+
+
+# 2. A line by its place in the cart.
+
+
+async def test_the_third_one_changes_the_third_line_shown(kettle: Talk) -> None:
+    await kettle.say("a latte, an espresso and a cortado")
+    reply = await kettle.say("could the third one be decaf", "change_item")
+    assert kettle.lines() == [
+        ("latte", 1, {}),
+        ("espresso", 1, {}),
+        ("cortado", 1, {"caffeine": "decaf"}),
+    ], reply
+
+
+async def test_the_first_one_changes_the_first_line_between_foods(crumb: Talk) -> None:
+    await crumb.say("an americano, a hash brown and a latte")
+    reply = await crumb.say("I want the first one big", "change_item")
+    assert crumb.lines() == [
+        ("americano", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+        ("latte", 1, {}),
+    ], reply
+
+
+async def test_scratch_the_first_one_removes_the_first_line(kettle: Talk) -> None:
+    await kettle.say("an americano, a steamer and a latte")
+    reply = await kettle.say("scratch the first one", "remove_item")
+    assert kettle.lines() == [("steamer", 1, {}), ("latte", 1, {})], reply
+
+
+async def test_a_removal_by_place_with_a_verb_only_the_intent_heard_still_removes(
+    crumb: Talk,
+) -> None:
+    """ "lose the second one": no removal verb the parser knows; DIET's remove_item is it."""
+    await crumb.say("a youtiao, a latte and a hash brown")
+    reply = await crumb.say("lose the second one", "remove_item")
+    assert crumb.lines() == [("youtiao", 1, {}), ("hash-brown", 1, {})], reply
+
+
+# 3. "one of them" over a line of several.
+
+
+async def test_take_two_of_those_off_leaves_the_rest(crumb: Talk) -> None:
+    await crumb.say("five hash browns")
+    reply = await crumb.say("take two of those off", "remove_item")
+    assert crumb.lines() == [("hash-brown", 3, {})], reply
+
+
+async def test_one_of_them_removed_without_a_known_verb_takes_one_away(kettle: Talk) -> None:
+    await kettle.say("three almond lattes")
+    reply = await kettle.say("lose one of them", "remove_item")
+    assert kettle.lines() == [("latte", 2, {"milk": "almond"})], reply
+
+
+async def test_parts_said_of_one_line_each_take_their_options(kettle: Talk) -> None:
+    await kettle.say("four mochas")
+    reply = await kettle.say("make one of them iced and two of them decaf", "change_item")
+    assert sorted(kettle.lines(), key=str) == sorted(
+        [
+            ("mocha", 1, {}),
+            ("mocha", 1, {"temperature": "iced"}),
+            ("mocha", 2, {"caffeine": "decaf"}),
+        ],
+        key=str,
+    ), reply
+
+
+async def test_parts_with_their_own_counts_leave_the_rest_as_it_was(kettle: Talk) -> None:
+    """(Golden Crumb's lexicon hears "medium" as the Soy Milk's "regular", which no coffee
+    there has: a part said in it is refused, so the split is shown at Copper Kettle.)"""
+    await kettle.say("five cappuccinos")
+    reply = await kettle.say("two of them small and one of them large please", "change_item")
+    assert sorted(kettle.lines(), key=str) == sorted(
+        [
+            ("cappuccino", 2, {}),
+            ("cappuccino", 2, {"size": "small"}),
+            ("cappuccino", 1, {"size": "large"}),
+        ],
+        key=str,
+    ), reply
+
+
+async def test_parts_needing_more_than_the_line_holds_change_nothing(kettle: Talk) -> None:
+    await kettle.say("a hot chocolate")
+    before = kettle.lines()
+    await kettle.say("make one of them small and one of them large", "change_item")
+    assert kettle.lines() == before
+
+
+# 4. An item named for removal that several lines could be.
+
+
+async def test_removing_an_item_two_lines_could_be_asks_and_the_answer_picks(
+    kettle: Talk,
+) -> None:
+    await kettle.say("an oat latte and a decaf latte")
+    before = kettle.lines()
+    reply = await kettle.say("take a latte off", "remove_item")
+    assert kettle.lines() == before, reply
+    assert "Which one" in reply and kettle.talk.question == "which_line", reply
+    reply = await kettle.say("the decaf one", "inform")
+    assert kettle.lines() == [("latte", 1, {"milk": "oat"})], reply
+
+
+async def test_removing_one_of_an_item_asks_then_takes_one_from_the_line_picked(
+    crumb: Talk,
+) -> None:
+    await crumb.say("two large americanos and an americano")
+    reply = await crumb.say("delete an americano", "remove_item")
+    assert len(crumb.lines()) == 2 and "Which one" in reply, reply
+    reply = await crumb.say("the large one", "inform")
+    assert sorted(crumb.lines(), key=str) == sorted(
+        [("americano", 1, {"size": "large"}), ("americano", 1, {})], key=str
+    ), reply
+
+
+async def test_a_removal_the_options_said_pick_out_needs_no_question(kettle: Talk) -> None:
+    await kettle.say("an oat latte and a decaf latte")
+    reply = await kettle.say("remove the oat latte", "remove_item")
+    assert kettle.lines() == [("latte", 1, {"caffeine": "decaf"})], reply
+
+
+async def test_a_clear_removal_beside_an_unclear_one_is_done_and_the_other_asked(
+    kettle: Talk,
+) -> None:
+    await kettle.say("an oat mocha, a decaf mocha and an espresso")
+    reply = await kettle.say("remove the espresso and a mocha", "remove_item")
+    assert len(kettle.lines()) == 2 and "Which one" in reply, reply
+    assert ("espresso", 1, {}) not in kettle.lines(), reply
+    reply = await kettle.say("the oat one", "inform")
+    assert kettle.lines() == [("mocha", 1, {"caffeine": "decaf"})], reply

@@ -1,0 +1,222 @@
+"""Edits by place and quantifier as the trained model hears them, then done by the real
+actions at both sandbox merchants (their own lexicons, served to the model's
+MenuEntityExtractor over loopback as the action server serves them).
+
+A blind round found "please upgrade all of them to large" and "all of them iced please"
+classified as `checkout` (the order was read back, nothing changed), "both with oat milk
+please" and "the second one should be a large" as fallbacks. The action tests
+(tests/actions/test_edits_by_place_and_quantifier.py) pass an intent; these let the model
+choose it. Other sentences of the same shapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from loopback_lexicon import serve_lexicon
+
+from actions.lexicon import build_lexicon
+from actions.settings import Settings
+from bot.nlu.lexicon import LEXICON_URL_ENV
+from launch.stack import MODEL
+from tests.actions.conversation import Conversation
+from tests.actions.sandbox_merchant import BASE_URL, sandbox_backend
+from tests.actions.test_composed_orders import lines
+
+pytestmark = pytest.mark.slow  # loads the trained model, twice
+
+GOLDEN_CRUMB, COPPER_KETTLE = "golden-crumb", "copper-kettle"
+
+
+class Heard:
+    """A conversation whose every message goes through the trained model first."""
+
+    def __init__(self, agent: Any, talk: Conversation) -> None:
+        self.agent = agent
+        self.talk = talk
+
+    async def say(self, text: str) -> str:
+        parsed = await self.agent.parse_message(text)
+        return await self.talk.say(
+            text,
+            parsed["intent"]["name"],
+            *parsed["entities"],
+            confidence=parsed["intent"]["confidence"],
+        )
+
+    def lines(self) -> list[tuple[str, int, dict[str, Any]]]:
+        return lines(self.talk)
+
+    def reads_back(self) -> bool:
+        return bool(self.talk.slots.get("awaiting_order"))
+
+
+@pytest.fixture(scope="module")
+def agents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The trained model, loaded once per merchant with that merchant's lexicon (served
+    until the module ends: the extractor fetches it on the first message)."""
+    from rasa.core.agent import Agent
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make model`")
+    loaded: dict[str, Any] = {}
+    before = os.environ.get(LEXICON_URL_ENV)
+    with contextlib.ExitStack() as servers:
+        for merchant in (GOLDEN_CRUMB, COPPER_KETTLE):
+            backend, _, client = sandbox_backend(tmp_path_factory.mktemp(merchant), merchant)
+            lexicon = asyncio.run(build_lexicon(backend, merchant))
+            asyncio.run(client.aclose())
+            server = servers.enter_context(serve_lexicon(lexicon.dict()))
+            os.environ[LEXICON_URL_ENV] = server.url
+            try:
+                loaded[merchant] = Agent.load(str(MODEL))
+            finally:
+                if before is None:
+                    os.environ.pop(LEXICON_URL_ENV, None)
+                else:
+                    os.environ[LEXICON_URL_ENV] = before
+        yield loaded
+
+
+async def _heard(agents: dict[str, Any], tmp_path: Path, merchant: str) -> AsyncIterator[Heard]:
+    backend, _, client = sandbox_backend(tmp_path, merchant)
+    settings = Settings(
+        merchant_url=BASE_URL,
+        merchant_id=merchant,
+        merchant_service_token=backend._settings.merchant_service_token,
+    )
+    yield Heard(agents[merchant], Conversation(backend=backend, settings=settings))
+    await client.aclose()
+
+
+@pytest.fixture
+async def crumb(agents: dict[str, Any], tmp_path: Path) -> AsyncIterator[Heard]:
+    async for heard in _heard(agents, tmp_path, GOLDEN_CRUMB):
+        yield heard
+
+
+@pytest.fixture
+async def kettle(agents: dict[str, Any], tmp_path: Path) -> AsyncIterator[Heard]:
+    async for heard in _heard(agents, tmp_path, COPPER_KETTLE):
+        yield heard
+
+
+# 1. An option over every line is a change, never "that's it".
+
+
+async def test_make_all_of_them_decaf_changes_every_line(kettle: Heard) -> None:
+    await kettle.say("a cappuccino, a mocha and a latte")
+    reply = await kettle.say("could you make all of them decaf please")
+    assert kettle.lines() == [
+        ("cappuccino", 1, {"caffeine": "decaf"}),
+        ("mocha", 1, {"caffeine": "decaf"}),
+        ("latte", 1, {"caffeine": "decaf"}),
+    ], reply
+    assert not kettle.reads_back(), reply
+
+
+async def test_both_of_them_with_a_milk_changes_both_teas(kettle: Heard) -> None:
+    await kettle.say("an english breakfast and an earl grey")
+    reply = await kettle.say("both of them with almond milk")
+    assert kettle.lines() == [
+        ("english-breakfast", 1, {"milk": "almond"}),
+        ("earl-grey", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_all_of_them_with_a_milk_is_no_checkout(kettle: Heard) -> None:
+    """The model before this fix heard "that's it" here and read the order back."""
+    await kettle.say("a cappuccino and a mocha")
+    reply = await kettle.say("all of them with oat milk")
+    assert kettle.lines() == [
+        ("cappuccino", 1, {"milk": "oat"}),
+        ("mocha", 1, {"milk": "oat"}),
+    ], reply
+    assert not kettle.reads_back(), reply
+
+
+async def test_all_three_iced_changes_all_three(kettle: Heard) -> None:
+    await kettle.say("a latte, a cortado and a mocha")
+    reply = await kettle.say("I want all three iced")
+    assert kettle.lines() == [
+        ("latte", 1, {"temperature": "iced"}),
+        ("cortado", 1, {"temperature": "iced"}),
+        ("mocha", 1, {"temperature": "iced"}),
+    ], reply
+    assert not kettle.reads_back(), reply
+
+
+async def test_all_of_those_large_sizes_up_what_has_sizes(crumb: Heard) -> None:
+    await crumb.say("a youtiao, an americano and a latte")
+    reply = await crumb.say("all of those large please")
+    assert crumb.lines() == [
+        ("youtiao", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("latte", 1, {"size": "large"}),
+    ], reply
+    assert not crumb.reads_back(), reply
+
+
+# 2. A line by its place in the cart readout.
+
+
+async def test_can_the_third_one_be_iced(kettle: Heard) -> None:
+    await kettle.say("a mocha, a cortado and a latte")
+    reply = await kettle.say("can the third one be iced?")
+    assert kettle.lines() == [
+        ("mocha", 1, {}),
+        ("cortado", 1, {}),
+        ("latte", 1, {"temperature": "iced"}),
+    ], reply
+
+
+async def test_the_second_one_should_be_big(crumb: Heard) -> None:
+    await crumb.say("a hash brown, a soy milk and an americano")
+    reply = await crumb.say("the second one should be big")
+    assert crumb.lines() == [
+        ("hash-brown", 1, {}),
+        ("soy-milk", 1, {"size": "large"}),
+        ("americano", 1, {}),
+    ], reply
+
+
+async def test_scratch_the_first_one(kettle: Heard) -> None:
+    await kettle.say("a steamer, a cappuccino and an espresso")
+    reply = await kettle.say("scratch the first one")
+    assert kettle.lines() == [("cappuccino", 1, {}), ("espresso", 1, {})], reply
+
+
+# 3. "one of them" over a line of several.
+
+
+async def test_take_two_of_them_off_leaves_the_rest(kettle: Heard) -> None:
+    await kettle.say("four oat lattes")
+    reply = await kettle.say("take two of them off")
+    assert kettle.lines() == [("latte", 2, {"milk": "oat"})], reply
+
+
+async def test_one_of_them_small_and_one_of_them_large_splits_the_line(kettle: Heard) -> None:
+    await kettle.say("three steamers")
+    reply = await kettle.say("make one of them small and one of them large")
+    assert sorted(kettle.lines(), key=str) == sorted(
+        [("steamer", 1, {}), ("steamer", 1, {"size": "small"}), ("steamer", 1, {"size": "large"})],
+        key=str,
+    ), reply
+
+
+# 4. An item two lines could be is asked about.
+
+
+async def test_removing_an_item_two_lines_could_be_asks_first(kettle: Heard) -> None:
+    await kettle.say("an oat cappuccino and a decaf cappuccino")
+    before = kettle.lines()
+    reply = await kettle.say("remove a cappuccino")
+    assert kettle.lines() == before and "Which one" in reply, reply
+    reply = await kettle.say("the decaf one")
+    assert kettle.lines() == [("cappuccino", 1, {"milk": "oat"})], reply
