@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ MANIFEST = "pack.yml"
 # Folders whose name starts with this are not merchants (packs/_template/).
 SKIPPED_PREFIX = "_"
 DEFAULT_PACKS_DIR = Path(__file__).resolve().parents[2] / "packs"
+# What generated stores depend on besides the pack, and how stores become rows.
+HERE = Path(__file__).resolve().parent
+GENERATOR_FILES = (HERE / "network.py", HERE / "cities.csv", HERE / "schema.py")
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -147,11 +151,19 @@ def load_pack(folder: Path) -> MerchantPack:
             stores=(*feed, *network),
             items=catalogue.items,
             listed_stores=len(feed),
+            stores_digest=_digest(manifest_file, folder / manifest.stores, *GENERATOR_FILES),
         )
     except ValidationError as error:
         # Only the rules across files are left (the files passed one by one): a store id
         # the feed and the network share.
         raise PackError([Problem(folder, None, "", str(error))]) from error
+
+
+def _digest(*files: Path) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def read_stores(path: Path, slot_capacity: int) -> list[StoreRow]:

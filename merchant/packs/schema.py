@@ -246,6 +246,9 @@ class MerchantPack(_Strict):
     items: tuple[Item, ...]
     # How many of `stores` come from the feed (listed by name); the rest are generated.
     listed_stores: int | None = None
+    # A digest of what made the stores (the pack's files, the generator and its city data):
+    # equal digests, equal stores, so a start can skip writing them again.
+    stores_digest: str = ""
 
     @root_validator(skip_on_failure=True)
     def _consistent(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805
