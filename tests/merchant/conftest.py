@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from merchant.app import create_app
 from merchant.db import Database
 from merchant.settings import Settings
+from tests.seeded_merchant import seeded_data_dir
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ORDERLY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -34,7 +35,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data",
+        # A copy of a seeded database: the same start, without writing 5,300 stores again.
+        data_dir=seeded_data_dir(tmp_path / "data"),
         fixed_now=BREAKFAST_TIME,
         jwt_secret=new_secret(),
         service_token=new_secret(),
