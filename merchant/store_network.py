@@ -1,11 +1,11 @@
-"""Nearest open stores: one k-d tree per merchant (scipy's cKDTree) over unit-sphere xyz.
+"""Nearest open stores, with scipy's cKDTree over unit-sphere xyz.
 
-Stores are points on the unit sphere, so the tree's Euclidean (chord) distance orders them
+Stores are points on the unit sphere, so a tree's Euclidean (chord) distance orders them
 exactly as great-circle distance does, with no trouble at the poles or the date line; a
-chord turns into metres as 2·R·asin(chord/2). "Nearest open" asks the tree for the k
-nearest, keeps the open ones, and doubles k until it has enough (or has seen every store):
-at a normal hour most stores are open, so one or two queries of O(log n) answer it.
-PostGIS would tie the sandbox to PostgreSQL; cKDTree ships with Rasa and works on SQLite
+chord turns into metres as 2·R·asin(chord/2). A merchant's `StoreIndex` keeps one tree per
+opening schedule, so "nearest open" asks only the trees of schedules open at that moment:
+O(log n) per query whatever the hour (details on `StoreIndex`). PostGIS would tie the
+sandbox to PostgreSQL; cKDTree ships with Rasa and works on SQLite
 (docs/design/merchant-model.md §3).
 
 `StoreNetwork` holds one `StoreIndex` per merchant, built lazily on the first lookup and
@@ -31,6 +31,8 @@ from merchant.errors import invalid
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
 SECONDS_PER_DAY = 86_400
+# Schedules (opening hours) that get a k-d tree of their own; rarer ones share one.
+SCHEDULE_TREES = 16
 
 
 def unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -53,9 +55,48 @@ class Nearby:
     distance_m: float
 
 
+class _Group:
+    """Stores in one k-d tree; `window` is their shared hours when they all share them."""
+
+    def __init__(self, rows: np.ndarray, xyz: np.ndarray, opens: np.ndarray, closes: np.ndarray):
+        self.rows = rows  # positions in the index's `ids`
+        self.tree = cKDTree(xyz[rows])
+        self.opens, self.closes = opens[rows], closes[rows]
+        shared = len(rows) and (opens[rows] == opens[rows][0]).all()
+        shared = shared and (closes[rows] == closes[rows][0]).all()
+        self.window = (int(self.opens[0]), int(self.closes[0])) if shared else None
+
+    def nearest_open(
+        self, point: np.ndarray, moment: int | None, limit: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(chords, rows) of up to `limit` nearest stores open at `moment`, nearest first."""
+        size = len(self.rows)
+        if self.window is not None:
+            if moment is not None and not self.window[0] <= moment < self.window[1]:
+                return np.empty(0), np.empty(0, dtype=np.int64)
+            moment = None  # all open: nothing to filter
+        k = min(size, limit if moment is None else max(limit * 2, 8))
+        while True:
+            chords, found = self.tree.query(point, k=k)
+            chords, found = np.atleast_1d(chords), np.atleast_1d(found)
+            if moment is not None:
+                is_open = (self.opens[found] <= moment) & (moment < self.closes[found])
+                chords, found = chords[is_open], found[is_open]
+            if len(found) >= limit or k >= size:
+                return chords[:limit], self.rows[found[:limit]]
+            k = min(size, k * 2)
+
+
 class StoreIndex:
     """The stores of one merchant, for nearest-open lookups. Hours are [opens, closes)
-    local seconds of the day, as `merchant.catalogue.Hours` reads them."""
+    local seconds of the day, as `merchant.catalogue.Hours` reads them.
+
+    Chains open most of their stores on a few shared schedules, so stores are grouped by
+    their hours, one tree per schedule (up to `SCHEDULE_TREES`): a lookup asks only the
+    trees of schedules open at that moment for their `limit` nearest, then merges, with no
+    filtering and so no bad case when few stores are open (at 06:05, only the 06:00
+    stores; at 03:00, none). Stores on rarer schedules share one more tree, filtered by
+    hours with a k that doubles until enough are open."""
 
     def __init__(
         self,
@@ -66,9 +107,18 @@ class StoreIndex:
         closes: np.ndarray,
     ) -> None:
         self.ids = list(ids)
-        self.opens = np.asarray(opens, dtype=np.int32)
-        self.closes = np.asarray(closes, dtype=np.int32)
-        self.tree = cKDTree(unit_xyz(np.asarray(lat), np.asarray(lon))) if self.ids else None
+        opens = np.asarray(opens, dtype=np.int32)
+        closes = np.asarray(closes, dtype=np.int32)
+        xyz = unit_xyz(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
+        schedules = opens.astype(np.int64) * SECONDS_PER_DAY + closes
+        kinds, which, counts = np.unique(schedules, return_inverse=True, return_counts=True)
+        common = set(np.argsort(-counts, kind="stable")[:SCHEDULE_TREES].tolist())
+        self.groups = [
+            _Group(np.flatnonzero(which == kind), xyz, opens, closes) for kind in sorted(common)
+        ]
+        rare = np.flatnonzero(~np.isin(which, sorted(common)))
+        if len(rare):
+            self.groups.append(_Group(rare, xyz, opens, closes))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -76,24 +126,18 @@ class StoreIndex:
     def nearest_open(self, lat: float, lon: float, at: time | None, limit: int) -> list[Nearby]:
         """Up to `limit` stores nearest to (lat, lon) first, open at local time `at`
         (None: whether open or not)."""
-        if self.tree is None or limit < 1:
+        if limit < 1 or not self.ids:
             return []
         point = unit_xyz(np.array([lat]), np.array([lon]))[0]
         moment = None if at is None else seconds(at)
-        k = min(len(self.ids), max(limit * 2, 8))
-        while True:
-            chords, found = self.tree.query(point, k=k)
-            chords, found = np.atleast_1d(chords), np.atleast_1d(found)
-            if moment is not None:
-                is_open = (self.opens[found] <= moment) & (moment < self.closes[found])
-                chords, found = chords[is_open], found[is_open]
-            if len(found) >= limit or k >= len(self.ids):
-                break
-            k = min(len(self.ids), k * 2)
-        metres = chord_to_metres(chords[:limit])
+        found = [group.nearest_open(point, moment, limit) for group in self.groups]
+        chords = np.concatenate([chord for chord, _ in found])
+        rows = np.concatenate([row for _, row in found])
+        nearest = np.argsort(chords, kind="stable")[:limit]
+        metres = chord_to_metres(chords[nearest])
         return [
-            Nearby(self.ids[index], float(distance))
-            for index, distance in zip(found[:limit], metres, strict=True)
+            Nearby(self.ids[row], float(distance))
+            for row, distance in zip(rows[nearest], metres, strict=True)
         ]
 
 

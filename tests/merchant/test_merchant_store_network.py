@@ -4,6 +4,7 @@ answering open stores nearest first, with refusals that name the bad parameter."
 from __future__ import annotations
 
 import math
+from datetime import time as dt_time
 
 import numpy as np
 import pytest
@@ -182,3 +183,34 @@ def test_the_index_measures_along_the_ground() -> None:
     antipode = unit_xyz(np.array([0.0]), np.array([180.0]))[0]
     half = chord_to_metres(np.array([np.linalg.norm(point - antipode)]))[0]
     assert abs(half - math.pi * EARTH_RADIUS_M) < 1
+
+
+@pytest.mark.parametrize("schedules", [1, 4, 40])
+def test_the_index_agrees_with_a_full_scan(schedules: int) -> None:
+    """On common schedules (a tree each) and rare ones (one shared, filtered tree), at
+    hours when all, some or none are open, the answer is what scanning every store gives."""
+    rng = np.random.default_rng(schedules)
+    size = 3000
+    lat = 31.2 + rng.normal(0, 0.2, size)
+    lon = 121.4 + rng.normal(0, 0.2, size)
+    windows = [(int(rng.integers(5, 10)) * 3600, int(rng.integers(18, 24)) * 3600 - 1)]
+    windows += [
+        (int(rng.integers(5, 10)) * 3600 + 60 * s, int(rng.integers(18, 24)) * 3600 - 60 * s)
+        for s in range(1, schedules)
+    ]
+    chosen = rng.integers(0, schedules, size)
+    opens = np.array([windows[c][0] for c in chosen])
+    closes = np.array([windows[c][1] for c in chosen])
+    index = StoreIndex([f"s{i}" for i in range(size)], lat, lon, opens, closes)
+    for hour, minute in ((3, 0), (5, 30), (7, 15), (12, 0), (22, 45)):
+        moment = hour * 3600 + minute * 60
+        for point in ((31.2, 121.4), (31.5, 121.0)):
+            found = index.nearest_open(*point, at=time_of(hour, minute), limit=7)
+            is_open = (opens <= moment) & (moment < closes)
+            metres = np.array([haversine_m(point, (a, b)) for a, b in zip(lat, lon, strict=True)])
+            expected = [f"s{i}" for i in np.flatnonzero(is_open)[np.argsort(metres[is_open])][:7]]
+            assert [place.store_id for place in found] == expected, (schedules, hour, point)
+
+
+def time_of(hour: int, minute: int) -> dt_time:
+    return dt_time(hour, minute)
