@@ -35,8 +35,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        # A copy of a seeded database: the same start, without writing 5,300 stores again.
-        data_dir=seeded_data_dir(tmp_path / "data"),
+        data_dir=tmp_path / "data",
         fixed_now=BREAKFAST_TIME,
         jwt_secret=new_secret(),
         service_token=new_secret(),
@@ -45,6 +44,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def api(settings: Settings) -> Iterator[Api]:
+    # A copy of a seeded database: the same start, without writing 5,300 stores again.
+    seeded_data_dir(settings.data_dir)
     with Api(create_app(settings)) as api:
         yield api
 
@@ -79,6 +80,7 @@ def postgres_url() -> Iterator[str]:
 def any_api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]:
     """The platform on SQLite, then on PostgreSQL (skipped when no server is reachable)."""
     if request.param == "sqlite":
+        seeded_data_dir(settings.data_dir)
         with Api(create_app(settings)) as api:
             yield api
         return
