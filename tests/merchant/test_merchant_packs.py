@@ -165,3 +165,32 @@ def test_check_pack_accepts_the_shipped_packs(capsys: pytest.CaptureFixture[str]
     for pack in ("golden-crumb", "copper-kettle"):
         assert main(["check-pack", str(DEFAULT_PACKS_DIR / pack)]) == 0
     assert "ok: Golden Crumb" in capsys.readouterr().out
+
+
+def test_an_edited_store_reaches_the_database_on_the_next_start(
+    packs_dir: Path, tmp_path: Path
+) -> None:
+    """Starts skip rewriting stores whose pack is unchanged; an edit must still land, for
+    a hand-named store and for the generated network alike."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        packs_dir=packs_dir,
+        jwt_secret=new_secret(),
+        service_token=new_secret(),
+    )
+    create_app(settings).state.runtime.database.dispose()
+    feed = packs_dir / "copper-kettle" / "stores.csv"
+    text = feed.read_text(encoding="utf-8")
+    assert text.count(",08:00,21:00,") == 1  # Wukang Road's hours
+    feed.write_text(text.replace(",08:00,21:00,", ",09:00,20:00,"), encoding="utf-8")
+    manifest = packs_dir / "copper-kettle" / "pack.yml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("stores: 300", "stores: 320"),
+        encoding="utf-8",
+    )
+    with TestClient(create_app(settings)) as client:
+        listed = client.get("/merchants/copper-kettle/stores").json()["stores"]
+        wukang = next(store for store in listed if store["id"] == "ck-wukang-road")
+        assert (wukang["opens"], wukang["closes"]) == ("09:00", "20:00")
+        assert client.get("/merchants/copper-kettle").json()["store_count"] == 320
+        assert client.get("/merchants/golden-crumb").json()["store_count"] == 5000
