@@ -34,7 +34,9 @@ SKIPPED_PREFIX = "_"
 DEFAULT_PACKS_DIR = Path(__file__).resolve().parents[2] / "packs"
 # What generated stores depend on besides the pack, and how stores become rows.
 HERE = Path(__file__).resolve().parent
-GENERATOR_FILES = (HERE / "network.py", HERE / "cities.csv", HERE / "schema.py")
+GENERATOR_FILES = tuple(
+    HERE / name for name in ("network.py", "cities.csv", "districts.csv", "schema.py")
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 Loc = tuple[str | int, ...]

@@ -6,6 +6,11 @@ It is deterministic (`random.Random(seed)`, no global state), so every start and
 machine makes the same stores with the same ids, and orders that name one stay valid.
 The stores are made at load rather than checked in: 5,000 rows are about 700 KB, and a
 pack folder can stay read-only (a container image).
+
+Only the city centres (cities.csv) and, in Shanghai and Beijing, the district centres
+(districts.csv) are real places. A store's address and landmarks are made up from common
+real street names and its district's name, and outside those two cities its district is one
+of the city's real districts drawn at random, not the one it stands in.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
     from merchant.packs.schema import Network, StoreRow
 
 CITIES_FILE = "cities.csv"
+DISTRICTS_FILE = "districts.csv"
 # Stores spread around a city centre with this standard deviation (a Gaussian in km),
 # wider for bigger cities: most fall within the urban districts.
 SPREAD_KM = 3.0
@@ -43,7 +49,7 @@ STREETS = (
     "Yan'an",
     "Beijing",
 )
-LANDMARK_KINDS = ("Metro Station", "Plaza", "Hospital", "Park", "Railway Station")
+LANDMARK_KINDS = ("Metro Station", "Plaza", "Park")
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,14 @@ class City:
     districts: tuple[str, ...]
 
 
+def _rows(file: str) -> list[dict[str, str]]:
+    text = resources.files("merchant.packs").joinpath(file).read_text(encoding="utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
 @functools.cache
 def cities() -> tuple[City, ...]:
     """The city centres of merchant/packs/cities.csv (its comments say where they come from)."""
-    text = resources.files("merchant.packs").joinpath(CITIES_FILE).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return tuple(
         City(
             name=row["city"],
@@ -68,8 +77,28 @@ def cities() -> tuple[City, ...]:
             weight=int(row["weight"]),
             districts=tuple(row["districts"].split("|")),
         )
-        for row in csv.DictReader(lines)
+        for row in _rows(CITIES_FILE)
     )
+
+
+@functools.cache
+def district_centres() -> dict[str, tuple[tuple[str, float, float], ...]]:
+    """City -> its districts' centres, where merchant/packs/districts.csv has them."""
+    centres: dict[str, list[tuple[str, float, float]]] = {}
+    for row in _rows(DISTRICTS_FILE):
+        centres.setdefault(row["city"], []).append(
+            (row["district"], float(row["lat"]), float(row["lon"]))
+        )
+    return {city: tuple(found) for city, found in centres.items()}
+
+
+def district_of(city: City, lat: float, lon: float, rng: random.Random) -> str:
+    """The district whose centre is nearest, where centres are known; else one at random."""
+    centres = district_centres().get(city.name)
+    if not centres:
+        return rng.choice(city.districts)
+    squeeze = math.cos(math.radians(lat)) ** 2  # degrees of longitude are shorter
+    return min(centres, key=lambda c: (c[1] - lat) ** 2 + squeeze * (c[2] - lon) ** 2)[0]
 
 
 def generate_network(network: Network, feed: list[StoreRow], slot_capacity: int) -> list[StoreRow]:
@@ -91,7 +120,7 @@ def generate_network(network: Network, feed: list[StoreRow], slot_capacity: int)
         north_km, east_km = rng.gauss(0, spread), rng.gauss(0, spread)
         lat = city.lat + north_km / KM_PER_DEGREE
         lon = city.lon + east_km / (KM_PER_DEGREE * math.cos(math.radians(city.lat)))
-        district = rng.choice(city.districts)
+        district = district_of(city, lat, lon, rng)
         street = rng.choice(STREETS)
         numbers[city.name, district] += 1
         opening = rng.choice(hours)
