@@ -24,6 +24,7 @@ from merchant.packs.schema import (
     Catalogue,
     Manifest,
     MerchantPack,
+    Phrases,
     StoreRow,
     catalogue_problems,
 )
@@ -121,6 +122,8 @@ def load_pack(folder: Path) -> MerchantPack:
         raise PackError(
             [Problem(manifest_file, line, "id", f"{manifest.id} must equal the folder name")]
         )
+    if manifest.phrases is not None:
+        _parse_yaml(folder / manifest.phrases, Phrases)
     catalogue_file = folder / manifest.catalogue
     catalogue = _parse_yaml(catalogue_file, Catalogue)
     crossed = catalogue_problems(catalogue.items, manifest.breakfast)
@@ -237,7 +240,7 @@ def _line(node: Node | None, loc: Iterable[str | int]) -> int | None:
         return None
     for key in loc:
         if key == "__root__":
-            break
+            continue  # a whole-file list, or a rule over the node reached so far
         if isinstance(node, MappingNode):
             found = next((value for name, value in node.value if name.value == str(key)), None)
             if found is None:

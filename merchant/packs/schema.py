@@ -147,6 +147,13 @@ class Catalogue(_Strict):
     items: tuple[Item, ...]
 
 
+class Phrases(_Strict):
+    """`phrases.yml` (optional): example phrases, a list of strings, for docs and blind checks;
+    the assistant is not trained on them."""
+
+    __root__: tuple[Name, ...]
+
+
 class StoreRow(_Strict):
     """One row of `stores.csv`. Lists (`services`, `landmarks`, `aliases`) are `|`-separated."""
 

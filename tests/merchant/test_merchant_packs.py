@@ -138,6 +138,8 @@ def broken(packs_dir: Path, file: str, old: str, new: str) -> Path:
         ),
         # A kind the platform does not know.
         ("pack.yml", "kind: menu ", "kind: shop ", 12, "kind", "permitted"),
+        # An example phrase that is a list, not a sentence.
+        ("phrases.yml", "- two cookies please", "- [two, cookies]", 4, "[1]", "str type"),
         # A store whose latitude is off the globe, on line 2 of the feed.
         ("stores.csv", "30.2590", "130.2590", 2, "lat", "less than or equal to 90"),
     ],
