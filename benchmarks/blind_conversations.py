@@ -14,7 +14,7 @@ The case file is a JSON list of conversations::
 
 ``items`` and ``total`` are given for ``paid`` and ``refunded`` only; ``options`` names
 only the choices that are not the item's default, by the display names of
-merchant/sandbox_catalogue.yml (option group -> choice).
+the merchant packs' catalogues (packs/<id>/catalogue.yml: option group -> choice).
 
 One stack per merchant the cases need is started as the end-to-end tests start theirs
 (launch/stack.py on free ports, its data in a temporary folder, the clock fixed at 08:00

@@ -40,7 +40,7 @@ from channels.pin_policy import ScreenKind, screen
 from channels.pin_store import PinRequest
 from channels.voice.answers import ALTERNATIVES, closed_question, read_answer
 from channels.voice.vocabulary import MenuWords, menu_words, recognition_bias
-from merchant.seed import load_catalogue
+from merchant.packs import load_packs
 from speech.pcm import pcm16_to_samples
 from speech.recognition import RecogniserSettings, load_recogniser
 from speech.resampling import resample
@@ -79,8 +79,8 @@ def polarity(text: str) -> str | None:
 
 def catalogue_words(merchant_id: str | None = None) -> MenuWords:
     """The menu words of a sandbox merchant, from the lexicon the action server would serve."""
-    merchant = next(m for m in load_catalogue().merchants if merchant_id in (None, m.id))
-    return menu_words(lexicon_of(merchant.id, merchant.items, merchant.stores))
+    merchant = next(m for m in load_packs() if merchant_id in (None, m.id))
+    return menu_words(lexicon_of(merchant.id, merchant.items, merchant.listed))
 
 
 def voices() -> list[tuple[str, Any]]:

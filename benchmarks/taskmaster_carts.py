@@ -143,10 +143,10 @@ def read_lexicon(path: Path | None, merchant_id: str) -> Lexicon:
     if path is not None:
         with open(path, encoding="utf-8") as handle:
             return Lexicon.from_json(json.load(handle))
-    from merchant.seed import load_catalogue  # the sandbox's own data, offline only
+    from merchant.packs import load_packs  # the sandbox's own data, offline only
 
-    merchant = next(m for m in load_catalogue().merchants if m.id == merchant_id)
-    return lexicon_of(merchant.id, merchant.items, merchant.stores)
+    merchant = next(m for m in load_packs() if m.id == merchant_id)
+    return lexicon_of(merchant.id, merchant.items, merchant.listed)
 
 
 def lexicon_menu(lexicon: Lexicon) -> Menu:

@@ -60,6 +60,11 @@ class Merchant(BaseModel):
     currency: str
     timezone: str
     breakfast: Hours | None  # None: everything is served all day
+    # From the merchant's pack: what people call it (the display name first), its kind
+    # (`menu` or `booking`) and how many stores its network has.
+    names: list[str] = []
+    kind: str = "menu"
+    store_count: StrictInt = 0
 
 
 class Merchants(BaseModel):
@@ -115,6 +120,15 @@ class Store(BaseModel):
     closes: str
     open_now: bool
     aliases: list[str]
+    # Where it is (WGS84 degrees) and what it offers; `distance_m` (metres along the
+    # ground) answers `near=LAT,LON` and is null without it.
+    lat: float | None = None
+    lon: float | None = None
+    city: str | None = None
+    district: str | None = None
+    landmarks: list[str] = []
+    services: list[str] = []
+    distance_m: StrictInt | None = None
 
 
 class Stores(BaseModel):

@@ -1,6 +1,8 @@
 """`python -m merchant`: serve the sandbox merchant platform with uvicorn; or
 `python -m merchant add-staff STAFF_ID --store STORE_ID [--store ...] --password-stdin`:
-create a store's staff account (or give an existing one this password and these stores).
+create a store's staff account (or give an existing one this password and these stores);
+or `python -m merchant check-pack packs/x`: check one merchant pack, print every problem with
+its file, line and field, exit 1 if there is any.
 
 Configuration comes from the environment: merchant/settings.py, listed in
 docs/configuration.md.
@@ -10,18 +12,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import uvicorn
 
 from contracts.telemetry import configure_logging
 from merchant.app import create_app
 from merchant.errors import ApiError
+from merchant.packs import PackError, load_pack
 from merchant.settings import Settings, SettingsError
 from merchant.staff import ROLES, STAFF_ROLE, add_staff
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.command == "check-pack":
+        return _check_pack(arguments.folder)  # needs no settings: it reads files only
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -47,7 +53,25 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from standard input (never from the command line, "
         "which other users of the machine can see)",
     )
+    check = commands.add_parser("check-pack", help="check one merchant pack (packs/<id>/)")
+    check.add_argument("folder", type=Path)
     return parser
+
+
+def _check_pack(folder: Path) -> int:
+    try:
+        pack = load_pack(folder)
+    except PackError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{folder}: {count} problem{'s' * (count != 1)}", file=sys.stderr)
+        return 1
+    print(
+        f"{folder}: ok: {pack.name} ({pack.kind}, {len(pack.items)} items, "
+        f"{len(pack.stores)} stores, {len(pack.listed)} of them named in the feed)"
+    )
+    return 0
 
 
 def _add_staff(settings: Settings, arguments: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from merchant.routes import (
     staff_page,
 )
 from merchant.runtime import Runtime
-from merchant.seed import seed_catalogue
+from merchant.seed import seed_packs
 from merchant.settings import PLATFORM_TIMEZONE, Settings
 from merchant.sign_in_throttle import SignInThrottle
 from merchant.telemetry import Observed
@@ -50,7 +50,7 @@ THROWAWAY_SECRET_BYTES = 32
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: open the database, create missing tables, seed the catalogue.
+    """Build the app: open the database, create missing tables, write every merchant pack.
 
     The `Runtime` (settings, clock, database) is on `app.state.runtime`; tests move time
     with `app.state.clock.advance(...)` (the same clock).
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sqlite_busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
     )
     database.create_schema()
-    seed_catalogue(database)
+    seed_packs(database, settings.packs_dir)
     runtime = Runtime(
         settings=settings,
         clock=Clock(PLATFORM_TIMEZONE, settings.fixed_now),

@@ -1,6 +1,6 @@
 """What a merchant sells, as small immutable values the pricing and schedule rules work on.
 
-The same models parse the seed file (merchant/sandbox_catalogue.yml) and the JSON columns
+The same models parse the merchant packs (packs/<id>/catalogue.yml) and the JSON columns
 of the `menu_items` table, so the catalogue has one shape everywhere. Keeping the rules
 on these values lets them be tested without a database.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from merchant import models
@@ -37,12 +37,27 @@ def store_hours(store: models.Store) -> Hours:
 
 
 def merchant_stores(session: Session, merchant_id: str) -> list[models.Store]:
+    """The stores the merchant's pack names by hand (`listed`), in the pack's order: the
+    short list the assistant knows by aliases. The generated network is found by location
+    (merchant/store_network.py), never listed whole."""
     query = (
         select(models.Store)
         .where(models.Store.merchant_id == merchant_id)
+        .where(models.Store.listed.is_(True))
         .order_by(models.Store.position)
     )
     return list(session.scalars(query))
+
+
+def stores_by_id(session: Session, store_ids: list[str]) -> dict[str, models.Store]:
+    query = select(models.Store).where(models.Store.id.in_(store_ids))
+    return {store.id: store for store in session.scalars(query)}
+
+
+def store_counts(session: Session) -> dict[str, int]:
+    """How many stores each merchant has, the generated network included."""
+    query = select(models.Store.merchant_id, func.count()).group_by(models.Store.merchant_id)
+    return {merchant_id: count for merchant_id, count in session.execute(query).all()}
 
 
 def find_store(

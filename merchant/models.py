@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -66,6 +67,15 @@ class Merchant(Base):
     # Null for a merchant that serves no breakfast menu (everything all day).
     breakfast_start = Column(Time, nullable=True)
     breakfast_end = Column(Time, nullable=True)
+    # From the merchant's pack (merchant/packs/schema.py): `menu` or `booking`; the names
+    # people call it by (the display name first); pickup slots; the cancellation window.
+    kind = Column(String(16), nullable=False, server_default="menu")
+    names = Column(JSON, nullable=True)
+    pickup = Column(JSON, nullable=True)
+    cancel = Column(JSON, nullable=True)
+    # The digest of the stores last written from the pack: a start with an unchanged pack
+    # skips comparing its 5,000 stores row by row (merchant/seed.py).
+    stores_digest = Column(String(ID_LENGTH), nullable=True)
 
 
 class Store(Base):
@@ -79,6 +89,19 @@ class Store(Base):
     opens = Column(Time, nullable=False)
     closes = Column(Time, nullable=False)
     aliases = Column(JSON, nullable=False)
+    # The store network (issue 17 §4): WGS84 degrees, looked up with a k-d tree
+    # (merchant/store_network.py). Null only on rows written before the network existed.
+    lat = Column(Float, nullable=True)
+    lon = Column(Float, nullable=True)
+    city = Column(String(TEXT_LENGTH), nullable=True)
+    district = Column(String(TEXT_LENGTH), nullable=True)
+    landmarks = Column(JSON, nullable=True)
+    services = Column(JSON, nullable=True)  # ["pickup", "breakfast"]
+    slot_capacity = Column(Integer, nullable=True)
+    # Named by hand in the pack's feed, and so in the short list `GET .../stores` answers
+    # without `near` (the stores the assistant knows by their aliases); generated network
+    # stores are found by location only.
+    listed = Column(Boolean, nullable=False, server_default=text("true"))
 
 
 class MenuItem(Base):

@@ -27,13 +27,16 @@ def clock_time(moment: Any) -> str:
     return f"{moment:%H:%M}"
 
 
-def merchant_body(merchant: models.Merchant) -> Body:
+def merchant_body(merchant: models.Merchant, store_count: int) -> Body:
     return {
         "id": merchant.id,
         "name": merchant.name,
         "currency": merchant.currency,
         "timezone": merchant.timezone,
         "breakfast": hours_body(merchant),
+        "names": list(merchant.names or [merchant.name]),
+        "kind": merchant.kind,
+        "store_count": store_count,
     }
 
 
@@ -77,7 +80,7 @@ def option_group_body(group: OptionGroup) -> Body:
     }
 
 
-def store_body(store: models.Store, open_now: bool) -> Body:
+def store_body(store: models.Store, open_now: bool, distance_m: float | None = None) -> Body:
     return {
         "id": store.id,
         "merchant_id": store.merchant_id,
@@ -87,6 +90,13 @@ def store_body(store: models.Store, open_now: bool) -> Body:
         "closes": clock_time(store.closes),
         "open_now": open_now,
         "aliases": list(store.aliases),
+        "lat": store.lat,
+        "lon": store.lon,
+        "city": store.city,
+        "district": store.district,
+        "landmarks": list(store.landmarks or []),
+        "services": list(store.services or []),
+        "distance_m": None if distance_m is None else round(distance_m),
     }
 
 

@@ -1,4 +1,5 @@
-"""The parts one running platform shares: settings, clock, database and sign-in throttle.
+"""The parts one running platform shares: settings, clock, database, sign-in throttle and
+the store network's lookup indexes.
 
 `create_app` builds one `Runtime` and keeps it on `app.state.runtime`; routes receive it
 through the `get_runtime` dependency, and tests reach `app.state.runtime.clock` to move time.
@@ -6,7 +7,7 @@ through the `get_runtime` dependency, and tests reach `app.state.runtime.clock` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from merchant.db import Database
 from merchant.lockout import Lockout
 from merchant.settings import Settings
 from merchant.sign_in_throttle import SignInThrottle
+from merchant.store_network import StoreNetwork
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Runtime:
     clock: Clock
     database: Database
     sign_in_throttle: SignInThrottle
+    # Each merchant's k-d tree of stores, built on its first lookup (packs load at start).
+    store_network: StoreNetwork = field(default_factory=StoreNetwork)
 
     @property
     def lockout(self) -> Lockout:

@@ -1,115 +1,115 @@
-"""Writes the sandbox catalogue (merchant/sandbox_catalogue.yml) into the database on start.
+"""Writes every merchant pack (packs/<id>/, merchant/packs) into the database on start.
 
-Seeding merges (insert what is missing, update what changed), so it is idempotent and
-an edited price or alias in the file reaches existing databases on the next start.
+Seeding merges (insert what is missing, update what changed), so it is idempotent and an
+edited price, alias or store in a pack reaches existing databases on the next start. A
+store or item a pack no longer has stays in the database: orders may refer to it.
 """
 
 from __future__ import annotations
 
-from importlib import resources
+import hashlib
+from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, root_validator
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from merchant import models
-from merchant.catalogue import BREAKFAST, Hours, Item, OptionGroup, item_to_row
+from merchant.catalogue import item_to_row
 from merchant.db import Database
-from merchant.settings import PLATFORM_TIMEZONE
-
-CATALOGUE_FILE = "sandbox_catalogue.yml"
-# A combo's drink is the option group whose choice ids are the skus of drinks.
-DRINK_GROUP = "drink"
+from merchant.packs import MerchantPack, StoreRow, load_packs
 
 
-class StoreSeed(BaseModel):
-    id: str
-    name: str
-    address: str
-    hours: Hours
-    aliases: tuple[str, ...] = ()
-
-
-class MerchantSeed(BaseModel):
-    id: str
-    name: str
-    currency: str
-    breakfast: Hours | None = None  # None: everything is served all day
-    stores: tuple[StoreSeed, ...]
-    items: tuple[Item, ...]
-
-    @root_validator(skip_on_failure=True)
-    def _consistent(cls, values: dict[str, Any]) -> dict[str, Any]:
-        """Skus are unique; a combo includes, and offers as its `drink` choices, only items
-        this merchant sells; breakfast items need a breakfast window."""
-        items = {item.sku: item for item in values["items"]}
-        if len(items) != len(values["items"]):
-            raise ValueError(f"merchant {values['id']} repeats a sku")
-        for item in values["items"]:
-            if item.daypart == BREAKFAST and values["breakfast"] is None:
-                raise ValueError(
-                    f"{item.sku} is a breakfast item, but there are no breakfast hours"
-                )
-            for sku in item.combo.includes if item.combo else ():
-                if sku not in items:
-                    raise ValueError(f"{item.sku} includes unknown item {sku}")
-            drinks = item.group(DRINK_GROUP) if item.combo else None
-            for choice in drinks.choices if drinks else ():
-                if choice.id not in items:
-                    raise ValueError(f"{item.sku} offers unknown drink {choice.id}")
-        return values
-
-
-class CatalogueFile(BaseModel):
-    # Groups that items share through YAML aliases; checked here, used through the aliases.
-    option_groups: dict[str, OptionGroup] = {}
-    merchants: list[MerchantSeed]
-
-
-def load_catalogue() -> CatalogueFile:
-    """Parse and check the packaged catalogue file."""
-    text = resources.files("merchant").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    return CatalogueFile.parse_obj(yaml.safe_load(text))
-
-
-def seed_catalogue(database: Database) -> None:
-    """Write the sandbox catalogue, inserting what is missing and updating what changed."""
-    catalogue = load_catalogue()
+def seed_packs(database: Database, packs_dir: Path | None = None) -> list[MerchantPack]:
+    """Write every pack under `packs_dir` (default `packs/`); answers the packs written."""
+    packs = load_packs(packs_dir)
     try:
-        _merge(database, catalogue)
+        _merge(database, packs)
     except IntegrityError:
         # Another process seeding the same database at the same moment inserted first:
         # a second pass finds its rows and updates them instead.
-        _merge(database, catalogue)
+        _merge(database, packs)
+    return packs
 
 
-def _merge(database: Database, catalogue: CatalogueFile) -> None:
+def _merge(database: Database, packs: list[MerchantPack]) -> None:
     with database.sessions.begin() as session:
-        for merchant in catalogue.merchants:
+        for pack in packs:
             session.merge(
                 models.Merchant(
-                    id=merchant.id,
-                    name=merchant.name,
-                    currency=merchant.currency,
-                    timezone=PLATFORM_TIMEZONE.key,
-                    breakfast_start=merchant.breakfast.start if merchant.breakfast else None,
-                    breakfast_end=merchant.breakfast.end if merchant.breakfast else None,
+                    id=pack.id,
+                    name=pack.name,
+                    currency=pack.currency,
+                    timezone=pack.timezone,
+                    breakfast_start=pack.breakfast.start if pack.breakfast else None,
+                    breakfast_end=pack.breakfast.end if pack.breakfast else None,
+                    kind=pack.kind,
+                    names=list(pack.names),
+                    pickup=pack.pickup.dict(),
+                    cancel=pack.cancel.dict(),
                 )
             )
             session.flush()
-            for position, store in enumerate(merchant.stores):
-                session.merge(
-                    models.Store(
-                        id=store.id,
-                        merchant_id=merchant.id,
-                        position=position,
-                        name=store.name,
-                        address=store.address,
-                        opens=store.hours.start,
-                        closes=store.hours.end,
-                        aliases=list(store.aliases),
-                    )
-                )
-            for position, item in enumerate(merchant.items):
-                session.merge(item_to_row(merchant.id, position, item))
+            _merge_stores(session, pack)
+            for position, item in enumerate(pack.items):
+                session.merge(item_to_row(pack.id, position, item))
+
+
+def _merge_stores(session: Session, pack: MerchantPack) -> None:
+    """Insert and update the pack's stores in bulk: `session.merge` row by row costs a
+    SELECT per store, seconds for 5,000 stores on every start of every test platform."""
+    # The digest covers the pack's files and the generator; this module's row shape too.
+    digest = hashlib.sha256(f"{pack.stores_digest}:{ROW_SHAPE}".encode()).hexdigest()
+    merchant = session.get(models.Merchant, pack.id)
+    if merchant is not None and pack.stores_digest and merchant.stores_digest == digest:
+        return  # the stores are as the pack says: comparing 5,000 rows would cost more
+    table = models.Store.__table__
+    columns = [column.name for column in table.columns]
+    listed = len(pack.listed)
+    wanted = [
+        _store_row(pack.id, position, store, listed=position < listed)
+        for position, store in enumerate(pack.stores)
+    ]
+    query = select(table).where(table.c.merchant_id == pack.id)
+    existing = {row.id: tuple(row) for row in session.execute(query)}
+    new = [row for row in wanted if row["id"] not in existing]
+    changed = [
+        {f"new_{key}": value for key, value in row.items()}
+        for row in wanted
+        if row["id"] in existing and tuple(row[name] for name in columns) != existing[row["id"]]
+    ]
+    if new:
+        session.execute(insert(table), new)
+    if changed:
+        values = {name: bindparam(f"new_{name}") for name in columns if name != "id"}
+        session.execute(
+            update(table).where(table.c.id == bindparam("new_id")).values(values), changed
+        )
+    if merchant is not None:
+        merchant.stores_digest = digest
+
+
+# Bump when `_store_row` changes what it writes, so existing databases are rewritten.
+ROW_SHAPE = 1
+
+
+def _store_row(merchant_id: str, position: int, store: StoreRow, listed: bool) -> dict[str, Any]:
+    return {
+        "id": store.id,
+        "merchant_id": merchant_id,
+        "position": position,
+        "name": store.name,
+        "address": store.address,
+        "opens": store.opens,
+        "closes": store.closes,
+        "aliases": list(store.aliases),
+        "lat": store.lat,
+        "lon": store.lon,
+        "city": store.city,
+        "district": store.district,
+        "landmarks": list(store.landmarks),
+        "services": list(store.services),
+        "slot_capacity": store.slot_capacity,
+        "listed": listed,
+    }

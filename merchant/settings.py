@@ -49,6 +49,11 @@ class Settings(OrderlySettings):
         description="where the SQLite file lives (relative to the working directory, "
         "created on start)",
     )
+    packs_dir: Path | None = Field(
+        default=None,
+        description="the folder of merchant packs, one folder each (`packs/<id>/`), all "
+        "loaded on start; unset: `packs/` beside `merchant/`",
+    )
     fixed_now: datetime | None = Field(
         default=None,
         env="ORDERLY_NOW",

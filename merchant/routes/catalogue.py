@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query
 
-from contracts.merchant_api import Health, Menu, Merchants, Quote, Stores
+from contracts.merchant_api import Health, Menu, Merchant, Merchants, Quote, Stores
 from merchant.menu import (
     all_merchants,
     breakfast_hours,
     find_merchant,
     load_menu,
     merchant_stores,
+    store_counts,
     store_hours,
+    stores_by_id,
 )
 from merchant.pricing import quote
 from merchant.responses import (
@@ -29,9 +32,13 @@ from merchant.routes.documented import VALIDATION, WITH_BODY, errors
 from merchant.runtime import RuntimeDependency
 from merchant.schedule import is_available
 from merchant.schemas import QuoteRequest
+from merchant.store_network import parse_near, parse_open_at
 
 router = APIRouter(tags=["catalogue"])
 MerchantId = Annotated[str, Path(max_length=128)]
+# Stores answered by one lookup: a customer is offered a few, a map shows a page.
+DEFAULT_NEAR_LIMIT = 5
+MAX_STORES_LIMIT = 50
 
 
 @router.get(
@@ -50,7 +57,13 @@ def health(runtime: RuntimeDependency) -> Body:
 )
 def list_merchants(runtime: RuntimeDependency) -> Body:
     with runtime.database.sessions.begin() as session:
-        return {"merchants": [merchant_body(merchant) for merchant in all_merchants(session)]}
+        counts = store_counts(session)
+        return {
+            "merchants": [
+                merchant_body(merchant, counts.get(merchant.id, 0))
+                for merchant in all_merchants(session)
+            ]
+        }
 
 
 @router.get(
@@ -87,18 +100,83 @@ def menu(
 
 
 @router.get(
+    "/merchants/{merchant_id}",
+    response_model=Merchant,
+    responses=errors(404, *VALIDATION),
+)
+def merchant(merchant_id: MerchantId, runtime: RuntimeDependency) -> Body:
+    """One merchant, with `store_count`: its whole store network."""
+    with runtime.database.sessions.begin() as session:
+        found = find_merchant(session, merchant_id)
+        return merchant_body(found, store_counts(session).get(found.id, 0))
+
+
+@router.get(
     "/merchants/{merchant_id}/stores",
     response_model=Stores,
     responses=errors(404, *VALIDATION),
 )
-def stores(merchant_id: MerchantId, runtime: RuntimeDependency) -> Body:
+def stores(
+    merchant_id: MerchantId,
+    runtime: RuntimeDependency,
+    near: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="LAT,LON (WGS84 degrees): answer the network's stores nearest "
+            "first, open at `open_at` (default: now), each with `distance_m`. Without it: "
+            "the stores the merchant names by hand, in its order.",
+        ),
+    ] = None,
+    open_at: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="ISO 8601; without an offset, the merchant's local time. Only "
+            "stores open then.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            description=f"How many stores at most (default {DEFAULT_NEAR_LIMIT} with `near`; "
+            f"at most {MAX_STORES_LIMIT}, larger values are capped).",
+        ),
+    ] = None,
+) -> Body:
     now = runtime.clock.now()
     with runtime.database.sessions.begin() as session:
-        merchant = find_merchant(session, merchant_id)
+        found = find_merchant(session, merchant_id)
+        zone = ZoneInfo(found.timezone)
+        local_now = now.astimezone(zone).time()
+        at = None if open_at is None else parse_open_at(open_at, zone).time()
+        if near is None:
+            listed = [
+                store
+                for store in merchant_stores(session, found.id)
+                if at is None or store_hours(store).contains(at)
+            ]
+            if limit is not None:
+                listed = listed[: min(limit, MAX_STORES_LIMIT)]
+            return {
+                "stores": [
+                    store_body(store, store_hours(store).contains(local_now)) for store in listed
+                ]
+            }
+        lat, lon = parse_near(near)
+        index = runtime.store_network.index(session, found.id)
+        wanted = min(limit or DEFAULT_NEAR_LIMIT, MAX_STORES_LIMIT)
+        nearby = index.nearest_open(lat, lon, local_now if at is None else at, wanted)
+        rows = stores_by_id(session, [place.store_id for place in nearby])
         return {
             "stores": [
-                store_body(store, store_hours(store).contains(now.time()))
-                for store in merchant_stores(session, merchant.id)
+                store_body(
+                    rows[place.store_id],
+                    store_hours(rows[place.store_id]).contains(local_now),
+                    place.distance_m,
+                )
+                for place in nearby
             ]
         }
 

@@ -14,6 +14,7 @@ from actions.merchants.sandbox import SandboxBackend
 from actions.settings import Settings as ActionSettings
 from merchant.app import create_app
 from merchant.settings import Settings as MerchantSettings
+from tests.seeded_merchant import seeded_data_dir
 
 BREAKFAST_TIME = datetime.fromisoformat("2026-11-24T08:00:00+08:00")
 BASE_URL = "http://merchant.test"
@@ -37,7 +38,7 @@ def sandbox_backend(
     service_token = secrets.token_urlsafe(32)
     app = create_app(
         MerchantSettings(
-            data_dir=data_dir,
+            data_dir=seeded_data_dir(data_dir),
             fixed_now=BREAKFAST_TIME,
             jwt_secret=secrets.token_urlsafe(32),
             service_token=service_token,

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from merchant.app import create_app
 from merchant.db import Database
 from merchant.settings import Settings
+from tests.seeded_merchant import seeded_data_dir
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ORDERLY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -43,6 +44,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def api(settings: Settings) -> Iterator[Api]:
+    # A copy of a seeded database: the same start, without writing 5,300 stores again.
+    seeded_data_dir(settings.data_dir)
     with Api(create_app(settings)) as api:
         yield api
 
@@ -77,6 +80,7 @@ def postgres_url() -> Iterator[str]:
 def any_api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]:
     """The platform on SQLite, then on PostgreSQL (skipped when no server is reachable)."""
     if request.param == "sqlite":
+        seeded_data_dir(settings.data_dir)
         with Api(create_app(settings)) as api:
             yield api
         return

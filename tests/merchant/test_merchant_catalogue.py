@@ -52,6 +52,14 @@ def test_merchants_lists_both_sandbox_merchants(client: TestClient) -> None:
             "currency": "CNY",
             "timezone": "Asia/Shanghai",
             "breakfast": None,
+            "names": [
+                "Copper Kettle Coffee",
+                "Copper Kettle",
+                "the coffee place",
+                "the coffee shop",
+            ],
+            "kind": "menu",
+            "store_count": 300,
         },
         {
             "id": "golden-crumb",
@@ -59,6 +67,9 @@ def test_merchants_lists_both_sandbox_merchants(client: TestClient) -> None:
             "currency": "CNY",
             "timezone": "Asia/Shanghai",
             "breakfast": {"start": "06:00", "end": "10:30"},
+            "names": ["Golden Crumb", "the bakery", "golden crumb bakery", "the breakfast place"],
+            "kind": "menu",
+            "store_count": 5000,
         },
     ]
 

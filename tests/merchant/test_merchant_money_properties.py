@@ -15,15 +15,15 @@ from merchant_harness import BREAKFAST_TIME, Api, new_secret
 
 from merchant.app import create_app
 from merchant.catalogue import Choice, Item, OptionGroup
+from merchant.packs import load_packs
 from merchant.pricing import LineRequest, quote
-from merchant.seed import load_catalogue
 from merchant.settings import Settings
 
 # The customers' own PIN (each sets it first: no account has one).
 PIN = "8642"
 
 MAX_QUANTITY = 20
-MERCHANTS = {merchant.id: merchant for merchant in load_catalogue().merchants}
+MERCHANTS = {merchant.id: merchant for merchant in load_packs()}
 MENUS = {
     merchant_id: {item.sku: item for item in merchant.items}
     for merchant_id, merchant in MERCHANTS.items()

@@ -11,7 +11,7 @@ from merchant_harness import Api
 
 from merchant.app import create_app
 from merchant.catalogue import Item
-from merchant.seed import MerchantSeed, load_catalogue
+from merchant.packs import MerchantPack, load_packs
 from merchant.settings import Settings
 
 CK_NAMES = [
@@ -381,14 +381,14 @@ def test_a_combo_may_only_offer_drinks_the_merchant_sells() -> None:
     }
     merchant = {"id": "m", "name": "M", "currency": "CNY", "stores": [], "items": [combo]}
     with pytest.raises(ValueError, match="unknown drink tea"):
-        MerchantSeed.parse_obj(merchant)
+        MerchantPack.parse_obj(merchant)
     breakfast_only = {**combo, "options": [], "daypart": "breakfast"}
     with pytest.raises(ValueError, match="no breakfast hours"):
-        MerchantSeed.parse_obj({**merchant, "items": [breakfast_only]})
+        MerchantPack.parse_obj({**merchant, "items": [breakfast_only]})
 
 
-@pytest.mark.parametrize("merchant", load_catalogue().merchants, ids=lambda m: m.id)
-def test_every_phrase_names_one_thing(merchant: MerchantSeed) -> None:
+@pytest.mark.parametrize("merchant", load_packs(), ids=lambda m: m.id)
+def test_every_phrase_names_one_thing(merchant: MerchantPack) -> None:
     """What the assistant matches must be unambiguous: an item name or alias names one item,
     and on each item a choice name or alias names one choice and no item (a combo's drink
     choices are items by design)."""
