@@ -11,32 +11,13 @@ depend on DIET telling a withdrawal from a yes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_merchant import BASE_URL, sandbox_backend
 
-from actions.lexicon import build_lexicon
-from actions.settings import Settings
-from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation
+from tests.actions.copper_kettle import CopperKettle
 from tests.actions.test_composed_orders import lines, say
-from tests.actions.test_near_misses_in_orders import COPPER_KETTLE, CopperKettle
-
-
-@pytest.fixture
-async def copper_kettle(tmp_path: Path) -> AsyncIterator[CopperKettle]:
-    backend, _, client = sandbox_backend(tmp_path, COPPER_KETTLE)
-    settings = Settings(
-        merchant_url=BASE_URL,
-        merchant_id=COPPER_KETTLE,
-        merchant_service_token=backend._settings.merchant_service_token,
-    )
-    parser = OrderParser(await build_lexicon(backend, COPPER_KETTLE))
-    yield CopperKettle(Conversation(backend=backend, settings=settings), parser)
-    await client.aclose()
 
 
 def asked_amount(talk: Conversation) -> int:
