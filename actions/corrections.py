@@ -49,9 +49,13 @@ CLOSES_ORDER = re.compile(
     re.I,
 )
 
-# "I said a chicken burger and a cola", after "that's not what I said": the order as it
-# should have been heard.
-RESTATES = re.compile(r"\bi (?:said|wanted|asked for|ordered|meant)\b", re.I)
+# "I said a chicken burger and a cola", "it was a small mocha and a vanilla steamer", after
+# "that's not what I said": the order as it should have been heard.
+RESTATES = re.compile(
+    r"\bi (?:said|wanted|asked for|ordered|meant)\b"
+    r"|\b(?:it|that|this) (?:was|were|should(?: have)? been|should be)\b",
+    re.I,
+)
 
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 
