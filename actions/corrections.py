@@ -26,10 +26,12 @@ SELF_CORRECTION = re.compile(
 # "and one more", "two more", "another one": a count added to the line, not set.
 ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
-# "no wait, only one of those", "nah, just one" at "anything else?": a correction, not a no.
+# "no wait, only one of those", "nah, just one", "hmm no, just one" at "anything else?": a
+# correction, not a no. A hesitation before it ("hmm", "oh", "sorry") does not make it one.
 OPENS_CORRECTION = re.compile(
-    r"^\W*(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
-    r"|(?:no|nah|nope),? (?:just|only))\b",
+    r"^\W*(?:(?:hmm*|um+|uhm*|erm?|ah+|oh|oops|sorry|ok(?:ay)?)\W+)*"
+    r"(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
+    r"|(?:no|nah|nope)\W+(?:sorry\W+)?(?:just|only))\b",
     re.I,
 )
 
@@ -49,9 +51,13 @@ CLOSES_ORDER = re.compile(
     re.I,
 )
 
-# "I said a chicken burger and a cola", after "that's not what I said": the order as it
-# should have been heard.
-RESTATES = re.compile(r"\bi (?:said|wanted|asked for|ordered|meant)\b", re.I)
+# "I said a chicken burger and a cola", "it was a small mocha and a vanilla steamer", after
+# "that's not what I said": the order as it should have been heard.
+RESTATES = re.compile(
+    r"\bi (?:said|wanted|asked for|ordered|meant)\b"
+    r"|\b(?:it|that|this) (?:was|were|should(?: have)? been|should be)\b",
+    re.I,
+)
 
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 

@@ -14,6 +14,7 @@ guessed: the assistant asks, naming them. An edit verb never adds anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -269,9 +270,55 @@ def _lines(
 
 
 def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:
-    """Whether the line's item is of the kind said ("the tea"); any line when none was."""
+    """Whether the line's item is of the kind said ("the tea", "the coffee"); any line
+    when none was."""
     item = menu.find(line.sku)
-    return kind is None or (item is not None and item.category == kind)
+    return kind is None or (item is not None and item.category == kind) or _called(line, kind, menu)
+
+
+def _called(line: Line, word: str, menu: Menu) -> bool:
+    """Whether the line's item goes by this word among others ("coffee" in "cold brew
+    coffee"): a word for a kind of item, like a category."""
+    item = menu.find(line.sku)
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.I)
+    return item is not None and any(pattern.search(p) for p in (item.name, *item.aliases))
+
+
+def kind_said_as_item(
+    text: str, entities: list[Mapping[str, Any]], cart: list[Line], menu: Menu
+) -> list[Mapping[str, Any]] | None:
+    """ "put oat milk in THE COFFEE" over a Chai Latte and a Cold Brew: "coffee" is an
+    alias of the Americano, but said with "the" and only options, over a cart with no
+    Americano and a line called "... coffee", it is a kind of item pointing at the cart
+    (like "the tea"), never an order of an Americano. The entities with the item made an
+    edit of that kind (its options loose, for the lines of that kind); None when no item
+    is said that way."""
+    for entity in entities:
+        if entity.get("entity") != "item" or "start" not in entity or entity.get("check"):
+            continue
+        sku, start, end = str(entity.get("value")), int(entity["start"]), int(entity["end"])
+        said_before = text[:start].lower().split()
+        group = entity.get("group")
+        members = [e for e in entities if group not in (None, "") and e.get("group") == group]
+        word = text[start:end].lower()
+        if (
+            any(line.sku == sku for line in cart)
+            or not said_before
+            or said_before[-1] not in ("the", "my")
+            or any(e.get("entity") == "quantity" for e in members)
+            or not any(e.get("entity") in ("option", "unavailable_option") for e in members)
+            or not any(_called(line, word, menu) for line in cart)
+        ):
+            continue
+        heard = read_edit(entities)
+        edit = CartEdit(verb=heard.verb if heard else None, target=Target(kind=word))
+        kept: list[Mapping[str, Any]] = [
+            {k: v for k, v in e.items() if k != "group"} if e in members else e
+            for e in entities
+            if e is not entity and e.get("entity") != EDIT_ENTITY
+        ]
+        return [*kept, {"entity": EDIT_ENTITY, "value": edit.json(exclude_defaults=True)}]
+    return None
 
 
 def _edit_part(

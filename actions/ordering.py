@@ -111,6 +111,10 @@ class Ordering:
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)
+        elif not corrections.adds_items(text) and (
+            kind := edits.kind_said_as_item(text, entities, state.cart, menu)
+        ):
+            entities = kind  # "put oat milk in the coffee" over a Cold Brew: that line
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
         if edit and edit.verb is None and intent == "remove_item" and edits.points_at_lines(edit):

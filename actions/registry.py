@@ -48,11 +48,11 @@ MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionOrderStatus,
     ActionRequestCancel,
     ActionHandoff,
+    ActionRepeat,
 )
 
 
 def build_actions(backend: MerchantBackend, settings: Settings) -> dict[str, Action]:
     """The actions by name, each holding the one backend."""
     actions: list[Action] = [cls(backend, settings) for cls in MERCHANT_ACTIONS]
-    actions.append(ActionRepeat())
     return {action.name(): action for action in actions}

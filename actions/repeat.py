@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import cart as carts
+from actions.base import MerchantAction
+from actions.ordering import Ordering
 from actions.questions import ask, open_question
+from actions.state import latest_entities
 
 
-class ActionRepeat(Action):
+class ActionRepeat(MerchantAction):
     """Repeats the assistant's previous turn word for word, buttons and cards included.
 
     Repeating a question re-asks it: its pending question stays open for the next
@@ -19,12 +23,16 @@ class ActionRepeat(Action):
     channel's guard sees the request again).
     """
 
-    def name(self) -> str:
-        return "action_repeat"
+    action_name = "action_repeat"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        said = carts.read_entities(latest_entities(tracker))
+        if said.mentions or said.loose.options:
+            # "sorry, large for that one" heard as "sorry?": words that say what to order or
+            # change are never a request to hear the last turn again (a count alone is not
+            # enough: "say that one more time").
+            intent = "order_item" if said.mentions else "change_item"
+            return await Ordering(self.backend, self.settings).update(dispatcher, tracker, intent)
         previous_turn: list[dict[str, Any]] = []
         user_turns = 0
         for event in reversed(tracker.events):

@@ -165,3 +165,31 @@ async def test_a_slip_of_an_option_word_before_the_item_keeps_the_option(
         (item, "oat")
     ], reply
     assert "oat" in reply.lower()
+
+
+# "it was ...", like "I said ...": a restatement (a blind round: "it was a small mocha and a
+# vanilla steamer" after "that's not what I said" added both again, 2 mochas and 2 steamers).
+
+
+@pytest.mark.parametrize("intent", ["order_item", "change_item"])
+async def test_it_was_restates_the_message_complained_about(intent: str) -> None:
+    talk = Conversation()
+    await say(talk, "a youtiao")
+    await say(talk, "a small latte and a hash brown")
+    await say(talk, "hmm, you got that wrong", "deny")
+    reply = await say(talk, "it was a large latte and a hash brown", intent)
+    assert lines(talk) == [
+        ("youtiao", 1, {}),
+        ("latte", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_it_should_have_been_restates_at_copper_kettle(copper_kettle: CopperKettle) -> None:
+    await copper_kettle.say("a latte and a cortado")
+    await copper_kettle.say("that's not what I told you", "deny")
+    reply = await copper_kettle.say("it should have been an oat latte and a decaf cortado")
+    assert copper_kettle.lines() == [
+        ("latte", 1, {"milk": "oat"}),
+        ("cortado", 1, {"caffeine": "decaf"}),
+    ], reply

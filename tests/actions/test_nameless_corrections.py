@@ -1,0 +1,70 @@
+"""Corrections that name no item, said right after adding one, through the real parser and
+actions at both merchants. A blind round: "hmm no, just one" after "and two chicken
+burgers" (DIET: deny) read the order back and 2 burgers were paid; "sorry, large for that
+one" after "and a latte" (DIET: repeat) said the last turn again and changed nothing. The
+intents are the ones the trained model gives these shapes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.actions.conversation import Conversation
+from tests.actions.copper_kettle import CopperKettle
+from tests.actions.test_composed_orders import lines, say
+
+# A count said after a hesitation and a "no": the line just added gets it; not a no.
+
+
+@pytest.mark.parametrize("text", ["umm no, only one", "oh no sorry, just one please"])
+async def test_a_hesitant_no_with_a_count_corrects_the_line_just_added(text: str) -> None:
+    talk = Conversation()
+    await say(talk, "a latte")
+    await say(talk, "and two hash browns")
+    reply = await say(talk, text, "deny")
+    assert lines(talk) == [("latte", 1, {}), ("hash-brown", 1, {})], reply
+    assert talk.question != "pay", reply
+    assert "Shall I pay" not in reply
+
+
+async def test_a_hesitant_nope_with_a_count_at_copper_kettle(copper_kettle: CopperKettle) -> None:
+    await copper_kettle.say("a cortado")
+    await copper_kettle.say("and three mochas")
+    reply = await copper_kettle.say("hm, nope, only two", "deny")
+    assert copper_kettle.lines() == [("cortado", 1, {}), ("mocha", 2, {})], reply
+    assert copper_kettle.talk.question != "pay", reply
+
+
+# An option "for that one", heard as "sorry?": the line just added gets it.
+
+
+async def test_an_option_for_that_one_heard_as_repeat_changes_the_line_just_added() -> None:
+    talk = Conversation()
+    await say(talk, "a youtiao")
+    await say(talk, "and an americano")
+    reply = await say(talk, "sorry, big for that one", "repeat")
+    assert lines(talk) == [("youtiao", 1, {}), ("americano", 1, {"size": "large"})], reply
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("pardon, oat milk for that one", {"milk": "oat"}),
+        ("sorry, make that one iced", {"temperature": "iced"}),
+    ],
+)
+async def test_an_option_heard_as_repeat_at_copper_kettle(
+    copper_kettle: CopperKettle, text: str, options: dict[str, str]
+) -> None:
+    await copper_kettle.say("an earl grey")
+    await copper_kettle.say("and a latte")
+    reply = await copper_kettle.say(text, "repeat")
+    assert copper_kettle.lines() == [("earl-grey", 1, {}), ("latte", 1, options)], reply
+
+
+async def test_sorry_alone_still_repeats() -> None:
+    talk = Conversation()
+    first = await say(talk, "a latte")
+    again = await say(talk, "sorry?", "repeat")
+    assert again == first
+    assert lines(talk) == [("latte", 1, {})]

@@ -1,0 +1,48 @@
+"""Corrections as the trained model hears them, done by the real actions at both sandbox
+merchants (the fixtures of tests/nlu/test_edits_heard_by_the_model.py). A blind round:
+"hmm no, just one" (deny) read the order back and two burgers were paid; "sorry, large for
+that one" (repeat) changed nothing; "put oat milk in the coffee please" added an
+Americano; "it was a small mocha and a vanilla steamer" after a complaint doubled both.
+Other sentences of the same shapes; the model chooses the intent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu.test_edits_heard_by_the_model import Heard, agents, crumb, kettle
+
+pytestmark = pytest.mark.slow  # loads the trained model, twice
+
+__all__ = ["agents", "crumb", "kettle"]  # the fixtures, used by name
+
+
+async def test_a_hesitant_no_with_a_count_is_a_correction(crumb: Heard) -> None:
+    await crumb.say("a hash brown")
+    await crumb.say("and three youtiao")
+    reply = await crumb.say("umm no, only two")
+    assert crumb.lines() == [("hash-brown", 1, {}), ("youtiao", 2, {})], reply
+    assert not crumb.reads_back(), reply
+
+
+async def test_an_option_for_that_one_changes_the_line_just_added(crumb: Heard) -> None:
+    await crumb.say("a youtiao")
+    await crumb.say("and an americano")
+    reply = await crumb.say("sorry, big for that one")
+    assert crumb.lines() == [("youtiao", 1, {}), ("americano", 1, {"size": "large"})], reply
+
+
+async def test_the_coffee_with_a_milk_changes_the_one_coffee(kettle: Heard) -> None:
+    await kettle.say("an earl grey and a cortado")
+    reply = await kettle.say("could you put almond milk in the coffee")
+    assert kettle.lines() == [("earl-grey", 1, {}), ("cortado", 1, {"milk": "almond"})], reply
+
+
+async def test_it_was_after_a_complaint_restates(kettle: Heard) -> None:
+    await kettle.say("a large latte and a cortado")
+    await kettle.say("hmm, that's not what I said")
+    reply = await kettle.say("it was a small latte and an iced mocha")
+    assert kettle.lines() == [
+        ("latte", 1, {"size": "small"}),
+        ("mocha", 1, {"temperature": "iced"}),
+    ], reply
