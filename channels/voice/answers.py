@@ -30,6 +30,8 @@ threshold applies to it.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -39,9 +41,18 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from actions.consent import takes_yes_back
+from bot.nlu.menu_matcher import (
+    COMMON_WORDS,
+    EDGE_WORDS,
+    FUZZY_MIN_CHARS,
+    MERGED_WORDS_MIN_SCORE,
+    singular,
+)
+from bot.nlu.numbers import ARTICLES, CARDINALS, SOUNDALIKES
 from channels.pin_policy import pin_candidates
 from channels.voice.vocabulary import YES_NO_QUESTIONS
 from contracts.bot_messages import QuestionKind
+from contracts.lexicon import Lexicon
 from speech.recognition import Hypothesis, Transcript
 
 YES, NO, DONE, MORE = "yes", "no", "done", "more"
@@ -56,6 +67,8 @@ COMPLETE_ANSWERS = frozenset({YES, NO, DONE})
 EARLY_END_MIN_CONFIDENCE = 0.6
 # Candidates asked of Whisper at a closed question.
 ALTERNATIVES = 5
+# An "r" after a vowel and before no vowel: silent where Whisper writes it for a schwa.
+_NON_RHOTIC = re.compile(r"(?<=[aeiou])r(?![aeiouy])")
 
 
 @dataclass(frozen=True)
@@ -225,14 +238,45 @@ def _similarity(heard: str, phrase: str) -> float:
     """1.0 for the same words; else the nearer of spelling and sound (0-1)."""
     if heard == phrase:
         return 1.0
-    heard_joined, phrase_joined = _letters(heard), _letters(phrase)
-    spelling = fuzz.ratio(heard_joined, phrase_joined) / 100
-    heard_sound, phrase_sound = jellyfish.metaphone(heard), jellyfish.metaphone(phrase)
-    sound = 0.0
-    if min(len(heard_sound), len(phrase_sound)) >= MIN_SOUND_CHARS:
-        sound = fuzz.ratio(heard_sound.replace(" ", ""), phrase_sound.replace(" ", "")) / 100
     # Never 1.0 unless the words are the same: a sound-alike is recovered, not heard.
-    return min(max(spelling, sound), 0.99)
+    return min(max(_closeness(heard, phrase)), 0.99)
+
+
+def _closeness(heard: str, phrase: str) -> tuple[float, float]:
+    """How near ``heard`` is to ``phrase`` by spelling and by sound (0-1 each)."""
+    spelling = max(
+        fuzz.ratio(_letters(spelt), _letters(phrase)) / 100
+        for spelt in {heard, _NON_RHOTIC.sub("", heard)}
+    )
+    sound = max(
+        (
+            fuzz.ratio(heard_sound, phrase_sound) / 100
+            for heard_sound in _sounds(heard, heard=True)
+            for phrase_sound in _sounds(phrase, heard=False)
+            if min(len(heard_sound), len(phrase_sound)) >= MIN_SOUND_CHARS
+        ),
+        default=0.0,
+    )
+    return spelling, sound
+
+
+def _sound_alike(heard: str, phrase: str) -> float:
+    """:func:`_similarity` for a word that is to be rewritten, which must be near by both
+    spelling and sound: "mockers" / "mochas" is, "sugar" / "skinny" only sounds a bit like
+    it (0 when either is far)."""
+    if min(_closeness(heard, phrase)) < MENU_MIN_EITHER:
+        return 0.0
+    return _similarity(heard, phrase)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sounds(words: str, heard: bool) -> tuple[str, ...]:
+    """Metaphone codes of ``words``: of what was heard as spelt and without the "r"
+    Whisper writes for an unstressed final "-a" ("mockers" for "mochas"); of what is
+    expected as spelt and with "ch" said "k" (Metaphone reads every "ch" as in "chai",
+    but "mocha" says "moka")."""
+    said = _NON_RHOTIC.sub("", words) if heard else words.replace("ch", "k")
+    return tuple({jellyfish.metaphone(w).replace(" ", "") for w in (words, said) if w})
 
 
 def _letters(words: str) -> str:
@@ -242,3 +286,297 @@ def _letters(words: str) -> str:
 def _words(text: str) -> str:
     """Lower-case words, apostrophes kept, the rest of the punctuation gone."""
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+
+
+# --- An ordering turn: menu words recovered from the beam, then from the menu -------------
+#
+# While ordering there is no closed list of answers, but there is the merchant's menu: a
+# word Whisper wrote that is no menu word, yet sounds like one ("two mockers" at a coffee
+# shop), is heard as that menu word. A candidate of the beam that says the menu word
+# ("two mochas") is taken first; only when none does is the word rewritten from the menu.
+# The dialogue says back what it added, so the customer hears what was understood.
+
+# How near a heard word must be to a menu word to be rewritten from the menu alone: one
+# wrong letter or sound in five ("stall" / "small" 0.8), as the NLU's fuzzy matches.
+MENU_MIN_SIMILARITY = 0.8
+# ...and at least this near by spelling and by sound each, where the nearer one is judged
+# for an answer: "sugar" sounds 0.8 like "skinny" but is spelt 0.18 like it.
+MENU_MIN_EITHER = 0.6
+# One heard word against a menu phrase of more words ("stall" / "set meal"): closer still.
+MENU_MERGED_MIN_SIMILARITY = MERGED_WORDS_MIN_SCORE / 100
+# Words shorter than this ("coke", "cola", "lot") say too little to be rewritten, nor to
+# be rewritten into ("cold", "solo"): the NLU's own floor for a fuzzy match.
+MENU_MIN_LETTERS = FUZZY_MIN_CHARS
+# Two menu words this close to each other for one heard word: neither is picked.
+MENU_TIE_MARGIN = 0.02
+# Words heard together that may stand for one menu phrase ("vent a" for "venti").
+MAX_SPAN_WORDS = 3
+# The questions after which the customer says an order, not an answer from a list.
+ORDERING_QUESTIONS = frozenset({None, QuestionKind.OPTION, QuestionKind.WHICH_LINE})
+# Words of every order that are never menu words, whatever they sound like: the NLU's own
+# glue, count and size words and its everyday words near a menu name ("later"), and
+# everyday quantities and fillers ("too much milk", "a lot of ice").
+ORDINARY_WORDS = frozenset(
+    {singular(word) for word in (*EDGE_WORDS, *COMMON_WORDS)}
+    | {"much", "many", "lot", "lots", "bit", "few", "less", "very", "really", "just"}
+    | {"here", "there", "go", "now", "soon", "again", "instead", "actually", "maybe"}
+    | {"i'll", "i'd", "i'm", "it's", "that's", "what's", "let's", "we", "us", "our"}
+    | {"on", "in", "at", "by", "up", "out", "off", "over", "from", "into", "about", "than"}
+    | {"first", "second", "third", "last", "next", "little", "while", "couple", "great"}
+)
+# What Whisper writes for the last vowel of a word it splits ("vent a" for "venti").
+_SPLIT_OFF = frozenset({"a"})
+# Words that say a count or an article: an order goes on after them.
+_COUNT_WORDS = frozenset({*CARDINALS, *ARTICLES, *SOUNDALIKES})
+
+
+@dataclass(frozen=True)
+class MenuPhrase:
+    """A name or alias of an item or choice, as words, and the name it stands for."""
+
+    words: tuple[str, ...]
+    name: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """One menu word recovered: what Whisper wrote, what goes on, and where it came from."""
+
+    heard: str
+    said: str
+    name: str  # the menu name it stands for ("Mocha" for "mochas")
+    source: str  # "beam": another candidate said it; "menu": the nearest menu word
+
+
+@dataclass(frozen=True)
+class HeardOrder:
+    """What goes on to the dialogue in an ordering turn."""
+
+    text: str
+    recovered: tuple[Recovered, ...] = ()
+
+
+class SpokenMenu:
+    """One merchant's menu as words: every item and choice name and alias, and their
+    plurals ("lattes"). Built from the ``/lexicon`` the channel receives, so only the
+    current merchant's words are ever recovered."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.merchant_id = lexicon.merchant_id
+        named: dict[tuple[str, ...], str] = {}
+        spoken = [(item.name, [item.name, *item.aliases]) for item in lexicon.items] + [
+            (choice.name, [choice.name, *choice.aliases])
+            for item in lexicon.items
+            for group in item.options
+            for choice in group.choices
+        ]
+        for name, phrases in spoken:
+            for phrase in phrases:
+                words = tuple(_words(phrase).split())
+                if words:
+                    named.setdefault(words, name)
+                    last = words[-1]
+                    if not last.endswith("s"):
+                        ending = "es" if last.endswith(("sh", "ch", "x", "z")) else "s"
+                        named.setdefault((*words[:-1], last + ending), name)
+        self.phrases = tuple(MenuPhrase(words, name) for words, name in named.items())
+        self._names = {_key(p.words): p.name for p in self.phrases}
+        self._longest = max((len(p.words) for p in self.phrases), default=0)
+        # What a heard word may be rewritten into: "cold" and "solo" are too short to judge.
+        self._rewritable = tuple(
+            phrase for phrase in self.phrases if len(_letters(phrase.text)) >= MENU_MIN_LETTERS
+        )
+
+    def covered(self, words: Sequence[str]) -> list[bool]:
+        """Which of ``words`` belong to a menu phrase said exactly (plurals evened out)."""
+        covered = [False] * len(words)
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + self._longest) + 1):
+                if _key(words[start:end]) in self._names:
+                    covered[start:end] = [True] * (end - start)
+        return covered
+
+    def name(self, words: Sequence[str]) -> str:
+        """The menu name ``words`` say ("Mocha" for "mochas"), or the words themselves."""
+        return self._names.get(_key(words), " ".join(words))
+
+    def nearest(self, heard: Sequence[str], keep: Sequence[str]) -> tuple[MenuPhrase, float] | None:
+        """The one menu phrase ``heard`` sounds like, holding the menu words ``keep`` of it
+        unchanged ("oat meal" -> "oat milk"); None when none is near or two are as near."""
+        text = " ".join(heard)
+        changed = _letters("".join(word for word in heard if word not in keep))
+        scored = []
+        for phrase in self._rewritable:
+            rest = _letters("".join(word for word in phrase.words if word not in keep))
+            if (
+                set(keep) <= set(phrase.words)
+                and abs(len(phrase.words) - len(heard)) <= 1
+                # The words that change become words of the phrase that start alike:
+                # "hot chalk late" is "hot chocolate", "vent a" is "venti"; "latte on"
+                # is no "latte", "single hash" no "single shot".
+                and rest[:1] == changed[:1]
+            ):
+                merged = len(phrase.words) > len(heard)
+                score = _sound_alike(text, phrase.text)
+                if score >= (MENU_MERGED_MIN_SIMILARITY if merged else MENU_MIN_SIMILARITY):
+                    scored.append((phrase, score))
+        if not scored:
+            return None
+        phrase, score = max(scored, key=lambda pair: pair[1])
+        if any(p.name != phrase.name and s >= score - MENU_TIE_MARGIN for p, s in scored):
+            return None  # "two menu words as close as each other: ask, never pick one"
+        return phrase, score
+
+
+_spoken_menu: tuple[Lexicon, SpokenMenu] | None = None
+
+
+def spoken_menu(lexicon: Lexicon) -> SpokenMenu:
+    """The lexicon's :class:`SpokenMenu`, built once per lexicon the poller brings."""
+    global _spoken_menu
+    if _spoken_menu is None or _spoken_menu[0] is not lexicon:
+        _spoken_menu = (lexicon, SpokenMenu(lexicon))
+    return _spoken_menu[1]
+
+
+def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
+    """The best candidate, with words that are no menu words but sound like one heard as
+    that menu word: as another candidate of the beam says it, else as the menu spells it."""
+    hypotheses = transcript.hypotheses or (Hypothesis(transcript.text, 0.0),)
+    best = hypotheses[0].text
+    tokens = _tokens(best)
+    words = [word for _, _, word in tokens]
+    covered = menu.covered(words)
+    # Word index where a rewrite starts -> (index after it, what goes on, provenance).
+    rewrites: dict[int, tuple[int, Recovered]] = {}
+    taken = [False] * len(words)
+
+    def rewrite(start: int, end: int, said: Sequence[str], source: str) -> None:
+        heard = " ".join(words[start:end])
+        recovered = Recovered(heard, " ".join(said), menu.name(said), source)
+        rewrites[start] = (end, recovered)
+        taken[start:end] = [True] * (end - start)
+
+    for alternative in hypotheses[1:]:
+        for start, end, said in _beam_readings(words, covered, alternative.text, menu):
+            if not any(taken[start:end]):
+                rewrite(start, end, said, "beam")
+    for start, end, phrase in _menu_readings(words, covered, taken, menu):
+        rewrite(start, end, phrase.words, "menu")
+    if not rewrites:
+        return HeardOrder(best)
+    text, last = "", 0
+    for start in sorted(rewrites):
+        end, recovered = rewrites[start]
+        text += best[last : tokens[start][0]] + recovered.said
+        last = tokens[end - 1][1]
+    text += best[last:]
+    return HeardOrder(text, tuple(rewrites[start][1] for start in sorted(rewrites)))
+
+
+def _beam_readings(
+    words: Sequence[str], covered: Sequence[bool], alternative: str, menu: SpokenMenu
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Where another candidate says menu words in place of sound-alikes of them."""
+    other = [word for _, _, word in _tokens(alternative)]
+    other_covered = menu.covered(other)
+    found = []
+    matcher = difflib.SequenceMatcher(None, words, other, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        pairs = [(i1 + k, j1 + k) for k in range(i2 - i1)] if i2 - i1 == j2 - j1 else []
+        # Word for word where the lengths agree ("to lottie's" / "two lattes": only the
+        # second word changes); else the span as a whole ("vent a coal" / "venti cold").
+        spans = [(i, i + 1, j, j + 1) for i, j in pairs] or [(i1, i2, j1, j2)]
+        for start, end, other_start, other_end in spans:
+            # Menu words both candidates say, each its own way ("coal brew" / "cold
+            # brew"), are left as the best one says them.
+            while (
+                end - start > 1
+                and other_end - other_start > 1
+                and covered[start]
+                and other_covered[other_start]
+            ):
+                start, other_start = start + 1, other_start + 1
+            while (
+                end - start > 1
+                and other_end - other_start > 1
+                and covered[end - 1]
+                and other_covered[other_end - 1]
+            ):
+                end, other_end = end - 1, other_end - 1
+            said = other[other_start:other_end]
+            if not all(other_covered[other_start:other_end]):
+                continue  # the other candidate says no menu word here
+            keep = [words[i] for i in range(start, end) if covered[i]]
+            if not set(keep) <= set(said) or not _may_rewrite(words, covered, start, end):
+                continue
+            if _sound_alike(" ".join(words[start:end]), " ".join(said)) >= MIN_SIMILARITY:
+                found.append((start, end, tuple(said)))
+    return found
+
+
+def _menu_readings(
+    words: Sequence[str], covered: Sequence[bool], taken: Sequence[bool], menu: SpokenMenu
+) -> list[tuple[int, int, MenuPhrase]]:
+    """The nearest menu phrases for what the beam left, closest first, never overlapping."""
+    candidates = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + MAX_SPAN_WORDS) + 1):
+            if any(taken[start:end]) or not _may_rewrite(words, covered, start, end):
+                continue
+            keep = [words[i] for i in range(start, end) if covered[i]]
+            nearest = menu.nearest(words[start:end], keep)
+            if nearest is not None:
+                candidates.append((nearest[1], end - start, start, end, nearest[0]))
+    chosen: list[tuple[int, int, MenuPhrase]] = []
+    used = [False] * len(words)
+    for _score, _length, start, end, phrase in sorted(candidates, key=lambda c: (-c[0], -c[1])):
+        if not any(used[start:end]):
+            used[start:end] = [True] * (end - start)
+            chosen.append((start, end, phrase))
+    return chosen
+
+
+def _may_rewrite(words: Sequence[str], covered: Sequence[bool], start: int, end: int) -> bool:
+    """Whether words[start:end] may be heard as a menu phrase: some word of it is no menu
+    word, none of its edges is an ordinary word, it is long enough to judge, and it stands
+    where an order goes on (after a count or an article, or next to a menu word)."""
+    span = words[start:end]
+    changed = [words[i] for i in range(start, end) if not covered[i]]
+    if not changed or len(_letters("".join(span))) < MENU_MIN_LETTERS:
+        return False
+    # An ordinary word never changes, but for an "a" Whisper split off the word before it
+    # ("vent a" for "venti", as the catalogue's own "mock a" for "mocha").
+    edges = {span[0]} if len(span) > 1 and span[-1] in _SPLIT_OFF else {span[0], span[-1]}
+    if any(_ordinary(word) for word in changed if word in edges):
+        return False
+    before = words[start - 1] if start > 0 else None
+    return (
+        any(covered[start:end])
+        or before in _COUNT_WORDS
+        or (start > 0 and covered[start - 1])
+        or (end < len(words) and covered[end])
+    )
+
+
+def _ordinary(word: str) -> bool:
+    return singular(word) in ORDINARY_WORDS or singular(_letters(word)) in ORDINARY_WORDS
+
+
+def _key(words: Sequence[str]) -> tuple[str, ...]:
+    return tuple(singular(_letters(word)) for word in words)
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """The words of ``text`` with where each stands in it (to rewrite one in place)."""
+    return [
+        (match.start(), match.end(), word)
+        for match in re.finditer(r"[\w'’%&]+", text)
+        if (word := _words(match.group()))
+    ]
