@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from channels.voice.answers import HeardOrder, SpokenMenu, read_order
+from channels.voice.engines import VoiceEngines
+from channels.voice.listening import Transcriber
+from channels.voice.pipeline import ExpectedAnswer, Frame, Heard, Stage, UserTurn
+from channels.voice.settings import VoiceSettings
 from contracts.lexicon import Lexicon
+from speech.endpointing import UtteranceEnded
+from speech.pcm import Samples
 from speech.recognition import Hypothesis, Transcript
 
 
@@ -273,3 +280,75 @@ def test_ordinary_words_around_an_order_are_never_rewritten(
 ) -> None:
     said = " ".join([*words[: len(words) // 2], *items, *words[len(words) // 2 :]])
     assert heard(menu, said) == said
+
+
+# --- the Transcriber: an ordering turn asks for the beam and passes on what it recovered ---
+
+
+class _Below(Stage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[Frame] = []
+
+    async def put(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+
+class _Beam:
+    """A recogniser that returns a fixed beam, recording how many candidates were asked."""
+
+    def __init__(self, *candidates: tuple[str, float]) -> None:
+        self.candidates = tuple(Hypothesis(text, score) for text, score in candidates)
+        self.asked: list[int] = []
+
+    async def recognise(
+        self, audio: Samples, phrases: tuple[str, ...] = (), alternatives: int = 1
+    ) -> Transcript:
+        self.asked.append(alternatives)
+        kept = self.candidates[:alternatives]
+        return Transcript(kept[0].text, 1.0, 0.1, kept if alternatives > 1 else (), 0.02)
+
+
+async def _turn(
+    lexicon: Lexicon | None, expect: str | None, beam: _Beam, monkeypatch: pytest.MonkeyPatch
+) -> UserTurn:
+    engines = VoiceEngines(VoiceSettings(lexicon_url=None))
+
+    async def loaded() -> _Beam:
+        return beam
+
+    monkeypatch.setattr(engines, "recogniser", loaded)
+    monkeypatch.setattr(engines.vocabulary, "lexicon", lambda: lexicon)
+    stage, below = Transcriber(engines, "ann"), _Below()
+    stage.link(below)
+    await stage.from_downstream(ExpectedAnswer(expect))
+    audio = np.zeros(16_000, dtype=np.float32)
+    await stage.process(Heard(turn=1, utterance=UtteranceEnded(audio, "silence")))
+    (turn,) = below.frames
+    assert isinstance(turn, UserTurn)
+    return turn
+
+
+@pytest.mark.parametrize("expect", [None, "option", "which_line"])
+async def test_an_ordering_turn_reaches_the_dialogue_with_its_menu_words(
+    expect: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    beam = _Beam(("Two mockers and a stall latte.", -0.3), ("Two mockers and a small latte.", -0.5))
+    turn = await _turn(COPPER_KETTLE, expect, beam, monkeypatch)
+    assert turn.text == "Two mochas and a small latte."
+    assert turn.heard is None  # nothing for the payment threshold: the reply says it back
+    assert beam.asked == [5]
+
+
+async def test_without_a_menu_or_at_a_closed_question_no_menu_word_is_recovered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    beam = _Beam(("Two mockers.", -0.3), ("Two mochas.", -0.5))
+    turn = await _turn(None, None, beam, monkeypatch)
+    assert turn.text == "Two mockers." and beam.asked == [1]
+    beam = _Beam(("Two hash brownies.", -0.3))
+    turn = await _turn(GOLDEN_CRUMB, "pay", beam, monkeypatch)
+    assert turn.text == "Two hash brownies."  # no yes, no no: passed on as heard
+    beam = _Beam(("Three, five, seven, nine, one, oh.", -0.3))
+    turn = await _turn(GOLDEN_CRUMB, "pin", beam, monkeypatch)
+    assert turn.text == "Three, five, seven, nine, one, oh."
