@@ -46,6 +46,7 @@ from bot.nlu.menu_matcher import (
     EDGE_WORDS,
     FUZZY_MIN_CHARS,
     MERGED_WORDS_MIN_SCORE,
+    WORD_MIN_SCORE,
     singular,
 )
 from bot.nlu.numbers import ARTICLES, CARDINALS, SOUNDALIKES
@@ -304,6 +305,8 @@ MENU_MIN_SIMILARITY = 0.8
 MENU_MIN_EITHER = 0.6
 # One heard word against a menu phrase of more words ("stall" / "set meal"): closer still.
 MENU_MERGED_MIN_SIMILARITY = MERGED_WORDS_MIN_SCORE / 100
+# Words heard one for one with a phrase's words: each at least this near its own.
+MENU_WORD_MIN_SIMILARITY = WORD_MIN_SCORE / 100
 # Words shorter than this ("coke", "cola", "lot") say too little to be rewritten, nor to
 # be rewritten into ("cold", "solo"): the NLU's own floor for a fuzzy match.
 MENU_MIN_LETTERS = FUZZY_MIN_CHARS
@@ -388,7 +391,9 @@ class SpokenMenu:
         self._longest = max((len(p.words) for p in self.phrases), default=0)
         # What a heard word may be rewritten into: "cold" and "solo" are too short to judge.
         self._rewritable = tuple(
-            phrase for phrase in self.phrases if len(_letters(phrase.text)) >= MENU_MIN_LETTERS
+            phrase
+            for phrase in self.phrases
+            if len("".join(_key(phrase.words))) >= MENU_MIN_LETTERS  # "cokes" is "coke"
         )
 
     def covered(self, words: Sequence[str]) -> list[bool]:
@@ -419,6 +424,18 @@ class SpokenMenu:
                 # "hot chalk late" is "hot chocolate", "vent a" is "venti"; "latte on"
                 # is no "latte", "single hash" no "single shot".
                 and rest[:1] == changed[:1]
+                # A phrase that only adds a word to what was heard completes it, and
+                # hears nothing: "a breakfast combo" holds no "breakfast tea".
+                and not (len(phrase.words) > len(heard) and set(heard) & set(phrase.words))
+                # Word for word, each near its own: one right word cannot carry a wrong
+                # one ("breakfast comb" is no "breakfast tea").
+                and (
+                    len(phrase.words) != len(heard)
+                    or all(
+                        _similarity(one, other) >= MENU_WORD_MIN_SIMILARITY
+                        for one, other in zip(heard, phrase.words, strict=True)
+                    )
+                )
             ):
                 merged = len(phrase.words) > len(heard)
                 score = _sound_alike(text, phrase.text)

@@ -87,6 +87,7 @@ COPPER_KETTLE = Lexicon.from_json(
             _item("Cold Brew", ["cold brews", "coldbrew", "coal brew"], CK_SIZE, CK_MILK),
             _item("Hot Chocolate", ["hot cocoa", "cocoa"], CK_SIZE, CK_MILK),
             _item("Earl Grey", ["earl grey tea", "earl gray"], CK_MILK),
+            _item("English Breakfast", ["english breakfast tea", "breakfast tea"], CK_MILK),
             _item("Jin Xuan", ["jinxuan", "oolong"]),
         ],
         "stores": [{"id": "ck-xintiandi", "name": "Xintiandi", "aliases": []}],
@@ -221,13 +222,33 @@ def test_only_the_current_merchant_s_words_are_recovered() -> None:
     assert order(GC, *beam).text == "Two mockers please."
 
 
+@pytest.mark.parametrize(
+    ("menu", "said"),
+    [
+        (GC, "One hash brown and a cookie."),  # "cokes" is near, but "coke" too short to judge
+        (CK, "A hot chocolate and a cookie."),  # "cocoa" only sounds like it
+        (CK, "A breakfast combo."),  # "breakfast" is no "breakfast tea" cut short
+        (CK, "A breakfast comb and a latte."),  # "comb" is nothing like "tea"
+        (GC, "A latte on the side."),  # "latte on" is no "latte"
+        (CK, "A single hash brown."),  # "single hash" is no "single shot"
+    ],
+)
+def test_a_near_miss_that_would_add_or_change_what_was_ordered_is_left_as_heard(
+    menu: SpokenMenu, said: str
+) -> None:
+    """Money first: a menu word only sounds like the heard one, or only completes it, or
+    one right word carries a wrong one: nothing is rewritten, the dialogue reads it as
+    it is (and says what it does not know)."""
+    assert heard(menu, said) == said
+
+
 def test_a_word_as_near_to_two_menu_words_is_left_as_heard() -> None:
     """Neither is picked: the dialogue asks, as it does for what it cannot read."""
     menu = SpokenMenu(
         Lexicon.from_json(
             {
                 "merchant_id": "m",
-                "items": [{"sku": "a", "name": "Mocha"}, {"sku": "b", "name": "Moka"}],
+                "items": [{"sku": "a", "name": "Mocha"}, {"sku": "b", "name": "Mokka"}],
             }
         )
     )
