@@ -389,12 +389,6 @@ class SpokenMenu:
         self.phrases = tuple(MenuPhrase(words, name) for words, name in named.items())
         self._names = {_key(p.words): p.name for p in self.phrases}
         self._longest = max((len(p.words) for p in self.phrases), default=0)
-        # What a heard word may be rewritten into: "cold" and "solo" are too short to judge.
-        self._rewritable = tuple(
-            phrase
-            for phrase in self.phrases
-            if len("".join(_key(phrase.words))) >= MENU_MIN_LETTERS  # "cokes" is "coke"
-        )
 
     def covered(self, words: Sequence[str]) -> list[bool]:
         """Which of ``words`` belong to a menu phrase said exactly (plurals evened out)."""
@@ -412,41 +406,50 @@ class SpokenMenu:
     def nearest(self, heard: Sequence[str], keep: Sequence[str]) -> tuple[MenuPhrase, float] | None:
         """The one menu phrase ``heard`` sounds like, holding the menu words ``keep`` of it
         unchanged ("oat meal" -> "oat milk"); None when none is near or two are as near."""
-        text = " ".join(heard)
-        changed = _letters("".join(word for word in heard if word not in keep))
-        scored = []
-        for phrase in self._rewritable:
-            rest = _letters("".join(word for word in phrase.words if word not in keep))
-            if (
-                set(keep) <= set(phrase.words)
-                and abs(len(phrase.words) - len(heard)) <= 1
-                # The words that change become words of the phrase that start alike:
-                # "hot chalk late" is "hot chocolate", "vent a" is "venti"; "latte on"
-                # is no "latte", "single hash" no "single shot".
-                and rest[:1] == changed[:1]
-                # A phrase that only adds a word to what was heard completes it, and
-                # hears nothing: "a breakfast combo" holds no "breakfast tea".
-                and not (len(phrase.words) > len(heard) and set(heard) & set(phrase.words))
-                # Word for word, each near its own: one right word cannot carry a wrong
-                # one ("breakfast comb" is no "breakfast tea").
-                and (
-                    len(phrase.words) != len(heard)
-                    or all(
-                        _similarity(one, other) >= MENU_WORD_MIN_SIMILARITY
-                        for one, other in zip(heard, phrase.words, strict=True)
-                    )
-                )
-            ):
-                merged = len(phrase.words) > len(heard)
-                score = _sound_alike(text, phrase.text)
-                if score >= (MENU_MERGED_MIN_SIMILARITY if merged else MENU_MIN_SIMILARITY):
-                    scored.append((phrase, score))
+        scored = [
+            (phrase, score)
+            for phrase in self.phrases
+            if (score := _reading(heard, phrase.words, keep, MENU_MIN_SIMILARITY))
+        ]
         if not scored:
             return None
         phrase, score = max(scored, key=lambda pair: pair[1])
         if any(p.name != phrase.name and s >= score - MENU_TIE_MARGIN for p, s in scored):
             return None  # "two menu words as close as each other: ask, never pick one"
         return phrase, score
+
+
+def _reading(
+    heard: Sequence[str], said: Sequence[str], keep: Sequence[str], minimum: float
+) -> float:
+    """How near the words ``heard`` are to the menu words ``said`` for them (a phrase of the
+    menu, or what another candidate of the beam says there), or 0 when they are no
+    reading of them. ``keep``: the menu words of ``heard``, which stay as they are."""
+    changed = _letters("".join(word for word in heard if word not in keep))
+    rest = _letters("".join(word for word in said if word not in keep))
+    merged = len(said) > len(heard)
+    if (
+        len("".join(_key(said))) < MENU_MIN_LETTERS  # "cokes" is "coke": too short to judge
+        or not set(keep) <= set(said)
+        or abs(len(said) - len(heard)) > 1
+        # The words that change become words of the phrase that start alike: "hot chalk
+        # late" is "hot chocolate", "vent a" is "venti"; "latte on" is no "latte" and
+        # "single hash" no "single shot".
+        or rest[:1] != changed[:1]
+        # A phrase that only adds a word to what was heard completes it, and hears
+        # nothing: "a breakfast combo" holds no "breakfast tea".
+        or (merged and set(heard) & set(said))
+    ):
+        return 0.0
+    # Word for word, each near its own: one right word cannot carry a wrong one
+    # ("breakfast comb" is no "breakfast tea").
+    if len(said) == len(heard) > 1 and any(
+        _similarity(one, other) < MENU_WORD_MIN_SIMILARITY
+        for one, other in zip(heard, said, strict=True)
+    ):
+        return 0.0
+    score = _sound_alike(" ".join(heard), " ".join(said))
+    return score if score >= max(minimum, MENU_MERGED_MIN_SIMILARITY if merged else 0.0) else 0.0
 
 
 _spoken_menu: tuple[Lexicon, SpokenMenu] | None = None
@@ -531,9 +534,11 @@ def _beam_readings(
             if not all(other_covered[other_start:other_end]):
                 continue  # the other candidate says no menu word here
             keep = [words[i] for i in range(start, end) if covered[i]]
-            if not set(keep) <= set(said) or not _may_rewrite(words, covered, start, end):
-                continue
-            if _sound_alike(" ".join(words[start:end]), " ".join(said)) >= MIN_SIMILARITY:
+            # Whisper's own reading: nearer than an answer must be, as near as the menu's
+            # own words need not be ("mocky autos" / "macchiatos").
+            if _may_rewrite(words, covered, start, end) and _reading(
+                words[start:end], said, keep, MIN_SIMILARITY
+            ):
                 found.append((start, end, tuple(said)))
     return found
 

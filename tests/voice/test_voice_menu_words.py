@@ -209,6 +209,11 @@ def test_a_candidate_that_says_more_than_the_best_one_adds_nothing() -> None:
     assert result.text == "A hash brown." and result.recovered == ()
     result = order(GC, ("I'll have it later.", -0.3), ("I'll have a latte.", -0.5))
     assert result.text == "I'll have it later." and result.recovered == ()
+    # The beam's readings are judged as the menu's are, a little less strictly.
+    result = order(GC, ("A hash brown and a cookie.", -0.3), ("A hash brown and a coke.", -0.5))
+    assert result.text == "A hash brown and a cookie." and result.recovered == ()
+    result = order(CK, ("A breakfast comb.", -0.3), ("A breakfast tea.", -0.5))
+    assert result.text == "A breakfast comb." and result.recovered == ()
 
 
 def test_only_the_current_merchant_s_words_are_recovered() -> None:
