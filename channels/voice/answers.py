@@ -26,6 +26,15 @@ heard: the dialogue reads it as today, or asks again. An answer the best candida
 did not say as such is *recovered*; it goes on as the answer's plain words ("yes") and
 carries its confidence to the dialogue (``contracts.heard_answer``), whose one payment
 threshold applies to it.
+
+While the customer orders (no question, or an option or which line), the same beam and
+the same similarity recover menu words instead (:func:`read_order`): a word of the best
+candidate that is no word of the current merchant's menu but sounds like one ("two
+mockers", "make that a stall", "oat meal" at a coffee shop) is heard as that menu word,
+as another candidate says it if one does, else as the menu spells it. Only when it is
+close by spelling and by sound, stands where an order goes on, and is no everyday word
+("to go", "a lot", "later"); never when two menu words are as near. The dialogue says
+back what it added, so the customer hears what was understood.
 """
 
 from __future__ import annotations
