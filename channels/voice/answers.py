@@ -281,12 +281,15 @@ def _sound_alike(heard: str, phrase: str) -> float:
 
 @functools.lru_cache(maxsize=4096)
 def _sounds(words: str, heard: bool) -> tuple[str, ...]:
-    """Metaphone codes of ``words``: of what was heard as spelt and without the "r"
-    Whisper writes for an unstressed final "-a" ("mockers" for "mochas"); of what is
-    expected as spelt and with "ch" said "k" (Metaphone reads every "ch" as in "chai",
-    but "mocha" says "moka")."""
-    said = _NON_RHOTIC.sub("", words) if heard else words.replace("ch", "k")
-    return tuple({jellyfish.metaphone(w).replace(" ", "") for w in (words, said) if w})
+    """Metaphone codes of ``words``: of what was heard as spelt, without the "r" Whisper
+    writes for an unstressed final "-a" ("mockers" for "mochas") and as one word (it
+    splits words: "lot is" for "lattes"); of what is expected as spelt and with "ch" said
+    "k" (Metaphone reads every "ch" as in "chai", but "mocha" says "moka")."""
+    if heard:
+        spellings = (words, _NON_RHOTIC.sub("", words), _letters(words))
+    else:
+        spellings = (words, words.replace("ch", "k"))
+    return tuple({jellyfish.metaphone(w).replace(" ", "") for w in spellings if w})
 
 
 def _letters(words: str) -> str:
@@ -429,11 +432,16 @@ class SpokenMenu:
 
 
 def _reading(
-    heard: Sequence[str], said: Sequence[str], keep: Sequence[str], minimum: float
+    heard: Sequence[str],
+    said: Sequence[str],
+    keep: Sequence[str],
+    minimum: float,
+    by_either: bool = False,
 ) -> float:
     """How near the words ``heard`` are to the menu words ``said`` for them (a phrase of the
     menu, or what another candidate of the beam says there), or 0 when they are no
-    reading of them. ``keep``: the menu words of ``heard``, which stay as they are."""
+    reading of them. ``keep``: the menu words of ``heard``, which stay as they are.
+    ``by_either``: near by spelling or by sound is enough (the beam's majority says it)."""
     changed = _letters("".join(word for word in heard if word not in keep))
     rest = _letters("".join(word for word in said if word not in keep))
     merged = len(said) > len(heard)
@@ -442,9 +450,10 @@ def _reading(
         or not set(keep) <= set(said)
         or abs(len(said) - len(heard)) > 1
         # The words that change become words of the phrase that start alike: "hot chalk
-        # late" is "hot chocolate", "vent a" is "venti"; "latte on" is no "latte" and
-        # "single hash" no "single shot".
-        or rest[:1] != changed[:1]
+        # late" is "hot chocolate", "vent a" is "venti"; "latte on" is no "latte". (Word
+        # for word beside a menu word, each word is judged instead: "hash rounds" is
+        # "hash browns", "single hash" no "single shot".)
+        or (rest[:1] != changed[:1] and not (keep and len(said) == len(heard)))
         # A phrase that only adds a word to what was heard completes it, and hears
         # nothing: "a breakfast combo" holds no "breakfast tea".
         or (merged and set(heard) & set(said))
@@ -457,7 +466,8 @@ def _reading(
         for one, other in zip(heard, said, strict=True)
     ):
         return 0.0
-    score = _sound_alike(" ".join(heard), " ".join(said))
+    text, menu_text = " ".join(heard), " ".join(said)
+    score = _similarity(text, menu_text) if by_either else _sound_alike(text, menu_text)
     return score if score >= max(minimum, MENU_MERGED_MIN_SIMILARITY if merged else 0.0) else 0.0
 
 
@@ -490,10 +500,25 @@ def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
         rewrites[start] = (end, recovered)
         taken[start:end] = [True] * (end - start)
 
-    for alternative in hypotheses[1:]:
-        for start, end, said in _beam_readings(words, covered, alternative.text, menu):
-            if not any(taken[start:end]):
-                rewrite(start, end, said, "beam")
+    # Another candidate's reading goes on when it is near enough by the menu's rules, or
+    # when the candidates that say it outweigh the best one: "Too lot is please." over
+    # "Too Latte, please." three times lower in the beam.
+    top = max(h.score for h in hypotheses)
+    weights = [math.exp(h.score - top) for h in hypotheses]
+    best_share = weights[0] / sum(weights)
+    support: dict[tuple[int, int, tuple[str, ...]], float] = {}
+    sure: set[tuple[int, int, tuple[str, ...]]] = set()
+    for alternative, weight in zip(hypotheses[1:], weights[1:], strict=True):
+        for start, end, said, near in _beam_readings(words, covered, alternative.text, menu):
+            reading = (start, end, said)
+            support[reading] = support.get(reading, 0.0) + weight / sum(weights)
+            if near:
+                sure.add(reading)
+    for start, end, said in support:  # in the beam's order
+        reading = (start, end, said)
+        backed = reading in sure or support[reading] > best_share
+        if backed and not any(taken[start:end]):
+            rewrite(start, end, said, "beam")
     for start, end, phrase in _menu_readings(words, covered, taken, menu):
         rewrite(start, end, phrase.words, "menu")
     if not rewrites:
@@ -509,8 +534,10 @@ def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
 
 def _beam_readings(
     words: Sequence[str], covered: Sequence[bool], alternative: str, menu: SpokenMenu
-) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Where another candidate says menu words in place of sound-alikes of them."""
+) -> list[tuple[int, int, tuple[str, ...], bool]]:
+    """Where another candidate says menu words in place of sound-alikes of them, and
+    whether each is near enough by the menu's rules (else only by sound or spelling, and
+    maybe absorbing everyday words Whisper split a menu word into: "lot is" / "latte")."""
     other = [word for _, _, word in _tokens(alternative)]
     other_covered = menu.covered(other)
     found = []
@@ -543,12 +570,18 @@ def _beam_readings(
             if not all(other_covered[other_start:other_end]):
                 continue  # the other candidate says no menu word here
             keep = [words[i] for i in range(start, end) if covered[i]]
-            # Whisper's own reading: nearer than an answer must be, as near as the menu's
-            # own words need not be ("mocky autos" / "macchiatos").
-            if _may_rewrite(words, covered, start, end) and _reading(
-                words[start:end], said, keep, MIN_SIMILARITY
+            heard = words[start:end]
+            # Whisper's own reading: as near as an answer must be, not as near as the
+            # menu's own words must be ("mocky autos" / "macchiatos").
+            near = _may_rewrite(words, covered, start, end) and bool(
+                _reading(heard, said, keep, MIN_SIMILARITY)
+            )
+            absorbs = len(heard) > len(said)
+            if near or (
+                _may_rewrite(words, covered, start, end, absorb=absorbs)
+                and _reading(heard, said, keep, MIN_SIMILARITY, by_either=True)
             ):
-                found.append((start, end, tuple(said)))
+                found.append((start, end, tuple(said), near))
     return found
 
 
@@ -574,10 +607,13 @@ def _menu_readings(
     return chosen
 
 
-def _may_rewrite(words: Sequence[str], covered: Sequence[bool], start: int, end: int) -> bool:
+def _may_rewrite(
+    words: Sequence[str], covered: Sequence[bool], start: int, end: int, absorb: bool = False
+) -> bool:
     """Whether words[start:end] may be heard as a menu phrase: some word of it is no menu
-    word, none of its edges is an ordinary word, it is long enough to judge, and it stands
-    where an order goes on (after a count or an article, or next to a menu word)."""
+    word, none of its edges is an ordinary word (unless ``absorb``: the beam's majority
+    says fewer words there), it is long enough to judge, and it stands where an order
+    goes on (after a count or an article, or next to a menu word)."""
     span = words[start:end]
     changed = [words[i] for i in range(start, end) if not covered[i]]
     if not changed or len(_letters("".join(span))) < MENU_MIN_LETTERS:
@@ -585,7 +621,7 @@ def _may_rewrite(words: Sequence[str], covered: Sequence[bool], start: int, end:
     # An ordinary word never changes, but for an "a" Whisper split off the word before it
     # ("vent a" for "venti", as the catalogue's own "mock a" for "mocha").
     edges = {span[0]} if len(span) > 1 and span[-1] in _SPLIT_OFF else {span[0], span[-1]}
-    if any(_ordinary(word) for word in changed if word in edges):
+    if not absorb and any(_ordinary(word) for word in changed if word in edges):
         return False
     before = words[start - 1] if start > 0 else None
     return (

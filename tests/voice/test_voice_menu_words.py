@@ -89,6 +89,7 @@ COPPER_KETTLE = Lexicon.from_json(
             _item("Earl Grey", ["earl grey tea", "earl gray"], CK_MILK),
             _item("English Breakfast", ["english breakfast tea", "breakfast tea"], CK_MILK),
             _item("Jin Xuan", ["jinxuan", "oolong"]),
+            _item("Peppermint Rose", ["peppermint rose tea", "peppermint tea", "peppermint"]),
         ],
         "stores": [{"id": "ck-xintiandi", "name": "Xintiandi", "aliases": []}],
     }
@@ -193,6 +194,41 @@ def test_the_beam_s_own_menu_words_come_before_a_rewrite() -> None:
     result = order(CK, ("A vent a coal brew.", -0.4), ("A venti cold brew.", -0.6))
     assert result.text == "A venti coal brew."  # "coal brew" is a menu word already
     assert [(r.heard, r.said, r.source) for r in result.recovered] == [("vent a", "venti", "beam")]
+
+
+@pytest.mark.parametrize(
+    ("menu", "beam", "understood"),
+    [
+        # tiny.en on Piper's "two lattes please": the best candidate splits the word.
+        (GC, [("Too lot is please.", -0.56), ("Too Latte, please.", -0.65),
+              ("Too Latte, Please.", -0.67), ("Too Latte's Police.", -0.8),
+              ("Too Latte, Please,", -0.86)], "Too latte please."),
+        (CK, [("Two mock us please.", -0.5), ("Two mochas please.", -0.6),
+              ("Two mochas, please.", -0.7)], "Two mochas please."),
+    ],
+)  # fmt: skip
+def test_a_menu_word_most_of_the_beam_says_wins_over_everyday_words_the_best_split_it_into(
+    menu: SpokenMenu, beam: list[tuple[str, float]], understood: str
+) -> None:
+    assert order(menu, *beam).text == understood
+    # One candidate far below the best one is not enough to take "is" or "us" away.
+    assert order(menu, beam[0], (beam[1][0], beam[0][1] - 1.5)).text == beam[0][0]
+
+
+@pytest.mark.parametrize(
+    ("menu", "said", "understood"),
+    [
+        # tiny.en on espeak's "two hash browns": the "b" lost beside a menu word.
+        (GC, "Two hash rounds and a medium Americano.", "Two hash browns and a medium Americano."),
+        (CK, "A peppermint crows please.", "A peppermint rose please."),
+        # tiny.en on Piper's "a venti cold brew to go".
+        (CK, "A venti called brew to go.", "A venti cold brew to go."),
+    ],
+)
+def test_a_word_beside_a_menu_word_is_judged_word_for_word(
+    menu: SpokenMenu, said: str, understood: str
+) -> None:
+    assert heard(menu, said) == understood
 
 
 def test_a_candidate_that_says_more_than_the_best_one_adds_nothing() -> None:
