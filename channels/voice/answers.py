@@ -285,10 +285,11 @@ def _sounds(words: str, heard: bool) -> tuple[str, ...]:
     writes for an unstressed final "-a" ("mockers" for "mochas") and as one word (it
     splits words: "lot is" for "lattes"); of what is expected as spelt and with "ch" said
     "k" (Metaphone reads every "ch" as in "chai", but "mocha" says "moka")."""
-    if heard:
-        spellings = (words, _NON_RHOTIC.sub("", words), _letters(words))
-    else:
-        spellings = (words, words.replace("ch", "k"))
+    spellings: tuple[str, ...] = (
+        (words, _NON_RHOTIC.sub("", words), _letters(words))
+        if heard
+        else (words, words.replace("ch", "k"))
+    )
     return tuple({jellyfish.metaphone(w).replace(" ", "") for w in spellings if w})
 
 
