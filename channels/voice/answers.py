@@ -339,6 +339,8 @@ ORDINARY_WORDS = frozenset(
     | {"i'll", "i'd", "i'm", "it's", "that's", "what's", "let's", "we", "us", "our"}
     | {"on", "in", "at", "by", "up", "out", "off", "over", "from", "into", "about", "than"}
     | {"first", "second", "third", "last", "next", "little", "while", "couple", "great"}
+    | {"same", "as", "usual", "before", "other", "else", "whatever", "any", "anything"}
+    | {"something", "nothing", "everything"}
 )
 # What Whisper writes for the last vowel of a word it splits ("vent a" for "venti").
 _SPLIT_OFF = frozenset({"a"})
@@ -483,9 +485,11 @@ def spoken_menu(lexicon: Lexicon) -> SpokenMenu:
     return _spoken_menu[1]
 
 
-def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
+def read_order(transcript: Transcript, menu: SpokenMenu, choice: bool = False) -> HeardOrder:
     """The best candidate, with words that are no menu words but sound like one heard as
-    that menu word: as another candidate of the beam says it, else as the menu spells it."""
+    that menu word: as another candidate of the beam says it, else as the menu spells it.
+    ``choice``: the customer answers which choice of an option group ("Which size?"), so
+    the whole answer stands where an order goes on ("Stall." is "Small.")."""
     hypotheses = transcript.hypotheses or (Hypothesis(transcript.text, 0.0),)
     best = hypotheses[0].text
     tokens = _tokens(best)
@@ -510,7 +514,8 @@ def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
     support: dict[tuple[int, int, tuple[str, ...]], float] = {}
     sure: set[tuple[int, int, tuple[str, ...]]] = set()
     for alternative, weight in zip(hypotheses[1:], weights[1:], strict=True):
-        for start, end, said, near in _beam_readings(words, covered, alternative.text, menu):
+        readings = _beam_readings(words, covered, alternative.text, menu, choice)
+        for start, end, said, near in readings:
             reading = (start, end, said)
             support[reading] = support.get(reading, 0.0) + weight / sum(weights)
             if near:
@@ -520,21 +525,28 @@ def read_order(transcript: Transcript, menu: SpokenMenu) -> HeardOrder:
         backed = reading in sure or support[reading] > best_share
         if backed and not any(taken[start:end]):
             rewrite(start, end, said, "beam")
-    for start, end, phrase in _menu_readings(words, covered, taken, menu):
+    for start, end, phrase in _menu_readings(words, covered, taken, menu, choice):
         rewrite(start, end, phrase.words, "menu")
     if not rewrites:
         return HeardOrder(best)
     text, last = "", 0
     for start in sorted(rewrites):
         end, recovered = rewrites[start]
-        text += best[last : tokens[start][0]] + recovered.said
+        spoken = recovered.said
+        if best[tokens[start][0]].isupper():  # "Stall." is "Small."
+            spoken = spoken[:1].upper() + spoken[1:]
+        text += best[last : tokens[start][0]] + spoken
         last = tokens[end - 1][1]
     text += best[last:]
     return HeardOrder(text, tuple(rewrites[start][1] for start in sorted(rewrites)))
 
 
 def _beam_readings(
-    words: Sequence[str], covered: Sequence[bool], alternative: str, menu: SpokenMenu
+    words: Sequence[str],
+    covered: Sequence[bool],
+    alternative: str,
+    menu: SpokenMenu,
+    choice: bool,
 ) -> list[tuple[int, int, tuple[str, ...], bool]]:
     """Where another candidate says menu words in place of sound-alikes of them, and
     whether each is near enough by the menu's rules (else only by sound or spelling, and
@@ -574,12 +586,12 @@ def _beam_readings(
             heard = words[start:end]
             # Whisper's own reading: as near as an answer must be, not as near as the
             # menu's own words must be ("mocky autos" / "macchiatos").
-            near = _may_rewrite(words, covered, start, end) and bool(
+            near = _may_rewrite(words, covered, start, end, choice) and bool(
                 _reading(heard, said, keep, MIN_SIMILARITY)
             )
             absorbs = len(heard) > len(said)
             if near or (
-                _may_rewrite(words, covered, start, end, absorb=absorbs)
+                _may_rewrite(words, covered, start, end, choice, absorb=absorbs)
                 and _reading(heard, said, keep, MIN_SIMILARITY, by_either=True)
             ):
                 found.append((start, end, tuple(said), near))
@@ -587,13 +599,17 @@ def _beam_readings(
 
 
 def _menu_readings(
-    words: Sequence[str], covered: Sequence[bool], taken: Sequence[bool], menu: SpokenMenu
+    words: Sequence[str],
+    covered: Sequence[bool],
+    taken: Sequence[bool],
+    menu: SpokenMenu,
+    choice: bool,
 ) -> list[tuple[int, int, MenuPhrase]]:
     """The nearest menu phrases for what the beam left, closest first, never overlapping."""
     candidates = []
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + MAX_SPAN_WORDS) + 1):
-            if any(taken[start:end]) or not _may_rewrite(words, covered, start, end):
+            if any(taken[start:end]) or not _may_rewrite(words, covered, start, end, choice):
                 continue
             keep = [words[i] for i in range(start, end) if covered[i]]
             nearest = menu.nearest(words[start:end], keep)
@@ -609,12 +625,18 @@ def _menu_readings(
 
 
 def _may_rewrite(
-    words: Sequence[str], covered: Sequence[bool], start: int, end: int, absorb: bool = False
+    words: Sequence[str],
+    covered: Sequence[bool],
+    start: int,
+    end: int,
+    choice: bool,
+    absorb: bool = False,
 ) -> bool:
     """Whether words[start:end] may be heard as a menu phrase: some word of it is no menu
     word, none of its edges is an ordinary word (unless ``absorb``: the beam's majority
     says fewer words there), it is long enough to judge, and it stands where an order
-    goes on (after a count or an article, or next to a menu word)."""
+    goes on (after a count or an article, next to a menu word, or anywhere in the answer
+    to "which choice")."""
     span = words[start:end]
     changed = [words[i] for i in range(start, end) if not covered[i]]
     if not changed or len(_letters("".join(span))) < MENU_MIN_LETTERS:
@@ -626,7 +648,8 @@ def _may_rewrite(
         return False
     before = words[start - 1] if start > 0 else None
     return (
-        any(covered[start:end])
+        choice
+        or any(covered[start:end])
         or before in _COUNT_WORDS
         or (start > 0 and covered[start - 1])
         or (end < len(words) and covered[end])

@@ -211,7 +211,7 @@ class Transcriber(Stage):
         elif menu is not None:
             # Menu words said back by the dialogue ("Added 2 Mochas"), so the customer
             # hears what was understood and can correct it.
-            order = read_order(transcript, menu)
+            order = read_order(transcript, menu, self._expect.kind == QuestionKind.OPTION)
             if order.recovered:  # names only: what was heard stays out of the logs
                 names = [(word.name, word.source) for word in order.recovered]
                 logger.debug("menu words recovered: %s", names)

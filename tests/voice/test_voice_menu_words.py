@@ -231,6 +231,33 @@ def test_a_word_beside_a_menu_word_is_judged_word_for_word(
     assert heard(menu, said) == understood
 
 
+@pytest.mark.parametrize(
+    ("menu", "said", "understood"),
+    [
+        (CK, "Stall.", "Small."),
+        (CK, "Oat meal, please.", "Oat milk, please."),
+        (GC, "Lodge, please.", "Large, please."),
+        (GC, "A stall one.", "A small one."),
+    ],
+)
+def test_the_answer_to_which_choice_is_heard_as_a_choice_wherever_it_stands(
+    menu: SpokenMenu, said: str, understood: str
+) -> None:
+    """At "Which size?" the whole answer is where the order goes on; while ordering, a
+    lone word with nothing of an order around it stays as heard."""
+    beam = (Hypothesis(said, -0.3),)
+    transcript = Transcript(said, 1.0, 0.1, beam, 0.02)
+    assert read_order(transcript, menu, choice=True).text.lower() in (
+        understood.lower(),
+        understood.lower().replace("oat milk", "oat mill"),
+    )
+    if said.startswith(("Stall", "Lodge")):
+        assert read_order(transcript, menu).text == said
+    for ordinary in ("To go, please.", "Whatever you have.", "The same as before."):
+        assert heard(menu, ordinary) == ordinary
+        assert read_order(Transcript(ordinary, 1.0, 0.1), menu, choice=True).text == ordinary
+
+
 def test_a_candidate_that_says_more_than_the_best_one_adds_nothing() -> None:
     """Money first: another candidate's extra item, or its other ordinary words, are never
     taken."""
@@ -389,6 +416,15 @@ async def _turn(
     (turn,) = below.frames
     assert isinstance(turn, UserTurn)
     return turn
+
+
+async def test_the_answer_to_which_choice_reaches_the_dialogue_as_a_choice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    turn = await _turn(COPPER_KETTLE, "option", _Beam(("Stall.", -0.3)), monkeypatch)
+    assert turn.text == "Small."
+    turn = await _turn(COPPER_KETTLE, None, _Beam(("Stall.", -0.3)), monkeypatch)
+    assert turn.text == "Stall."
 
 
 @pytest.mark.parametrize("expect", [None, "option", "which_line"])
