@@ -53,6 +53,7 @@ from actions.consent import takes_yes_back
 from bot.nlu.menu_matcher import (
     COMMON_WORDS,
     EDGE_WORDS,
+    FUZZY_MAX_LENGTH_GAP,
     FUZZY_MIN_CHARS,
     MERGED_WORDS_MIN_SCORE,
     WORD_MIN_SCORE,
@@ -340,7 +341,9 @@ ORDINARY_WORDS = frozenset(
     | {"on", "in", "at", "by", "up", "out", "off", "over", "from", "into", "about", "than"}
     | {"first", "second", "third", "last", "next", "little", "while", "couple", "great"}
     | {"same", "as", "usual", "before", "other", "else", "whatever", "any", "anything"}
-    | {"something", "nothing", "everything"}
+    | {"something", "nothing", "everything", "sure", "okay", "ok", "yeah", "yep", "fine"}
+    | {"do", "does", "did", "done", "put", "take", "took", "give", "got", "goes", "going"}
+    | {"how", "why", "who", "which", "nice", "water"}
 )
 # What Whisper writes for the last vowel of a word it splits ("vent a" for "venti").
 _SPLIT_OFF = frozenset({"a"})
@@ -403,6 +406,14 @@ class SpokenMenu:
                         named.setdefault((*words[:-1], last + ending), name)
         self.phrases = tuple(MenuPhrase(words, name) for words, name in named.items())
         self._names = {_key(p.words): p.name for p in self.phrases}
+        # Words the menu itself uses ("milk", "cold", "shot"): never a mishearing of
+        # another menu word ("milk a" is no "mock a"), whatever they sound like.
+        self._known = frozenset(
+            singular(_letters(word))
+            for phrase in self.phrases
+            for word in phrase.words
+            if not _ordinary(word)
+        )
         self._longest = max((len(p.words) for p in self.phrases), default=0)
 
     def covered(self, words: Sequence[str]) -> list[bool]:
@@ -413,6 +424,14 @@ class SpokenMenu:
                 if _key(words[start:end]) in self._names:
                     covered[start:end] = [True] * (end - start)
         return covered
+
+    def kept(self, words: Sequence[str]) -> list[bool]:
+        """Which of ``words`` stay as they are: menu phrases said exactly, and words the
+        menu uses."""
+        covered = self.covered(words)
+        return [
+            c or singular(_letters(w)) in self._known for w, c in zip(words, covered, strict=True)
+        ]
 
     def name(self, words: Sequence[str]) -> str:
         """The menu name ``words`` say ("Mocha" for "mochas"), or the words themselves."""
@@ -445,33 +464,60 @@ def _reading(
     menu, or what another candidate of the beam says there), or 0 when they are no
     reading of them. ``keep``: the menu words of ``heard``, which stay as they are.
     ``by_either``: near by spelling or by sound is enough (the beam's majority says it)."""
-    changed = _letters("".join(word for word in heard if word not in keep))
-    rest = _letters("".join(word for word in said if word not in keep))
+    # What changes is judged on its own too: kept menu words would make any neighbour
+    # look near ("hash brown oat" is no "hash brown potato" at a shop without oat milk).
+    changed_words = " ".join(word for word in heard if word not in keep)
+    rest_words = " ".join(word for word in said if word not in keep)
+    changed, rest = _letters(changed_words), _letters(rest_words)
     merged = len(said) > len(heard)
     if (
         len("".join(_key(said))) < MENU_MIN_LETTERS  # "cokes" is "coke": too short to judge
         or not set(keep) <= set(said)
         or abs(len(said) - len(heard)) > 1
         # The words that change become words of the phrase that start alike: "hot chalk
-        # late" is "hot chocolate", "vent a" is "venti"; "latte on" is no "latte". (Word
-        # for word beside a menu word, each word is judged instead: "hash rounds" is
-        # "hash browns", "single hash" no "single shot".)
-        or (rest[:1] != changed[:1] and not (keep and len(said) == len(heard)))
+        # late" is "hot chocolate", "vent a" is "venti"; "latte on" is no "latte", "nice
+        # cold" no "ice cold".
+        or rest[:1] != changed[:1]
         # A phrase that only adds a word to what was heard completes it, and hears
         # nothing: "a breakfast combo" holds no "breakfast tea".
         or (merged and set(heard) & set(said))
     ):
         return 0.0
-    # Word for word, each near its own: one right word cannot carry a wrong one
-    # ("breakfast comb" is no "breakfast tea").
-    if len(said) == len(heard) > 1 and any(
-        _similarity(one, other) < MENU_WORD_MIN_SIMILARITY
-        for one, other in zip(heard, said, strict=True)
-    ):
+    if not _word_for_word(heard, said) or abs(len(changed) - len(rest)) > FUZZY_MAX_LENGTH_GAP:
+        return 0.0
+    if keep and _similarity(changed_words, rest_words) < minimum:
         return 0.0
     text, menu_text = " ".join(heard), " ".join(said)
     score = _similarity(text, menu_text) if by_either else _sound_alike(text, menu_text)
     return score if score >= max(minimum, MENU_MERGED_MIN_SIMILARITY if merged else 0.0) else 0.0
+
+
+def _word_for_word(heard: Sequence[str], said: Sequence[str]) -> bool:
+    """Whether the words line up, each near its own, with at most one word heard in two
+    pieces or two heard as one ("hot chalk late" / "hot chocolate", "vent a" / "venti"):
+    one right word cannot carry a wrong one ("breakfast comb" is no "breakfast tea",
+    "soy milk a" no "skim milk")."""
+    if len(heard) == 1 or len(said) == 1:
+        return True
+    if len(heard) == len(said):
+        pairs = [list(zip(heard, said, strict=True))]
+    else:
+        longer, shorter = (heard, said) if len(heard) > len(said) else (said, heard)
+        pairs = []
+        for i in range(len(shorter)):
+            # words i and i + 1 of the longer side are one word of the shorter side
+            joined = [*longer[:i], f"{longer[i]} {longer[i + 1]}", *longer[i + 2 :]]
+            lined = list(zip(joined, shorter, strict=True))
+            pairs.append(lined if longer is heard else [(b, a) for a, b in lined])
+    return any(all(_pair_alike(one, other) for one, other in lined) for lined in pairs)
+
+
+def _pair_alike(heard: str, said: str) -> bool:
+    """One word for one (at least 0.65 alike), or two pieces for one word, which must be
+    as near as a rewrite ("chalk late" / "chocolate"; "water soy" is no "without")."""
+    if " " in heard or " " in said:
+        return _sound_alike(heard, said) >= MENU_MIN_SIMILARITY
+    return _similarity(heard, said) >= MENU_WORD_MIN_SIMILARITY
 
 
 _spoken_menu: tuple[Lexicon, SpokenMenu] | None = None
@@ -494,7 +540,7 @@ def read_order(transcript: Transcript, menu: SpokenMenu, choice: bool = False) -
     best = hypotheses[0].text
     tokens = _tokens(best)
     words = [word for _, _, word in tokens]
-    covered = menu.covered(words)
+    covered = menu.kept(words)
     # Word index where a rewrite starts -> (index after it, what goes on, provenance).
     rewrites: dict[int, tuple[int, Recovered]] = {}
     taken = [False] * len(words)
@@ -643,8 +689,9 @@ def _may_rewrite(
         return False
     # An ordinary word never changes, but for an "a" Whisper split off the word before it
     # ("vent a" for "venti", as the catalogue's own "mock a" for "mocha").
-    edges = {span[0]} if len(span) > 1 and span[-1] in _SPLIT_OFF else {span[0], span[-1]}
-    if not absorb and any(_ordinary(word) for word in changed if word in edges):
+    split_off = len(span) > 1 and span[-1] in _SPLIT_OFF and not covered[end - 1]
+    judged = changed[:-1] if split_off else changed
+    if not absorb and any(_ordinary(word) for word in judged):
         return False
     before = words[start - 1] if start > 0 else None
     return (
@@ -657,7 +704,7 @@ def _may_rewrite(
 
 
 def _ordinary(word: str) -> bool:
-    return singular(word) in ORDINARY_WORDS or singular(_letters(word)) in ORDINARY_WORDS
+    return bool({word, singular(word), singular(_letters(word))} & ORDINARY_WORDS)
 
 
 def _key(words: Sequence[str]) -> tuple[str, ...]:
