@@ -356,24 +356,29 @@ ORDINARY = (
     "it that this and with without no not just some more less much lot little bit few "
     "later now soon then also actually instead again maybe sure okay yes change remove "
     "take order one two three four a an the another extra hot nice same other please "
-    "what how is are was my me we for of on in at up out over put add keep cancel"
+    "what how is are was my me we for of on in at up out over put add keep cancel "
+    "anything else that's all done as before usual whatever do does did something "
+    "sweet strong water sugar milk cup ones both second first great while"
 ).split()
+ITEMS = ["latte", "mocha", "cold brew", "hash brown", "cola", "oat milk", "soy milk", "fries"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(ORDINARY), min_size=1, max_size=8),
-    st.lists(
-        st.sampled_from(["latte", "mocha", "cold brew", "hash brown", "cola", "oat milk"]),
-        max_size=2,
-    ),
+    st.lists(st.sampled_from(ITEMS), max_size=2),
+    st.integers(min_value=0, max_value=8),
     st.sampled_from([CK, GC]),
+    st.booleans(),
 )
 def test_ordinary_words_around_an_order_are_never_rewritten(
-    words: list[str], items: list[str], menu: SpokenMenu
+    words: list[str], items: list[str], at: int, menu: SpokenMenu, choice: bool
 ) -> None:
-    said = " ".join([*words[: len(words) // 2], *items, *words[len(words) // 2 :]])
-    assert heard(menu, said) == said
+    """Everyday words, anywhere around menu words of either shop, while ordering or
+    answering which choice: nothing changes."""
+    said = " ".join([*words[:at], *items, *words[at:]])
+    transcript = Transcript(said, 1.0, 0.1, (Hypothesis(said, -0.3),), 0.02)
+    assert read_order(transcript, menu, choice).text == said
 
 
 # --- the Transcriber: an ordering turn asks for the beam and passes on what it recovered ---
