@@ -245,25 +245,24 @@ def _says(words: str, answer: Answer) -> bool:
     return any(f" {_words(phrase)} " in padded for phrase in answer.phrases)
 
 
-def _similarity(heard: str, phrase: str) -> float:
-    """1.0 for the same words; else the nearer of spelling and sound (0-1)."""
+def _similarity(heard: str, phrase: str, menu: bool = False) -> float:
+    """1.0 for the same words; else the nearer of spelling and sound (0-1). ``menu``: also
+    as menu words are often said and heard (:func:`_sounds`)."""
     if heard == phrase:
         return 1.0
     # Never 1.0 unless the words are the same: a sound-alike is recovered, not heard.
-    return min(max(_closeness(heard, phrase)), 0.99)
+    return min(max(_closeness(heard, phrase, menu)), 0.99)
 
 
-def _closeness(heard: str, phrase: str) -> tuple[float, float]:
+def _closeness(heard: str, phrase: str, menu: bool = False) -> tuple[float, float]:
     """How near ``heard`` is to ``phrase`` by spelling and by sound (0-1 each)."""
-    spelling = max(
-        fuzz.ratio(_letters(spelt), _letters(phrase)) / 100
-        for spelt in {heard, _NON_RHOTIC.sub("", heard)}
-    )
+    spelt = {heard, _NON_RHOTIC.sub("", heard)} if menu else {heard}
+    spelling = max(fuzz.ratio(_letters(one), _letters(phrase)) / 100 for one in spelt)
     sound = max(
         (
             fuzz.ratio(heard_sound, phrase_sound) / 100
-            for heard_sound in _sounds(heard, heard=True)
-            for phrase_sound in _sounds(phrase, heard=False)
+            for heard_sound in _sounds(heard, True, menu)
+            for phrase_sound in _sounds(phrase, False, menu)
             if min(len(heard_sound), len(phrase_sound)) >= MIN_SOUND_CHARS
         ),
         default=0.0,
@@ -272,25 +271,26 @@ def _closeness(heard: str, phrase: str) -> tuple[float, float]:
 
 
 def _sound_alike(heard: str, phrase: str) -> float:
-    """:func:`_similarity` for a word that is to be rewritten, which must be near by both
-    spelling and sound: "mockers" / "mochas" is, "sugar" / "skinny" only sounds a bit like
-    it (0 when either is far)."""
-    if min(_closeness(heard, phrase)) < MENU_MIN_EITHER:
+    """:func:`_similarity` for menu words, for a word that is to be rewritten: it must be
+    near by both spelling and sound ("mockers" / "mochas" is, "sugar" / "skinny" only
+    sounds a bit like it): 0 when either is far."""
+    if min(_closeness(heard, phrase, menu=True)) < MENU_MIN_EITHER:
         return 0.0
-    return _similarity(heard, phrase)
+    return _similarity(heard, phrase, menu=True)
 
 
 @functools.lru_cache(maxsize=4096)
-def _sounds(words: str, heard: bool) -> tuple[str, ...]:
-    """Metaphone codes of ``words``: of what was heard as spelt, without the "r" Whisper
-    writes for an unstressed final "-a" ("mockers" for "mochas") and as one word (it
-    splits words: "lot is" for "lattes"); of what is expected as spelt and with "ch" said
+def _sounds(words: str, heard: bool, menu: bool) -> tuple[str, ...]:
+    """Metaphone codes of ``words``. For menu words also as often said and heard (an
+    answer's phrases are matched as spelt, so a "work" is no "ok"): what was heard without
+    the "r" Whisper writes for an unstressed final "-a" ("mockers" for "mochas") and as
+    one word (it splits words: "lot is" for "lattes"); what is expected with "ch" said
     "k" (Metaphone reads every "ch" as in "chai", but "mocha" says "moka")."""
-    spellings: tuple[str, ...] = (
-        (words, _NON_RHOTIC.sub("", words), _letters(words))
-        if heard
-        else (words, words.replace("ch", "k"))
-    )
+    spellings: tuple[str, ...] = (words,)
+    if menu:
+        spellings += (
+            (_NON_RHOTIC.sub("", words), _letters(words)) if heard else (words.replace("ch", "k"),)
+        )
     return tuple({jellyfish.metaphone(w).replace(" ", "") for w in spellings if w})
 
 
@@ -485,10 +485,10 @@ def _reading(
         return 0.0
     if not _word_for_word(heard, said) or abs(len(changed) - len(rest)) > FUZZY_MAX_LENGTH_GAP:
         return 0.0
-    if keep and _similarity(changed_words, rest_words) < minimum:
+    if keep and _similarity(changed_words, rest_words, menu=True) < minimum:
         return 0.0
     text, menu_text = " ".join(heard), " ".join(said)
-    score = _similarity(text, menu_text) if by_either else _sound_alike(text, menu_text)
+    score = _similarity(text, menu_text, True) if by_either else _sound_alike(text, menu_text)
     return score if score >= max(minimum, MENU_MERGED_MIN_SIMILARITY if merged else 0.0) else 0.0
 
 
@@ -517,7 +517,7 @@ def _pair_alike(heard: str, said: str) -> bool:
     as near as a rewrite ("chalk late" / "chocolate"; "water soy" is no "without")."""
     if " " in heard or " " in said:
         return _sound_alike(heard, said) >= MENU_MIN_SIMILARITY
-    return _similarity(heard, said) >= MENU_WORD_MIN_SIMILARITY
+    return _similarity(heard, said, menu=True) >= MENU_WORD_MIN_SIMILARITY
 
 
 _spoken_menu: tuple[Lexicon, SpokenMenu] | None = None
