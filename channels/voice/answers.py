@@ -540,7 +540,7 @@ def read_order(transcript: Transcript, menu: SpokenMenu, choice: bool = False) -
     best = hypotheses[0].text
     tokens = _tokens(best)
     words = [word for _, _, word in tokens]
-    covered = menu.kept(words)
+    kept = menu.kept(words)  # menu phrases said exactly, and words the menu uses
     # Word index where a rewrite starts -> (index after it, what goes on, provenance).
     rewrites: dict[int, tuple[int, Recovered]] = {}
     taken = [False] * len(words)
@@ -556,14 +556,15 @@ def read_order(transcript: Transcript, menu: SpokenMenu, choice: bool = False) -
     # "Too Latte, please." three times lower in the beam.
     top = max(h.score for h in hypotheses)
     weights = [math.exp(h.score - top) for h in hypotheses]
-    best_share = weights[0] / sum(weights)
+    total = sum(weights)
+    best_share = weights[0] / total
     support: dict[tuple[int, int, tuple[str, ...]], float] = {}
     sure: set[tuple[int, int, tuple[str, ...]]] = set()
     for alternative, weight in zip(hypotheses[1:], weights[1:], strict=True):
-        readings = _beam_readings(words, covered, alternative.text, menu, choice)
+        readings = _beam_readings(words, kept, alternative.text, menu, choice)
         for start, end, said, near in readings:
             reading = (start, end, said)
-            support[reading] = support.get(reading, 0.0) + weight / sum(weights)
+            support[reading] = support.get(reading, 0.0) + weight / total
             if near:
                 sure.add(reading)
     for start, end, said in support:  # in the beam's order
@@ -571,7 +572,7 @@ def read_order(transcript: Transcript, menu: SpokenMenu, choice: bool = False) -
         backed = reading in sure or support[reading] > best_share
         if backed and not any(taken[start:end]):
             rewrite(start, end, said, "beam")
-    for start, end, phrase in _menu_readings(words, covered, taken, menu, choice):
+    for start, end, phrase in _menu_readings(words, kept, taken, menu, choice):
         rewrite(start, end, phrase.words, "menu")
     if not rewrites:
         return HeardOrder(best)
