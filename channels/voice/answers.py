@@ -343,7 +343,7 @@ ORDINARY_WORDS = frozenset(
     | {"same", "as", "usual", "before", "other", "else", "whatever", "any", "anything"}
     | {"something", "nothing", "everything", "sure", "okay", "ok", "yeah", "yep", "fine"}
     | {"do", "does", "did", "done", "put", "take", "took", "give", "got", "goes", "going"}
-    | {"how", "why", "who", "which", "nice", "water"}
+    | {"how", "why", "who", "which", "nice", "water", "sugar", "cream", "foam", "straw"}
 )
 # What Whisper writes for the last vowel of a word it splits ("vent a" for "venti").
 _SPLIT_OFF = frozenset({"a"})
@@ -514,7 +514,10 @@ def _word_for_word(heard: Sequence[str], said: Sequence[str]) -> bool:
 
 def _pair_alike(heard: str, said: str) -> bool:
     """One word for one (at least 0.65 alike), or two pieces for one word, which must be
-    as near as a rewrite ("chalk late" / "chocolate"; "water soy" is no "without")."""
+    as near as a rewrite ("chalk late" / "chocolate"; "water soy" is no "without"); each
+    starting like its own ("cola fries" is no "coal brews")."""
+    if heard != said and _letters(heard)[:1] != _letters(said)[:1]:
+        return False
     if " " in heard or " " in said:
         return _sound_alike(heard, said) >= MENU_MIN_SIMILARITY
     return _similarity(heard, said, menu=True) >= MENU_WORD_MIN_SIMILARITY

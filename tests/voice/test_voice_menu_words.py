@@ -304,6 +304,7 @@ def test_only_the_current_merchant_s_words_are_recovered() -> None:
         (CK, "Cola, soy milk a."),  # "milk" is a word of this menu: never "mock a"
         (CK, "Two lattes with water soy milk."),  # "water soy" is no "without"
         (GC, "Two hash rounds."),  # another first sound: the dialogue asks
+        (CK, "A cola fries."),  # "fries" is no "brews", nor this shop's
     ],
 )
 def test_a_near_miss_that_would_add_or_change_what_was_ordered_is_left_as_heard(
@@ -363,7 +364,7 @@ ORDINARY = (
 ITEMS = ["latte", "mocha", "cold brew", "hash brown", "cola", "oat milk", "soy milk", "fries"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.lists(st.sampled_from(ORDINARY), min_size=1, max_size=8),
     st.lists(st.sampled_from(ITEMS), max_size=2),
