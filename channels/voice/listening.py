@@ -9,10 +9,14 @@ import time
 from channels.telemetry import observe_voice_stage
 from channels.voice.answers import (
     ALTERNATIVES,
+    ORDERING_QUESTIONS,
     ClosedQuestion,
     HeardAnswer,
+    SpokenMenu,
     closed_question,
     read_answer,
+    read_order,
+    spoken_menu,
 )
 from channels.voice.engines import VoiceEngines
 from channels.voice.pipeline import (
@@ -200,15 +204,30 @@ class Transcriber(Stage):
             await self.push(NothingHeard(turn=frame.turn, end_reason=utterance.reason))
             return
         text, recovered = transcript.text, None
-        question = self._question()
+        question, menu = self._question(), self._menu()
         if question is not None:
             answer = read_answer(question, transcript)
             text, recovered = answer.text, _recovered(question, answer)
+        elif menu is not None:
+            # Menu words said back by the dialogue ("Added 2 Mochas"), so the customer
+            # hears what was understood and can correct it.
+            order = read_order(transcript, menu, self._expect.kind == QuestionKind.OPTION)
+            if order.recovered:  # names only: what was heard stays out of the logs
+                names = [(word.name, word.source) for word in order.recovered]
+                logger.debug("menu words recovered: %s", names)
+            text = order.text
         await self.push(UserTurn(frame.turn, text, end_reason=utterance.reason, heard=recovered))
 
     def _question(self) -> ClosedQuestion | None:
         stores = self._engines.vocabulary.words().stores
         return closed_question(self._expect.kind, stores, self._expect.pin_digits)
+
+    def _menu(self) -> SpokenMenu | None:
+        """The current merchant's menu words while the customer orders (else None)."""
+        if self._expect.kind not in ORDERING_QUESTIONS:
+            return None
+        lexicon = self._engines.vocabulary.lexicon()
+        return spoken_menu(lexicon) if lexicon is not None and lexicon.items else None
 
     async def _guess_at_pause(self, audio: Samples) -> Transcript | None:
         """Recognise the audio so far; a complete answer lets the Listener end the turn."""
@@ -221,7 +240,10 @@ class Transcriber(Stage):
 
     async def _recognise(self, audio: Samples, early: bool) -> Transcript | None:
         phrases = self._engines.vocabulary.phrases(self._expect.kind)
-        alternatives = ALTERNATIVES if self._question() is not None else 1
+        # The beam's candidates: decoded against a closed question's answers, or searched
+        # for menu words while ordering.
+        wanted = self._question() is not None or self._menu() is not None
+        alternatives = ALTERNATIVES if wanted else 1
         return await self._engines.recognise(
             audio, phrases, self, self._customer_id, early, alternatives
         )

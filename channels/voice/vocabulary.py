@@ -138,10 +138,15 @@ class MenuVocabulary:
 
     def words(self) -> MenuWords:
         """The live menu's names (empty until the lexicon is first read)."""
-        lexicon = shared_source(self._url).latest() if self._url else None
+        lexicon = self.lexicon()
         if lexicon is not None and lexicon is not self._words_of:
             self._words, self._words_of = menu_words(lexicon), lexicon
         return self._words
+
+    def lexicon(self) -> Lexicon | None:
+        """The current merchant's whole lexicon (None until first read), whose names and
+        aliases menu words are recovered from (``channels.voice.answers.read_order``)."""
+        return shared_source(self._url).latest() if self._url else None
 
     async def refresh(self) -> None:
         """Fetch the lexicon now (at start-up), off the event loop."""

@@ -15,13 +15,15 @@ Three choices matter for a live conversation on a 2-core CPU:
 - **Bias and silence.** ``phrases`` (menu item names) become the ``initial_prompt``
   or ``hotwords``; ``vad_filter`` drops non-speech first, so silence or noise does
   not turn into "Thank you." and the like.
-- **N-best for closed questions.** With ``alternatives`` > 1 the utterance (a short
-  answer: at most one 30 s window) is decoded once with CTranslate2's
+- **N-best for closed questions and orders.** With ``alternatives`` > 1 the utterance
+  (at most one 30 s window; the channel cuts utterances at 20 s) is decoded once with
+  CTranslate2's
   ``generate(num_hypotheses=...)`` directly, which returns the beam's candidates with
   their scores and the no-speech probability that ``transcribe`` keeps to itself. The
   beam is searched anyway, so the candidates cost next to nothing; there is no VAD
   pass nor temperature fallback, because the caller decodes the candidates against
-  the answers it expects and passes anything else on as free text.
+  the answers it expects, or searches them for menu words while the customer orders,
+  and passes anything else on as heard.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?,])\s+")
 # Tokens an answer to a closed question may take: a PIN read digit by digit with
 # commas is about 15, a store and a time about 20.
 _CLOSED_ANSWER_MAX_TOKENS = 64
+# An order said in an ordering turn may be longer: about 4 tokens a second of speech, so
+# twice that bounds it, and still stops a decode that loops.
+_MAX_TOKENS_PER_SECOND = 8
 # faster-whisper's defaults for "this window holds no speech" (its VAD pass is skipped).
 _NO_SPEECH_THRESHOLD = 0.6
 _LOG_PROB_THRESHOLD = -1.0
@@ -214,6 +219,7 @@ class WhisperRecogniser:
         hotwords = prompt if self.settings.bias == "hotwords" else None
         start = model.get_prompt(tokenizer, previous, without_timestamps=True, hotwords=hotwords)
         beam = max(self.settings.beam_size, alternatives)
+        tokens = int(len(audio) / SAMPLE_RATE * _MAX_TOKENS_PER_SECOND)
         result = model.model.generate(
             encoded,
             [start],
@@ -221,7 +227,7 @@ class WhisperRecogniser:
             num_hypotheses=alternatives,
             return_scores=True,
             return_no_speech_prob=True,
-            max_length=len(start) + _CLOSED_ANSWER_MAX_TOKENS,
+            max_length=len(start) + max(_CLOSED_ANSWER_MAX_TOKENS, tokens),
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
         )[0]

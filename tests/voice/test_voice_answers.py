@@ -273,3 +273,11 @@ def test_an_answer_said_with_a_misheard_word_beside_it_passes_on_as_heard() -> N
     """ "Yes, Lee." for "yes please" holds the yes itself: the dialogue reads it, as before."""
     heard = decode(beam(("Yes, Lee.", -0.5), ("Yes, please.", -0.6)), 0.01, YES_NO_ANSWERS)
     assert (heard.text, heard.answer, heard.recovered) == ("Yes, Lee.", YES, False)
+
+
+@pytest.mark.parametrize("said", ["Work.", "Fork.", "Yes sir, no.", "All ahead.", "No it."])
+def test_how_menu_words_are_said_never_moves_a_closed_answer(said: str) -> None:
+    """The sound variants menu words are matched with (a silent "r", words split in two)
+    are not an answer's: "work" without its "r" would be "ok"."""
+    heard = decode(beam((said, -0.3)), 0.01, YES_NO_ANSWERS)
+    assert heard.answer is None and heard.text == said
