@@ -344,6 +344,9 @@ ORDINARY_WORDS = frozenset(
     | {"something", "nothing", "everything", "sure", "okay", "ok", "yeah", "yep", "fine"}
     | {"do", "does", "did", "done", "put", "take", "took", "give", "got", "goes", "going"}
     | {"how", "why", "who", "which", "nice", "water", "sugar", "cream", "foam", "straw"}
+    # The dialogue's own words: "the breakfast menu" became "the breakfast muffin".
+    | {"menu", "order", "cart", "total", "price", "cost", "pay", "store", "pickup", "cancel"}
+    | {"change", "remove", "add", "make", "receipt", "person", "help", "status", "ready"}
 )
 # What Whisper writes for the last vowel of a word it splits ("vent a" for "venti").
 _SPLIT_OFF = frozenset({"a"})

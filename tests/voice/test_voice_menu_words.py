@@ -111,7 +111,10 @@ GOLDEN_CRUMB = Lexicon.from_json(
     {
         "merchant_id": "golden-crumb",
         "items": [
-            _item("Egg & Sausage Muffin", ["sausage muffin", "egg muffin", "muffin", "muffins"]),
+            _item(
+                "Egg & Sausage Muffin",
+                ["sausage muffin", "egg muffin", "muffin", "muffins", "breakfast muffin"],
+            ),
             _item("Hash Brown", ["hashbrown", "hash browns", "potato", "hash"]),
             _item("Chicken Congee", ["congee", "porridge", "jook", "conjee"]),
             _item("Youtiao", ["you tiao", "fried dough stick", "cruller"]),
@@ -344,6 +347,13 @@ def test_a_word_as_near_to_two_menu_words_is_left_as_heard() -> None:
         "A cola and a coke.",
         "Make it two.",
         "That's all for now.",
+        # The dialogue's own words: "menu" beside "breakfast" became "muffin".
+        "What's on the breakfast menu?",
+        "Can I see the menu?",
+        "Where is my order?",
+        "What's in my cart?",
+        "Cancel my order, please.",
+        "What's the total price?",
     ],
 )
 @pytest.mark.parametrize("menu", [CK, GC], ids=["copper-kettle", "golden-crumb"])
