@@ -241,3 +241,43 @@ async def test_a_clear_removal_beside_an_unclear_one_is_done_and_the_other_asked
     assert ("espresso", 1, {}) not in kettle.lines(), reply
     reply = await kettle.say("the oat one", "inform")
     assert kettle.lines() == [("mocha", 1, {"caffeine": "decaf"})], reply
+
+
+# 5. "one of the <item>s" with an option, the item named: that many split off the line (a
+# blind round: "can one of the lattes be a large" over 2 Lattes left one large Latte, "could
+# one of those come with soy milk instead of the coffee" changed both Breakfast Combos).
+
+
+async def test_one_of_the_named_items_with_a_size_splits_it_off(crumb: Talk) -> None:
+    await crumb.say("two americanos and a hash brown")
+    reply = await crumb.say("could one of the americanos be large", "change_item")
+    assert crumb.lines() == [
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_one_of_the_named_items_with_a_milk_splits_it_off(kettle: Talk) -> None:
+    await kettle.say("two mochas and a latte")
+    reply = await kettle.say("one of the mochas with almond milk", "change_item")
+    assert kettle.lines() == [
+        ("mocha", 1, {}),
+        ("mocha", 1, {"milk": "almond"}),
+        ("latte", 1, {}),
+    ], reply
+
+
+async def test_two_of_the_named_items_iced_split_two_off(kettle: Talk) -> None:
+    await kettle.say("three lattes")
+    reply = await kettle.say("can two of the lattes be iced", "change_item")
+    assert kettle.lines() == [("latte", 1, {}), ("latte", 2, {"temperature": "iced"})], reply
+
+
+async def test_one_of_those_combos_with_another_drink_splits_it_off(crumb: Talk) -> None:
+    await crumb.say("two combos please")
+    reply = await crumb.say("can one of them have a soy milk instead of the coffee", "change_item")
+    assert crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
