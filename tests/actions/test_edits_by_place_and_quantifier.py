@@ -281,3 +281,20 @@ async def test_one_of_those_combos_with_another_drink_splits_it_off(crumb: Talk)
         ("breakfast-combo", 1, {}),
         ("breakfast-combo", 1, {"drink": "soy-milk"}),
     ], reply
+
+
+# 6. A count over the line just added ("sorry, I need two of those") is its new count.
+
+
+async def test_a_count_of_those_after_a_second_item_counts_that_item(kettle: Talk) -> None:
+    await kettle.say("a mocha")
+    await kettle.say("and an earl grey")
+    reply = await kettle.say("sorry, we need three of those", "change_item")
+    assert kettle.lines() == [("mocha", 1, {}), ("earl-grey", 3, {})], reply
+
+
+async def test_a_count_of_them_after_a_second_item_counts_that_item(crumb: Talk) -> None:
+    await crumb.say("a latte")
+    await crumb.say("and a youtiao")
+    reply = await crumb.say("oh I wanted two of them", "change_item")
+    assert crumb.lines() == [("latte", 1, {}), ("youtiao", 2, {})], reply

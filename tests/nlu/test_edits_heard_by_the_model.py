@@ -220,3 +220,35 @@ async def test_removing_an_item_two_lines_could_be_asks_first(kettle: Heard) -> 
     assert kettle.lines() == before and "Which one" in reply, reply
     reply = await kettle.say("the decaf one")
     assert kettle.lines() == [("cappuccino", 1, {"milk": "oat"})], reply
+
+
+# A blind round: "sorry, I need two of those" right after a second item was a fallback
+# (DIET's change_item below the threshold), and "one of the lattes be a large" over 2
+# Lattes left one large Latte.
+
+
+async def test_sorry_a_count_of_those_counts_the_item_just_added(kettle: Heard) -> None:
+    await kettle.say("a latte")
+    reply = await kettle.say("and an earl grey")
+    reply = await kettle.say("sorry, I need two of those")
+    assert kettle.lines() == [("latte", 1, {}), ("earl-grey", 2, {})], reply
+
+
+async def test_one_of_the_named_items_with_an_option_splits_it_off(crumb: Heard) -> None:
+    await crumb.say("two americanos and a hash brown")
+    reply = await crumb.say("can one of the americanos be large")
+    assert crumb.lines() == [
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_one_of_the_named_items_with_a_milk_splits_it_off(kettle: Heard) -> None:
+    await kettle.say("two mochas and a latte")
+    reply = await kettle.say("one of the mochas with oat milk please")
+    assert kettle.lines() == [
+        ("mocha", 1, {}),
+        ("mocha", 1, {"milk": "oat"}),
+        ("latte", 1, {}),
+    ], reply
