@@ -90,8 +90,10 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
     mentions = [m for m in mentions if not shot_of_something_else(state, m)]
     open_lines(state, [m for m in matches if m.kind == ITEM])
-    # "the last ONE", "the first TWO": which lines, never a count of items
-    state.blocked.update(target_words(texts, state.kinds, state.blocked))
+    # "the last ONE", "the first TWO": which cart lines, never a count of items. With items
+    # named, "two lattes, the first one with oat and the second one with soy" counts them.
+    if not any(match.kind == ITEM for match in matches):
+        state.blocked.update(target_words(texts, state.kinds, state.blocked))
     quantities = list(find_counts(texts, state.blocked))
     free = [q for q in quantities if not count_forward(state, q)]
     unplaced = unplaced_parts(state, quantities, mentions)
