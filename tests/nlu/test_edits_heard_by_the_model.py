@@ -252,3 +252,35 @@ async def test_one_of_the_named_items_with_a_milk_splits_it_off(kettle: Heard) -
         ("mocha", 1, {"milk": "oat"}),
         ("latte", 1, {}),
     ], reply
+
+
+# The same round: "the last one, make it three" and "take the first one off" were not
+# understood, "make the last two iced" changed one line, "take the two teas off" nothing.
+
+
+async def test_a_line_by_place_then_its_new_count_is_heard(crumb: Heard) -> None:
+    await crumb.say("a hash brown, a latte and a youtiao")
+    reply = await crumb.say("the first one, make it two")
+    assert crumb.lines() == [("hash-brown", 2, {}), ("latte", 1, {}), ("youtiao", 1, {})], reply
+
+
+async def test_take_the_last_one_off_is_heard(kettle: Heard) -> None:
+    await kettle.say("an earl grey, a cortado and a mocha")
+    reply = await kettle.say("take the last one off")
+    assert kettle.lines() == [("earl-grey", 1, {}), ("cortado", 1, {})], reply
+
+
+async def test_the_first_two_lines_are_heard(kettle: Heard) -> None:
+    await kettle.say("a latte, a cappuccino and an espresso")
+    reply = await kettle.say("make the first two large")
+    assert kettle.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("cappuccino", 1, {"size": "large"}),
+        ("espresso", 1, {}),
+    ], reply
+
+
+async def test_the_two_teas_removed_are_heard(kettle: Heard) -> None:
+    await kettle.say("a wild strawberry, a cortado and an english breakfast")
+    reply = await kettle.say("take the two teas off")
+    assert kettle.lines() == [("cortado", 1, {})], reply
