@@ -264,6 +264,7 @@ def change(
     last_sku: str | None,
     refers_back: bool = False,
     adds: bool = False,
+    part: int | None = None,
 ) -> list[Line]:
     """Apply a correction: a quantity, options, one item for another, or a split.
 
@@ -278,7 +279,9 @@ def change(
     option of that line whose choices are items (a combo's drink). Otherwise items said
     that are not in the cart are added only beside one that is: "change the muffin to
     two" with no muffin in the cart changes nothing (the dialogue says it is not there),
-    where adding two would order what was never asked.
+    where adding two would order what was never asked. `part`: "ONE OF the lattes be a
+    large", "could ONE OF those come with soy milk": the change is for that many of the
+    line, split off; the rest stay as they were (never a new count of the line).
     """
     result = list(cart)
     named = [m for m in mentions if find(result, m, menu, strict=False) is not None]
@@ -290,7 +293,7 @@ def change(
             (picked := _item_choices(result[discussed], unnamed, menu)) is not None
         ):
             line = result[discussed]
-            result[discussed] = replace(line, options={**line.options, **picked})
+            _put(result, discussed, replace(line, options={**line.options, **picked}), part)
             return _merged(result, menu)
         if not (refers_back and len(unnamed) == 1 and discussed is not None):
             return result
@@ -301,13 +304,13 @@ def change(
         old = result[index]
         if (picked := _item_choices(old, unnamed, menu)) is not None:
             # "can the combo come with soy milk instead?": its drink, not a Soy Milk line
-            result[index] = replace(old, options={**old.options, **picked})
+            _put(result, index, replace(old, options={**old.options, **picked}), part)
             return _merged(result, menu)
         options = {**old.options, **unnamed[0].options}
         quantity = unnamed[0].quantity or old.quantity
         swapped = resolve(replace(unnamed[0], quantity=quantity, options=options), menu)
         if swapped is not None:
-            result[index] = swapped
+            _put(result, index, swapped, part)
         return _merged(result, menu)
     targets = named or ([Mention(sku=last_sku)] if last_sku else [])
     for mention in targets:
@@ -319,6 +322,10 @@ def change(
             continue
         options = valid_options(item, {**loose.options, **mention.options})
         said = mention.quantity or loose.quantity
+        if part and part < line.quantity and said in (None, part):
+            # "one of the lattes with oat": that one latte is split off with the change
+            _put(result, index, replace(line, options={**line.options, **options}), part)
+            continue
         if adds and said and not mentions:
             said += line.quantity
         if not named and said and options and said < line.quantity:
@@ -332,6 +339,19 @@ def change(
         )
     added = [new for m in unnamed if (new := resolve(m, menu)) is not None]
     return _merged(result + added, menu)
+
+
+def _put(result: list[Line], index: int, new: Line, part: int | None) -> None:
+    """The line at `index` becomes `new`; with `part` fewer than the line holds, only that
+    many become it and the rest stay as they were."""
+    old = result[index]
+    if part and part < old.quantity:
+        result[index : index + 1] = [
+            replace(old, quantity=old.quantity - part),
+            replace(new, quantity=part),
+        ]
+    else:
+        result[index] = new
 
 
 def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, str] | None:

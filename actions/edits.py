@@ -124,8 +124,10 @@ def change_lines(
     if target.count and len(said.shares) > 1 and edit.verb != REMOVE and not said.mentions:
         return _split(cart, chosen, target.count, said.shares, menu)
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
-    # "one of them" and "the last one" say which lines, not how many: not a new count.
-    quantity = None if target.count or target.position or target.every else said.loose.quantity
+    # "one of them" says which lines, not how many: not a new count. The words of "the
+    # last one", "all three" are no counts (bot/nlu/edit_targets.target_words), so a count
+    # said beside them is the new one: "the last one, make it three", "two of each".
+    quantity = None if target.count else said.loose.quantity
     new_item = _new_item(cart, edit, said, menu)
     verb = edit.verb or (CHANGE if options or quantity else None)
     result, touched = list(cart), []
@@ -259,9 +261,15 @@ def _lines(
     ]
     if not candidates:
         return None
+    span = target.lines or 1
     if target.position is not None:
-        at = target.position - 1 if target.position > 0 else target.position
-        return [candidates[at]] if -len(candidates) <= at < len(candidates) else None
+        # "the second one", "the last two", "the first two": that many lines from there
+        at = target.position - 1 if target.position > 0 else len(candidates) - span
+        return list(range(at, at + span)) if 0 <= at <= len(candidates) - span else None
+    if target.lines:  # "the two teas": exactly that many, or which ones is asked
+        if len(candidates) < target.lines:
+            return None
+        return candidates if len(candidates) == target.lines else _Several(candidates)
     if target.every:
         return candidates
     if len(candidates) > 1 and (named or target.kind) and not target.pointer:

@@ -234,6 +234,8 @@ class Ordering:
                 state.last_sku,
                 refers_back=corrections.refers_back(text),
                 adds=corrections.adds_to_line(text),
+                # "can one of the lattes be a large": that one is split off the line
+                part=edit.target.count if edit and edit.verb != REMOVE else None,
             )
             lead = "Changed."
             touched = [line for line in after if line not in before]

@@ -40,6 +40,9 @@ class Target(BaseModel):
     # A kind of item, a menu category: "change THE TEA to a wild strawberry" is the line
     # whose item is a tea.
     kind: str | None = None
+    # How many lines from the position, or of the kind or item, are meant: "the last TWO",
+    # "the first two", "the TWO teas" (never a count of items).
+    lines: int | None = Field(default=None, ge=2, le=99)
     # Every item named is said with "the" and no count ("and THE cappuccino with non-fat
     # milk"): the lines of it the cart holds, not more of it.
     definite: bool = False

@@ -51,9 +51,15 @@ _ORDINALS = {
     "final": -1,
 }
 _POSITION = re.compile(r"\bthe (" + "|".join(_ORDINALS) + r")\b")
+# Words after "the last"/"the first" that name lines, not items: "the last ONE", "the first
+# TWO". "One"/"ones" is a line; a number is how many lines.
+_LINE_WORDS = frozenset({"one", "ones", "thing", "things", "item", "items"})
+_SOME_LINES = frozenset({"two", "three", "four", "five"})
 _EVERY = re.compile(
     r"\bboth\b|\ball (?:of )?(?:them|those|these|the|my)\b|\beach of (?:them|those)\b"
     r"|\b(?:every|each) one\b|\ball (?:two|three|four|five)\b(?! of)"
+    # "two OF EACH": that count of every line
+    r"|\bof each\b(?! of)"
 )
 # "every one of them" and "each one of those" are every line, not one of them.
 _COUNT_OF = re.compile(r"(?<!\bevery )(?<!\beach )\b(\w+) of (?:them|those|these|that|the|my)\b")
@@ -83,6 +89,13 @@ def read_edit(
         return CartEdit(verb=COMPLAIN)
     verb: Verb | None = REMOVE if _REMOVE.search(text) else CHANGE if _CHANGE.search(text) else None
     position = _POSITION.search(text)
+    # "the last TWO", "the TWO teas"; "all three" is every line, like "both"
+    spans = [
+        n
+        for i in sorted(target_words(words, kinds, claimed))
+        if words[i - 1] != "all" and (n := spoken_number(words[i])) is not None and n > 1
+    ]
+    lines = spans[0] if spans else None
     count = next(
         (n for m in _COUNT_OF.finditer(text) if (n := spoken_number(m.group(1))) is not None),
         None,
@@ -95,6 +108,7 @@ def read_edit(
         every=bool(_EVERY.search(text)),
         part=part,
         kind=None if part else _kind(words, kinds, claimed),
+        lines=lines,
     )
     if definite and verb is None and target == Target():
         # "and the cappuccino with non-fat milk": "the" is all that points at the line
@@ -102,6 +116,27 @@ def read_edit(
     if verb is None and target == Target():
         return None
     return CartEdit(verb=verb, target=target)
+
+
+def target_words(
+    words: list[str], kinds: AbstractSet[str] = frozenset(), claimed: AbstractSet[int] = frozenset()
+) -> set[int]:
+    """Positions of the words that only say which lines: "the last ONE", "the first TWO",
+    "the TWO teas". They are no count of items: "the last one, make it three" is three of
+    the last line, and "take the first one off" leaves no "one off" unheard."""
+    found: set[int] = set()
+    for i, word in enumerate(words[:-1]):
+        after = words[i + 1]
+        if i >= 1 and words[i - 1] == "the" and word in _ORDINALS:
+            if after in _LINE_WORDS or spoken_number(after) is not None:
+                found.add(i + 1)
+        elif word == "all" and after in _SOME_LINES:
+            found.add(i + 1)  # "make ALL THREE large": every line, not three of each
+        elif word == "the" and spoken_number(after) is not None and i + 2 < len(words):
+            noun = words[i + 2]
+            if i + 2 not in claimed and (noun in kinds or noun[:-1] in kinds):
+                found.add(i + 1)  # "the TWO teas": a kind, not an item, follows
+    return found
 
 
 def _named_inside(words: list[str], claimed: AbstractSet[int]) -> bool:
@@ -121,7 +156,10 @@ def _kind(words: list[str], kinds: AbstractSet[str], claimed: AbstractSet[int]) 
     """The menu category said after "the" or "my" ("change the TEA", "my TEAS"), if any
     and no item or option took the word."""
     for i, word in enumerate(words[1:], start=1):
-        if i in claimed or words[i - 1] not in _KIND_LEADS:
+        lead = i - 1
+        if lead >= 1 and spoken_number(words[lead]) is not None:
+            lead -= 1  # "the TWO teas"
+        if i in claimed or words[lead] not in _KIND_LEADS:
             continue
         if i >= 2 and words[i - 2] in _NOT_KIND_AFTER:
             continue

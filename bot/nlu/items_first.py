@@ -37,7 +37,8 @@ from contracts.cart_edits import CHANGE, EDIT_ENTITY, REMOVE, CartEdit
 
 ITEM_ENTITY = "item"
 # Entities that say what an edit does to the lines it points at ("all of them iced").
-# A count alone ("just two of those") keeps DIET's reading: it may answer a question.
+# A count alone ("just two of those") keeps DIET's reading: it may answer a question (a
+# change DIET was unsure of is made sure, see `_edit_intent`).
 _EDIT_VALUES = frozenset({"option", "unplaced", "unavailable_option"})
 # The confidence an overridden intent gets; the rest of the ranking shares what is left,
 # so FallbackClassifier sees a clear winner.
@@ -129,6 +130,10 @@ class ItemsFirst(GraphComponent):
             return None  # "that's it" points at the line under discussion, and does nothing
         says_what = any(e.get("entity") in _EDIT_VALUES for e in entities)
         if edit.verb is None and not says_what:
+            if target.count and target.pointer and name == self.change_intent:
+                # "sorry, I need two of those": DIET heard the change, but not surely
+                # enough to pass the fallback; the count over the line pointed at confirms it.
+                return self.change_intent
             return None  # "the second one", "both": an answer to a question, not an edit
         intent = self.remove_intent if edit.verb == REMOVE else self.change_intent
         if edit.verb is None and name == self.remove_intent:

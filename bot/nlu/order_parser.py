@@ -28,7 +28,7 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
-from bot.nlu.edit_targets import read_edit
+from bot.nlu.edit_targets import read_edit, target_words
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
@@ -90,6 +90,10 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
     mentions = [m for m in mentions if not shot_of_something_else(state, m)]
     open_lines(state, [m for m in matches if m.kind == ITEM])
+    # "the last ONE", "the first TWO": which cart lines, never a count of items. With items
+    # named, "two lattes, the first one with oat and the second one with soy" counts them.
+    if not any(match.kind == ITEM for match in matches):
+        state.blocked.update(target_words(texts, state.kinds, state.blocked))
     quantities = list(find_counts(texts, state.blocked))
     free = [q for q in quantities if not count_forward(state, q)]
     unplaced = unplaced_parts(state, quantities, mentions)

@@ -241,3 +241,152 @@ async def test_a_clear_removal_beside_an_unclear_one_is_done_and_the_other_asked
     assert ("espresso", 1, {}) not in kettle.lines(), reply
     reply = await kettle.say("the oat one", "inform")
     assert kettle.lines() == [("mocha", 1, {"caffeine": "decaf"})], reply
+
+
+# 5. "one of the <item>s" with an option, the item named: that many split off the line (a
+# blind round: "can one of the lattes be a large" over 2 Lattes left one large Latte, "could
+# one of those come with soy milk instead of the coffee" changed both Breakfast Combos).
+
+
+async def test_one_of_the_named_items_with_a_size_splits_it_off(crumb: Talk) -> None:
+    await crumb.say("two americanos and a hash brown")
+    reply = await crumb.say("could one of the americanos be large", "change_item")
+    assert crumb.lines() == [
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_one_of_the_named_items_with_a_milk_splits_it_off(kettle: Talk) -> None:
+    await kettle.say("two mochas and a latte")
+    reply = await kettle.say("one of the mochas with almond milk", "change_item")
+    assert kettle.lines() == [
+        ("mocha", 1, {}),
+        ("mocha", 1, {"milk": "almond"}),
+        ("latte", 1, {}),
+    ], reply
+
+
+async def test_two_of_the_named_items_iced_split_two_off(kettle: Talk) -> None:
+    await kettle.say("three lattes")
+    reply = await kettle.say("can two of the lattes be iced", "change_item")
+    assert kettle.lines() == [("latte", 1, {}), ("latte", 2, {"temperature": "iced"})], reply
+
+
+async def test_one_of_those_combos_with_another_drink_splits_it_off(crumb: Talk) -> None:
+    await crumb.say("two combos please")
+    reply = await crumb.say("can one of them have a soy milk instead of the coffee", "change_item")
+    assert crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+# 6. A count over the line just added ("sorry, I need two of those") is its new count.
+
+
+async def test_a_count_of_those_after_a_second_item_counts_that_item(kettle: Talk) -> None:
+    await kettle.say("a mocha")
+    await kettle.say("and an earl grey")
+    reply = await kettle.say("sorry, we need three of those", "change_item")
+    assert kettle.lines() == [("mocha", 1, {}), ("earl-grey", 3, {})], reply
+
+
+async def test_a_count_of_them_after_a_second_item_counts_that_item(crumb: Talk) -> None:
+    await crumb.say("a latte")
+    await crumb.say("and a youtiao")
+    reply = await crumb.say("oh I wanted two of them", "change_item")
+    assert crumb.lines() == [("latte", 1, {}), ("youtiao", 2, {})], reply
+
+
+# 7. Words that only say which lines ("the last ONE", "the first TWO", "the TWO teas",
+# "two OF EACH") are no counts of items (a blind round: "the last one, make it three" and
+# "take the first one off" were not understood, "make the last two iced" changed only the
+# last line, "take the two teas off" was not understood, "make it two of each" over a
+# latte and an americano made only the americano 2).
+
+
+async def test_a_line_by_place_then_its_new_count(crumb: Talk) -> None:
+    await crumb.say("a youtiao, two lattes and a hash brown")
+    reply = await crumb.say("the first one, make it four", "change_item")
+    assert crumb.lines() == [("youtiao", 4, {}), ("latte", 2, {}), ("hash-brown", 1, {})], reply
+
+
+async def test_the_second_one_gets_a_new_count(kettle: Talk) -> None:
+    await kettle.say("a cortado, a latte and an espresso")
+    reply = await kettle.say("the second one, make that two", "change_item")
+    assert kettle.lines() == [("cortado", 1, {}), ("latte", 2, {}), ("espresso", 1, {})], reply
+
+
+async def test_take_a_line_by_place_off(kettle: Talk) -> None:
+    await kettle.say("a cappuccino, an earl grey and a mocha")
+    reply = await kettle.say("take the last one off", "remove_item")
+    assert kettle.lines() == [("cappuccino", 1, {}), ("earl-grey", 1, {})], reply
+
+
+async def test_take_the_first_one_out(crumb: Talk) -> None:
+    await crumb.say("a hash brown, a latte and a youtiao")
+    reply = await crumb.say("take the first one out please", "remove_item")
+    assert crumb.lines() == [("latte", 1, {}), ("youtiao", 1, {})], reply
+
+
+async def test_the_first_two_lines_take_an_option(kettle: Talk) -> None:
+    await kettle.say("a latte, a mocha and an espresso")
+    reply = await kettle.say("make the first two iced", "change_item")
+    assert kettle.lines() == [
+        ("latte", 1, {"temperature": "iced"}),
+        ("mocha", 1, {"temperature": "iced"}),
+        ("espresso", 1, {}),
+    ], reply
+
+
+async def test_the_last_two_lines_are_removed(crumb: Talk) -> None:
+    await crumb.say("a latte, a hash brown and a youtiao")
+    reply = await crumb.say("remove the last two", "remove_item")
+    assert crumb.lines() == [("latte", 1, {})], reply
+
+
+async def test_the_two_of_a_kind_are_removed(kettle: Talk) -> None:
+    await kettle.say("an english breakfast, a mocha and a wild strawberry")
+    reply = await kettle.say("remove the two teas", "remove_item")
+    assert kettle.lines() == [("mocha", 1, {})], reply
+
+
+async def test_the_two_drinks_take_a_size(crumb: Talk) -> None:
+    await crumb.say("a latte, a hash brown and an americano")
+    reply = await crumb.say("make the two drinks large", "change_item")
+    assert crumb.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+        ("americano", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_the_two_of_a_kind_among_three_is_asked(kettle: Talk) -> None:
+    await kettle.say("an english breakfast, an earl grey and a jin xuan")
+    reply = await kettle.say("take the two teas off", "remove_item")
+    assert len(kettle.lines()) == 3, reply
+    assert "Which" in reply, reply
+
+
+async def test_a_count_of_each_counts_every_line(kettle: Talk) -> None:
+    await kettle.say("a mocha and a cortado")
+    reply = await kettle.say("make that three of each", "change_item")
+    assert kettle.lines() == [("mocha", 3, {}), ("cortado", 3, {})], reply
+
+
+async def test_two_of_each_counts_every_line(crumb: Talk) -> None:
+    await crumb.say("a hash brown and a youtiao")
+    reply = await crumb.say("two of each please", "change_item")
+    assert crumb.lines() == [("hash-brown", 2, {}), ("youtiao", 2, {})], reply
+
+
+async def test_all_three_large_is_no_count(crumb: Talk) -> None:
+    await crumb.say("a latte, an americano and a soy milk")
+    reply = await crumb.say("make all three large", "change_item")
+    assert [(sku, n) for sku, n, _ in crumb.lines()] == [
+        ("latte", 1),
+        ("americano", 1),
+        ("soy-milk", 1),
+    ], reply

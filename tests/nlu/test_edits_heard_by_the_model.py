@@ -220,3 +220,67 @@ async def test_removing_an_item_two_lines_could_be_asks_first(kettle: Heard) -> 
     assert kettle.lines() == before and "Which one" in reply, reply
     reply = await kettle.say("the decaf one")
     assert kettle.lines() == [("cappuccino", 1, {"milk": "oat"})], reply
+
+
+# A blind round: "sorry, I need two of those" right after a second item was a fallback
+# (DIET's change_item below the threshold), and "one of the lattes be a large" over 2
+# Lattes left one large Latte.
+
+
+async def test_sorry_a_count_of_those_counts_the_item_just_added(kettle: Heard) -> None:
+    await kettle.say("a latte")
+    reply = await kettle.say("and an earl grey")
+    reply = await kettle.say("sorry, I need two of those")
+    assert kettle.lines() == [("latte", 1, {}), ("earl-grey", 2, {})], reply
+
+
+async def test_one_of_the_named_items_with_an_option_splits_it_off(crumb: Heard) -> None:
+    await crumb.say("two americanos and a hash brown")
+    reply = await crumb.say("can one of the americanos be large")
+    assert crumb.lines() == [
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_one_of_the_named_items_with_a_milk_splits_it_off(kettle: Heard) -> None:
+    await kettle.say("two mochas and a latte")
+    reply = await kettle.say("one of the mochas with oat milk please")
+    assert kettle.lines() == [
+        ("mocha", 1, {}),
+        ("mocha", 1, {"milk": "oat"}),
+        ("latte", 1, {}),
+    ], reply
+
+
+# The same round: "the last one, make it three" and "take the first one off" were not
+# understood, "make the last two iced" changed one line, "take the two teas off" nothing.
+
+
+async def test_a_line_by_place_then_its_new_count_is_heard(crumb: Heard) -> None:
+    await crumb.say("a hash brown, a latte and a youtiao")
+    reply = await crumb.say("the first one, make it two")
+    assert crumb.lines() == [("hash-brown", 2, {}), ("latte", 1, {}), ("youtiao", 1, {})], reply
+
+
+async def test_take_the_last_one_off_is_heard(kettle: Heard) -> None:
+    await kettle.say("an earl grey, a cortado and a mocha")
+    reply = await kettle.say("take the last one off")
+    assert kettle.lines() == [("earl-grey", 1, {}), ("cortado", 1, {})], reply
+
+
+async def test_the_first_two_lines_are_heard(kettle: Heard) -> None:
+    await kettle.say("a latte, a cappuccino and an espresso")
+    reply = await kettle.say("make the first two large")
+    assert kettle.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("cappuccino", 1, {"size": "large"}),
+        ("espresso", 1, {}),
+    ], reply
+
+
+async def test_the_two_teas_removed_are_heard(kettle: Heard) -> None:
+    await kettle.say("a wild strawberry, a cortado and an english breakfast")
+    reply = await kettle.say("take the two teas off")
+    assert kettle.lines() == [("cortado", 1, {})], reply

@@ -207,3 +207,19 @@ def test_pointing_words_that_say_no_change_keep_diets_intent(
     tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]]
 ) -> None:
     assert intent_of(make(tmp_path), classified(parser, text, ranking)) == ranking[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oh, we need three of those", "sorry, I wanted two of them", "actually two of that please"],
+)
+def test_a_count_over_the_line_pointed_at_makes_an_unsure_change_sure(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    """ "sorry, I need two of those" right after an item: DIET heard `change_item` below the
+    fallback threshold, and the customer was told "Sorry, I didn't catch that"."""
+    ranking = [("change_item", 0.47), ("repeat", 0.08)]
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == (
+        "change_item",
+        OVERRIDE_CONFIDENCE,
+    )
