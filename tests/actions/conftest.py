@@ -7,11 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.actions.copper_kettle import CopperKettle, copper_kettle_conversation
+from tests.actions.sandbox_talk import (
+    COPPER_KETTLE,
+    GOLDEN_CRUMB,
+    SandboxTalk,
+    sandbox_conversation,
+)
 
 
 @pytest.fixture
-async def copper_kettle(tmp_path: Path) -> AsyncIterator[CopperKettle]:
-    """A conversation at the Copper Kettle sandbox merchant (tests/actions/copper_kettle.py)."""
-    async for conversation in copper_kettle_conversation(tmp_path):
+async def golden_crumb(tmp_path: Path) -> AsyncIterator[SandboxTalk]:
+    """A conversation at the Golden Crumb sandbox merchant (tests/actions/sandbox_talk.py)."""
+    async for conversation in sandbox_conversation(tmp_path, GOLDEN_CRUMB):
+        yield conversation
+
+
+@pytest.fixture
+async def copper_kettle(tmp_path: Path) -> AsyncIterator[SandboxTalk]:
+    """A conversation at the Copper Kettle sandbox merchant (tests/actions/sandbox_talk.py)."""
+    async for conversation in sandbox_conversation(tmp_path, COPPER_KETTLE):
         yield conversation

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
+from tests.actions.sandbox_talk import SandboxTalk
 from tests.actions.test_composed_orders import lines, say
 
 
@@ -52,7 +52,7 @@ async def test_a_withdrawn_complaint_with_a_closing_reads_the_cart_back(
 
 
 async def test_a_withdrawn_complaint_at_copper_kettle_reads_the_cart_back(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a mocha and a peppermint rose")
     await copper_kettle.say("nope, that's not what I said", "deny")
@@ -79,7 +79,7 @@ async def test_a_complaint_changes_nothing_and_asks_what_to_change(complaint: st
     assert talk.backend.orders_by_id == {}
 
 
-async def test_a_complaint_at_copper_kettle_changes_nothing(copper_kettle: CopperKettle) -> None:
+async def test_a_complaint_at_copper_kettle_changes_nothing(copper_kettle: SandboxTalk) -> None:
     await copper_kettle.say("a cappuccino and an earl grey")
     reply = await copper_kettle.say("that is not what I just told you", "deny")
     assert "What should I change?" in reply and "Shall I pay" not in reply
@@ -107,7 +107,7 @@ async def test_a_restatement_keeps_what_was_ordered_before_the_misheard_message(
 
 
 async def test_a_restatement_at_copper_kettle_neither_doubles_nor_keeps_the_misheard_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a cortado and a latte")
     await copper_kettle.say("that's not what I told you", "deny")
@@ -141,7 +141,7 @@ async def test_a_yes_naming_another_amount_pays_nothing_and_asks_again(said: str
 
 
 async def test_a_yes_naming_the_amount_at_copper_kettle_pays_and_another_does_not(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a cortado, that's all")
     amount = asked_amount(copper_kettle.talk)
@@ -158,7 +158,7 @@ async def test_a_yes_naming_the_amount_at_copper_kettle_pays_and_another_does_no
     ("order", "item"), [("one oak mocha", "mocha"), ("an oak cortado please", "cortado")]
 )
 async def test_a_slip_of_an_option_word_before_the_item_keeps_the_option(
-    copper_kettle: CopperKettle, order: str, item: str
+    copper_kettle: SandboxTalk, order: str, item: str
 ) -> None:
     reply = await copper_kettle.say(order)
     assert [(sku, options.get("milk")) for sku, _, options in copper_kettle.lines()] == [
@@ -185,7 +185,7 @@ async def test_it_was_restates_the_message_complained_about(intent: str) -> None
     ], reply
 
 
-async def test_it_should_have_been_restates_at_copper_kettle(copper_kettle: CopperKettle) -> None:
+async def test_it_should_have_been_restates_at_copper_kettle(copper_kettle: SandboxTalk) -> None:
     await copper_kettle.say("a latte and a cortado")
     await copper_kettle.say("that's not what I told you", "deny")
     reply = await copper_kettle.say("it should have been an oat latte and a decaf cortado")

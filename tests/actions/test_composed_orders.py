@@ -13,7 +13,7 @@ from typing import Any
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
+from tests.actions.sandbox_talk import SandboxTalk
 
 LEXICON = Path(__file__).parents[1] / "nlu" / "lexicon.json"
 PARSER = OrderParser(Lexicon.from_json(json.loads(LEXICON.read_text(encoding="utf-8"))))
@@ -123,14 +123,14 @@ async def test_the_same_item_ordered_again_with_another_article_is_still_a_secon
 
 
 async def test_a_milk_for_the_drink_named_again_after_a_list_goes_on_its_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("a cortado and a cappuccino, the cappuccino with oat milk")
     assert copper_kettle.lines() == [("cortado", 1, {}), ("cappuccino", 1, {"milk": "oat"})], reply
 
 
 async def test_a_temperature_for_the_tea_named_again_by_its_short_name_goes_on_its_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("a mocha and an earl grey tea, the earl grey iced please")
     assert copper_kettle.lines() == [

@@ -8,7 +8,7 @@ test round found these edits losing or ignoring lines).
 from __future__ import annotations
 
 from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
+from tests.actions.sandbox_talk import SandboxTalk
 from tests.actions.test_composed_orders import lines, say
 
 
@@ -196,7 +196,7 @@ async def test_another_of_an_item_in_the_cart_with_an_option_is_still_added() ->
 
 
 async def test_the_drink_in_the_cart_named_with_a_milk_changes_that_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("two lattes and a mocha")
     reply = await copper_kettle.say("and the mocha with almond milk please")
@@ -204,7 +204,7 @@ async def test_the_drink_in_the_cart_named_with_a_milk_changes_that_line(
 
 
 async def test_the_drink_in_the_cart_named_iced_after_another_edit_changes_that_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a cortado and two cappuccinos")
     await copper_kettle.say("make one of the cappuccinos large", "change_item")
@@ -221,7 +221,7 @@ async def test_the_drink_in_the_cart_named_iced_after_another_edit_changes_that_
 
 
 async def test_changing_the_tea_to_another_tea_swaps_the_only_tea_line(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a cappuccino and an earl grey")
     reply = await copper_kettle.say("change the tea to a jin xuan")
@@ -229,7 +229,7 @@ async def test_changing_the_tea_to_another_tea_swaps_the_only_tea_line(
 
 
 async def test_swapping_my_tea_for_another_keeps_its_count_and_the_other_lines(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("two english breakfast teas and a mocha")
     reply = await copper_kettle.say("can you swap my tea for a rooibos", "change_item")
@@ -237,7 +237,7 @@ async def test_swapping_my_tea_for_another_keeps_its_count_and_the_other_lines(
 
 
 async def test_the_tea_with_two_teas_in_the_cart_is_asked_about_not_guessed(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("an earl grey, a latte and a peppermint rose")
     reply = await copper_kettle.say("change the tea to a wild strawberry")

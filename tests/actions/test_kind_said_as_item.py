@@ -8,39 +8,16 @@ and actions at both merchants.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from sandbox_merchant import BASE_URL, sandbox_backend
 
-from actions.lexicon import build_lexicon
-from actions.settings import Settings
-from bot.nlu.order_parser import OrderParser
-from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
-
-
-@pytest.fixture
-async def golden_crumb(tmp_path: Path) -> AsyncIterator[CopperKettle]:
-    """The Golden Crumb sandbox merchant, heard by its own lexicon (its real aliases: the
-    fake backend has none)."""
-    backend, _, client = sandbox_backend(tmp_path, "golden-crumb")
-    settings = Settings(
-        merchant_url=BASE_URL,
-        merchant_id="golden-crumb",
-        merchant_service_token=backend._settings.merchant_service_token,
-    )
-    parser = OrderParser(await build_lexicon(backend, "golden-crumb"))
-    yield CopperKettle(Conversation(backend=backend, settings=settings), parser)
-    await client.aclose()
+from tests.actions.sandbox_talk import SandboxTalk
 
 
 @pytest.mark.parametrize(
     "text", ["could I get almond milk in the coffee", "lactose free milk in my coffee please"]
 )
 async def test_the_coffee_with_an_option_changes_the_one_coffee_in_the_cart(
-    copper_kettle: CopperKettle, text: str
+    copper_kettle: SandboxTalk, text: str
 ) -> None:
     await copper_kettle.say("a matcha latte and a cortado")
     reply = await copper_kettle.say(text)
@@ -50,7 +27,7 @@ async def test_the_coffee_with_an_option_changes_the_one_coffee_in_the_cart(
 
 
 async def test_the_coffee_over_two_coffees_asks_which_and_changes_nothing(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("a cold brew, an earl grey and a latte")
     reply = await copper_kettle.say("put oat milk in the coffee")
@@ -70,14 +47,14 @@ async def test_the_coffee_over_two_coffees_asks_which_and_changes_nothing(
 
 @pytest.mark.parametrize("text", ["the coffee in large please", "can the coffee be large"])
 async def test_the_coffee_large_at_golden_crumb_sizes_up_the_latte(
-    golden_crumb: CopperKettle, text: str
+    golden_crumb: SandboxTalk, text: str
 ) -> None:
     await golden_crumb.say("a youtiao and a latte")
     reply = await golden_crumb.say(text)
     assert golden_crumb.lines() == [("youtiao", 1, {}), ("latte", 1, {"size": "large"})], reply
 
 
-async def test_a_coffee_with_an_option_is_still_an_order(copper_kettle: CopperKettle) -> None:
+async def test_a_coffee_with_an_option_is_still_an_order(copper_kettle: SandboxTalk) -> None:
     await copper_kettle.say("a cold brew")
     await copper_kettle.say("and a coffee with oat milk")
     assert copper_kettle.lines() == [("cold-brew", 1, {}), ("americano", 1, {"milk": "oat"})]

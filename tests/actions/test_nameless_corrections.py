@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
+from tests.actions.sandbox_talk import SandboxTalk
 from tests.actions.test_composed_orders import lines, say
 
 # A count said after a hesitation and a "no": the line just added gets it; not a no.
@@ -27,7 +27,7 @@ async def test_a_hesitant_no_with_a_count_corrects_the_line_just_added(text: str
     assert "Shall I pay" not in reply
 
 
-async def test_a_hesitant_nope_with_a_count_at_copper_kettle(copper_kettle: CopperKettle) -> None:
+async def test_a_hesitant_nope_with_a_count_at_copper_kettle(copper_kettle: SandboxTalk) -> None:
     await copper_kettle.say("a cortado")
     await copper_kettle.say("and three mochas")
     reply = await copper_kettle.say("hm, nope, only two", "deny")
@@ -54,7 +54,7 @@ async def test_an_option_for_that_one_heard_as_repeat_changes_the_line_just_adde
     ],
 )
 async def test_an_option_heard_as_repeat_at_copper_kettle(
-    copper_kettle: CopperKettle, text: str, options: dict[str, str]
+    copper_kettle: SandboxTalk, text: str, options: dict[str, str]
 ) -> None:
     await copper_kettle.say("an earl grey")
     await copper_kettle.say("and a latte")

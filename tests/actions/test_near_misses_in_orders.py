@@ -9,14 +9,14 @@ sandbox merchant with the lexicon its catalogue serves, so its aliases are the r
 from __future__ import annotations
 
 from tests.actions.conversation import Conversation
-from tests.actions.copper_kettle import CopperKettle
+from tests.actions.sandbox_talk import SandboxTalk
 from tests.actions.test_composed_orders import lines, say
 
 # Typos and sound-alikes of menu words resolve to the one close word, and the reply names it.
 
 
 async def test_a_misspelt_item_whose_name_holds_an_option_word_is_that_item(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("could I get a small hot chocolte please")
     assert copper_kettle.lines() == [("hot-chocolate", 1, {"size": "small"})], reply
@@ -24,13 +24,13 @@ async def test_a_misspelt_item_whose_name_holds_an_option_word_is_that_item(
 
 
 async def test_a_misspelt_end_of_an_item_name_does_not_add_a_second_item(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("an iced chai lattte for me")
     assert copper_kettle.lines() == [("chai-latte", 1, {"temperature": "iced"})], reply
 
 
-async def test_a_size_with_two_letters_swapped_is_that_size(copper_kettle: CopperKettle) -> None:
+async def test_a_size_with_two_letters_swapped_is_that_size(copper_kettle: SandboxTalk) -> None:
     reply = await copper_kettle.say("a meduim mocha and a smlal latte")
     assert copper_kettle.lines() == [
         ("mocha", 1, {"size": "medium"}),
@@ -48,7 +48,7 @@ async def test_a_misspelt_combo_drink_chooses_the_combos_drink() -> None:
 
 
 async def test_an_option_said_as_its_own_order_is_named_back_not_put_on_the_next_item(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("I'll have a doppio plus a cortado")
     assert copper_kettle.lines() == [("cortado", 1, {})], reply
@@ -56,7 +56,7 @@ async def test_an_option_said_as_its_own_order_is_named_back_not_put_on_the_next
 
 
 async def test_an_item_inside_option_words_said_as_its_own_order_is_that_item(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("I want a double espresso plus a small cappuccino")
     assert copper_kettle.lines() == [
@@ -88,7 +88,7 @@ async def test_a_yes_with_an_unknown_thing_to_anything_else_says_it_back() -> No
 
 
 async def test_a_price_question_about_an_unknown_thing_says_it_back(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("how much for a mocha and a large frappuccino", "ask_price")
     assert "Mocha" in reply and "frappuccino" in reply, reply
@@ -116,7 +116,7 @@ async def test_one_of_them_with_an_option_no_item_has_keeps_the_count_and_says_i
 
 
 async def test_switching_one_of_them_to_a_flavour_the_cafe_lacks_changes_nothing(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("two cappuccinos")
     reply = await copper_kettle.say("switch one of those to toffee", "change_item")
@@ -125,7 +125,7 @@ async def test_switching_one_of_them_to_a_flavour_the_cafe_lacks_changes_nothing
 
 
 async def test_a_milk_the_cafe_does_not_have_is_said_back_not_dropped(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("one small cappuccino with soya milk please")
     assert copper_kettle.lines() == [("cappuccino", 1, {"size": "small"})], reply
@@ -133,7 +133,7 @@ async def test_a_milk_the_cafe_does_not_have_is_said_back_not_dropped(
 
 
 async def test_a_topping_asked_for_that_the_menu_lacks_is_said_back(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     await copper_kettle.say("one hot chocolate")
     reply = await copper_kettle.say("could you add marshmallows to that", "change_item")
@@ -142,7 +142,7 @@ async def test_a_topping_asked_for_that_the_menu_lacks_is_said_back(
 
 
 async def test_an_extra_no_menu_has_asked_with_an_item_is_said_back(
-    copper_kettle: CopperKettle,
+    copper_kettle: SandboxTalk,
 ) -> None:
     reply = await copper_kettle.say("an iced mocha with extra whipped cream")
     assert copper_kettle.lines() == [("mocha", 1, {"temperature": "iced"})], reply

@@ -1,5 +1,6 @@
-"""Copper Kettle conversations: the real sandbox merchant, heard by the lexicon its catalogue
-serves, so its aliases are the real ones (tests/actions/conftest.py has the fixture)."""
+"""Conversations at a sandbox merchant: the real sandbox platform in-process, heard by the
+lexicon its catalogue serves, so its aliases are the real ones (the fake backend has none).
+tests/actions/conftest.py has the fixtures, `golden_crumb` and `copper_kettle`."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from actions.settings import Settings
 from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation
 
+GOLDEN_CRUMB = "golden-crumb"
 COPPER_KETTLE = "copper-kettle"
 
 
-class CopperKettle:
-    """A conversation at the Copper Kettle sandbox merchant, heard by its own lexicon."""
+class SandboxTalk:
+    """A conversation at one sandbox merchant, heard by its own lexicon."""
 
     def __init__(self, talk: Conversation, parser: OrderParser) -> None:
         self.talk = talk
@@ -31,13 +33,13 @@ class CopperKettle:
         return [(line["sku"], line["quantity"], line["options"]) for line in self.talk.cart]
 
 
-async def copper_kettle_conversation(tmp_path: Path) -> AsyncIterator[CopperKettle]:
-    backend, _, client = sandbox_backend(tmp_path, COPPER_KETTLE)
+async def sandbox_conversation(tmp_path: Path, merchant_id: str) -> AsyncIterator[SandboxTalk]:
+    backend, _, client = sandbox_backend(tmp_path, merchant_id)
     settings = Settings(
         merchant_url=BASE_URL,
-        merchant_id=COPPER_KETTLE,
+        merchant_id=merchant_id,
         merchant_service_token=backend._settings.merchant_service_token,
     )
-    parser = OrderParser(await build_lexicon(backend, COPPER_KETTLE))
-    yield CopperKettle(Conversation(backend=backend, settings=settings), parser)
+    parser = OrderParser(await build_lexicon(backend, merchant_id))
+    yield SandboxTalk(Conversation(backend=backend, settings=settings), parser)
     await client.aclose()
