@@ -68,7 +68,12 @@ def points_at_lines(edit: CartEdit | None) -> bool:
         return False
     target = edit.target
     return edit.verb == COMPLAIN or bool(
-        target.position is not None or target.every or target.count or target.part or target.kind
+        target.position is not None
+        or target.every
+        or target.count
+        or target.part
+        or target.kind
+        or target.other
     )
 
 
@@ -259,6 +264,8 @@ def _lines(
         for i, line in enumerate(cart)
         if (not sku_pool or line.sku in sku_pool) and _of_kind(line, target.kind, menu)
     ]
+    if target.other:
+        return _other(cart, candidates)
     if not candidates:
         return None
     span = target.lines or 1
@@ -275,6 +282,23 @@ def _lines(
     if len(candidates) > 1 and (named or target.kind) and not target.pointer:
         return _Several(candidates)  # "the latte", "the tea": which one is not guessed
     return [candidates[-1]]
+
+
+def _other(cart: list[Line], candidates: list[int]) -> list[int] | _Several | None:
+    """ "make the other one iced" after "two lattes, one with oat milk": of the two lines
+    of one item, the one the previous message did not single out, which is the one
+    without the options said for the other. With no such pair, which one is asked."""
+    if len(candidates) == 2:
+        first, second = (cart[i] for i in candidates)
+        # the options said, not the defaults: "one with oat milk" sets milk over whole
+        mine, theirs = first.options.items(), second.options.items()
+        if first.sku == second.sku and mine != theirs:
+            if mine <= theirs:
+                return [candidates[0]]
+            if theirs <= mine:
+                return [candidates[1]]
+    every = candidates if len(candidates) > 1 else list(range(len(cart)))
+    return _Several(every) if len(every) > 1 else None
 
 
 def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:

@@ -247,3 +247,51 @@ async def test_the_tea_with_two_teas_in_the_cart_is_asked_about_not_guessed(
         ("peppermint-rose", 1, {}),
     ], reply
     assert "Which one" in reply, reply
+
+
+# "the other one" is the line of a pair the previous message did not single out: the one
+# without the option just said (blind round ck-36: "two lattes, one with oat milk", then
+# "and make the other one iced" was not understood; gc-26: "two breakfast combos, one with
+# soy milk", then "and make the other one large" made the soy milk combo large).
+
+
+async def test_the_other_one_of_two_drinks_is_the_one_without_the_option_said(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("two cappuccinos, one of them with almond milk")
+    reply = await copper_kettle.say("could you switch the other one to large", "change_item")
+    assert copper_kettle.lines() == [
+        ("cappuccino", 1, {"size": "large"}),
+        ("cappuccino", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_the_other_one_of_two_mochas_said_without_a_verb_is_still_that_line(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("two mochas, one with oat milk")
+    reply = await copper_kettle.say("ok and the other one should be iced", "change_item")
+    assert copper_kettle.lines() == [
+        ("mocha", 1, {"temperature": "iced"}),
+        ("mocha", 1, {"milk": "oat"}),
+    ], reply
+
+
+async def test_the_other_one_of_two_combos_is_the_one_without_the_drink_said(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("two meal deals, one of them with soy milk")
+    reply = await golden_crumb.say("turn the other one into a large please", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+async def test_the_other_one_with_no_pair_to_tell_apart_is_asked_about(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a soy milk and a hash brown")
+    reply = await golden_crumb.say("make the other one large", "change_item")
+    assert golden_crumb.lines() == [("soy-milk", 1, {}), ("hash-brown", 1, {})], reply
+    assert "Which one" in reply, reply
