@@ -101,6 +101,29 @@ def names_combo_drink(
     )
 
 
+def drink_named_as_line(
+    cart: list[Line], edit: CartEdit | None, mentions: list[Mention], menu: Menu
+) -> CartEdit | None:
+    """ "make the soy milk large" over a combo with a soy milk and no Soy Milk line: the
+    drink named is the combo's drink, a part of that line ("make the drink large"), never
+    a line of its own. The edit as one of the combo's drink; None when it is not that."""
+    if edit is None or edit.verb not in (None, CHANGE) or edit.target.part or not mentions:
+        return None  # a removal or a complaint is no change of the combo's drink
+    if any(m.quantity for m in mentions):
+        return None  # "make me two soy milks": counted, they are ordered
+    if any(line.sku == m.sku for m in mentions for line in cart):
+        return None  # a line of its own is that line
+    if not all(
+        any(
+            _is_drink_of(line, m.sku, menu) and line.chosen(menu).get(DRINK) == m.sku
+            for line in cart
+        )
+        for m in mentions
+    ):
+        return None
+    return edit.copy(update={"target": edit.target.copy(update={"part": DRINK})})
+
+
 def apply(
     cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu, last_sku: str | None
 ) -> Outcome | None:
@@ -375,8 +398,11 @@ def _edit_part(
     else:
         return _which(cart, pool, menu, "Which one")
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
-    if drinks and not with_drink:
-        options[DRINK] = str(drinks[-1])  # "make the drink in my combo a soy milk"
+    # "make the drink in my combo a soy milk", "soy milk in the combo instead of the
+    # coffee": the drink said that the combo does not have yet is its new one.
+    had = {cart[i].chosen(menu).get(DRINK) for i in chosen}
+    if new_drinks := [d for d in drinks if d not in had]:
+        options[DRINK] = str(new_drinks[-1])
     result, touched = list(cart), []
     for index in chosen:
         item = menu.find(result[index].sku)

@@ -295,3 +295,57 @@ async def test_the_other_one_with_no_pair_to_tell_apart_is_asked_about(
     reply = await golden_crumb.say("make the other one large", "change_item")
     assert golden_crumb.lines() == [("soy-milk", 1, {}), ("hash-brown", 1, {})], reply
     assert "Which one" in reply, reply
+
+
+# A combo's drink named as if it were a line is the combo's drink (blind round gc-25:
+# "make the soy milk large" over a combo with a soy milk answered "There's no Soy Milk in
+# your cart"; gc-09: "soy milk in the combo instead of the coffee" answered "There's no
+# Soy Milk or Americano in your cart").
+
+
+async def test_the_combos_drink_named_as_a_line_made_large_makes_the_combo_large(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a meal deal with soy milk and a hash brown")
+    reply = await golden_crumb.say("can you make the soymilk a large one", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_the_combos_default_drink_named_as_a_line_made_large_makes_the_combo_large(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a breakfast combo and a cola")
+    reply = await golden_crumb.say("please change the americano to a large", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("cola", 1, {}),
+    ], reply
+
+
+async def test_another_drink_in_the_combo_instead_of_its_drink_sets_the_combos_drink(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a breakfast combo and a hash brown")
+    reply = await golden_crumb.say(
+        "I want a soy milk in my combo instead of the americano", "change_item"
+    )
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_rather_another_drink_in_the_combo_than_the_coffee_sets_the_combos_drink(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("one combo and an egg and sausage muffin")
+    reply = await golden_crumb.say(
+        "hmm, could I have soy milk in the combo rather than the coffee", "change_item"
+    )
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+        ("egg-sausage-muffin", 1, {}),
+    ], reply
