@@ -68,7 +68,12 @@ def points_at_lines(edit: CartEdit | None) -> bool:
         return False
     target = edit.target
     return edit.verb == COMPLAIN or bool(
-        target.position is not None or target.every or target.count or target.part or target.kind
+        target.position is not None
+        or target.every
+        or target.count
+        or target.part
+        or target.kind
+        or target.other
     )
 
 
@@ -94,6 +99,29 @@ def names_combo_drink(
         or (m.quantity is None and any(line.sku == m.sku for line in combos))
         for m in mentions
     )
+
+
+def drink_named_as_line(
+    cart: list[Line], edit: CartEdit | None, mentions: list[Mention], menu: Menu
+) -> CartEdit | None:
+    """ "make the soy milk large" over a combo with a soy milk and no Soy Milk line: the
+    drink named is the combo's drink, a part of that line ("make the drink large"), never
+    a line of its own. The edit as one of the combo's drink; None when it is not that."""
+    if edit is None or edit.verb not in (None, CHANGE) or edit.target.part or not mentions:
+        return None  # a removal or a complaint is no change of the combo's drink
+    if any(m.quantity for m in mentions):
+        return None  # "make me two soy milks": counted, they are ordered
+    if any(line.sku == m.sku for m in mentions for line in cart):
+        return None  # a line of its own is that line
+    if not all(
+        any(
+            _is_drink_of(line, m.sku, menu) and line.chosen(menu).get(DRINK) == m.sku
+            for line in cart
+        )
+        for m in mentions
+    ):
+        return None
+    return edit.copy(update={"target": edit.target.copy(update={"part": DRINK})})
 
 
 def apply(
@@ -259,6 +287,8 @@ def _lines(
         for i, line in enumerate(cart)
         if (not sku_pool or line.sku in sku_pool) and _of_kind(line, target.kind, menu)
     ]
+    if target.other:
+        return _other(cart, candidates)
     if not candidates:
         return None
     span = target.lines or 1
@@ -275,6 +305,23 @@ def _lines(
     if len(candidates) > 1 and (named or target.kind) and not target.pointer:
         return _Several(candidates)  # "the latte", "the tea": which one is not guessed
     return [candidates[-1]]
+
+
+def _other(cart: list[Line], candidates: list[int]) -> list[int] | _Several | None:
+    """ "make the other one iced" after "two lattes, one with oat milk": of the two lines
+    of one item, the one the previous message did not single out, which is the one
+    without the options said for the other. With no such pair, which one is asked."""
+    if len(candidates) == 2:
+        first, second = (cart[i] for i in candidates)
+        # the options said, not the defaults: "one with oat milk" sets milk over whole
+        mine, theirs = first.options.items(), second.options.items()
+        if first.sku == second.sku and mine != theirs:
+            if mine <= theirs:
+                return [candidates[0]]
+            if theirs <= mine:
+                return [candidates[1]]
+    every = candidates if len(candidates) > 1 else list(range(len(cart)))
+    return _Several(every) if len(every) > 1 else None
 
 
 def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:
@@ -351,8 +398,11 @@ def _edit_part(
     else:
         return _which(cart, pool, menu, "Which one")
     options = {**said.loose.options, **{k: v for m in said.mentions for k, v in m.options.items()}}
-    if drinks and not with_drink:
-        options[DRINK] = str(drinks[-1])  # "make the drink in my combo a soy milk"
+    # "make the drink in my combo a soy milk", "soy milk in the combo instead of the
+    # coffee": the drink said that the combo does not have yet is its new one.
+    had = {cart[i].chosen(menu).get(DRINK) for i in chosen}
+    if new_drinks := [d for d in drinks if d not in had]:
+        options[DRINK] = str(new_drinks[-1])
     result, touched = list(cart), []
     for index in chosen:
         item = menu.find(result[index].sku)

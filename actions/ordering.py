@@ -121,6 +121,10 @@ class Ordering:
             # "take one of them off", "scratch the last one": the removal DIET heard is the
             # verb (without one, "one of them" would read as a new count of one).
             edit = edit.copy(update={"verb": REMOVE})
+        if intent != "remove_item" and (
+            combo_part := edits.drink_named_as_line(state.cart, edit, said.mentions, menu)
+        ):
+            edit = combo_part  # "make the soy milk large" over a combo with a soy milk
         asked = _asked_about(tracker)
         if edit and edit.verb is None and edit.target.count and not said.mentions and asked:
             # "how much is a medium americano?" ... "ok, I'll take two of those"

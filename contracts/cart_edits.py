@@ -46,6 +46,9 @@ class Target(BaseModel):
     # Every item named is said with "the" and no count ("and THE cappuccino with non-fat
     # milk"): the lines of it the cart holds, not more of it.
     definite: bool = False
+    # "the other one", "the other latte": of the two lines of the item under discussion,
+    # the one the previous message did not single out (the one without its options).
+    other: bool = False
 
     class Config:
         extra = Extra.forbid

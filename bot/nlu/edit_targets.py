@@ -50,6 +50,8 @@ _ORDINALS = {
     "last": -1,
     "final": -1,
 }
+# "make THE OTHER ONE iced", "the other latte": the line of a pair not singled out.
+_OTHER = re.compile(r"\bthe other\b(?! (?:way|day|thing i))")
 _POSITION = re.compile(r"\bthe (" + "|".join(_ORDINALS) + r")\b")
 # Words after "the last"/"the first" that name lines, not items: "the last ONE", "the first
 # TWO". "One"/"ones" is a line; a number is how many lines.
@@ -109,6 +111,7 @@ def read_edit(
         part=part,
         kind=None if part else _kind(words, kinds, claimed),
         lines=lines,
+        other=bool(_OTHER.search(text)),
     )
     if definite and verb is None and target == Target():
         # "and the cappuccino with non-fat milk": "the" is all that points at the line

@@ -126,7 +126,7 @@ class ItemsFirst(GraphComponent):
         if edit is None or edit.verb not in (None, CHANGE, REMOVE):
             return None  # no edit, or a complaint: DIET's reading stands
         target = edit.target
-        if target.position is None and not target.every and not target.count:
+        if target.position is None and not target.every and not target.count and not target.other:
             return None  # "that's it" points at the line under discussion, and does nothing
         says_what = any(e.get("entity") in _EDIT_VALUES for e in entities)
         if edit.verb is None and not says_what:

@@ -247,3 +247,105 @@ async def test_the_tea_with_two_teas_in_the_cart_is_asked_about_not_guessed(
         ("peppermint-rose", 1, {}),
     ], reply
     assert "Which one" in reply, reply
+
+
+# "the other one" is the line of a pair the previous message did not single out: the one
+# without the option just said (blind round ck-36: "two lattes, one with oat milk", then
+# "and make the other one iced" was not understood; gc-26: "two breakfast combos, one with
+# soy milk", then "and make the other one large" made the soy milk combo large).
+
+
+async def test_the_other_one_of_two_drinks_is_the_one_without_the_option_said(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("two cappuccinos, one of them with almond milk")
+    reply = await copper_kettle.say("could you switch the other one to large", "change_item")
+    assert copper_kettle.lines() == [
+        ("cappuccino", 1, {"size": "large"}),
+        ("cappuccino", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_the_other_one_of_two_mochas_said_without_a_verb_is_still_that_line(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("two mochas, one with oat milk")
+    reply = await copper_kettle.say("ok and the other one should be iced", "change_item")
+    assert copper_kettle.lines() == [
+        ("mocha", 1, {"temperature": "iced"}),
+        ("mocha", 1, {"milk": "oat"}),
+    ], reply
+
+
+async def test_the_other_one_of_two_combos_is_the_one_without_the_drink_said(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("two meal deals, one of them with soy milk")
+    reply = await golden_crumb.say("turn the other one into a large please", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+async def test_the_other_one_with_no_pair_to_tell_apart_is_asked_about(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a soy milk and a hash brown")
+    reply = await golden_crumb.say("make the other one large", "change_item")
+    assert golden_crumb.lines() == [("soy-milk", 1, {}), ("hash-brown", 1, {})], reply
+    assert "Which one" in reply, reply
+
+
+# A combo's drink named as if it were a line is the combo's drink (blind round gc-25:
+# "make the soy milk large" over a combo with a soy milk answered "There's no Soy Milk in
+# your cart"; gc-09: "soy milk in the combo instead of the coffee" answered "There's no
+# Soy Milk or Americano in your cart").
+
+
+async def test_the_combos_drink_named_as_a_line_made_large_makes_the_combo_large(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a meal deal with soy milk and a hash brown")
+    reply = await golden_crumb.say("can you make the soymilk a large one", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_the_combos_default_drink_named_as_a_line_made_large_makes_the_combo_large(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a breakfast combo and a cola")
+    reply = await golden_crumb.say("please change the americano to a large", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("cola", 1, {}),
+    ], reply
+
+
+async def test_another_drink_in_the_combo_instead_of_its_drink_sets_the_combos_drink(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a breakfast combo and a hash brown")
+    reply = await golden_crumb.say(
+        "I want a soy milk in my combo instead of the americano", "change_item"
+    )
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_rather_another_drink_in_the_combo_than_the_coffee_sets_the_combos_drink(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("one combo and an egg and sausage muffin")
+    reply = await golden_crumb.say(
+        "hmm, could I have soy milk in the combo rather than the coffee", "change_item"
+    )
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+        ("egg-sausage-muffin", 1, {}),
+    ], reply

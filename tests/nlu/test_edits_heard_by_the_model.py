@@ -284,3 +284,34 @@ async def test_the_two_teas_removed_are_heard(kettle: Heard) -> None:
     await kettle.say("a wild strawberry, a cortado and an english breakfast")
     reply = await kettle.say("take the two teas off")
     assert kettle.lines() == [("cortado", 1, {})], reply
+
+
+# 4. "the other one" of a pair (blind round ck-36, gc-26) and a combo's drink named as a line
+# (gc-25, gc-09), as the model hears them.
+
+
+async def test_the_other_one_of_two_mochas_made_large(kettle: Heard) -> None:
+    await kettle.say("two mochas, one with almond milk")
+    reply = await kettle.say("and could the other one be large")
+    assert kettle.lines() == [
+        ("mocha", 1, {"size": "large"}),
+        ("mocha", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_the_other_one_of_two_combos_made_large(crumb: Heard) -> None:
+    await crumb.say("two meal deals, one of them with soy milk")
+    reply = await crumb.say("then make the other one a large")
+    assert crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+async def test_the_combos_soy_milk_made_large_is_the_combo_large(crumb: Heard) -> None:
+    await crumb.say("a meal deal with soy milk and a hash brown")
+    reply = await crumb.say("can you make the soymilk a large one")
+    assert crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply

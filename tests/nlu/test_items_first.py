@@ -181,6 +181,10 @@ async def test_it_runs_after_the_classifier_in_a_trained_pipeline(  # about 10 s
          "change_item"),
         ("drop the third one", [("checkout", 0.6), ("remove_item", 0.3)], "remove_item"),
         ("take two of them off please", [("checkout", 0.5), ("remove_item", 0.3)], "remove_item"),
+        # blind round ck-36: "and make the other one iced" fell below the fallback
+        ("ok and the other one in large", [("inform", 0.4), ("nlu_fallback", 0.3)],
+         "change_item"),
+        ("switch the other one to large", [("affirm", 0.5)], "change_item"),
     ],
 )  # fmt: skip
 def test_an_edit_of_lines_by_place_or_quantifier_is_an_edit_whatever_diet_said(
