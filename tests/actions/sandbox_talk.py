@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from sandbox_merchant import BASE_URL, sandbox_backend
-
 from actions.lexicon import build_lexicon
 from actions.settings import Settings
 from bot.nlu.order_parser import OrderParser
 from tests.actions.conversation import Conversation
+from tests.actions.sandbox_merchant import BASE_URL, sandbox_backend
 
 GOLDEN_CRUMB = "golden-crumb"
 COPPER_KETTLE = "copper-kettle"
