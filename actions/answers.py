@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions import corrections
 from actions.base import MerchantAction
-from actions.checkout import Checkout
+from actions.checkout import UNCLEAR, Checkout
 from actions.consent import Consent, asks_to_cancel, read_consent
 from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
@@ -50,7 +50,6 @@ from contracts.cart_edits import COMPLAIN
 from contracts.heard_answer import recognition_confidence
 from contracts.money import AMOUNT_ENTITY, format_money
 
-UNCLEAR = "Sorry, I need a clear yes or no."
 NOT_UNDERSTOOD = (
     "Sorry, I didn't catch that. You can order an item, ask for the menu, or say "
     "'talk to a person'."

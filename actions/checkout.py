@@ -62,6 +62,9 @@ PLACING_HINTS = {
 # in silence) and the readback waits for its answer.
 THEN_READBACK = "readback"
 
+# Said when an answer to a yes-or-no question is neither.
+UNCLEAR = "Sorry, I need a clear yes or no."
+
 
 def pin_not_set_reply(order_id: str) -> str:
     """What to do when a payment needs a PIN and the customer has none (voice never sets it)."""

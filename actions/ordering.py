@@ -21,7 +21,7 @@ from actions import cart as carts
 from actions import corrections, edits
 from actions.base import MerchantAction
 from actions.cart import Mention
-from actions.checkout import THEN_READBACK, Checkout, open_guesses
+from actions.checkout import THEN_READBACK, UNCLEAR, Checkout, open_guesses
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
     cart_payload,
@@ -266,6 +266,15 @@ class Ordering:
             and corrections.closes_order(text)
         ):  # "my mistake, the order is right. That's all", heard as a change: read it back
             return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
+        pending = open_question(tracker)
+        if after == before and not unsure and not entities and pending is not None:
+            if pending.kind == QuestionKind.PAY:
+                # Words that name nothing at "Shall I pay ...?" ("blorf wibble", which DIET
+                # may hear as an order): the payment question is asked again, as for any
+                # unclear answer, rather than dropped for "anything else?".
+                return await Checkout(self.backend, self.settings).reask(
+                    dispatcher, tracker, UNCLEAR
+                )
         if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:

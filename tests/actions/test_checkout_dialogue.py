@@ -212,3 +212,16 @@ async def test_the_pin_is_asked_for_with_the_length_of_the_customers_own() -> No
         "/pin_submitted", "pin_submitted", {"entity": "secure_outcome", "value": "pin_incorrect"}
     )
     assert "4-digit" in reply and talk.custom("secure_input")["digits"] == 4, reply
+
+
+async def test_words_naming_nothing_at_the_payment_question_ask_it_again() -> None:
+    """Gibberish at "Shall I pay ...?" that DIET hears as an order (no entity at all) left
+    the payment question for "anything else?"; it is asked again, and nothing is charged."""
+    talk = Conversation()
+    await talk.say("a hash brown", "order_item", item("hash-brown"))
+    await talk.say("that's it", "checkout")
+    assert talk.question == "pay"
+    for intent in ("inform", "order_item", "change_item"):
+        reply = await talk.say("blorf wibble", intent)
+        assert "yes or no" in reply.lower() and talk.question == "pay", reply
+    assert talk.backend.captured() == []
