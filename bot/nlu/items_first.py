@@ -109,7 +109,7 @@ class ItemsFirst(GraphComponent):
         if name in self.question_intents and confidence >= self.question_confidence:
             return None
         if not items:
-            return self._edit_intent(entities, name)
+            return self._edit_intent(entities, name, confidence)
         text = message.get(TEXT) or ""
         removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)
         if removes and name != self.remove_intent:
@@ -120,7 +120,9 @@ class ItemsFirst(GraphComponent):
             return None
         return self.order_intent
 
-    def _edit_intent(self, entities: Sequence[Mapping[str, Any]], name: Any) -> str | None:
+    def _edit_intent(
+        self, entities: Sequence[Mapping[str, Any]], name: Any, confidence: float
+    ) -> str | None:
         """The intent of an edit over lines named by place or quantifier, else None."""
         edit = _edit_of(entities)
         if edit is None or edit.verb not in (None, CHANGE, REMOVE):
@@ -138,7 +140,8 @@ class ItemsFirst(GraphComponent):
         intent = self.remove_intent if edit.verb == REMOVE else self.change_intent
         if edit.verb is None and name == self.remove_intent:
             intent = self.remove_intent  # "one of them off" names no verb DIET missed
-        return None if name == intent else intent
+        # DIET's own reading is kept only when it is sure: an unsure one fell to the fallback.
+        return None if name == intent and confidence >= OVERRIDE_CONFIDENCE else intent
 
 
 def _edit_of(entities: Sequence[Mapping[str, Any]]) -> CartEdit | None:

@@ -185,6 +185,10 @@ async def test_it_runs_after_the_classifier_in_a_trained_pipeline(  # about 10 s
         ("ok and the other one in large", [("inform", 0.4), ("nlu_fallback", 0.3)],
          "change_item"),
         ("switch the other one to large", [("affirm", 0.5)], "change_item"),
+        # DIET heard the edit, but below the fallback: kept as it was, the fallback won.
+        ("and make the other one iced", [("change_item", 0.42), ("inform", 0.3)],
+         "change_item"),
+        ("scratch the last two", [("remove_item", 0.38), ("checkout", 0.3)], "remove_item"),
     ],
 )  # fmt: skip
 def test_an_edit_of_lines_by_place_or_quantifier_is_an_edit_whatever_diet_said(
