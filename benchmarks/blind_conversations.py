@@ -57,10 +57,10 @@ from typing import Any
 
 import httpx
 
-from benchmarks.load_systems import ONE_ADDRESS_FOR_EVERYONE, free_port
+from benchmarks.load_systems import orderly_config
 from benchmarks.text_load import MORNING
 from clients.sign_in import SIGN_UP_PATH, set_pin
-from launch.stack import MODEL, ROOT, Stack, StackConfig
+from launch.stack import MODEL, ROOT, Stack
 from merchant.order_states import COLLECTED, OPEN_STATES, REFUNDED, UNCOLLECTED
 from merchant.ordering import CAPTURED
 
@@ -495,21 +495,12 @@ def run_case(http: httpx.Client, stack: Stack, case: Case) -> Result:
     )
 
 
-def stack_config(merchant: str, data_dir: Path) -> StackConfig:
-    return StackConfig(
-        data_dir=data_dir,
-        merchant_port=free_port(),
-        actions_port=free_port(),
-        rasa_port=free_port(),
-        wyoming_port=free_port(),
-        env={"ORDERLY_NOW": MORNING, "ORDERLY_MERCHANT_ID": merchant, **ONE_ADDRESS_FOR_EVERYONE},
-    )
-
-
 @contextmanager
 def merchant_stack(merchant: str, folder: Path) -> Iterator[Stack]:
     """The whole assistant serving `merchant`; a failed start shows the end of its logs."""
-    config = stack_config(merchant, folder / merchant)
+    config = orderly_config(
+        folder / merchant, {"ORDERLY_NOW": MORNING, "ORDERLY_MERCHANT_ID": merchant}
+    )
     stack = Stack(config, progress=lambda line: print(line, file=sys.stderr, flush=True))
     try:
         stack.start()
