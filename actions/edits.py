@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from actions.cart import Line, Mention, Utterance, add, resolve, valid_options
-from actions.merchants.backend import Menu
+from actions.merchants.backend import Menu, MenuItem
 from actions.phrasing import describe_line, join_words
 from contracts.cart_edits import CHANGE, COMPLAIN, EDIT_ENTITY, REMOVE, CartEdit, Target
 
@@ -327,16 +327,17 @@ def _other(cart: list[Line], candidates: list[int]) -> list[int] | _Several | No
 def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:
     """Whether the line's item is of the kind said ("the tea", "the coffee"); any line
     when none was."""
+    if kind is None:
+        return True
     item = menu.find(line.sku)
-    return kind is None or (item is not None and item.category == kind) or _called(line, kind, menu)
+    return item is not None and (item.category == kind or _called(item, kind))
 
 
-def _called(line: Line, word: str, menu: Menu) -> bool:
-    """Whether the line's item goes by this word among others ("coffee" in "cold brew
-    coffee"): a word for a kind of item, like a category."""
-    item = menu.find(line.sku)
+def _called(item: MenuItem, word: str) -> bool:
+    """Whether the item goes by this word among others ("coffee" in "cold brew coffee"):
+    a word for a kind of item, like a category."""
     pattern = re.compile(rf"\b{re.escape(word)}\b", re.I)
-    return item is not None and any(pattern.search(p) for p in (item.name, *item.aliases))
+    return any(pattern.search(p) for p in (item.name, *item.aliases))
 
 
 def kind_said_as_item(
@@ -362,7 +363,7 @@ def kind_said_as_item(
             or said_before[-1] not in ("the", "my")
             or any(e.get("entity") == "quantity" for e in members)
             or not any(e.get("entity") in ("option", "unavailable_option") for e in members)
-            or not any(_called(line, word, menu) for line in cart)
+            or not any((item := menu.find(line.sku)) and _called(item, word) for line in cart)
         ):
             continue
         heard = read_edit(entities)
