@@ -266,16 +266,15 @@ class Ordering:
             and corrections.closes_order(text)
         ):  # "my mistake, the order is right. That's all", heard as a change: read it back
             return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
-        pending = open_question(tracker)
-        if after == before and not unsure and not entities and pending is not None:
-            if pending.kind == QuestionKind.PAY:
+        if after == before and not unsure:
+            pending = open_question(tracker)
+            if not entities and pending is not None and pending.kind == QuestionKind.PAY:
                 # Words that name nothing at "Shall I pay ...?" ("blorf wibble", which DIET
                 # may hear as an order): the payment question is asked again, as for any
                 # unclear answer, rather than dropped for "anything else?".
                 return await Checkout(self.backend, self.settings).reask(
                     dispatcher, tracker, UNCLEAR
                 )
-        if after == before and not unsure:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, intent)
         if after == before:
             lead = f"I didn't catch {missed}." if missed else ""
