@@ -456,9 +456,9 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 
 def sound_alike(heard: str, phrase: str) -> float:
-    """:func:`~channels.voice.sounds.similarity` for menu words, for a word that is to be rewritten: it must be
-    near by both spelling and sound ("mockers" / "mochas" is, "sugar" / "skinny" only
-    sounds a bit like it): 0 when either is far."""
+    """:func:`~channels.voice.sounds.similarity` for menu words, for a word that is to be
+    rewritten: it must be near by both spelling and sound ("mockers" / "mochas" is,
+    "sugar" / "skinny" only sounds a bit like it): 0 when either is far."""
     if min(closeness(heard, phrase, menu=True)) < MENU_MIN_EITHER:
         return 0.0
     return similarity(heard, phrase, menu=True)
