@@ -137,14 +137,19 @@ class MenuMatcher:
         self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
 
     def find(
-        self, words: Sequence[str], blocked: AbstractSet[int] = frozenset()
+        self,
+        words: Sequence[str],
+        blocked: AbstractSet[int] = frozenset(),
+        breaks: AbstractSet[int] = frozenset(),
     ) -> list[MenuMatch]:
-        """The best non-overlapping matches, in utterance order; `blocked` words are skipped."""
+        """The best non-overlapping matches, in utterance order; `blocked` words are skipped,
+        and no name reaches over a list break (`breaks`: words after a comma): in "mocha,
+        latte" the alias "mocha latte" is two items said one after the other."""
         normalised = [singular(word) for word in words]
         candidates: list[MenuMatch] = []
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + self._longest) + 1):
-                if any(i in blocked for i in range(start, end)):
+                if any(i in blocked for i in range(start, end)) or end - 1 in breaks - {start}:
                     break
                 match = self._match_span(normalised[start:end], start, end)
                 if match is None or not match.confident:
@@ -234,7 +239,9 @@ class MenuMatcher:
 def _without_cut_names(candidates: list[MenuMatch]) -> list[MenuMatch]:
     """Drop a match that a sure, longer match of the same item holds when the rest of
     that longer match would be heard as another item: in "a chai lattte" the alias "chai"
-    is the start of the misspelt "chai latte", not a Chai Latte before a Latte."""
+    is the start of the misspelt "chai latte", not a Chai Latte before a Latte. Only when
+    the longer match beats that other item: in "a mocha a latte" the exact "latte" wins
+    over a fuzzy "mocha (a) latte", so the Mocha said first is a Mocha, not lost with it."""
 
     def cut(match: MenuMatch) -> bool:
         return any(
@@ -248,6 +255,7 @@ def _without_cut_names(candidates: list[MenuMatch]) -> list[MenuMatch]:
                 and whole.start <= rest.start
                 and rest.end <= whole.end
                 and (rest.end <= match.start or match.end <= rest.start)
+                and _preference(whole) < _preference(rest)
                 for rest in candidates
             )
             for whole in candidates

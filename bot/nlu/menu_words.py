@@ -53,7 +53,7 @@ _SHOT_WORDS = frozenset({"shot", "shots"})
 def menu_words(state: ParseState) -> tuple[list[MenuMatch], list[OptionMention]]:
     """Items, stores and options; where they overlap the better reading wins."""
     matcher = state.matcher
-    matches = matcher.find(state.texts, state.blocked) if matcher is not None else []
+    matches = matcher.find(state.texts, state.blocked, state.breaks) if matcher is not None else []
     mentions = state.options.find(state.texts, state.blocked)
     kept_mentions: list[OptionMention] = []
     swallowed: list[tuple[MenuMatch, OptionMention]] = []

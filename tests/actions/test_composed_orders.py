@@ -137,3 +137,38 @@ async def test_a_temperature_for_the_tea_named_again_by_its_short_name_goes_on_i
         ("mocha", 1, {}),
         ("earl-grey", 1, {"temperature": "iced"}),
     ], reply
+
+
+# Items listed one after another are each their own line, however their names could glue
+# together: "mocha" + "latte" is an alias of the Mocha ("mocha latte"), "latte" + "coffee"
+# of the Latte, but a list break (a comma, or an article opening the next item) keeps them
+# apart, and the first item is never lost to the longer name.
+
+
+async def test_a_list_of_three_whose_first_two_make_an_alias_keeps_all_three(
+    copper_kettle: SandboxTalk,
+) -> None:
+    reply = await copper_kettle.say("could I get a mocha, a latte and a cortado")
+    assert copper_kettle.lines() == [("mocha", 1, {}), ("latte", 1, {}), ("cortado", 1, {})], reply
+
+
+async def test_a_spoken_list_with_no_commas_keeps_its_first_item(
+    copper_kettle: SandboxTalk,
+) -> None:
+    reply = await copper_kettle.say("two mochas a latte and an americano")
+    assert copper_kettle.lines() == [
+        ("mocha", 2, {}),
+        ("latte", 1, {}),
+        ("americano", 1, {}),
+    ], reply
+
+
+async def test_two_names_across_a_comma_are_two_items_not_one_alias(
+    golden_crumb: SandboxTalk,
+) -> None:
+    reply = await golden_crumb.say("latte, coffee and a youtiao please")
+    assert golden_crumb.lines() == [
+        ("latte", 1, {}),
+        ("americano", 1, {}),
+        ("youtiao", 1, {}),
+    ], reply
