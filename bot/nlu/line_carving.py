@@ -176,8 +176,19 @@ def _other_cues(state: ParseState) -> Iterator[int]:
         if i in state.blocked or text not in _OTHER_WORDS:
             continue
         after = state.texts[i + 1] if i + 1 < len(state.texts) else ""
-        if text == "other" or after in _ANOTHER_FOLLOWERS or i + 1 in state.option_ends:
+        if text == "other" or after in _ANOTHER_FOLLOWERS:
             yield i
+        elif i + 1 in state.option_ends and not _item_after_options(state, i + 1):
+            yield i  # "a latte and another large": one more latte, large
+
+
+def _item_after_options(state: ParseState, k: int) -> bool:
+    """Whether the options said from words[k] on lead straight to an item: "another
+    LARGE OAT latte" is one more latte with those options (the article counts it), not a
+    variant of an item said before."""
+    while k in state.option_ends:
+        k = state.option_ends[k]
+    return any(line.start == k for line in state.lines)
 
 
 def _count_backward(state: ParseState, quantity: Count) -> None:

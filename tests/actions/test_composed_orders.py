@@ -172,3 +172,31 @@ async def test_two_names_across_a_comma_are_two_items_not_one_alias(
         ("americano", 1, {}),
         ("youtiao", 1, {}),
     ], reply
+
+
+# "another" before an item, its options between, is one more of that item with those
+# options: one line (joining an equal line in the cart), never a variant of an item
+# before it nor an extra plain line.
+
+
+async def test_another_with_options_before_the_item_adds_one_such_line(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("an iced mocha")
+    reply = await copper_kettle.say("oh and another iced mocha")
+    assert copper_kettle.lines() == [("mocha", 2, {"temperature": "iced"})], reply
+    reply = await copper_kettle.say("plus another oat cappuccino")
+    assert copper_kettle.lines() == [
+        ("mocha", 2, {"temperature": "iced"}),
+        ("cappuccino", 1, {"milk": "oat"}),
+    ], reply
+
+
+async def test_another_big_one_of_a_golden_crumb_item_is_one_line(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a hash brown and a large soy milk")
+    reply = await golden_crumb.say("and another large soy milk please")
+    assert golden_crumb.lines() == [("hash-brown", 1, {}), ("soy-milk", 2, {"size": "large"})], (
+        reply
+    )
