@@ -71,6 +71,8 @@ _PRONOUN_ONE_AFTER = frozenset(
 )
 # After "that", "one" is still a count when nothing else follows ("make that one").
 _CLOSING_WORDS = frozenset({"please", "instead", "thanks", "thank", "you", "then", "only"})
+# "just the one": what makes "the one" a count.
+_ONLY = frozenset({"just", "only"})
 # "make IT four": what a count can replace at the end of a correction.
 _CHANGED = frozenset({"it", "that", "them", "those", "this"})
 
@@ -139,6 +141,13 @@ def _multiplier(word: str) -> int | None:
     return None
 
 
+def _just_the_one(words: Sequence[str], i: int) -> bool:
+    """ "no sorry, just THE ONE", "only the one please": said last, a count of one, like
+    "just one" (not "the one with oat milk", which points at a line)."""
+    said_last = all(word in _CLOSING_WORDS for word in words[i + 1 :])
+    return said_last and i >= 2 and words[i - 1] == "the" and words[i - 2] in _ONLY
+
+
 def _ends_a_change(words: Sequence[str], i: int) -> bool:
     """ "make it for", "make that too": a mishearing said last, after "make it"."""
     said_last = all(word in _CLOSING_WORDS for word in words[i + 1 :])
@@ -147,6 +156,8 @@ def _ends_a_change(words: Sequence[str], i: int) -> bool:
 
 def _is_pronoun_one(words: Sequence[str], i: int) -> bool:
     previous = words[i - 1] if i > 0 else ""
+    if _just_the_one(words, i):
+        return False
     if previous in _PRONOUN_ONE_AFTER:
         return True
     if previous == "that" and i + 1 < len(words):

@@ -68,3 +68,23 @@ async def test_sorry_alone_still_repeats() -> None:
     again = await say(talk, "sorry?", "repeat")
     assert again == first
     assert lines(talk) == [("latte", 1, {})]
+
+
+# "just the one", "only the one": a count of one for the line just added, as "just one".
+
+
+@pytest.mark.parametrize("text", ["ah no, only the one", "nope sorry, just the one please"])
+async def test_just_the_one_after_a_no_sets_the_line_just_added_to_one(
+    golden_crumb: SandboxTalk, text: str
+) -> None:
+    await golden_crumb.say("a cola")
+    await golden_crumb.say("and three youtiao")
+    reply = await golden_crumb.say(text, "deny")
+    assert golden_crumb.lines() == [("cola", 1, {}), ("youtiao", 1, {})], reply
+    assert golden_crumb.talk.question != "pay", reply
+
+
+async def test_only_the_one_at_copper_kettle(copper_kettle: SandboxTalk) -> None:
+    await copper_kettle.say("two oat cortados")
+    reply = await copper_kettle.say("hmm no, just the one", "deny")
+    assert copper_kettle.lines() == [("cortado", 1, {"milk": "oat"})], reply

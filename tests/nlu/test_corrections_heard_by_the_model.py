@@ -46,3 +46,11 @@ async def test_it_was_after_a_complaint_restates(kettle: Heard) -> None:
         ("latte", 1, {"size": "small"}),
         ("mocha", 1, {"temperature": "iced"}),
     ], reply
+
+
+async def test_no_with_just_the_one_is_a_correction_to_one(crumb: Heard) -> None:
+    await crumb.say("a cola")
+    await crumb.say("and two chicken burgers")
+    reply = await crumb.say("oh no sorry, just the one")
+    assert crumb.lines() == [("cola", 1, {}), ("chicken-burger", 1, {})], reply
+    assert not crumb.reads_back(), reply
