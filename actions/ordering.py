@@ -117,6 +117,10 @@ class Ordering:
             entities = kind  # "put oat milk in the coffee" over a Cold Brew: that line
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
+        if intent == "remove_item" and edit and edit.orders:
+            # "I'll take two of those", "another one of them" heard as a removal: the
+            # customer orders, and an order verb never takes anything away.
+            intent = "order_item"
         if edit and edit.verb is None and intent == "remove_item" and edits.points_at_lines(edit):
             # "take one of them off", "scratch the last one": the removal DIET heard is the
             # verb (without one, "one of them" would read as a new count of one).

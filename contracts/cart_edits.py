@@ -60,11 +60,15 @@ class CartEdit(BaseModel):
 
     `verb`: remove ("delete", "drop", "scrap"), change ("make", "switch", "change") or
     complain ("that's not what I said": nothing changes, the assistant asks). None when
-    only the target was heard ("two of those").
+    only the target was heard ("two of those"), or an order verb (then `orders`).
     """
 
     verb: Verb | None = None
     target: Target = Field(default_factory=Target)
+    # Said with an order verb and no other ("I'll take two of those", "give me three of
+    # them", "another one of those"): the customer wants what is pointed at, so whatever
+    # the intent, nothing is removed.
+    orders: bool = False
 
     class Config:
         extra = Extra.forbid

@@ -36,6 +36,16 @@ _REMOVE = re.compile(
     r"|\btake (?:\w+ ){1,4}?(?:off|out)\b"
 )
 _CHANGE = re.compile(r"\b(?:make|change|switch|swap|turn|upsize|upgrade)\b")
+# "I'll take two of those", "give me three of them", "another one of those": the customer
+# wants more of what is pointed at, never less. Not when negated ("I didn't order two of
+# those"), nor a question about what is sold ("do you have ...").
+_ORDER = re.compile(
+    r"\b(?:take|have|get|give|gimme|want|need|like|order|add|grab|bring|more|another)\b"
+)
+_NOT_AN_ORDER = re.compile(
+    r"\b(?:not|never|dont|didnt|doesnt|wont|wouldnt|cant|cannot|no longer)\b"
+    r"|\b(?:do|does) (?:you|they|u) (?:\w+ )?have\b"
+)
 _ORDINALS = {
     "first": 1,
     "1st": 1,
@@ -63,8 +73,11 @@ _EVERY = re.compile(
     # "two OF EACH": that count of every line
     r"|\bof each\b(?! of)"
 )
-# "every one of them" and "each one of those" are every line, not one of them.
-_COUNT_OF = re.compile(r"(?<!\bevery )(?<!\beach )\b(\w+) of (?:them|those|these|that|the|my)\b")
+# "every one of them" and "each one of those" are every line, not one of them; "another
+# one of those" is one more of the line, not which one of it.
+_COUNT_OF = re.compile(
+    r"(?<!\bevery )(?<!\beach )(?<!\banother )\b(\w+) of (?:them|those|these|that|the|my)\b"
+)
 # "that's all" and "that's it" point at nothing; "it" in "is it" asks a question.
 _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is all|will be))")
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")
@@ -118,7 +131,8 @@ def read_edit(
         target = Target(definite=True)
     if verb is None and target == Target():
         return None
-    return CartEdit(verb=verb, target=target)
+    orders = verb is None and bool(_ORDER.search(text)) and not _NOT_AN_ORDER.search(text)
+    return CartEdit(verb=verb, target=target, orders=orders)
 
 
 def target_words(

@@ -127,6 +127,8 @@ class ItemsFirst(GraphComponent):
         edit = _edit_of(entities)
         if edit is None or edit.verb not in (None, CHANGE, REMOVE):
             return None  # no edit, or a complaint: DIET's reading stands
+        if edit.orders and name == self.remove_intent:
+            return self.order_intent  # "I'll take two of those": an order verb never removes
         target = edit.target
         if target.position is None and not target.every and not target.count and not target.other:
             return None  # "that's it" points at the line under discussion, and does nothing

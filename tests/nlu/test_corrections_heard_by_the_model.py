@@ -54,3 +54,18 @@ async def test_no_with_just_the_one_is_a_correction_to_one(crumb: Heard) -> None
     reply = await crumb.say("oh no sorry, just the one")
     assert crumb.lines() == [("cola", 1, {}), ("chicken-burger", 1, {})], reply
     assert not crumb.reads_back(), reply
+
+
+async def test_a_count_of_those_after_a_price_question_orders_it(kettle: Heard) -> None:
+    await kettle.say("how much is a small hot chocolate?")
+    reply = await kettle.say("great, I'll take two of those")
+    assert kettle.lines() == [("hot-chocolate", 2, {"size": "small"})], reply
+
+
+async def test_give_me_a_count_of_them_after_an_item_is_its_new_count(crumb: Heard) -> None:
+    await crumb.say("a chicken burger")
+    await crumb.say("and a soy milk")
+    reply = await crumb.say("actually give me three of them")
+    assert crumb.lines() == [("chicken-burger", 1, {}), ("soy-milk", 3, {})], reply
+    reply = await crumb.say("and another one of those")
+    assert crumb.lines() == [("chicken-burger", 1, {}), ("soy-milk", 4, {})], reply

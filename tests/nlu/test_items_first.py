@@ -231,3 +231,26 @@ def test_a_count_over_the_line_pointed_at_makes_an_unsure_change_sure(
         "change_item",
         OVERRIDE_CONFIDENCE,
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["sure, I'll take two of those", "give me three of them", "another one of those"]
+)
+def test_an_order_verb_over_lines_pointed_at_is_never_a_removal(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    """ "I'll take two of those" after a price question: DIET heard `remove_item`, and the
+    line asked about was emptied."""
+    ranking = [("remove_item", 0.81), ("order_item", 0.1)]
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == (
+        "order_item",
+        OVERRIDE_CONFIDENCE,
+    )
+
+
+@pytest.mark.parametrize("text", ["I don't want two of those", "take two of them off"])
+def test_a_negated_or_removal_verb_over_lines_stays_a_removal(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    ranking = [("remove_item", 0.97), ("order_item", 0.01)]
+    assert intent_of(make(tmp_path), classified(parser, text, ranking))[0] == "remove_item"
