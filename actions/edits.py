@@ -346,9 +346,11 @@ def kind_said_as_item(
     """ "put oat milk in THE COFFEE" over a Chai Latte and a Cold Brew: "coffee" is an
     alias of the Americano, but said with "the" and only options, over a cart with no
     Americano and a line called "... coffee", it is a kind of item pointing at the cart
-    (like "the tea"), never an order of an Americano. The entities with the item made an
-    edit of that kind (its options loose, for the lines of that kind); None when no item
-    is said that way."""
+    (like "the tea"), never an order of an Americano. Said with a quantifier over
+    several lines called so ("make BOTH COFFEES large" over an Americano and a Latte
+    called "milk coffee"), it is every line of that kind, not the Americano alone. The
+    entities with the item made an edit of that kind (its options loose, for the lines of
+    that kind); None when no item is said that way."""
     for entity in entities:
         if entity.get("entity") != "item" or "start" not in entity or entity.get("check"):
             continue
@@ -356,18 +358,24 @@ def kind_said_as_item(
         said_before = text[:start].lower().split()
         group = entity.get("group")
         members = [e for e in entities if group not in (None, "") and e.get("group") == group]
-        word = text[start:end].lower()
-        if (
-            any(line.sku == sku for line in cart)
-            or not said_before
-            or said_before[-1] not in ("the", "my")
-            or any(e.get("entity") == "quantity" for e in members)
-            or not any(e.get("entity") in ("option", "unavailable_option") for e in members)
-            or not any((item := menu.find(line.sku)) and _called(item, word) for line in cart)
+        word = _kind_word(text[start:end].lower(), cart, menu)
+        called = [line for line in cart if (item := menu.find(line.sku)) and _called(item, word)]
+        # "make both coffees large" over an Americano and a Latte: every line called so,
+        # unless the item heard alone fills the quantifier ("both lattes" over 2 Lattes).
+        every = _quantified(said_before)
+        own = sum(line.quantity for line in cart if line.sku == sku)
+        if any(e.get("entity") == "quantity" for e in members) or not (
+            (every and own < 2 and len(called) > 1)
+            or (
+                called
+                and said_before[-1:] in (["the"], ["my"])
+                and not any(line.sku == sku for line in cart)
+                and any(e.get("entity") in ("option", "unavailable_option") for e in members)
+            )
         ):
             continue
         heard = read_edit(entities)
-        edit = CartEdit(verb=heard.verb if heard else None, target=Target(kind=word))
+        edit = CartEdit(verb=heard.verb if heard else None, target=Target(kind=word, every=every))
         kept: list[Mapping[str, Any]] = [
             {k: v for k, v in e.items() if k != "group"} if e in members else e
             for e in entities
@@ -375,6 +383,26 @@ def kind_said_as_item(
         ]
         return [*kept, {"entity": EDIT_ENTITY, "value": edit.json(exclude_defaults=True)}]
     return None
+
+
+# Before a kind of item said as an item, these take every line of it: "BOTH coffees",
+# "ALL THE coffees", "ALL OF MY coffees".
+_QUANTIFIERS = frozenset({"both", "all", "every"})
+
+
+def _quantified(said_before: list[str]) -> bool:
+    """Whether the words before a kind end with a quantifier over it ("both", "all the",
+    "all of my")."""
+    words = [w for w in said_before[-3:] if w not in ("the", "my", "of")]
+    return bool(words) and words[-1] in _QUANTIFIERS
+
+
+def _kind_word(word: str, cart: list[Line], menu: Menu) -> str:
+    """The word as cart lines are called by it: "coffees" is said of lines called
+    "coffee"."""
+    one = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    lines = [item for line in cart if (item := menu.find(line.sku))]
+    return word if any(_called(item, word) for item in lines) or one == word else one
 
 
 def _edit_part(

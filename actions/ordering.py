@@ -111,10 +111,12 @@ class Ordering:
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)
-        elif not corrections.adds_items(text) and (
+        if (intent == "remove_item" or not corrections.adds_items(text)) and (
             kind := edits.kind_said_as_item(text, entities, state.cart, menu)
         ):
-            entities = kind  # "put oat milk in the coffee" over a Cold Brew: that line
+            # "put oat milk in the coffee" over a Cold Brew: that line; "delete both
+            # coffees" over an Americano and a Latte: both
+            entities = kind
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
         if intent == "remove_item" and edit and edit.orders:

@@ -85,6 +85,8 @@ _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcomb
 _INSIDE = frozenset({"it", "that", "this"})
 # Before a kind of item: "change THE tea", "swap MY tea".
 _KIND_LEADS = frozenset({"the", "my"})
+# ... and the quantifiers that take every line of it: "make BOTH teas iced", "ALL teas".
+_KIND_QUANTIFIERS = frozenset({"both", "all", "each", "every"})
 # ... but not after these: "fries ON the side" says how, not which line.
 _NOT_KIND_AFTER = frozenset({"on", "in", "at"})
 
@@ -170,13 +172,13 @@ def _named_inside(words: list[str], claimed: AbstractSet[int]) -> bool:
 
 
 def _kind(words: list[str], kinds: AbstractSet[str], claimed: AbstractSet[int]) -> str | None:
-    """The menu category said after "the" or "my" ("change the TEA", "my TEAS"), if any
-    and no item or option took the word."""
+    """The menu category said after "the", "my" or a quantifier ("change the TEA", "my
+    TEAS", "both TEAS"), if any and no item or option took the word."""
     for i, word in enumerate(words[1:], start=1):
         lead = i - 1
         if lead >= 1 and spoken_number(words[lead]) is not None:
             lead -= 1  # "the TWO teas"
-        if i in claimed or words[lead] not in _KIND_LEADS:
+        if i in claimed or words[lead] not in _KIND_LEADS | _KIND_QUANTIFIERS:
             continue
         if i >= 2 and words[i - 2] in _NOT_KIND_AFTER:
             continue

@@ -369,3 +369,60 @@ async def test_all_three_large_is_no_count(golden_crumb: SandboxTalk) -> None:
         ("americano", 1),
         ("soy-milk", 1),
     ], reply
+
+
+# A kind of item with a quantifier: every line of that kind, and only those. "both
+# coffees" at the Golden Crumb is the Americano (called "coffee") and the Latte (called
+# "milk coffee"), not the Americano alone; "both teas" at the Copper Kettle are its teas,
+# not its coffees.
+
+
+async def test_both_coffees_large_changes_every_line_called_coffee(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a latte, a hash brown and an americano")
+    reply = await golden_crumb.say("could you make both coffees large", "change_item")
+    assert golden_crumb.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("hash-brown", 1, {}),
+        ("americano", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_delete_both_coffees_removes_every_line_called_coffee(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("an americano, a cola and two lattes")
+    reply = await golden_crumb.say("actually delete both coffees", "remove_item")
+    assert golden_crumb.lines() == [("cola", 1, {})], reply
+
+
+async def test_both_teas_iced_changes_the_teas_and_not_the_coffee(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("an earl grey, a cortado and a wild strawberry")
+    reply = await copper_kettle.say("make both teas iced please", "change_item")
+    assert copper_kettle.lines() == [
+        ("earl-grey", 1, {"temperature": "iced"}),
+        ("cortado", 1, {}),
+        ("wild-strawberry", 1, {"temperature": "iced"}),
+    ], reply
+
+
+async def test_all_the_drinks_large_leaves_the_food(golden_crumb: SandboxTalk) -> None:
+    await golden_crumb.say("a soy milk, a youtiao and a cola")
+    reply = await golden_crumb.say("all my drinks large", "change_item")
+    assert golden_crumb.lines() == [
+        ("soy-milk", 1, {"size": "large"}),
+        ("youtiao", 1, {}),
+        ("cola", 1, {}),
+    ], reply
+
+
+async def test_both_lattes_over_two_lattes_leaves_the_chai_latte(
+    copper_kettle: SandboxTalk,
+) -> None:
+    """ "lattes" also calls the Chai Latte, but two Lattes are already both of them."""
+    await copper_kettle.say("two lattes and a chai latte")
+    reply = await copper_kettle.say("delete both lattes", "remove_item")
+    assert copper_kettle.lines() == [("chai-latte", 1, {})], reply

@@ -315,3 +315,23 @@ async def test_the_combos_soy_milk_made_large_is_the_combo_large(crumb: Heard) -
         ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
         ("hash-brown", 1, {}),
     ], reply
+
+
+async def test_both_coffees_with_a_size_changes_every_coffee(crumb: Heard) -> None:
+    await crumb.say("a latte, a youtiao and an americano")
+    reply = await crumb.say("can you make both coffees large")
+    assert crumb.lines() == [
+        ("latte", 1, {"size": "large"}),
+        ("youtiao", 1, {}),
+        ("americano", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_both_teas_with_a_temperature_leaves_the_coffee(kettle: Heard) -> None:
+    await kettle.say("a jin xuan, a mocha and an earl grey")
+    reply = await kettle.say("both teas iced please")
+    assert kettle.lines() == [
+        ("jin-xuan", 1, {"temperature": "iced"}),
+        ("mocha", 1, {}),
+        ("earl-grey", 1, {"temperature": "iced"}),
+    ], reply
