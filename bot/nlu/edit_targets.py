@@ -133,8 +133,17 @@ def read_edit(
         target = Target(definite=True)
     if verb is None and target == Target():
         return None
-    orders = verb is None and bool(_ORDER.search(text)) and not _NOT_AN_ORDER.search(text)
-    return CartEdit(verb=verb, target=target, orders=orders)
+    return CartEdit(verb=verb, target=target, orders=verb is None and orders_said(words))
+
+
+def orders_said(words: list[str]) -> bool:
+    """Whether these (normalised) words order ("I'll take two of those", "can I get
+    another youtiao") with no verb that removes or changes and no negation: such words
+    never take anything away, whatever the intent classifier heard."""
+    text = " ".join(words)
+    if _COMPLAINT.search(text) or _REMOVE.search(text) or _CHANGE.search(text):
+        return False
+    return bool(_ORDER.search(text)) and not _NOT_AN_ORDER.search(text)
 
 
 def target_words(

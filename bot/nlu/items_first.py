@@ -13,6 +13,7 @@ points at lines by place or quantifier ("the second one", "all of them", "both",
 them") and says what to do to them (an edit verb, an option, or words to say back) is
 `change_item` (`remove_item` for a removal verb), whatever DIET guessed: "please upgrade
 all of them to large" read as `checkout` would read the order back with nothing changed.
+An order verb ("I'll take two of those", "can I get another youtiao") is never a removal.
 
 Reference it in config.yml after DIETClassifier and before FallbackClassifier:
 
@@ -33,6 +34,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.edit_targets import orders_said
+from bot.nlu.utterance import split_words
 from contracts.cart_edits import CHANGE, EDIT_ENTITY, REMOVE, CartEdit
 
 ITEM_ENTITY = "item"
@@ -114,6 +117,9 @@ class ItemsFirst(GraphComponent):
         removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)
         if removes and name != self.remove_intent:
             return self.remove_intent  # "actually no youtiao", even if DIET read a change
+        said = [word.text for word in split_words(text)]
+        if name == self.remove_intent and not removes and orders_said(said):
+            return self.order_intent  # "I'll have two more hash browns": never a removal
         if name in self.keep_intents:
             return None
         if name == self.order_intent and confidence >= OVERRIDE_CONFIDENCE:

@@ -254,3 +254,33 @@ def test_a_negated_or_removal_verb_over_lines_stays_a_removal(
 ) -> None:
     ranking = [("remove_item", 0.97), ("order_item", 0.01)]
     assert intent_of(make(tmp_path), classified(parser, text, ranking))[0] == "remove_item"
+
+
+@pytest.mark.parametrize(
+    "text", ["great, I'll have two more hash browns", "could I get another youtiao too"]
+)
+def test_an_order_verb_before_an_item_is_never_a_removal(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    ranking = [("remove_item", 0.9), ("order_item", 0.05)]
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == (
+        "order_item",
+        OVERRIDE_CONFIDENCE,
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["I don't want the youtiao", "can you take the hash brown off", "cancel my latte"]
+)
+def test_a_removal_of_an_item_with_order_words_around_it_is_kept(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    ranking = [("remove_item", 0.9), ("order_item", 0.05)]
+    assert intent_of(make(tmp_path), classified(parser, text, ranking)) == ranking[0]
+
+
+def test_an_order_verb_with_no_before_the_item_still_removes(
+    tmp_path: Path, parser: OrderParser
+) -> None:
+    message = classified(parser, "I'd like no hash brown after all", [("remove_item", 0.9)])
+    assert intent_of(make(tmp_path), message)[0] == "remove_item"
