@@ -24,8 +24,9 @@ _COMPLAINT = re.compile(
     r"|not my order)\b"
     r"|\b(?:not|isnt|wasnt|arent) what i (?:\w+ )?(?:said|told you|asked for|asked|wanted|want"
     r"|ordered|meant)\b"
+    # "I didn't order THREE OF those": a count between is still what was not said
     r"|\bi (?:didnt|did not|never) (?:say|said|ask for|asked for|order|ordered|want|wanted"
-    r"|tell you) (?:that|this|those|any of (?:that|this|those))\b"
+    r"|tell you) (?:\w+ of )?(?:that|this|those|them|any of (?:that|this|those))\b"
     r"|\byou (?:got|heard|understood) (?:it|that|me|my order|the order) wrong\b"
     r"|\byou (?:misheard|misunderstood)\b"
 )

@@ -57,3 +57,13 @@ async def test_a_removal_verb_over_those_still_removes(copper_kettle: SandboxTal
     await copper_kettle.say("three cappuccinos")
     reply = await copper_kettle.say("take two of those off please", "remove_item")
     assert copper_kettle.lines() == [("cappuccino", 1, {})], reply
+
+
+@pytest.mark.parametrize("text", ["I didn't order two of those", "I never asked for three of them"])
+async def test_a_count_of_those_denied_changes_nothing(
+    golden_crumb: SandboxTalk, text: str
+) -> None:
+    """Not an order and not a removal: a complaint, which changes nothing and asks."""
+    await golden_crumb.say("a cola and a hash brown")
+    reply = await golden_crumb.say(text, "remove_item")
+    assert golden_crumb.lines() == [("cola", 1, {}), ("hash-brown", 1, {})], reply
