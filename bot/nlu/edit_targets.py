@@ -119,13 +119,16 @@ def read_edit(
         None,
     )
     part = "drink" if _PART.search(text) or _named_inside(words, claimed) else None
+    kind = None if part else _kind(words, kinds, claimed)
+    if kind and lines is None and "both" in words:
+        lines = 2  # "both teas" are the two teas, like "the two teas"
     target = Target(
         position=_ORDINALS[position.group(1)] if position else None,
         pointer=bool(_POINTER.search(text.replace("thats", "that is"))),
         count=count,
         every=bool(_EVERY.search(text)),
         part=part,
-        kind=None if part else _kind(words, kinds, claimed),
+        kind=kind,
         lines=lines,
         other=bool(_OTHER.search(text)),
     )

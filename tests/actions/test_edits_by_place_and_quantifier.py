@@ -426,3 +426,16 @@ async def test_both_lattes_over_two_lattes_leaves_the_chai_latte(
     await copper_kettle.say("two lattes and a chai latte")
     reply = await copper_kettle.say("delete both lattes", "remove_item")
     assert copper_kettle.lines() == [("chai-latte", 1, {})], reply
+
+
+async def test_both_drinks_over_a_coffee_and_a_tea_is_both_lines(
+    copper_kettle: SandboxTalk,
+) -> None:
+    """The Copper Kettle's menu files teas apart from its "drinks"; "both" still says two
+    lines, and the cart holds exactly two."""
+    await copper_kettle.say("a mocha and an english breakfast")
+    reply = await copper_kettle.say("make both drinks large", "change_item")
+    assert copper_kettle.lines() == [
+        ("mocha", 1, {"size": "large"}),
+        ("english-breakfast", 1, {"size": "large"}),
+    ], reply
