@@ -62,6 +62,12 @@ class VoiceSettings(OrderlySettings):
         description="seconds of audio the encoder sees at least "
         "(30 = standard Whisper, 2x slower here)",
     )
+    asr_second_pass_below: float | None = Field(
+        default=None,
+        lt=0,
+        description="an utterance whose first pass is less sure than this (mean log-probability "
+        "per token) is decoded again with the standard 30 s window (unset: never)",
+    )
     asr_bias: str = Field(
         default="prompt",
         description="how recognition is primed (docs/voice.md): `prompt`, `hotwords` or `none`",
@@ -178,6 +184,7 @@ class VoiceSettings(OrderlySettings):
             workers=self.asr_workers,
             processes=self.asr_processes,
             encoder_window_s=self.asr_encoder_window_s,
+            second_pass_below=self.asr_second_pass_below,
             bias=self.asr_bias,
             cache_dir=self.asr_cache_dir,
         )

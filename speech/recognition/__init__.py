@@ -45,6 +45,10 @@ class RecogniserSettings:
     compute_type: str = "int8"
     # Seconds of audio the encoder sees at least (see speech.recognition.whisper).
     encoder_window_s: float = 10.0
+    # A first pass whose confidence (mean log-probability per token, Whisper's
+    # ``avg_logprob``) is below this is decoded again with the standard 30 s window
+    # (see speech.recognition.whisper); None: never.
+    second_pass_below: float | None = None
     bias: str = "prompt"  # prompt | hotwords | none
     cache_dir: Path | None = None
 
@@ -66,6 +70,10 @@ class Transcript:
     hypotheses: tuple[Hypothesis, ...] = ()
     # Whisper's probability that the audio holds no speech (None: not computed).
     no_speech_prob: float | None = None
+    # Mean log-probability per token of ``text`` (Whisper's ``avg_logprob``; 0.0: no speech).
+    confidence: float = 0.0
+    # True when the first pass was unsure and the standard window decoded it again.
+    second_pass: bool = False
 
     @property
     def real_time_factor(self) -> float:

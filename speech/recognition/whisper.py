@@ -12,6 +12,11 @@ Three choices matter for a live conversation on a 2-core CPU:
   ``benchmarks/voice_bench.py``), for a word error rate that moves a few points
   either way on our ordering utterances (Piper voice 7.7 % against 3.3 %, espeak-ng
   14-18 % both ways). ``encoder_window_s: 30`` restores standard Whisper.
+- **A second pass when unsure.** With ``second_pass_below`` set, an utterance whose
+  first pass has a mean token log-probability below it is decoded again with the
+  standard 30 s window, and the more confident of the two is kept: the slow window
+  is paid only on the utterances the short one is unsure of
+  (``benchmarks/recognition_window.py`` measures each choice).
 - **Bias and silence.** ``phrases`` (menu item names) become the ``initial_prompt``
   or ``hotwords``; ``vad_filter`` drops non-speech first, so silence or noise does
   not turn into "Thank you." and the like.
@@ -29,12 +34,14 @@ Three choices matter for a live conversation on a 2-core CPU:
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import re
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -75,6 +82,17 @@ _NO_SPEECH_THRESHOLD = 0.6
 _LOG_PROB_THRESHOLD = -1.0
 
 
+@dataclass(frozen=True)
+class _Heard:
+    """One decoding pass: which model made it, and how sure it was."""
+
+    model: _WindowedWhisperModel
+    text: str
+    confidence: float  # mean log-probability per token of the best candidate
+    hypotheses: tuple[Hypothesis, ...] = ()
+    no_speech_prob: float | None = None
+
+
 class _WindowedWhisperModel(WhisperModel):
     """WhisperModel whose encoder sees only the speech plus some silence, not 30 s.
 
@@ -86,6 +104,12 @@ class _WindowedWhisperModel(WhisperModel):
     def __init__(self, path: str, window_frames: int, **options: Any) -> None:
         super().__init__(path, **options)
         self.window_frames = window_frames
+
+    def with_window(self, window_frames: int) -> _WindowedWhisperModel:
+        """The same loaded weights, tokenizer and feature extractor, another window."""
+        other = copy.copy(self)
+        other.window_frames = window_frames
+        return other
 
     def encode(self, features: np.ndarray) -> Any:
         total = features.shape[-1]
@@ -162,6 +186,12 @@ class WhisperRecogniser:
                 )
         except (RuntimeError, ValueError, OSError) as error:
             raise RecognitionError(f"Cannot load Whisper model from {path}: {error}") from error
+        # The standard window for a second pass: the same weights, no second copy.
+        self._standard = (
+            self._model.with_window(FULL_WINDOW_FRAMES)
+            if settings.second_pass_below is not None and window < FULL_WINDOW_FRAMES
+            else None
+        )
         self._executor = ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="whisper"
         )
@@ -174,34 +204,51 @@ class WhisperRecogniser:
         if len(audio) == 0:
             return Transcript(text="", audio_s=0.0, processing_s=0.0)
         prompt = bias_prompt(phrases) if self.settings.bias != "none" else None
+        heard = self._hear(self._model, audio, prompt, alternatives)
+        standard, threshold = self._standard, self.settings.second_pass_below
+        if standard is not None and threshold is not None and heard.confidence < threshold:
+            again = self._hear(standard, audio, prompt, alternatives)
+            heard = again if again.confidence >= heard.confidence else heard
+        return Transcript(
+            text=heard.text,
+            audio_s=audio_s,
+            processing_s=time.perf_counter() - started,
+            hypotheses=heard.hypotheses,
+            no_speech_prob=heard.no_speech_prob,
+            confidence=heard.confidence,
+            second_pass=heard.model is self._standard,
+        )
+
+    def _hear(
+        self, model: _WindowedWhisperModel, audio: Samples, prompt: str | None, alternatives: int
+    ) -> _Heard:
         if alternatives > 1:
-            hypotheses, no_speech = self._n_best(audio, prompt, alternatives)
-            return Transcript(
-                text=hypotheses[0].text if hypotheses else "",
-                audio_s=audio_s,
-                processing_s=time.perf_counter() - started,
-                hypotheses=hypotheses,
-                no_speech_prob=no_speech,
-            )
-        segments, _info = self._model.transcribe(
-            np.asarray(audio, dtype=np.float32),
-            language=self.settings.language,
-            beam_size=self.settings.beam_size,
-            vad_filter=True,
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            temperature=list(_TEMPERATURES),
-            initial_prompt=prompt if self.settings.bias == "prompt" else None,
-            hotwords=prompt if self.settings.bias == "hotwords" else None,
+            hypotheses, no_speech = self._n_best(model, audio, prompt, alternatives)
+            text = hypotheses[0].text if hypotheses else ""
+            confidence = hypotheses[0].score if hypotheses else 0.0
+            return _Heard(model, text, confidence, hypotheses, no_speech)
+        segments = list(
+            model.transcribe(
+                np.asarray(audio, dtype=np.float32),
+                language=self.settings.language,
+                beam_size=self.settings.beam_size,
+                vad_filter=True,
+                without_timestamps=True,
+                condition_on_previous_text=False,
+                temperature=list(_TEMPERATURES),
+                initial_prompt=prompt if self.settings.bias == "prompt" else None,
+                hotwords=prompt if self.settings.bias == "hotwords" else None,
+            )[0]
         )
         text = collapse_repeats(" ".join(segment.text.strip() for segment in segments))
-        return Transcript(text=text, audio_s=audio_s, processing_s=time.perf_counter() - started)
+        # The least sure segment decides; no segment (silence) is nothing to doubt.
+        confidence = min((segment.avg_logprob for segment in segments), default=0.0)
+        return _Heard(model, text, confidence)
 
     def _n_best(
-        self, audio: Samples, prompt: str | None, alternatives: int
+        self, model: _WindowedWhisperModel, audio: Samples, prompt: str | None, alternatives: int
     ) -> tuple[tuple[Hypothesis, ...], float]:
         """The beam's candidates for one short utterance, best first, and P(no speech)."""
-        model = self._model
         features = model.feature_extractor(np.asarray(audio, dtype=np.float32))
         segment = pad_or_trim(features[:, : model.feature_extractor.nb_max_frames])
         encoded = model.encode(segment)
