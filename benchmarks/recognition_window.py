@@ -8,6 +8,7 @@ flite, festival) and recognises every clip with each choice, one clip after anot
 with every choice in turn, so the machine's load weighs on all of them alike:
 
 - ``10 s``: the encoder sees max(10 s, speech + 3 s) (the channel's window before);
+- ``15 s``: the same with a longer floor;
 - ``30 s``: standard Whisper;
 - ``fitted``: the encoder sees the speech plus 3 s of Whisper's own padding, no floor;
 - ``second pass``: the 10 s window, then the standard window again on the utterances
@@ -68,9 +69,10 @@ class Choice:
 
 def choices(model: str) -> list[Choice]:
     channel = VoiceSettings.from_sources({}, {}).recogniser()
-    threshold = channel.second_pass_below if channel.second_pass_below is not None else -0.2
+    threshold = channel.second_pass_below if channel.second_pass_below is not None else -0.25
     return [
         Choice("10 s", RecogniserSettings(model=model, encoder_window_s=10.0)),
+        Choice("15 s", RecogniserSettings(model=model, encoder_window_s=15.0)),
         Choice("30 s", RecogniserSettings(model=model, encoder_window_s=30.0)),
         Choice("fitted", RecogniserSettings(model=model, encoder_window_s=0.0)),
         Choice(
@@ -149,7 +151,9 @@ def report(figures: dict[str, Any], count: int) -> None:
         f"\nload average before/after: {figures['load_before']:.1f} / {figures['load_after']:.1f}"
     )
     print(f"Word error rate, {count} ordering utterances per voice (Whisper {figures['model']})")
-    print(f"{'choice':18}" + "".join(f"{v:>10}" for v in voices) + "   median s  max s  2nd passes")
+    print(
+        f"{'choice':18}" + "".join(f"{v:>10}" for v in voices) + "   median s  max s  heard again"
+    )
     by_choice: dict[str, list[dict[str, Any]]] = {}
     for row in figures["rows"]:
         by_choice.setdefault(row["choice"], []).append(row)

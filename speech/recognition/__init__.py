@@ -72,7 +72,8 @@ class Transcript:
     no_speech_prob: float | None = None
     # Mean log-probability per token of ``text`` (Whisper's ``avg_logprob``; 0.0: no speech).
     confidence: float = 0.0
-    # True when the first pass was unsure and the standard window decoded it again.
+    # True when the first pass was unsure and the standard window decoded it again
+    # (``text`` is the more confident of the two readings).
     second_pass: bool = False
 
     @property

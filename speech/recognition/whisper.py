@@ -84,9 +84,8 @@ _LOG_PROB_THRESHOLD = -1.0
 
 @dataclass(frozen=True)
 class _Heard:
-    """One decoding pass: which model made it, and how sure it was."""
+    """One decoding pass: what it heard, and how sure it was."""
 
-    model: _WindowedWhisperModel
     text: str
     confidence: float  # mean log-probability per token of the best candidate
     hypotheses: tuple[Hypothesis, ...] = ()
@@ -206,7 +205,9 @@ class WhisperRecogniser:
         prompt = bias_prompt(phrases) if self.settings.bias != "none" else None
         heard = self._hear(self._model, audio, prompt, alternatives)
         standard, threshold = self._standard, self.settings.second_pass_below
+        unsure = False
         if standard is not None and threshold is not None and heard.confidence < threshold:
+            unsure = True
             again = self._hear(standard, audio, prompt, alternatives)
             heard = again if again.confidence >= heard.confidence else heard
         return Transcript(
@@ -216,7 +217,7 @@ class WhisperRecogniser:
             hypotheses=heard.hypotheses,
             no_speech_prob=heard.no_speech_prob,
             confidence=heard.confidence,
-            second_pass=heard.model is self._standard,
+            second_pass=unsure,
         )
 
     def _hear(
@@ -226,7 +227,7 @@ class WhisperRecogniser:
             hypotheses, no_speech = self._n_best(model, audio, prompt, alternatives)
             text = hypotheses[0].text if hypotheses else ""
             confidence = hypotheses[0].score if hypotheses else 0.0
-            return _Heard(model, text, confidence, hypotheses, no_speech)
+            return _Heard(text, confidence, hypotheses, no_speech)
         segments = list(
             model.transcribe(
                 np.asarray(audio, dtype=np.float32),
@@ -243,7 +244,7 @@ class WhisperRecogniser:
         text = collapse_repeats(" ".join(segment.text.strip() for segment in segments))
         # The least sure segment decides; no segment (silence) is nothing to doubt.
         confidence = min((segment.avg_logprob for segment in segments), default=0.0)
-        return _Heard(model, text, confidence)
+        return _Heard(text, confidence)
 
     def _n_best(
         self, model: _WindowedWhisperModel, audio: Samples, prompt: str | None, alternatives: int
