@@ -135,6 +135,35 @@ class Stores(BaseModel):
     stores: list[Store]
 
 
+class Place(BaseModel):
+    """A place said in words ("People's Square", "Xujiahui", "Nanjing Road"), found among the
+    stores' districts, landmarks and cities; `lat`/`lon` are those of the store bearing the
+    name nearest the customer (or the merchant's first, with no location given)."""
+
+    name: str
+    kind: str  # "landmark", "district" or "city"
+    lat: float
+    lon: float
+
+
+class Places(BaseModel):
+    """The places an utterance names, the longest name first."""
+
+    places: list[Place]
+
+
+class SavedPlace(BaseModel):
+    """A customer's own named place ("office", "home")."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+class SavedPlaces(BaseModel):
+    places: list[SavedPlace]
+
+
 class Quote(BaseModel):
     """The merchant API calls an order's lines ``items``."""
 

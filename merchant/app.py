@@ -31,6 +31,7 @@ from merchant.routes import (
     identity,
     orders,
     payments,
+    places,
     staff,
     staff_page,
 )
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Orderly sandbox merchant platform", version="1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.clock = runtime.clock
-    for module in (catalogue, identity, accounts, orders, payments, handoffs, staff, staff_page):
+    routers = (catalogue, places, identity, accounts, orders, payments, handoffs, staff, staff_page)
+    for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # Throttles count by client: a trusted proxy (the Rasa server signing in demo

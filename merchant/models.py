@@ -160,6 +160,23 @@ class Credential(Base):
     created_at = Column(UtcDateTime, nullable=False)
 
 
+class SavedPlace(Base):
+    """A place a customer named ("home", "office"): where "near my office" looks for stores.
+
+    The customer's own, like their wallet: read and written only by them (or the service
+    acting for them), never listed to anyone else (`/identity/places/{name}`). `name` is
+    kept as the customer's folded word (lower case, single spaces), so "my Office" and
+    "office" are one place."""
+
+    __tablename__ = "saved_places"
+
+    customer_id = Column(ForeignKey("accounts.customer_id"), primary_key=True)
+    name = Column(String(ID_LENGTH), primary_key=True)
+    lat = Column(Float, nullable=False)
+    lon = Column(Float, nullable=False)
+    updated_at = Column(UtcDateTime, nullable=False)
+
+
 class SecurityEvent(Base):
     """What support may need to see: wrong PINs and passwords, and the locks they caused.
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -33,6 +34,7 @@ EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
 SECONDS_PER_DAY = 86_400
 # Schedules (opening hours) that get a k-d tree of their own; rarer ones share one.
 SCHEDULE_TREES = 16
+Built = TypeVar("Built")
 
 
 def unit_xyz(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -162,21 +164,27 @@ def index_of(session: Session, merchant_id: str) -> StoreIndex:
 
 
 class StoreNetwork:
-    """Every merchant's `StoreIndex`, each built on first use (thread-safe: FastAPI runs
-    sync routes on a thread pool)."""
+    """What each merchant's lookups are built from, built on first use and kept: its
+    `StoreIndex`, and what other lookups ask `built` for (the place names of
+    merchant/place_names.py). Thread-safe: FastAPI runs sync routes on a thread pool."""
 
     def __init__(self) -> None:
-        self._indexes: dict[str, StoreIndex] = {}
+        self._built: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     def index(self, session: Session, merchant_id: str) -> StoreIndex:
-        index = self._indexes.get(merchant_id)
-        if index is None:
+        return self.built("stores", merchant_id, lambda: index_of(session, merchant_id))
+
+    def built(self, kind: str, merchant_id: str, build: Callable[[], Built]) -> Built:
+        """The merchant's `kind` of lookup, made by `build` the first time."""
+        key = (kind, merchant_id)
+        found = self._built.get(key)
+        if found is None:
             with self._lock:
-                index = self._indexes.get(merchant_id)
-                if index is None:
-                    index = self._indexes[merchant_id] = index_of(session, merchant_id)
-        return index
+                found = self._built.get(key)
+                if found is None:
+                    found = self._built[key] = build()
+        return cast(Built, found)
 
 
 def parse_near(text: str) -> tuple[float, float]:
