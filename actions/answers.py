@@ -37,6 +37,7 @@ from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
+from actions.pickup import answer_store_choice
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import (
     OrderState,
@@ -78,6 +79,9 @@ class ActionAnswer(MerchantAction):
         ordering = Ordering(self.backend, self.settings)
         if (which := await ordering.answer_which(dispatcher, tracker)) is not None:
             return which  # "the second one", after "Which one do you mean: ...?"
+        chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
+        if chosen is not None:
+            return chosen  # "the nearest one", after stores were offered
         text = str(tracker.latest_message.get("text") or "")
         changes = bool(said.mentions or said.loose.quantity or said.loose.options)
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order

@@ -137,16 +137,3 @@ class ActionBreakfastHours(MerchantAction):
             text = f"Breakfast is served from {hours}, so not right now; the all-day menu is on."
         dispatcher.utter_message(text=text)
         return []
-
-
-class ActionListStores(MerchantAction):
-    action_name = "action_list_stores"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        stores = await self.backend.stores(self.settings.merchant_id)
-        listing = "; ".join(
-            f"{s.name}, {s.address} ({s.opens}-{s.closes}{'' if s.open_now else ', closed now'})"
-            for s in stores
-        )
-        dispatcher.utter_message(text=f"Our stores: {listing}.")
-        return []

@@ -31,7 +31,7 @@ from actions.phrasing import (
     not_caught,
     pickup_words,
 )
-from actions.pickup import ActionSetPickup
+from actions.pickup import ActionSetPickup, answer_store_choice
 from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import (
@@ -108,6 +108,9 @@ class Ordering:
         text = str(tracker.latest_message.get("text") or "")
         if (which := await self.answer_which(dispatcher, tracker)) is not None:
             return which  # "the large one", after "Which one do you mean: ...?"
+        chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
+        if chosen is not None:
+            return chosen  # "the second one", after stores were offered
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)

@@ -1,6 +1,13 @@
-"""Where and when to pick up: the account's nearest store, as soon as possible, unless told."""
+"""Where and when to pick up: the account's nearest store, as soon as possible, unless told.
+
+A store is set here by its id or name (`ActionSetPickup`) or from the stores just offered
+near the customer (actions/nearby.py, actions/store_offers.py): either way through
+`take_store`, so an order waiting for its yes is read again with the new store.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -8,10 +15,74 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.checkout import Checkout
+from actions.merchants.backend import MerchantBackend
 from actions.phrasing import pickup_words
 from actions.questions import answered, ask, expect
+from actions.settings import Settings
 from actions.state import awaiting_order, latest_entity
+from actions.store_offers import OFFERS_SLOT, chosen_offer, walk_minutes
 from contracts.bot_messages import QuestionKind
+
+
+async def take_store(
+    backend: MerchantBackend,
+    settings: Settings,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    store_id: str | None,
+    said: list[str],
+    pickup_time: str | None = None,
+) -> list[EventType]:
+    """Set the store and/or time and say so ("OK, pickup at ..."); an order waiting for its
+    yes is abandoned and read back again with them."""
+    events: list[EventType] = []
+    if store_id is not None:
+        events.append(SlotSet("store_id", store_id))
+    if pickup_time:
+        events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
+        said = [*said, pickup_words(pickup_time)]
+    dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
+    if not awaiting_order(tracker):
+        return [*events, answered()]
+    checkout = Checkout(backend, settings)
+    events += await checkout.abandon(dispatcher, tracker)
+    tracker.add_slots(events)
+    return events + await checkout.readback(dispatcher, tracker)
+
+
+async def take_offer(
+    backend: MerchantBackend,
+    settings: Settings,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    offer: dict[str, Any],
+    pickup_time: str | None = None,
+) -> list[EventType]:
+    """Take one of the stores offered near the customer, with its walking minutes, and the
+    time the offer was made for ("a store open at 6:30") unless another is said now."""
+    minutes = walk_minutes(int(offer.get("distance_m") or 0))
+    said = f"pickup at {offer['name']} ({offer['opens']}-{offer['closes']}, {minutes} min walk)"
+    time = pickup_time or offer.get("pickup_time")
+    return [
+        SlotSet(OFFERS_SLOT, None),
+        *await take_store(backend, settings, dispatcher, tracker, str(offer["id"]), [said], time),
+    ]
+
+
+async def answer_store_choice(
+    backend: MerchantBackend,
+    settings: Settings,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> list[EventType] | None:
+    """The answer to "Which one?" after stores were offered ("the second one", "the
+    nearest", a name); None when the message chooses none of them (it is then read as
+    anything else would be)."""
+    offer = chosen_offer(tracker)
+    if offer is None:
+        return None
+    time = latest_entity(tracker, "pickup_time")
+    return await take_offer(backend, settings, dispatcher, tracker, offer, time)
 
 
 class ActionSetPickup(MerchantAction):
@@ -20,6 +91,9 @@ class ActionSetPickup(MerchantAction):
     action_name = "action_set_pickup"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
+        if chosen is not None:
+            return chosen  # a tap on an offered store, or its name
         store_id = latest_entity(tracker, "store")
         pickup_time = latest_entity(tracker, "pickup_time")
         if not store_id and not pickup_time:
@@ -30,7 +104,6 @@ class ActionSetPickup(MerchantAction):
                 json_message=expect(QuestionKind.STORE_TIME),
             )
             return [ask(tracker, QuestionKind.STORE_TIME)]
-        events: list[EventType] = []
         said = []
         if store_id:
             known = {s.id: s for s in await self.backend.stores(self.settings.merchant_id)}
@@ -38,15 +111,7 @@ class ActionSetPickup(MerchantAction):
             if store is None:
                 dispatcher.utter_message(text="Sorry, I don't know that store.")
                 return [answered()]
-            events.append(SlotSet("store_id", store_id))
             said.append(f"pickup at {store.name} ({store.opens}-{store.closes})")
-        if pickup_time:
-            events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
-            said.append(pickup_words(pickup_time))
-        dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
-        if not awaiting_order(tracker):
-            return [*events, answered()]
-        checkout = Checkout(self.backend, self.settings)
-        events += await checkout.abandon(dispatcher, tracker)
-        tracker.add_slots(events)
-        return events + await checkout.readback(dispatcher, tracker)
+        return await take_store(
+            self.backend, self.settings, dispatcher, tracker, store_id, said, pickup_time
+        )

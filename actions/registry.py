@@ -14,11 +14,11 @@ from actions.handoff import ActionHandoff
 from actions.menu import (
     ActionBreakfastHours,
     ActionExplainCombo,
-    ActionListStores,
     ActionShowMenu,
     ActionTellPrice,
 )
 from actions.merchants.backend import MerchantBackend
+from actions.nearby import ActionListStores, ActionPickNearestStore, ActionSavePlace
 from actions.ordering import (
     ActionReadback,
     ActionShowCart,
@@ -44,6 +44,8 @@ MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionExplainCombo,
     ActionBreakfastHours,
     ActionListStores,
+    ActionPickNearestStore,
+    ActionSavePlace,
     ActionSetPickup,
     ActionOrderStatus,
     ActionRequestCancel,

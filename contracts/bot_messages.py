@@ -35,6 +35,7 @@ class QuestionKind(str, Enum):
     CHECK_ITEM = "check_item"  # "Did you mean a large Latte?"
     WHICH_LINE = "which_line"  # "Which one do you mean: an oat Latte or a decaf Latte?"
     STORE_TIME = "store_time"  # which store, what time
+    STORE_CHOICE = "store_choice"  # which of the stores just offered (``custom.stores``)
     PIN = "pin"  # the payment PIN
 
     def __str__(self) -> str:
@@ -89,6 +90,21 @@ class Line(BaseModel):
 class StoreRef(BaseModel):
     id: str
     name: str
+
+
+class StoreCard(BaseModel):
+    """A store offered near the customer, nearest first: ``distance_m`` along the ground,
+    ``walk_minutes`` at an easy walking pace (``actions/nearby.py``). Clients show it as a
+    card whose button sends ``payload``."""
+
+    id: str
+    name: str
+    address: str
+    opens: str
+    closes: str
+    distance_m: StrictInt
+    walk_minutes: StrictInt
+    payload: str
 
 
 class Cart(BaseModel):
@@ -190,6 +206,7 @@ class Custom(BaseModel):
     readback: Readback | None = None
     order: OrderCard | None = None
     secure_input: SecureInput | None = None
+    stores: list[StoreCard] | None = None
 
     def payload(self) -> dict[str, Any]:
         """Plain JSON (what Rasa carries), without the absent keys."""

@@ -97,6 +97,9 @@ class Menu:
 
 @dataclass(frozen=True)
 class Store:
+    """`distance_m` is set on stores found near a point (`nearby_stores`), metres along
+    the ground."""
+
     id: str
     name: str
     address: str
@@ -104,6 +107,18 @@ class Store:
     closes: str
     open_now: bool
     aliases: tuple[str, ...] = ()
+    distance_m: int | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point with a name: a place said in words ("People's Square", kind "landmark") or
+    one the customer saved ("office", kind "saved")."""
+
+    name: str
+    kind: str
+    lat: float
+    lon: float
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,27 @@ class MerchantBackend(Protocol):
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu: ...
 
     async def stores(self, merchant_id: str) -> list[Store]: ...
+
+    async def nearby_stores(
+        self, merchant_id: str, lat: float, lon: float, open_at: str | None, limit: int
+    ) -> list[Store]:
+        """Up to `limit` stores open at `open_at` (ISO 8601, merchant time; None: now),
+        nearest to (lat, lon) first, with `distance_m`."""
+        ...
+
+    async def places_named(
+        self, merchant_id: str, text: str, near: tuple[float, float] | None
+    ) -> list[Place]:
+        """The places `text` names among the merchant's store landmarks, districts and
+        cities, longest name first; a name many stores bear is placed nearest `near`."""
+        ...
+
+    async def saved_places(self, customer_id: str) -> list[Place]: ...
+
+    async def save_place(self, customer_id: str, name: str, lat: float, lon: float) -> Place:
+        """Save (or move) the customer's place `name`; answers it as kept ("my office" is
+        kept as "office")."""
+        ...
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote: ...
 

@@ -24,6 +24,7 @@ from actions.merchants.backend import (
     Order,
     OrderRequest,
     Payment,
+    Place,
     PlacedOrder,
     SecureSubmit,
     Store,
@@ -111,18 +112,38 @@ class SandboxBackend:
     async def stores(self, merchant_id: str) -> list[Store]:
         path = f"/merchants/{merchant_id}/stores"
         stores = _read(api.Stores, await self._request("GET", path), path)
-        return [
-            Store(
-                id=s.id,
-                name=s.name,
-                address=s.address,
-                opens=s.opens,
-                closes=s.closes,
-                open_now=s.open_now,
-                aliases=tuple(s.aliases),
-            )
-            for s in stores.stores
-        ]
+        return [_store(store) for store in stores.stores]
+
+    async def nearby_stores(
+        self, merchant_id: str, lat: float, lon: float, open_at: str | None, limit: int
+    ) -> list[Store]:
+        path = f"/merchants/{merchant_id}/stores"
+        params = {"near": f"{lat:.6f},{lon:.6f}", "limit": str(limit)}
+        if open_at is not None:
+            params["open_at"] = open_at
+        stores = _read(api.Stores, await self._request("GET", path, params=params), path)
+        return [_store(store) for store in stores.stores]
+
+    async def places_named(
+        self, merchant_id: str, text: str, near: tuple[float, float] | None
+    ) -> list[Place]:
+        path = f"/merchants/{merchant_id}/places"
+        params = {"q": text}
+        if near is not None:
+            params["near"] = f"{near[0]:.6f},{near[1]:.6f}"
+        found = _read(api.Places, await self._request("GET", path, params=params), path)
+        return [Place(p.name, p.kind, p.lat, p.lon) for p in found.places]
+
+    async def saved_places(self, customer_id: str) -> list[Place]:
+        data = await self._request("GET", "/identity/places", customer=customer_id)
+        found = _read(api.SavedPlaces, data, "/identity/places")
+        return [Place(p.name, "saved", p.lat, p.lon) for p in found.places]
+
+    async def save_place(self, customer_id: str, name: str, lat: float, lon: float) -> Place:
+        path = f"/identity/places/{_part(name)}"
+        data = await self._request("PUT", path, json={"lat": lat, "lon": lon}, customer=customer_id)
+        saved = _read(api.SavedPlace, data, path)
+        return Place(saved.name, "saved", saved.lat, saved.lon)
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
         body = {"items": [_line_body(line) for line in lines]}
@@ -282,6 +303,19 @@ def _read(model: type[Answer], data: Any, path: str) -> Answer:
     except ValidationError as error:
         problem = f"the answer of {path} does not fit the merchant API: {error}"
         raise MerchantUnavailable(problem) from error
+
+
+def _store(store: api.Store) -> Store:
+    return Store(
+        id=store.id,
+        name=store.name,
+        address=store.address,
+        opens=store.opens,
+        closes=store.closes,
+        open_now=store.open_now,
+        aliases=tuple(store.aliases),
+        distance_m=store.distance_m,
+    )
 
 
 def _menu_item(item: api.MenuItem) -> MenuItem:

@@ -23,10 +23,12 @@ from actions.merchants.backend import (
     Order,
     OrderRequest,
     Payment,
+    Place,
     PlacedOrder,
     SecureSubmit,
     Store,
 )
+from contracts.location import saved_place_name
 from contracts.pricing import ChosenOption, PricedLine, Quote
 
 NOW = "2026-11-24T08:00:00+08:00"
@@ -107,6 +109,7 @@ class FakeBackend:
     down: bool = False
     lose_pay_answer: bool = False
     next_id: int = 1001
+    places: dict[str, dict[str, Place]] = field(default_factory=dict)  # by customer, by name
 
     # -- the protocol ------------------------------------------------------------
     async def account(self, customer_id: str) -> Account:
@@ -120,6 +123,30 @@ class FakeBackend:
     async def stores(self, merchant_id: str) -> list[Store]:
         self._up()
         return list(STORES)
+
+    # The fake's stores have no location: it finds no store near anywhere and no place
+    # by name (tests/actions/test_stores_nearby.py runs those at the sandbox platform).
+    async def nearby_stores(
+        self, merchant_id: str, lat: float, lon: float, open_at: str | None, limit: int
+    ) -> list[Store]:
+        self._up()
+        return []
+
+    async def places_named(
+        self, merchant_id: str, text: str, near: tuple[float, float] | None
+    ) -> list[Place]:
+        self._up()
+        return []
+
+    async def saved_places(self, customer_id: str) -> list[Place]:
+        self._up()
+        return list(self.places.get(customer_id, {}).values())
+
+    async def save_place(self, customer_id: str, name: str, lat: float, lon: float) -> Place:
+        self._up()
+        place = Place(saved_place_name(name), "saved", lat, lon)
+        self.places.setdefault(customer_id, {})[place.name] = place
+        return place
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote:
         self._up()

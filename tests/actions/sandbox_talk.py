@@ -25,8 +25,16 @@ class SandboxTalk:
         self.talk = talk
         self.parser = parser
 
-    async def say(self, text: str, intent: str = "order_item", confidence: float = 0.99) -> str:
-        return await self.talk.say(text, intent, *self.parser.parse(text), confidence=confidence)
+    async def say(
+        self,
+        text: str,
+        intent: str = "order_item",
+        confidence: float = 0.99,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
+        return await self.talk.say(
+            text, intent, *self.parser.parse(text), confidence=confidence, metadata=metadata
+        )
 
     def lines(self) -> list[tuple[str, int, dict[str, Any]]]:
         return [(line["sku"], line["quantity"], line["options"]) for line in self.talk.cart]
