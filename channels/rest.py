@@ -36,6 +36,7 @@ from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_tok
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import RasaSettings, rasa_settings
 from channels.telemetry import Turn, observed_turn
+from contracts.location import METADATA_KEY as LOCATION_KEY
 from contracts.rate_limits import RateLimit
 from contracts.telemetry import RATE_LIMIT_REFUSALS
 
@@ -44,7 +45,8 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 MAX_METADATA_BYTES = 1024
 # What the dialogue may read from a client's metadata; everything else is dropped.
-METADATA_KEYS = ("modality",)
+# `location` is contracts.location.ClientLocation (the shell's --near).
+METADATA_KEYS = ("modality", LOCATION_KEY)
 
 
 class RequestError(ValueError):

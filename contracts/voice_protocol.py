@@ -20,6 +20,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal
 
+from contracts.location import ClientLocation
+
 # 2: every turn ends with ``turn_end`` (which replaced ``reply_end``).
 # 3: the token moved from the URL to the Sec-WebSocket-Protocol header.
 PROTOCOL_VERSION = 3
@@ -111,9 +113,19 @@ class Interrupt:
     type: ClassVar[str] = "interrupt"
 
 
-ClientMessage = Start | EndOfUtterance | Text | Interrupt
+@dataclass(frozen=True)
+class Location:
+    """Where the customer is now (the widget's "use my location", the voice client's
+    ``--near``): every message after it, spoken or typed, carries it to the dialogue as
+    ``metadata["location"]`` (contracts/location.py), until another one replaces it."""
+
+    type: ClassVar[str] = "location"
+    location: ClientLocation
+
+
+ClientMessage = Start | EndOfUtterance | Text | Interrupt | Location
 _CLIENT_TYPES: dict[str, type[Any]] = {
-    cls.type: cls for cls in (Start, EndOfUtterance, Text, Interrupt)
+    cls.type: cls for cls in (Start, EndOfUtterance, Text, Interrupt, Location)
 }
 
 
@@ -158,6 +170,17 @@ def parse_client_message(raw: str, max_text_chars: int) -> ClientMessage:
                 "text_too_long", f"'text' is longer than {max_text_chars} characters."
             )
         return Text(text=text.strip())
+    if kind == Location.type:
+        try:
+            return Location(
+                ClientLocation.parse_obj({k: v for k, v in data.items() if k != "type"})
+            )
+        except (ValueError, TypeError):
+            raise ProtocolError(
+                "invalid_location",
+                "location needs 'lat' (-90 to 90) and 'lon' (-180 to 180) in degrees, and "
+                "optionally 'accuracy_m'.",
+            ) from None
     return _CLIENT_TYPES[kind]()
 
 

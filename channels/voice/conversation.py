@@ -26,6 +26,7 @@ from channels.pin_policy import PinGate, ScreenKind
 from channels.telemetry import observe_voice_stage, observed_turn
 from channels.voice.pipeline import (
     BotReply,
+    CustomerAt,
     ExpectedAnswer,
     Frame,
     Stage,
@@ -35,6 +36,7 @@ from channels.voice.pipeline import (
 )
 from channels.voice.vocabulary import expected_answer
 from contracts.bot_messages import QuestionKind
+from contracts.location import ClientLocation
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class Conversation(Stage):
         self._gate = gate
         self._identity = identity
         self._sender_id = identity.customer_id
+        self._location: ClientLocation | None = None  # the client's latest `location`
 
     async def run(self) -> None:
         # A connection opened while a PIN is asked for (a reconnect) hears it as digits.
@@ -66,6 +69,9 @@ class Conversation(Stage):
         await super().run()
 
     async def process(self, frame: Frame) -> None:
+        if isinstance(frame, CustomerAt):
+            self._location = frame.location  # for the turns after it; nothing to answer
+            return
         if not isinstance(frame, UserTurn):
             await self.push(frame)
             return
@@ -114,6 +120,8 @@ class Conversation(Stage):
         metadata: dict[str, Any] = {"modality": "voice" if frame.spoken else "text"}
         if frame.heard is not None:
             metadata.update(frame.heard.metadata())
+        if self._location is not None:
+            metadata.update(self._location.metadata())
         message = UserMessage(
             text,
             collector,

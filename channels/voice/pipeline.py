@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.heard_answer import HeardAnswer
+from contracts.location import ClientLocation
 from contracts.voice_protocol import ErrorMessage, Hello, Started
 from speech.endpointing import UtteranceEnded
 from speech.pcm import Samples
@@ -54,6 +55,13 @@ class EndOfSpeech:
 @dataclass(frozen=True)
 class UserText:
     text: str
+
+
+@dataclass(frozen=True)
+class CustomerAt:
+    """Where the customer is now: the turns after it carry it to the dialogue."""
+
+    location: ClientLocation
 
 
 @dataclass(frozen=True)
@@ -183,8 +191,8 @@ class ClientGone:
 
 
 Frame = (
-    AudioIn | EndOfSpeech | UserText | Pause | Resume | Heard | NothingHeard | UserTurn
-    | Transcribed | BotReply | AudioOut | ReplyDone | TurnError | Interruption | Notice
+    AudioIn | EndOfSpeech | UserText | CustomerAt | Pause | Resume | Heard | NothingHeard
+    | UserTurn | Transcribed | BotReply | AudioOut | ReplyDone | TurnError | Interruption | Notice
 )  # fmt: skip
 UrgentFrame = Interruption | Notice
 UpstreamFrame = ExpectedAnswer | AnswerComplete | ClientGone

@@ -26,7 +26,14 @@ from channels.voice.conversation import Conversation
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
 from channels.voice.output import Output
-from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, Notice, UserText
+from channels.voice.pipeline import (
+    AudioIn,
+    CustomerAt,
+    EndOfSpeech,
+    Interruption,
+    Notice,
+    UserText,
+)
 from channels.voice.speaking import Speaker
 from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
@@ -35,6 +42,7 @@ from contracts.voice_protocol import (
     ErrorMessage,
     Hello,
     Interrupt,
+    Location,
     ProtocolError,
     Start,
     Started,
@@ -139,6 +147,8 @@ class VoiceSession:
             await self._listener.put(UserText(message.text))
         elif isinstance(message, Interrupt):
             await self._listener.put(Interruption(reason="client"))
+        elif isinstance(message, Location):
+            await self._listener.put(CustomerAt(message.location))
 
     async def _flush_resampler(self) -> None:
         if self._resampler is not None:

@@ -20,6 +20,7 @@ import httpx
 from rich.console import Console
 from rich.text import Text
 
+from clients.location import NEAR_HELP, near_argument
 from clients.settings import ClientSettings
 from clients.shell.messages import BotMessage, Button, choices, secure_input_request
 from clients.shell.render import render_reply, secure_input_note
@@ -205,6 +206,7 @@ def parse_args(
         default=DEFAULT_TIMEOUT_SECONDS,
         help="seconds to wait for each reply (default: %(default)s)",
     )
+    parser.add_argument("--near", type=near_argument, metavar="LAT,LON", help=NEAR_HELP)
     parser.set_defaults(identity_dir=settings.identity_dir)
     args = parser.parse_args(argv)
     if args.customer is not None and not args.customer.strip():
@@ -226,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except SignInError as error:  # not reachable yet: each message tries again
         console.print(Text(str(error), style="red"))
-    with closing(RestTransport(args.server, tokens, timeout=args.timeout)) as transport:
+    transport = RestTransport(args.server, tokens, timeout=args.timeout, location=args.near)
+    with closing(transport):
         return ChatShell(transport, console, open_user_input(console), args.merchant).run()
 
 

@@ -12,10 +12,13 @@ fresh token from its :class:`~clients.sign_in.TokenSource` and send once more.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from clients.shell.messages import BotMessage, MalformedReply, parse_reply
 from clients.sign_in import SignInError, TokenSource
+from contracts.location import ClientLocation
 
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
 # The first message after `rasa run` starts can take several seconds (actions warm up).
@@ -33,11 +36,18 @@ class RestTransport:
     """A connection to one Rasa server's REST channel, reused across messages."""
 
     def __init__(
-        self, server: str, tokens: TokenSource, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+        self,
+        server: str,
+        tokens: TokenSource,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        location: ClientLocation | None = None,
     ) -> None:
         self.server = server.rstrip("/")
         self.tokens = tokens
         self.timeout = timeout
+        # Sent with every message as its metadata (`--near`): the dialogue reads it there.
+        self.location = location
         self._client = httpx.Client(base_url=self.server, timeout=timeout)
 
     def send(self, text: str) -> list[BotMessage]:
@@ -52,9 +62,12 @@ class RestTransport:
 
     def _post(self, text: str, token: str) -> httpx.Response:
         try:
+            body: dict[str, Any] = {"message": text}
+            if self.location is not None:
+                body["metadata"] = self.location.metadata()
             return self._client.post(
                 REST_WEBHOOK_PATH,
-                json={"message": text},
+                json=body,
                 headers={"Authorization": f"Bearer {token}"},
             )
         except httpx.TimeoutException as error:

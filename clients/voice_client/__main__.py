@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from clients.location import NEAR_HELP, near_argument
 from clients.settings import ClientSettings
 from clients.sign_in import (
     GivenToken,
@@ -34,6 +35,7 @@ from clients.voice_client.audio import AudioError, find_player, open_microphone,
 from clients.voice_client.audio import write_wav as save_wav
 from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
 from contracts.bot_messages import Custom
+from contracts.location import ClientLocation
 from contracts.money import format_money
 
 MIC_SAMPLE_RATE = 16_000
@@ -60,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mic", action="store_true", help="speak into the microphone")
     parser.add_argument("--no-play", action="store_true", help="save replies, never play them")
     parser.add_argument("--realtime", action="store_true", help="stream files at real-time pace")
+    parser.add_argument("--near", type=near_argument, metavar="LAT,LON", help=NEAR_HELP)
     parser.set_defaults(identity_dir=settings.identity_dir)
     args = parser.parse_args(argv)
     if not args.turns and not args.mic:
@@ -82,7 +85,7 @@ async def _run(args: argparse.Namespace) -> int:
         if args.token
         else SignIn(args.merchant, local_credentials(args.merchant, args.identity_dir))
     )
-    connection = await connect(args.server, tokens)
+    connection = await connect(args.server, tokens, args.near)
     print(f"connected as {connection.sender_id}")
     try:
         if microphone is not None:
@@ -93,10 +96,10 @@ async def _run(args: argparse.Namespace) -> int:
                     if not error.unauthorized:
                         raise
                     # The token expired: the conversation goes on under a fresh one.
-                    connection = await connect(args.server, tokens, fresh=True)
+                    connection = await connect(args.server, tokens, args.near, fresh=True)
         for number, turn_spec in enumerate(args.turns, start=1):
             if connection.close_code is not None:
-                connection = await connect(args.server, tokens, fresh=True)
+                connection = await connect(args.server, tokens, args.near, fresh=True)
             if turn_spec.startswith(TEXT_PREFIX):
                 text = turn_spec[len(TEXT_PREFIX) :]
                 print(f"you typed:  {text}")
@@ -111,14 +114,20 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def connect(server: str, tokens: TokenSource, fresh: bool = False) -> VoiceConnection:
-    """Open the socket with a token; once more with a fresh one if it was refused (4401)."""
+async def connect(
+    server: str, tokens: TokenSource, near: ClientLocation | None, fresh: bool = False
+) -> VoiceConnection:
+    """Open the socket with a token (once more with a fresh one if it was refused: 4401),
+    and say where the customer is (`--near`) before the first turn."""
     try:
-        return await VoiceConnection.open(server, tokens.token(fresh))
+        connection = await VoiceConnection.open(server, tokens.token(fresh))
     except VoiceClientError as error:
         if fresh or not error.unauthorized:
             raise
-        return await VoiceConnection.open(server, tokens.token(fresh=True))
+        connection = await VoiceConnection.open(server, tokens.token(fresh=True))
+    if near is not None:
+        await connection.locate(near)
+    return connection
 
 
 def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:
@@ -155,6 +164,9 @@ def describe_custom(custom: dict[str, Any]) -> str:
             return f"[{key}] {len(card.lines)} line(s), total {format_money(card.total)}"
     if cards.menu is not None:
         return f"[menu] {len(cards.menu.items)} items"
+    if cards.stores:
+        nearby = "; ".join(f"{s.name} ({s.walk_minutes} min walk)" for s in cards.stores)
+        return f"[stores] {nearby}"
     if cards.secure_input is not None:
         return "[secure input] say the digits; they are sent to the merchant, not the chat"
     return f"[{', '.join(sorted(custom))}]"

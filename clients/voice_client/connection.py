@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.typing import Subprotocol
 
 from clients.voice_client.audio import Pcm
+from contracts.location import ClientLocation
 from contracts.voice_protocol import CLOSE_UNAUTHORIZED, PROTOCOL_VERSION, offered_subprotocols
 
 # After this the server has nothing more to say about a turn.
@@ -217,6 +218,10 @@ class VoiceConnection:
         turn = await self.next_turn(wanted, timeout_s)
         turn.end_of_speech_at = end_of_speech
         return turn
+
+    async def locate(self, location: ClientLocation) -> None:
+        """Tell the server where the customer is: every turn after it carries it."""
+        await self.send_json({"type": "location", **location.dict(exclude_none=True)})
 
     async def type(self, text: str, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Turn:
         """Send a typed message; the clock starts when it leaves."""

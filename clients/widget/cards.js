@@ -83,10 +83,36 @@ function renderCard(key, payload, onChoice) {
       return renderCart(payload, title, "ow-readback");
     }
     if (key === "order") return renderOrder(payload);
+    if (key === "stores") return renderStores(payload);
   } catch {
     // an incomplete payload: its message text has already said it in words
   }
   return null;
+}
+
+/** Stores near the customer, nearest first; the message's buttons choose one. */
+function renderStores(stores) {
+  return el(
+    "section",
+    { class: "ow-card ow-stores", "aria-label": "Stores near you" },
+    el(
+      "ol",
+      {},
+      stores.map((store) =>
+        el(
+          "li",
+          { class: "ow-store" },
+          el("h4", {}, store.name),
+          el("p", { class: "ow-note" }, store.address),
+          el(
+            "p",
+            { class: "ow-walk" },
+            `${store.walk_minutes} min walk · open ${store.opens}–${store.closes}`,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function renderMenu(menu, onChoice) {

@@ -24,6 +24,12 @@ export class ChatView {
       { type: "button", class: "ow-new ow-settings-button", "aria-expanded": "false" },
       "Settings",
     );
+    // Asks the browser where the customer is only when tapped (never on load).
+    this.locate = el(
+      "button",
+      { type: "button", class: "ow-new ow-locate", "aria-pressed": "false" },
+      "Use my location",
+    );
     this.log = el("ol", {
       class: "ow-log",
       role: "log",
@@ -90,6 +96,7 @@ export class ChatView {
         { class: "ow-header" },
         el("h2", { class: "ow-title" }, title),
         this.status,
+        this.locate,
         this.settings,
         this.startOver,
       ),

@@ -27,6 +27,9 @@ const STATUS_TEXT = { connecting: "Connecting…", open: "Online", reconnecting:
 const DECLINE_PIN = "/deny";
 const RESTART = "/restart";
 const TEXT_REFUSALS = new Set(["text_too_long", "invalid_message"]);
+// A position a minute old is still where the customer is; ask no longer than 10 s.
+const LOCATION_MAX_AGE_MS = 60_000;
+const LOCATION_TIMEOUT_MS = 10_000;
 const NOT_CONNECTED = "Not connected to the assistant right now; it will reconnect by itself.";
 
 export class OrderlyWidget {
@@ -52,6 +55,7 @@ export class OrderlyWidget {
     this.connection = new AssistantConnection(this.socketUrl(), (fresh) =>
       this.socketToken(fresh),
     );
+    this.location = null; // the `location` message, once the customer shared it
     this.pendingTexts = []; // typed bubbles awaiting their transcript, oldest first
     this.pendingVoice = []; // spoken bubbles awaiting recognition, oldest first
     this.capturedMs = 0;
@@ -116,6 +120,7 @@ export class OrderlyWidget {
     });
     view.stopSpeaking.addEventListener("click", () => this.bargeIn());
     view.startOver.addEventListener("click", () => this.startOver());
+    view.locate.addEventListener("click", () => this.useLocation());
     view.settings.addEventListener("click", () => {
       this.settings.toggle();
       view.settings.setAttribute("aria-expanded", String(this.settings.isOpen));
@@ -342,6 +347,34 @@ export class OrderlyWidget {
   connectionStatus({ state, message }) {
     this.view.setStatus(message || STATUS_TEXT[state] || state, state);
     if (state !== "open") this.talk.release();
+    else if (this.location) this.connection.send(this.location); // a new connection knows nothing
+  }
+
+  /**
+   * "Use my location": the browser asks the customer's permission, and the position goes
+   * to the server as one `location` message (docs/voice-protocol.md), which every message
+   * after it carries to the dialogue. Nothing is asked before the tap.
+   */
+  useLocation() {
+    if (!navigator.geolocation) {
+      this.view.addNote("This browser cannot share a location; name a place instead.");
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) => {
+        this.location = {
+          type: "location",
+          lat: coords.latitude,
+          lon: coords.longitude,
+          accuracy_m: coords.accuracy,
+        };
+        if (this.connection.isOpen) this.connection.send(this.location);
+        this.view.locate.setAttribute("aria-pressed", "true");
+        this.view.addNote("Using your location to find stores near you.");
+      },
+      (error) => this.view.addNote(`Location not shared (${error.message}); name a place instead.`),
+      { enableHighAccuracy: false, timeout: LOCATION_TIMEOUT_MS, maximumAge: LOCATION_MAX_AGE_MS },
+    );
   }
 
   // --- memory ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from channels.pin_policy import MASK, SECRET_NOT_EXPECTED, PinGate
 from channels.pin_store import InMemoryPendingPins
 from channels.rest import SecureRestInput
 from channels.settings import RasaSettings
+from contracts.location import ClientLocation, location_of
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
@@ -143,6 +144,15 @@ async def test_metadata_is_bounded_and_only_what_the_dialogue_reads_is_kept(rest
     )
     assert kept.status_code == 200
     assert rest.dialogue.received[-1].metadata == {"modality": "text"}
+
+
+async def test_the_clients_location_reaches_the_dialogue_as_metadata(rest: Rest) -> None:
+    here = ClientLocation(lat=31.2301, lon=121.4662)
+    answer = await rest.post(
+        {"message": "nearest open store", "metadata": here.metadata()}, mint_token("alice")
+    )
+    assert answer.status_code == 200
+    assert location_of(rest.dialogue.received[-1].metadata) == here
 
 
 async def test_the_pin_request_reaches_the_client_without_where_it_goes(rest: Rest) -> None:

@@ -5,15 +5,18 @@ These replies are canned; the real Rasa stack is exercised by the end-to-end tes
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from clients.location import near_argument
 from clients.shell.messages import BotMessage, Button
 from clients.shell.transport import AssistantError, RestTransport
 from clients.sign_in import Credentials, SignIn
+from contracts.location import ClientLocation, location_of
 
 PIN = "482916"
 
@@ -41,6 +44,24 @@ def test_sends_sender_and_message_and_parses_the_reply(canned_rasa, transport) -
         BotMessage(text="You said a latte please"),
         BotMessage(text="Size?", buttons=(Button(title="Large", payload="/large"),)),
     ]
+
+
+def test_near_sends_the_location_with_every_message(canned_rasa) -> None:
+    here = near_argument("31.2301,121.4662")
+    client = RestTransport(canned_rasa.url, signed_in(canned_rasa.url), timeout=0.5, location=here)
+    try:
+        client.send("nearest open store")
+        client.send("the first one")
+    finally:
+        client.close()
+    sent = [location_of(body.get("metadata")) for body in canned_rasa.received]
+    assert sent == [ClientLocation(lat=31.2301, lon=121.4662)] * 2
+
+
+@pytest.mark.parametrize("typed", ["31.23", "31.23;121.47", "north,east", "95,121", "31,200"])
+def test_near_refuses_what_is_not_lat_lon_and_says_the_form(typed: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="LAT,LON"):
+        near_argument(typed)
 
 
 def test_an_empty_reply_is_no_messages(canned_rasa, transport) -> None:

@@ -17,6 +17,7 @@ from channels.pin_store import InMemoryPendingPins
 from channels.voice.conversation import Conversation
 from channels.voice.pipeline import (
     BotReply,
+    CustomerAt,
     ExpectedAnswer,
     Frame,
     Stage,
@@ -25,6 +26,7 @@ from channels.voice.pipeline import (
     UpstreamFrame,
     UserTurn,
 )
+from contracts.location import ClientLocation, location_of
 
 SECURE = {"purpose": "payment_pin", "digits": 6, "submit": {"url": "http://127.0.0.1:9/pin"}}
 
@@ -98,3 +100,26 @@ async def test_a_failing_dialogue_passes_on_an_error_and_a_failed_reply() -> Non
     assert isinstance(error, TurnError) and error.code == "dialogue_failed" and not error.final
     assert isinstance(reply, BotReply) and reply.failed
     assert above.upstream == [ExpectedAnswer(None)]
+
+
+async def test_the_customers_location_rides_with_every_turn_after_it() -> None:
+    """The client says where it is once (`location`); the turns after carry it."""
+    said: list[UserMessage] = []
+
+    async def dialogue(message: UserMessage) -> None:
+        said.append(message)
+        await scripted(message)
+
+    identity = Identity(customer_id="ann", expires_at=int(time.time()) + 600, token="t")
+    stage = Conversation(dialogue, PinGate(InMemoryPendingPins()), identity)
+    above, below = Recorder(), Recorder()
+    above.link(stage).link(below)
+    await stage.process(UserTurn(1, "hello", "text"))
+    here = ClientLocation(lat=31.2301, lon=121.4662, accuracy_m=25)
+    await stage.process(CustomerAt(here))
+    await stage.process(UserTurn(2, "nearest open store", "text"))
+    moved = ClientLocation(lat=39.9054, lon=116.3976)
+    await stage.process(CustomerAt(moved))
+    await stage.process(UserTurn(3, "and now?", "text"))
+    assert [location_of(m.metadata) for m in said] == [None, here, moved]
+    assert not any(isinstance(f, CustomerAt) for f in below.frames)  # it answers nothing

@@ -6,12 +6,14 @@ import json
 
 import pytest
 
+from contracts.location import ClientLocation
 from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
     BotMessage,
     EndOfUtterance,
     ErrorMessage,
     Interrupt,
+    Location,
     ProtocolError,
     ReplyAudio,
     Start,
@@ -45,6 +47,12 @@ def test_every_client_message_type_parses() -> None:
     assert parse({"type": "end_of_utterance"}) == EndOfUtterance()
     assert parse({"type": "text", "text": "  two lattes "}) == Text("two lattes")
     assert parse({"type": "interrupt"}) == Interrupt()
+    assert parse({"type": "location", "lat": 31.23, "lon": 121.47}) == Location(
+        ClientLocation(lat=31.23, lon=121.47)
+    )
+    assert parse({"type": "location", "lat": -33.9, "lon": 18.4, "accuracy_m": 12.5}) == (
+        Location(ClientLocation(lat=-33.9, lon=18.4, accuracy_m=12.5))
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,6 +75,11 @@ def test_every_client_message_type_parses() -> None:
         ('{"type": "text", "text": "   "}', "invalid_message"),
         ('{"type": "text", "text": ["a"]}', "invalid_message"),
         (json.dumps({"type": "text", "text": "x" * (MAX_TEXT + 1)}), "text_too_long"),
+        ('{"type": "location"}', "invalid_location"),
+        ('{"type": "location", "lat": 91, "lon": 0}', "invalid_location"),
+        ('{"type": "location", "lat": 31, "lon": -180.5}', "invalid_location"),
+        ('{"type": "location", "lat": "31", "lon": [1]}', "invalid_location"),
+        ('{"type": "location", "lat": 31, "lon": 121, "altitude": 5}', "invalid_location"),
     ],
 )
 def test_bad_client_messages_get_one_specific_error(raw: str, code: str) -> None:

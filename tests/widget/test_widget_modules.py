@@ -198,3 +198,98 @@ def test_capture_at_16_khz_is_a_copy(page: Page) -> None:
     out = capture(page, TARGET_RATE, signal)
     assert len(out) == TARGET_RATE
     assert np.max(np.abs(out - signal)) < 2 / 32768
+
+
+def test_stores_offered_show_as_cards_with_walking_minutes_and_taps_send_the_payload(
+    page: Page,
+) -> None:
+    rendered = page.evaluate(
+        f"""async () => {{
+            const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
+            const tapped = [];
+            const store = (id, name, minutes) => ({{
+                id, name, address: `${{minutes}} Long Road`, opens: '06:00', closes: '22:00',
+                distance_m: minutes * 80, walk_minutes: minutes,
+                payload: `/set_pickup{{"store": "${{id}}"}}`,
+            }});
+            const stores = [store('s-1', 'Riverside', 3), store('s-2', 'Old Mill', 7)];
+            const item = renderBotMessage({{
+                text: 'Open near you now: ...',
+                buttons: stores.map(s => ({{ title: s.name, payload: s.payload }})),
+                custom: {{ expect: 'store_choice', stores }},
+            }}, (label, text) => tapped.push(text));
+            document.body.append(item);
+            item.querySelectorAll('.ow-choice')[1].click();
+            return {{
+                names: [...item.querySelectorAll('.ow-store h4')].map(h => h.textContent),
+                walks: [...item.querySelectorAll('.ow-walk')].map(p => p.textContent),
+                tapped,
+            }};
+        }}"""
+    )
+    assert rendered["names"] == ["Riverside", "Old Mill"]
+    assert rendered["walks"][0].startswith("3 min walk")
+    assert rendered["tapped"] == ['/set_pickup{"store": "s-2"}']
+
+
+# Browsers give a location only to secure pages; a loopback origin is one (never dialled:
+# the page's files are routed as above).
+SECURE_ORIGIN = "http://localhost:9"
+
+
+def widget_page(browser: Browser, **context: object) -> Page:
+    opened = browser.new_context(**context).new_page()
+
+    def serve(route: Route) -> None:
+        name = route.request.url.removeprefix(f"{SECURE_ORIGIN}/")
+        path = WIDGET_DIR / name
+        if name == "chat.html":
+            page = f"""<!doctype html><title>chat</title>
+                <div data-orderly-widget data-server="ws://127.0.0.1:9/voice/ws"></div>
+                <script type="module" src="{SECURE_ORIGIN}/orderly-widget.js"></script>"""
+            route.fulfill(body=page, content_type="text/html")
+        elif path.is_file():
+            route.fulfill(body=path.read_text(), content_type=CONTENT_TYPES[path.suffix])
+        else:
+            route.fulfill(status=404)
+
+    opened.route(f"{SECURE_ORIGIN}/**", serve)
+    # Count every question to the browser's geolocation, before the widget loads.
+    opened.add_init_script(
+        """window.asked = 0;
+        const ask = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+        navigator.geolocation.getCurrentPosition = (...args) => { window.asked++; ask(...args); };"""
+    )
+    opened.goto(f"{SECURE_ORIGIN}/chat.html")
+    opened.wait_for_selector(".ow-locate")
+    return opened
+
+
+def test_the_location_is_asked_only_when_the_customer_taps_use_my_location(
+    browser: Browser,
+) -> None:
+    page = widget_page(
+        browser,
+        geolocation={"latitude": 31.2301, "longitude": 121.4662},
+        permissions=["geolocation"],
+    )
+    assert page.evaluate("window.asked") == 0  # loading the widget asks nothing
+    page.click(".ow-locate")
+    page.wait_for_selector("text=Using your location")
+    location = page.evaluate(
+        "document.querySelector('[data-orderly-widget]').orderlyWidget.location"
+    )
+    assert (location["type"], location["lat"], location["lon"]) == ("location", 31.2301, 121.4662)
+    assert page.evaluate("window.asked") == 1
+    page.context.close()
+
+
+def test_a_refused_location_is_said_and_nothing_is_sent(browser: Browser) -> None:
+    page = widget_page(browser)  # no permission granted
+    page.click(".ow-locate")
+    page.wait_for_selector("text=Location not shared")
+    assert (
+        page.evaluate("document.querySelector('[data-orderly-widget]').orderlyWidget.location")
+        is None
+    )
+    page.context.close()
