@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from contracts.location import ClientLocation
 from launch.stack import Stack
 from tests.contracts.bot_message_schema import assert_satisfies_schema
 from tests.tokens import mint_token
@@ -108,9 +109,14 @@ class Customer:
         chosen.raise_for_status()
         return customer
 
-    def say(self, text: str) -> str:
-        """Send one message; return the reply texts joined (the raw replies are kept)."""
-        body = {"message": text} if self.token else {"sender": self.sender, "message": text}
+    def say(self, text: str, near: ClientLocation | None = None) -> str:
+        """Send one message (from `near`, as the shell's --near sends it); return the reply
+        texts joined (the raw replies are kept)."""
+        body: dict[str, Any] = {"message": text}
+        if not self.token:
+            body["sender"] = self.sender
+        if near is not None:
+            body["metadata"] = near.metadata()
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         response = _HTTP.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
