@@ -32,6 +32,7 @@ from actions.phrasing import (
     pickup_words,
 )
 from actions.pickup import ActionSetPickup, answer_store_choice
+from actions.pickup import store_name as pickup_store_name
 from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import (
@@ -87,7 +88,7 @@ class Ordering:
             self.backend.stores(self.settings.merchant_id),
         )
         store_id = state.store_id or account.default_store_id
-        store_name = next((s.name for s in stores if s.id == store_id), store_id)
+        store_name = pickup_store_name(tracker, stores, store_id)
         pickup = pickup_words(state.pickup_time)
         items = join_words([describe_line(line.request(), menu) for line in state.cart])
         card = cart_payload(quote, StoreRef(id=store_id, name=store_name), pickup)

@@ -15,13 +15,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.checkout import Checkout
-from actions.merchants.backend import MerchantBackend
+from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
 from actions.questions import answered, ask, expect
 from actions.settings import Settings
 from actions.state import awaiting_order, latest_entity
 from actions.store_offers import OFFERS_SLOT, chosen_offer, walk_minutes
 from contracts.bot_messages import QuestionKind
+
+# The store last taken from those found nearby, {"id", "name"}: network stores are not in
+# the hand-named list the cart would otherwise name them from.
+PICKED_SLOT = "picked_store"
 
 
 async def take_store(
@@ -32,12 +36,16 @@ async def take_store(
     store_id: str | None,
     said: list[str],
     pickup_time: str | None = None,
+    name: str | None = None,
 ) -> list[EventType]:
     """Set the store and/or time and say so ("OK, pickup at ..."); an order waiting for its
-    yes is abandoned and read back again with them."""
+    yes is abandoned and read back again with them. `name`: the store's, kept for a store
+    found nearby (`store_name` finds the hand-named ones without it)."""
     events: list[EventType] = []
     if store_id is not None:
         events.append(SlotSet("store_id", store_id))
+        if name is not None:
+            events.append(SlotSet(PICKED_SLOT, {"id": store_id, "name": name}))
     if pickup_time:
         events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
         said = [*said, pickup_words(pickup_time)]
@@ -65,7 +73,9 @@ async def take_offer(
     time = pickup_time or offer.get("pickup_time")
     return [
         SlotSet(OFFERS_SLOT, None),
-        *await take_store(backend, settings, dispatcher, tracker, str(offer["id"]), [said], time),
+        *await take_store(
+            backend, settings, dispatcher, tracker, str(offer["id"]), [said], time, offer["name"]
+        ),
     ]
 
 
@@ -83,6 +93,17 @@ async def answer_store_choice(
         return None
     time = latest_entity(tracker, "pickup_time")
     return await take_offer(backend, settings, dispatcher, tracker, offer, time)
+
+
+def store_name(tracker: Tracker, stores: list[Store], store_id: str) -> str:
+    """What to call the pickup store: a hand-named one by its name, one of the network
+    found nearby by the name kept when it was taken (neither is in the short list the
+    platform names by hand), else its id."""
+    named = next((store.name for store in stores if store.id == store_id), None)
+    picked = tracker.get_slot(PICKED_SLOT)
+    if named is None and isinstance(picked, dict) and picked.get("id") == store_id:
+        named = str(picked.get("name") or "") or None
+    return named or store_id
 
 
 class ActionSetPickup(MerchantAction):

@@ -228,3 +228,14 @@ async def test_an_offered_store_named_without_its_city_takes_it(golden_crumb: Sa
     assert city == "Shanghai"  # a generated store, named after its city and district
     reply = await golden_crumb.say(f"{short} please", "nlu_fallback", confidence=0.4)
     assert golden_crumb.talk.slots["store_id"] == third["id"], reply
+
+
+async def test_the_cart_names_a_network_store_taken_nearby(golden_crumb: SandboxTalk) -> None:
+    """A generated store is not among the hand-named ones the lexicon lists; the cart still
+    says its name, never its id."""
+    nearest = (await nearest_open(golden_crumb, FAR_EAST, 1))[0]
+    assert nearest.id.startswith("gc-0")  # generated
+    await golden_crumb.say("nearest open store", "nearest_store", metadata=FAR_EAST.metadata())
+    reply = await golden_crumb.say("a hash brown")
+    assert golden_crumb.talk.custom("cart")["store"] == {"id": nearest.id, "name": nearest.name}
+    assert f"pickup at {nearest.name}" in reply and nearest.id not in reply
