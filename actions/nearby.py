@@ -47,9 +47,11 @@ HOW_TO_SAY_WHERE = (
     "the shell or voice client with --near LAT,LON), name a place ('near People's "
     "Square'), or a place you saved ('near my office')."
 )
-# "my office", "home": a saved place the customer may mean but has not saved. "my way"
-# ("on my way to Jing'an") names a route, not a place.
-_OWN_PLACE = re.compile(r"\bmy (?!way\b)([a-z]+)|\b(home)\b")
+# "my office", "home": a saved place the customer may mean but has not saved.
+_OWN_PLACE = re.compile(r"\bmy ([a-z]+)|\b(home)\b")
+# ... but these say where they are now ("near my location") or name a route ("on my way
+# to Jing'an"), not a place of their own.
+_NOT_OWN_PLACE = frozenset({"way", "location", "position", "current", "area", "side", "own"})
 # The name in "save this as my office", "call this place work", "this is my office".
 _SAVE_AS = re.compile(
     r"\b(?:as|call (?:it|this|here)(?: place)?|this is|here is)\s+(?P<name>[a-z0-9 ]+?)"
@@ -90,13 +92,13 @@ async def whereabouts(
     places = await backend.places_named(settings.merchant_id, text, near)
     if places:
         return Whereabouts(places[0].lat, places[0].lon, places[0].name)
-    own = _OWN_PLACE.search(words)
-    if own is not None:
+    for own in _OWN_PLACE.finditer(words):
         name = own.group(1) or own.group(2)
-        return (
-            f"You haven't saved a place called {name} yet. When you're there, share your "
-            f"location and say 'save this as {'my ' if own.group(1) else ''}{name}'."
-        )
+        if name not in _NOT_OWN_PLACE:
+            return (
+                f"You haven't saved a place called {name} yet. When you're there, share your "
+                f"location and say 'save this as {'my ' if own.group(1) else ''}{name}'."
+            )
     if here is not None:
         return Whereabouts(here.lat, here.lon, "you")
     return None

@@ -239,3 +239,20 @@ async def test_the_cart_names_a_network_store_taken_nearby(golden_crumb: Sandbox
     reply = await golden_crumb.say("a hash brown")
     assert golden_crumb.talk.custom("cart")["store"] == {"id": nearest.id, "name": nearest.name}
     assert f"pickup at {nearest.name}" in reply and nearest.id not in reply
+
+
+async def test_near_my_location_is_where_the_client_is_not_a_place_to_save(
+    golden_crumb: SandboxTalk,
+) -> None:
+    expected = await nearest_open(golden_crumb, CORNER)
+    reply = await golden_crumb.say(
+        "which shops are near my location", "ask_stores", metadata=CORNER.metadata()
+    )
+    assert [c["id"] for c in offered(golden_crumb)] == [s.id for s in expected], reply
+
+
+async def test_on_my_way_to_my_office_unsaved_says_so(golden_crumb: SandboxTalk) -> None:
+    reply = await golden_crumb.say(
+        "a store on my way to my office", "ask_stores", metadata=CORNER.metadata()
+    )
+    assert "haven't saved a place called office" in reply and offered(golden_crumb) == []
