@@ -257,8 +257,9 @@ def widget_page(browser: Browser, **context: object) -> Page:
     # Count every question to the browser's geolocation, before the widget loads.
     opened.add_init_script(
         """window.asked = 0;
-        const ask = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
-        navigator.geolocation.getCurrentPosition = (...args) => { window.asked++; ask(...args); };"""
+        const where = navigator.geolocation;
+        const ask = where.getCurrentPosition.bind(where);
+        where.getCurrentPosition = (...args) => { window.asked++; ask(...args); };"""
     )
     opened.goto(f"{SECURE_ORIGIN}/chat.html")
     opened.wait_for_selector(".ow-locate")
