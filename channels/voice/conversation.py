@@ -34,7 +34,7 @@ from channels.voice.pipeline import (
     TurnError,
     UserTurn,
 )
-from channels.voice.vocabulary import expected_answer
+from channels.voice.vocabulary import expected_answer, offered_stores
 from contracts.bot_messages import QuestionKind
 from contracts.location import ClientLocation
 
@@ -107,7 +107,8 @@ class Conversation(Stage):
         if pin is not None:
             await self.push_upstream(ExpectedAnswer(QuestionKind.PIN, pin_digits=pin.digits))
         else:
-            await self.push_upstream(ExpectedAnswer(expected_answer(replies)))
+            offered = offered_stores(replies)
+            await self.push_upstream(ExpectedAnswer(expected_answer(replies), stores=offered))
 
     async def _ask_rasa(self, text: str, frame: UserTurn) -> tuple[list[dict[str, Any]], bool]:
         """What Rasa said, and whether it failed (what it said before failing still counts).

@@ -236,7 +236,7 @@ class Transcriber(Stage):
         return transcript
 
     async def _recognise(self, audio: Samples, early: bool) -> Transcript | None:
-        phrases = self._engines.vocabulary.phrases(self._expect.kind)
+        phrases = self._engines.vocabulary.phrases(self._expect.kind, self._expect.stores)
         # The beam's candidates: decoded against a closed question's answers, or searched
         # for menu words while ordering.
         wanted = self._question() is not None or self._menu() is not None

@@ -178,6 +178,9 @@ class ExpectedAnswer:
 
     kind: str | None
     pin_digits: int | None = None
+    # The stores the reply offered (``custom.stores``), nearest first: recognition is
+    # primed with their names, which the menu's short list of stores does not hold.
+    stores: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

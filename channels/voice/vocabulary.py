@@ -9,7 +9,9 @@ live menu into the phrases the recogniser is primed with:
   option choice names ("Oat", "Large", "Decaf"), then store names;
 - at a yes/no question (``pay``, ``cancel``, ``check_item``): yes/no words;
 - at the PIN (``pin``): digits;
-- at ``store_time``: store names and time words.
+- at ``store_time``: store names and time words;
+- at ``store_choice`` (stores offered near the customer): the offered stores' names, which
+  the lexicon's short list of stores does not hold, and the ways to point at one.
 
 Item, choice and store names come from the action server's ``/lexicon`` (built
 from the merchant platform's catalogue), so a new item is recognised without a
@@ -37,6 +39,7 @@ YES_NO_PHRASES = (
     "Nope.", "Not yet.", "Wait.", "Correct.",
 )  # fmt: skip
 TIME_PHRASES = ("As soon as possible", "at 8:30", "in 15 minutes")
+CHOICE_PHRASES = ("The first one", "The second one", "The nearest one")
 # Question kinds (contracts.bot_messages.QuestionKind) answered with a yes or a no.
 YES_NO_QUESTIONS = frozenset({QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.CHECK_ITEM})
 # Senders whose last question is remembered; the oldest are forgotten first.
@@ -71,11 +74,16 @@ def menu_words(lexicon: Lexicon) -> MenuWords:
     )
 
 
-def recognition_bias(expect: str | None, words: MenuWords) -> tuple[str, ...]:
-    """The phrases to prime recognition with when the last question was ``expect``.
+def recognition_bias(
+    expect: str | None, words: MenuWords, offered: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The phrases to prime recognition with when the last question was ``expect``
+    (``offered``: the stores the question offered).
 
     An unknown kind counts as ordering: the menu is what customers say most.
     """
+    if expect == QuestionKind.STORE_CHOICE:
+        return _names([*offered, *CHOICE_PHRASES])
     if expect == QuestionKind.PIN:
         return DIGIT_PHRASES
     if expect in YES_NO_QUESTIONS:
@@ -93,6 +101,17 @@ def expected_answer(messages: Iterable[Mapping[str, Any]]) -> str | None:
         if isinstance(custom, Mapping) and isinstance(custom.get("expect"), str):
             expect = custom["expect"]
     return expect
+
+
+def offered_stores(messages: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The names of the stores a reply offered (``custom.stores``), nearest first."""
+    names: list[str] = []
+    for message in messages:
+        custom = message.get("custom")
+        stores = custom.get("stores") if isinstance(custom, Mapping) else None
+        if isinstance(stores, list):
+            names += [str(s["name"]) for s in stores if isinstance(s, Mapping) and s.get("name")]
+    return _names(names)
 
 
 def _names(names: Iterable[object]) -> tuple[str, ...]:
@@ -132,9 +151,10 @@ class MenuVocabulary:
         self._words = MenuWords()
         self._words_of: Lexicon | None = None
 
-    def phrases(self, expect: str | None = None) -> tuple[str, ...]:
-        """What to prime recognition with after a question of kind ``expect``."""
-        return recognition_bias(expect, self.words())
+    def phrases(self, expect: str | None = None, offered: Iterable[str] = ()) -> tuple[str, ...]:
+        """What to prime recognition with after a question of kind ``expect`` (that
+        offered these stores)."""
+        return recognition_bias(expect, self.words(), offered)
 
     def words(self) -> MenuWords:
         """The live menu's names (empty until the lexicon is first read)."""

@@ -123,3 +123,17 @@ async def test_the_customers_location_rides_with_every_turn_after_it() -> None:
     await stage.process(UserTurn(3, "and now?", "text"))
     assert [location_of(m.metadata) for m in said] == [None, here, moved]
     assert not any(isinstance(f, CustomerAt) for f in below.frames)  # it answers nothing
+
+
+async def test_the_stores_a_reply_offers_travel_upstream_for_recognition() -> None:
+    offer = {"expect": "store_choice", "stores": [{"name": "Shanghai Pudong 5"}]}
+
+    async def offering(message: UserMessage) -> None:
+        await message.output_channel.send_custom_json(message.sender_id, offer)
+
+    identity = Identity(customer_id="ann", expires_at=int(time.time()) + 600, token="t")
+    stage = Conversation(offering, PinGate(InMemoryPendingPins()), identity)
+    above, below = Recorder(), Recorder()
+    above.link(stage).link(below)
+    await stage.process(UserTurn(1, "stores near me", "text"))
+    assert above.upstream == [ExpectedAnswer("store_choice", stores=("Shanghai Pudong 5",))]

@@ -9,6 +9,7 @@ from channels.voice.vocabulary import (
     MenuWords,
     expected_answer,
     menu_words,
+    offered_stores,
     recognition_bias,
 )
 from contracts.lexicon import Lexicon
@@ -89,6 +90,27 @@ def test_a_store_and_time_question_expects_stores_and_times() -> None:
     phrases = recognition_bias("store_time", WORDS)
     assert phrases[0] == "Bund Road" and "Latte" not in phrases
     assert any(any(ch.isdigit() for ch in phrase) for phrase in phrases)
+
+
+def test_stores_offered_nearby_are_what_recognition_expects_next() -> None:
+    """The offered stores are generated ones the lexicon's short list never names."""
+    reply = [
+        {
+            "text": "Open near you now: ... Which one?",
+            "custom": {
+                "expect": "store_choice",
+                "stores": [
+                    {"id": "gc-000372", "name": "Shanghai Huangpu 2"},
+                    {"name": "Kiln Lane"},
+                ],
+            },
+        }
+    ]
+    offered = offered_stores(reply)
+    assert offered == ("Shanghai Huangpu 2", "Kiln Lane")
+    phrases = recognition_bias(expected_answer(reply), WORDS, offered)
+    assert phrases[:2] == offered and "The second one" in phrases
+    assert "Bund Road" not in phrases and "Latte" not in phrases
 
 
 def test_the_expected_answer_is_the_last_question_of_a_reply() -> None:
