@@ -37,7 +37,7 @@ from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
-from actions.pickup import answer_store_choice
+from actions.pickup import ActionSetPickup, answer_store_choice
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import (
     OrderState,
@@ -59,6 +59,8 @@ NOT_UNDERSTOOD = (
 # Questions a closing ("that's all") answers by ending the order. Not "Did you mean ...?"
 # (a yes adds the item first) nor the PIN prompt; pay and cancel are read before this.
 _CLOSABLE = (QuestionKind.MORE_OR_DONE, QuestionKind.WHICH_LINE)
+# Questions a store named on its own answers by setting the pickup store.
+_STORE_ANSWERS = (QuestionKind.MORE_OR_DONE, QuestionKind.STORE_TIME, QuestionKind.STORE_CHOICE)
 
 
 def _named_amount(tracker: Tracker) -> int | None:
@@ -101,6 +103,13 @@ class ActionAnswer(MerchantAction):
             return await self._money(dispatcher, tracker, question, intent, confidence)
         if cancels:  # "wait, I need to cancel that, sorry" just after paying
             return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
+        if latest_entity(tracker, "store") is not None and (
+            question is None or question.kind in _STORE_ANSWERS
+        ):
+            # "Xujiahui" on its own, which DIET hears as a yes (no store is named in its
+            # training data): a store named alone is where to pick up. Not at "Did you
+            # mean ...?" or the PIN, where a yes means more than that.
+            return await ActionSetPickup(self.backend, self.settings).act(dispatcher, tracker)
         if corrections.closes_order(text) and (question is None or question.kind in _CLOSABLE):
             # "sorry, my mistake, the order is right. That's all" after "What should I
             # change?": whatever DIET made of the rest, the customer is done: read it back.

@@ -256,3 +256,12 @@ async def test_on_my_way_to_my_office_unsaved_says_so(golden_crumb: SandboxTalk)
         "a store on my way to my office", "ask_stores", metadata=CORNER.metadata()
     )
     assert "haven't saved a place called office" in reply and offered(golden_crumb) == []
+
+
+async def test_a_store_named_alone_heard_as_a_yes_is_where_to_pick_up(
+    golden_crumb: SandboxTalk,
+) -> None:
+    """The model hears a bare place name ("Xujiahui") as `affirm`: no word of it is in the
+    training data. The lexicon knows the store, so it is the pickup store, not a yes."""
+    reply = await golden_crumb.say("Xujiahui", "affirm", confidence=0.98)
+    assert golden_crumb.talk.slots.get("store_id") == "gc-xujiahui", reply
