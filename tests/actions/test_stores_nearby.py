@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from actions.merchants.backend import Store
 from actions.store_offers import WALKING_METRES_PER_MINUTE
 from contracts.location import ClientLocation
+from tests.actions.conversation import Conversation
 from tests.actions.sandbox_talk import GOLDEN_CRUMB, SandboxTalk
 
 # A street corner a few hundred metres west of People's Square, and one in Pudong.
@@ -265,3 +268,21 @@ async def test_a_store_named_alone_heard_as_a_yes_is_where_to_pick_up(
     training data. The lexicon knows the store, so it is the pickup store, not a yes."""
     reply = await golden_crumb.say("Xujiahui", "affirm", confidence=0.98)
     assert golden_crumb.talk.slots.get("store_id") == "gc-xujiahui", reply
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("save this as my office", "office"),
+        ("remember this place as Home please", "home"),
+        ("this is my office, save it", "office"),
+        ("call this place the gym", "gym"),
+        ("store my location as my work", "work"),
+    ],
+)
+async def test_the_name_a_place_is_saved_under_is_the_customers_word(said: str, name: str) -> None:
+    """At the fake merchant: only the name read from the sentence is at stake here."""
+    talk = Conversation()
+    reply = await talk.say(said, "save_place", metadata=CORNER.metadata())
+    saved = await talk.backend.saved_places(talk.sender)
+    assert [(p.name, p.lat, p.lon) for p in saved] == [(name, CORNER.lat, CORNER.lon)], reply
