@@ -18,7 +18,10 @@ receives ``session_confirm`` and ``bot_uttered``. What differs from the stock ch
   one here (``socketio`` is not in ``ORDERLY_PIN_CHANNELS``) and says to pay in the Orderly
   widget, shell or voice instead; six digits typed here are masked like anywhere else.
 - **Nothing the client adds is stored**: ``customData`` (which carries the token) never
-  reaches the tracker. Messages longer than ``max_message_chars`` are refused.
+  reaches the tracker, except ``customData.location`` (``contracts/location.py``: where
+  the customer is, for "nearest open store"), read as that type and passed on as the
+  message's ``metadata["location"]``. Messages longer than ``max_message_chars`` are
+  refused.
 - Pages from origins outside ``ORDERLY_CORS_ORIGINS`` are refused at connect (a websocket
   is not covered by CORS); clients that send no ``Origin`` pass that check.
 - Replies go to the socket that asked; there is no proactive output channel, so nothing
@@ -44,6 +47,7 @@ from socketio.exceptions import ConnectionRefusedError
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import rasa_settings
+from contracts.location import location_of
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +164,7 @@ class SecureSocketIOInput(SocketIOInput):
             except (TokenRejected, MessageRefused) as refused:
                 await output.refuse(sid, refused.code, refused.message)
                 return
-            await self._converse(identity, text, sid, output, on_new_message)
+            await self._converse(identity, text, sid, output, on_new_message, _metadata(data))
 
         return socketio_webhook
 
@@ -192,6 +196,7 @@ class SecureSocketIOInput(SocketIOInput):
         sid: str,
         output: GatedSocketIOOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        metadata: dict[str, Any] | None = None,
     ) -> None:
         sender_id = identity.customer_id
         screened = await self.gate.incoming(sender_id, text, identity.token)
@@ -202,12 +207,26 @@ class SecureSocketIOInput(SocketIOInput):
         collector = CollectingOutputChannel()
         try:
             await on_new_message(
-                UserMessage(screened.text_for_rasa, collector, sender_id, input_channel=self.name())
+                UserMessage(
+                    screened.text_for_rasa,
+                    collector,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
             )
         except Exception:
             # The reply may be partial, but the conversation and its tracker are intact.
             logger.exception("the assistant failed on a message from %s", sender_id)
         await output.send_all(sid, await self.gate.outgoing(sender_id, collector.messages))
+
+
+def _metadata(data: Any) -> dict[str, Any] | None:
+    """What the dialogue may read of a message's ``customData``: its location, if it is
+    one (anything else there, the token first, stays out of the tracker)."""
+    custom = data.get("customData") if isinstance(data, dict) else None
+    location = location_of(custom)
+    return None if location is None else location.metadata()
 
 
 class GatedSocketIOOutput(SocketIOOutput):

@@ -24,6 +24,7 @@ from channels.identity import IdentitySettings, TokenVerifier
 from channels.pin_policy import MASK, PinGate
 from channels.pin_store import InMemoryPendingPins
 from channels.socketio import SecureSocketIOInput
+from contracts.location import ClientLocation
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
@@ -91,8 +92,15 @@ class Widget:
         )
         return await asyncio.wait_for(self.refusals.get(), REPLY_TIMEOUT_S)
 
-    async def utter(self, text: str, token: str | None = None, session_id: str = "abc") -> None:
+    async def utter(
+        self,
+        text: str,
+        token: str | None = None,
+        session_id: str = "abc",
+        **more: Any,
+    ) -> None:
         custom = {"language": "en", **({"auth_header": f"Bearer {token}"} if token else {})}
+        custom.update(more)
         await self.client.emit(
             "user_uttered", {"message": text, "customData": custom, "session_id": session_id}
         )
@@ -136,6 +144,19 @@ async def test_the_tokens_customer_is_the_sender_never_the_session_id(
     [message] = dialogue.received[-1:]
     assert message.sender_id == "bob" and message.input_channel == "socketio"
     assert not message.metadata, "customData (and the token in it) must not reach the tracker"
+
+
+async def test_a_location_in_custom_data_reaches_the_dialogue_and_nothing_else_does(
+    widget: Widget, served: tuple[str, Dialogue]
+) -> None:
+    here = ClientLocation(lat=31.2301, lon=121.4662)
+    await widget.connect()
+    await widget.utter("nearest open store", mint_token("bob"), location=here.dict())
+    await widget.reply()
+    assert served[1].received[-1].metadata == here.metadata()
+    await widget.utter("and now", mint_token("bob"), location={"lat": 300, "lon": 1})
+    await widget.reply()
+    assert not served[1].received[-1].metadata  # a location that cannot be read is none
 
 
 async def test_the_auth_payload_at_connect_serves_every_message(
