@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+from actions.store_offers import WALKING_METRES_PER_MINUTE
 from contracts.location import ClientLocation
 from launch.stack import Stack
 from tests.customer import Customer
@@ -23,7 +26,7 @@ def test_nearest_open_store_with_a_location_is_taken_with_its_walk_and_kept_for_
         "stores"
     ][0]
     reply = customer.say("nearest open store", near=CORNER)
-    minutes = max(1, -(-nearest["distance_m"] // 80))
+    minutes = max(1, math.ceil(nearest["distance_m"] / WALKING_METRES_PER_MINUTE))
     assert nearest["name"] in reply and f"{minutes} min walk" in reply, reply
     customer.say("a hash brown", near=CORNER)
     customer.say("that's all", near=CORNER)
