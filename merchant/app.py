@@ -29,6 +29,7 @@ from merchant.routes import (
     catalogue,
     handoffs,
     identity,
+    notifications,
     orders,
     payments,
     staff,
@@ -77,7 +78,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Orderly sandbox merchant platform", version="1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.clock = runtime.clock
-    for module in (catalogue, identity, accounts, orders, payments, handoffs, staff, staff_page):
+    for module in (
+        catalogue,
+        identity,
+        accounts,
+        orders,
+        payments,
+        handoffs,
+        staff,
+        staff_page,
+        notifications,
+    ):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     # Throttles count by client: a trusted proxy (the Rasa server signing in demo
