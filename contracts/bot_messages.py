@@ -188,6 +188,10 @@ class Custom(BaseModel):
     readback: Readback | None = None
     order: OrderCard | None = None
     secure_input: SecureInput | None = None
+    # true when said unasked, absent otherwise: the store changed an order (README "Your
+    # order is ready"). Clients draw attention to it (the widget chimes); it answers no
+    # question and asks none.
+    notification: StrictBool | None = None
 
     def payload(self) -> dict[str, Any]:
         """Plain JSON (what Rasa carries), without the absent keys."""
