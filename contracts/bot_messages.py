@@ -222,6 +222,14 @@ class BotMessage(BaseModel):
     custom: Custom | None = None
 
 
+class Notifications(BaseModel):
+    """What the store's changes of the customer's orders were said as, unasked: the body of
+    the REST channel's ``GET /webhooks/rest/notifications`` (empty when nothing changed within
+    the wait) and what one Rasa replica passes the others for the customer's clients there."""
+
+    messages: list[BotMessage] = []
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a bot message, for clients that cannot import these classes."""
     schema = BotMessage.schema()

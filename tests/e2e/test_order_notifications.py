@@ -1,0 +1,194 @@
+""" "Your order is ready" over the real stack: the store presses a button on the merchant
+platform, the dialogue words it, and a REST client of that customer (the shell's way)
+hears it, once, even if it was away when it happened; another customer hears nothing."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from launch.stack import Stack
+from merchant.app import create_app
+from merchant.settings import Settings
+from merchant.staff import add_staff
+from tests.contracts.bot_message_schema import assert_satisfies_schema
+from tests.customer import Customer
+
+STORE = "gc-peoples-square"
+NOTIFICATIONS = "/webhooks/rest/notifications"
+# A loaded machine: the dialogue's first words for a new conversation can take seconds.
+HEARD_WITHIN_SECONDS = 20.0
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def staff_token(running_stack: Stack) -> str:
+    password = secrets.token_urlsafe(12)
+    app = create_app(Settings.from_env(running_stack.environment()))
+    try:
+        add_staff(app.state.runtime, "notify-counter", [STORE], password)
+    finally:
+        app.state.runtime.database.dispose()
+    signed_in = httpx.post(
+        f"{running_stack.config.merchant_url}/identity/staff/sign-in",
+        json={"staff_id": "notify-counter", "password": password},
+    )
+    signed_in.raise_for_status()
+    return str(signed_in.json()["token"])
+
+
+@pytest.fixture
+def customer(running_stack: Stack) -> Customer:
+    return Customer.on_stack(running_stack)
+
+
+def paid_latte(customer: Customer) -> str:
+    """A paid order at the store, placed the way the action server places one."""
+    merchant = httpx.Client(base_url=customer.merchant_url, headers=customer.merchant_headers)
+    placed = merchant.post(
+        "/orders",
+        json={"merchant_id": "golden-crumb", "store_id": STORE, "items": [{"sku": "latte"}]},
+    )
+    placed.raise_for_status()
+    order = placed.json()
+    paid = merchant.post(
+        "/payments",
+        json={
+            "order_id": order["id"],
+            "confirmation_token": order["confirmation_token"],
+            "amount": order["total"],
+        },
+        headers={"Idempotency-Key": secrets.token_hex(8)},
+    )
+    paid.raise_for_status()
+    return str(order["id"])
+
+
+def press(stack: Stack, token: str, order_id: str, action: str) -> None:
+    pressed = httpx.post(
+        f"{stack.config.merchant_url}/staff/orders/{order_id}/{action}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert pressed.status_code == 200, pressed.text
+
+
+def poll(customer: Customer, wait: float) -> list[dict[str, Any]]:
+    """One long poll of the REST channel's notifications, as the shell makes it."""
+    response = httpx.get(
+        f"{customer.rasa_url}{NOTIFICATIONS}",
+        params={"wait": wait},
+        headers={"Authorization": f"Bearer {customer.token}"},
+        timeout=wait + 30,
+    )
+    assert response.status_code == 200, response.text
+    messages = list(response.json()["messages"])
+    for message in messages:
+        assert_satisfies_schema(message)
+    return messages
+
+
+class Listening:
+    """A client of the customer waiting for news while the test acts."""
+
+    def __init__(self, customer: Customer) -> None:
+        self.heard: list[dict[str, Any]] = []
+        self._thread = threading.Thread(target=self._run, args=(customer,), daemon=True)
+        self._thread.start()
+        time.sleep(1.0)  # connected, and its first claim waiting at the platform
+
+    def _run(self, customer: Customer) -> None:
+        self.heard = poll(customer, HEARD_WITHIN_SECONDS)
+
+    def result(self) -> list[dict[str, Any]]:
+        self._thread.join(HEARD_WITHIN_SECONDS + 30)
+        return self.heard
+
+
+def said(messages: list[dict[str, Any]]) -> str:
+    return " ".join(str(m.get("text") or "") for m in messages)
+
+
+def test_a_connected_client_hears_each_thing_the_store_does(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    for action, status, words in [
+        ("accept", "accepted", "The store has accepted your order."),
+        ("start", "preparing", "The store is preparing your order."),
+        ("ready", "ready", "Your order is ready!"),
+        ("collected", "collected", "Enjoy your breakfast!"),
+    ]:
+        listening = Listening(customer)
+        started = time.monotonic()
+        press(running_stack, staff_token, order_id, action)
+        heard = listening.result()
+        assert said(heard).startswith(words), heard
+        assert time.monotonic() - started < HEARD_WITHIN_SECONDS
+        # Rasa passes a reply's text and its custom object on as two messages.
+        card = next(m["custom"] for m in heard if m.get("custom"))
+        assert card["notification"] is True and card["order"]["id"] == order_id
+        assert card["order"]["status"] == status
+    assert "pickup code" not in said(heard)
+
+
+def test_the_ready_notice_names_the_pickup_code(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    code = customer.order(order_id)["pickup_code"]
+    press(running_stack, staff_token, order_id, "accept")
+    assert said(poll(customer, HEARD_WITHIN_SECONDS)).startswith("The store has accepted")
+    listening = Listening(customer)
+    press(running_stack, staff_token, order_id, "ready")
+    assert f"Your pickup code is {code}." in said(listening.result())
+
+
+def test_what_changed_while_no_client_was_there_is_heard_on_connecting_once(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    press(running_stack, staff_token, order_id, "accept")
+    press(running_stack, staff_token, order_id, "ready")
+    heard = poll(customer, HEARD_WITHIN_SECONDS)
+    assert said(heard).startswith("Your order is ready!"), heard
+    assert [m["custom"]["order"]["status"] for m in heard if m.get("custom")] == ["ready"]
+    assert poll(customer, 2) == []
+
+
+def test_another_customer_hears_nothing_of_it(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    stranger = Customer.on_stack(running_stack)
+    listening = Listening(stranger)
+    order_id = paid_latte(customer)
+    press(running_stack, staff_token, order_id, "accept")
+    assert said(poll(customer, HEARD_WITHIN_SECONDS)).startswith("The store has accepted")
+    press(running_stack, staff_token, order_id, "reject")
+    assert listening.result() == []
+    assert "couldn't take your order" in said(poll(customer, HEARD_WITHIN_SECONDS))
+
+
+def test_the_conversation_keeps_what_it_was_told(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    press(running_stack, staff_token, order_id, "accept")
+    press(running_stack, staff_token, order_id, "ready")
+    poll(customer, HEARD_WITHIN_SECONDS)
+    assert f"Order {order_id}" in customer.say("where is my order?")
+    assert "ready to collect" in customer.say("is my latte ready?")
+
+
+def test_without_a_customer_token_there_is_nothing_to_hear(
+    running_stack: Stack, staff_token: str
+) -> None:
+    url = f"{running_stack.config.rasa_url}{NOTIFICATIONS}"
+    assert httpx.get(url).status_code == 401
+    staff = httpx.get(url, headers={"Authorization": f"Bearer {staff_token}"})
+    assert staff.status_code == 401
