@@ -123,7 +123,7 @@ class SecureRestInput(InputChannel):
                 return _error("bad_request", "'wait' must be a number of seconds.", 400)
             wait = min(wait, self.longest_wait)
             said: Notifications = Notifications()
-            wording = dialogue_wording(request.app.ctx.agent)
+            wording = dialogue_wording(request.app)
             async with self.notices.connected(identity, wording) as inbox:
                 try:
                     said = Notifications(messages=await asyncio.wait_for(inbox.get(), wait))
