@@ -26,7 +26,14 @@ from channels.voice.conversation import Conversation
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
 from channels.voice.output import Output
-from channels.voice.pipeline import AudioIn, EndOfSpeech, Interruption, Notice, UserText
+from channels.voice.pipeline import (
+    AudioIn,
+    EndOfSpeech,
+    Interruption,
+    News,
+    Notice,
+    UserText,
+)
 from channels.voice.speaking import Speaker
 from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
@@ -95,6 +102,11 @@ class VoiceSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(reading, gone, *tasks, return_exceptions=True)
             logger.debug("voice connection of %s closed", self.sender_id)
+
+    async def tell(self, messages: list[dict[str, Any]]) -> None:
+        """A notification (channels/notifications.py): said and shown as a turn of the
+        assistant's own, after any turn already under way."""
+        await self._listener.put(News(messages))
 
     async def _read(self) -> None:
         while True:
