@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from clients.voice_client.connection import VoiceConnection
 from launch.stack import Stack
 from merchant.app import create_app
 from merchant.settings import Settings
@@ -181,8 +182,8 @@ def test_the_conversation_keeps_what_it_was_told(
     press(running_stack, staff_token, order_id, "accept")
     press(running_stack, staff_token, order_id, "ready")
     poll(customer, HEARD_WITHIN_SECONDS)
-    assert f"Order {order_id}" in customer.say("where is my order?")
-    assert "ready to collect" in customer.say("is my latte ready?")
+    asked = customer.say("where is my order?")
+    assert f"Order {order_id}" in asked and "ready to collect" in asked, asked
 
 
 def test_without_a_customer_token_there_is_nothing_to_hear(
@@ -192,3 +193,28 @@ def test_without_a_customer_token_there_is_nothing_to_hear(
     assert httpx.get(url).status_code == 401
     staff = httpx.get(url, headers={"Authorization": f"Bearer {staff_token}"})
     assert staff.status_code == 401
+
+
+def voice_url(stack: Stack) -> str:
+    return stack.config.rasa_url.replace("http://", "ws://") + "/webhooks/voice/ws"
+
+
+async def test_a_voice_connection_and_a_rest_client_of_the_customer_both_hear_it_spoken(
+    running_stack: Stack, staff_token: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    assert customer.token is not None
+    connection = await VoiceConnection.open(voice_url(running_stack), customer.token)
+    try:
+        listening = Listening(customer)
+        press(running_stack, staff_token, order_id, "accept")
+        news = await connection.next_complete(timeout_s=HEARD_WITHIN_SECONDS)
+        assert news.news and news.outcome == "answered", news.events
+        assert news.bot_texts[0].startswith("The store has accepted your order.")
+        assert news.sentences and len(news.audio) > 0  # spoken, not only shown
+        assert said(listening.result()).startswith("The store has accepted your order.")
+        # The customer's own next turn is answered as theirs, not taken for the news.
+        turn = await connection.type("where is my order?")
+        assert not turn.news and f"Order {order_id}" in " ".join(turn.bot_texts)
+    finally:
+        await connection.close()
