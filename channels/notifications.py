@@ -106,7 +106,10 @@ class Notifier:
         self._inboxes.setdefault(customer, set()).add(inbox)
         self._tokens[customer] = identity.token
         try:
-            await self._follow_other_replicas()
+            try:
+                await self._follow_other_replicas()
+            except Exception as error:  # Redis down: this replica's clients still hear
+                logger.warning("notifications are not shared with other replicas: %s", error)
             watcher = self._watchers.get(customer)
             if watcher is None or watcher.done():
                 self._watchers[customer] = asyncio.create_task(
@@ -165,10 +168,22 @@ class Notifier:
     # --- the fan-out: every replica's clients of the customer ---------------------------
 
     async def _publish(self, customer: str, said: Notifications) -> None:
-        if self._redis is None:
-            self._deliver(customer, said)
-            return
-        await self._redis.publish(REDIS_CHANNEL_PREFIX + customer, said.json())
+        if self._redis is not None:
+            try:
+                await self._redis.publish(REDIS_CHANNEL_PREFIX + customer, said.json())
+                return
+            except Exception as error:  # Redis down: at least this replica's clients hear
+                logger.warning("notification for %s not shared: %s", customer, error)
+        self._deliver(customer, said)
+
+    async def close(self) -> None:
+        """Stop every watcher and the relay from the other replicas (tests; shutdown)."""
+        for watcher in self._watchers.values():
+            watcher.cancel()
+        if self._subscriber is not None:
+            self._subscriber.cancel()
+        if self._redis is not None:
+            await self._redis.close()
 
     def _deliver(self, customer: str, said: Notifications) -> None:
         for inbox in self._inboxes.get(customer, ()):
