@@ -141,14 +141,22 @@ class Notifier:
                     logger.warning("notifications for %s: %s; trying again", customer, error)
                     await asyncio.sleep(self.settings.notification_retry_seconds)
                     continue
-                said: list[BotMessage] = []
-                for change in changes:
-                    try:
-                        said += await wording(customer, change)
-                    except Exception:  # one change the dialogue failed on is not the last
-                        logger.exception("the dialogue failed to word %s", change)
-                if said:
-                    await self._publish(customer, Notifications(messages=said))
+                if changes:
+                    # Claimed means delivered: shielded, so a client leaving now does not
+                    # stop the dialogue from recording and passing on what it was handed.
+                    await asyncio.shield(self._tell(customer, changes, wording))
+
+    async def _tell(
+        self, customer: str, changes: list[OrderNotification], wording: Wording
+    ) -> None:
+        said: list[BotMessage] = []
+        for change in changes:
+            try:
+                said += await wording(customer, change)
+            except Exception:  # one change the dialogue failed on is not the last
+                logger.exception("the dialogue failed to word %s", change)
+        if said:
+            await self._publish(customer, Notifications(messages=said))
 
     async def _claim(
         self, http: httpx.AsyncClient, customer: str, wait: float
