@@ -4,7 +4,6 @@ hears it, once, even if it was away when it happened; another customer hears not
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from typing import Any
@@ -14,13 +13,10 @@ import pytest
 
 from clients.voice_client.connection import VoiceConnection
 from launch.stack import Stack
-from merchant.app import create_app
-from merchant.settings import Settings
-from merchant.staff import add_staff
 from tests.contracts.bot_message_schema import assert_satisfies_schema
 from tests.customer import Customer
+from tests.store_side import paid_latte, press, staff_token
 
-STORE = "gc-peoples-square"
 NOTIFICATIONS = "/webhooks/rest/notifications"
 # A loaded machine: the dialogue's first words for a new conversation can take seconds.
 HEARD_WITHIN_SECONDS = 20.0
@@ -29,54 +25,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def staff_token(running_stack: Stack) -> str:
-    password = secrets.token_urlsafe(12)
-    app = create_app(Settings.from_env(running_stack.environment()))
-    try:
-        add_staff(app.state.runtime, "notify-counter", [STORE], password)
-    finally:
-        app.state.runtime.database.dispose()
-    signed_in = httpx.post(
-        f"{running_stack.config.merchant_url}/identity/staff/sign-in",
-        json={"staff_id": "notify-counter", "password": password},
-    )
-    signed_in.raise_for_status()
-    return str(signed_in.json()["token"])
+def staff(running_stack: Stack) -> str:
+    return staff_token(running_stack, "notify-counter")
 
 
 @pytest.fixture
 def customer(running_stack: Stack) -> Customer:
     return Customer.on_stack(running_stack)
-
-
-def paid_latte(customer: Customer) -> str:
-    """A paid order at the store, placed the way the action server places one."""
-    merchant = httpx.Client(base_url=customer.merchant_url, headers=customer.merchant_headers)
-    placed = merchant.post(
-        "/orders",
-        json={"merchant_id": "golden-crumb", "store_id": STORE, "items": [{"sku": "latte"}]},
-    )
-    placed.raise_for_status()
-    order = placed.json()
-    paid = merchant.post(
-        "/payments",
-        json={
-            "order_id": order["id"],
-            "confirmation_token": order["confirmation_token"],
-            "amount": order["total"],
-        },
-        headers={"Idempotency-Key": secrets.token_hex(8)},
-    )
-    paid.raise_for_status()
-    return str(order["id"])
-
-
-def press(stack: Stack, token: str, order_id: str, action: str) -> None:
-    pressed = httpx.post(
-        f"{stack.config.merchant_url}/staff/orders/{order_id}/{action}",
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert pressed.status_code == 200, pressed.text
 
 
 def poll(customer: Customer, wait: float) -> list[dict[str, Any]]:
@@ -116,7 +71,7 @@ def said(messages: list[dict[str, Any]]) -> str:
 
 
 def test_a_connected_client_hears_each_thing_the_store_does(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     order_id = paid_latte(customer)
     for action, status, words in [
@@ -127,7 +82,7 @@ def test_a_connected_client_hears_each_thing_the_store_does(
     ]:
         listening = Listening(customer)
         started = time.monotonic()
-        press(running_stack, staff_token, order_id, action)
+        press(running_stack, staff, order_id, action)
         heard = listening.result()
         assert said(heard).startswith(words), heard
         assert time.monotonic() - started < HEARD_WITHIN_SECONDS
@@ -139,23 +94,23 @@ def test_a_connected_client_hears_each_thing_the_store_does(
 
 
 def test_the_ready_notice_names_the_pickup_code(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     order_id = paid_latte(customer)
     code = customer.order(order_id)["pickup_code"]
-    press(running_stack, staff_token, order_id, "accept")
+    press(running_stack, staff, order_id, "accept")
     assert said(poll(customer, HEARD_WITHIN_SECONDS)).startswith("The store has accepted")
     listening = Listening(customer)
-    press(running_stack, staff_token, order_id, "ready")
+    press(running_stack, staff, order_id, "ready")
     assert f"Your pickup code is {code}." in said(listening.result())
 
 
 def test_what_changed_while_no_client_was_there_is_heard_on_connecting_once(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     order_id = paid_latte(customer)
-    press(running_stack, staff_token, order_id, "accept")
-    press(running_stack, staff_token, order_id, "ready")
+    press(running_stack, staff, order_id, "accept")
+    press(running_stack, staff, order_id, "ready")
     heard = poll(customer, HEARD_WITHIN_SECONDS)
     assert said(heard).startswith("Your order is ready!"), heard
     assert [m["custom"]["order"]["status"] for m in heard if m.get("custom")] == ["ready"]
@@ -163,36 +118,36 @@ def test_what_changed_while_no_client_was_there_is_heard_on_connecting_once(
 
 
 def test_another_customer_hears_nothing_of_it(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     stranger = Customer.on_stack(running_stack)
     listening = Listening(stranger)
     order_id = paid_latte(customer)
-    press(running_stack, staff_token, order_id, "accept")
+    press(running_stack, staff, order_id, "accept")
     assert said(poll(customer, HEARD_WITHIN_SECONDS)).startswith("The store has accepted")
-    press(running_stack, staff_token, order_id, "reject")
+    press(running_stack, staff, order_id, "reject")
     assert listening.result() == []
     assert "couldn't take your order" in said(poll(customer, HEARD_WITHIN_SECONDS))
 
 
 def test_the_conversation_keeps_what_it_was_told(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     order_id = paid_latte(customer)
-    press(running_stack, staff_token, order_id, "accept")
-    press(running_stack, staff_token, order_id, "ready")
+    press(running_stack, staff, order_id, "accept")
+    press(running_stack, staff, order_id, "ready")
     poll(customer, HEARD_WITHIN_SECONDS)
     asked = customer.say("where is my order?")
     assert f"Order {order_id}" in asked and "ready to collect" in asked, asked
 
 
 def test_without_a_customer_token_there_is_nothing_to_hear(
-    running_stack: Stack, staff_token: str
+    running_stack: Stack, staff: str
 ) -> None:
     url = f"{running_stack.config.rasa_url}{NOTIFICATIONS}"
     assert httpx.get(url).status_code == 401
-    staff = httpx.get(url, headers={"Authorization": f"Bearer {staff_token}"})
-    assert staff.status_code == 401
+    as_staff = httpx.get(url, headers={"Authorization": f"Bearer {staff}"})
+    assert as_staff.status_code == 401
 
 
 def voice_url(stack: Stack) -> str:
@@ -200,14 +155,14 @@ def voice_url(stack: Stack) -> str:
 
 
 async def test_a_voice_connection_and_a_rest_client_of_the_customer_both_hear_it_spoken(
-    running_stack: Stack, staff_token: str, customer: Customer
+    running_stack: Stack, staff: str, customer: Customer
 ) -> None:
     order_id = paid_latte(customer)
     assert customer.token is not None
     connection = await VoiceConnection.open(voice_url(running_stack), customer.token)
     try:
         listening = Listening(customer)
-        press(running_stack, staff_token, order_id, "accept")
+        press(running_stack, staff, order_id, "accept")
         news = await connection.next_complete(timeout_s=HEARD_WITHIN_SECONDS)
         assert news.news and news.outcome == "answered", news.events
         assert news.bot_texts[0].startswith("The store has accepted your order.")
