@@ -40,9 +40,7 @@ export function el(tag, attributes = {}, ...children) {
  * @param {(label: string, text: string) => void} onChoice  a button or a menu size was tapped
  */
 export function renderBotMessage(message, onChoice) {
-  // `notification`: said unasked when the store changed an order; drawn to stand out.
-  const news = message.custom?.notification === true;
-  const item = el("li", { class: news ? "ow-msg ow-bot ow-news" : "ow-msg ow-bot" });
+  const item = el("li", { class: "ow-msg ow-bot" });
   item.append(el("span", { class: "ow-visually-hidden" }, "Orderly: "));
   if (message.text) item.append(el("p", { class: "ow-text" }, message.text));
   for (const [key, payload] of Object.entries(message.custom || {})) {

@@ -348,7 +348,8 @@ export class OrderlyWidget {
    */
   news(message) {
     this.store.addBotMessage(message);
-    this.view.addBot(message, (label, text) => this.sendText(text, label));
+    const shown = this.view.addBot(message, (label, text) => this.sendText(text, label));
+    shown.classList.add("ow-news"); // every message of the turn: its words and its card
   }
 
   askForPin(request) {
