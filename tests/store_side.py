@@ -16,10 +16,15 @@ from tests.customer import Customer
 STORE = "gc-peoples-square"
 
 
-def staff_token(stack: Stack, staff_id: str = "counter") -> str:
-    """A staff member of STORE on the stack's platform, signed in; their token."""
+def staff_token(stack: Stack, staff_id: str = "counter", database_url: str | None = None) -> str:
+    """A staff member of STORE on the stack's platform, signed in; their token.
+    `database_url`: the platform's database when the stack gives it to the platform alone
+    (the scaled topology's PostgreSQL)."""
     password = secrets.token_urlsafe(12)
-    app = create_app(Settings.from_env(stack.environment()))
+    environment = stack.environment()
+    if database_url is not None:
+        environment["DATABASE_URL"] = database_url
+    app = create_app(Settings.from_env(environment))
     try:
         add_staff(app.state.runtime, staff_id, [STORE], password)
     finally:
