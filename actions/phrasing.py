@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from actions.merchants.backend import LineRequest, Menu, Order
+from actions.pickup_qr import pickup_qr
 from contracts.bot_messages import (
     ActionCustom,
     Cart,
@@ -223,6 +224,7 @@ def order_payload(order: Order) -> OrderCard:
         pickup_time=order.pickup_time,
         lines=[Line.from_priced(line) for line in order.lines],
         pickup_code=order.pickup_code,
+        pickup_qr=pickup_qr(order.pickup_code) if order.pickup_code else None,
     )
 
 

@@ -118,6 +118,8 @@ class OrderCard(BaseModel):
     pickup_time: str
     lines: list[Line]
     pickup_code: str | None = None  # given at payment
+    # The pickup code as a QR code the counter can scan: a PNG data URI (actions/pickup_qr.py).
+    pickup_qr: str | None = None
 
 
 class MenuChoice(BaseModel):

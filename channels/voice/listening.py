@@ -9,16 +9,13 @@ import time
 from channels.telemetry import observe_voice_stage
 from channels.voice.answers import (
     ALTERNATIVES,
-    ORDERING_QUESTIONS,
     ClosedQuestion,
     HeardAnswer,
-    SpokenMenu,
     closed_question,
     read_answer,
-    read_order,
-    spoken_menu,
 )
 from channels.voice.engines import VoiceEngines
+from channels.voice.menu_words import ORDERING_QUESTIONS, SpokenMenu, read_order, spoken_menu
 from channels.voice.pipeline import (
     AnswerComplete,
     AudioIn,

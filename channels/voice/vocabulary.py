@@ -145,7 +145,7 @@ class MenuVocabulary:
 
     def lexicon(self) -> Lexicon | None:
         """The current merchant's whole lexicon (None until first read), whose names and
-        aliases menu words are recovered from (``channels.voice.answers.read_order``)."""
+        aliases menu words are recovered from (``channels.voice.menu_words.read_order``)."""
         return shared_source(self._url).latest() if self._url else None
 
     async def refresh(self) -> None:

@@ -206,6 +206,7 @@ function renderOrder(order) {
       {},
       facts.map(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
     ),
+    pickupQr(order),
     el(
       "ul",
       {},
@@ -219,6 +220,17 @@ function renderOrder(order) {
       }),
     ),
   );
+}
+
+/** The pickup code as a QR code for the counter's scanner, when the order has one. */
+function pickupQr(order) {
+  const uri = typeof order.pickup_qr === "string" ? order.pickup_qr : "";
+  if (!order.pickup_code || !uri.startsWith("data:image/png;base64,")) return [];
+  return el("img", {
+    class: "ow-pickup-qr",
+    src: uri,
+    alt: `QR code of pickup code ${order.pickup_code}`,
+  });
 }
 
 /**

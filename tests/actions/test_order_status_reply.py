@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from actions.merchants.backend import Order
 from actions.orders import status_text
+from actions.phrasing import order_payload
 from contracts.pricing import PricedLine
+from tests.qr_codes import scanned
 
 LATTE = PricedLine(
     sku="latte", name="Latte", quantity=1, options=(), unit_price=1600, line_total=1600
@@ -35,3 +37,14 @@ def test_a_ready_order_is_said_ready_with_its_pickup_code() -> None:
 
 def test_an_unpaid_order_has_no_code_to_say() -> None:
     assert "pickup code" not in status_text(order("placed", None), None)
+
+
+def test_the_order_card_carries_the_pickup_code_as_a_qr_code_a_scanner_reads() -> None:
+    card = order_payload(order("ready", "083"))
+    assert card.pickup_code == "083"
+    assert card.pickup_qr is not None
+    assert scanned(card.pickup_qr) == ["083"]
+
+
+def test_an_order_without_a_code_has_no_qr_code() -> None:
+    assert order_payload(order("placed", None)).pickup_qr is None

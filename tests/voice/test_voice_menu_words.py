@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from channels.voice.answers import HeardOrder, SpokenMenu, read_order
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Transcriber
+from channels.voice.menu_words import HeardOrder, SpokenMenu, read_order
 from channels.voice.pipeline import ExpectedAnswer, Frame, Heard, Stage, UserTurn
 from channels.voice.settings import VoiceSettings
 from contracts.lexicon import Lexicon

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, expect
 
 from launch.stack import Stack
 from tests.contracts.bot_message_schema import assert_satisfies_schema
+from tests.qr_codes import scanned
 from tests.widget.conftest import DESKTOP
 from tests.widget.network import RELAY_PORT, SeverableLink
 from tests.widget.widget_page import WidgetPage, demo_url
@@ -72,7 +73,15 @@ def test_typed_order_survives_a_reload_and_a_dropped_connection(
 
         widget.tap("Yes, pay")
         expect(widget.log).to_contain_text("Paid ¥33.00")
-        expect(widget.card("order")).to_contain_text("paid")
+        paid = widget.card("order")
+        expect(paid).to_contain_text("paid")
+        expect(paid).to_contain_text("Pickup code")
+        qr = paid.locator("img.ow-pickup-qr")
+        expect(qr).to_be_visible()  # drawn, not only present
+        assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        code = paid.locator("dt:text-is('Pickup code') + dd").inner_text()
+        assert re.fullmatch(r"\d{3}", code), code
+        assert scanned(qr.get_attribute("src") or "") == [code]
         context.close()
 
     orders = customer.orders()
