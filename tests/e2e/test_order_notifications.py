@@ -4,12 +4,14 @@ hears it, once, even if it was away when it happened; another customer hears not
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from typing import Any
 
 import httpx
 import pytest
+import socketio
 
 from clients.voice_client.connection import VoiceConnection
 from launch.stack import Stack
@@ -173,3 +175,29 @@ async def test_a_voice_connection_and_a_rest_client_of_the_customer_both_hear_it
         assert not turn.news and f"Order {order_id}" in " ".join(turn.bot_texts)
     finally:
         await connection.close()
+
+
+async def test_a_rasa_webchat_socket_that_signed_in_at_connect_hears_it_too(
+    running_stack: Stack, staff: str, customer: Customer
+) -> None:
+    order_id = paid_latte(customer)
+    page = running_stack.config.rasa_url  # an allowed origin: the stack's own pages
+    client = socketio.AsyncClient(reconnection=False)
+    uttered: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    client.on("bot_uttered", uttered.put)
+    # Long polling: the client's websocket transport needs a newer aiohttp than Rasa's.
+    await client.connect(
+        running_stack.config.rasa_url,
+        auth={"token": str(customer.token)},
+        headers={"Origin": page},
+        transports=["polling"],
+    )
+    try:
+        await asyncio.sleep(1.0)  # its watcher at the platform
+        press(running_stack, staff, order_id, "accept")
+        first = await asyncio.wait_for(uttered.get(), HEARD_WITHIN_SECONDS)
+        assert str(first.get("text")).startswith("The store has accepted your order."), first
+        card = await asyncio.wait_for(uttered.get(), HEARD_WITHIN_SECONDS)
+        assert card["custom"]["notification"] is True, card
+    finally:
+        await client.eio.disconnect(abort=True)
