@@ -17,10 +17,9 @@ import re
 import sys
 import threading
 from collections.abc import Sequence
-from contextlib import closing, nullcontext
+from contextlib import closing
 
 import httpx
-from prompt_toolkit.patch_stdout import patch_stdout
 from rich.console import Console
 from rich.text import Text
 
@@ -33,7 +32,7 @@ from clients.shell.transport import (
     AssistantError,
     RestTransport,
 )
-from clients.shell.user_input import TerminalInput, UserInput, open_user_input
+from clients.shell.user_input import UserInput, open_user_input
 from clients.sign_in import (
     Credentials,
     CredentialsRefused,
@@ -245,13 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with closing(RestTransport(args.server, tokens, timeout=args.timeout)) as transport:
         shell = ChatShell(transport, console, user_input, args.merchant)
         listener = NotificationListener(args.server, tokens, shell.show_news).start()
-        # At a terminal, news printed while the user types goes above the prompt line.
-        above_prompt = (
-            patch_stdout(raw=True) if isinstance(user_input, TerminalInput) else nullcontext()
-        )
         try:
-            with above_prompt:
-                return shell.run()
+            return shell.run()
         finally:
             listener.stop()
 

@@ -374,6 +374,7 @@ def test_news_of_the_order_is_printed_while_the_shell_waits_and_keeps_the_button
         terminal.type("2\r")  # still the reply's second button, not anything in the news
         terminal.wait_for("Please type your payment PIN.")
         assert canned_rasa.received[-1]["message"] == LARGE
+        terminal.wait_for("PIN> ")  # getpass flushes what was typed before it asked
         terminal.type("\x04")
         terminal.exit_status()
     finally:
