@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
+from actions.questions import customer_messages
 
 TRANSCRIPT_TURNS = 10
 
@@ -18,9 +19,7 @@ class ActionHandoff(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         said = [
-            str(event.get("text"))
-            for event in tracker.events
-            if event.get("event") == "user" and event.get("text")
+            str(event.get("text")) for event in customer_messages(tracker) if event.get("text")
         ][-TRANSCRIPT_TURNS:]
         reference = await self.backend.request_handoff(
             tracker.sender_id, "customer asked for a person", said

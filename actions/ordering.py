@@ -33,7 +33,14 @@ from actions.phrasing import (
 )
 from actions.pickup import ActionSetPickup, answer_store_choice
 from actions.pickup import store_name as pickup_store_name
-from actions.questions import answered, ask, expect, open_question
+from actions.questions import (
+    answered,
+    ask,
+    customer_messages,
+    expect,
+    open_question,
+    said_by_customer,
+)
 from actions.settings import Settings
 from actions.state import (
     OrderState,
@@ -539,7 +546,7 @@ class Ordering:
 
 def _previous_message(tracker: Tracker) -> dict[str, Any]:
     """What the NLU read in the customer's message before this one (empty if none)."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
+    users = customer_messages(tracker)
     return dict(users[-2].get("parse_data") or {}) if len(users) > 1 else {}
 
 
@@ -557,7 +564,7 @@ def _cart_before_complained_message(tracker: Tracker) -> list[carts.Line] | None
     cart: Any = None
     at_each_message: list[Any] = []  # the cart slot when each customer message came in
     for event in tracker.events:
-        if event.get("event") == "user":
+        if said_by_customer(event):
             at_each_message.append(cart)
         elif event.get("event") == "slot" and event.get("name") == "cart":
             cart = event.get("value")

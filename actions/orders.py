@@ -6,6 +6,7 @@ question cancels exactly that order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MerchantAction
 from actions.merchants.backend import Menu, MerchantBackend, Order
 from actions.phrasing import clock_time, custom, describe_line, join_words, order_payload
-from actions.questions import answered, ask, expect
+from actions.questions import answered, ask, expect, is_external
 from actions.settings import Settings
 from actions.state import awaiting_order, checkout_reset
 from contracts.bot_messages import QuestionKind
@@ -35,6 +36,19 @@ STATUS_WORDS = {
     "cancelled": "cancelled",
     "refunded": "cancelled and refunded",
 }
+# What the customer hears first when the store (or the window) changes their order: the
+# notification's lead, before the order's status sentence.
+NEWS = {
+    "accepted": "The store has accepted your order.",
+    "preparing": "The store is preparing your order.",
+    "ready": "Your order is ready!",
+    "collected": "Enjoy your breakfast!",
+    "uncollected": "Your order waited at the counter past its time.",
+    "refunded": "Sorry, the store couldn't take your order.",
+}
+# The entities of a notification (channels/notifications.py): which order, and the state it
+# entered. Names of their own, so no slot mapping ever picks them up.
+CHANGED_ORDER, CHANGED_TO = "changed_order", "changed_to"
 CANCEL_BUTTONS = [
     {"title": "Yes, cancel it", "payload": "/affirm"},
     {"title": "No, keep it", "payload": "/deny"},
@@ -44,11 +58,30 @@ CANCEL_BUTTONS = [
 def status_text(order: Order, menu: Menu | None) -> str:
     items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
+    said = f"Order {order.id} ({items}, {format_money(order.total)}) is {status}"
+    if order.status not in OPEN:  # nothing left to pick up
+        return f"{said}."
     code = f" Your pickup code is {order.pickup_code}." if order.pickup_code else ""
-    return (
-        f"Order {order.id} ({items}, {format_money(order.total)}) is {status}; "
-        f"pickup at {order.store_name} at {clock_time(order.pickup_time)}.{code}"
-    )
+    return f"{said}; pickup at {order.store_name} at {clock_time(order.pickup_time)}.{code}"
+
+
+def news_text(order: Order, menu: Menu | None) -> str:
+    """A notification: what changed first, then the order as "where is my order" says it."""
+    lead = NEWS.get(order.status)
+    return f"{lead} {status_text(order, menu)}" if lead else status_text(order, menu)
+
+
+def notified_change(tracker: Tracker) -> tuple[str, str] | None:
+    """(order id, state entered) when the latest message is a notification the channel
+    triggered, not the customer asking "where is my order"."""
+    latest = tracker.latest_message or {}
+    if not is_external(latest):
+        return None
+    entities = {e.get("entity"): e.get("value") for e in latest.get("entities") or []}
+    order_id, status = entities.get(CHANGED_ORDER), entities.get(CHANGED_TO)
+    if not isinstance(order_id, str) or not isinstance(status, str):
+        return None
+    return order_id, status
 
 
 def cancel_question(order: Order) -> str:
@@ -111,9 +144,19 @@ class Orders:
 
 
 class ActionOrderStatus(MerchantAction):
+    """ "Where is my order", and the same words when the store changes it unasked.
+
+    A notification arrives as this intent with ``changed_order`` and ``changed_to``
+    (channels/notifications.py triggers it): the order is said in the state it entered, and
+    any question the customer was being asked stays open for their next message.
+    """
+
     action_name = "action_order_status"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        change = notified_change(tracker)
+        if change is not None:
+            return await self.tell(dispatcher, tracker, *change)
         orders = await self.backend.orders(tracker.sender_id)
         if not orders:
             dispatcher.utter_message(text="You don't have any orders yet.")
@@ -124,6 +167,17 @@ class ActionOrderStatus(MerchantAction):
             text=status_text(latest, menu), json_message=custom(order=order_payload(latest))
         )
         return [answered()]
+
+    async def tell(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str, status: str
+    ) -> list[EventType]:
+        order = replace(await self.backend.order(tracker.sender_id, order_id), status=status)
+        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        dispatcher.utter_message(
+            text=news_text(order, menu),
+            json_message=custom(order=order_payload(order), notification=True),
+        )
+        return []
 
 
 class ActionRequestCancel(MerchantAction):

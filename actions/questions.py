@@ -47,9 +47,28 @@ class Question:
         )
 
 
+def said_by_customer(event: dict[str, Any]) -> bool:
+    """A message the customer sent. Not an external event: a notification the channel put
+    into the conversation (``order_status`` with ``is_external``, channels/notifications.py)
+    is a user event to Rasa, but it must not use up the turn a question waits for, be
+    repeated, or go into a hand-off transcript."""
+    return event.get("event") == "user" and not is_external(event.get("parse_data") or {})
+
+
+def is_external(message: dict[str, Any]) -> bool:
+    """Whether a message (a user event's ``parse_data``, or ``tracker.latest_message``)
+    came from Rasa's external events rather than from the customer."""
+    return bool((message.get("metadata") or {}).get("is_external"))
+
+
+def customer_messages(tracker: Tracker) -> list[dict[str, Any]]:
+    """The tracker's user events that the customer sent (``said_by_customer``), in order."""
+    return [event for event in tracker.events if said_by_customer(event)]
+
+
 def user_messages(tracker: Tracker) -> int:
-    """How many user messages the tracker holds (the clock questions are timed by)."""
-    return sum(1 for event in tracker.events if event.get("event") == "user")
+    """How many messages the customer sent (the clock questions are timed by)."""
+    return len(customer_messages(tracker))
 
 
 def ask(tracker: Tracker, kind: QuestionKind, subject: dict[str, Any] | None = None) -> SlotSet:

@@ -14,12 +14,21 @@ It keeps the stock channel's name and routes (``POST /webhooks/rest/webhook`` wi
   ``Retry-After`` beyond), so nobody takes the assistant for themselves;
 - every message passes the PIN policy (:mod:`channels.pin_policy`): a PIN goes to
   the merchant, never to Rasa, and PIN-length numbers reach Rasa masked.
+
+``GET /webhooks/rest/notifications?wait=25`` is the REST clients' share of the one
+notification path (:mod:`channels.notifications`): a long poll, with the same token, that
+answers ``{"messages": [...]}`` with what the dialogue said about a change the store made
+to the customer's orders, as soon as there is one, or empty after ``wait`` seconds (at most
+``ORDERLY_REST_NOTIFICATION_WAIT_SECONDS``). A client polls again at once; while it waits
+it counts as connected, and a change made between two polls waits for the next one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,9 +42,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
+from channels.notifications import Notifier, dialogue_wording, notifier
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import RasaSettings, rasa_settings
 from channels.telemetry import Turn, observed_turn
+from contracts.bot_messages import Notifications
 from contracts.location import METADATA_KEY as LOCATION_KEY
 from contracts.rate_limits import RateLimit
 from contracts.telemetry import RATE_LIMIT_REFUSALS
@@ -82,6 +93,7 @@ class SecureRestInput(InputChannel):
         verifier: TokenVerifier | None = None,
         gate: PinGate | None = None,
         settings: RasaSettings | None = None,
+        notices: Notifier | None = None,
     ) -> None:
         settings = settings or rasa_settings()
         self.max_message_chars = max_message_chars
@@ -90,6 +102,8 @@ class SecureRestInput(InputChannel):
         self.verifier = verifier or TokenVerifier()
         self.gate = gate or PinGate(settings=settings)
         self.messages_per_customer = RateLimit(settings.rest_messages_per_customer)
+        self.longest_wait = settings.rest_notification_wait_seconds
+        self.notices = notices or notifier()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("secure_rest_webhook", __name__)
@@ -98,19 +112,32 @@ class SecureRestInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/notifications", methods=["GET"])
+        async def notifications(request: Request) -> HTTPResponse:
+            identity = await self._identify(request)
+            if isinstance(identity, HTTPResponse):
+                return identity
+            try:
+                wait = float(request.args.get("wait", self.longest_wait))
+            except ValueError:
+                wait = math.nan
+            if not 0 <= wait < math.inf:
+                return _error("bad_request", "'wait' must be a number of seconds.", 400)
+            wait = min(wait, self.longest_wait)
+            said: Notifications = Notifications()
+            wording = dialogue_wording(request.app)
+            async with self.notices.connected(identity, wording) as inbox:
+                try:
+                    said = Notifications(messages=await asyncio.wait_for(inbox.get(), wait))
+                except asyncio.TimeoutError:
+                    pass
+            return response.json(json.loads(said.json(exclude_none=True)))
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            try:
-                identity = await self.verifier.verify_async(
-                    bearer_token(request.headers.get("authorization"))
-                )
-            except TokenRejected as rejected:
-                return _error(
-                    rejected.code,
-                    rejected.message,
-                    401,
-                    headers={"WWW-Authenticate": f'Bearer error="{_oauth_error(rejected.code)}"'},
-                )
+            identity = await self._identify(request)
+            if isinstance(identity, HTTPResponse):
+                return identity
             sender_id = identity.customer_id
             if not self.messages_per_customer.hit(sender_id):
                 RATE_LIMIT_REFUSALS.labels("rest messages per customer").inc()
@@ -129,6 +156,20 @@ class SecureRestInput(InputChannel):
                 return await self._take_turn(identity, text, metadata, on_new_message, turn)
 
         return webhook
+
+    async def _identify(self, request: Request) -> Identity | HTTPResponse:
+        """The customer the bearer token names, or the 401 to answer."""
+        try:
+            return await self.verifier.verify_async(
+                bearer_token(request.headers.get("authorization"))
+            )
+        except TokenRejected as rejected:
+            return _error(
+                rejected.code,
+                rejected.message,
+                401,
+                headers={"WWW-Authenticate": f'Bearer error="{_oauth_error(rejected.code)}"'},
+            )
 
     async def _take_turn(
         self,

@@ -62,6 +62,24 @@ class RasaSettings(OrderlySettings):
         "(set it wherever the port is reachable by others)",
     )
 
+    notification_wait_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="how long each claim of a connected customer's order changes waits at "
+        "the merchant platform (`POST /notifications/claim?wait=`) before asking again",
+    )
+    notification_retry_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="the pause before claiming a customer's order changes again after the "
+        "merchant platform failed to answer",
+    )
+    rest_notification_wait_seconds: float = Field(
+        default=25.0,
+        gt=0,
+        description="the longest `GET /webhooks/rest/notifications?wait=` holds a REST "
+        "client's request open waiting for news of its orders",
+    )
     rest_messages_per_customer: str = Field(
         default="30/minute",
         description="messages one customer may send over the REST channel (each replica "

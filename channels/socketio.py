@@ -25,11 +25,15 @@ receives ``session_confirm`` and ``bot_uttered``. What differs from the stock ch
 - Pages from origins outside ``ORDERLY_CORS_ORIGINS`` are refused at connect (a websocket
   is not covered by CORS); clients that send no ``Origin`` pass that check.
 - Replies go to the socket that asked; there is no proactive output channel, so nothing
-  reaches a client without passing the gate.
+  reaches a client without passing the gate. The one exception is news of the customer's
+  orders ("Your order is ready!", :mod:`channels.notifications`), sent as ``bot_uttered``
+  to a socket that gave its token at connect, for as long as it stays connected.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -45,6 +49,7 @@ from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError
 
 from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_token
+from channels.notifications import Inbox, dialogue_wording, notifier
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import rasa_settings
 from contracts.location import location_of
@@ -112,6 +117,9 @@ class SecureSocketIOInput(SocketIOInput):
         self.allowed_origins = {origin.rstrip("/") for origin in origins}
         self.verifier = verifier or TokenVerifier()
         self.gate = gate or PinGate(takes_pin=False)
+        # Sockets that gave their token at connect: the task passing them the customer's news.
+        self._news: dict[str, asyncio.Task[None]] = {}
+        self._app: Any = None
 
     def get_output_channel(self) -> None:
         """No messages outside a turn: they would bypass the gate (see the module)."""
@@ -131,6 +139,10 @@ class SecureSocketIOInput(SocketIOInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @socketio_webhook.listener("after_server_start")
+        async def remember_app(app: Any, _loop: Any) -> None:
+            self._app = app  # whose Rasa agent words the news (channels/notifications.py)
+
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: Any) -> None:
             origin = environ.get("HTTP_ORIGIN")
@@ -142,10 +154,20 @@ class SecureSocketIOInput(SocketIOInput):
             if token is None:
                 return  # the token may come with each message instead
             try:
-                await self.verifier.verify_async(token if isinstance(token, str) else None)
+                identity = await self.verifier.verify_async(
+                    token if isinstance(token, str) else None
+                )
             except TokenRejected as rejected:
                 raise ConnectionRefusedError(rejected.message, {"code": rejected.code}) from None
             await sio.save_session(sid, {TOKEN_KEY: token}, namespace=namespace)
+            output = GatedSocketIOOutput(sio, self.bot_message_evt, namespace)
+            self._news[sid] = asyncio.create_task(self._tell_news(sid, identity, output))
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: str) -> None:
+            news = self._news.pop(sid, None)
+            if news is not None:
+                news.cancel()
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any) -> None:
@@ -167,6 +189,12 @@ class SecureSocketIOInput(SocketIOInput):
             await self._converse(identity, text, sid, output, on_new_message, _metadata(data))
 
         return socketio_webhook
+
+    async def _tell_news(self, sid: str, identity: Identity, output: GatedSocketIOOutput) -> None:
+        """Until the socket leaves: the customer's news, as ``bot_uttered`` messages."""
+        wording = dialogue_wording(self._app) if self._app is not None else None
+        async with notifier().connected(identity, wording) as inbox:
+            await _pass_on(inbox, sid, output)
 
     async def _identify(self, sid: str, data: Any) -> Identity:
         custom = data.get("customData") if isinstance(data, dict) else None
@@ -227,6 +255,12 @@ def _metadata(data: Any) -> dict[str, Any] | None:
     custom = data.get("customData") if isinstance(data, dict) else None
     location = location_of(custom)
     return None if location is None else location.metadata()
+
+
+async def _pass_on(inbox: Inbox, sid: str, output: GatedSocketIOOutput) -> None:
+    while True:
+        messages = await inbox.get()
+        await output.send_all(sid, [json.loads(m.json(exclude_none=True)) for m in messages])
 
 
 class GatedSocketIOOutput(SocketIOOutput):

@@ -207,6 +207,10 @@ class Custom(BaseModel):
     order: OrderCard | None = None
     secure_input: SecureInput | None = None
     stores: list[StoreCard] | None = None
+    # true when said unasked, absent otherwise: the store changed an order (README "Your
+    # order is ready"). Clients draw attention to it (the widget chimes); it answers no
+    # question and asks none.
+    notification: StrictBool | None = None
 
     def payload(self) -> dict[str, Any]:
         """Plain JSON (what Rasa carries), without the absent keys."""
@@ -235,6 +239,14 @@ class BotMessage(BaseModel):
     buttons: list[Button] = []
     image: str | None = None
     custom: Custom | None = None
+
+
+class Notifications(BaseModel):
+    """What the store's changes of the customer's orders were said as, unasked: the body of
+    the REST channel's ``GET /webhooks/rest/notifications`` (empty when nothing changed within
+    the wait) and what one Rasa replica passes the others for the customer's clients there."""
+
+    messages: list[BotMessage] = []
 
 
 def json_schema() -> dict[str, Any]:

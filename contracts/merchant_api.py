@@ -301,3 +301,24 @@ class StaffAccount(BaseModel):
     staff_id: str
     role: str
     stores: list[StaffStore]
+
+
+# --- what the customer is told after the store acts -----------------------------------------
+
+
+class OrderNotification(BaseModel):
+    """One change of an order the customer has not been told about yet: ``status`` is the
+    state it entered (``accepted``, ``preparing``, ``ready``, ``collected``, ``uncollected``,
+    or ``refunded`` when the store rejected it), ``at`` when (ISO 8601). ``id`` orders them."""
+
+    id: StrictInt
+    order_id: str
+    status: str
+    at: str
+
+
+class OrderNotifications(BaseModel):
+    """What ``POST /notifications/claim`` hands over, now marked delivered: the newest change
+    of each order, oldest first (empty when nothing changed within the wait)."""
+
+    notifications: list[OrderNotification]

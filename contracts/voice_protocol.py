@@ -24,8 +24,9 @@ from contracts.location import ClientLocation
 
 # 2: every turn ends with ``turn_end`` (which replaced ``reply_end``).
 # 3: the token moved from the URL to the Sec-WebSocket-Protocol header.
-PROTOCOL_VERSION = 3
-SUBPROTOCOL = "orderly.voice.v3"
+# 4: the assistant starts turns of its own (``news``): notifications of the customer's orders.
+PROTOCOL_VERSION = 4
+SUBPROTOCOL = "orderly.voice.v4"
 TOKEN_SUBPROTOCOL_PREFIX = "orderly.token."
 
 # Close codes of a refused or ended connection: private-use (RFC 6455 4000-4999),
@@ -262,6 +263,18 @@ class NoSpeech:
 
 
 @dataclass(frozen=True)
+class NewsMessage:
+    """The assistant starts turn ``turn`` itself, unasked: the store changed one of the
+    customer's orders ("Your order is ready!", ``custom.notification``). Its
+    ``bot_message``s, ``reply_audio`` and ``turn_end`` follow as for any turn; a client
+    keeps it apart from the answers to its own turns. Numbered in the same sequence as the
+    user's turns, so it never lands in the middle of one."""
+
+    type: ClassVar[str] = "news"
+    turn: int
+
+
+@dataclass(frozen=True)
 class BotMessage:
     """One reply exactly as Rasa's CollectingOutputChannel holds it (text, buttons, custom)."""
 
@@ -317,6 +330,7 @@ ServerMessage = (
     | SpeechStartedMessage
     | TranscriptMessage
     | NoSpeech
+    | NewsMessage
     | BotMessage
     | ReplyAudio
     | TurnEnd

@@ -29,6 +29,7 @@ from merchant.routes import (
     catalogue,
     handoffs,
     identity,
+    notifications,
     orders,
     payments,
     places,
@@ -78,7 +79,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Orderly sandbox merchant platform", version="1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.clock = runtime.clock
-    routers = (catalogue, places, identity, accounts, orders, payments, handoffs, staff, staff_page)
+    routers = (
+        catalogue,
+        places,
+        identity,
+        accounts,
+        orders,
+        payments,
+        handoffs,
+        staff,
+        staff_page,
+        notifications,
+    )
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)

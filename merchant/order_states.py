@@ -31,6 +31,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "expire": {READY: UNCOLLECTED},
 }
 STAFF_ACTIONS = ("accept", "reject", "start", "ready", "collected")
+# What the customer does in a conversation, which tells them the outcome there and then: their
+# `order_events` rows are born delivered, so no notification repeats them. Everything else
+# (the store's actions, the platform's `expire`) reaches them as a notification.
+CUSTOMER_ACTIONS = ("pay", "cancel")
 # "Order 1001 is preparing; it cannot be {done}."
 DONE = {
     "pay": "paid",

@@ -38,6 +38,7 @@ from merchant.menu import (
 from merchant.order_states import (
     ACCEPTED,
     CANCELLED,
+    CUSTOMER_ACTIONS,
     DONE,
     PAID,
     PLACED,
@@ -207,6 +208,7 @@ def transition(
                     customer_id=order.customer_id,
                     status=target,
                     created_at=now,
+                    delivered_at=now if action in CUSTOMER_ACTIONS else None,
                 )
             )
             session.flush()

@@ -217,5 +217,14 @@ def handoff_body(handoff: models.Handoff) -> Body:
     }
 
 
+def notification_body(event: models.OrderEvent) -> Body:
+    return {
+        "id": event.id,
+        "order_id": str(event.order_number),
+        "status": event.status,
+        "at": instant(event.created_at),
+    }
+
+
 def security_event_body(event: models.SecurityEvent) -> Body:
     return {"kind": event.kind, "created_at": instant(event.created_at), **event.details}

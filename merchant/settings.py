@@ -85,6 +85,18 @@ class Settings(OrderlySettings):
         description="how long a ready order waits at the counter before it is marked "
         "uncollected (the sandbox keeps the money)",
     )
+    notification_wait_seconds: float = Field(
+        default=25.0,
+        gt=0,
+        description="the longest `POST /notifications/claim?wait=` holds a request open "
+        "waiting for a change of the customer's orders",
+    )
+    notification_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="how often a waiting notification request looks for a change "
+        "(a customer hears of it at most this much later)",
+    )
     max_line_quantity: int = Field(
         default=20, ge=1, description="largest quantity of one order line"
     )

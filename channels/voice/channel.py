@@ -13,6 +13,7 @@ conversation.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.identity import Identity, TokenVerifier
+from channels.notifications import Inbox, Wording, dialogue_wording, notifier
 from channels.pin_policy import PinGate
 from channels.settings import rasa_settings
 from channels.voice.access import (
@@ -91,7 +93,8 @@ class VoiceInput(InputChannel):
                     await _refuse(output, denied)
                     return
                 try:
-                    await self._converse(socket, output, identity, on_new_message)
+                    wording = dialogue_wording(request.app)
+                    await self._converse(socket, output, identity, on_new_message, wording)
                 finally:
                     self.connections.release(identity.customer_id)
 
@@ -107,8 +110,9 @@ class VoiceInput(InputChannel):
         output: Output,
         identity: Identity,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        wording: Wording | None,
     ) -> None:
-        """The conversation, for as long as the token lives."""
+        """The conversation, for as long as the token lives, told the customer's news."""
         session = VoiceSession(
             socket,
             output,
@@ -118,12 +122,16 @@ class VoiceInput(InputChannel):
             on_new_message,
             reply_lead_s=self.settings.reply_lead_s,
         )
-        try:
-            lifetime_s = identity.expires_at - time.time()
-            await asyncio.wait_for(session.run(), timeout=lifetime_s)
-        except asyncio.TimeoutError:
-            expired = AccessDenied("token_expired", "The token has expired; sign in again.")
-            await _refuse(output, expired)
+        async with notifier().connected(identity, wording) as inbox:
+            telling = asyncio.create_task(_tell(session, inbox))
+            try:
+                lifetime_s = identity.expires_at - time.time()
+                await asyncio.wait_for(session.run(), timeout=lifetime_s)
+            except asyncio.TimeoutError:
+                expired = AccessDenied("token_expired", "The token has expired; sign in again.")
+                await _refuse(output, expired)
+            finally:
+                telling.cancel()
 
     async def _warm_up(self) -> None:
         try:
@@ -131,6 +139,13 @@ class VoiceInput(InputChannel):
         except Exception as error:
             # Not fatal: text still works, and each utterance reports the cause.
             logger.error("voice engines could not be loaded: %s", error)
+
+
+async def _tell(session: VoiceSession, inbox: Inbox) -> None:
+    """Pass each notification of the customer to this connection's pipeline."""
+    while True:
+        messages = await inbox.get()
+        await session.tell([json.loads(m.json(exclude_none=True)) for m in messages])
 
 
 async def _refuse(output: Output, denied: AccessDenied) -> None:

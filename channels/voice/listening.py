@@ -25,6 +25,7 @@ from channels.voice.pipeline import (
     Frame,
     Heard,
     Interruption,
+    News,
     NothingHeard,
     Notice,
     Pause,
@@ -98,6 +99,9 @@ class Listener(Stage):
                 await self.push(Heard(turn=self._next_turn(), utterance=utterance))
         elif isinstance(frame, UserText):
             await self.push(UserTurn(turn=self._next_turn(), text=frame.text, end_reason="text"))
+        elif isinstance(frame, News):
+            # Numbered with the user's turns and queued behind them: never inside a reply.
+            await self.push(BotReply(turn=self._next_turn(), messages=frame.messages, news=True))
         else:
             await self.push(frame)
 

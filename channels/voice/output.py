@@ -42,6 +42,7 @@ from channels.voice.pipeline import (
 from contracts.voice_protocol import (
     BotMessage,
     ErrorMessage,
+    NewsMessage,
     NoSpeech,
     ReplyAudio,
     SpeechStartedMessage,
@@ -116,6 +117,8 @@ class Output(Stage):
                 await self._end(frame.turn, "error")
         elif isinstance(frame, BotReply):
             self._replying = frame.turn
+            if frame.news:
+                await self._outbox.put(NewsMessage(turn=frame.turn))
             if frame.failed:
                 self._failed.add(frame.turn)
             for message in frame.messages:

@@ -121,6 +121,16 @@ class BotReply:
     messages: list[dict[str, Any]] = field(default_factory=list)
     # The turn failed before or in the dialogue (a TurnError said why): it ends as an error.
     failed: bool = False
+    # A turn the assistant started itself: a notification (channels/notifications.py).
+    news: bool = False
+
+
+@dataclass(frozen=True)
+class News:
+    """What the dialogue said about a change of the customer's orders, to be told on this
+    connection; the Listener makes it a turn of its own (a ``BotReply`` with ``news``)."""
+
+    messages: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -194,7 +204,7 @@ class ClientGone:
 
 
 Frame = (
-    AudioIn | EndOfSpeech | UserText | CustomerAt | Pause | Resume | Heard | NothingHeard
+    AudioIn | EndOfSpeech | UserText | CustomerAt | News | Pause | Resume | Heard | NothingHeard
     | UserTurn | Transcribed | BotReply | AudioOut | ReplyDone | TurnError | Interruption | Notice
 )  # fmt: skip
 UrgentFrame = Interruption | Notice

@@ -31,6 +31,7 @@ from channels.voice.pipeline import (
     CustomerAt,
     EndOfSpeech,
     Interruption,
+    News,
     Notice,
     UserText,
 )
@@ -103,6 +104,11 @@ class VoiceSession:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(reading, gone, *tasks, return_exceptions=True)
             logger.debug("voice connection of %s closed", self.sender_id)
+
+    async def tell(self, messages: list[dict[str, Any]]) -> None:
+        """A notification (channels/notifications.py): said and shown as a turn of the
+        assistant's own, after any turn already under way."""
+        await self._listener.put(News(messages))
 
     async def _read(self) -> None:
         while True:

@@ -4,7 +4,9 @@ Parses the arguments, signs in (``clients.sign_in``: by itself, with a per-user 
 made on first run, or with ``--customer``/``--token``), then runs `ChatShell`: read a line,
 turn a button number into its payload, send it over the REST channel, draw the reply. A
 reply that asks for a secret makes the next read hidden. ``/pin`` sets the customer's
-payment PIN with hidden prompts (never by voice, never through the assistant).
+payment PIN with hidden prompts (never by voice, never through the assistant). Meanwhile
+`NotificationListener` prints news of the customer's orders ("Your order is ready!") as it
+comes, above the prompt.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import getpass
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from contextlib import closing
 
@@ -23,6 +26,7 @@ from rich.text import Text
 from clients.location import NEAR_HELP, near_argument
 from clients.settings import ClientSettings
 from clients.shell.messages import BotMessage, Button, choices, secure_input_request
+from clients.shell.notifications import NotificationListener
 from clients.shell.render import render_reply, secure_input_note
 from clients.shell.transport import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -64,6 +68,8 @@ class ChatShell:
         self._input = user_input
         self._choices: list[Button] = []
         self._secret: SecureInput | None = None
+        # The listener's thread prints too: one reply or notification is drawn at a time.
+        self._printing = threading.Lock()
 
     def run(self) -> int:
         """Talk until ``/quit``, Ctrl-D or Ctrl-C; returns the process exit status."""
@@ -151,10 +157,18 @@ class ChatShell:
         self._show(reply)
 
     def _show(self, reply: Sequence[BotMessage]) -> None:
-        for renderable in render_reply(reply):
-            self._console.print(renderable)
+        with self._printing:
+            for renderable in render_reply(reply):
+                self._console.print(renderable)
         self._choices = choices(reply)
         self._secret = secure_input_request(reply)
+
+    def show_news(self, news: Sequence[BotMessage]) -> None:
+        """A notification: drawn like a reply, but it changes neither the buttons a number
+        chooses nor a pending secret request (it asks nothing)."""
+        with self._printing:
+            for renderable in render_reply(news):
+                self._console.print(renderable)
 
 
 def server_url(value: str) -> str:
@@ -228,9 +242,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except SignInError as error:  # not reachable yet: each message tries again
         console.print(Text(str(error), style="red"))
+    user_input = open_user_input(console)
     transport = RestTransport(args.server, tokens, timeout=args.timeout, location=args.near)
     with closing(transport):
-        return ChatShell(transport, console, open_user_input(console), args.merchant).run()
+        shell = ChatShell(transport, console, user_input, args.merchant)
+        listener = NotificationListener(args.server, tokens, shell.show_news).start()
+        try:
+            return shell.run()
+        finally:
+            listener.stop()
 
 
 def token_source(args: argparse.Namespace) -> TokenSource:

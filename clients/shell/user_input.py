@@ -12,6 +12,7 @@ from typing import Protocol, TextIO
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.patch_stdout import patch_stdout
 from rich.console import Console
 
 PROMPT = "you> "
@@ -38,7 +39,10 @@ class TerminalInput:
 
     def read_line(self) -> str | None:
         try:
-            return self._session.prompt(PROMPT)
+            # What another thread prints meanwhile (news of an order) goes above the prompt.
+            # Only here: around getpass, the patched output swallows its prompt.
+            with patch_stdout(raw=True):
+                return self._session.prompt(PROMPT)
         except EOFError:
             return None
 

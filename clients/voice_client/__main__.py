@@ -9,7 +9,9 @@ assistant heard and said, and saves each spoken reply as a wav in ``--out`` (pla
 too when a command-line player is installed). ``--mic`` streams the microphone
 instead and lets the server detect the end of each utterance; it needs the optional
 ``sounddevice`` package and a capture device. A connection closed because the token
-expired (4401) is opened again with a fresh one.
+expired (4401) is opened again with a fresh one. News of your orders ("Your order is
+ready!", said unasked when the store acts) is shown and played as it comes; ``--stay N``
+keeps listening for it N seconds after the last turn.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ from clients.sign_in import (
 )
 from clients.voice_client.audio import AudioError, find_player, open_microphone, play, read_wav
 from clients.voice_client.audio import write_wav as save_wav
-from clients.voice_client.connection import Turn, VoiceClientError, VoiceConnection
+from clients.voice_client.connection import TimedOut, Turn, VoiceClientError, VoiceConnection
 from contracts.bot_messages import Custom
 from contracts.location import ClientLocation
 from contracts.money import format_money
@@ -63,10 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-play", action="store_true", help="save replies, never play them")
     parser.add_argument("--realtime", action="store_true", help="stream files at real-time pace")
     parser.add_argument("--near", type=near_argument, metavar="LAT,LON", help=NEAR_HELP)
+    parser.add_argument(
+        "--stay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="after the last turn, keep listening this long for news of your orders",
+    )
     parser.set_defaults(identity_dir=settings.identity_dir)
     args = parser.parse_args(argv)
-    if not args.turns and not args.mic:
-        parser.error("give wav files (or text:...) to send, or --mic")
+    if not args.turns and not args.mic and args.stay <= 0:
+        parser.error("give wav files (or text:...) to send, --mic, or --stay SECONDS")
     try:
         return asyncio.run(_run(args))
     except (VoiceClientError, AudioError, SignInError) as error:
@@ -108,7 +118,10 @@ async def _run(args: argparse.Namespace) -> int:
                 pcm = read_wav(Path(turn_spec))
                 await connection.start(pcm.sample_rate, endpointing="client")
                 turn = await connection.speak(pcm, pace=1.0 if args.realtime else 0.0)
+            for news in connection.take_news():  # told while this turn was under way
+                _show(news, news.number, args.out, player)
             _show(turn, number, args.out, player)
+        await _stay(connection, args.stay, args.out, player)
     finally:
         await connection.close()
     return 0
@@ -130,7 +143,22 @@ async def connect(
     return connection
 
 
+async def _stay(
+    connection: VoiceConnection, seconds: float, out: Path, player: list[str] | None
+) -> None:
+    """Show and play news of the customer's orders as it comes, for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            turn = await connection.next_complete(timeout_s=left)
+        except TimedOut:
+            return
+        _show(turn, turn.number, out, player)
+
+
 def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:
+    if turn.news:
+        print("news:")
     if turn.transcript is not None and turn.end_reason != "text":
         print(f"heard:      {turn.transcript}")
     if turn.no_speech:
@@ -190,7 +218,8 @@ async def _microphone(
     try:
         number = 1
         while True:
-            turn = await connection.next_turn(timeout_s=3600)
+            # The user's turns and the assistant's news (the store acted), as they complete.
+            turn = await connection.next_complete(timeout_s=3600)
             _show(turn, number, out, player, wait=False)
             number += 1
     finally:

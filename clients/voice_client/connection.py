@@ -52,6 +52,10 @@ class VoiceClientError(RuntimeError):
         return self.close_code == CLOSE_UNAUTHORIZED
 
 
+class TimedOut(VoiceClientError):
+    """Nothing (complete) came within the time given; the connection is still open."""
+
+
 @dataclass(frozen=True)
 class Received:
     message: dict[str, Any]
@@ -75,6 +79,8 @@ class Turn:
     errors: list[dict[str, Any]] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     no_speech: bool = False
+    # A turn the assistant started itself (``news``): a notification, no answer to the user.
+    news: bool = False
     # How the turn ended (turn_end's outcome): answered, cancelled, no_speech, error.
     outcome: str | None = None
     complete: bool = False
@@ -121,6 +127,8 @@ class Turn:
             self.transcript_at = received.at
         elif kind == "no_speech":
             self.no_speech = True
+        elif kind == "news":
+            self.news = True
         elif kind == "bot_message":
             self.bot_messages.append(dict(message.get("message") or {}))
             self.first_reply_at = self.first_reply_at or received.at
@@ -239,6 +247,8 @@ class VoiceConnection:
         def matching() -> Turn | None:
             for number in sorted(set(self.turns) - self._claimed):
                 turn = self.turns[number]
+                if turn.news:  # the assistant's own turn answers nothing the user sent
+                    continue
                 reason_known = turn.end_reason is not None
                 if (
                     end_reasons is None
@@ -254,6 +264,31 @@ class VoiceConnection:
         self._claimed.add(turn.number)
         return turn
 
+    def take_news(self) -> list[Turn]:
+        """The complete notification turns not taken yet ("Your order is ready!"), oldest
+        first. They arrive whenever the store acts, between and during the user's turns."""
+        news = [
+            turn
+            for number, turn in sorted(self.turns.items())
+            if turn.news and turn.complete and number not in self._claimed
+        ]
+        self._claimed.update(turn.number for turn in news)
+        return news
+
+    async def next_complete(self, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Turn:
+        """The oldest complete turn not taken yet, the user's or the assistant's own (news):
+        what a client that just listens (the microphone, ``--stay``) shows next."""
+
+        def oldest() -> Turn | None:
+            done = [n for n, t in self.turns.items() if t.complete and n not in self._claimed]
+            return self.turns[min(done)] if done else None
+
+        await self.pump_until(lambda: oldest() is not None, timeout_s)
+        turn = oldest()
+        assert turn is not None
+        self._claimed.add(turn.number)
+        return turn
+
     async def pump_until(
         self, done: Callable[[], bool], timeout_s: float = DEFAULT_TURN_TIMEOUT_S
     ) -> Received:
@@ -262,7 +297,7 @@ class VoiceConnection:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise VoiceClientError(f"No complete answer within {timeout_s:g} s")
+                raise TimedOut(f"No complete answer within {timeout_s:g} s")
             received = await self.next_message(remaining)
             self._file(received)
             if done():
@@ -273,7 +308,7 @@ class VoiceConnection:
         try:
             received = await asyncio.wait_for(self._inbox.get(), timeout_s)
         except asyncio.TimeoutError:
-            raise VoiceClientError(f"The server said nothing for {timeout_s:g} s") from None
+            raise TimedOut(f"The server said nothing for {timeout_s:g} s") from None
         if received is None:
             self._inbox.put_nowait(None)  # stays closed for later readers
             code = self.close_code

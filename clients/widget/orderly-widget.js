@@ -62,6 +62,7 @@ export class OrderlyWidget {
     this.lastBotTurn = 0;
     this.unanswered = 0; // turns begun by the customer whose turn_end has not come
     this.answeredTurns = new Set(); // this connection's turn numbers already ended
+    this.newsTurns = new Set(); // turns the assistant began itself: news of an order
     this.bind();
     this.restore();
     this.connection.connect();
@@ -235,6 +236,7 @@ export class OrderlyWidget {
         this.player.reset();
         this.lastBotTurn = 0;
         this.answeredTurns.clear();
+        this.newsTurns.clear();
         this.awaitAnswer(-this.unanswered);
         this.dropPending(
           "The connection dropped before the answer came; the assistant may have it. Ask again if need be.",
@@ -256,8 +258,14 @@ export class OrderlyWidget {
           "I didn't hear anything. Hold the mic button while you speak.",
         );
         break;
+      case "news":
+        // The store changed an order: a chime, then its card and words as they come.
+        this.newsTurns.add(message.turn);
+        this.player.chime();
+        break;
       case "bot_message":
-        this.botMessage(message);
+        if (this.newsTurns.has(message.turn)) this.news(message.message);
+        else this.botMessage(message);
         break;
       case "reply_audio":
         this.player.enqueue(message, audio);
@@ -265,7 +273,7 @@ export class OrderlyWidget {
       case "turn_end":
         // The server's one end of every turn, however it ended: nothing more will come.
         this.player.endTurn(message.turn);
-        this.answered(message.turn);
+        if (!this.newsTurns.delete(message.turn)) this.answered(message.turn);
         break;
       case "error":
         if (message.code === "recognition_failed")
@@ -337,6 +345,16 @@ export class OrderlyWidget {
     this.view.choicesLast();
     const request = message.custom?.secure_input;
     if (request) this.askForPin(request);
+  }
+
+  /**
+   * News said unasked: shown and kept like any reply, but it answers nothing the customer
+   * sent and asks nothing, so a PIN being typed and the choices on offer stay as they are.
+   */
+  news(message) {
+    this.store.addBotMessage(message);
+    const shown = this.view.addBot(message, (label, text) => this.sendText(text, label));
+    shown.classList.add("ow-news"); // every message of the turn: its words and its card
   }
 
   askForPin(request) {

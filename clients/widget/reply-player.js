@@ -9,6 +9,10 @@
 const FORMAT = "pcm_s16le";
 // Headroom for the first chunk, so it is never scheduled in the past.
 const START_DELAY_S = 0.05;
+// The chime before news of an order ("Your order is ready!"): two short soft tones.
+const CHIME_TONES_HZ = [880, 1318.5];
+const CHIME_TONE_S = 0.12;
+const CHIME_VOLUME = 0.15;
 
 export class ReplyPlayer {
   /** @param {(speaking: boolean) => void} onSpeakingChange */
@@ -67,6 +71,30 @@ export class ReplyPlayer {
       this.changed();
     };
     this.changed();
+    return true;
+  }
+
+  /**
+   * A short chime, scheduled before any reply audio still to come: the assistant speaks
+   * up unasked (the store changed an order). Silent until the page has had a gesture.
+   */
+  chime() {
+    if (navigator.userActivation && !navigator.userActivation.hasBeenActive) return false;
+    this.unlock();
+    const context = this.context;
+    let start = Math.max(this.nextStart, context.currentTime + START_DELAY_S);
+    for (const frequency of CHIME_TONES_HZ) {
+      const tone = context.createOscillator();
+      const volume = context.createGain();
+      tone.frequency.value = frequency;
+      volume.gain.setValueAtTime(CHIME_VOLUME, start);
+      volume.gain.exponentialRampToValueAtTime(0.001, start + CHIME_TONE_S);
+      tone.connect(volume).connect(context.destination);
+      tone.start(start);
+      tone.stop(start + CHIME_TONE_S);
+      start += CHIME_TONE_S;
+    }
+    this.nextStart = start;
     return true;
   }
 

@@ -112,6 +112,27 @@ class Conversation:
         await self.run(action, message)
         return " ".join(str(m.get("text") or "") for m in self.replies)
 
+    async def notify(self, order_id: str, status: str) -> str:
+        """What channels/notifications.py does when the store changes an order: Rasa's
+        external event (``trigger_intent order_status`` with the change's entities), which
+        Rasa stores as a user event marked ``is_external``; returns the reply texts."""
+        message = {
+            "text": "EXTERNAL: order_status",
+            "intent": {"name": "order_status"},
+            "entities": [
+                {"entity": "changed_order", "value": order_id},
+                {"entity": "changed_to", "value": status},
+            ],
+            "metadata": {"is_external": True},
+        }
+        self.events.append(
+            {"event": "user", "text": message["text"], "parse_data": message,
+             "input_channel": self.channel}
+        )  # fmt: skip
+        self.replies = []
+        await self.run(self.table["order_status"], message)
+        return " ".join(str(m.get("text") or "") for m in self.replies)
+
     async def run(self, action_name: str, message: dict[str, Any] | None = None) -> None:
         if action_name.startswith("utter_"):
             self.replies.append({"text": action_name, "custom": {}})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +25,10 @@ WEBHOOK = "/webhooks/rest/webhook"
 SIGN_IN = "/identity/sign-in"
 SIGN_UP = "/identity/sign-up"
 PIN = "/identity/pin"
+NOTIFICATIONS = "/webhooks/rest/notifications"
 
+# The canned long poll's wait when there is no news.
+NEWS_WAIT_SECONDS = 0.2
 # Given the decoded request body, return the HTTP status and the raw response body.
 Answer = Callable[[dict[str, Any]], tuple[int, bytes]]
 
@@ -48,6 +52,10 @@ class CannedRasa:
     senders: list[str] = field(default_factory=list)
     # PUT /identity/pin: each accepted change as (customer, pin); the shell's own check.
     pins: list[tuple[str, str]] = field(default_factory=list)
+    # GET /webhooks/rest/notifications: each poll takes the next of these bodies (bot
+    # messages), or answers none after a short wait, as the channel's long poll does.
+    news: list[list[dict[str, Any]]] = field(default_factory=list)
+    news_polls: int = 0
 
     def expire_tokens(self) -> None:
         self.valid_tokens.clear()
@@ -58,6 +66,17 @@ class CannedRasa:
 
 def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not self.path.startswith(NOTIFICATIONS) or token not in canned.valid_tokens:
+                self._respond(404 if token in canned.valid_tokens else 401, b"{}")
+                return
+            canned.news_polls += 1
+            if not canned.news:
+                time.sleep(NEWS_WAIT_SECONDS)
+            messages = canned.news.pop(0) if canned.news else []
+            self._respond(200, json.dumps({"messages": messages}).encode())
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length))

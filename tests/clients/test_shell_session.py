@@ -345,3 +345,37 @@ def test_at_a_terminal_the_pin_is_not_echoed_nor_recalled_from_history(canned_ra
     messages = [body["message"] for body in canned_rasa.received]
     assert messages == ["a latte please", LARGE, PIN, "2"]
     assert PIN.encode() not in terminal.screen
+
+
+READY_NEWS = [
+    {"recipient_id": "someone", "text": "Your order is ready! Order 1001 (a Latte, ¥26.50) is "
+     "ready to collect; pickup at People's Square at 08:30. Your pickup code is 427."},
+    {"recipient_id": "someone", "custom": {"notification": True, "order": {
+        "id": "1001", "status": "ready", "total": 2650, "lines": READBACK["lines"],
+        "store_name": "People's Square", "pickup_time": "2026-11-24T08:30:00+08:00",
+        "pickup_code": "427"}}},
+]  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals need a POSIX system")
+def test_news_of_the_order_is_printed_while_the_shell_waits_and_keeps_the_buttons(
+    canned_rasa,
+) -> None:
+    breakfast_conversation(canned_rasa)
+    terminal = Terminal(canned_rasa.url)
+    try:
+        terminal.wait_for(PROMPT)
+        terminal.type("a latte please\r")
+        terminal.wait_for("1) Medium  2) Large")
+        terminal.wait_for(PROMPT)
+        canned_rasa.news.append(READY_NEWS)  # the store pressed "ready" meanwhile
+        terminal.wait_for("Your order is ready!")
+        terminal.wait_for("Your pickup code is 427.")
+        terminal.type("2\r")  # still the reply's second button, not anything in the news
+        terminal.wait_for("Please type your payment PIN.")
+        assert canned_rasa.received[-1]["message"] == LARGE
+        terminal.wait_for("PIN> ")  # getpass flushes what was typed before it asked
+        terminal.type("\x04")
+        terminal.exit_status()
+    finally:
+        os.close(terminal.fd)

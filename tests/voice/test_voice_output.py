@@ -105,3 +105,19 @@ def test_only_the_output_stage_uses_the_outbox_and_ends_turns() -> None:
         modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert "channels.voice.outbox" not in modules, module.name
         assert not names & {"TurnEnd", "Outbox", "serialise"}, (module.name, names)
+
+
+async def test_news_is_a_turn_of_its_own_announced_first_and_ended_like_any_other() -> None:
+    socket = ClientSocket()
+    ready = {"text": "Your order is ready!", "custom": {"notification": True}}
+    async with Output(socket) as output:
+        await output.put(Transcribed(1, "a latte", "text", masked=False))
+        await output.put(BotReply(1, [{"text": "Added."}]))
+        await output.put(ReplyDone(1))
+        await output.put(BotReply(2, [ready], news=True))
+        await output.put(audio_out(2, 0))
+        await output.put(ReplyDone(2))
+    about = [m["type"] for m in socket.messages() if m.get("turn") == 2]
+    assert about == ["news", "bot_message", "reply_audio", "turn_end"]
+    assert "news" not in [m["type"] for m in socket.messages() if m.get("turn") == 1]
+    assert turn_ends(socket) == [(1, "answered"), (2, "answered")]
