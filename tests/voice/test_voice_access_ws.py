@@ -22,7 +22,7 @@ from websockets.typing import Subprotocol
 from channels.identity import IdentitySettings, TokenVerifier
 from channels.voice import VoiceInput
 from channels.voice.settings import VoiceSettings
-from contracts.voice_protocol import SUBPROTOCOL, offered_subprotocols
+from contracts.voice_protocol import PROTOCOL_VERSION, SUBPROTOCOL, offered_subprotocols
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
 
@@ -71,7 +71,7 @@ async def test_the_token_travels_as_a_subprotocol_and_the_server_selects_the_pro
     async with connect(guarded_channel, subprotocols=offering(mint_token("bob"))) as socket_:
         hello = json.loads(await socket_.recv())
         assert socket_.subprotocol == SUBPROTOCOL  # never the token: it is not echoed back
-    assert hello["type"] == "hello" and hello["sender_id"] == "bob" and hello["protocol"] == 3
+    assert hello["type"] == "hello" and hello["sender_id"] == "bob" and hello["protocol"] == PROTOCOL_VERSION
 
 
 async def test_a_token_in_the_url_is_refused_with_4400_even_when_it_is_valid(

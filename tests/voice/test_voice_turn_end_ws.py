@@ -20,6 +20,7 @@ from channels.voice import VoiceInput
 from channels.voice.settings import VoiceSettings
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Turn, VoiceConnection
+from contracts.voice_protocol import PROTOCOL_VERSION
 from speech.recognition import RecognitionError
 from tests.channels.serving import serve_channels
 from tests.tokens import TEST_JWT_SECRET, mint_token
@@ -85,7 +86,7 @@ def assert_answered_aloud(turn: Turn) -> None:
 
 
 async def test_a_typed_turn_ends_after_its_reply_audio(connection: VoiceConnection) -> None:
-    assert connection.hello["protocol"] == 3
+    assert connection.hello["protocol"] == PROTOCOL_VERSION
     assert_answered_aloud(await connection.type("can I get a latte"))
     await assert_every_turn_ended_once_and_last(connection)
 
