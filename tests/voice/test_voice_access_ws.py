@@ -71,7 +71,11 @@ async def test_the_token_travels_as_a_subprotocol_and_the_server_selects_the_pro
     async with connect(guarded_channel, subprotocols=offering(mint_token("bob"))) as socket_:
         hello = json.loads(await socket_.recv())
         assert socket_.subprotocol == SUBPROTOCOL  # never the token: it is not echoed back
-    assert hello["type"] == "hello" and hello["sender_id"] == "bob" and hello["protocol"] == PROTOCOL_VERSION
+    assert (
+        hello["type"] == "hello"
+        and hello["sender_id"] == "bob"
+        and hello["protocol"] == PROTOCOL_VERSION
+    )
 
 
 async def test_a_token_in_the_url_is_refused_with_4400_even_when_it_is_valid(
