@@ -15,6 +15,10 @@ them") and says what to do to them (an edit verb, an option, or words to say bac
 all of them to large" read as `checkout` would read the order back with nothing changed.
 An order verb ("I'll take two of those", "can I get another youtiao") is never a removal.
 
+A question about an order already placed that names its item ("is my latte ready?",
+"where's my hot chocolate") is `order_status`: the item names come from the merchant's
+pack, not from the training data, so DIET hears any message with an item as an order.
+
 Reference it in config.yml after DIETClassifier and before FallbackClassifier:
 
     - name: bot.nlu.items_first.ItemsFirst
@@ -49,6 +53,16 @@ OVERRIDE_CONFIDENCE = 0.95
 # Words that, right before an item, ask to take it away: "actually NO youtiao".
 _REMOVAL_WORDS = r"no|without|remove|drop|skip|scratch|cancel|minus"
 _REMOVAL = re.compile(rf"\b(?:{_REMOVAL_WORDS})\s+(?:(?:the|a|an|any|my|that)\s+)?$", re.I)
+# A question about something already ordered, at the start after a filler: "is my latte
+# ready?", "are the two mochas done yet", "where's my congee", "how long for my latte".
+_FILLERS = r"(?:(?:hey|hi|so|and|ok|okay|um+|uh+|hmm+|excuse me|sorry)\W+)*"
+_STATUS_QUESTION = re.compile(
+    rf"^\W*{_FILLERS}(?:"
+    r"(?:is|are|has|have|was|were)\s+(?:my|our|the)\b.*\b(?:ready|done|made|finished|prepared)\b"
+    r"|where(?:'s|\s+is|\s+are|'re)\s+(?:my|our)\b"
+    r"|how\s+long\s+(?:for|until|till|on)\s+(?:my|our)\b)",
+    re.I,
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -60,11 +74,12 @@ class ItemsFirst(GraphComponent):
         """`order_intent`: what an item-naming message becomes; `keep_intents`: intents it
         keeps; `question_intents` are kept from `question_confidence` up; `remove_intent`
         is used for "no <item>"; `change_intent` for an edit of lines by place or
-        quantifier."""
+        quantifier; `status_intent` for a question about an order naming its item."""
         return {
             "order_intent": "order_item",
             "change_intent": "change_item",
             "remove_intent": "remove_item",
+            "status_intent": "order_status",
             "keep_intents": ["change_item", "remove_item"],
             "question_intents": ["ask_price", "ask_combo", "ask_menu", "ask_breakfast_hours"],
             "question_confidence": 0.6,
@@ -74,6 +89,7 @@ class ItemsFirst(GraphComponent):
         self.order_intent = str(config["order_intent"])
         self.remove_intent = str(config["remove_intent"])
         self.change_intent = str(config["change_intent"])
+        self.status_intent = str(config["status_intent"])
         self.keep_intents = frozenset(config["keep_intents"])
         self.question_intents = frozenset(config["question_intents"])
         threshold = config["question_confidence"]
@@ -111,9 +127,12 @@ class ItemsFirst(GraphComponent):
         name, confidence = predicted.get("name"), float(predicted.get("confidence") or 0.0)
         if name in self.question_intents and confidence >= self.question_confidence:
             return None
+        text = message.get(TEXT) or ""
+        if _STATUS_QUESTION.search(text):
+            sure = name == self.status_intent and confidence >= OVERRIDE_CONFIDENCE
+            return None if sure else self.status_intent  # unsure fell to the fallback
         if not items:
             return self._edit_intent(entities, name, confidence)
-        text = message.get(TEXT) or ""
         removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)
         if removes and name != self.remove_intent:
             return self.remove_intent  # "actually no youtiao", even if DIET read a change

@@ -284,3 +284,29 @@ def test_an_order_verb_with_no_before_the_item_still_removes(
 ) -> None:
     message = classified(parser, "I'd like no hash brown after all", [("remove_item", 0.9)])
     assert intent_of(make(tmp_path), message)[0] == "remove_item"
+
+
+@pytest.mark.parametrize(
+    ("text", "ranking"),
+    [
+        ("umm is my large latte ready", [("order_item", 0.9), ("order_status", 0.05)]),
+        ("are the two hash browns done?", [("order_item", 0.97), ("order_status", 0.02)]),
+        ("where's my youtiao", [("order_status", 0.48), ("order_item", 0.3)]),
+        ("how long for my americano", [("order_item", 0.6), ("ask_price", 0.2)]),
+    ],
+)
+def test_a_question_about_an_ordered_item_is_a_status_question(
+    tmp_path: Path, parser: OrderParser, text: str, ranking: list[tuple[str, float]]
+) -> None:
+    name, _ = intent_of(make(tmp_path), classified(parser, text, ranking))
+    assert name == "order_status"
+
+
+@pytest.mark.parametrize(
+    "text", ["a latte, ready by eight please", "I'm ready: two hash browns", "is it a large latte"]
+)
+def test_ready_words_in_an_order_keep_it_an_order(
+    tmp_path: Path, parser: OrderParser, text: str
+) -> None:
+    name, _ = intent_of(make(tmp_path), classified(parser, text, [("order_item", 0.7)]))
+    assert name == "order_item"
