@@ -1,5 +1,5 @@
 """Corrections as the trained model hears them, done by the real actions at both sandbox
-merchants (the fixtures of tests/nlu/test_edits_heard_by_the_model.py). A blind round:
+merchants (the fixtures of tests/nlu/heard_by_the_model.py). A blind round:
 "hmm no, just one" (deny) read the order back and two burgers were paid; "sorry, large for
 that one" (repeat) changed nothing; "put oat milk in the coffee please" added an
 Americano; "it was a small mocha and a vanilla steamer" after a complaint doubled both.
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu.test_edits_heard_by_the_model import Heard, agents, crumb, kettle
+from tests.nlu.heard_by_the_model import Heard
 
-pytestmark = pytest.mark.slow  # loads the trained model, twice
-
-__all__ = ["agents", "crumb", "kettle"]  # the fixtures, used by name
+pytestmark = pytest.mark.slow  # loads the trained model, twice (shared with the edits file)
 
 
 async def test_a_hesitant_no_with_a_count_is_a_correction(crumb: Heard) -> None:

@@ -11,101 +11,11 @@ choose it. Other sentences of the same shapes.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-from loopback_lexicon import serve_lexicon
 
-from actions.lexicon import build_lexicon
-from actions.settings import Settings
-from bot.nlu.lexicon import LEXICON_URL_ENV
-from launch.stack import MODEL
-from tests.actions.conversation import Conversation
-from tests.actions.sandbox_merchant import BASE_URL, sandbox_backend
-from tests.actions.test_composed_orders import lines
+from tests.nlu.heard_by_the_model import Heard
 
 pytestmark = pytest.mark.slow  # loads the trained model, twice
-
-GOLDEN_CRUMB, COPPER_KETTLE = "golden-crumb", "copper-kettle"
-
-
-class Heard:
-    """A conversation whose every message goes through the trained model first."""
-
-    def __init__(self, agent: Any, talk: Conversation) -> None:
-        self.agent = agent
-        self.talk = talk
-
-    async def say(self, text: str) -> str:
-        parsed = await self.agent.parse_message(text)
-        return await self.talk.say(
-            text,
-            parsed["intent"]["name"],
-            *parsed["entities"],
-            confidence=parsed["intent"]["confidence"],
-        )
-
-    def lines(self) -> list[tuple[str, int, dict[str, Any]]]:
-        return lines(self.talk)
-
-    def reads_back(self) -> bool:
-        return bool(self.talk.slots.get("awaiting_order"))
-
-
-@pytest.fixture(scope="module")
-def agents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The trained model, loaded once per merchant with that merchant's lexicon (served
-    until the module ends: the extractor fetches it on the first message)."""
-    from rasa.core.agent import Agent
-
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make model`")
-    loaded: dict[str, Any] = {}
-    before = os.environ.get(LEXICON_URL_ENV)
-    with contextlib.ExitStack() as servers:
-        for merchant in (GOLDEN_CRUMB, COPPER_KETTLE):
-            backend, _, client = sandbox_backend(tmp_path_factory.mktemp(merchant), merchant)
-            lexicon = asyncio.run(build_lexicon(backend, merchant))
-            asyncio.run(client.aclose())
-            server = servers.enter_context(serve_lexicon(lexicon.dict()))
-            os.environ[LEXICON_URL_ENV] = server.url
-            try:
-                loaded[merchant] = Agent.load(str(MODEL))
-            finally:
-                if before is None:
-                    os.environ.pop(LEXICON_URL_ENV, None)
-                else:
-                    os.environ[LEXICON_URL_ENV] = before
-        yield loaded
-
-
-async def _heard(agents: dict[str, Any], tmp_path: Path, merchant: str) -> AsyncIterator[Heard]:
-    backend, _, client = sandbox_backend(tmp_path, merchant)
-    settings = Settings(
-        merchant_url=BASE_URL,
-        merchant_id=merchant,
-        merchant_service_token=backend._settings.merchant_service_token,
-    )
-    yield Heard(agents[merchant], Conversation(backend=backend, settings=settings))
-    await client.aclose()
-
-
-@pytest.fixture
-async def crumb(agents: dict[str, Any], tmp_path: Path) -> AsyncIterator[Heard]:
-    async for heard in _heard(agents, tmp_path, GOLDEN_CRUMB):
-        yield heard
-
-
-@pytest.fixture
-async def kettle(agents: dict[str, Any], tmp_path: Path) -> AsyncIterator[Heard]:
-    async for heard in _heard(agents, tmp_path, COPPER_KETTLE):
-        yield heard
-
 
 # 1. An option over every line is a change, never "that's it".
 
