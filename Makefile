@@ -8,6 +8,13 @@ INSTALLED := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.tx
 MODEL := models/orderly.tar.gz
 # The stock socket.io client the webchat test runs in Chromium, from the npm registry.
 WEBCHAT_CLIENT := tests/ecosystem/node_modules/.package-lock.json
+# pytest-xdist workers for `make test` and `make test-fast`: two overlap one worker's waits
+# on Rasa, the stack, browsers and speech (README, Tests, has the times). Each worker starts
+# its own stack (about 1.5 GB), so the count is fixed, not one per core:
+# `make test TEST_WORKERS=4` on a bigger machine. Whole modules go to one worker
+# (loadscope), so a module fixture (the scaled stack, a browser) starts once.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 MODEL_INPUTS := config.yml requirements.txt $(shell find bot/domain bot/nlu data -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
@@ -63,10 +70,10 @@ $(WEBCHAT_CLIENT): tests/ecosystem/package.json tests/ecosystem/package-lock.jso
 
 test: model lint system-packages node-packages ## set up and run every test
 	$(BIN)/rasa data validate --domain bot/domain --data data --config config.yml --fail-on-warnings
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 test-fast: install ## the tests that need no model, stack, browser or speech engine (a few minutes)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not slow"
 
 test-coqui: install ## the Coqui TTS backend for real, in its own environment (several GB)
 	scripts/test_coqui.sh
