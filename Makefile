@@ -10,7 +10,7 @@ MODEL := models/orderly.tar.gz
 WEBCHAT_CLIENT := tests/ecosystem/node_modules/.package-lock.json
 # pytest-xdist workers for `make test` and `make test-fast`: two overlap one worker's waits
 # on Rasa, the stack, browsers and speech (README, Tests, has the times). Each worker starts
-# its own stack (about 1.5 GB), so the count is fixed, not one per core:
+# its own stack (Rasa alone 1.6-2.1 GB), so the count is fixed, not one per core:
 # `make test TEST_WORKERS=4` on a bigger machine. Whole modules go to one worker
 # (loadscope), so a module fixture (the scaled stack, a browser) starts once.
 TEST_WORKERS ?= 2
