@@ -32,7 +32,7 @@ from actions import cart as carts
 from actions import corrections
 from actions.base import MerchantAction
 from actions.checkout import UNCLEAR, Checkout
-from actions.consent import Consent, asks_to_cancel, read_consent
+from actions.consent import Consent, asks_to_cancel, read_consent, yes_confidence
 from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
@@ -45,6 +45,7 @@ from actions.state import (
     latest_entities,
     latest_entity,
     latest_intent,
+    latest_intent_ranking,
 )
 from contracts.bot_messages import QuestionKind
 from contracts.cart_edits import COMPLAIN
@@ -130,6 +131,8 @@ class ActionAnswer(MerchantAction):
     ) -> list[EventType]:
         """Pay or cancel on a plain yes only; the same reading for both (actions/consent)."""
         text = str(tracker.latest_message.get("text") or "")
+        ranking = latest_intent_ranking(tracker)
+        confidence = yes_confidence(intent, confidence, ranking, question.kind)
         heard = recognition_confidence(tracker.latest_message.get("metadata"))
         if heard is not None:
             # A yes the voice channel recovered from poor audio is only as sure as that.
@@ -137,7 +140,13 @@ class ActionAnswer(MerchantAction):
         asked = int(question.subject.get("amount") or 0)
         named = _named_amount(tracker)
         consent = read_consent(
-            intent, confidence, text, self.settings.confirmation_min_confidence, named, asked
+            intent,
+            confidence,
+            text,
+            self.settings.confirmation_min_confidence,
+            named,
+            asked,
+            question.kind,
         )
         lead = UNCLEAR
         if named is not None and named != asked:  # "yes, pay 12 yuan" to "pay ¥15.00?"
@@ -249,3 +258,19 @@ class ActionAnswer(MerchantAction):
         )
         dispatcher.utter_message(text=text, json_message=expect(QuestionKind.MORE_OR_DONE))
         return [ask(tracker, QuestionKind.MORE_OR_DONE)]
+
+
+class ActionRequestCancel(ActionAnswer):
+    """Names the order that would be cancelled and asks before doing it.
+
+    Said to the open "Cancel order N?", a request to cancel is the answer to it: "yeah,
+    cancel it" (which DIET may hear as `cancel_order`) is read as any answer is, by the
+    one consent policy, and "no, don't cancel it" keeps the order."""
+
+    action_name = "action_request_cancel"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        question = open_question(tracker)
+        if question is not None and question.kind == QuestionKind.CANCEL:
+            return await super().act(dispatcher, tracker)
+        return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)

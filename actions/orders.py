@@ -179,11 +179,3 @@ class ActionOrderStatus(MerchantAction):
         )
         return []
 
-
-class ActionRequestCancel(MerchantAction):
-    """Names the order that would be cancelled and asks before doing it."""
-
-    action_name = "action_request_cancel"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rasa_sdk import Action
 
-from actions.answers import ActionAnswer
+from actions.answers import ActionAnswer, ActionRequestCancel
 from actions.base import MerchantAction
 from actions.checkout import ActionPayWithPin
 from actions.handoff import ActionHandoff
@@ -25,7 +25,7 @@ from actions.ordering import (
     ActionStartOver,
     ActionUpdateCart,
 )
-from actions.orders import ActionOrderStatus, ActionRequestCancel
+from actions.orders import ActionOrderStatus
 from actions.pickup import ActionSetPickup
 from actions.repeat import ActionRepeat
 from actions.session import ActionSessionStart

@@ -112,3 +112,9 @@ def latest_entity(tracker: Tracker, name: str) -> str | None:
 def latest_intent(tracker: Tracker) -> tuple[str, float]:
     intent = tracker.latest_message.get("intent") or {}
     return str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+
+
+def latest_intent_ranking(tracker: Tracker) -> dict[str, float]:
+    """Every intent the NLU weighed for the latest message, with its confidence."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return {str(i.get("name")): float(i.get("confidence") or 0.0) for i in ranking}

@@ -95,11 +95,15 @@ class Conversation:
         *entities: dict[str, Any],
         confidence: float = 0.99,
         metadata: dict[str, Any] | None = None,
+        ranking: dict[str, float] | None = None,
     ) -> str:
-        """One user message; returns the assistant's reply texts joined."""
+        """One user message; returns the assistant's reply texts joined. `ranking`: every
+        intent the NLU weighed, with its confidence (Rasa's `intent_ranking`)."""
+        weighed = ranking or {intent: confidence}
         message = {
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": n, "confidence": c} for n, c in weighed.items()],
             "entities": list(entities),
             "metadata": metadata or {},
         }

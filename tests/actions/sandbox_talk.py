@@ -31,9 +31,15 @@ class SandboxTalk:
         intent: str = "order_item",
         confidence: float = 0.99,
         metadata: dict[str, Any] | None = None,
+        ranking: dict[str, float] | None = None,
     ) -> str:
         return await self.talk.say(
-            text, intent, *self.parser.parse(text), confidence=confidence, metadata=metadata
+            text,
+            intent,
+            *self.parser.parse(text),
+            confidence=confidence,
+            metadata=metadata,
+            ranking=ranking,
         )
 
     def lines(self) -> list[tuple[str, int, dict[str, Any]]]:

@@ -40,6 +40,7 @@ class Heard:
             parsed["intent"]["name"],
             *parsed["entities"],
             confidence=parsed["intent"]["confidence"],
+            ranking={i["name"]: i["confidence"] for i in parsed.get("intent_ranking", [])},
         )
 
     def lines(self) -> list[tuple[str, int, dict[str, Any]]]:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu.test_edits_heard_by_the_model import Heard, agents, crumb, kettle
+from tests.nlu.heard_by_the_model import Heard
 
 pytestmark = pytest.mark.slow  # loads the trained model, twice
-
-__all__ = ["agents", "crumb", "kettle"]  # the fixtures, used by name
 
 
 @pytest.mark.parametrize(
