@@ -48,6 +48,11 @@ MERGED_WORDS_MIN_SCORE = 88.0
 # When the words line up one to one, each must be at least this close on its own, so
 # one right word cannot carry a wrong one ("breakfast still" is not "breakfast set").
 WORD_MIN_SCORE = 65.0
+# A word this short ("moca") is taken as the one item a dropped or doubled letter away
+# ("mocha") only when nothing else on the menu is within `SHORT_SLIP_ROOM` edits of it;
+# a weaker or shared match is still asked about.
+SHORT_SLIP_CHARS = 4
+SHORT_SLIP_ROOM = 2
 # Below this spelling score a fuzzy match is asked about, unless it also sounds the same.
 CONFIDENT_SCORE = 84.0
 # A match by sound alone ("lad" for "latte") still needs this much of the spelling.
@@ -78,6 +83,9 @@ EDGE_WORDS = (
 # ("lattice" is left out on purpose: Whisper writes it for "lattes".)
 # ("early" came from Copper Kettle's "earl" alias.)
 _COMMON_WORDS = ("later", "burner", "bugger", "burgle", "lathe", "latex", "cosmos", "early")
+# Everyday short words a dropped or doubled letter from a one-word name on the sandbox
+# menus ("late" for "latte"): never a sure slip, asked about as before.
+_SHORT_WORDS = ("late", "mock", "comb", "rite", "thai", "coco", "coca")
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,7 @@ def singular(word: str) -> str:
 
 # Compared after `singular`, like everything else.
 COMMON_WORDS = frozenset(singular(word) for word in _COMMON_WORDS)
+SHORT_WORDS = frozenset(_SHORT_WORDS)
 
 
 def phrase_words(text: str) -> tuple[str, ...]:
@@ -198,6 +207,7 @@ class MenuMatcher:
             limit=None,
         )
         heard_sound = jellyfish.metaphone(joined)
+        short_slip = len(span) == 1 and self._short_slip(joined)
         best: MenuMatch | None = None
         tied = False
         targets: set[str] = set()
@@ -209,7 +219,7 @@ class MenuMatcher:
             slip = (
                 len(span) == 1
                 and joined.isalpha()
-                and len(joined) >= FUZZY_MIN_CHARS
+                and (len(joined) >= FUZZY_MIN_CHARS or short_slip)
                 and OSA.distance(joined, key) <= 1
             )
             spelled_alike = slip or (score >= FUZZY_MIN_SCORE and len(joined) >= FUZZY_MIN_CHARS)
@@ -234,6 +244,25 @@ class MenuMatcher:
         if tied:  # two menu words as close as each other: ask, never pick one
             return replace(best, confident=False, unique=False)
         return replace(best, unique=len(targets) == 1)
+
+    def _short_slip(self, joined: str) -> bool:
+        """A short word a dropped or doubled letter from one item's names ("moca": Mocha,
+        whose aliases "moka" and "mocka" are as close), with no other name starting alike
+        within `SHORT_SLIP_ROOM` edits (a fuzzy match needs the same first letter)."""
+        if len(joined) != SHORT_SLIP_CHARS or not joined.isalpha() or joined in SHORT_WORDS:
+            return False
+        near = [
+            (key, OSA.distance(joined, key))
+            for key in self._fuzzy_keys
+            if key[0] == joined[0] and abs(len(key) - len(joined)) <= SHORT_SLIP_ROOM
+        ]
+        slipped = {
+            self._by_joined[key].target
+            for key, edits in near
+            if edits == 1 and abs(len(key) - len(joined)) == 1
+        }
+        others = {self._by_joined[key].target for key, edits in near if edits <= SHORT_SLIP_ROOM}
+        return len(slipped) == 1 and others == slipped
 
 
 def _without_cut_names(candidates: list[MenuMatch]) -> list[MenuMatch]:
