@@ -178,4 +178,3 @@ class ActionOrderStatus(MerchantAction):
             json_message=custom(order=order_payload(order), notification=True),
         )
         return []
-

@@ -30,8 +30,9 @@ class SandboxTalk:
         text: str,
         intent: str = "order_item",
         confidence: float = 0.99,
-        metadata: dict[str, Any] | None = None,
         ranking: dict[str, float] | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         return await self.talk.say(
             text,
