@@ -90,9 +90,9 @@ class ActionAnswer(MerchantAction):
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
         edit = read_edit(latest_entities(tracker))
         complains = edit is not None and edit.verb == COMPLAIN
-        if complains or (corrections.opens_correction(text) and (changes or edit) and not cancels):
-            # "no wait, only one of those", "no, that's not what I said": a correction of
-            # the order, not a no (which would read the order back).
+        if complains or (corrections.corrects(text) and (changes or edit) and not cancels):
+            # "no wait, only one of those", "no, that's not what I said", "no no, I said
+            # iced": a correction of the order, not a no (which would read the order back).
             return await ordering.update(dispatcher, tracker, "change_item")
         if said.unplaced and intent == "affirm" and not said.mentions:
             # "yes, and a large blorp": the yes is heard, the words it cannot place are

@@ -110,6 +110,14 @@ def restates(text: str) -> bool:
     return bool(RESTATES.search(text))
 
 
+def corrects(text: str) -> bool:
+    """Whether `text` is said as a correction: it opens as one ("hmm actually just one", "no
+    wait, a large one") or restates what was asked ("no no, I said iced"). With a count or
+    an option in it, it changes the line under discussion, whatever DIET heard (a no, or
+    "that's it": a hesitation before the words often tips it there)."""
+    return opens_correction(text) or restates(text)
+
+
 def closes_order(text: str) -> bool:
     return bool(CLOSES_ORDER.search(text))
 

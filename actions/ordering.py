@@ -665,6 +665,13 @@ class ActionReadback(MerchantAction):
             return await Ordering(self.backend, self.settings).update(
                 dispatcher, tracker, "order_item"
             )
+        text = str(tracker.latest_message.get("text") or "")
+        if corrections.corrects(text) and (said.loose.quantity or said.loose.options):
+            # "hmm actually just one" right after two soy milks, heard as "that's it": a
+            # correction of the line just added, never "done" (as with a no, actions/answers).
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "change_item"
+            )
         edit = edits.read_edit(latest_entities(tracker))
         if (
             edit is not None

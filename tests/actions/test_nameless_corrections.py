@@ -88,3 +88,38 @@ async def test_only_the_one_at_copper_kettle(copper_kettle: SandboxTalk) -> None
     await copper_kettle.say("two oat cortados")
     reply = await copper_kettle.say("hmm no, just the one", "deny")
     assert copper_kettle.lines() == [("cortado", 1, {"milk": "oat"})], reply
+
+
+# A count after a filler and "actually", heard as "that's it": still a correction of the
+# line just added, never the read-back (a filler does not change how it is read).
+
+
+@pytest.mark.parametrize(
+    "text", ["uh actually only one", "oh actually, just the one", "actually one"]
+)
+async def test_a_hesitant_actually_with_a_count_heard_as_done_corrects_the_line(
+    golden_crumb: SandboxTalk, text: str
+) -> None:
+    await golden_crumb.say("a hash brown")
+    await golden_crumb.say("and three colas")
+    reply = await golden_crumb.say(text, "checkout", 0.58)
+    assert golden_crumb.lines() == [("hash-brown", 1, {}), ("cola", 1, {})], reply
+    assert golden_crumb.talk.question != "pay", reply
+
+
+# "I said <option>" right after the item was added: that line's option is corrected, even
+# when DIET hears a no.
+
+
+@pytest.mark.parametrize("text", ["no no, I said decaf", "nope, I asked for decaf"])
+async def test_i_said_with_only_an_option_corrects_the_line_just_added(
+    copper_kettle: SandboxTalk, text: str
+) -> None:
+    await copper_kettle.say("a cortado")
+    await copper_kettle.say("and a regular mocha")
+    reply = await copper_kettle.say(text, "deny")
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {}),
+        ("mocha", 1, {"caffeine": "decaf"}),
+    ], reply
+    assert copper_kettle.talk.question != "pay", reply

@@ -67,3 +67,18 @@ async def test_give_me_a_count_of_them_after_an_item_is_its_new_count(crumb: Hea
     assert crumb.lines() == [("chicken-burger", 1, {}), ("soy-milk", 3, {})], reply
     reply = await crumb.say("and another one of those")
     assert crumb.lines() == [("chicken-burger", 1, {}), ("soy-milk", 4, {})], reply
+
+
+async def test_a_filler_before_actually_and_a_count_still_corrects(crumb: Heard) -> None:
+    await crumb.say("a chicken congee")
+    await crumb.say("and three youtiao")
+    reply = await crumb.say("uhh actually only one")
+    assert crumb.lines() == [("chicken-congee", 1, {}), ("youtiao", 1, {})], reply
+    assert not crumb.reads_back(), reply
+
+
+async def test_i_said_an_option_after_the_item_corrects_its_option(kettle: Heard) -> None:
+    await kettle.say("a hot mocha")
+    reply = await kettle.say("no no, I said iced please")
+    assert kettle.lines() == [("mocha", 1, {"temperature": "iced"})], reply
+    assert not kettle.reads_back(), reply
