@@ -238,7 +238,8 @@ def which_removal(cart: list[Line], mention: Mention, menu: Menu) -> tuple[Outco
 def _new_item(cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu) -> Mention | None:
     """The item a changed line becomes ("change the last one to a latte", "switch one
     of the combos to soy milk"): the last item named that is not in the cart, or of two
-    items named, the second ("change the latte to an americano"). None for other edits."""
+    items named, the second ("change the latte to an americano"), or one said with a count
+    over a line chosen by place. None for other edits."""
     if edit.verb != CHANGE:
         return None
     known = [m for m in said.mentions if m.sku and menu.find(m.sku)]
@@ -246,7 +247,15 @@ def _new_item(cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu) -> 
     outside = [m for m in known if m.sku not in in_cart]
     if outside:
         return outside[-1]
-    return known[-1] if len({m.sku for m in known}) > 1 else None
+    if len({m.sku for m in known}) > 1:
+        return known[-1]
+    by_place = edit.target.position is not None or edit.target.other
+    if by_place and known and known[-1].quantity:
+        # "change the second one to a latte" with a latte elsewhere in the cart: the place
+        # says which line, and an item said with a count ("a latte", unlike "the second
+        # latte") is what that line becomes.
+        return known[-1]
+    return None
 
 
 def _changed(

@@ -13,6 +13,8 @@ what the trained model hears).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.actions.sandbox_talk import SandboxTalk
 
 # 1. An option over every line.
@@ -439,3 +441,32 @@ async def test_both_drinks_over_a_coffee_and_a_tea_is_both_lines(
         ("mocha", 1, {"size": "large"}),
         ("english-breakfast", 1, {"size": "large"}),
     ], reply
+
+
+# A line chosen by place becomes the item named, even when that item is in the cart already
+# (the two lines of one item are then one line).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "change the second one to a mocha",
+            [("mocha", 2, {}), ("cortado", 1, {})],
+        ),
+        (
+            "swap the last one for a mocha please",
+            [("mocha", 2, {}), ("earl-grey", 1, {})],
+        ),
+        (
+            "make the first one a cortado",
+            [("cortado", 2, {}), ("earl-grey", 1, {})],
+        ),
+    ],
+)
+async def test_a_line_by_place_becomes_an_item_already_in_the_cart(
+    copper_kettle: SandboxTalk, text: str, expected: list[tuple[str, int, dict[str, str]]]
+) -> None:
+    await copper_kettle.say("a mocha, an earl grey and a cortado")
+    reply = await copper_kettle.say(text, "change_item")
+    assert copper_kettle.lines() == expected, reply
