@@ -41,8 +41,14 @@ ORDERS_MADE = re.compile(r"\bmake (?:me|us)\b|\bmore\b|\banother\b", re.I)
 # "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
 ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
 
-# "drop the soy milk, I only want the combo": what is named after the cue is kept.
-KEEPS = re.compile(r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b", re.I)
+# "drop the soy milk, I only want the combo", "scrap the extra soy milk, the combo is
+# enough": what is named after the cue is kept (the cue of the second starts its clause).
+KEEPS = re.compile(
+    r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b"
+    r"|[,;.]\s*(?:but\s+)?(?:the|my|that|one|just)\b[^,;.]*?(?:\bis|\bare|\bwill be|'s|’s)\s+"
+    r"(?:enough|plenty|fine|ok|okay|all i need)\b",
+    re.I,
+)
 
 # "two lattes and a hash brown, that's all": the order is complete, read it back.
 CLOSES_ORDER = re.compile(

@@ -120,6 +120,11 @@ class Ordering:
         if chosen is not None:
             return chosen  # "the second one", after stores were offered
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
+        heard = edits.read_edit(entities)
+        if intent == "change_item" and heard and heard.verb == REMOVE:
+            # "actually scrap the extra soy milk, the combo is enough" heard as a change:
+            # the verb removes, whatever DIET made of the rest.
+            intent = "remove_item"
         if intent == "remove_item":
             entities = corrections.removed_part(text, entities)
         if (intent == "remove_item" or not corrections.adds_items(text)) and (

@@ -7,6 +7,8 @@ test round found these edits losing or ignoring lines).
 
 from __future__ import annotations
 
+import pytest
+
 from tests.actions.conversation import Conversation
 from tests.actions.sandbox_talk import SandboxTalk
 from tests.actions.test_composed_orders import lines, say
@@ -349,3 +351,25 @@ async def test_rather_another_drink_in_the_combo_than_the_coffee_sets_the_combos
         ("breakfast-combo", 1, {"drink": "soy-milk"}),
         ("egg-sausage-muffin", 1, {}),
     ], reply
+
+
+# "the extra X" is the line of its own, not the combo's drink; a clause saying what is
+# enough keeps what it names, and a removal verb DIET heard as a change still removes.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hmm, drop the extra soy milk, the combo is plenty",
+        "scratch the separate soy milk please, my combo's enough",
+        "actually remove the soy milk on the side. the combo will be fine",
+    ],
+)
+async def test_the_extra_drink_goes_and_the_combo_said_enough_stays(
+    golden_crumb: SandboxTalk, text: str
+) -> None:
+    await golden_crumb.say("a breakfast combo with a soy milk and a youtiao, and a soy milk too")
+    before = golden_crumb.lines()
+    assert ("soy-milk", 1, {}) in before, before
+    reply = await golden_crumb.say(text, "change_item", 0.7)
+    assert golden_crumb.lines() == [line for line in before if line[0] != "soy-milk"], reply
