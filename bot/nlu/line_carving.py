@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from bot.nlu.clauses import is_content
 from bot.nlu.numbers import ARTICLES, spoken_number
-from bot.nlu.option_placement import item_right_after
+from bot.nlu.option_placement import item_right_after, said_for_all
 from bot.nlu.options import DRINK_GROUP, OptionMention
 from bot.nlu.order_lines import NOT_COUNTS_BEFORE, Count, OrderLine
 from bot.nlu.parse_state import ParseState
@@ -109,6 +109,8 @@ def carve_variant_lines(
             # "two drinks: an OAT MILK latte" is the latte's; "two with LARGE soy milk",
             # said before the base combo's drink, is this share's
             and item_right_after(state, m) in (None, base)
+            # "one decaf and one regular, BOTH ICED": every line's, attached later
+            and not said_for_all(state, m)
         ]
         # "three combos, two WITH SOY MILK and one with coffee": this share's drink
         drinks = [d for d in base.drinks if end <= d[1] < stop] if base is not None else []

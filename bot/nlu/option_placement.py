@@ -35,7 +35,7 @@ _ALL_WORDS = frozenset({"both", "all", "each"})
 
 def attach_options(state: ParseState, mentions: list[OptionMention]) -> None:
     for mention in mentions:
-        if _said_for_all(state, mention):  # "a latte and a mocha, BOTH with oat milk"
+        if said_for_all(state, mention):  # "a latte and a mocha, BOTH with oat milk"
             for line in [ln for ln in state.lines if ln.end <= mention.start]:
                 item = state.item(line.sku)
                 choices = mention.resolve(item) if item else []
@@ -97,7 +97,8 @@ def _unavailable(state: ParseState, line: OrderLine, mention: OptionMention) -> 
     line.unavailable.append((start, mention.end))
 
 
-def _said_for_all(state: ParseState, mention: OptionMention) -> bool:
+def said_for_all(state: ParseState, mention: OptionMention) -> bool:
+    """Whether the option is said after "both", "all" or "each": every line before it."""
     k = mention.start - 1
     while k >= 0 and state.texts[k] in _OPTION_LEADS:
         k -= 1

@@ -200,3 +200,25 @@ async def test_another_big_one_of_a_golden_crumb_item_is_one_line(
     assert golden_crumb.lines() == [("hash-brown", 1, {}), ("soy-milk", 2, {"size": "large"})], (
         reply
     )
+
+
+async def test_an_option_for_both_after_a_variant_goes_on_both_lines(
+    copper_kettle: SandboxTalk,
+) -> None:
+    """ "one oat mocha and one regular, both large": the option after "both" is every
+    line's, the variant carved from the first item's included."""
+    reply = await copper_kettle.say("one oat milk mocha and one with whole milk, both large")
+    assert copper_kettle.lines() == [
+        ("mocha", 1, {"milk": "oat", "size": "large"}),
+        ("mocha", 1, {"milk": "whole", "size": "large"}),
+    ], reply
+
+
+async def test_an_option_for_all_after_a_variant_goes_on_every_line(
+    copper_kettle: SandboxTalk,
+) -> None:
+    reply = await copper_kettle.say("one decaf cortado and one regular, all iced please")
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {"caffeine": "decaf", "temperature": "iced"}),
+        ("cortado", 1, {"caffeine": "regular", "temperature": "iced"}),
+    ], reply
