@@ -116,7 +116,7 @@ def read_edit(
     lines = spans[0] if spans else None
     count = next(
         (n for m in _COUNT_OF.finditer(text) if (n := spoken_number(m.group(1))) is not None),
-        None,
+        _one_like_them(words, claimed),
     )
     part = "drink" if _PART.search(text) or _named_inside(words, claimed) else None
     kind = None if part else _kind(words, kinds, claimed)
@@ -169,6 +169,19 @@ def target_words(
             if i + 2 not in claimed and (noun in kinds or noun[:-1] in kinds):
                 found.add(i + 1)  # "the TWO teas": a kind, not an item, follows
     return found
+
+
+def _one_like_them(words: list[str], claimed: AbstractSet[int]) -> int | None:
+    """ "no wait, a LARGE ONE" over two soy milks: "a" with options and "one" is one of
+    the line's items, like "one of them large" (1), never the whole line; None if not said."""
+    for i, word in enumerate(words):
+        if word in ("a", "an"):
+            k = i + 1
+            while k in claimed:
+                k += 1
+            if k > i + 1 and k < len(words) and words[k] == "one":
+                return 1
+    return None
 
 
 def _named_inside(words: list[str], claimed: AbstractSet[int]) -> bool:

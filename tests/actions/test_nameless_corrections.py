@@ -123,3 +123,24 @@ async def test_i_said_with_only_an_option_corrects_the_line_just_added(
         ("mocha", 1, {"caffeine": "decaf"}),
     ], reply
     assert copper_kettle.talk.question != "pay", reply
+
+
+# "a large one" over a line of several is one of them, like "one of them large": it is
+# split off, the rest stay as they were; over a line of one it is that line.
+
+
+async def test_a_big_one_over_a_line_of_two_splits_one_off(golden_crumb: SandboxTalk) -> None:
+    await golden_crumb.say("a youtiao")
+    await golden_crumb.say("and two americanos")
+    reply = await golden_crumb.say("oh wait, a big one", "deny")
+    assert golden_crumb.lines() == [
+        ("youtiao", 1, {}),
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_a_large_one_over_a_line_of_one_changes_it(golden_crumb: SandboxTalk) -> None:
+    await golden_crumb.say("an americano")
+    reply = await golden_crumb.say("no wait, a large one", "deny")
+    assert golden_crumb.lines() == [("americano", 1, {"size": "large"})], reply

@@ -82,3 +82,12 @@ async def test_i_said_an_option_after_the_item_corrects_its_option(kettle: Heard
     reply = await kettle.say("no no, I said iced please")
     assert kettle.lines() == [("mocha", 1, {"temperature": "iced"})], reply
     assert not kettle.reads_back(), reply
+
+
+async def test_a_large_one_after_two_splits_one_off(kettle: Heard) -> None:
+    await kettle.say("two cortados")
+    reply = await kettle.say("oh no wait, an iced one")
+    assert kettle.lines() == [
+        ("cortado", 1, {}),
+        ("cortado", 1, {"temperature": "iced"}),
+    ], reply
