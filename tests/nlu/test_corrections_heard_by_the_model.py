@@ -72,7 +72,7 @@ async def test_give_me_a_count_of_them_after_an_item_is_its_new_count(crumb: Hea
 async def test_a_filler_before_actually_and_a_count_still_corrects(crumb: Heard) -> None:
     await crumb.say("a chicken congee")
     await crumb.say("and three youtiao")
-    reply = await crumb.say("uhh actually only one")
+    reply = await crumb.say("uh, actually just one")
     assert crumb.lines() == [("chicken-congee", 1, {}), ("youtiao", 1, {})], reply
     assert not crumb.reads_back(), reply
 
@@ -85,9 +85,21 @@ async def test_i_said_an_option_after_the_item_corrects_its_option(kettle: Heard
 
 
 async def test_a_large_one_after_two_splits_one_off(kettle: Heard) -> None:
-    await kettle.say("two cortados")
-    reply = await kettle.say("oh no wait, an iced one")
+    await kettle.say("two americanos")
+    reply = await kettle.say("no wait, a large one")
     assert kettle.lines() == [
-        ("cortado", 1, {}),
-        ("cortado", 1, {"temperature": "iced"}),
+        ("americano", 1, {}),
+        ("americano", 1, {"size": "large"}),
     ], reply
+
+
+async def test_the_separate_drink_goes_and_the_combo_said_enough_stays(crumb: Heard) -> None:
+    await crumb.say("a breakfast combo with soy milk and a separate soy milk")
+    reply = await crumb.say("hmm scratch the extra soy milk, the combo's plenty")
+    assert crumb.lines() == [("breakfast-combo", 1, {"drink": "soy-milk"})], reply
+
+
+async def test_the_first_one_becomes_an_item_already_in_the_cart(kettle: Heard) -> None:
+    await kettle.say("an earl grey, a mocha and a cortado")
+    reply = await kettle.say("swap the first one for a cortado")
+    assert kettle.lines() == [("cortado", 2, {}), ("mocha", 1, {})], reply
