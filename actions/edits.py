@@ -88,11 +88,24 @@ def names_combo_drink(
     if not combos:
         return False
     if edit.target.part != DRINK:
-        return bool(mentions) and all(
-            DRINK in m.options
-            and m.quantity in (None, edit.target.count)
-            and any(line.sku == m.sku for line in combos)
-            for m in mentions
+        return bool(mentions) and (
+            all(
+                DRINK in m.options
+                and m.quantity in (None, edit.target.count)
+                and any(line.sku == m.sku for line in combos)
+                for m in mentions
+            )
+            # "could two of them be soy milk instead of coffee" over combos and no drink
+            # line: the drinks are those combos', counted by the pointer, never ordered
+            or (
+                edit.target.pointer
+                and all(
+                    m.quantity in (None, edit.target.count)
+                    and any(_is_drink_of(line, m.sku, menu) for line in combos)
+                    and not any(line.sku == m.sku for line in cart)
+                    for m in mentions
+                )
+            )
         )
     return all(
         any(_is_drink_of(line, m.sku, menu) for line in combos)
@@ -109,8 +122,10 @@ def drink_named_as_line(
     a line of its own. The edit as one of the combo's drink; None when it is not that."""
     if edit is None or edit.verb not in (None, CHANGE) or edit.target.part or not mentions:
         return None  # a removal or a complaint is no change of the combo's drink
-    if any(m.quantity for m in mentions):
-        return None  # "make me two soy milks": counted, they are ordered
+    if any(m.quantity for m in mentions) and not edit.target.other:
+        # "make me two soy milks": counted, they are ordered ("the other ONE with a large
+        # coffee" is counted by its pointer, and orders nothing)
+        return None
     if any(line.sku == m.sku for m in mentions for line in cart):
         return None  # a line of its own is that line
     if not all(
@@ -133,6 +148,8 @@ def apply(
     target = edit.target
     if target.part == DRINK and (outcome := _edit_part(cart, edit, said, menu, last_sku)):
         return outcome
+    if combo_edit := _combos_by_drink(cart, edit, said, menu):
+        return combo_edit
     new_item = _new_item(cart, edit, said, menu)
     named = [m for m in said.mentions if m is not new_item]
     chosen = _lines(cart, target, named, menu, last_sku)
@@ -141,6 +158,41 @@ def apply(
     if isinstance(chosen, _Several):
         return _which(cart, chosen.indices, menu, "Which one do you mean")
     return change_lines(cart, chosen, edit, said, menu)
+
+
+def _combos_by_drink(
+    cart: list[Line], edit: CartEdit, said: Utterance, menu: Menu
+) -> Outcome | None:
+    """ "could two of them be soy milk instead of coffee", "one of those with a big soy
+    milk" over combos and no drink line: the drinks named are the combos' drinks, never
+    lines. The combos pointed at are those with a drink named (all when none has one),
+    and a drink named that they do not have is their new drink; the pointer's count
+    splits them off. None when the edit is not that."""
+    target = edit.target
+    combos = [i for i, line in enumerate(cart) if (it := menu.find(line.sku)) and it.group(DRINK)]
+    if not (target.pointer and combos and said.mentions) or target.part:
+        return None
+    skus = {line.sku for line in cart}
+    if not all(
+        m.sku not in skus and any(_is_drink_of(cart[i], m.sku, menu) for i in combos)
+        for m in said.mentions
+    ):
+        return None
+    options = {k: v for m in said.mentions for k, v in m.options.items()}
+    if len(said.mentions) == 1 and not options:
+        # "can one of them have soy milk too": one drink said alone is the new drink of
+        # combos that do not have it yet
+        drink = said.mentions[0].sku
+        combos = [i for i in combos if cart[i].chosen(menu).get(DRINK) != drink] or combos
+    had = {cart[i].chosen(menu).get(DRINK) for i in combos}
+    old = {m.sku for m in said.mentions if m.sku in had}
+    chosen = [i for i in combos if not old or cart[i].chosen(menu).get(DRINK) in old]
+    if len(chosen) > 1 and not target.every:
+        return _which(cart, chosen, menu, "Which one do you mean")
+    new = [replace(m, options=options) for m in said.mentions if m.sku not in had]
+    loose = replace(said.loose, options={**said.loose.options, **options})
+    change = edit.copy(update={"verb": edit.verb or CHANGE})
+    return change_lines(cart, chosen, change, replace(said, mentions=new[-1:], loose=loose), menu)
 
 
 def change_lines(

@@ -37,6 +37,9 @@ _ONE_MORE_AFTER = frozenset({"too", "also", "again", "as"})
 # Before an item said again, this points back at its line: "a latte and a mocha, THE latte
 # large".
 _DEFINITE = "the"
+# Between a count or "the other" and the item after it, this says the item is what the
+# line pointed at comes with: "the other one WITH a large coffee".
+_WITH = "with"
 
 
 def count_forward(state: ParseState, quantity: Count) -> bool:
@@ -92,8 +95,14 @@ def carve_variant_lines(
         if base is None:  # "one decaf and one regular MOCHA"
             base = next((ln for ln in real if ln.start >= end), None)
         next_cue = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
-        if ahead and base is not None and _restates(base, next_cue):
-            # "okay, one regular, soy milk": one mention said in two breaths, not two lines
+        if (
+            ahead
+            and base is not None
+            and (_restates(base, next_cue) or _said_with(state, end, base))
+        ):
+            # "okay, one regular, soy milk": one mention said in two breaths, not two lines;
+            # "the other one WITH a large coffee": the item is what the line pointed at
+            # comes with (a combo's drink), not the kind of a new variant line
             _said_before(state, base, start, end, value, mentions, used)
             continue
         stop = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
@@ -143,6 +152,12 @@ def carve_variant_lines(
         elif quantity is not None and not quantity.needs_item:
             _count_backward(state, quantity)
     return [m for m in mentions if m.start not in used]
+
+
+def _said_with(state: ParseState, end: int, base: OrderLine) -> bool:
+    """Whether "with" comes between a cue and the item after it: "one of them WITH a big
+    soy milk" names a line by what it comes with."""
+    return _WITH in state.texts[end : base.start]
 
 
 def _restates(base: OrderLine, next_cue: int) -> bool:

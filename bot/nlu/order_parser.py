@@ -32,6 +32,7 @@ from bot.nlu.edit_targets import read_edit, target_words
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
+from bot.nlu.numbers import ARTICLES
 from bot.nlu.option_placement import add_loose, attach_options, unknown_extras
 from bot.nlu.options import SIZE_GROUP, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
@@ -111,18 +112,32 @@ def _entities(state: ParseState) -> list[Entity]:
     for start, end in unplaced:
         state.out.append(state.entity("unplaced", state.said(start, end), start, end))
     state.lines.sort(key=lambda line: line.start)
+    # "and THE cappuccino with non-fat milk", "THE ONE WITH a soy milk": every item named
+    # points at the cart's line
+    definite = bool(state.lines) and all(_said_definitely(texts, line) for line in state.lines)
     for number, line in enumerate(state.lines, start=1):
         state.out.extend(_line_entities(state, line, str(number)))
-    # "and THE cappuccino with non-fat milk": every item named points at the cart's line
-    definite = bool(state.lines) and all(
-        line.quantity is None and texts[line.start - 1 : line.start] == ["the"]
-        for line in state.lines
-    )
     edit = read_edit(texts, state.kinds, state.blocked, definite)
     if edit is not None and state.words:  # the whole utterance says it
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
     return sorted(state.out, key=lambda e: (e["start"], e["entity"]))
+
+
+def _said_definitely(texts: list[str], line: OrderLine) -> bool:
+    """Whether the item is said as a line of the cart: "THE cappuccino", or what the line
+    comes with, "THE ONE WITH (a) soy milk", whose article then counts nothing (the
+    line's count is dropped)."""
+    if line.quantity is None and texts[line.start - 1 : line.start] == ["the"]:
+        return True
+    k = line.start - 1
+    article = k >= 0 and texts[k] in ARTICLES and line.quantity_span == (k, k + 1)
+    k -= article
+    if k < 2 or texts[k - 2 : k + 1] not in (["the", "one", "with"], ["the", "ones", "with"]):
+        return False
+    if article:
+        line.quantity, line.quantity_span = None, None
+    return line.quantity is None
 
 
 def _line_entities(state: ParseState, line: OrderLine, group: str) -> list[Entity]:

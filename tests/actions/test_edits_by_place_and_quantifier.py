@@ -470,3 +470,113 @@ async def test_a_line_by_place_becomes_an_item_already_in_the_cart(
     await copper_kettle.say("a mocha, an earl grey and a cortado")
     reply = await copper_kettle.say(text, "change_item")
     assert copper_kettle.lines() == expected, reply
+
+
+# 7. A combo's drink said with a count, a pointer or "the one with X" over combo lines is
+# the combos' drink or size, never a drink line of its own (blind round 7 gc-01, gc-20,
+# gc-33, gc-41: such edits answered "There's no Soy Milk in your cart" or added drinks).
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_a_count_of_combos_switched_to_another_drink_splits_that_many_off(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("four meal deals")
+    reply = await golden_crumb.say("could three of them be soy milk rather than americano", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 3, {"drink": "soy-milk"}),
+    ], reply
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_the_other_combo_with_its_own_drink_large_makes_that_combo_large(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("two meal deals, one of them with soy milk")
+    reply = await golden_crumb.say("and the other with a big americano", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"size": "large"}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_the_combo_with_a_drink_said_large_makes_that_combo_large(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("two meal deals, one of them with soy milk")
+    reply = await golden_crumb.say("the one with the soymilk can be a large", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+    ], reply
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_one_of_the_combos_with_its_drink_large_splits_one_off_large(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("two meal deals with soymilk")
+    reply = await golden_crumb.say("make one of those with a big soy milk", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+    ], reply
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_making_a_count_of_combos_another_drink_instead_of_coffee_splits_them(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("three breakfast combos and a youtiao")
+    reply = await golden_crumb.say("hmm make two of those soymilk instead of the coffee", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 2, {"drink": "soy-milk"}),
+        ("youtiao", 1, {}),
+    ], reply
+
+
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_the_combo_split_off_with_a_drink_then_said_large_is_made_large(
+    golden_crumb: SandboxTalk, intent: str
+) -> None:
+    await golden_crumb.say("two meal deals")
+    await golden_crumb.say("could one of those come with soymilk?", "change_item")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ]
+    reply = await golden_crumb.say("and the one with the soymilk ought to be big", intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+    ], reply
+
+
+@pytest.mark.parametrize(
+    "text", ["the one with soymilk needs to be big", "the one with a soymilk in large"]
+)
+@pytest.mark.parametrize("intent", ["change_item", "order_item"])
+async def test_the_one_with_a_drink_said_without_the_names_that_combo(
+    golden_crumb: SandboxTalk, intent: str, text: str
+) -> None:
+    await golden_crumb.say("two breakfast combos, one of them with soymilk, and a hash brown")
+    reply = await golden_crumb.say(text, intent)
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk", "size": "large"}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_one_more_combo_given_the_drink_another_already_has_splits_from_the_rest(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("three meal deals, one of them with soymilk")
+    reply = await golden_crumb.say("could one of them come with soymilk", "change_item")
+    assert sorted(golden_crumb.lines(), key=lambda line: line[1]) == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 2, {"drink": "soy-milk"}),
+    ], reply
