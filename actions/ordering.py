@@ -135,6 +135,17 @@ class Ordering:
             entities = kind
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
+        if (
+            intent == "remove_item"
+            and edit is None
+            and not said.mentions
+            and (said.loose.quantity or said.loose.options)
+            and corrections.corrects(text)
+        ):
+            # "hmm, actually only one" right after three burgers, heard as a removal (the
+            # "only"): a count said as a correction sets the line under discussion, as it
+            # does when heard as a no or "that's it" (actions/answers.py, ActionReadback).
+            intent = "change_item"
         if intent == "remove_item" and edit and edit.orders:
             # "I'll take two of those", "another one of them" heard as a removal: the
             # customer orders, and an order verb never takes anything away.

@@ -144,3 +144,24 @@ async def test_a_large_one_over_a_line_of_one_changes_it(golden_crumb: SandboxTa
     await golden_crumb.say("an americano")
     reply = await golden_crumb.say("no wait, a large one", "deny")
     assert golden_crumb.lines() == [("americano", 1, {"size": "large"})], reply
+
+
+# A count after "actually", which DIET may hear as a removal ("only" sounds like one): the
+# line just added gets that count; nothing is asked about or removed.
+
+
+async def test_actually_a_count_heard_as_a_removal_sets_the_count(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("a soy milk")
+    await golden_crumb.say("and four youtiao")
+    reply = await golden_crumb.say("hmm, actually only two", "remove_item")
+    assert golden_crumb.lines() == [("soy-milk", 1, {}), ("youtiao", 2, {})], reply
+
+
+async def test_actually_just_one_heard_as_a_removal_at_copper_kettle(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("three cortados")
+    reply = await copper_kettle.say("um, actually just one", "remove_item")
+    assert copper_kettle.lines() == [("cortado", 1, {})], reply
