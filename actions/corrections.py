@@ -26,12 +26,13 @@ SELF_CORRECTION = re.compile(
 # "and one more", "two more", "another one": a count added to the line, not set.
 ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 
-# "no wait, only one of those", "nah, just one", "hmm no, just one" at "anything else?": a
-# correction, not a no. A hesitation before it ("hmm", "oh", "sorry") does not make it one.
+# "no wait, only one of those", "nah, just one", "hmm no, just one", "no, a small one" at
+# "anything else?": a correction, not a no. A hesitation before it ("hmm", "oh", "sorry")
+# does not make it one.
 OPENS_CORRECTION = re.compile(
     r"^\W*(?:(?:hmm*|um+|uhm*|erm?|ah+|oh|oops|sorry|ok(?:ay)?)\W+)*"
     r"(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
-    r"|(?:no|nah|nope)\W+(?:sorry\W+)?(?:just|only))\b",
+    r"|(?:no|nah|nope)\W+(?:sorry\W+)?(?:just|only|(?:an?|the)\s+(?:[\w-]+\s+){1,3}ones?))\b",
     re.I,
 )
 

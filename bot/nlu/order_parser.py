@@ -43,7 +43,7 @@ from bot.nlu.utterance import Word
 from contracts.cart_edits import EDIT_ENTITY
 from contracts.lexicon import Lexicon, LexiconItem
 
-# Before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
+# Right before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.
 _NEGATIONS = frozenset({"no", "not", "without", "less", "nothing"})
 
@@ -82,7 +82,13 @@ def _entities(state: ParseState) -> list[Entity]:
         state.blocked.update(range(match.start, match.end))
         if match.kind == STORE:
             state.out.append(state.entity("store", match.target, match.start, match.end))
-    negated = [m for m in mentions if m.start > 0 and texts[m.start - 1] in _NEGATIONS]
+    # "no, a small one" (a phrase at some merchants) answers with a size: a "no" set off
+    # by a comma is a reply, not "without".
+    negated = [
+        m
+        for m in mentions
+        if m.start > 0 and texts[m.start - 1] in _NEGATIONS and m.start not in state.breaks
+    ]
     for mention in mentions:
         state.blocked.update(range(mention.start, mention.end))
         state.option_ends[mention.start] = mention.end

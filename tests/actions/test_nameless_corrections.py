@@ -165,3 +165,19 @@ async def test_actually_just_one_heard_as_a_removal_at_copper_kettle(
     await copper_kettle.say("three cortados")
     reply = await copper_kettle.say("um, actually just one", "remove_item")
     assert copper_kettle.lines() == [("cortado", 1, {})], reply
+
+
+# "no, a small one" right after an item: a size said as a correction, which DIET may not
+# place at all (nlu_fallback): the line just added gets it.
+
+
+async def test_no_a_size_one_changes_the_line_just_added(copper_kettle: SandboxTalk) -> None:
+    await copper_kettle.say("a large hot chocolate")
+    reply = await copper_kettle.say("no, a small one", "nlu_fallback", 0.5)
+    assert copper_kettle.lines() == [("hot-chocolate", 1, {"size": "small"})], reply
+    await copper_kettle.say("and a mocha")
+    reply = await copper_kettle.say("nah, a large one", "change_item")
+    assert copper_kettle.lines() == [
+        ("hot-chocolate", 1, {"size": "small"}),
+        ("mocha", 1, {"size": "large"}),
+    ], reply
