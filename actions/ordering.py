@@ -567,8 +567,10 @@ def _previous_message(tracker: Tracker) -> dict[str, Any]:
 
 
 def _restated_after_complaint(tracker: Tracker, text: str) -> bool:
-    """ "I said ..." just after "that's not what I said"."""
-    if not corrections.restates(text):
+    """ "I said ...", or the order said plainly in answer to "What should I change?", just
+    after "that's not what I said"; not words that add to it ("and a cola", "also a latte")."""
+    adds = corrections.adds_items(text) or text.lstrip().lower().startswith("and ")
+    if not corrections.restates(text) and adds:
         return False
     complaint = edits.read_edit(_previous_message(tracker).get("entities") or [])
     return complaint is not None and complaint.verb == COMPLAIN

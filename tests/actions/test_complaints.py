@@ -193,3 +193,42 @@ async def test_it_should_have_been_restates_at_copper_kettle(copper_kettle: Sand
         ("latte", 1, {"milk": "oat"}),
         ("cortado", 1, {"caffeine": "decaf"}),
     ], reply
+
+
+# The order said plainly right after a complaint, in answer to "What should I change?", is
+# a restatement too (a blind round: "one latte and two hash browns" after "hmm no, that's
+# not right" added to the two lattes and the hash brown); words that add ("too", "also")
+# still add.
+
+
+async def test_a_plain_order_after_a_complaint_replaces_the_message_complained_about() -> None:
+    talk = Conversation()
+    await say(talk, "three youtiao and a soy milk")
+    await say(talk, "hmm, that's wrong", "deny")
+    reply = await say(talk, "two youtiao and two soy milks")
+    assert lines(talk) == [("youtiao", 2, {}), ("soy-milk", 2, {})], reply
+
+
+async def test_a_plain_order_after_a_complaint_at_copper_kettle(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("a cortado")
+    await copper_kettle.say("two oat lattes")
+    await copper_kettle.say("no, you got that wrong", "deny")
+    reply = await copper_kettle.say("one oat latte and one almond latte")
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {}),
+        ("latte", 1, {"milk": "oat"}),
+        ("latte", 1, {"milk": "almond"}),
+    ], reply
+
+
+async def test_an_item_added_after_a_complaint_still_adds() -> None:
+    talk = Conversation()
+    await say(talk, "a latte")
+    await say(talk, "that's not right", "deny")
+    reply = await say(talk, "I also want a hash brown")
+    assert lines(talk) == [("latte", 1, {}), ("hash-brown", 1, {})], reply
+    await say(talk, "that's not right", "deny")
+    reply = await say(talk, "and a youtiao")
+    assert lines(talk) == [("latte", 1, {}), ("hash-brown", 1, {}), ("youtiao", 1, {})], reply
