@@ -159,9 +159,21 @@ class Ordering:
         ):
             edit = combo_part  # "make the soy milk large" over a combo with a soy milk
         asked = _asked_about(tracker)
-        if edit and edit.verb is None and edit.target.count and not said.mentions and asked:
-            # "how much is a medium americano?" ... "ok, I'll take two of those"
-            said = replace(said, mentions=[replace(m, quantity=edit.target.count) for m in asked])
+        if (
+            edit
+            and edit.verb is None
+            and edit.target.count
+            and asked
+            and not {m.sku for m in said.mentions} & {m.sku for m in asked}
+        ):
+            # "how much is a medium americano?" ... "ok, I'll take two of those": the item
+            # asked about, with an option said beside it ("one of those with oat milk"),
+            # and before any other item named with it ("one of those and a youtiao").
+            those = [
+                replace(m, quantity=edit.target.count, options={**m.options, **said.loose.options})
+                for m in asked
+            ]
+            said = replace(said, mentions=[*those, *said.mentions], loose=Mention())
             intent = "order_item"
         elif (
             edits.points_at_lines(edit)

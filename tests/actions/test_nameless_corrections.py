@@ -181,3 +181,25 @@ async def test_no_a_size_one_changes_the_line_just_added(copper_kettle: SandboxT
         ("hot-chocolate", 1, {"size": "small"}),
         ("mocha", 1, {"size": "large"}),
     ], reply
+
+
+# "one of those" after a price question is the item asked about, with whatever is said
+# beside it: another item, or an option for it.
+
+
+async def test_those_after_a_price_question_with_another_item_orders_both(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("what does a large soy milk cost?", "ask_price")
+    reply = await golden_crumb.say("sure, I'll take two of those and a hash brown")
+    assert golden_crumb.lines() == [("soy-milk", 2, {"size": "large"}), ("hash-brown", 1, {})], (
+        reply
+    )
+
+
+async def test_those_after_a_price_question_with_an_option_orders_it_with_that(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("how much is a small mocha?", "ask_price")
+    reply = await copper_kettle.say("ok, one of those with almond milk please", "change_item")
+    assert copper_kettle.lines() == [("mocha", 1, {"size": "small", "milk": "almond"})], reply
