@@ -22,6 +22,7 @@ from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE, CartEdit, Target, Ver
 _COMPLAINT = re.compile(
     r"\b(?:thats|that is|this is|its|it is) (?:all )?(?:not right|wrong|incorrect|not correct"
     r"|not my order)\b"
+    r"|\b(?:that|this|it) (?:isnt|is not) (?:right|correct|my order)\b"
     r"|\b(?:not|isnt|wasnt|arent) what i (?:\w+ )?(?:said|told you|asked for|asked|wanted|want"
     r"|ordered|meant)\b"
     # "I didn't order THREE OF those": a count between is still what was not said

@@ -43,6 +43,8 @@ def edit_of(parser: OrderParser, text: str) -> CartEdit | None:
         ("you misheard me", "complain", Target()),
         ("hmm, I never ordered those", "complain", Target()),
         ("it's all wrong", "complain", Target()),
+        ("no, that isn't right", "complain", Target()),
+        ("hmm, this isn't correct", "complain", Target()),
         # Blind round ck-36, gc-26: "the other one" is the line of a pair not singled out.
         ("could you switch the other one to decaf", "change", Target(other=True)),
         ("turn the other one into a large please", "change", Target(other=True)),
