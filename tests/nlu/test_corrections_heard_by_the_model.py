@@ -103,3 +103,15 @@ async def test_the_first_one_becomes_an_item_already_in_the_cart(kettle: Heard) 
     await kettle.say("an earl grey, a mocha and a cortado")
     reply = await kettle.say("swap the first one for a cortado")
     assert kettle.lines() == [("cortado", 2, {}), ("mocha", 1, {})], reply
+
+
+async def test_no_a_size_one_right_after_an_item_changes_its_size(kettle: Heard) -> None:
+    await kettle.say("a large hot chocolate")
+    reply = await kettle.say("no, a small one")
+    assert kettle.lines() == [("hot-chocolate", 1, {"size": "small"})], reply
+
+
+async def test_those_after_a_price_question_with_another_item_orders_both(kettle: Heard) -> None:
+    await kettle.say("what's the price of a small mocha?")
+    reply = await kettle.say("sure, two of those and a cortado")
+    assert kettle.lines() == [("mocha", 2, {"size": "small"}), ("cortado", 1, {})], reply
