@@ -38,6 +38,10 @@ def json_logs(service: str, level: str = "INFO") -> Iterator[JsonLines]:
     }
     stream = io.StringIO()
     with warnings.catch_warnings():
+        # An earlier test may have left logging believing it captures warnings after
+        # pytest put the original showwarning back; then configure_logging's capture
+        # would do nothing. Start from no capture, as a new process does.
+        logging.captureWarnings(False)
         configure_logging(service, level, stream)
         try:
             yield JsonLines(stream)

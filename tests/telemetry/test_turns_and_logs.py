@@ -83,3 +83,22 @@ def test_metrics_need_the_token_when_one_is_set() -> None:
     status, body, content_type = metrics_reply("Bearer t0k3n-for-scrapers", "t0k3n-for-scrapers")
     assert status == 200 and content_type.startswith("text/plain; version=")
     assert b"# HELP orderly_errors_total" in body
+
+
+def test_warnings_are_logged_even_after_an_earlier_test_left_capture_on() -> None:
+    """Another test in the same process configured logging (capture on) and pytest then put
+    the original ``showwarning`` back: logging still believed it captured, so a second
+    ``captureWarnings(True)`` did nothing and the warning missed the logs (a fresh clone's
+    two-worker run)."""
+    original = warnings.showwarning
+    logging.captureWarnings(True)
+    warnings.showwarning = original  # what pytest's per-test warning capture restores
+    try:
+        with json_logs("rasa") as logs:
+            warnings.warn("a second library's complaint", UserWarning, stacklevel=1)
+            records = logs.records()
+    finally:
+        logging.captureWarnings(False)
+        warnings.showwarning = original
+    assert [r["logger"] for r in records] == ["py.warnings"]
+    assert "a second library's complaint" in records[0]["event"]
