@@ -18,12 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.location import fold_place
-from merchant import models
-from merchant.store_network import unit_xyz
+from merchant.store_network import located_stores, unit_xyz
 
 # Words a street name carries that people leave out: "Nanjing (West) Road".
 DIRECTION_WORDS = frozenset({"east", "west", "north", "south", "middle", "central"})
@@ -114,15 +112,7 @@ class PlaceIndex:
 
 def places_of(session: Session, merchant_id: str) -> PlaceIndex:
     """Build a merchant's place index from its located stores (one query)."""
-    table = models.Store.__table__
-    query = (
-        select(table.c.lat, table.c.lon, table.c.landmarks, table.c.district, table.c.city)
-        .where(table.c.merchant_id == merchant_id)
-        .where(table.c.lat.is_not(None))
-        .where(table.c.lon.is_not(None))
-        .order_by(table.c.position)
-    )
-    rows = session.execute(query).all()
+    rows = located_stores(session, merchant_id, "lat", "lon", "landmarks", "district", "city")
     return PlaceIndex(
         np.array([row.lat for row in rows], dtype=float),
         np.array([row.lon for row in rows], dtype=float),

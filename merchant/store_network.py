@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from scipy.spatial import cKDTree
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from merchant import models
@@ -143,17 +144,22 @@ class StoreIndex:
         ]
 
 
-def index_of(session: Session, merchant_id: str) -> StoreIndex:
-    """Build a merchant's index from its located stores (one query of five columns)."""
+def located_stores(session: Session, merchant_id: str, *columns: str) -> Sequence[Row[Any]]:
+    """``columns`` of a merchant's stores that have coordinates, in the merchant's order."""
     table = models.Store.__table__
     query = (
-        select(table.c.id, table.c.lat, table.c.lon, table.c.opens, table.c.closes)
+        select(*(table.c[name] for name in columns))
         .where(table.c.merchant_id == merchant_id)
         .where(table.c.lat.is_not(None))
         .where(table.c.lon.is_not(None))
         .order_by(table.c.position)
     )
-    rows = session.execute(query).all()
+    return session.execute(query).all()
+
+
+def index_of(session: Session, merchant_id: str) -> StoreIndex:
+    """Build a merchant's index from its located stores (one query of five columns)."""
+    rows = located_stores(session, merchant_id, "id", "lat", "lon", "opens", "closes")
     return StoreIndex(
         [row.id for row in rows],
         np.array([row.lat for row in rows], dtype=float),
