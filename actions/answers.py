@@ -48,7 +48,7 @@ from actions.state import (
     latest_intent_ranking,
 )
 from contracts.bot_messages import QuestionKind
-from contracts.cart_edits import COMPLAIN
+from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE
 from contracts.heard_answer import recognition_confidence
 from contracts.money import AMOUNT_ENTITY, format_money
 
@@ -94,6 +94,11 @@ class ActionAnswer(MerchantAction):
             # "no wait, only one of those", "no, that's not what I said", "no no, I said
             # iced": a correction of the order, not a no (which would read the order back).
             return await ordering.update(dispatcher, tracker, "change_item")
+        if edit is not None and edit.verb in (CHANGE, REMOVE) and changes and not cancels:
+            # "no, make it a small", "yes but make that a large" at "Shall I pay?": the
+            # order changes first and is read back again; neither a no nor a yes is heard.
+            verb = "remove_item" if edit.verb == REMOVE else "change_item"
+            return await ordering.update(dispatcher, tracker, verb)
         if said.unplaced and intent == "affirm" and not said.mentions:
             # "yes, and a large blorp": the yes is heard, the words it cannot place are
             # said back, and nothing is paid or cancelled on it.

@@ -74,6 +74,7 @@ def points_at_lines(edit: CartEdit | None) -> bool:
         or target.part
         or target.kind
         or target.other
+        or target.option
     )
 
 
@@ -341,12 +342,16 @@ def _lines(
     several, or None when it means none."""
     named = {m.sku for m in mentions if m.sku and menu.find(m.sku)}
     # "both of them" with no item named is every line, whatever its item.
-    by_pointer = target.position is None and not target.every and not target.kind
+    by_pointer = (
+        target.position is None and not target.every and not target.kind and not target.option
+    )
     sku_pool = named or ({last_sku} if last_sku and by_pointer else set())
     candidates = [
         i
         for i, line in enumerate(cart)
-        if (not sku_pool or line.sku in sku_pool) and _of_kind(line, target.kind, menu)
+        if (not sku_pool or line.sku in sku_pool)
+        and _of_kind(line, target.kind, menu)
+        and _has_option(line, target.option, menu)
     ]
     if target.kind and target.lines and len(candidates) < target.lines:
         # "both drinks" over a Mocha and a tea, where the menu files teas apart from its
@@ -367,8 +372,9 @@ def _lines(
         return candidates if len(candidates) == target.lines else _Several(candidates)
     if target.every:
         return candidates
-    if len(candidates) > 1 and (named or target.kind) and not target.pointer:
-        return _Several(candidates)  # "the latte", "the tea": which one is not guessed
+    if len(candidates) > 1 and (named or target.kind or target.option) and not target.pointer:
+        # "the latte", "the tea", "the iced one": which one is not guessed
+        return _Several(candidates)
     return [candidates[-1]]
 
 
@@ -396,6 +402,15 @@ def _of_kind(line: Line, kind: str | None, menu: Menu) -> bool:
         return True
     item = menu.find(line.sku)
     return item is not None and (item.category == kind or _called(item, kind))
+
+
+def _has_option(line: Line, option: str | None, menu: Menu) -> bool:
+    """Whether the line has the option said ("group:choice", "the caramel one"); any line
+    when none was."""
+    if option is None:
+        return True
+    group, _, choice = option.partition(":")
+    return line.chosen(menu).get(group) == choice
 
 
 def _called(item: MenuItem, word: str) -> bool:

@@ -125,8 +125,11 @@ class Ordering:
             # "actually scrap the extra soy milk, the combo is enough" heard as a change:
             # the verb removes, whatever DIET made of the rest.
             intent = "remove_item"
+        ordered: list[carts.Mention] = []
         if intent == "remove_item":
+            entities, then = corrections.ordered_after_removal(text, entities)
             entities = corrections.removed_part(text, entities)
+            ordered = carts.read_entities(then).mentions  # "... and add a youtiao"
         if (intent == "remove_item" or not corrections.adds_items(text)) and (
             kind := edits.kind_said_as_item(text, entities, state.cart, menu)
         ):
@@ -272,6 +275,9 @@ class Ordering:
                     dispatcher, tracker, state, after, outcome, removal, [], menu, lead
                 )
             after = carts.remove(after, [unclear] if unclear else [], menu)
+            if ordered:  # "take off the hash brown and add a youtiao"
+                touched = [line for m in ordered if (line := carts.resolve(m, menu))]
+                after, lead = carts.add(after, touched, menu), "Changed."
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):

@@ -49,6 +49,9 @@ class Target(BaseModel):
     # "the other one", "the other latte": of the two lines of the item under discussion,
     # the one the previous message did not single out (the one without its options).
     other: bool = False
+    # An option said with "the" and no item, as "group:choice": "switch THE CARAMEL to
+    # hazelnut", "get rid of THE ALMOND ONE" are the lines that have it.
+    option: str | None = None
 
     class Config:
         extra = Extra.forbid

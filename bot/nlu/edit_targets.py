@@ -14,6 +14,7 @@ import re
 from collections.abc import Set as AbstractSet
 
 from bot.nlu.numbers import spoken_number
+from bot.nlu.options import OptionMention
 from contracts.cart_edits import CHANGE, COMPLAIN, REMOVE, CartEdit, Target, Verb
 
 # "that's not what I said": the customer says what was heard is wrong, in any of the ways
@@ -98,6 +99,7 @@ def read_edit(
     kinds: AbstractSet[str] = frozenset(),
     claimed: AbstractSet[int] = frozenset(),
     definite: bool = False,
+    option: str | None = None,
 ) -> CartEdit | None:
     """The edit said by these (normalised) words, or None when they say none. `kinds`
     are the menu's categories ("tea"), said where an item name would be unless an item
@@ -132,6 +134,7 @@ def read_edit(
         kind=kind,
         lines=lines,
         other=bool(_OTHER.search(text)),
+        option=option,
     )
     if definite and verb is None and target == Target():
         # "and the cappuccino with non-fat milk": "the" is all that points at the line
@@ -139,6 +142,30 @@ def read_edit(
     if verb is None and target == Target():
         return None
     return CartEdit(verb=verb, target=target, orders=verb is None and orders_said(words))
+
+
+# Before "the": the new value follows ("change it TO the large", "swap it FOR the oat"),
+# not the line it is said of.
+_NEW_VALUE_LEADS = frozenset({"to", "into", "for", "with", "as"})
+
+
+def option_target(words: list[str], mentions: list[OptionMention]) -> OptionMention | None:
+    """The option that names the lines an edit is about, said with "the" and no item:
+    "switch THE CARAMEL to hazelnut", "get rid of THE ALMOND ONE", "make the iced one hot".
+    Only with a verb that edits; for a change, only with another option after it (the new
+    value), so "make it the large one" still sets the size. None when no option says it."""
+    text = " ".join(words)
+    removes, changes = bool(_REMOVE.search(text)), bool(_CHANGE.search(text))
+    if not (removes or changes) or _COMPLAINT.search(text):
+        return None
+    for i, mention in enumerate(mentions):
+        if not mention.known or mention.start < 1 or words[mention.start - 1] not in _KIND_LEADS:
+            continue
+        if mention.start >= 2 and words[mention.start - 2] in _NEW_VALUE_LEADS:
+            continue
+        if removes or any(later.known for later in mentions[i + 1 :]):
+            return mention
+    return None
 
 
 def orders_said(words: list[str]) -> bool:

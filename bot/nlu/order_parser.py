@@ -28,7 +28,7 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
-from bot.nlu.edit_targets import read_edit, target_words
+from bot.nlu.edit_targets import option_target, read_edit, target_words
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
@@ -99,8 +99,14 @@ def _entities(state: ParseState) -> list[Entity]:
     open_lines(state, [m for m in matches if m.kind == ITEM])
     # "the last ONE", "the first TWO": which cart lines, never a count of items. With items
     # named, "two lattes, the first one with oat and the second one with soy" counts them.
+    target = None
     if not any(match.kind == ITEM for match in matches):
         state.blocked.update(target_words(texts, state.kinds, state.blocked))
+        # "get rid of THE ALMOND ONE": the option says which lines, it sets nothing
+        if (target := option_target(texts, mentions)) is not None:
+            mentions.remove(target)
+            if texts[target.end : target.end + 1] in (["one"], ["ones"]):
+                state.blocked.add(target.end)
     quantities = list(find_counts(texts, state.blocked))
     free = [q for q in quantities if not count_forward(state, q)]
     unplaced = unplaced_parts(state, quantities, mentions)
@@ -123,7 +129,9 @@ def _entities(state: ParseState) -> list[Entity]:
     definite = bool(state.lines) and all(_said_definitely(texts, line) for line in state.lines)
     for number, line in enumerate(state.lines, start=1):
         state.out.extend(_line_entities(state, line, str(number)))
-    edit = read_edit(texts, state.kinds, state.blocked, definite)
+    edit = read_edit(
+        texts, state.kinds, state.blocked, definite, target.loose_value() if target else None
+    )
     if edit is not None and state.words:  # the whole utterance says it
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
