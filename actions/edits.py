@@ -154,6 +154,10 @@ def apply(
     new_item = _new_item(cart, edit, said, menu)
     named = [m for m in said.mentions if m is not new_item]
     chosen = _lines(cart, target, named, menu, last_sku)
+    if chosen is None and (within := _place_within_line(cart, target, named, last_sku)):
+        # "make the second one large" over one line of 2 Cold Brews: one of them
+        one = edit.copy(update={"target": target.copy(update={"count": 1, "position": None})})
+        return change_lines(cart, within, one, said, menu)
     if chosen is None:
         return None
     if isinstance(chosen, _Several):
@@ -376,6 +380,21 @@ def _lines(
         # "the latte", "the tea", "the iced one": which one is not guessed
         return _Several(candidates)
     return [candidates[-1]]
+
+
+def _place_within_line(
+    cart: list[Line], target: Target, mentions: list[Mention], last_sku: str | None
+) -> list[int] | None:
+    """ "the second one" when the cart has fewer lines than that but one line (of the item
+    named, or else under discussion) holds that many: the index of that line, whose items
+    the place counts; None otherwise."""
+    if target.position is None or target.position < 2 or target.lines or target.every:
+        return None
+    skus = {m.sku for m in mentions if m.sku} or ({last_sku} if last_sku else set())
+    lines = [i for i, line in enumerate(cart) if line.sku in skus]
+    if len(cart) >= target.position or len(lines) != 1:
+        return None
+    return lines if cart[lines[0]].quantity >= target.position else None
 
 
 def _other(cart: list[Line], candidates: list[int]) -> list[int] | _Several | None:

@@ -81,6 +81,12 @@ _EVERY = re.compile(
 _COUNT_OF = re.compile(
     r"(?<!\bevery )(?<!\beach )(?<!\banother )\b(\w+) of (?:them|those|these|that|the|my)\b"
 )
+# "two combos" ... "ONE WITH soy milk": a count and "with" opening the message, with no
+# item between, is that many of the line under discussion, like "one of them with".
+_SOME_WITH = re.compile(
+    r"^(?:(?:and|but|so|ok|okay|oh|um|uh|hmm|actually|maybe|just|please|make|can)\s+)*"
+    r"(\w+) (?:of (?:them|those|these) )?(?:with|in|as)\b"
+)
 # "that's all" and "that's it" point at nothing; "it" in "is it" asks a question.
 _POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b(?! (?:all|it|is all|will be))")
 _PART = re.compile(r"\b(?:the|my|its) drinks?\b|\bin (?:the|my) combos?\b|\bcombos? drink\b")
@@ -121,13 +127,16 @@ def read_edit(
         (n for m in _COUNT_OF.finditer(text) if (n := spoken_number(m.group(1))) is not None),
         _one_like_them(words, claimed),
     )
+    some_with = _SOME_WITH.match(text)
+    if count is None and some_with and (n := spoken_number(some_with.group(1))) is not None:
+        count = n
     part = "drink" if _PART.search(text) or _named_inside(words, claimed) else None
     kind = None if part else _kind(words, kinds, claimed)
     if kind and lines is None and "both" in words:
         lines = 2  # "both teas" are the two teas, like "the two teas"
     target = Target(
         position=_ORDINALS[position.group(1)] if position else None,
-        pointer=bool(_POINTER.search(text.replace("thats", "that is"))),
+        pointer=bool(_POINTER.search(text.replace("thats", "that is")) or some_with and count),
         count=count,
         every=bool(_EVERY.search(text)),
         part=part,

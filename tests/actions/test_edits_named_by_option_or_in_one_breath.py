@@ -96,3 +96,31 @@ async def test_yes_but_with_a_change_at_the_payment_question_does_not_pay_the_ol
     reply = await golden_crumb.say("yes but make it a large one", "affirm")
     assert golden_crumb.lines() == [("soy-milk", 1, {"size": "large"})], reply
     assert "paid" not in reply.lower(), reply
+
+
+async def test_one_with_a_drink_after_two_combos_gives_one_combo_that_drink(
+    golden_crumb: SandboxTalk,
+) -> None:
+    await golden_crumb.say("two combos")
+    reply = await golden_crumb.say("one with soy milk please")
+    assert golden_crumb.lines() == [
+        ("breakfast-combo", 1, {}),
+        ("breakfast-combo", 1, {"drink": "soy-milk"}),
+    ], reply
+
+
+async def test_one_with_a_milk_after_two_lattes_splits_one_off(copper_kettle: SandboxTalk) -> None:
+    await copper_kettle.say("two lattes")
+    reply = await copper_kettle.say("and one with oat milk")
+    assert copper_kettle.lines() == [("latte", 1, {}), ("latte", 1, {"milk": "oat"})], reply
+
+
+async def test_the_second_one_of_a_line_of_two_changes_one_of_them(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("a cold brew")
+    await copper_kettle.say("and another one")
+    reply = await copper_kettle.say("make the second one large", "change_item")
+    assert copper_kettle.lines() == [("cold-brew", 1, {}), ("cold-brew", 1, {"size": "large"})], (
+        reply
+    )
