@@ -66,17 +66,6 @@ RESTATES = re.compile(
     re.I,
 )
 
-# "take off the hash brown AND ADD a youtiao", "drop the soy milk, GET ME an americano":
-# after a removal, a clause that orders; what it names is added, never removed.
-ORDERS_AFTER_REMOVAL = re.compile(
-    r"(?:\b(?:and|then|but)\b|[,;.])\s*(?:(?:please|maybe|instead|also)\s+)?"
-    r"(?:add|get me|give me|gimme|bring me|put in|i'?ll (?:have|take)|i'?d like|i want"
-    r"|can i (?:get|have)|(?:replace|swap) (?:it|that|them) (?:with|for))\b",
-    re.I,
-)
-# "remove the latte, a mocha INSTEAD": the item said right before it is ordered instead.
-INSTEAD = re.compile(r"\binstead\b", re.I)
-
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 
 
@@ -138,39 +127,6 @@ def corrects(text: str) -> bool:
 
 def closes_order(text: str) -> bool:
     return bool(CLOSES_ORDER.search(text))
-
-
-def ordered_after_removal(
-    text: str, entities: Sequence[Mapping[str, Any]]
-) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
-    """A removal's entities split in two: those it removes, and those of an order said after
-    it ("take off the hash brown and add a youtiao", "drop the soy milk, an americano
-    instead"). With no such order, everything is the removal's."""
-    items = sorted(
-        (e for e in entities if e.get("entity") == "item" and "start" in e),
-        key=lambda e: int(e["start"]),
-    )
-    if len(items) < 2:
-        return list(entities), []
-    split = None
-    cue = ORDERS_AFTER_REMOVAL.search(text, int(items[0]["end"]))
-    if cue is not None and any(int(e["start"]) >= cue.end() for e in items):
-        split = cue.start()
-    elif (instead := INSTEAD.search(text, int(items[0]["end"]))) is not None:
-        before = [e for e in items[1:] if int(e["end"]) <= instead.start()]
-        split = _clause_start(text, int(before[-1]["start"])) if before else None
-    if split is None:
-        return list(entities), []
-    removed = [e for e in entities if "start" not in e or int(e["start"]) < split]
-    ordered = [e for e in entities if "start" in e and int(e["start"]) >= split]
-    return removed, ordered
-
-
-def _clause_start(text: str, at: int) -> int:
-    """Where the clause holding text[at] starts: after the last comma or "and" before it
-    (so the count and options said before the item go with it)."""
-    breaks = [m.end() for m in re.finditer(r"[,;.]|\band\b", text[:at])]
-    return breaks[-1] if breaks else at
 
 
 def removed_part(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

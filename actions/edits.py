@@ -62,6 +62,27 @@ def read_edit(entities: Iterable[Mapping[str, Any]]) -> CartEdit | None:
     return None
 
 
+def ordered_beside_removal(
+    entities: Iterable[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """A removal's entities split in two: those it removes, and those said in the parts
+    of the message that order (`CartEdit.ordered`: "take off the hash brown and add a
+    youtiao", "add a cortado and remove the latte")."""
+    entities = list(entities)
+    edit = read_edit(entities)
+    spans = edit.ordered if edit else ()
+
+    def ordered(entity: Mapping[str, Any]) -> bool:
+        at = entity.get("start")
+        return (
+            at is not None
+            and entity.get("entity") != EDIT_ENTITY
+            and any(start <= int(at) < end for start, end in spans)
+        )
+
+    return [e for e in entities if not ordered(e)], [e for e in entities if ordered(e)]
+
+
 def points_at_lines(edit: CartEdit | None) -> bool:
     """Whether the edit names its lines in a way only this module resolves."""
     if edit is None:

@@ -121,13 +121,14 @@ class Ordering:
             return chosen  # "the second one", after stores were offered
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         heard = edits.read_edit(entities)
-        if intent == "change_item" and heard and heard.verb == REMOVE:
-            # "actually scrap the extra soy milk, the combo is enough" heard as a change:
-            # the verb removes, whatever DIET made of the rest.
+        if heard and heard.verb == REMOVE and (intent == "change_item" or heard.ordered):
+            # "actually scrap the extra soy milk, the combo is enough" heard as a change,
+            # "add a cortado and remove the latte" heard as an order: the verb removes,
+            # whatever DIET made of the rest.
             intent = "remove_item"
         ordered: list[carts.Mention] = []
         if intent == "remove_item":
-            entities, then = corrections.ordered_after_removal(text, entities)
+            entities, then = edits.ordered_beside_removal(entities)
             entities = corrections.removed_part(text, entities)
             ordered = carts.read_entities(then).mentions  # "... and add a youtiao"
         if (intent == "remove_item" or not corrections.adds_items(text)) and (

@@ -72,6 +72,10 @@ class CartEdit(BaseModel):
     # them", "another one of those"): the customer wants what is pointed at, so whatever
     # the intent, nothing is removed.
     orders: bool = False
+    # Parts of the message that order beside a removal, as (start, end) offsets in its
+    # text: "take off the hash brown AND ADD A YOUTIAO", "ADD A CORTADO and remove the
+    # latte", "drop the mocha, A COLD BREW INSTEAD". What is named there is added.
+    ordered: tuple[tuple[int, int], ...] = ()
 
     class Config:
         extra = Extra.forbid

@@ -177,6 +177,39 @@ def option_target(words: list[str], mentions: list[OptionMention]) -> OptionMent
     return None
 
 
+# The words that open a part of a message that orders ("... AND ADD a youtiao", "ADD a
+# cortado and ...", "..., GET ME two americanos"), after the fillers that lead a part.
+_PART_LEAD = (
+    r"^(?:(?:and|then|but|also|plus|please|so|oh|ok|okay|maybe|instead|can you|could you)\s+)*"
+)
+_ORDER_OPENS = re.compile(
+    _PART_LEAD + r"(?:add|get me|give me|gimme|bring me|put in|ill have|ill take|id like"
+    r"|i want|can i (?:get|have)|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
+)
+_REMOVE_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + ")")
+
+
+def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
+    """The word spans of a removal's message that order instead: each part (split at
+    punctuation, "and" and "then") that opens with an order verb, or says "instead"
+    without a removal verb, and the parts after it up to the next removal. Empty when the
+    message removes nothing or orders nothing."""
+    if not _REMOVE.search(" ".join(words)):
+        return []
+    starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
+    spans: list[tuple[int, int]] = []
+    ordering = False
+    for start, end in zip(starts, [*starts[1:], len(words)], strict=True):
+        part = " ".join(words[start:end])
+        if _REMOVE_OPENS.match(part) and not _ORDER_OPENS.match(part):
+            ordering = False
+        elif _ORDER_OPENS.match(part) or ("instead" in words[start:end] and start > 0):
+            ordering = True
+        if ordering and end > start:
+            spans.append((start, end))
+    return spans
+
+
 def orders_said(words: list[str]) -> bool:
     """Whether these (normalised) words order ("I'll take two of those", "can I get
     another youtiao") with no verb that removes or changes and no negation: such words

@@ -28,7 +28,7 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
-from bot.nlu.edit_targets import option_target, read_edit, target_words
+from bot.nlu.edit_targets import option_target, ordered_parts, read_edit, target_words
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
@@ -133,6 +133,10 @@ def _entities(state: ParseState) -> list[Entity]:
         texts, state.kinds, state.blocked, definite, target.loose_value() if target else None
     )
     if edit is not None and state.words:  # the whole utterance says it
+        ordered = ordered_parts(texts, state.breaks)
+        if ordered and edit.verb is not None:  # "take off the hash brown and add a youtiao"
+            spans = tuple(state.span(start, end) for start, end in ordered)
+            edit = edit.copy(update={"ordered": spans})
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
     return sorted(state.out, key=lambda e: (e["start"], e["entity"]))

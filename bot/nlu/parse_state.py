@@ -61,6 +61,10 @@ class ParseState:
         words = self.words
         return Entity(entity=kind, value=value, start=words[start].start, end=words[end - 1].end)
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The offsets of words[start:end] in the original text."""
+        return self.words[start].start, self.words[end - 1].end
+
     def said(self, start: int, end: int) -> str:
         """The original text of words[start:end]."""
         return self.text[self.words[start].start : self.words[end - 1].end]

@@ -124,3 +124,15 @@ async def test_the_second_one_of_a_line_of_two_changes_one_of_them(
     assert copper_kettle.lines() == [("cold-brew", 1, {}), ("cold-brew", 1, {"size": "large"})], (
         reply
     )
+
+
+async def test_an_order_then_a_removal_in_one_breath_do_both(copper_kettle: SandboxTalk) -> None:
+    await copper_kettle.say("a latte and a cappuccino")
+    reply = await copper_kettle.say("add a cortado and remove the latte", "order_item")
+    assert copper_kettle.lines() == [("cappuccino", 1, {}), ("cortado", 1, {})], reply
+
+
+async def test_removing_two_items_named_orders_nothing(copper_kettle: SandboxTalk) -> None:
+    await copper_kettle.say("a latte, a mocha and an earl grey")
+    reply = await copper_kettle.say("remove the latte and the mocha", "remove_item")
+    assert copper_kettle.lines() == [("earl-grey", 1, {})], reply

@@ -40,3 +40,9 @@ async def test_no_with_a_change_at_the_payment_question_changes_the_order(crumb:
     reply = await crumb.say("no, make that a large")
     assert crumb.lines() == [("americano", 1, {"size": "large"})], reply
     assert "paid" not in reply.lower(), reply
+
+
+async def test_an_order_and_a_removal_in_one_breath(kettle: Heard) -> None:
+    await kettle.say("a mocha and an earl grey")
+    reply = await kettle.say("can you add a cold brew and take off the mocha")
+    assert kettle.lines() == [("earl-grey", 1, {}), ("cold-brew", 1, {})], reply
