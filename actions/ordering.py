@@ -10,6 +10,7 @@ here."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -121,10 +122,18 @@ class Ordering:
             return chosen  # "the second one", after stores were offered
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         heard = edits.read_edit(entities)
-        if heard and heard.verb == REMOVE and (intent == "change_item" or heard.ordered):
+        if (
+            heard
+            and heard.verb == REMOVE
+            and (
+                intent == "change_item"
+                or heard.ordered
+                or (intent == "order_item" and _all_in_cart(entities, state.cart))
+            )
+        ):
             # "actually scrap the extra soy milk, the combo is enough" heard as a change,
-            # "add a cortado and remove the latte" heard as an order: the verb removes,
-            # whatever DIET made of the rest.
+            # "add a cortado and remove the latte" or "wait, scrap the cola" (in the cart)
+            # heard as an order: the verb removes, whatever DIET made of the rest.
             intent = "remove_item"
         ordered: list[carts.Mention] = []
         if intent == "remove_item":
@@ -577,6 +586,12 @@ class Ordering:
             checkout = Checkout(self.backend, self.settings)
             return await checkout.readback(dispatcher, tracker, lead, state, ask_guesses=False)
         return await self.say_cart(dispatcher, tracker, state, menu, lead)
+
+
+def _all_in_cart(entities: list[Mapping[str, Any]], cart: list[carts.Line]) -> bool:
+    """Whether the message names items and every one is in the cart already."""
+    named = {str(e.get("value")) for e in entities if e.get("entity") == "item"}
+    return bool(named) and named <= {line.sku for line in cart}
 
 
 def _previous_message(tracker: Tracker) -> dict[str, Any]:

@@ -38,7 +38,10 @@ _REMOVE = re.compile(
     # "take one of them off", "take the last one out": the words between name the lines.
     r"|\btake (?:\w+ ){1,4}?(?:off|out)\b"
 )
-_CHANGE = re.compile(r"\b(?:make|change|switch|swap|turn|upsize|upgrade)\b")
+# "the second one SHOULD BE an americano": what a line should be is a change of it.
+_CHANGE = re.compile(
+    r"\b(?:make|change|switch|swap|turn|upsize|upgrade)\b|\bshould (?:be|have been)\b"
+)
 # "I'll take two of those", "give me three of them", "another one of those": the customer
 # wants more of what is pointed at, never less. Not when negated ("I didn't order two of
 # those"), nor a question about what is sold ("do you have ...").
@@ -120,7 +123,10 @@ def read_edit(
     spans = [
         n
         for i in sorted(target_words(words, kinds, claimed))
-        if words[i - 1] != "all" and (n := spoken_number(words[i])) is not None and n > 1
+        if words[i - 1] != "all"
+        and words[i - 2 : i] != ["of", "the"]  # "one of the three": neither
+        and (n := spoken_number(words[i])) is not None
+        and n > 1
     ]
     lines = spans[0] if spans else None
     count = next(
@@ -232,6 +238,8 @@ def target_words(
         if i >= 1 and words[i - 1] == "the" and word in _ORDINALS:
             if after in _LINE_WORDS or spoken_number(after) is not None:
                 found.add(i + 1)
+        elif word == "the" and i >= 1 and words[i - 1] == "of" and spoken_number(after):
+            found.add(i + 1)  # "one of THE THREE": which lines, not three more
         elif word == "all" and after in _SOME_LINES:
             found.add(i + 1)  # "make ALL THREE large": every line, not three of each
         elif word == "the" and spoken_number(after) is not None and i + 2 < len(words):

@@ -96,6 +96,13 @@ def carve_variant_lines(
             base = next((ln for ln in real if ln.start >= end), None)
         next_cue = cues[index + 1][0] if index + 1 < len(cues) else len(texts)
         if (
+            base is not None
+            and base.end == start
+            and texts[start] in ("one", "ones")
+            and texts[base.start - 1 : base.start] == ["the"]
+        ):
+            continue  # "the lavender ONE with honey": the item's noun, not one more
+        if (
             ahead
             and base is not None
             and (_restates(base, next_cue) or _said_with(state, end, base))

@@ -197,9 +197,16 @@ def _is_combo_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> boo
     links = _DRINK_LINKS | option_words
     # "a combo, soy milk instead"; "a combo AND a soy milk instead" lists a drink of its own
     instead = texts[match.end : match.end + 1] == [_INSTEAD] and "and" not in between
-    return bool(set(between) & _DRINK_CUES or instead) and all(
+    # "a combo, large soy milk AS THE DRINK": named as its drink
+    as_its_drink = texts[match.end : match.end + 3] in _AS_ITS_DRINK and "and" not in between
+    return bool(set(between) & _DRINK_CUES or instead or as_its_drink) and all(
         word in links or is_number_word(word) for word in between
     )
+
+
+_AS_ITS_DRINK = [
+    [lead, article, "drink"] for lead in ("as", "for") for article in ("the", "my", "its")
+]
 
 
 def _replaced_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> bool:

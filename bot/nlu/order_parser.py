@@ -117,6 +117,7 @@ def _entities(state: ParseState) -> list[Entity]:
     mentions = carve_variant_lines(state, free, mentions)
     attach_options(state, mentions)
     unknown_extras(state)  # "a mocha with extra whipped cream": said back, never dropped
+    shared = _shares_of_lines_said(state)
     carve_variants(state.lines)
     merge_restatements(state)
     if not state.lines:
@@ -132,6 +133,8 @@ def _entities(state: ParseState) -> list[Entity]:
     edit = read_edit(
         texts, state.kinds, state.blocked, definite, target.loose_value() if target else None
     )
+    if shared:
+        edit = None  # "two lattes, make one of the lattes large": this message's lines
     if edit is not None and state.words:  # the whole utterance says it
         ordered = ordered_parts(texts, state.breaks)
         if ordered and edit.verb is not None:  # "take off the hash brown and add a youtiao"
@@ -140,6 +143,28 @@ def _entities(state: ParseState) -> list[Entity]:
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
     return sorted(state.out, key=lambda e: (e["start"], e["entity"]))
+
+
+_SHARE_OF = (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"])
+
+
+def _shares_of_lines_said(state: ParseState) -> bool:
+    """ "four muffins and two lattes, make ONE OF THE LATTES large": a count said with "of
+    the" before an item this message already ordered, with more, is a share of that line
+    (a variant carved out of it), not more of the item. Whether any was found."""
+    found = False
+    for line in state.lines:
+        span, lead = line.quantity_span, state.texts[line.start - 2 : line.start]
+        if line.variant_of is not None or span is None or span[1] != line.start - 2:
+            continue
+        earlier = [
+            b
+            for b in state.lines
+            if b.end <= span[0] and b.sku == line.sku and b.variant_of is None
+        ]
+        if lead in _SHARE_OF and earlier and (earlier[-1].quantity or 1) > (line.quantity or 1):
+            line.variant_of, found = earlier[-1], True
+    return found
 
 
 def _said_definitely(texts: list[str], line: OrderLine) -> bool:

@@ -32,7 +32,11 @@ def edit_of(parser: OrderParser, text: str) -> CartEdit | None:
         ("get rid of the first latte", "remove", Target(position=1)),
         ("upsize the drink in my combo", "change", Target(part="drink")),
         ("make the coffee in it a large", "change", Target(pointer=True, part="drink")),
-        ("the large soy milk in that should be a coffee", None, Target(pointer=True, part="drink")),
+        (
+            "the large soy milk in that should be a coffee",
+            "change",
+            Target(pointer=True, part="drink"),
+        ),
         ("make that four", "change", Target(pointer=True)),
         ("hmm just two of those", None, Target(pointer=True, count=2)),
         ("that is not what I ordered", "complain", Target()),
