@@ -62,6 +62,64 @@ def read_edit(entities: Iterable[Mapping[str, Any]]) -> CartEdit | None:
     return None
 
 
+def edits_by_part(
+    entities: Iterable[Mapping[str, Any]],
+) -> list[tuple[CartEdit, list[Mapping[str, Any]]]]:
+    """A message that says several edits, each with the entities said in its part ("make
+    the first one iced AND the second one decaf"); empty when it says one or none."""
+    entities = list(entities)
+    parts = [e for e in entities if e.get("entity") == EDIT_ENTITY and "start" in e]
+    if len(parts) < 2:
+        return []
+    found = []
+    for part in parts:
+        edit = read_edit([part])
+        if edit is None:
+            return []  # a forged or broken part: none of them is done
+        start, end = int(part["start"]), int(part["end"])
+        inside = [
+            e
+            for e in entities
+            if e.get("entity") != EDIT_ENTITY and start <= int(e.get("start", -1)) < end
+        ]
+        found.append((edit, inside))
+    return found
+
+
+def apply_all(
+    cart: list[Line],
+    parts: list[tuple[CartEdit, Utterance]],
+    menu: Menu,
+    last_sku: str | None,
+) -> Outcome | None:
+    """Several edits of lines by place, each placed in the cart as it was said: changes
+    first, then removals from the last place back, so no edit moves another's line. None
+    when any of them points at no line or needs a question (nothing is done then)."""
+    changes = [(e, u) for e, u in parts if e.verb != REMOVE]
+    removals = sorted(
+        ((e, u) for e, u in parts if e.verb == REMOVE),
+        key=lambda part: _from_end(part[0].target.position, len(cart)),
+    )
+    result, touched, refused = list(cart), list[Line](), list[Line]()
+    for edit, said in [*changes, *removals]:
+        outcome = apply(result, edit, said, menu, last_sku)
+        if outcome is None or outcome.question:
+            return None
+        result, touched, refused = (
+            outcome.cart,
+            touched + outcome.touched,
+            refused + outcome.refused,
+        )
+    return Outcome(result, touched, refused=refused)
+
+
+def _from_end(position: int | None, size: int) -> int:
+    """How far from the cart's end a place is (the last one is 0), for removing in order."""
+    if position is None:
+        return size
+    return -position - 1 if position < 0 else size - position
+
+
 def ordered_beside_removal(
     entities: Iterable[Mapping[str, Any]],
 ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:

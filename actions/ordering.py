@@ -390,7 +390,11 @@ class Ordering:
             # "make one of them decaf" where nothing is decaf: what it cannot do is said
             # back and nothing changes ("one of them" alone would read as a new count).
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
-        outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
+        parts = [(e, carts.read_entities(inside)) for e, inside in edits.edits_by_part(entities)]
+        if parts:  # "make the first one iced and the second one decaf"
+            outcome = edits.apply_all(state.cart, parts, menu, state.last_sku)
+        else:
+            outcome = edits.apply(state.cart, edit, said, menu, state.last_sku)
         if outcome is None:
             return self._nothing_changed(dispatcher, tracker, said, state, menu, "change_item")
         if outcome.question:  # "Which one do you mean: ...?": the answer comes back here

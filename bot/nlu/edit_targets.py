@@ -216,6 +216,36 @@ def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int,
     return spans
 
 
+# A part of a message that opens an edit of its own: "..., and REMOVE the last one",
+# "... and THE SECOND ONE decaf", "..., MAKE the last one large".
+_EDIT_OPENS = re.compile(
+    _PART_LEAD
+    + r"(?:"
+    + _REMOVE.pattern
+    + r"|"
+    + _CHANGE.pattern
+    + r"|\bthe (?:"
+    + "|".join(_ORDINALS)
+    + r") (?:one|thing|item)\b)"
+)
+
+
+def edit_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
+    """The word spans of a message that says several edits, each of a line by place: "make
+    the first one iced and the second one decaf", "make the first one two and remove the
+    last one". Empty unless at least two parts each open an edit and say a place."""
+    starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
+    spans: list[tuple[int, int]] = []
+    for start, end in zip(starts, [*starts[1:], len(words)], strict=True):
+        part = " ".join(words[start:end])
+        if spans and not _EDIT_OPENS.match(part):
+            spans[-1] = (spans[-1][0], end)  # "... the second one decaf AND iced"
+        elif end > start:
+            spans.append((start, end))
+    placed = [(start, end) for start, end in spans if _POSITION.search(" ".join(words[start:end]))]
+    return spans if len(spans) > 1 and len(placed) == len(spans) else []
+
+
 def orders_said(words: list[str]) -> bool:
     """Whether these (normalised) words order ("I'll take two of those", "can I get
     another youtiao") with no verb that removes or changes and no negation: such words

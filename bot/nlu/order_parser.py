@@ -28,7 +28,13 @@ all reading and extending one parse_state.ParseState.
 from __future__ import annotations
 
 from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
-from bot.nlu.edit_targets import option_target, ordered_parts, read_edit, target_words
+from bot.nlu.edit_targets import (
+    edit_parts,
+    option_target,
+    ordered_parts,
+    read_edit,
+    target_words,
+)
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
@@ -135,6 +141,15 @@ def _entities(state: ParseState) -> list[Entity]:
     )
     if shared:
         edit = None  # "two lattes, make one of the lattes large": this message's lines
+    parts = edit_parts(texts, state.breaks) if edit is not None and not state.lines else []
+    for start, end in parts:  # "make the first one iced and the second one decaf"
+        claimed = {i - start for i in state.blocked if start <= i < end}
+        said = read_edit(texts[start:end], state.kinds, claimed)
+        if said is not None:
+            value = said.json(exclude_defaults=True)
+            state.out.append(state.entity(EDIT_ENTITY, value, start, end))
+    if parts:
+        edit = None
     if edit is not None and state.words:  # the whole utterance says it
         ordered = ordered_parts(texts, state.breaks)
         if ordered and edit.verb is not None:  # "take off the hash brown and add a youtiao"

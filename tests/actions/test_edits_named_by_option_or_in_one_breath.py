@@ -136,3 +136,25 @@ async def test_removing_two_items_named_orders_nothing(copper_kettle: SandboxTal
     await copper_kettle.say("a latte, a mocha and an earl grey")
     reply = await copper_kettle.say("remove the latte and the mocha", "remove_item")
     assert copper_kettle.lines() == [("earl-grey", 1, {})], reply
+
+
+async def test_two_edits_by_place_in_one_message_each_change_their_line(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("a cortado, a chai latte and a cold brew")
+    reply = await copper_kettle.say(
+        "make the first one decaf and the third one large", "change_item"
+    )
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {"caffeine": "decaf"}),
+        ("chai-latte", 1, {}),
+        ("cold-brew", 1, {"size": "large"}),
+    ], reply
+
+
+async def test_a_change_and_a_removal_by_place_in_one_message(golden_crumb: SandboxTalk) -> None:
+    await golden_crumb.say("a youtiao, a congee and a hash brown")
+    reply = await golden_crumb.say(
+        "make the first one three and take off the last one", "change_item"
+    )
+    assert golden_crumb.lines() == [("youtiao", 3, {}), ("chicken-congee", 1, {})], reply
