@@ -15,6 +15,10 @@ anywhere hears it when one connects. The watcher asks the dialogue to word each 
 the dialogue stays the one place that words replies, then publishes the words to every
 replica, each passing them to the customer's clients it holds.
 
+The same fan-out shows every turn a customer takes on one device (the voice client, the
+widget, the shell) to their other connected devices (`share`): the screen follows the voice.
+Each connection is a device with its own name; the turn it took is not passed back to it.
+
 A change is marked delivered when it is handed to a watcher; a watcher stopped in the
 instant between the platform's claim and its answer loses that one change (the platform
 checks that the caller is still there before it claims).
@@ -25,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -35,7 +40,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 
 from channels.identity import Identity
 from channels.settings import RasaSettings, rasa_settings
-from contracts.bot_messages import BotMessage, Notifications
+from contracts.bot_messages import BotMessage, Notifications, SharedTurn
 from contracts.merchant_api import OrderNotification, OrderNotifications
 
 logger = logging.getLogger(__name__)
@@ -48,7 +53,14 @@ REDIS_CHANNEL_PREFIX = "orderly:notifications:"
 # How much longer than its wait a claim may take to answer before the watcher asks again.
 CLAIM_GRACE_SECONDS = 10.0
 
-Inbox = asyncio.Queue[list[BotMessage]]
+
+class Inbox(asyncio.Queue[Notifications]):
+    """One connected client's share of the customer's news and turns taken elsewhere.
+    ``device`` names the connection: the turns it takes are not passed back to it."""
+
+    def __init__(self, device: str) -> None:
+        super().__init__()
+        self.device = device
 
 
 class Wording(Protocol):
@@ -95,36 +107,53 @@ class Notifier:
         self._subscriber: asyncio.Task[None] | None = None
 
     @asynccontextmanager
-    async def connected(self, identity: Identity, wording: Wording | None) -> AsyncIterator[Inbox]:
-        """While inside, the customer's notifications arrive in the inbox yielded, each a
-        list of bot messages (what one claim brought)."""
+    async def connected(
+        self, identity: Identity, wording: Wording | None, device: str | None = None
+    ) -> AsyncIterator[Inbox]:
+        """While inside, the customer's notifications (what one claim brought) and the turns
+        they take on their other devices arrive in the inbox yielded. ``device`` names this
+        client (a REST client's own ``X-Orderly-Device``); by default a new name."""
         customer = identity.customer_id
-        inbox: Inbox = asyncio.Queue()
-        if wording is None:
-            yield inbox
-            return
+        inbox = Inbox(device or uuid.uuid4().hex)
         self._inboxes.setdefault(customer, set()).add(inbox)
-        self._tokens[customer] = identity.token
         try:
             try:
                 await self._follow_other_replicas()
             except Exception as error:  # Redis down: this replica's clients still hear
                 logger.warning("notifications are not shared with other replicas: %s", error)
-            watcher = self._watchers.get(customer)
-            if watcher is None or watcher.done():
-                self._watchers[customer] = asyncio.create_task(
-                    self._watch(customer, wording), name=f"notifications for {customer}"
-                )
+            # Without a dialogue to word news (channels served without Rasa) nothing is
+            # claimed, but the customer's turns on their other devices still arrive.
+            if wording is not None:
+                self._tokens[customer] = identity.token
+                watcher = self._watchers.get(customer)
+                if watcher is None or watcher.done():
+                    self._watchers[customer] = asyncio.create_task(
+                        self._watch(customer, wording), name=f"notifications for {customer}"
+                    )
             yield inbox
         finally:
-            inboxes = self._inboxes.get(customer, set())
-            inboxes.discard(inbox)
-            if not inboxes:
-                self._inboxes.pop(customer, None)
-                self._tokens.pop(customer, None)
-                watcher = self._watchers.pop(customer, None)
-                if watcher is not None:
-                    watcher.cancel()
+            self._leave(customer, inbox)
+
+    def _leave(self, customer: str, inbox: Inbox) -> None:
+        inboxes = self._inboxes.get(customer, set())
+        inboxes.discard(inbox)
+        if not inboxes:
+            self._inboxes.pop(customer, None)
+            self._tokens.pop(customer, None)
+            watcher = self._watchers.pop(customer, None)
+            if watcher is not None:
+                watcher.cancel()
+
+    async def share(self, customer: str, turn: SharedTurn) -> None:
+        """Show a turn the customer just took to their other connected devices, on every
+        replica: the one fan-out path the notifications take. Never raises: a turn that
+        could not be shared was still taken and answered on its own device."""
+        try:
+            if not self.settings.redis_url and not self._inboxes.get(customer):
+                return  # one process, and nobody of the customer's here: nobody to show
+            await self._publish(customer, Notifications(turns=[turn]))
+        except Exception:
+            logger.exception("a turn of %s was not shown on their other devices", customer)
 
     async def _watch(self, customer: str, wording: Wording) -> None:
         wait = self.settings.notification_wait_seconds
@@ -176,9 +205,9 @@ class Notifier:
     # --- the fan-out: every replica's clients of the customer ---------------------------
 
     async def _publish(self, customer: str, said: Notifications) -> None:
-        if self._redis is not None:
+        if self.settings.redis_url:
             try:
-                await self._redis.publish(REDIS_CHANNEL_PREFIX + customer, said.json())
+                await self._redis_client().publish(REDIS_CHANNEL_PREFIX + customer, said.json())
                 return
             except Exception as error:  # Redis down: at least this replica's clients hear
                 logger.warning("notification for %s not shared: %s", customer, error)
@@ -195,17 +224,23 @@ class Notifier:
 
     def _deliver(self, customer: str, said: Notifications) -> None:
         for inbox in self._inboxes.get(customer, ()):
-            inbox.put_nowait(list(said.messages))
+            elsewhere = [turn for turn in said.turns if turn.device != inbox.device]
+            if said.messages or elsewhere:
+                inbox.put_nowait(Notifications(messages=said.messages, turns=elsewhere))
+
+    def _redis_client(self) -> Any:
+        if self._redis is None:
+            import redis.asyncio  # lazily: only deployments that choose Redis need it
+
+            self._redis = redis.asyncio.Redis.from_url(self.settings.redis_url)
+        return self._redis
 
     async def _follow_other_replicas(self) -> None:
         """With Redis (`ORDERLY_REDIS_URL`, the scaled topology) every replica hears what any
         replica's watcher published; subscribed once, on the first connection."""
         if not self.settings.redis_url or (self._subscriber and not self._subscriber.done()):
             return
-        import redis.asyncio  # lazily: only deployments that choose Redis need it
-
-        self._redis = redis.asyncio.Redis.from_url(self.settings.redis_url)
-        pubsub = self._redis.pubsub()
+        pubsub = self._redis_client().pubsub()
         await pubsub.psubscribe(REDIS_CHANNEL_PREFIX + "*")
         self._subscriber = asyncio.create_task(self._relay(pubsub), name="notification relay")
 

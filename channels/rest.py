@@ -21,6 +21,13 @@ answers ``{"messages": [...]}`` with what the dialogue said about a change the s
 to the customer's orders, as soon as there is one, or empty after ``wait`` seconds (at most
 ``ORDERLY_REST_NOTIFICATION_WAIT_SECONDS``). A client polls again at once; while it waits
 it counts as connected, and a change made between two polls waits for the next one.
+
+The same poll answers ``{"turns": [...]}`` with the turns the customer takes on their other
+devices (the voice client, the widget: :mod:`channels.shared_turns`), and every turn taken
+here is shown there. A client names itself with ``X-Orderly-Device`` (8 to 64 letters,
+digits, ``-`` or ``_``, the same on its messages and its polls) so that its own turns are
+not handed back to it; the shell does. A turn taken between two polls is not kept for the
+next one: unlike the store's changes, it is on the record in the conversation already.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ import asyncio
 import json
 import logging
 import math
+import re
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -45,8 +54,9 @@ from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_tok
 from channels.notifications import Notifier, dialogue_wording, notifier
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import RasaSettings, rasa_settings
+from channels.shared_turns import Device
 from channels.telemetry import Turn, observed_turn
-from contracts.bot_messages import Notifications
+from contracts.bot_messages import DEVICE_PATTERN, Notifications
 from contracts.location import METADATA_KEY as LOCATION_KEY
 from contracts.rate_limits import RateLimit
 from contracts.telemetry import RATE_LIMIT_REFUSALS
@@ -58,6 +68,8 @@ MAX_METADATA_BYTES = 1024
 # What the dialogue may read from a client's metadata; everything else is dropped.
 # `location` is contracts.location.ClientLocation (the shell's --near).
 METADATA_KEYS = ("modality", LOCATION_KEY)
+# The header a REST client names itself with (channels/shared_turns.py).
+DEVICE_HEADER = "x-orderly-device"
 
 
 class RequestError(ValueError):
@@ -124,11 +136,15 @@ class SecureRestInput(InputChannel):
             if not 0 <= wait < math.inf:
                 return _error("bad_request", "'wait' must be a number of seconds.", 400)
             wait = min(wait, self.longest_wait)
+            try:
+                device = _device(request)
+            except RequestError as error:
+                return _error(error.code, str(error), error.status)
             said: Notifications = Notifications()
             wording = dialogue_wording(request.app)
-            async with self.notices.connected(identity, wording) as inbox:
+            async with self.notices.connected(identity, wording, device) as inbox:
                 try:
-                    said = Notifications(messages=await asyncio.wait_for(inbox.get(), wait))
+                    said = await asyncio.wait_for(inbox.get(), wait)
                 except asyncio.TimeoutError:
                     pass
             return response.json(json.loads(said.json(exclude_none=True)))
@@ -150,10 +166,13 @@ class SecureRestInput(InputChannel):
                 )
             try:
                 text, metadata = self._parse(request, identity)
+                device = Device(
+                    sender_id, _device(request) or _new_device(), self.name(), self.notices
+                )
             except RequestError as error:
                 return _error(error.code, str(error), error.status)
             async with observed_turn(self.name()) as turn:
-                return await self._take_turn(identity, text, metadata, on_new_message, turn)
+                return await self._take_turn(identity, text, metadata, on_new_message, turn, device)
 
         return webhook
 
@@ -178,11 +197,13 @@ class SecureRestInput(InputChannel):
         metadata: dict[str, Any] | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         turn: Turn,
+        device: Device,
     ) -> HTTPResponse:
         sender_id = identity.customer_id
         screened = await self.gate.incoming(sender_id, text, identity.token)
         if screened.kind is ScreenKind.REASK:
             turn.outcome = "reasked"
+            await device.took(screened, list(screened.reply))
             return response.json(list(screened.reply))
         assert screened.text_for_rasa is not None
         collector = CollectingOutputChannel()
@@ -200,7 +221,9 @@ class SecureRestInput(InputChannel):
             # The reply may be partial, but the conversation and its tracker are intact.
             logger.exception("the assistant failed on a message from %s", sender_id)
             turn.outcome = "failed"
-        return response.json(await self.gate.outgoing(sender_id, collector.messages))
+        replies = await self.gate.outgoing(sender_id, collector.messages)
+        await device.took(screened, replies)
+        return response.json(replies)
 
     def _parse(self, request: Request, identity: Identity) -> tuple[str, dict[str, Any] | None]:
         try:
@@ -236,6 +259,21 @@ class SecureRestInput(InputChannel):
             )
         kept = {key: metadata[key] for key in self.metadata_keys if key in metadata}
         return kept or None
+
+
+def _device(request: Request) -> str | None:
+    """The name the client gave itself (``X-Orderly-Device``), if it gave one."""
+    name = request.headers.get(DEVICE_HEADER)
+    if name is None:
+        return None
+    if not re.fullmatch(DEVICE_PATTERN, name):
+        raise RequestError("'X-Orderly-Device' must be 8 to 64 letters, digits, '-' or '_'.")
+    return name
+
+
+def _new_device() -> str:
+    """A client that names no device: each turn is its own, and its polls see them all."""
+    return uuid.uuid4().hex
 
 
 def _error(

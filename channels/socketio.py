@@ -28,6 +28,8 @@ receives ``session_confirm`` and ``bot_uttered``. What differs from the stock ch
   reaches a client without passing the gate. The one exception is news of the customer's
   orders ("Your order is ready!", :mod:`channels.notifications`), sent as ``bot_uttered``
   to a socket that gave its token at connect, for as long as it stays connected.
+- Each turn taken here is shown on the customer's other devices (the widget, the voice
+  client, the shell: :mod:`channels.shared_turns`); theirs are not shown here.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from channels.identity import Identity, TokenRejected, TokenVerifier, bearer_tok
 from channels.notifications import Inbox, dialogue_wording, notifier
 from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import rasa_settings
+from channels.shared_turns import Device
 from contracts.location import location_of
 
 logger = logging.getLogger(__name__)
@@ -246,7 +249,12 @@ class SecureSocketIOInput(SocketIOInput):
         except Exception:
             # The reply may be partial, but the conversation and its tracker are intact.
             logger.exception("the assistant failed on a message from %s", sender_id)
-        await output.send_all(sid, await self.gate.outgoing(sender_id, collector.messages))
+        replies = await self.gate.outgoing(sender_id, collector.messages)
+        await output.send_all(sid, replies)
+        # Shown on the customer's other devices (channels/shared_turns.py); a webchat is
+        # shown none of theirs, so the name it goes by there matters to nobody.
+        device = Device(sender_id, uuid.uuid4().hex, self.name(), notifier())
+        await device.took(screened, replies)
 
 
 def _metadata(data: Any) -> dict[str, Any] | None:
@@ -258,8 +266,10 @@ def _metadata(data: Any) -> dict[str, Any] | None:
 
 
 async def _pass_on(inbox: Inbox, sid: str, output: GatedSocketIOOutput) -> None:
+    """The customer's news only: a Rasa webchat has no way to show a turn taken elsewhere
+    apart from its own, so the customer's other devices' turns are not passed on."""
     while True:
-        messages = await inbox.get()
+        messages = (await inbox.get()).messages
         await output.send_all(sid, [json.loads(m.json(exclude_none=True)) for m in messages])
 
 

@@ -15,7 +15,7 @@ import json
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, PositiveInt, StrictBool, StrictInt
+from pydantic import BaseModel, PositiveInt, StrictBool, StrictInt, constr
 
 from contracts.money import CURRENCY
 from contracts.pricing import PricedLine
@@ -241,12 +241,36 @@ class BotMessage(BaseModel):
     custom: Custom | None = None
 
 
+# A device (one connection of a customer's client) as the channels name it: an opaque id,
+# chosen by the channel or, on REST, by the client (``X-Orderly-Device``).
+DEVICE_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+class SharedTurn(BaseModel):
+    """A turn the customer took on one of their devices, as their other connected devices
+    are shown it: the screen follows the voice (README "One conversation across speaker,
+    screen and terminal"). ``said`` is what the customer said as that device showed it (a
+    PIN only masked); ``messages`` are the assistant's answer without any PIN request: a PIN
+    is asked for on the device that is paying and only there (``pin_asked_there`` says it
+    was). The device that took the turn is not told it again."""
+
+    device: constr(regex=DEVICE_PATTERN)  # type: ignore[valid-type]
+    channel: str  # where it was taken: voice (voice client, widget), rest (shell), socketio
+    said: str
+    masked: StrictBool = False
+    messages: list[BotMessage] = []
+    pin_asked_there: StrictBool = False
+
+
 class Notifications(BaseModel):
-    """What the store's changes of the customer's orders were said as, unasked: the body of
-    the REST channel's ``GET /webhooks/rest/notifications`` (empty when nothing changed within
-    the wait) and what one Rasa replica passes the others for the customer's clients there."""
+    """What happened in the customer's conversation that this client did not ask for: what
+    the store's changes of their orders were said as (``messages``) and the turns taken on
+    their other devices (``turns``). The body of the REST channel's ``GET
+    /webhooks/rest/notifications`` (empty when nothing happened within the wait) and what one
+    Rasa replica passes the others for the customer's clients there."""
 
     messages: list[BotMessage] = []
+    turns: list[SharedTurn] = []
 
 
 def json_schema() -> dict[str, Any]:

@@ -25,8 +25,9 @@ from contracts.location import ClientLocation
 # 2: every turn ends with ``turn_end`` (which replaced ``reply_end``).
 # 3: the token moved from the URL to the Sec-WebSocket-Protocol header.
 # 4: the assistant starts turns of its own (``news``): notifications of the customer's orders.
-PROTOCOL_VERSION = 4
-SUBPROTOCOL = "orderly.voice.v4"
+# 5: turns the customer took on their other devices (``shared_turn``).
+PROTOCOL_VERSION = 5
+SUBPROTOCOL = "orderly.voice.v5"
 TOKEN_SUBPROTOCOL_PREFIX = "orderly.token."
 
 # Close codes of a refused or ended connection: private-use (RFC 6455 4000-4999),
@@ -124,9 +125,20 @@ class Location:
     location: ClientLocation
 
 
-ClientMessage = Start | EndOfUtterance | Text | Interrupt | Location
+@dataclass(frozen=True)
+class SharedTurns:
+    """How this connection takes the turns the customer takes on their other devices
+    (``shared_turn``): ``spoken`` (the default, a speaker says "Paid" when the screen paid)
+    or only shown (``false``: a screen beside the speaker, as the widget is, which would
+    otherwise be sent audio it never plays, paced in real time ahead of its next turn)."""
+
+    type: ClassVar[str] = "shared_turns"
+    spoken: bool
+
+
+ClientMessage = Start | EndOfUtterance | Text | Interrupt | Location | SharedTurns
 _CLIENT_TYPES: dict[str, type[Any]] = {
-    cls.type: cls for cls in (Start, EndOfUtterance, Text, Interrupt, Location)
+    cls.type: cls for cls in (Start, EndOfUtterance, Text, Interrupt, Location, SharedTurns)
 }
 
 
@@ -182,6 +194,11 @@ def parse_client_message(raw: str, max_text_chars: int) -> ClientMessage:
                 "location needs 'lat' (-90 to 90) and 'lon' (-180 to 180) in degrees, and "
                 "optionally 'accuracy_m'.",
             ) from None
+    if kind == SharedTurns.type:
+        spoken = data.get("spoken")
+        if not isinstance(spoken, bool):
+            raise ProtocolError("invalid_message", "shared_turns needs a boolean 'spoken'.")
+        return SharedTurns(spoken=spoken)
     return _CLIENT_TYPES[kind]()
 
 
@@ -275,6 +292,24 @@ class NewsMessage:
 
 
 @dataclass(frozen=True)
+class SharedTurnMessage:
+    """Turn ``turn`` is one the customer took on another of their devices (the voice
+    client, the widget, the shell: ``channel``), shown here so the screen follows the
+    voice; its ``bot_message``s (the assistant's answer there), ``reply_audio`` and
+    ``turn_end`` follow as for any turn. ``said`` is what the customer said as that device
+    showed it, empty and ``masked`` when it was about the PIN. The PIN is asked for on the
+    device that is paying: ``pin_asked_there`` says it was, and the request itself never
+    comes here. Numbered in the same sequence as this connection's own turns."""
+
+    type: ClassVar[str] = "shared_turn"
+    turn: int
+    channel: str
+    said: str
+    masked: bool = False
+    pin_asked_there: bool = False
+
+
+@dataclass(frozen=True)
 class BotMessage:
     """One reply exactly as Rasa's CollectingOutputChannel holds it (text, buttons, custom)."""
 
@@ -331,6 +366,7 @@ ServerMessage = (
     | TranscriptMessage
     | NoSpeech
     | NewsMessage
+    | SharedTurnMessage
     | BotMessage
     | ReplyAudio
     | TurnEnd

@@ -3,7 +3,7 @@
 The client presents a customer token (the JWT from ``POST /identity/sign-in``, or
 one from the deployment's OIDC provider; see :mod:`channels.identity`) in the
 ``Sec-WebSocket-Protocol`` header, as the subprotocol ``orderly.token.<token>`` next
-to ``orderly.voice.v4`` (``contracts.voice_protocol.offered_subprotocols``): the one
+to ``orderly.voice.v5`` (``contracts.voice_protocol.offered_subprotocols``): the one
 header a browser can set on a websocket. Command-line clients may send
 ``Authorization: Bearer <token>`` instead. A token in the URL (``?token=``, the way of
 protocol 2) is refused even when valid: proxies and access logs keep URLs, so a

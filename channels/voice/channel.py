@@ -29,12 +29,14 @@ from channels.identity import Identity, TokenVerifier
 from channels.notifications import Inbox, Wording, dialogue_wording, notifier
 from channels.pin_policy import PinGate
 from channels.settings import rasa_settings
+from channels.shared_turns import Device
 from channels.voice.access import (
     AccessDenied,
     AccessPolicy,
     ConnectionLimit,
     ConnectionRequest,
 )
+from channels.voice.conversation import CHANNEL_NAME
 from channels.voice.engines import VoiceEngines
 from channels.voice.output import Output
 from channels.voice.session import VoiceSession
@@ -112,17 +114,19 @@ class VoiceInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         wording: Wording | None,
     ) -> None:
-        """The conversation, for as long as the token lives, told the customer's news."""
-        session = VoiceSession(
-            socket,
-            output,
-            identity,
-            self.engines,
-            self.gate,
-            on_new_message,
-            reply_lead_s=self.settings.reply_lead_s,
-        )
+        """The conversation, for as long as the token lives, told the customer's news and
+        shown the turns they take on their other devices (and showing its own there)."""
         async with notifier().connected(identity, wording) as inbox:
+            session = VoiceSession(
+                socket,
+                output,
+                identity,
+                self.engines,
+                self.gate,
+                on_new_message,
+                reply_lead_s=self.settings.reply_lead_s,
+                device=Device(identity.customer_id, inbox.device, CHANNEL_NAME, notifier()),
+            )
             telling = asyncio.create_task(_tell(session, inbox))
             try:
                 lifetime_s = identity.expires_at - time.time()
@@ -142,10 +146,14 @@ class VoiceInput(InputChannel):
 
 
 async def _tell(session: VoiceSession, inbox: Inbox) -> None:
-    """Pass each notification of the customer to this connection's pipeline."""
+    """Pass each notification of the customer, and each turn they took on another device,
+    to this connection's pipeline."""
     while True:
-        messages = await inbox.get()
-        await session.tell([json.loads(m.json(exclude_none=True)) for m in messages])
+        unasked = await inbox.get()
+        if unasked.messages:
+            await session.tell([json.loads(m.json(exclude_none=True)) for m in unasked.messages])
+        for turn in unasked.turns:
+            await session.show(turn)
 
 
 async def _refuse(output: Output, denied: AccessDenied) -> None:

@@ -6,6 +6,11 @@ Rasa gets only the outcome; a turn that is no PIN while one is pending is asked
 again here, without Rasa; PIN-length numbers reach Rasa, the client's transcript
 and the log only masked.
 
+Every turn taken here is shown on the customer's other connected devices
+(``channels.shared_turns``), and a turn they took elsewhere that reaches this connection
+primes recognition like a turn of its own: the speaker hears "yes" to the readback the
+screen showed.
+
 After every turn the kind of answer the reply asks for (``custom.expect``) goes
 upstream to the Transcriber as an :class:`ExpectedAnswer` frame, so the next
 utterance is recognised with the right words in mind.
@@ -22,7 +27,8 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from channels.identity import Identity
-from channels.pin_policy import PinGate, ScreenKind
+from channels.pin_policy import PinGate, Screened, ScreenKind
+from channels.shared_turns import Device
 from channels.telemetry import observe_voice_stage, observed_turn
 from channels.voice.pipeline import (
     BotReply,
@@ -52,11 +58,13 @@ class Conversation(Stage):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         gate: PinGate,
         identity: Identity,
+        device: Device | None = None,
     ) -> None:
         super().__init__()
         self._on_new_message = on_new_message
         self._gate = gate
         self._identity = identity
+        self._device = device  # None: the turns taken here are shown nowhere else
         self._sender_id = identity.customer_id
         self._location: ClientLocation | None = None  # the client's latest `location`
 
@@ -72,6 +80,9 @@ class Conversation(Stage):
         if isinstance(frame, CustomerAt):
             self._location = frame.location  # for the turns after it; nothing to answer
             return
+        if isinstance(frame, BotReply) and frame.elsewhere is not None:
+            # The question the other device's turn asked is the one open here too.
+            await self._expect(frame.messages)
         if not isinstance(frame, UserTurn):
             await self.push(frame)
             return
@@ -93,13 +104,19 @@ class Conversation(Stage):
         )
         logger.debug("voice turn from %s: %s", self._sender_id, screened.shown)
         if screened.kind is ScreenKind.REASK:
+            await self._show_elsewhere(screened, list(screened.reply))
             return BotReply(turn=frame.turn, messages=list(screened.reply))
         assert screened.text_for_rasa is not None
         asked = time.monotonic()
         messages, failed = await self._ask_rasa(screened.text_for_rasa, frame)
         observe_voice_stage("dialogue", time.monotonic() - asked)
         replies = await self._gate.outgoing(self._sender_id, messages)
+        await self._show_elsewhere(screened, replies)
         return BotReply(turn=frame.turn, messages=replies, failed=failed)
+
+    async def _show_elsewhere(self, screened: Screened, replies: list[dict[str, Any]]) -> None:
+        if self._device is not None:
+            await self._device.took(screened, replies)
 
     async def _expect(self, replies: list[dict[str, Any]]) -> None:
         """Send recognition the kind of answer asked for; the PIN gate's own request wins."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 
@@ -20,6 +21,7 @@ from channels.voice.pipeline import (
     AnswerComplete,
     AudioIn,
     BotReply,
+    Elsewhere,
     EndOfSpeech,
     ExpectedAnswer,
     Frame,
@@ -102,6 +104,11 @@ class Listener(Stage):
         elif isinstance(frame, News):
             # Numbered with the user's turns and queued behind them: never inside a reply.
             await self.push(BotReply(turn=self._next_turn(), messages=frame.messages, news=True))
+        elif isinstance(frame, Elsewhere):
+            # Likewise: the other device's turn is shown between this one's, never inside.
+            messages = [json.loads(m.json(exclude_none=True)) for m in frame.turn.messages]
+            turn = self._next_turn()
+            await self.push(BotReply(turn=turn, messages=messages, elsewhere=frame.turn))
         else:
             await self.push(frame)
 

@@ -45,6 +45,7 @@ from contracts.voice_protocol import (
     NewsMessage,
     NoSpeech,
     ReplyAudio,
+    SharedTurnMessage,
     SpeechStartedMessage,
     TranscriptMessage,
     TurnEnd,
@@ -119,6 +120,16 @@ class Output(Stage):
             self._replying = frame.turn
             if frame.news:
                 await self._outbox.put(NewsMessage(turn=frame.turn))
+            elif frame.elsewhere is not None:
+                taken = frame.elsewhere
+                shared = SharedTurnMessage(
+                    turn=frame.turn,
+                    channel=taken.channel,
+                    said=taken.said,
+                    masked=taken.masked,
+                    pin_asked_there=taken.pin_asked_there,
+                )
+                await self._outbox.put(shared)
             if frame.failed:
                 self._failed.add(frame.turn)
             for message in frame.messages:

@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.bot_messages import SharedTurn
 from contracts.heard_answer import HeardAnswer
 from contracts.location import ClientLocation
 from contracts.voice_protocol import ErrorMessage, Hello, Started
@@ -123,6 +124,8 @@ class BotReply:
     failed: bool = False
     # A turn the assistant started itself: a notification (channels/notifications.py).
     news: bool = False
+    # A turn the customer took on another of their devices (channels/shared_turns.py).
+    elsewhere: SharedTurn | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,15 @@ class News:
     connection; the Listener makes it a turn of its own (a ``BotReply`` with ``news``)."""
 
     messages: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A turn the customer took on another of their devices, to be shown (and spoken) on
+    this connection; the Listener makes it a turn of its own (a ``BotReply`` with
+    ``elsewhere``)."""
+
+    turn: SharedTurn
 
 
 @dataclass(frozen=True)
@@ -204,8 +216,9 @@ class ClientGone:
 
 
 Frame = (
-    AudioIn | EndOfSpeech | UserText | CustomerAt | News | Pause | Resume | Heard | NothingHeard
-    | UserTurn | Transcribed | BotReply | AudioOut | ReplyDone | TurnError | Interruption | Notice
+    AudioIn | EndOfSpeech | UserText | CustomerAt | News | Elsewhere | Pause | Resume | Heard
+    | NothingHeard | UserTurn | Transcribed | BotReply | AudioOut | ReplyDone | TurnError
+    | Interruption | Notice
 )  # fmt: skip
 UrgentFrame = Interruption | Notice
 UpstreamFrame = ExpectedAnswer | AnswerComplete | ClientGone

@@ -22,6 +22,7 @@ from rasa.core.channels.channel import UserMessage
 
 from channels.identity import Identity
 from channels.pin_policy import PinGate
+from channels.shared_turns import Device
 from channels.voice.conversation import Conversation
 from channels.voice.engines import VoiceEngines
 from channels.voice.listening import Listener, Transcriber
@@ -29,6 +30,7 @@ from channels.voice.output import Output
 from channels.voice.pipeline import (
     AudioIn,
     CustomerAt,
+    Elsewhere,
     EndOfSpeech,
     Interruption,
     News,
@@ -36,6 +38,7 @@ from channels.voice.pipeline import (
     UserText,
 )
 from channels.voice.speaking import Speaker
+from contracts.bot_messages import SharedTurn
 from contracts.voice_protocol import (
     SUPPORTED_SAMPLE_RATES,
     ClientMessage,
@@ -45,6 +48,7 @@ from contracts.voice_protocol import (
     Interrupt,
     Location,
     ProtocolError,
+    SharedTurns,
     Start,
     Started,
     Text,
@@ -69,6 +73,7 @@ class VoiceSession:
         gate: PinGate,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         reply_lead_s: float,
+        device: Device | None = None,
     ) -> None:
         self._socket = socket
         sender_id = self.sender_id = identity.customer_id
@@ -77,8 +82,8 @@ class VoiceSession:
         self._resampler: Resampler | None = None
         self._listener = Listener(engines.endpointer())
         transcriber = Transcriber(engines, sender_id)
-        conversation = Conversation(on_new_message, gate, identity)
-        speaker = Speaker(engines, reply_lead_s)
+        conversation = Conversation(on_new_message, gate, identity, device)
+        speaker = self._speaker = Speaker(engines, reply_lead_s)
         self._listener.link(transcriber).link(conversation).link(speaker).link(output)
         self._stages = (self._listener, transcriber, conversation, speaker)
 
@@ -109,6 +114,11 @@ class VoiceSession:
         """A notification (channels/notifications.py): said and shown as a turn of the
         assistant's own, after any turn already under way."""
         await self._listener.put(News(messages))
+
+    async def show(self, turn: SharedTurn) -> None:
+        """A turn the customer took on another device (channels/shared_turns.py): shown and
+        said here as a turn of its own, after any turn already under way."""
+        await self._listener.put(Elsewhere(turn))
 
     async def _read(self) -> None:
         while True:
@@ -155,6 +165,8 @@ class VoiceSession:
             await self._listener.put(Interruption(reason="client"))
         elif isinstance(message, Location):
             await self._listener.put(CustomerAt(message.location))
+        elif isinstance(message, SharedTurns):
+            self._speaker.speak_turns_elsewhere = message.spoken
 
     async def _flush_resampler(self) -> None:
         if self._resampler is not None:

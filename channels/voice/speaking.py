@@ -68,6 +68,9 @@ class Speaker(Stage):
         self._engines = engines
         self._lead_s = lead_s
         self._speaking: asyncio.Task[None] | None = None
+        # Whether a turn taken on another device is spoken here or only shown (the client's
+        # ``shared_turns``): a screen beside a speaker would be sent audio it never plays.
+        self.speak_turns_elsewhere = True
 
     async def process(self, frame: Frame) -> None:
         if not isinstance(frame, BotReply):
@@ -75,6 +78,8 @@ class Speaker(Stage):
             return
         await self.push(frame)  # the messages are shown before they are heard
         sentences = reply_sentences(frame.messages)
+        if frame.elsewhere is not None and not self.speak_turns_elsewhere:
+            sentences = []
         if sentences:
             await self._speak_until_done(frame.turn, sentences)
         await self.push(ReplyDone(frame.turn))

@@ -81,6 +81,9 @@ class Turn:
     no_speech: bool = False
     # A turn the assistant started itself (``news``): a notification, no answer to the user.
     news: bool = False
+    # A turn the customer took on another of their devices (``shared_turn``): what they said
+    # there (empty when it was about the PIN) and where; no answer to this client's turns.
+    elsewhere: dict[str, Any] | None = None
     # How the turn ended (turn_end's outcome): answered, cancelled, no_speech, error.
     outcome: str | None = None
     complete: bool = False
@@ -96,6 +99,11 @@ class Turn:
         if self.end_of_speech_at is None or self.first_audio_at is None:
             return None
         return self.first_audio_at - self.end_of_speech_at
+
+    @property
+    def unasked(self) -> bool:
+        """Not an answer to anything this client sent: news, or a turn taken elsewhere."""
+        return self.news or self.elsewhere is not None
 
     @property
     def cancelled(self) -> bool:
@@ -129,6 +137,8 @@ class Turn:
             self.no_speech = True
         elif kind == "news":
             self.news = True
+        elif kind == "shared_turn":
+            self.elsewhere = message
         elif kind == "bot_message":
             self.bot_messages.append(dict(message.get("message") or {}))
             self.first_reply_at = self.first_reply_at or received.at
@@ -247,7 +257,7 @@ class VoiceConnection:
         def matching() -> Turn | None:
             for number in sorted(set(self.turns) - self._claimed):
                 turn = self.turns[number]
-                if turn.news:  # the assistant's own turn answers nothing the user sent
+                if turn.unasked:  # news, or a turn taken elsewhere: no answer to this client
                     continue
                 reason_known = turn.end_reason is not None
                 if (
@@ -264,20 +274,22 @@ class VoiceConnection:
         self._claimed.add(turn.number)
         return turn
 
-    def take_news(self) -> list[Turn]:
-        """The complete notification turns not taken yet ("Your order is ready!"), oldest
-        first. They arrive whenever the store acts, between and during the user's turns."""
-        news = [
+    def take_unasked(self) -> list[Turn]:
+        """The complete turns not taken yet that answer nothing this client sent, oldest
+        first: news ("Your order is ready!", whenever the store acts) and the turns the
+        customer took on their other devices. Both arrive between and during its own turns."""
+        taken = [
             turn
             for number, turn in sorted(self.turns.items())
-            if turn.news and turn.complete and number not in self._claimed
+            if turn.unasked and turn.complete and number not in self._claimed
         ]
-        self._claimed.update(turn.number for turn in news)
-        return news
+        self._claimed.update(turn.number for turn in taken)
+        return taken
 
     async def next_complete(self, timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> Turn:
-        """The oldest complete turn not taken yet, the user's or the assistant's own (news):
-        what a client that just listens (the microphone, ``--stay``) shows next."""
+        """The oldest complete turn not taken yet, the user's, the assistant's own (news) or
+        one taken on another device: what a client that just listens (the microphone,
+        ``--stay``) shows next."""
 
         def oldest() -> Turn | None:
             done = [n for n, t in self.turns.items() if t.complete and n not in self._claimed]

@@ -13,7 +13,7 @@
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const CLOSE_POLICY_VIOLATION = 1008;
 // These names and codes are those of contracts/voice_protocol.py.
-const SUBPROTOCOL = "orderly.voice.v4";
+const SUBPROTOCOL = "orderly.voice.v5";
 const TOKEN_SUBPROTOCOL_PREFIX = "orderly.token.";
 const CLOSE_TOKEN_IN_URL = 4400;
 const CLOSE_UNAUTHORIZED = 4401;

@@ -8,6 +8,7 @@ by tests/e2e.) Each test is an attack from issue 10 that succeeded on the old ch
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ import pytest_asyncio
 from rasa.core.channels.channel import UserMessage
 
 from channels.identity import IdentitySettings, TokenVerifier
+from channels.notifications import Notifier
 from channels.pin_policy import MASK, SECRET_NOT_EXPECTED, PinGate
 from channels.pin_store import InMemoryPendingPins
 from channels.rest import SecureRestInput
@@ -29,6 +31,7 @@ from tests.tokens import TEST_JWT_SECRET, mint_token
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MERCHANT = "http://merchant.test"
+SHELL = "the-shell-of-mei"
 ASK_FOR_PIN = {
     "text": "Please say or type your 6-digit payment PIN.",
     "custom": {
@@ -214,3 +217,62 @@ async def test_one_customer_cannot_send_without_end() -> None:
         assert 1 <= int(refused.headers["Retry-After"]) <= 60
         assert len(dialogue.received) == 3
         assert (await rest.post({"message": "hi"}, mint_token("someone-else"))).status_code == 200
+
+
+async def test_a_device_name_outside_its_alphabet_is_refused_before_the_dialogue(
+    rest: Rest,
+) -> None:
+    before = len(rest.dialogue.received)
+    headers = {"Authorization": f"Bearer {mint_token('alice')}", "X-Orderly-Device": "../x y"}
+    async with httpx.AsyncClient(timeout=10) as client:
+        said = await client.post(rest.url, json={"message": "hi"}, headers=headers)
+        polled = await client.get(
+            rest.url.removesuffix("webhook") + "notifications", headers=headers
+        )
+    for answer in (said, polled):
+        assert answer.status_code == 400
+        assert "X-Orderly-Device" in answer.json()["error"]["message"]
+    assert len(rest.dialogue.received) == before
+
+
+async def test_a_turn_is_shown_on_the_customers_other_polling_devices_only() -> None:
+    """channels/shared_turns.py over REST: the shell's turn reaches the customer's other
+    device's long poll, not its own (same X-Orderly-Device), nor another customer's."""
+    channel = SecureRestInput(
+        verifier=TokenVerifier(IdentitySettings(secret=TEST_JWT_SECRET)),
+        gate=PinGate(InMemoryPendingPins(), allowed_submit_urls=[MERCHANT]),
+        settings=RasaSettings(rest_messages_per_customer="1000/minute"),
+        notices=Notifier(RasaSettings(redis_url=None)),
+    )
+    async with serve_channels([channel], Checkout()) as url:
+
+        async def poll(customer: str, device: str) -> dict[str, object]:
+            headers = {
+                "Authorization": f"Bearer {mint_token(customer)}",
+                "X-Orderly-Device": device,
+            }
+            async with httpx.AsyncClient(timeout=10) as client:
+                answer = await client.get(
+                    f"{url}/webhooks/rest/notifications", params={"wait": 2}, headers=headers
+                )
+            assert answer.status_code == 200, answer.text
+            return dict(answer.json())
+
+        async def say_from_the_shell() -> None:
+            await asyncio.sleep(0.5)  # every poll waiting
+            headers = {"Authorization": f"Bearer {mint_token('mei')}", "X-Orderly-Device": SHELL}
+            async with httpx.AsyncClient(timeout=10) as client:
+                said = await client.post(
+                    f"{url}/webhooks/rest/webhook", json={"message": "a latte"}, headers=headers
+                )
+            assert said.status_code == 200, said.text
+
+        other, own, stranger, _ = await asyncio.gather(
+            poll("mei", "meis-screen-01"),
+            poll("mei", SHELL),
+            poll("lin", SHELL),
+            say_from_the_shell(),
+        )
+    assert [(t["said"], t["channel"]) for t in other["turns"]] == [("a latte", "rest")]  # type: ignore[index, union-attr]
+    assert other["turns"][0]["messages"][0]["text"] == "heard a latte"  # type: ignore[index]
+    assert own["turns"] == [] and stranger["turns"] == []

@@ -1,5 +1,7 @@
 """Two Rasa replicas and one customer: a change of their order reaches the customer's
-clients on either replica, worded once (channels/notifications.py on Redis pub/sub).
+clients on either replica, worded once (channels/notifications.py on Redis pub/sub), and a
+turn taken on a device held by one replica is shown on the customer's devices held by the
+other (channels/shared_turns.py), and to nobody else.
 
 Two `Notifier`s stand for two replicas, as `ORDERLY_REDIS_URL` makes them share a private
 Redis; the merchant platform is the real one on loopback. The dialogue that words a change
@@ -25,7 +27,9 @@ import uvicorn
 
 from channels.identity import Identity
 from channels.notifications import Notifier
+from channels.pin_policy import Screened, ScreenKind
 from channels.settings import RasaSettings
+from channels.shared_turns import Device
 from contracts.bot_messages import BotMessage
 from contracts.merchant_api import OrderNotification
 from merchant.app import create_app
@@ -156,8 +160,8 @@ async def replicas(
 
 
 async def heard(inbox: Any) -> list[str]:
-    messages = await asyncio.wait_for(inbox.get(), HEARD_WITHIN_SECONDS)
-    return [str(message.text) for message in messages]
+    said = await asyncio.wait_for(inbox.get(), HEARD_WITHIN_SECONDS)
+    return [str(message.text) for message in said.messages]
 
 
 async def test_a_change_is_worded_once_and_heard_on_both_replicas(
@@ -211,3 +215,38 @@ async def test_a_change_made_while_no_replica_held_a_client_is_heard_on_connecti
         await asyncio.sleep(2.5)  # a whole claim's wait: nothing more to hear
         assert again.empty()
     assert dialogue.worded == [("mei", order_id, "accepted")]
+
+
+@pytest.fixture
+async def bare_replicas(redis_server: PrivateRedis) -> AsyncIterator[tuple[Notifier, Notifier]]:
+    """Two replicas on the private Redis, without a platform: turns need no claim."""
+    settings = RasaSettings(redis_url=f"redis://127.0.0.1:{redis_server.port}/0")
+    first, second = Notifier(settings), Notifier(settings)
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+def customer(customer_id: str) -> Identity:
+    return Identity(customer_id, int(time.time()) + 3600, f"token-of-{customer_id}")
+
+
+async def test_a_turn_taken_on_one_replica_is_shown_on_the_customers_devices_on_the_other(
+    bare_replicas: tuple[Notifier, Notifier],
+) -> None:
+    first, second = bare_replicas
+    mei, lin = customer("mei"), customer("lin")
+    readback = {"text": "Shall I pay ¥16.00 for order 1001?", "custom": {"expect": "pay"}}
+    async with (
+        first.connected(mei, None) as speaker,
+        second.connected(mei, None) as screen,
+        second.connected(lin, None) as stranger,
+    ):
+        await asyncio.sleep(0.3)  # both replicas subscribed
+        device = Device("mei", speaker.device, "voice", first)
+        await device.took(Screened(ScreenKind.PASS, "that's all", "that's all"), [readback])
+        shown = await asyncio.wait_for(screen.get(), HEARD_WITHIN_SECONDS)
+        assert [(t.said, t.channel) for t in shown.turns] == [("that's all", "voice")]
+        assert shown.turns[0].messages[0].text == readback["text"]
+        await asyncio.sleep(1.0)
+        assert speaker.empty() and stranger.empty()

@@ -64,8 +64,8 @@ async def test_a_token_in_the_url_is_refused_even_when_it_is_valid() -> None:
 
 
 def test_the_token_is_read_from_the_subprotocol_offer_only() -> None:
-    assert token_from_subprotocols("orderly.voice.v4, orderly.token.abc.def.ghi") == "abc.def.ghi"
-    assert token_from_subprotocols("orderly.voice.v4") is None
+    assert token_from_subprotocols("orderly.voice.v5, orderly.token.abc.def.ghi") == "abc.def.ghi"
+    assert token_from_subprotocols("orderly.voice.v5") is None
     assert token_from_subprotocols("orderly.token.") is None
     assert token_from_subprotocols(None) is None
 

@@ -16,6 +16,7 @@ from contracts.voice_protocol import (
     Location,
     ProtocolError,
     ReplyAudio,
+    SharedTurns,
     Start,
     Text,
     TranscriptMessage,
@@ -53,6 +54,7 @@ def test_every_client_message_type_parses() -> None:
     assert parse({"type": "location", "lat": -33.9, "lon": 18.4, "accuracy_m": 12.5}) == (
         Location(ClientLocation(lat=-33.9, lon=18.4, accuracy_m=12.5))
     )
+    assert parse({"type": "shared_turns", "spoken": False}) == SharedTurns(spoken=False)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +82,9 @@ def test_every_client_message_type_parses() -> None:
         ('{"type": "location", "lat": 31, "lon": -180.5}', "invalid_location"),
         ('{"type": "location", "lat": "31", "lon": [1]}', "invalid_location"),
         ('{"type": "location", "lat": 31, "lon": 121, "altitude": 5}', "invalid_location"),
+        ('{"type": "shared_turns"}', "invalid_message"),
+        ('{"type": "shared_turns", "spoken": "no"}', "invalid_message"),
+        ('{"type": "shared_turns", "spoken": 0}', "invalid_message"),
     ],
 )
 def test_bad_client_messages_get_one_specific_error(raw: str, code: str) -> None:
