@@ -6,7 +6,8 @@ turn a button number into its payload, send it over the REST channel, draw the r
 reply that asks for a secret makes the next read hidden. ``/pin`` sets the customer's
 payment PIN with hidden prompts (never by voice, never through the assistant). Meanwhile
 `NotificationListener` prints news of the customer's orders ("Your order is ready!") as it
-comes, above the prompt.
+comes, above the prompt, and the turns the customer takes on their other devices (the voice
+client, the widget): a question asked there can be answered here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from rich.text import Text
 from clients.location import NEAR_HELP, near_argument
 from clients.settings import ClientSettings
 from clients.shell.messages import BotMessage, Button, choices, secure_input_request
-from clients.shell.notifications import NotificationListener
+from clients.shell.notifications import NotificationListener, Unasked
 from clients.shell.render import render_reply, secure_input_note
 from clients.shell.transport import (
     DEFAULT_TIMEOUT_SECONDS,
@@ -163,12 +164,29 @@ class ChatShell:
         self._choices = choices(reply)
         self._secret = secure_input_request(reply)
 
-    def show_news(self, news: Sequence[BotMessage]) -> None:
-        """A notification: drawn like a reply, but it changes neither the buttons a number
-        chooses nor a pending secret request (it asks nothing)."""
+    def show_unasked(self, unasked: Unasked) -> None:
+        """A notification is drawn like a reply, but it changes neither the buttons a number
+        chooses nor a pending secret request (it asks nothing). A turn taken on another
+        device is drawn with what was said there; its question is the open one now, so its
+        buttons are the ones a number chooses, and no secret is expected here (a PIN is
+        asked for on the device that is paying)."""
         with self._printing:
-            for renderable in render_reply(news):
+            for renderable in render_reply(unasked.news):
                 self._console.print(renderable)
+            for turn in unasked.turns:
+                # A choice made there (its payload, "/affirm") is shown as here: by its title.
+                titles = {button.payload: button.title for button in self._choices}
+                said = "(your PIN)" if turn.masked else titles.get(turn.said, turn.said)
+                if said:
+                    self._console.print(Text(f"on your other device> {said}", style="dim"))
+                if turn.pin_asked_there:
+                    self._console.print(
+                        Text("Your PIN is asked for on your other device, the one paying.")
+                    )
+                for renderable in render_reply(turn.reply):
+                    self._console.print(renderable)
+                self._choices = choices(turn.reply)
+                self._secret = None
 
 
 def server_url(value: str) -> str:
@@ -246,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     transport = RestTransport(args.server, tokens, timeout=args.timeout, location=args.near)
     with closing(transport):
         shell = ChatShell(transport, console, user_input, args.merchant)
-        listener = NotificationListener(args.server, tokens, shell.show_news).start()
+        listener = NotificationListener(
+            args.server, tokens, shell.show_unasked, device=transport.device
+        ).start()
         try:
             return shell.run()
         finally:

@@ -7,11 +7,14 @@ as channels/rest.py sends) passes the server's own sentence on.
 
 Every request carries the customer's token (``Authorization: Bearer``); the channel
 takes the customer from it. A 401 (the token expired) makes the transport get a
-fresh token from its :class:`~clients.sign_in.TokenSource` and send once more.
+fresh token from its :class:`~clients.sign_in.TokenSource` and send once more. Every
+request also names the shell's device (``X-Orderly-Device``, a new name per run), so the
+customer's other devices are shown its turns and it is not shown them again.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -23,6 +26,8 @@ from contracts.location import ClientLocation
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
 # The first message after `rasa run` starts can take several seconds (actions warm up).
 DEFAULT_TIMEOUT_SECONDS = 30.0
+# The REST channel's name for one client of a customer (channels/rest.py).
+DEVICE_HEADER = "X-Orderly-Device"
 
 
 class AssistantError(Exception):
@@ -48,7 +53,11 @@ class RestTransport:
         self.timeout = timeout
         # Sent with every message as its metadata (`--near`): the dialogue reads it there.
         self.location = location
-        self._client = httpx.Client(base_url=self.server, timeout=timeout)
+        # This run of the shell, as the customer's other devices know it.
+        self.device = uuid.uuid4().hex
+        self._client = httpx.Client(
+            base_url=self.server, timeout=timeout, headers={DEVICE_HEADER: self.device}
+        )
 
     def send(self, text: str) -> list[BotMessage]:
         """Send ``text`` as the signed-in customer; return the reply (possibly empty)."""

@@ -11,7 +11,9 @@ instead and lets the server detect the end of each utterance; it needs the optio
 ``sounddevice`` package and a capture device. A connection closed because the token
 expired (4401) is opened again with a fresh one. News of your orders ("Your order is
 ready!", said unasked when the store acts) is shown and played as it comes; ``--stay N``
-keeps listening for it N seconds after the last turn.
+keeps listening for it N seconds after the last turn. So are the turns you take on your
+other devices (the widget, the shell), as the same customer: tap "Yes, pay" on the widget
+and this client says "Paid".
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ async def _run(args: argparse.Namespace) -> int:
                 pcm = read_wav(Path(turn_spec))
                 await connection.start(pcm.sample_rate, endpointing="client")
                 turn = await connection.speak(pcm, pace=1.0 if args.realtime else 0.0)
-            for news in connection.take_news():  # told while this turn was under way
+            for news in connection.take_unasked():  # told while this turn was under way
                 _show(news, news.number, args.out, player)
             _show(turn, number, args.out, player)
         await _stay(connection, args.stay, args.out, player)
@@ -146,7 +148,8 @@ async def connect(
 async def _stay(
     connection: VoiceConnection, seconds: float, out: Path, player: list[str] | None
 ) -> None:
-    """Show and play news of the customer's orders as it comes, for ``seconds``."""
+    """Show and play news of the customer's orders, and the turns they take on their other
+    devices, as they come, for ``seconds``."""
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
         try:
@@ -159,6 +162,11 @@ async def _stay(
 def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bool = True) -> None:
     if turn.news:
         print("news:")
+    if turn.elsewhere is not None:
+        said = "(your PIN)" if turn.elsewhere.get("masked") else turn.elsewhere.get("said")
+        print(f"on your {turn.elsewhere.get('channel')} device: {said}")
+        if turn.elsewhere.get("pin_asked_there"):
+            print("            (your PIN is asked for there, on the device that is paying)")
     if turn.transcript is not None and turn.end_reason != "text":
         print(f"heard:      {turn.transcript}")
     if turn.no_speech:

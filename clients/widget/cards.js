@@ -61,6 +61,7 @@ export function renderBotMessage(message, onChoice) {
               {
                 type: "button",
                 class: "ow-choice",
+                "data-payload": button.payload || button.title,
                 onclick: () => onChoice(button.title, button.payload || button.title),
               },
               button.title,

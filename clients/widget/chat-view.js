@@ -11,6 +11,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const MIC_PATH =
   "M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9h-2z";
 const MASK = "••••••";
+// Above the words a customer said on another device: the screen follows the speaker.
+const ELSEWHERE = "On your other device";
 
 let nextId = 0;
 
@@ -118,6 +120,14 @@ export class ChatView {
     const bubble = el("li", { class: `ow-msg ow-user${pending ? " ow-pending" : ""}` });
     this.setUserText(bubble, text, secret);
     return this.append(bubble);
+  }
+
+  /** What the customer said on another of their devices (the speaker, the shell). */
+  addElsewhere(text, secret) {
+    const bubble = this.addUser(text, { secret });
+    bubble.classList.add("ow-elsewhere");
+    bubble.prepend(el("span", { class: "ow-where" }, ELSEWHERE));
+    return bubble;
   }
 
   setUserText(bubble, text, secret = false) {

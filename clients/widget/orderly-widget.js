@@ -10,7 +10,11 @@
 // data-namespace (to keep two widgets of one site apart). The page may also hand
 // the widget a new token at any time: `element.orderlyWidget.setToken(token)`.
 // Everything goes over the voice channel's websocket (docs/voice-protocol.md):
-// typed text, hold-to-talk audio (16 kHz PCM16) and the spoken replies.
+// typed text, hold-to-talk audio (16 kHz PCM16) and the spoken replies. The turns the
+// customer takes on their other devices (the voice client, the shell) are shown as they
+// happen, with their cards and choices, so a readback asked by the speaker can be answered
+// here with a tap; they are not spoken here (the device that took them speaks them), and
+// the widget says so to the server (`shared_turns`), which then sends them without audio.
 
 import { ChatView } from "./chat-view.js";
 import { AssistantConnection } from "./connection.js";
@@ -63,6 +67,7 @@ export class OrderlyWidget {
     this.unanswered = 0; // turns begun by the customer whose turn_end has not come
     this.answeredTurns = new Set(); // this connection's turn numbers already ended
     this.newsTurns = new Set(); // turns the assistant began itself: news of an order
+    this.elsewhereTurns = new Set(); // turns the customer took on another device
     this.bind();
     this.restore();
     this.connection.connect();
@@ -237,6 +242,7 @@ export class OrderlyWidget {
         this.lastBotTurn = 0;
         this.answeredTurns.clear();
         this.newsTurns.clear();
+        this.elsewhereTurns.clear();
         this.awaitAnswer(-this.unanswered);
         this.dropPending(
           "The connection dropped before the answer came; the assistant may have it. Ask again if need be.",
@@ -263,16 +269,22 @@ export class OrderlyWidget {
         this.newsTurns.add(message.turn);
         this.player.chime();
         break;
+      case "shared_turn":
+        this.elsewhere(message);
+        break;
       case "bot_message":
         if (this.newsTurns.has(message.turn)) this.news(message.message);
         else this.botMessage(message);
         break;
       case "reply_audio":
-        this.player.enqueue(message, audio);
+        // Another device's turn is spoken there; here it is only shown (a reply of one
+        // that came before the server knew, right after a reconnect, is not played).
+        if (!this.elsewhereTurns.has(message.turn)) this.player.enqueue(message, audio);
         break;
       case "turn_end":
         // The server's one end of every turn, however it ended: nothing more will come.
         this.player.endTurn(message.turn);
+        if (this.elsewhereTurns.delete(message.turn)) break;
         if (!this.newsTurns.delete(message.turn)) this.answered(message.turn);
         break;
       case "error":
@@ -348,6 +360,28 @@ export class OrderlyWidget {
   }
 
   /**
+   * The customer took a turn on another device: their words there, then (as bot messages of
+   * the same turn) the answer with its cards and live choices, the readback's "Yes, pay"
+   * among them. A PIN is asked for only on the device that is paying, so here it is a note.
+   */
+  elsewhere({ turn, said, masked, pin_asked_there: pinAskedThere }) {
+    this.elsewhereTurns.add(turn);
+    // A choice made there (its payload, "/affirm") is shown as here: by its title.
+    const chosen = [...this.view.log.querySelectorAll(".ow-choice:not([disabled])")].find(
+      (choice) => choice.dataset.payload === said,
+    );
+    const shown = chosen ? chosen.textContent : said;
+    this.view.retireChoices();
+    if (shown || masked) {
+      this.view.addElsewhere(shown, Boolean(masked));
+      if (masked) this.store.addSecretTurn();
+      else this.store.addUserText(shown);
+    }
+    if (pinAskedThere)
+      this.view.addNote("Your PIN is asked for on your other device, the one paying.");
+  }
+
+  /**
    * News said unasked: shown and kept like any reply, but it answers nothing the customer
    * sent and asks nothing, so a PIN being typed and the choices on offer stay as they are.
    */
@@ -364,8 +398,14 @@ export class OrderlyWidget {
 
   connectionStatus({ state, message }) {
     this.view.setStatus(message || STATUS_TEXT[state] || state, state);
-    if (state !== "open") this.talk.release();
-    else if (this.location) this.connection.send(this.location); // a new connection knows nothing
+    if (state !== "open") {
+      this.talk.release();
+      return;
+    }
+    // A new connection knows nothing. Turns taken on the customer's other devices are
+    // shown here, not spoken: the device that took them speaks them.
+    this.connection.send({ type: "shared_turns", spoken: false });
+    if (this.location) this.connection.send(this.location);
   }
 
   /**
