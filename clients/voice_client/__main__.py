@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,7 @@ from pydantic import ValidationError
 from clients.location import NEAR_HELP, near_argument
 from clients.settings import ClientSettings
 from clients.sign_in import (
+    Credentials,
     GivenToken,
     SignIn,
     SignInError,
@@ -59,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--server", default=settings.voice_url, help="the voice websocket, default %(default)s"
     )
-    parser.add_argument("--token", help="a customer token (default: sign in by yourself)")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--token", help="a customer token (default: sign in by yourself)")
+    who.add_argument("--customer", help="sign in as this sandbox customer (asks for its password)")
     parser.add_argument(
         "--merchant", default=settings.merchant_url, help="sign-in service, default %(default)s"
     )
@@ -92,11 +96,7 @@ async def _run(args: argparse.Namespace) -> int:
     player = None if args.no_play else find_player()
     # Open the microphone first: no point connecting if there is none.
     microphone = open_microphone(MIC_SAMPLE_RATE, MIC_FRAME_MS) if args.mic else None
-    tokens: TokenSource = (
-        GivenToken(args.token)
-        if args.token
-        else SignIn(args.merchant, local_credentials(args.merchant, args.identity_dir))
-    )
+    tokens = token_source(args)
     connection = await connect(args.server, tokens, args.near)
     print(f"connected as {connection.sender_id}")
     try:
@@ -127,6 +127,17 @@ async def _run(args: argparse.Namespace) -> int:
     finally:
         await connection.close()
     return 0
+
+
+def token_source(args: argparse.Namespace) -> TokenSource:
+    """``--token``, ``--customer`` (its password asked, e.g. the widget demo page's customer,
+    so this client and that page are one customer's devices), or your own customer."""
+    if args.token:
+        return GivenToken(args.token)
+    if args.customer:
+        password = getpass.getpass(f"Sandbox password for {args.customer}: ")
+        return SignIn(args.merchant, Credentials(args.customer.strip(), password))
+    return SignIn(args.merchant, local_credentials(args.merchant, args.identity_dir))
 
 
 async def connect(
@@ -164,7 +175,7 @@ def _show(turn: Turn, number: int, out: Path, player: list[str] | None, wait: bo
         print("news:")
     if turn.elsewhere is not None:
         said = "(your PIN)" if turn.elsewhere.get("masked") else turn.elsewhere.get("said")
-        print(f"on your {turn.elsewhere.get('channel')} device: {said}")
+        print(f"on your other device: {said}")
         if turn.elsewhere.get("pin_asked_there"):
             print("            (your PIN is asked for there, on the device that is paying)")
     if turn.transcript is not None and turn.end_reason != "text":

@@ -111,8 +111,10 @@ export class OrderlyWidget {
     if (body.password) {
       const pin = body.pin ? ` and payment PIN ${body.pin}` : "";
       this.demoNote =
-        `Your demo customer's password is ${body.password}${pin}. They are shown only ` +
-        "this once: note them, and choose your own PIN in Settings.";
+        `You are demo customer ${body.customer_id}; its password is ${body.password}${pin}. ` +
+        "They are shown only this once: note them, and choose your own PIN in Settings. " +
+        "Sign in as this customer in the shell or the voice client (--customer) too, and " +
+        "this page shows what you say there.";
     }
     return body.token;
   }
