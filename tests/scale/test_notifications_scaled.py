@@ -64,3 +64,39 @@ def test_a_client_on_each_replica_hears_the_change_worded_once(
         if name == "action_order_status"
     ]
     assert told == ["action_order_status"]
+
+
+def test_a_turn_taken_through_one_replica_is_shown_to_the_customers_device_on_the_other(
+    scaled_stack: ScaledStack,
+) -> None:
+    """One conversation across devices (channels/shared_turns.py) on the scaled topology:
+    the shell's turn on one replica reaches the screen polling the other, through Redis."""
+    config = scaled_stack.config
+    customer = Customer.signed_in(config.rasa_url, config.merchant_url)
+    first, second = (config.replica_url(port) for port in config.rasa_replica_ports)
+    shown: list[dict[str, Any]] = []
+
+    def screen() -> None:
+        response = httpx.get(
+            f"{second}{NOTIFICATIONS}",
+            params={"wait": HEARD_WITHIN_SECONDS},
+            headers={"Authorization": f"Bearer {customer.token}", "X-Orderly-Device": "screen-01"},
+            timeout=HEARD_WITHIN_SECONDS + 30,
+        )
+        response.raise_for_status()
+        shown.extend(response.json()["turns"])
+
+    polling = threading.Thread(target=screen)
+    polling.start()
+    threading.Event().wait(2.0)  # the screen's replica subscribed and waiting
+    said = httpx.post(
+        f"{first}/webhooks/rest/webhook",
+        json={"message": "two hash browns"},
+        headers={"Authorization": f"Bearer {customer.token}", "X-Orderly-Device": "shell-01"},
+        timeout=HEARD_WITHIN_SECONDS,
+    )
+    said.raise_for_status()
+    polling.join(HEARD_WITHIN_SECONDS + 40)
+    assert [(turn["said"], turn["channel"]) for turn in shown] == [("two hash browns", "rest")]
+    carts = [m["custom"]["cart"] for m in shown[0]["messages"] if "cart" in (m.get("custom") or {})]
+    assert [cart["total"] for cart in carts] == [1400], shown
