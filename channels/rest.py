@@ -56,7 +56,7 @@ from channels.pin_policy import PinGate, ScreenKind
 from channels.settings import RasaSettings, rasa_settings
 from channels.shared_turns import Device
 from channels.telemetry import Turn, observed_turn
-from contracts.bot_messages import DEVICE_PATTERN, Notifications
+from contracts.bot_messages import DEVICE_HEADER, DEVICE_PATTERN, Notifications
 from contracts.location import METADATA_KEY as LOCATION_KEY
 from contracts.rate_limits import RateLimit
 from contracts.telemetry import RATE_LIMIT_REFUSALS
@@ -68,8 +68,6 @@ MAX_METADATA_BYTES = 1024
 # What the dialogue may read from a client's metadata; everything else is dropped.
 # `location` is contracts.location.ClientLocation (the shell's --near).
 METADATA_KEYS = ("modality", LOCATION_KEY)
-# The header a REST client names itself with (channels/shared_turns.py).
-DEVICE_HEADER = "x-orderly-device"
 
 
 class RequestError(ValueError):

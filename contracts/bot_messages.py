@@ -242,7 +242,8 @@ class BotMessage(BaseModel):
 
 
 # A device (one connection of a customer's client) as the channels name it: an opaque id,
-# chosen by the channel or, on REST, by the client (``X-Orderly-Device``).
+# chosen by the channel or, on REST, by the client in this header.
+DEVICE_HEADER = "X-Orderly-Device"
 DEVICE_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 

@@ -20,10 +20,9 @@ import httpx
 from pydantic import ValidationError
 
 from clients.shell.messages import BotMessage, MalformedReply, parse_reply
-from clients.shell.transport import DEVICE_HEADER
 from clients.sign_in import SignInError, TokenSource
+from contracts.bot_messages import DEVICE_HEADER, Notifications, SharedTurn
 from contracts.bot_messages import BotMessage as ContractMessage
-from contracts.bot_messages import Notifications, SharedTurn
 
 NOTIFICATIONS_PATH = "/webhooks/rest/notifications"
 # How long each poll waits at the channel (the channel caps it), and the pause after a

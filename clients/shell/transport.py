@@ -21,13 +21,12 @@ import httpx
 
 from clients.shell.messages import BotMessage, MalformedReply, parse_reply
 from clients.sign_in import SignInError, TokenSource
+from contracts.bot_messages import DEVICE_HEADER
 from contracts.location import ClientLocation
 
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
 # The first message after `rasa run` starts can take several seconds (actions warm up).
 DEFAULT_TIMEOUT_SECONDS = 30.0
-# The REST channel's name for one client of a customer (channels/rest.py).
-DEVICE_HEADER = "X-Orderly-Device"
 
 
 class AssistantError(Exception):

@@ -74,8 +74,10 @@ def _handler_for(canned: CannedRasa) -> type[BaseHTTPRequestHandler]:
             canned.news_polls += 1
             if not canned.news:
                 time.sleep(NEWS_WAIT_SECONDS)
-            messages = canned.news.pop(0) if canned.news else []
-            self._respond(200, json.dumps({"messages": messages}).encode())
+            # An entry is the news' messages, or a whole body (turns taken elsewhere).
+            entry = canned.news.pop(0) if canned.news else []
+            body = entry if isinstance(entry, dict) else {"messages": entry}
+            self._respond(200, json.dumps(body).encode())
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))

@@ -381,3 +381,35 @@ def test_news_of_the_order_is_printed_while_the_shell_waits_and_keeps_the_button
         terminal.exit_status()
     finally:
         os.close(terminal.fd)
+
+
+def test_a_turn_taken_on_another_device_is_printed_and_its_buttons_answer_it_here(
+    canned_rasa,
+) -> None:
+    """The voice client read the order back; the shell shows it and pays it with "1"."""
+    canned_rasa.answer = lambda _body: canned_rasa.reply({"text": "Paid ¥26.50."})
+    readback = [
+        {"text": "Shall I pay ¥26.50 for order 1001? Please say yes or no."},
+        {
+            "buttons": [
+                {"title": "Yes, pay", "payload": "/affirm"},
+                {"title": "No, change it", "payload": "/deny"},
+            ],
+            "custom": {"readback": READBACK, "expect": "pay"},
+        },
+    ]
+    terminal = Terminal(canned_rasa.url)
+    try:
+        terminal.wait_for(PROMPT)
+        turn = {"device": "the-speaker-01", "channel": "voice", "said": "that's all"}
+        canned_rasa.news.append({"turns": [{**turn, "messages": readback}]})
+        terminal.wait_for("on your other device> that's all")
+        terminal.wait_for("1) Yes, pay  2) No, change it")
+        terminal.type("1\r")
+        terminal.wait_for("Paid ¥26.50.")
+        assert canned_rasa.received[-1]["message"] == "/affirm"
+        terminal.wait_for(PROMPT)
+        terminal.type("\x04")
+        terminal.exit_status()
+    finally:
+        os.close(terminal.fd)
