@@ -6,7 +6,8 @@ pay" answers the question the speaker asked, and the voice client says "Paid". T
 from the shell (its own REST transport and notification listener, as `make shell` uses
 them): start there, finish on the widget. The PIN is asked for only on the device that is
 paying, and the screen beside it never shows a digit. Another customer's widget, open all
-along, sees nothing of it. Outcomes are checked on the merchant platform.
+along, sees nothing of it. Outcomes are checked on the merchant platform. Saves the
+screenshot the README shows (``docs/screenshots/widget-follows-the-voice.png``).
 
 Playwright's sync API holds this thread's event loop, so the voice client runs on a loop
 of its own in a second thread.
@@ -29,7 +30,7 @@ from clients.shell.transport import RestTransport
 from clients.sign_in import GivenToken
 from clients.voice_client.audio import Pcm
 from clients.voice_client.connection import Turn, VoiceConnection
-from launch.stack import Stack
+from launch.stack import ROOT, Stack
 from speech.synthesis import SynthesizerSettings, load_synthesizer
 from tests.widget.conftest import DESKTOP
 from tests.widget.widget_page import ANSWER_TIMEOUT_MS, WidgetPage, demo_url
@@ -37,6 +38,7 @@ from tests.widget.widget_page import ANSWER_TIMEOUT_MS, WidgetPage, demo_url
 pytestmark = pytest.mark.slow
 
 T = TypeVar("T")
+SCREENSHOT = ROOT / "docs" / "screenshots" / "widget-follows-the-voice.png"
 TURN_TIMEOUT_S = ANSWER_TIMEOUT_MS / 1000
 # The demo page's note about a new customer: its password and its random payment PIN.
 DEMO_NOTE = re.compile(r"password is (?P<password>\w+) and payment PIN (?P<pin>[0-9]+)")
@@ -172,6 +174,8 @@ def test_the_screen_follows_the_voice_and_a_tap_pays_what_the_speaker_read_back(
         expect(widget.card("readback").locator(".ow-total")).to_have_text("¥26.00")
         # Shown, and not taken for an answer the widget awaits: its log is not left busy.
         expect(widget.log).to_have_attribute("aria-busy", "false")
+        widget.page.get_by_role("button", name="Yes, pay").last.scroll_into_view_if_needed()
+        widget.page.screenshot(path=str(SCREENSHOT))
 
         widget.tap("Yes, pay")
         expect(widget.log).to_contain_text("Paid ¥26.00")
