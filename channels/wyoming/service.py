@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -41,7 +42,9 @@ from wyoming.info import (
 )
 from wyoming.server import AsyncEventHandler
 
+from channels.notifications import Notifier, notifier
 from channels.pin_policy import PinGate
+from channels.shared_turns import Device
 from channels.voice.settings import VoiceSettings
 from channels.voice.vocabulary import MenuVocabulary, OpenQuestions
 from channels.wyoming.devices import DeviceLinks, LinkError
@@ -132,12 +135,16 @@ class WyomingService:
         gate: PinGate,
         links: DeviceLinks,
         recognition: Recognition | None,
+        notices: Notifier | None = None,
     ) -> None:
         self.settings = settings
         self._dialogue = dialogue
         self._gate = gate
         self._links = links
         self.recognition = recognition
+        # Each turn is shown on the customer's other devices (channels/shared_turns.py): the
+        # widget beside a Home Assistant speaker follows what is said to it.
+        self._notices = notices or notifier()
 
     def info(self) -> Info:
         handle = HandleProgram(
@@ -233,7 +240,11 @@ class WyomingService:
         except Exception:
             logger.exception("the assistant failed on a Wyoming transcript of %s", customer_id)
             return None
-        return await self._gate.outgoing(customer_id, collector.messages)
+        reply = await self._gate.outgoing(customer_id, collector.messages)
+        # A request is its own device: Home Assistant opens a connection for each.
+        device = Device(customer_id, uuid.uuid4().hex, CHANNEL, self._notices)
+        await device.took(screened, reply)
+        return reply
 
     async def transcribe(self, request: Transcribe | None, pcm: bytes) -> Transcript:
         assert self.recognition is not None

@@ -32,8 +32,11 @@ from wyoming.event import Event
 from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe, Info
 
+from channels.identity import Identity
+from channels.notifications import Notifier
 from channels.pin_policy import MASK, SECRET_NOT_EXPECTED, PinGate
 from channels.pin_store import InMemoryPendingPins
+from channels.settings import RasaSettings
 from channels.voice.settings import VoiceSettings
 from channels.voice.vocabulary import DIGIT_PHRASES, ORDER_LEAD, YES_NO_PHRASES
 from channels.wyoming.channel import WyomingInput
@@ -91,6 +94,7 @@ class Served:
     dialogue: Dialogue
     ears: Ears
     links: DeviceLinks
+    notices: Notifier
 
     async def ask(self, *events: Event) -> Event:
         """One connection: send ``events``, return the first answer that ends the request."""
@@ -132,10 +136,13 @@ async def served(tmp_path: Path) -> AsyncIterator[Served]:
         recognition=recognition,
     )
     dialogue = Dialogue()
-    service = WyomingService(settings, dialogue, channel.gate, channel.links, recognition)
+    notices = Notifier(RasaSettings(redis_url=None))
+    service = WyomingService(
+        settings, dialogue, channel.gate, channel.links, recognition, notices=notices
+    )
     await channel.start(service)
     try:
-        yield Served(settings.port, dialogue, ears, channel.links)
+        yield Served(settings.port, dialogue, ears, channel.links, notices)
     finally:
         await channel.stop()
 
@@ -188,6 +195,31 @@ async def test_a_pin_said_to_home_assistant_is_masked_and_never_taken(served: Se
     await served.say("it's 246810 for order 1001")
     said = [str(m.text) for m in served.dialogue.received]
     assert said == [SECRET_NOT_EXPECTED, f"it's {MASK} for order 1001"]
+
+
+async def test_what_is_said_to_home_assistant_is_shown_on_the_customers_screen(
+    served: Served,
+) -> None:
+    """channels/shared_turns.py: the widget beside the speaker follows it; a PIN said there
+    reaches the screen masked, and another customer's screen sees nothing."""
+    served.links.link(KITCHEN, "alice")
+    alice = Identity("alice", 2**31, "token-of-alice")
+    bob = Identity("bob", 2**31, "token-of-bob")
+    async with (
+        served.notices.connected(alice, None) as screen,
+        served.notices.connected(bob, None) as strangers_screen,
+    ):
+        await served.say("check out")
+        shown = await asyncio.wait_for(screen.get(), READ_TIMEOUT_S)
+        [turn] = shown.turns
+        assert (turn.channel, turn.said) == ("wyoming", "check out")
+        assert " ".join(m.text or "" for m in turn.messages).split() == [
+            "That's", "¥12.50.", "Shall", "I", "pay?"
+        ]  # fmt: skip
+        await served.say("my pin is 2 4 6 8 1 0")
+        [turn] = (await asyncio.wait_for(screen.get(), READ_TIMEOUT_S)).turns
+        assert turn.masked and not any(ch.isdigit() for ch in turn.said), turn.said
+        assert strangers_screen.empty()
 
 
 async def test_a_dialogue_failure_is_not_handled_and_says_nothing_was_charged(
