@@ -59,12 +59,13 @@ export class ConversationStore {
     }
   }
 
-  addUserText(text) {
-    this.append({ role: "user", text: String(text) });
+  /** `elsewhere`: said on another of the customer's devices (the speaker, the shell). */
+  addUserText(text, elsewhere = false) {
+    this.append({ role: "user", text: String(text), ...(elsewhere && { elsewhere }) });
   }
 
-  addSecretTurn() {
-    this.append({ role: "user", secret: true });
+  addSecretTurn(elsewhere = false) {
+    this.append({ role: "user", secret: true, ...(elsewhere && { elsewhere }) });
   }
 
   addBotMessage(message) {

@@ -376,8 +376,8 @@ export class OrderlyWidget {
     this.view.retireChoices();
     if (shown || masked) {
       this.view.addElsewhere(shown, Boolean(masked));
-      if (masked) this.store.addSecretTurn();
-      else this.store.addUserText(shown);
+      if (masked) this.store.addSecretTurn(true);
+      else this.store.addUserText(shown, true);
     }
     if (pinAskedThere)
       this.view.addNote("Your PIN is asked for on your other device, the one paying.");
@@ -447,7 +447,9 @@ export class OrderlyWidget {
         this.view.choicesLast();
       } else if (entry.role === "user") {
         this.view.retireChoices();
-        this.view.addUser(entry.text || "", { secret: Boolean(entry.secret) });
+        const secret = Boolean(entry.secret);
+        if (entry.elsewhere) this.view.addElsewhere(entry.text || "", secret);
+        else this.view.addUser(entry.text || "", { secret });
       }
     }
     const last = entries.at(-1);

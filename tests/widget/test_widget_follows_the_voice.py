@@ -245,8 +245,16 @@ def test_the_pin_is_asked_on_the_paying_device_and_the_screen_never_shows_a_digi
         expect(widget.page.locator(".ow-elsewhere.ow-secret")).to_have_count(1)
     finally:
         shell.close()
-    page_text = widget.page.content() + widget.page.inner_text("body")
-    assert pin not in page_text
+    # Every turn of the shell's, the PIN's masked, and so again after a reload.
+    for reloaded in (False, True):
+        if reloaded:
+            widget.page.reload()
+            widget.wait_online()
+        expect(widget.page.locator(".ow-elsewhere")).to_have_count(4)
+        expect(widget.page.locator(".ow-elsewhere.ow-secret")).to_have_count(1)
+        assert pin not in widget.page.content() + widget.page.inner_text("body")
+        storage = widget.page.evaluate("JSON.stringify(Object.entries(localStorage))")
+        assert pin not in storage
     assert pin not in json.dumps(widget.received)
     assert not [m for m in widget.received if "secure_input" in json.dumps(m)]
     assert [p["amount"] for p in customer.payments(order_id[1])] == [11400]
