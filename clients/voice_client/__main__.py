@@ -3,8 +3,9 @@
     python -m clients.voice_client hello.wav order.wav "text:yes"
 
 The client signs in by itself (your own sandbox customer, the same as the shell's;
-``clients/sign_in.py``) or uses ``--token``. Each argument is one turn: a wav file
-(any rate, 16-bit) is spoken, ``text:...`` is typed. The client prints what the
+``clients/sign_in.py``), as ``--customer`` (its password asked: the widget demo page's
+customer, say) or uses ``--token``. Each argument is one turn: a wav file (any rate,
+16-bit) is spoken, ``text:...`` is typed. The client prints what the
 assistant heard and said, and saves each spoken reply as a wav in ``--out`` (played
 too when a command-line player is installed). ``--mic`` streams the microphone
 instead and lets the server detect the end of each utterance; it needs the optional
