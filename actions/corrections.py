@@ -31,7 +31,8 @@ ADDS_TO_LINE = re.compile(r"\bmore\b|\banother one\b", re.I)
 # does not make it one.
 OPENS_CORRECTION = re.compile(
     r"^\W*(?:(?:hmm*|um+|uhm*|erm?|ah+|oh|oops|sorry|ok(?:ay)?|on second thoughts?)\W+)*"
-    r"(?:no,? wait|wait,? no|wait|hold on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
+    r"(?:no,? wait|wait,? no|wait|hold on|hang on|oh,? wait|(?:no,? )?actually|sorry,? I meant"
+    r"|no,? hang on|no,? hold on"
     # "oh sorry, only one", "on second thought just two"
     r"|(?:just|only)\s+(?:\w+\s+)?(?:one|two|three|four|five|six|\d+)\b"
     r"|(?:no|nah|nope)\W+(?:sorry\W+)?(?:just|only|(?:an?|the)\s+(?:[\w-]+\s+){1,3}ones?))\b",

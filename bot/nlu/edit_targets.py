@@ -34,7 +34,7 @@ _COMPLAINT = re.compile(
 )
 _REMOVE = re.compile(
     r"\b(?:remove|delete|drop|scrap|scratch|ditch|cancel|take (?:off|out|away)|get rid of|"
-    r"dont want|do not want|no longer want|forget)\b"
+    r"dont want|do not want|no longer want|forget|lose|nix|toss|leave out|cut)\b"
     # "take one of them off", "take the last one out": the words between name the lines.
     r"|\btake (?:\w+ ){1,4}?(?:off|out)\b"
 )
@@ -156,9 +156,14 @@ def read_edit(
         target = Target(definite=True)
     if verb is None and target == Target():
         return None
-    return CartEdit(verb=verb, target=target, orders=verb is None and orders_said(words))
+    # "add caramel to the iced one" orders no more of that line
+    orders = verb is None and option is None and orders_said(words)
+    return CartEdit(verb=verb, target=target, orders=orders)
 
 
+# "ADD caramel to the iced one", "PUT oat milk in the large one": an option added to a line.
+_ADDS_TO = re.compile(r"\b(?:add|put)\b")
+_ONTO = (["to"], ["in"], ["into"], ["on"])
 # Before "the": the new value follows ("change it TO the large", "swap it FOR the oat"),
 # not the line it is said of.
 _NEW_VALUE_LEADS = frozenset({"to", "into", "for", "with", "as"})
@@ -171,14 +176,18 @@ def option_target(words: list[str], mentions: list[OptionMention]) -> OptionMent
     value), so "make it the large one" still sets the size. None when no option says it."""
     text = " ".join(words)
     removes, changes = bool(_REMOVE.search(text)), bool(_CHANGE.search(text))
-    if not (removes or changes) or _COMPLAINT.search(text):
+    adds = bool(_ADDS_TO.search(text))
+    if not (removes or changes or adds) or _COMPLAINT.search(text):
         return None
     for i, mention in enumerate(mentions):
         if not mention.known or mention.start < 1 or words[mention.start - 1] not in _KIND_LEADS:
             continue
+        line_word = words[mention.end : mention.end + 1] in (["one"], ["ones"])
+        if adds and line_word and words[mention.start - 2 : mention.start - 1] in _ONTO:
+            return mention  # "add caramel TO THE ICED ONE"
         if mention.start >= 2 and words[mention.start - 2] in _NEW_VALUE_LEADS:
             continue
-        if removes or any(later.known for later in mentions[i + 1 :]):
+        if removes or (changes and any(later.known for later in mentions[i + 1 :])):
             return mention
     return None
 
@@ -189,8 +198,9 @@ _PART_LEAD = (
     r"^(?:(?:and|then|but|also|plus|please|so|oh|ok|okay|maybe|instead|can you|could you)\s+)*"
 )
 _ORDER_OPENS = re.compile(
-    _PART_LEAD + r"(?:add|get me|give me|gimme|bring me|put in|ill have|ill take|id like"
-    r"|i want|can i (?:get|have)|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
+    _PART_LEAD + r"(?:add|get me|give me|gimme|bring me|put in|throw in|toss in"
+    r"|i(?:ll|d)? (?:also |just )?(?:have|take|like|want|need)|can i (?:also )?(?:get|have)"
+    r"|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
 )
 _REMOVE_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + ")")
 

@@ -218,4 +218,5 @@ def _replaced_drink(state: ParseState, line: OrderLine, match: MenuMatch) -> boo
     if not line.drinks or drinks is None or drinks.choice(match.target) is None:
         return False
     between = state.texts[line.drinks[-1][2] : match.start]
-    return between[:2] == [_INSTEAD, "of"] and all(w in _REPLACED_LEADS for w in between[2:])
+    lead = 2 if between[:2] in ([_INSTEAD, "of"], ["rather", "than"]) else 0
+    return lead > 0 and all(w in _REPLACED_LEADS for w in between[lead:])
