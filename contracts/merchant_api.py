@@ -28,6 +28,20 @@ class ErrorDetail(BaseModel):
         extra = Extra.allow
 
 
+class SlotFull(ErrorDetail):
+    """``409 slot_full``: the store has no room left in the pickup slot asked for.
+
+    ``slot_start``/``slot_end`` bound the full slot and ``capacity`` is the store's orders per
+    slot; ``next_free`` holds up to three later slot starts today that have room, when the
+    store is open and everything ordered is served (empty: none left today). Instants are
+    ISO 8601 with the merchant's offset."""
+
+    slot_start: str
+    slot_end: str
+    capacity: StrictInt
+    next_free: list[str]
+
+
 class ErrorBody(BaseModel):
     error: ErrorDetail
 

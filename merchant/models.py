@@ -197,7 +197,8 @@ class Order(Base):
 
     `status` moves only along merchant.ordering.TRANSITIONS. `pickup_code` is what the
     customer says at the counter: given at payment, unique per store and local day
-    (`pickup_date`). `ready_at` is when it should be (then was) ready.
+    (`pickup_date`). `ready_at` is when it should be (then was) ready; `slot_start` the
+    pickup slot it holds a place in.
     """
 
     __tablename__ = "orders"
@@ -210,6 +211,8 @@ class Order(Base):
             "pickup_code",
             unique=True,
         ),
+        # Counting a store's places taken per pickup slot (merchant/pickup_slots.py).
+        Index("orders_by_store_and_slot", "store_id", "slot_start"),
         {"sqlite_autoincrement": True},
     )
 
@@ -233,6 +236,8 @@ class Order(Base):
     pickup_date = Column(Date, nullable=True)
     ready_at = Column(UtcDateTime, nullable=True)
     status_changed_at = Column(UtcDateTime, nullable=True)
+    # The start of the pickup slot the order holds a place in (merchant/pickup_slots.py).
+    slot_start = Column(UtcDateTime, nullable=True)
 
     lines = relationship(
         "OrderLine",

@@ -13,6 +13,12 @@ ACCEPTED, PREPARING, READY = "accepted", "preparing", "ready"
 COLLECTED, UNCOLLECTED = "collected", "uncollected"
 # At the store and not finished: what the staff screen lists.
 OPEN_STATES = (PAID, ACCEPTED, PREPARING, READY)
+# Paid and not ready yet: the kitchen's queue, which delays an as-soon-as-possible order.
+QUEUED = (PAID, ACCEPTED, PREPARING)
+# Holding a place in a pickup slot (merchant/pickup_slots.py): every paid order, made or not,
+# since the counter's work for it was done or promised; a placed one only while its
+# confirmation can still pay; a cancelled or refunded one never.
+HOLDS_SLOT = (PAID, ACCEPTED, PREPARING, READY, COLLECTED, UNCOLLECTED)
 
 # What may happen to an order: each action, the states it may start from and where each
 # leads. The customer pays and cancels; staff accept, reject, start, mark ready and

@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from merchant import models
 from merchant.accounts import ensure_account
+from merchant.catalogue import Item
 from merchant.errors import ApiError, conflict, not_found
 from merchant.menu import (
     breakfast_hours,
@@ -46,10 +47,11 @@ from merchant.order_states import (
     REFUNDED,
     TRANSITIONS,
 )
+from merchant.pickup_slots import PickupSlots, SlotRules
 from merchant.pricing import quote
 from merchant.responses import chosen_option_body
 from merchant.runtime import Runtime
-from merchant.schedule import check_available, check_store_open, resolve_pickup
+from merchant.schedule import all_available, check_available, check_store_open, resolve_pickup
 from merchant.schemas import OrderRequest
 
 log = logging.getLogger(__name__)
@@ -86,8 +88,10 @@ def place_order(
     account = ensure_account(session, runtime, customer_id)
     store = find_store(session, merchant, request.store_id, account.default_store_id)
     now = runtime.clock.now()
-    pickup = resolve_pickup(
-        now, request.pickup_time, prep=runtime.asap_prep, zone=runtime.clock.zone
+    requested = (
+        None
+        if request.pickup_time is None
+        else resolve_pickup(now, request.pickup_time, zone=runtime.clock.zone)
     )
     menu = load_menu(session, merchant.id)
     settings = runtime.settings
@@ -97,13 +101,15 @@ def place_order(
         max_quantity=settings.max_line_quantity,
         max_lines=settings.max_order_lines,
     )
-    check_store_open(store.name, store_hours(store), pickup)
-    check_available((menu[line.sku] for line in priced.lines), breakfast_hours(merchant), pickup)
+    items = [menu[line.sku] for line in priced.lines]
+    pickup, slot = book_pickup(session, runtime, merchant, store, items, requested)
     order = models.Order(
         customer_id=account.customer_id,
         merchant_id=merchant.id,
         store_id=store.id,
         pickup_time=pickup,
+        ready_at=pickup,
+        slot_start=slot,
         asap=request.pickup_time is None,
         total=priced.total,
         currency=merchant.currency,
@@ -133,6 +139,43 @@ def place_order(
         order.total,
     )
     return order, token
+
+
+def book_pickup(
+    session: Session,
+    runtime: Runtime,
+    merchant: models.Merchant,
+    store: models.Store,
+    items: list[Item],
+    requested: datetime | None,
+    order: models.Order | None = None,
+) -> tuple[datetime, datetime]:
+    """The pickup time (`requested`, or the ready time of as soon as possible) and the slot
+    it holds a place in; refused when the store is closed then, an item is not served
+    then, or the slot is full (offering the next slots that suit all three). `order`: the
+    order being booked again, at payment, whose own place is not counted."""
+    slots = PickupSlots(session, runtime, merchant, store)
+    pickup = slots.as_soon_as_possible(order) if requested is None else requested
+    hours, breakfast = store_hours(store), breakfast_hours(merchant)
+    check_store_open(store.name, hours, pickup)
+    check_available(items, breakfast, pickup)
+
+    def fits(slot: datetime) -> bool:
+        return hours.contains(slot.time()) and all_available(items, breakfast, slot)
+
+    return pickup, slots.book(pickup, fits=fits, order=order)
+
+
+def book_again(session: Session, runtime: Runtime, order: models.Order) -> None:
+    """At payment: an as-soon-as-possible order gets its ready time again from the queue
+    as it is now (the kitchen starts on it now), and every order makes sure of its place."""
+    merchant = find_merchant(session, order.merchant_id)
+    menu = load_menu(session, merchant.id)
+    items = [menu[line.sku] for line in order.lines if line.sku in menu]
+    # Stored instants come back in UTC; hours and breakfast are read in local time.
+    requested = None if order.asap else order.pickup_time.astimezone(runtime.clock.zone)
+    pickup, slot = book_pickup(session, runtime, merchant, order.store, items, requested, order)
+    order.pickup_time, order.ready_at, order.slot_start = pickup, pickup, slot
 
 
 def order_number(order_id: str) -> int | None:
@@ -240,7 +283,8 @@ def _on_entering(session: Session, runtime: Runtime, order: models.Order, now: d
             _refund(session, order, now)
     elif order.status == ACCEPTED:
         # Accepted late, it cannot be ready before the kitchen has had its time.
-        order.ready_at = max(order.pickup_time, now + runtime.asap_prep)
+        prep = SlotRules.of(find_merchant(session, order.merchant_id)).prep
+        order.ready_at = max(order.ready_at or order.pickup_time, now + prep)
     elif order.status == READY:
         order.ready_at = now
 

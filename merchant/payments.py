@@ -22,7 +22,15 @@ from merchant import models
 from merchant.accounts import ensure_account, pin_not_set, refuse_if_locked
 from merchant.errors import ApiError, conflict
 from merchant.menu import store_hours
-from merchant.ordering import CAPTURED, PAID, PLACED, find_order, token_matches, transition
+from merchant.ordering import (
+    CAPTURED,
+    PAID,
+    PLACED,
+    book_again,
+    find_order,
+    token_matches,
+    transition,
+)
 from merchant.runtime import Runtime
 from merchant.schedule import check_store_open
 from merchant.schemas import PaymentRequest
@@ -91,6 +99,8 @@ def capture_payment(
             balance=account.balance,
             amount=order.total,
         )
+    # The kitchen starts now: an as-soon-as-possible order's ready time is estimated again.
+    book_again(session, runtime, order)
     payment = models.Payment(
         id=f"pay_{secrets.token_hex(PAYMENT_ID_BYTES)}",
         order_number=order.number,

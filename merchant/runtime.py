@@ -49,10 +49,6 @@ class Runtime:
     def confirmation_ttl(self) -> timedelta:
         return timedelta(seconds=self.settings.confirmation_ttl_seconds)
 
-    @property
-    def asap_prep(self) -> timedelta:
-        return timedelta(minutes=self.settings.asap_prep_minutes)
-
 
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime

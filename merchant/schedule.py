@@ -7,23 +7,20 @@ order is ready at 10:35, after breakfast, so it cannot include a muffin.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from merchant.catalogue import BREAKFAST, Hours, Item
 from merchant.errors import conflict, invalid
 
 
-def resolve_pickup(
-    now: datetime, requested: datetime | None, *, prep: timedelta, zone: ZoneInfo
-) -> datetime:
-    """The pickup time in `zone`: `now + prep` for ASAP, else `requested`, later today.
+def resolve_pickup(now: datetime, requested: datetime, *, zone: ZoneInfo) -> datetime:
+    """A requested pickup time in `zone`, later today (as soon as possible is a ready time
+    from the store's queue: merchant.pickup_slots).
 
     A requested time without a UTC offset is read as the merchant's local time.
     """
     local_now = now.astimezone(zone)
-    if requested is None:
-        return local_now + prep
     if requested.tzinfo is None:
         requested = requested.replace(tzinfo=zone)
     pickup = requested.astimezone(zone).replace(microsecond=0)
@@ -60,6 +57,10 @@ def is_available(item: Item, breakfast: Hours | None, moment: datetime) -> bool:
     if item.daypart != BREAKFAST:
         return True
     return breakfast is not None and breakfast.contains(moment.time())
+
+
+def all_available(items: Iterable[Item], breakfast: Hours | None, moment: datetime) -> bool:
+    return all(is_available(item, breakfast, moment) for item in items)
 
 
 def check_available(items: Iterable[Item], breakfast: Hours | None, pickup: datetime) -> None:

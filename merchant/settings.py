@@ -76,9 +76,6 @@ class Settings(OrderlySettings):
     pin_verification_ttl_seconds: int = Field(
         default=300, ge=1, description="how long a PIN verification can be used"
     )
-    asap_prep_minutes: int = Field(
-        default=10, ge=0, description="pickup time of an as-soon-as-possible order"
-    )
     uncollected_after_minutes: int = Field(
         default=30,
         ge=1,

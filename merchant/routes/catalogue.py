@@ -18,6 +18,7 @@ from merchant.menu import (
     store_hours,
     stores_by_id,
 )
+from merchant.pickup_slots import SlotRules
 from merchant.pricing import quote
 from merchant.responses import (
     Body,
@@ -78,12 +79,13 @@ def menu(
         bool, Query(alias="all", description="Include unavailable items.")
     ] = False,
 ) -> Body:
-    """Availability is judged at the as-soon-as-possible pickup time (now + prep time),
-    the same rule an order placed now would meet."""
+    """Availability is judged at the as-soon-as-possible pickup time (now + the pack's
+    prep time; a busy store's queue may make an order later: merchant.pickup_slots), the
+    same rule an order placed now would meet."""
     now = runtime.clock.now()
-    ready_at = now + runtime.asap_prep
     with runtime.database.sessions.begin() as session:
         merchant = find_merchant(session, merchant_id)
+        ready_at = now + SlotRules.of(merchant).prep
         breakfast = breakfast_hours(merchant)
         items = [
             item_body(item, is_available(item, breakfast, ready_at))

@@ -17,7 +17,6 @@ def test_defaults_run_on_a_laptop() -> None:
     assert (settings.host, settings.port) == ("127.0.0.1", 8088)
     assert (settings.pin_max_attempts, settings.pin_lockout_minutes) == (3, 15)
     assert settings.pin_verification_ttl_seconds == 300
-    assert settings.asap_prep_minutes == 10
     assert settings.fixed_now is None
     assert (settings.jwt_secret, settings.service_token) == (None, None)
     assert (settings.token_ttl_seconds, settings.confirmation_ttl_seconds) == (3600, 600)
@@ -39,7 +38,6 @@ def test_environment_overrides() -> None:
             "ORDERLY_PIN_LOCKOUT_MINUTES": "30",
             "ORDERLY_PIN_MAX_ATTEMPTS": "5",
             "ORDERLY_PIN_VERIFICATION_TTL_SECONDS": "60",
-            "ORDERLY_ASAP_PREP_MINUTES": "5",
             "ORDERLY_TOKEN_TTL_SECONDS": "900",
             "ORDERLY_CONFIRMATION_TTL_SECONDS": "120",
             "ORDERLY_DAILY_NO_PIN_LIMIT_FEN": "0",
@@ -54,7 +52,7 @@ def test_environment_overrides() -> None:
     assert settings.data_dir == Path("/srv/orderly")
     assert settings.fixed_now == datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc)
     assert (settings.port, settings.pin_lockout_minutes, settings.pin_max_attempts) == (9099, 30, 5)
-    assert (settings.pin_verification_ttl_seconds, settings.asap_prep_minutes) == (60, 5)
+    assert settings.pin_verification_ttl_seconds == 60
 
 
 def test_now_without_offset_is_shanghai_time_and_z_is_utc() -> None:
