@@ -31,13 +31,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions import corrections
 from actions.base import MerchantAction
-from actions.checkout import UNCLEAR, Checkout
+from actions.checkout import THEN_READBACK, UNCLEAR, Checkout
 from actions.consent import Consent, asks_to_cancel, read_consent, yes_confidence
 from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
-from actions.pickup import ActionSetPickup, answer_store_choice
+from actions.pickup import ActionSetPickup, answer_store_choice, take_store
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import (
     OrderState,
@@ -193,6 +193,12 @@ class ActionAnswer(MerchantAction):
             )
         if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
+        if question is not None and kind == QuestionKind.SLOT_OFFER:
+            # "yes" / "ok, that one" to "Shall I make it 09:10?": that time, read back.
+            offered = str(question.subject.get("pickup_time"))
+            return await take_store(
+                self.backend, self.settings, dispatcher, tracker, None, [], offered
+            )
         return await self._nothing_asked(dispatcher, tracker)
 
     async def _yes_with_words(
@@ -231,6 +237,12 @@ class ActionAnswer(MerchantAction):
             return [answered()]
         if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
+        if kind == QuestionKind.SLOT_OFFER:
+            dispatcher.utter_message(
+                text="OK. What time would suit you? Say a time, or 'as soon as possible'.",
+                json_message=expect(QuestionKind.STORE_TIME),
+            )
+            return [ask(tracker, QuestionKind.STORE_TIME, {"then": THEN_READBACK})]
         return await self._nothing_asked(dispatcher, tracker)
 
     async def _unclear(

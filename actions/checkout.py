@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -47,6 +48,7 @@ from actions.state import (
     latest_entity,
 )
 from contracts.bot_messages import QuestionKind, SecureInputRequest, SubmitTarget
+from contracts.merchant_api import SlotFull
 from contracts.money import format_money
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,9 @@ PLACING_HINTS = {
     "item_unavailable": " Say 'remove' and the item, or choose something else.",
     "invalid_pickup_time": " Say a later pickup time, or 'as soon as possible'.",
     "pickup_time_passed": " Say a later pickup time, or 'as soon as possible'.",
+    "slot_full": " Say another pickup time, or 'as soon as possible'.",
 }
+SLOT_FULL = "slot_full"
 # What a "Did you mean ...?" passed over turns into: the guess stays open (never dropped
 # in silence) and the readback waits for its answer.
 THEN_READBACK = "readback"
@@ -94,6 +98,34 @@ def pickup_iso(pickup: str | None, now_iso: str) -> str | None:
         return (now + timedelta(minutes=int(pickup[1:]))).isoformat()
     hour, minute = (int(part) for part in pickup.split(":"))
     return now.replace(hour=hour, minute=minute, second=0, microsecond=0).isoformat()
+
+
+def free_slots(error: MerchantRejected) -> list[str]:
+    """The later pickup times ("09:10") a `slot_full` refusal offers, soonest first."""
+    try:
+        full = SlotFull.parse_obj({"code": error.code, "message": error.message, **error.details})
+    except ValidationError:
+        return []  # a backend that offers nothing (or nothing readable): no offer to make
+    return [clock_time(start) for start in full.next_free]
+
+
+def offer_slot(
+    dispatcher: CollectingDispatcher, tracker: Tracker, error: MerchantRejected, lead: str = ""
+) -> list[EventType]:
+    """The pickup time asked for is full: offer the next free one. A yes takes it, and so
+    does a tap on one of the other free times; another time said instead is taken too, and
+    either way the order is read back at once (actions/pickup.py `take_store`)."""
+    first, *others = free_slots(error)
+    buttons = [{"title": f"Yes, {first}", "payload": "/affirm"}] + [
+        {"title": later, "payload": f'/set_pickup{{"pickup_time": "{later}"}}'} for later in others
+    ]
+    dispatcher.utter_message(
+        text=f"{lead} {error.message} Shall I make it {first}? Or say another time.".strip(),
+        buttons=buttons,
+        json_message=expect(QuestionKind.SLOT_OFFER),
+    )
+    subject = {"pickup_time": first, "then": THEN_READBACK}
+    return [ask(tracker, QuestionKind.SLOT_OFFER, subject)]
 
 
 def pay_question(order: Order) -> str:
@@ -183,6 +215,8 @@ class Checkout:
                 idempotency_key=state.order_key(tracker.sender_id),
             )
         except MerchantRejected as error:
+            if error.code == SLOT_FULL and free_slots(error):
+                return offer_slot(dispatcher, tracker, error, lead)
             hint = PLACING_HINTS.get(error.code, "")
             dispatcher.utter_message(text=f"{lead} {error.message}{hint}".strip())
             return [answered()]

@@ -25,6 +25,8 @@ from contracts.money import format_money
 # What the customer may still cancel; the store's own states follow (docs/merchant-api.md).
 ACTIVE = ("placed", "paid")
 OPEN = (*ACTIVE, "accepted", "preparing", "ready")
+# Paid and not ready yet: the time to say is the store's estimate of when it will be ready.
+QUEUED = ("paid", "accepted", "preparing")
 STATUS_WORDS = {
     "placed": "placed but not paid",
     "paid": "paid",
@@ -62,7 +64,12 @@ def status_text(order: Order, menu: Menu | None) -> str:
     if order.status not in OPEN:  # nothing left to pick up
         return f"{said}."
     code = f" Your pickup code is {order.pickup_code}." if order.pickup_code else ""
-    return f"{said}; pickup at {order.store_name} at {clock_time(order.pickup_time)}.{code}"
+    if order.status in QUEUED and order.ready_at:
+        # The store's estimate, moved later when it is busy: what the customer wants to know.
+        when = f", ready around {clock_time(order.ready_at)}"
+    else:
+        when = f" at {clock_time(order.pickup_time)}"
+    return f"{said}; pickup at {order.store_name}{when}.{code}"
 
 
 def news_text(order: Order, menu: Menu | None) -> str:

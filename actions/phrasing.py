@@ -229,8 +229,12 @@ def order_payload(order: Order) -> OrderCard:
 
 
 def pickup_when(order: Order) -> str:
+    """As soon as possible, the time the store's queue makes it ready (merchant API
+    "Pickup slots"), so a busy store's later time is heard at the readback."""
     if order.asap:
-        return f"as soon as possible, around {clock_time(order.pickup_time)}"
+        return (
+            f"as soon as possible, ready around {clock_time(order.ready_at or order.pickup_time)}"
+        )
     return f"at {clock_time(order.pickup_time)}"
 
 

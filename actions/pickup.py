@@ -2,7 +2,8 @@
 
 A store is set here by its id or name (`ActionSetPickup`) or from the stores just offered
 near the customer (actions/nearby.py, actions/store_offers.py): either way through
-`take_store`, so an order waiting for its yes is read again with the new store.
+`take_store`, so an order waiting for its yes is read again with the new store. So is a
+checkout that stopped at a full pickup slot, when a time is said or the offered one taken.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
-from actions.checkout import Checkout
+from actions.checkout import THEN_READBACK, Checkout
 from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
-from actions.questions import answered, ask, expect
+from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import awaiting_order, latest_entity
 from actions.store_offers import OFFERS_SLOT, chosen_offer, walk_minutes
@@ -50,12 +51,24 @@ async def take_store(
         events.append(SlotSet("pickup_time", None if pickup_time == "asap" else pickup_time))
         said = [*said, pickup_words(pickup_time)]
     dispatcher.utter_message(text="OK, " + " ".join(said) + ".")
-    if not awaiting_order(tracker):
-        return [*events, answered()]
     checkout = Checkout(backend, settings)
-    events += await checkout.abandon(dispatcher, tracker)
+    if awaiting_order(tracker):
+        events += await checkout.abandon(dispatcher, tracker)
+    elif not checking_out(tracker):
+        return [*events, answered()]
     tracker.add_slots(events)
     return events + await checkout.readback(dispatcher, tracker)
+
+
+def checking_out(tracker: Tracker) -> bool:
+    """Whether the checkout is waiting for a pickup time: the one asked for was full, and
+    the next free one was offered (actions/checkout.py `offer_slot`) or declined."""
+    question = open_question(tracker)
+    return (
+        question is not None
+        and question.kind in (QuestionKind.SLOT_OFFER, QuestionKind.STORE_TIME)
+        and question.subject.get("then") == THEN_READBACK
+    )
 
 
 async def take_offer(

@@ -37,6 +37,7 @@ class QuestionKind(str, Enum):
     STORE_TIME = "store_time"  # which store, what time
     STORE_CHOICE = "store_choice"  # which of the stores just offered (``custom.stores``)
     PIN = "pin"  # the payment PIN
+    SLOT_OFFER = "slot_offer"  # "That time is full. Shall I make it 09:10?"
 
     def __str__(self) -> str:
         return self.value

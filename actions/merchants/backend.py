@@ -27,7 +27,8 @@ class MerchantRejected(MerchantError):
 
     Codes the dialogue branches on: ``confirmation_expired``, ``amount_mismatch``,
     ``store_closed``, ``pickup_time_passed``, ``pin_required``, ``pin_locked``,
-    ``order_already_paid``, ``order_not_found``, ``unauthorized``.
+    ``order_already_paid``, ``order_not_found``, ``unauthorized``, ``slot_full`` (its
+    details are those of ``contracts.merchant_api.SlotFull``: ``next_free`` offers times).
     """
 
     def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
@@ -164,6 +165,9 @@ class Order:
     created_at: str
     currency: str = "CNY"
     pickup_code: str | None = None  # given at payment: what the customer says at the counter
+    # When it should be ready (ISO 8601): as soon as possible, from the store's queue; moved
+    # later when the store is busy; None when the backend does not say.
+    ready_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -361,4 +361,5 @@ def _order(order: api.Order) -> Order:
         created_at=order.created_at or "",
         currency=order.currency,
         pickup_code=order.pickup_code,
+        ready_at=order.ready_at,
     )

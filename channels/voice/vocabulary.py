@@ -90,6 +90,8 @@ def recognition_bias(
         return YES_NO_PHRASES
     if expect == QuestionKind.STORE_TIME:
         return _names([*words.stores, *TIME_PHRASES])
+    if expect == QuestionKind.SLOT_OFFER:  # "yes, that one", or another time
+        return _names([*YES_NO_PHRASES, *TIME_PHRASES])
     return _names([ORDER_LEAD, *words.items, *words.choices, *words.stores])
 
 
