@@ -37,7 +37,7 @@ from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
 from actions.orders import Orders
 from actions.phrasing import describe_line, join_words, not_caught
-from actions.pickup import ActionSetPickup, answer_store_choice, take_store
+from actions.pickup import ActionSetPickup, answer_slot_offer, answer_store_choice
 from actions.questions import Question, answered, ask, expect, open_question
 from actions.state import (
     OrderState,
@@ -193,12 +193,9 @@ class ActionAnswer(MerchantAction):
             )
         if kind == QuestionKind.MORE_OR_DONE:
             return await checkout.readback(dispatcher, tracker)
-        if question is not None and kind == QuestionKind.SLOT_OFFER:
-            # "yes" / "ok, that one" to "Shall I make it 09:10?": that time, read back.
-            offered = str(question.subject.get("pickup_time"))
-            return await take_store(
-                self.backend, self.settings, dispatcher, tracker, None, [], offered
-            )
+        offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
+        if offer is not None:
+            return offer  # "yes" to "Shall I make it 09:10?": that time, read back
         return await self._nothing_asked(dispatcher, tracker)
 
     async def _yes_with_words(

@@ -32,7 +32,7 @@ from actions.phrasing import (
     not_caught,
     pickup_words,
 )
-from actions.pickup import ActionSetPickup, answer_store_choice
+from actions.pickup import ActionSetPickup, answer_slot_offer, answer_store_choice
 from actions.pickup import store_name as pickup_store_name
 from actions.questions import (
     answered,
@@ -120,6 +120,9 @@ class Ordering:
         chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
         if chosen is not None:
             return chosen  # "the second one", after stores were offered
+        offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
+        if offer is not None:
+            return offer  # "ok that one please", after a full pickup time's next was offered
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         heard = edits.read_edit(entities)
         if (
@@ -716,6 +719,9 @@ class ActionReadback(MerchantAction):
     action_name = "action_readback"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
+        if offer is not None:
+            return offer  # "ok that one" (heard as "that's it") to "Shall I make it 09:10?"
         said = carts.read_entities(latest_entities(tracker))
         if said.mentions or said.unplaced:
             return await Ordering(self.backend, self.settings).update(

@@ -14,13 +14,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import cart as carts
 from actions.base import MerchantAction
 from actions.checkout import THEN_READBACK, Checkout
 from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
 from actions.questions import answered, ask, expect, open_question
 from actions.settings import Settings
-from actions.state import awaiting_order, latest_entity
+from actions.state import awaiting_order, latest_entities, latest_entity, latest_intent
 from actions.store_offers import OFFERS_SLOT, chosen_offer, walk_minutes
 from contracts.bot_messages import QuestionKind
 
@@ -58,6 +59,27 @@ async def take_store(
         return [*events, answered()]
     tracker.add_slots(events)
     return events + await checkout.readback(dispatcher, tracker)
+
+
+async def answer_slot_offer(
+    backend: MerchantBackend,
+    settings: Settings,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> list[EventType] | None:
+    """A yes to "Shall I make it 09:10?" takes that time and reads the order back, whatever
+    intent the model heard in it: "ok that one" sounds like "that's it" to it (checkout),
+    and "ok that one please" like an order. None when the message is not a yes to the
+    offer: no offer is open, or it names an item or another time, or it is a no."""
+    question = open_question(tracker)
+    if question is None or question.kind != QuestionKind.SLOT_OFFER:
+        return None
+    said = carts.read_entities(latest_entities(tracker))
+    another_time = latest_entity(tracker, "pickup_time") is not None
+    if said.mentions or said.unplaced or another_time or latest_intent(tracker)[0] == "deny":
+        return None
+    offered = str(question.subject.get("pickup_time"))
+    return await take_store(backend, settings, dispatcher, tracker, None, [], offered)
 
 
 def checking_out(tracker: Tracker) -> bool:

@@ -10,6 +10,8 @@ fill slots through the same backend, as the action server would place theirs.
 
 from __future__ import annotations
 
+import pytest
+
 from actions.merchants.backend import LineRequest, MerchantBackend, OrderRequest
 from tests.actions.sandbox_talk import GOLDEN_CRUMB, SandboxTalk
 
@@ -71,11 +73,23 @@ async def test_a_full_slot_is_answered_with_the_next_free_one_and_yes_takes_it(
     assert "Paid ¥8.00" in reply and "at 09:10" in reply, reply
 
 
-async def test_ok_that_one_takes_the_offered_time(golden_crumb: SandboxTalk) -> None:
+@pytest.mark.parametrize(
+    ("answer", "intent"),
+    [
+        # As the trained model hears them (tests/nlu/test_slot_offers_heard_by_the_model.py).
+        ("ok that one", "checkout"),
+        ("ok that one please", "order_item"),
+        ("sure, that works", "affirm"),
+    ],
+)
+async def test_ok_that_one_takes_the_offered_time_whatever_intent_it_is_heard_as(
+    golden_crumb: SandboxTalk, answer: str, intent: str
+) -> None:
     await others_order(golden_crumb, "09:00")
     await check_out_at_nine(golden_crumb)
-    reply = await golden_crumb.say("ok that one", "affirm")
+    reply = await golden_crumb.say(answer, intent)
     assert "at 09:10" in reply and golden_crumb.talk.question == "pay", reply
+    assert golden_crumb.lines() == [("cola", 1, {})]
 
 
 async def test_another_time_said_instead_is_read_back(golden_crumb: SandboxTalk) -> None:
