@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -179,3 +180,33 @@ class PickupSlots:
             capacity=self.rules.capacity,
             next_free=[offer.isoformat() for offer in offers],
         )
+
+
+def move_late_estimates(session: Session, runtime: Runtime, *where: Any) -> None:
+    """Orders (those matching `where`) paid and not ready whose ready time has passed: the
+    store is behind with them, and "ready around 08:10" said at 08:30 would be wrong. Each
+    estimate moves to now + one slot for the batch the order is in, plus one per full batch
+    of the store's unready orders ahead of it (placed before it, for its slot or earlier).
+
+    Swept lazily by the customer's reads (their order and their list), like uncollected
+    orders, so no background task runs and the platform's movable clock decides. Two reads
+    at once write the same value.
+    """
+    now = runtime.clock.now()
+    late = (
+        select(models.Order)
+        .where(models.Order.status.in_(QUEUED), models.Order.ready_at < now, *where)
+        .order_by(models.Order.number)
+    )
+    for order in session.scalars(late).all():
+        merchant = session.get(models.Merchant, order.merchant_id)
+        rules = SlotRules.of(merchant, order.store)
+        ahead = session.scalar(
+            select(func.count()).where(
+                models.Order.store_id == order.store_id,
+                models.Order.status.in_(QUEUED),
+                models.Order.number < order.number,
+                models.Order.slot_start <= order.slot_start,
+            )
+        )
+        order.ready_at = now + rules.slot * (1 + int(ahead or 0) // rules.capacity)

@@ -20,6 +20,7 @@ from merchant.ordering import (
     issue_token,
     place_order,
 )
+from merchant.pickup_slots import move_late_estimates
 from merchant.responses import order_body
 from merchant.routes.caller import Caller, CallerDependency
 from merchant.routes.documented import CUSTOMER, errors
@@ -86,6 +87,7 @@ def get_order(order_id: OrderId, caller: CallerDependency, runtime: RuntimeDepen
     with runtime.database.sessions.begin() as session:
         order = find_order(session, order_id, caller.customer_id)
         expire_uncollected(session, runtime, models.Order.number == order.number)
+        move_late_estimates(session, runtime, models.Order.number == order.number)
         return order_body(order)
 
 
@@ -108,6 +110,7 @@ def list_orders(
     )
     with runtime.database.sessions.begin() as session:
         expire_uncollected(session, runtime, models.Order.customer_id == caller.customer_id)
+        move_late_estimates(session, runtime, models.Order.customer_id == caller.customer_id)
         return {"orders": [order_body(order) for order in session.scalars(query)]}
 
 

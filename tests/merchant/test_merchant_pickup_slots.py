@@ -196,3 +196,23 @@ def test_the_ready_time_is_estimated_again_at_payment(api: Api) -> None:
     assert api.pay(order).status_code == 201
     seen = api.http.get(f"/orders/{order['id']}").json()
     assert (seen["ready_at"], seen["pickup_time"]) == (at("08:19"), at("08:19"))
+
+
+def test_an_order_the_store_is_late_with_is_told_a_later_time(api: Api) -> None:
+    """At 08:30 the 08:10 orders are still not ready: "ready around 08:10" would be wrong.
+    Each read moves a passed estimate to now + one slot per full batch of the store's late
+    orders ahead of it (placed before it), plus the slot it is in."""
+    set_capacity(api, STORE, 2)
+    orders = booked(api, 3, None)  # ready 08:10, 08:10, 08:20
+    api.clock.advance(timedelta(minutes=30))
+
+    def seen(index: int) -> Any:
+        customer = f"c{index}"
+        return api.http.get(f"/orders/{orders[index]['id']}", headers=api.as_customer(customer))
+
+    assert [seen(i).json()["ready_at"] for i in range(3)] == [at("08:40"), at("08:40"), at("08:50")]
+    listed = api.http.get("/orders", headers=api.as_customer("c2")).json()["orders"]
+    assert [order["ready_at"] for order in listed] == [at("08:50")]
+    # Not yet passed: an estimate is left as it is.
+    api.clock.advance(timedelta(minutes=5))
+    assert seen(2).json()["ready_at"] == at("08:50")
