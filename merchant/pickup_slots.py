@@ -4,8 +4,9 @@ A store's day is cut into slots of the pack's `pickup.slot_minutes` from local m
 and each slot takes at most `slot_capacity` orders (the store's own in `stores.csv`, else
 the pack's). An order holds a place in the slot of its pickup time from the moment it is
 read back (placed), so two customers cannot both be promised the last place; unpaid, it
-lets go when its confirmation can no longer pay; cancelled or refunded, at once. Occupancy is
-counted from the orders themselves: nothing else to keep in step.
+lets go when its confirmation can no longer pay, or when its customer places a newer one
+(so placing and never paying cannot block a store); cancelled or refunded, at once.
+Occupancy is counted from the orders themselves: nothing else to keep in step.
 
 As soon as possible, the order is ready at
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from merchant import models
@@ -132,9 +133,16 @@ class PickupSlots:
     ) -> dict[datetime, int]:
         """Places held in each slot from `start` to `end`, by slot start."""
         fresh = self.runtime.clock.now() - self.runtime.confirmation_ttl
+        # Of a customer's unpaid orders, only the newest holds a place: the assistant reads
+        # back one order at a time, and placing without paying must not block a store's day.
+        newest_unpaid = (
+            select(func.max(models.Order.number))
+            .where(models.Order.status == PLACED, models.Order.created_at > fresh)
+            .group_by(models.Order.customer_id)
+        )
         holds = or_(
             models.Order.status.in_(HOLDS_SLOT),
-            and_(models.Order.status == PLACED, models.Order.created_at > fresh),
+            models.Order.number.in_(newest_unpaid),
         )
         query = (
             select(models.Order.slot_start, func.count())

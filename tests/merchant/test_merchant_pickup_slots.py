@@ -216,3 +216,14 @@ def test_an_order_the_store_is_late_with_is_told_a_later_time(api: Api) -> None:
     # Not yet passed: an estimate is left as it is.
     api.clock.advance(timedelta(minutes=5))
     assert seen(2).json()["ready_at"] == at("08:50")
+
+
+def test_one_customer_cannot_hold_a_stores_slots_with_unpaid_orders(api: Api) -> None:
+    """Only a customer's newest unpaid order holds a place (the assistant reads back one
+    order at a time), so placing and never paying cannot block a store's day."""
+    set_capacity(api, STORE, 1)
+    for clock_time in ("09:00", "09:10", "09:20"):
+        assert place(api, "hoarder", pickup_time=at(clock_time)).status_code == 201
+    assert place(api, "other", pickup_time=at("09:00")).status_code == 201
+    assert place(api, "another", pickup_time=at("09:10")).status_code == 201
+    assert refusal(place(api, "third", pickup_time=at("09:20"))).code == "slot_full"
