@@ -17,9 +17,12 @@ kitchen makes a slot's worth of orders at once, so each full batch ahead of an o
 one slot. Orders the store is late with stay in the queue, so a busy store's new orders are
 told a later time. If that moment's slot is full, the order takes the first free one after.
 
-`book` is called with the store's row locked (`PickupSlots.locked`): on PostgreSQL two
-orders for one store wait for each other, and SQLite runs one write at a time anyway
-(merchant/db.py), so concurrent orders cannot overfill a slot.
+`PickupSlots` locks the store's row before it counts (`SELECT ... FOR UPDATE`): on
+PostgreSQL two orders for one store wait for each other, and SQLite runs one write at a
+time anyway (merchant/db.py), so concurrent orders cannot overfill a slot.
+
+A paid order not ready by its estimate moves later when the customer reads it
+(`move_late_estimates`).
 """
 
 from __future__ import annotations
