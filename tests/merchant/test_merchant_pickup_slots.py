@@ -7,16 +7,23 @@ preparation; a test that needs a small store sets that store's own capacity, as 
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from merchant_harness import Api
+from fastapi.testclient import TestClient
+from merchant_harness import Api, new_secret
 from sqlalchemy import update
+from test_merchant_packs import tea_shop
 
 from contracts.merchant_api import SlotFull
 from merchant import models
+from merchant.app import create_app
+from merchant.packs import DEFAULT_PACKS_DIR
+from merchant.settings import Settings
 
 STORE = "gc-peoples-square"
 EARLY_CLOSING_STORE = "gc-lujiazui"  # 07:00-20:00
@@ -227,3 +234,35 @@ def test_one_customer_cannot_hold_a_stores_slots_with_unpaid_orders(api: Api) ->
     assert place(api, "other", pickup_time=at("09:00")).status_code == 201
     assert place(api, "another", pickup_time=at("09:10")).status_code == 201
     assert refusal(place(api, "third", pickup_time=at("09:20"))).code == "slot_full"
+
+
+def test_a_packs_own_pickup_rules_and_a_stores_own_capacity_from_its_feed(tmp_path: Path) -> None:
+    """The tea shop of tests/merchant/test_merchant_packs.py, copied from the template
+    (`pickup: {slot_capacity: 4, prep_minutes: 5}`), its one store given `slot_capacity` 1 in
+    its stores.csv, as a merchant would write it."""
+    packs = tmp_path / "packs"
+    shutil.copytree(DEFAULT_PACKS_DIR, packs)
+    feed = tea_shop(packs) / "stores.csv"
+    header, row = feed.read_text(encoding="utf-8").splitlines()
+    feed.write_text(f"{header},slot_capacity\n{row},1\n", encoding="utf-8")
+    secret = new_secret()
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        packs_dir=packs,
+        jwt_secret=new_secret(),
+        service_token=secret,
+        fixed_now=at("10:00"),
+    )
+    with TestClient(create_app(settings)) as client:
+
+        def order(customer: str, pickup_time: str | None) -> Any:
+            return client.post(
+                "/orders",
+                json={"merchant_id": "jade-leaf", "items": [{"sku": "oolong"}],
+                      "pickup_time": pickup_time},
+                headers={"Authorization": f"Bearer {secret}", "X-Orderly-Customer": customer},
+            )  # fmt: skip
+
+        first = order("first", None)
+        assert first.json()["ready_at"] == at("10:05")  # the template's prep_minutes
+        assert refusal(order("second", at("10:05"))).capacity == 1
