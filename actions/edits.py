@@ -120,12 +120,12 @@ def _from_end(position: int | None, size: int) -> int:
     return -position - 1 if position < 0 else size - position
 
 
-def ordered_beside_removal(
+def ordered_beside_edit(
     entities: Iterable[Mapping[str, Any]],
 ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
-    """A removal's entities split in two: those it removes, and those said in the parts
+    """An edit's entities split in two: those it edits with, and those said in the parts
     of the message that order (`CartEdit.ordered`: "take off the hash brown and add a
-    youtiao", "add a cortado and remove the latte")."""
+    youtiao", "add a cortado and remove the latte", "make the fries large and add a cola")."""
     entities = list(entities)
     edit = read_edit(entities)
     spans = edit.ordered if edit else ()

@@ -138,11 +138,12 @@ class Ordering:
             # "add a cortado and remove the latte" or "wait, scrap the cola" (in the cart)
             # heard as an order: the verb removes, whatever DIET made of the rest.
             intent = "remove_item"
-        ordered: list[carts.Mention] = []
+        # "take off the hash brown and add a youtiao", "make the fries large and add a cola":
+        # the edit is done with the rest of the words, and what the order part names added.
+        entities, then = edits.ordered_beside_edit(entities)
+        ordered = carts.read_entities(then).mentions
         if intent == "remove_item":
-            entities, then = edits.ordered_beside_removal(entities)
             entities = corrections.removed_part(text, entities)
-            ordered = carts.read_entities(then).mentions  # "... and add a youtiao"
         if (intent == "remove_item" or not corrections.adds_items(text)) and (
             kind := edits.kind_said_as_item(text, entities, state.cart, menu)
         ):
@@ -200,7 +201,7 @@ class Ordering:
                 or edits.names_combo_drink(state.cart, edit, said.mentions, menu)
             )
         ):  # "remove the last one", "the drink should be a soy milk"
-            return await self._edit(dispatcher, tracker, edit, said, menu, entities)
+            return await self._edit(dispatcher, tracker, edit, said, menu, entities, ordered)
         # An unsure item is asked about before it is added; one named to be removed is
         # removed only if it is in the cart, so no question is needed.
         unsure = [
@@ -288,9 +289,6 @@ class Ordering:
                     dispatcher, tracker, state, after, outcome, removal, [], menu, lead
                 )
             after = carts.remove(after, [unclear] if unclear else [], menu)
-            if ordered:  # "take off the hash brown and add a youtiao"
-                touched = [line for m in ordered if (line := carts.resolve(m, menu))]
-                after, lead = carts.add(after, touched, menu), "Changed."
         elif intent == "change_item" or (
             not said.mentions and (said.loose.quantity or said.loose.options)
         ):
@@ -315,6 +313,9 @@ class Ordering:
                 names = join_words([describe_line(line.request(), menu) for line in lines])
                 the = join_words([f"the {item_name(line.sku, menu)}" for line in lines])
                 lead += f" I took that to be {names}; say 'remove {the}' if not."
+        if ordered and (added := [ln for m in ordered if (ln := carts.resolve(m, menu))]):
+            after, touched = carts.add(after, added, menu), [*touched, *added]
+            lead = lead if lead.startswith("Added") else "Changed."
         cannot = _cannot(mentions, menu, on_it=len(touched) == 1)
         if cannot and after != before and intent != "remove_item":
             lead = f"{lead[:-1]}; {cannot}."  # "Added a Latte; we don't have ... here."
@@ -386,8 +387,10 @@ class Ordering:
         said: carts.Utterance,
         menu: Menu,
         entities: list[Any],
+        ordered: list[carts.Mention],
     ) -> list[EventType]:
-        """An edit that names its lines by position, quantifier, pointer or part."""
+        """An edit that names its lines by position, quantifier, pointer or part (and the
+        items ordered beside it: "make the last one large and add a cola")."""
         state = OrderState.from_tracker(tracker)
         if said.unplaced:
             # "make one of them decaf" where nothing is decaf: what it cannot do is said
@@ -404,6 +407,9 @@ class Ordering:
             return await self._ask_which(
                 dispatcher, tracker, state, state.cart, outcome, edit, entities, menu
             )
+        if added := [line for m in ordered if (line := carts.resolve(m, menu))]:
+            cart = carts.add(outcome.cart, added, menu)
+            outcome = replace(outcome, cart=cart, touched=[*outcome.touched, *added])
         return await self._edited(dispatcher, tracker, state, edit, outcome, said, menu)
 
     async def _ask_which(

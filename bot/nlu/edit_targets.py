@@ -202,22 +202,23 @@ _ORDER_OPENS = re.compile(
     r"|i(?:ll|d)? (?:also |just )?(?:have|take|like|want|need)|can i (?:also )?(?:get|have)"
     r"|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
 )
-_REMOVE_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + ")")
+_EDIT_VERB_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + "|" + _CHANGE.pattern + ")")
 
 
 def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
-    """The word spans of a removal's message that order instead: each part (split at
+    """The word spans of an edit's message that order instead: each part (split at
     punctuation, "and" and "then") that opens with an order verb, or says "instead"
-    without a removal verb, and the parts after it up to the next removal. Empty when the
-    message removes nothing or orders nothing."""
-    if not _REMOVE.search(" ".join(words)):
+    without an edit verb, and the parts after it up to the next edit ("make the fries
+    large AND ADD A COLA"). Empty when the message edits nothing or orders nothing."""
+    text = " ".join(words)
+    if not (_REMOVE.search(text) or _CHANGE.search(text)):
         return []
     starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
     spans: list[tuple[int, int]] = []
     ordering = False
     for start, end in zip(starts, [*starts[1:], len(words)], strict=True):
         part = " ".join(words[start:end])
-        if _REMOVE_OPENS.match(part) and not _ORDER_OPENS.match(part):
+        if _EDIT_VERB_OPENS.match(part) and not _ORDER_OPENS.match(part):
             ordering = False
         elif _ORDER_OPENS.match(part) or ("instead" in words[start:end] and start > 0):
             ordering = True

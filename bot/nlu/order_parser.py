@@ -46,7 +46,7 @@ from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
 from bot.nlu.unplaced import options_said_alone, unplaced_parts
 from bot.nlu.utterance import Word
-from contracts.cart_edits import EDIT_ENTITY
+from contracts.cart_edits import EDIT_ENTITY, CartEdit
 from contracts.lexicon import Lexicon, LexiconItem
 
 # Right before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
@@ -65,6 +65,30 @@ class OrderParser:
 
     def parse(self, text: str) -> list[Entity]:
         """All entities in `text`, sorted by position."""
+        entities = self._parse(text)
+        edit = next((e for e in entities if e["entity"] == EDIT_ENTITY), None)
+        spans = CartEdit.parse_raw(str(edit["value"])).ordered if edit else ()
+        if edit is None or not spans:
+            return entities
+        # "make the last one iced, and I'll have a steamer": the edit's words and the
+        # order's are heard apart (blanked, so every offset stays), so neither's counts or
+        # options join the other's items.
+        inside = [False] * len(text)
+        for start, end in spans:
+            inside[start:end] = [True] * (end - start)
+        edited = self._parse("".join(" " if k else c for c, k in zip(text, inside, strict=True)))
+        orders = self._parse("".join(c if k else " " for c, k in zip(text, inside, strict=True)))
+        groups = [int(str(e["group"])) for e in edited if str(e.get("group") or "").isdigit()]
+        shift = max(groups, default=0)
+        for entity in orders:
+            if str(entity.get("group") or "").isdigit():
+                entity["group"] = str(int(str(entity["group"])) + shift)
+        kept = [e for e in edited if e["entity"] != EDIT_ENTITY]
+        words = [e for e in orders if e["entity"] != EDIT_ENTITY]
+        merged = [*kept, *words, edit]
+        return sorted(merged, key=lambda e: (e["start"], e["entity"]))
+
+    def _parse(self, text: str) -> list[Entity]:
         return _entities(ParseState(text, self.matcher, self.options, self._items))
 
     def item(self, sku: str) -> LexiconItem | None:
@@ -151,8 +175,13 @@ def _entities(state: ParseState) -> list[Entity]:
     if parts:
         edit = None
     if edit is not None and state.words:  # the whole utterance says it
-        ordered = ordered_parts(texts, state.breaks)
-        if ordered and edit.verb is not None:  # "take off the hash brown and add a youtiao"
+        # "take off the hash brown and add a youtiao": the parts that order an item
+        ordered = [
+            (start, end)
+            for start, end in ordered_parts(texts, state.breaks)
+            if any(start <= line.start < end for line in state.lines)
+        ]
+        if ordered and edit.verb is not None:
             spans = tuple(state.span(start, end) for start, end in ordered)
             edit = edit.copy(update={"ordered": spans})
         value = edit.json(exclude_defaults=True)

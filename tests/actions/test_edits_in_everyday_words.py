@@ -51,3 +51,35 @@ async def test_hang_on_at_the_payment_question_opens_a_correction(
     reply = await copper_kettle.say("hang on, three of those please", "deny")
     assert copper_kettle.lines() == [("earl-grey", 3, {})], reply
     assert "charged" not in reply.lower(), reply
+
+
+async def test_a_change_and_an_order_in_one_message_do_both(golden_crumb: SandboxTalk) -> None:
+    await golden_crumb.say("a soy milk and a youtiao")
+    reply = await golden_crumb.say("make the soy milk large and add a hash brown", "change_item")
+    assert golden_crumb.lines() == [
+        ("soy-milk", 1, {"size": "large"}),
+        ("youtiao", 1, {}),
+        ("hash-brown", 1, {}),
+    ], reply
+
+
+async def test_a_change_by_place_and_an_order_in_one_message_do_both(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("a cortado and a mocha")
+    reply = await copper_kettle.say(
+        "make the last one iced, and I'll have a steamer too", "change_item"
+    )
+    assert copper_kettle.lines() == [
+        ("cortado", 1, {}),
+        ("mocha", 1, {"temperature": "iced"}),
+        ("steamer", 1, {}),
+    ], reply
+
+
+async def test_an_option_said_after_a_change_stays_with_the_change(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("a latte")
+    reply = await copper_kettle.say("make it large, I want it iced", "change_item")
+    assert copper_kettle.lines() == [("latte", 1, {"size": "large", "temperature": "iced"})], reply
