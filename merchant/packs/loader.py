@@ -21,10 +21,13 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from merchant.packs.network import generate_network
 from merchant.packs.schema import (
+    BOOKING,
     Catalogue,
     Manifest,
     MerchantPack,
     Phrases,
+    RoomType,
+    RoomTypes,
     StoreRow,
     catalogue_problems,
 )
@@ -125,7 +128,13 @@ def load_pack(folder: Path) -> MerchantPack:
     if manifest.phrases is not None:
         _parse_yaml(folder / manifest.phrases, Phrases)
     catalogue_file = folder / manifest.catalogue
-    catalogue = _parse_yaml(catalogue_file, Catalogue)
+    room_types: tuple[RoomType, ...] = ()
+    if manifest.kind == BOOKING:
+        # A booking pack's catalogue is its room types, served as items of their own.
+        room_types = _parse_yaml(catalogue_file, RoomTypes).room_types
+        catalogue = Catalogue(items=tuple(room.as_item() for room in room_types))
+    else:
+        catalogue = _parse_yaml(catalogue_file, Catalogue)
     crossed = catalogue_problems(catalogue.items, manifest.breakfast)
     if crossed:
         node = _yaml_nodes(catalogue_file)
@@ -155,6 +164,8 @@ def load_pack(folder: Path) -> MerchantPack:
             cancel=manifest.cancel,
             stores=(*feed, *network),
             items=catalogue.items,
+            room_types=room_types,
+            stay_times=manifest.stay_times,
             listed_stores=len(feed),
             stores_digest=_digest(manifest_file, folder / manifest.stores, *GENERATOR_FILES),
         )

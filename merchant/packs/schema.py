@@ -14,13 +14,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, confloat, conint, constr, root_validator, validator
 
-from merchant.catalogue import BREAKFAST, Hours, Item, OptionGroup
+from merchant.catalogue import ALL_DAY, BREAKFAST, Hours, Item, OptionGroup
 
 # A combo's drink is the option group whose choice ids are the skus of drinks.
 DRINK_GROUP = "drink"
 SERVICES = ("pickup", "breakfast")
 KINDS = ("menu", "booking")
 HOURS_TEXT = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
+TIME_TEXT = re.compile(r"^(\d\d):(\d\d)$")
+BOOKING = "booking"
+# A booking pack's `hours` name these two times of day ("14:00"), not dayparts.
+CHECK_IN, CHECK_OUT = "check_in", "check_out"
+# A booking's room type becomes a catalogue item of this category (so the menu, the lexicon
+# and an order line name it like any item); its price is per night.
+ROOM_CATEGORY = "room"
 
 if TYPE_CHECKING:
     PackId = str
@@ -41,6 +48,17 @@ class _Strict(BaseModel):
     class Config:
         frozen = True
         extra = "forbid"
+
+
+def parse_time(text: str) -> time:
+    """`"14:00"` as a time of day (quoted in YAML, like hours)."""
+    found = TIME_TEXT.match(str(text).strip())
+    if found is None:
+        raise ValueError('a time of day is written "HH:MM", e.g. "14:00"')
+    hour, minute = (int(part) for part in found.groups())
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{text} is not a time of day")
+    return time(hour, minute)
 
 
 def parse_hours(text: str) -> Hours:
@@ -109,13 +127,6 @@ class Manifest(_Strict):
             raise ValueError("a pack needs at least its display name")
         return names
 
-    @validator("kind")
-    def _built_kind(cls, kind: str) -> str:  # noqa: N805
-        if kind != "menu":
-            # Issue 17 §3: booking packs (room types, nights) are not served yet.
-            raise ValueError(f"kind {kind} is not served by this platform yet; use menu")
-        return kind
-
     @validator("timezone")
     def _zone(cls, zone: str) -> str:  # noqa: N805
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -127,17 +138,46 @@ class Manifest(_Strict):
         return zone
 
     @validator("hours")
-    def _dayparts(cls, hours: dict[str, str]) -> dict[str, str]:  # noqa: N805
+    def _dayparts(cls, hours: dict[str, str], values: dict[str, Any]) -> dict[str, str]:  # noqa: N805
+        if values.get("kind") == BOOKING:
+            missing = [name for name in (CHECK_IN, CHECK_OUT) if name not in hours]
+            if missing:
+                raise ValueError(f"a booking pack's hours name {CHECK_IN} and {CHECK_OUT}")
+            for name, text in hours.items():
+                if name not in (CHECK_IN, CHECK_OUT):
+                    raise ValueError(
+                        f"{name}: a booking pack's hours name only {CHECK_IN}, {CHECK_OUT}"
+                    )
+                parse_time(text)
+            return hours
         for daypart, text in hours.items():
             if daypart != BREAKFAST:
                 raise ValueError(f"{daypart}: a menu pack's hours name only {BREAKFAST}")
             parse_hours(text)
         return hours
 
+    @validator("cancel", always=True)
+    def _cancel_window(cls, cancel: Cancel, values: dict[str, Any]) -> Cancel:  # noqa: N805
+        if values.get("kind") == BOOKING and cancel.free_until_minutes_before is None:
+            raise ValueError(
+                "a booking pack says until when cancelling is free: "
+                "cancel: {free_until_minutes_before: N}"
+            )
+        return cancel
+
     @property
     def breakfast(self) -> Hours | None:
-        text = self.hours.get(BREAKFAST)
+        text = self.hours.get(BREAKFAST) if self.kind != BOOKING else None
         return None if text is None else parse_hours(text)
+
+    @property
+    def stay_times(self) -> StayTimes | None:
+        """A booking pack's check-in and check-out times; None for a menu pack."""
+        if self.kind != BOOKING:
+            return None
+        return StayTimes(
+            check_in=parse_time(self.hours[CHECK_IN]), check_out=parse_time(self.hours[CHECK_OUT])
+        )
 
 
 class Catalogue(_Strict):
@@ -145,6 +185,54 @@ class Catalogue(_Strict):
 
     option_groups: dict[str, OptionGroup] = {}
     items: tuple[Item, ...]
+
+
+class StayTimes(_Strict):
+    """When a booking pack's guests arrive and leave, local time."""
+
+    check_in: time
+    check_out: time
+
+
+class RoomType(_Strict):
+    """One room type of a booking pack's `catalogue.yml`: `price` per room per night (fen),
+    `guests` how many it sleeps, `rooms` how many of it each hotel has every night."""
+
+    id: PackId
+    name: Name
+    price: conint(ge=0)  # type: ignore[valid-type]
+    guests: Positive
+    rooms: conint(ge=0, le=10_000)  # type: ignore[valid-type]
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def as_item(self) -> Item:
+        """The room type as the catalogue item the menu, the lexicon and orders name."""
+        return Item(
+            sku=self.id,
+            name=self.name,
+            category=ROOM_CATEGORY,
+            daypart=ALL_DAY,
+            price=self.price,
+            aliases=self.aliases,
+            description=self.description,
+        )
+
+
+class RoomTypes(_Strict):
+    """A booking pack's `catalogue.yml`: its room types."""
+
+    room_types: tuple[RoomType, ...]
+
+    @validator("room_types")
+    def _some_unique(cls, rooms: tuple[RoomType, ...]) -> tuple[RoomType, ...]:  # noqa: N805
+        if not rooms:
+            raise ValueError("a booking pack needs at least one room type")
+        ids = [room.id for room in rooms]
+        for index, room_id in enumerate(ids):
+            if ids.index(room_id) != index:
+                raise ValueError(f"room type {room_id} is already used")
+        return rooms
 
 
 class Phrases(_Strict):
@@ -251,6 +339,9 @@ class MerchantPack(_Strict):
     cancel: Cancel = Cancel()
     stores: tuple[StoreRow, ...]
     items: tuple[Item, ...]
+    # A booking pack's: its room types (also in `items`, as items) and check-in/out times.
+    room_types: tuple[RoomType, ...] = ()
+    stay_times: StayTimes | None = None
     # How many of `stores` come from the feed (listed by name); the rest are generated.
     listed_stores: int | None = None
     # A digest of what made the stores (the pack's files, the generator and its city data):

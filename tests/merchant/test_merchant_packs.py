@@ -164,9 +164,54 @@ def test_check_pack_names_the_file_line_and_field(
 
 
 def test_check_pack_accepts_the_shipped_packs(capsys: pytest.CaptureFixture[str]) -> None:
-    for pack in ("golden-crumb", "copper-kettle"):
+    for pack in ("golden-crumb", "copper-kettle", "harbour-inn"):
         assert main(["check-pack", str(DEFAULT_PACKS_DIR / pack)]) == 0
-    assert "ok: Golden Crumb" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "ok: Golden Crumb" in printed
+    assert "ok: Harbour Inn (booking, 3 items, 40 stores" in printed
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "field", "words"),
+    [
+        # A booking pack's hours are its check-in and check-out times.
+        ("pack.yml", 'check_out: "12:00"', 'breakfast: "06:00-10:00"', 12, "hours", "check_in"),
+        ("pack.yml", 'check_in: "14:00"', 'check_in: "2pm"', 12, "hours", "HH:MM"),
+        # Without a free-cancellation window the platform could not answer a cancel.
+        ("pack.yml", "cancel: {free_until_minutes_before: 1440}", "", 5, "cancel", "free"),
+        # A room count that is not a number, on the Standard Double (line 10).
+        ("catalogue.yml", "rooms: 8", "rooms: many", 10, "room_types[0].rooms", "integer"),
+        # A room that sleeps nobody.
+        (
+            "catalogue.yml",
+            "guests: 2\n    rooms: 6",
+            "guests: 0\n    rooms: 6",
+            17,
+            "room_types[1].guests",
+            "greater than or equal to 1",
+        ),
+    ],
+)
+def test_check_pack_refuses_a_broken_booking_pack(
+    packs_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    old: str,
+    new: str,
+    line: int,
+    field: str,
+    words: str,
+) -> None:
+    path = packs_dir / "harbour-inn" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["check-pack", str(path.parent)]) == 1
+    printed = capsys.readouterr().err
+    assert f"{path}:{line}: {field}: " in printed, printed
+    assert words in printed
+    with pytest.raises(PackError):
+        load_packs(packs_dir)
 
 
 def test_an_edited_store_reaches_the_database_on_the_next_start(
