@@ -117,7 +117,11 @@ class MenuItem(BaseModel):
 
 
 class Menu(BaseModel):
+    """``kind`` is the merchant's (``menu``, or ``booking``: its items are room types, priced
+    per night, and an order is a stay: ``GET /merchants/{id}/stays``)."""
+
     merchant_id: str
+    kind: str = "menu"
     now: str
     asap_pickup_time: str
     breakfast_served: bool
@@ -220,6 +224,46 @@ class SecurityEvents(BaseModel):
     events: list[SecurityEvent]
 
 
+class StayDetails(BaseModel):
+    """A booking's stay (issue 17 §3): the hotel is the order's store, the room type its one
+    line's sku. ``free_cancel_until`` is when cancelling stops being refunded."""
+
+    hotel_id: str
+    room_type: str
+    check_in: str
+    check_out: str
+    nights: StrictInt
+    guests: StrictInt
+    free_cancel_until: str | None
+
+
+class StayOffer(BaseModel):
+    """A stay that can be booked: ``total = price_per_night * nights``."""
+
+    hotel_id: str
+    hotel_name: str
+    city: str | None
+    room_type: str
+    room_name: str
+    check_in: str
+    check_out: str
+    nights: StrictInt
+    guests: StrictInt
+    price_per_night: StrictInt
+    total: StrictInt
+    rooms_left: StrictInt
+
+
+class StayOffers(BaseModel):
+    """``GET /merchants/{id}/stays``: the free stays; with none, ``alternatives`` (another
+    room type, the nearest hotel in the city, neighbouring dates)."""
+
+    merchant_id: str
+    now: str
+    offers: list[StayOffer]
+    alternatives: list[StayOffer]
+
+
 class Order(BaseModel):
     """``status``: placed, paid, accepted, preparing, ready, collected, uncollected, cancelled
     or refunded (docs/merchant-api.md "An order's life"). ``pickup_code`` is given at payment
@@ -240,6 +284,7 @@ class Order(BaseModel):
     pickup_code: str | None
     ready_at: str | None
     status_changed_at: str | None
+    stay: StayDetails | None = None  # a booking's; None for a menu order
 
 
 class PlacedOrder(Order):

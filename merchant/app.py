@@ -35,6 +35,7 @@ from merchant.routes import (
     places,
     staff,
     staff_page,
+    stays,
 )
 from merchant.runtime import Runtime
 from merchant.seed import seed_packs
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         staff,
         staff_page,
         notifications,
+        stays,
     )
     for module in routers:
         app.include_router(module.router)

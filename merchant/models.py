@@ -76,6 +76,10 @@ class Merchant(Base):
     # The digest of the stores last written from the pack: a start with an unchanged pack
     # skips comparing its 5,000 stores row by row (merchant/seed.py).
     stores_digest = Column(String(ID_LENGTH), nullable=True)
+    # A booking merchant's (merchant/stays.py): check-in and check-out times ("14:00") and
+    # per room type how many guests it sleeps and how many rooms each hotel has:
+    # `{"check_in", "check_out", "rooms": {room_type: {"guests", "rooms"}}}`. Null: a menu.
+    booking = Column(JSON, nullable=True)
 
 
 class Store(Base):
@@ -247,6 +251,7 @@ class Order(Base):
     )
     # Not "joined": PostgreSQL refuses FOR UPDATE across an outer join.
     store = relationship("Store", lazy="selectin")
+    merchant = relationship("Merchant", lazy="selectin")
 
 
 # SQLite has no sequences: start its AUTOINCREMENT counter so the first order is 1001 too.
@@ -257,6 +262,22 @@ event.listen(
         f"INSERT INTO sqlite_sequence (name, seq) VALUES ('orders', {FIRST_ORDER_NUMBER - 1})"
     ).execute_if(dialect="sqlite"),
 )
+
+
+class RoomNight(Base):
+    """Rooms of one type booked at one hotel for one night (the night starting on `night`,
+    local date). Only what is booked is recorded: a hotel has `merchants.booking`'s room
+    count of each type every night. Written in the payment's transaction with one
+    conditional UPDATE (`booked < rooms`), so two payments cannot both take the last room;
+    a refund gives the nights back (merchant/stays.py)."""
+
+    __tablename__ = "room_nights"
+
+    merchant_id = Column(ForeignKey("merchants.id"), nullable=False)
+    hotel_id = Column(ForeignKey("stores.id"), primary_key=True)
+    room_type = Column(String(ID_LENGTH), primary_key=True)
+    night = Column(Date, primary_key=True)
+    booked = Column(Integer, nullable=False)
 
 
 class OrderEvent(Base):

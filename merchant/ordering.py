@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from merchant import models
+from merchant import models, rooms, stays
 from merchant.accounts import ensure_account
 from merchant.catalogue import Item
 from merchant.errors import ApiError, conflict, not_found
@@ -93,16 +93,22 @@ def place_order(
         if request.pickup_time is None
         else resolve_pickup(now, request.pickup_time, zone=runtime.clock.zone)
     )
-    menu = load_menu(session, merchant.id)
-    settings = runtime.settings
-    priced = quote(
-        menu,
-        [line.to_line() for line in request.items],
-        max_quantity=settings.max_line_quantity,
-        max_lines=settings.max_order_lines,
-    )
-    items = [menu[line.sku] for line in priced.lines]
-    pickup, slot = book_pickup(session, runtime, merchant, store, items, requested)
+    if stays.is_booking(merchant):
+        # A stay: one room type with its dates, due at check-in (merchant/stays.py); it
+        # takes rooms at payment (merchant/rooms.py), not a pickup slot.
+        priced, pickup = rooms.price_booking(session, runtime, merchant, store, request)
+        slot = None
+    else:
+        menu = load_menu(session, merchant.id)
+        settings = runtime.settings
+        priced = quote(
+            menu,
+            [line.to_line() for line in request.items],
+            max_quantity=settings.max_line_quantity,
+            max_lines=settings.max_order_lines,
+        )
+        items = [menu[line.sku] for line in priced.lines]
+        pickup, slot = book_pickup(session, runtime, merchant, store, items, requested)
     order = models.Order(
         customer_id=account.customer_id,
         merchant_id=merchant.id,
@@ -110,7 +116,7 @@ def place_order(
         pickup_time=pickup,
         ready_at=pickup,
         slot_start=slot,
-        asap=request.pickup_time is None,
+        asap=request.pickup_time is None and not stays.is_booking(merchant),
         total=priced.total,
         currency=merchant.currency,
         status=PLACED,
@@ -128,6 +134,7 @@ def place_order(
             for position, line in enumerate(priced.lines)
         ],
         store=store,
+        merchant=merchant,
     )
     token = issue_token(order)
     session.add(order)
@@ -170,6 +177,8 @@ def book_again(session: Session, runtime: Runtime, order: models.Order) -> None:
     """At payment: an as-soon-as-possible order gets its ready time again from the queue
     as it is now (the kitchen starts on it now), and every order makes sure of its place."""
     merchant = find_merchant(session, order.merchant_id)
+    if stays.is_booking(merchant):
+        return  # a stay holds rooms, not a pickup slot (merchant/rooms.py, at payment)
     menu = load_menu(session, merchant.id)
     items = [menu[line.sku] for line in order.lines if line.sku in menu]
     # Stored instants come back in UTC; hours and breakfast are read in local time.
@@ -207,7 +216,10 @@ def cancel_order(
     """Cancel an unpaid order, or refund a paid one the store has not accepted yet;
     cancelling twice changes nothing."""
     order = find_order(session, order_id, customer_id, for_update=True)
-    if order.status in TRANSITIONS["cancel"] and runtime.clock.now() >= order.pickup_time:
+    if stays.stay_of(order) is not None and order.status in TRANSITIONS["cancel"]:
+        # A booking follows its pack's free-cancellation window, not the pickup time.
+        stays.check_cancel_window(runtime, order)
+    elif order.status in TRANSITIONS["cancel"] and runtime.clock.now() >= order.pickup_time:
         raise conflict(
             "too_late_to_cancel",
             f"Order {order.number} was due for pickup at "
@@ -281,6 +293,7 @@ def _on_entering(session: Session, runtime: Runtime, order: models.Order, now: d
         order.confirmation_token_hash = None
         if order.status == REFUNDED:
             _refund(session, order, now)
+            rooms.release(session, order)  # a booking's nights are free again
     elif order.status == ACCEPTED:
         # Accepted late, it cannot be ready before the kitchen has had its time.
         prep = SlotRules.of(find_merchant(session, order.merchant_id)).prep

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contracts.money import format_money
-from merchant import models
+from merchant import models, rooms, stays
 from merchant.accounts import ensure_account, pin_not_set, refuse_if_locked
 from merchant.errors import ApiError, conflict
 from merchant.menu import store_hours
@@ -112,6 +112,9 @@ def capture_payment(
     )
     account.balance -= order.total
     session.add(payment)
+    # A booking takes its room for each night here, in the payment's transaction: with
+    # the last room, one of two payments gets it and the other is refused, charging nothing.
+    rooms.reserve(session, runtime, order.merchant, order)
     # Paid: the order gets its pickup code, and the store sees it.
     transition(session, runtime, order, "pay")
     if verification is not None:
@@ -142,7 +145,16 @@ def _check_confirmation_fresh(order: models.Order, now: datetime, runtime: Runti
 def _check_still_collectable(order: models.Order, now: datetime, runtime: Runtime) -> None:
     """The store must still be able to hand the order over: a scheduled pickup time must
     not have passed, and the store must be open when the order is due (an ASAP order is
-    due at its pickup time or now, whichever is later)."""
+    due at its pickup time or now, whichever is later). A booking is due at check-in."""
+    if stays.stay_of(order) is not None:
+        if now > order.pickup_time:
+            local = order.pickup_time.astimezone(runtime.clock.zone)
+            raise conflict(
+                "check_in_passed",
+                f"Booking {order.number} was for check-in at {local:%H:%M} on "
+                f"{stays.spoken_date(local.date())}, which has passed; it cannot be paid.",
+            )
+        return
     if not order.asap and now > order.pickup_time:
         local = order.pickup_time.astimezone(runtime.clock.zone)
         raise conflict(

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts.pricing import ChosenOption, PricedLine
-from merchant import models
+from merchant import models, stays
 from merchant.catalogue import Item, OptionGroup
 from merchant.menu import breakfast_hours
 from merchant.order_states import STAFF_ACTIONS, TRANSITIONS
@@ -145,10 +145,19 @@ def order_body(order: models.Order, confirmation_token: str | None = None) -> Bo
         "pickup_code": order.pickup_code,
         "ready_at": instant(order.ready_at),
         "status_changed_at": instant(order.status_changed_at),
+        "stay": stay_body(order),
     }
     if confirmation_token is not None:
         body["confirmation_token"] = confirmation_token
     return body
+
+
+def stay_body(order: models.Order) -> Body | None:
+    """A booking's stay in an order body (None for a menu order)."""
+    stay = stays.stay_body(order)
+    if stay is not None:
+        stay["free_cancel_until"] = instant(stay["free_cancel_until"])
+    return stay
 
 
 def staff_order_body(order: models.Order) -> Body:

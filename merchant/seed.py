@@ -48,6 +48,7 @@ def _merge(database: Database, packs: list[MerchantPack]) -> None:
                     names=list(pack.names),
                     pickup=pack.pickup.dict(),
                     cancel=pack.cancel.dict(),
+                    booking=_booking(pack),
                 )
             )
             session.flush()
@@ -88,6 +89,19 @@ def _merge_stores(session: Session, pack: MerchantPack) -> None:
         )
     if merchant is not None:
         merchant.stores_digest = digest
+
+
+def _booking(pack: MerchantPack) -> dict[str, Any] | None:
+    """What the stay rules need of a booking pack (merchant/stays.py); None for a menu."""
+    if pack.stay_times is None:
+        return None
+    return {
+        "check_in": f"{pack.stay_times.check_in:%H:%M}",
+        "check_out": f"{pack.stay_times.check_out:%H:%M}",
+        "rooms": {
+            room.id: {"guests": room.guests, "rooms": room.rooms} for room in pack.room_types
+        },
+    }
 
 
 # Bump when `_store_row` changes what it writes, so existing databases are rewritten.

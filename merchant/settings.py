@@ -98,6 +98,10 @@ class Settings(OrderlySettings):
         default=20, ge=1, description="largest quantity of one order line"
     )
     max_order_lines: int = Field(default=30, ge=1, description="most lines in one order")
+    max_stay_nights: int = Field(default=30, ge=1, description="most nights of one booking")
+    max_booking_days_ahead: int = Field(
+        default=365, ge=1, description="how far ahead a booking's check-in may be (days)"
+    )
     sandbox_balance: int = Field(default=50_000, ge=0, description="new accounts' balance (fen)")
     voice_pay_limit: int = Field(
         default=10_000, ge=0, description="new accounts' voice-pay limit (fen)"

@@ -93,6 +93,7 @@ def menu(
         ]
         return {
             "merchant_id": merchant.id,
+            "kind": merchant.kind,
             "now": instant(now),
             "asap_pickup_time": instant(ready_at),
             "breakfast_served": breakfast is not None and breakfast.contains(ready_at.time()),

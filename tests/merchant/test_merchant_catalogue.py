@@ -43,7 +43,7 @@ def test_health_reports_the_fixed_time(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "now": "2026-11-24T08:00:00+08:00"}
 
 
-def test_merchants_lists_both_sandbox_merchants(client: TestClient) -> None:
+def test_merchants_lists_every_sandbox_merchant(client: TestClient) -> None:
     merchants = client.get("/merchants").json()["merchants"]
     assert merchants == [
         {
@@ -70,6 +70,16 @@ def test_merchants_lists_both_sandbox_merchants(client: TestClient) -> None:
             "names": ["Golden Crumb", "the bakery", "golden crumb bakery", "the breakfast place"],
             "kind": "menu",
             "store_count": 5000,
+        },
+        {
+            "id": "harbour-inn",
+            "name": "Harbour Inn",
+            "currency": "CNY",
+            "timezone": "Asia/Shanghai",
+            "breakfast": None,
+            "names": ["Harbour Inn", "the hotel", "the inn", "Harbour Inn hotels"],
+            "kind": "booking",
+            "store_count": 40,
         },
     ]
 

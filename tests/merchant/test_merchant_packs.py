@@ -82,13 +82,13 @@ def test_a_pack_copied_from_the_template_is_served_after_a_restart(
     )
     with TestClient(create_app(settings)) as client:
         ids = [merchant["id"] for merchant in client.get("/merchants").json()["merchants"]]
-        assert ids == ["copper-kettle", "golden-crumb"]
+        assert ids == ["copper-kettle", "golden-crumb", "harbour-inn"]
 
     tea_shop(packs_dir)  # the platform is stopped; the same database is kept
 
     with TestClient(create_app(settings)) as client:
         merchants = {m["id"]: m for m in client.get("/merchants").json()["merchants"]}
-        assert set(merchants) == {"copper-kettle", "golden-crumb", "jade-leaf"}
+        assert set(merchants) == {"copper-kettle", "golden-crumb", "harbour-inn", "jade-leaf"}
         assert merchants["jade-leaf"]["name"] == "Jade Leaf Tea House"
         menu = client.get("/merchants/jade-leaf/menu").json()["items"]
         assert [(item["sku"], item["price"]) for item in menu] == [
