@@ -31,6 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions import corrections
 from actions.base import MerchantAction
+from actions.booking import Booking
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout
 from actions.consent import Consent, asks_to_cancel, read_consent, yes_confidence
 from actions.edits import read_edit
@@ -76,6 +77,9 @@ class ActionAnswer(MerchantAction):
     action_name = "action_answer"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        booking = Booking(self.backend, self.settings)
+        if await booking.takes_turn(tracker, answer=True):  # "two", "the second one", "Hangzhou"
+            return await booking.turn(dispatcher, tracker)
         intent, confidence = latest_intent(tracker)
         question = open_question(tracker)
         said = carts.read_entities(latest_entities(tracker))

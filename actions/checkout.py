@@ -19,6 +19,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
+from actions import stay_phrasing
 from actions.base import MerchantAction
 from actions.merchants.backend import (
     MerchantBackend,
@@ -284,6 +285,11 @@ class Checkout:
         if order is None:
             dispatcher.utter_message(
                 text=f"Paid {format_money(amount)}. Your order number is {order_id}. Thank you!"
+            )
+        elif order.stay is not None:  # a booking: no pickup, a check-in
+            dispatcher.utter_message(
+                text=stay_phrasing.paid_text(order, amount),
+                json_message=custom(order=order_payload(order)),
             )
         else:
             dispatcher.utter_message(

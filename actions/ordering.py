@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions import corrections, edits
 from actions.base import MerchantAction
+from actions.booking import Booking
 from actions.cart import Mention
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout, open_guesses
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
@@ -711,6 +712,9 @@ class ActionUpdateCart(MerchantAction):
     action_name = "action_update_cart"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        booking = Booking(self.backend, self.settings)
+        if await booking.takes_turn(tracker):  # "a twin room at the West Lake one"
+            return await booking.turn(dispatcher, tracker)
         return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
 
 
@@ -728,6 +732,9 @@ class ActionReadback(MerchantAction):
         offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
         if offer is not None:
             return offer  # "ok that one" (heard as "that's it") to "Shall I make it 09:10?"
+        booking = Booking(self.backend, self.settings)
+        if await booking.takes_turn(tracker):  # "check out" at a hotel: the stay's readback
+            return await booking.turn(dispatcher, tracker)
         said = carts.read_entities(latest_entities(tracker))
         if said.mentions or said.unplaced:
             return await Ordering(self.backend, self.settings).update(

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import stay_phrasing
 from actions.base import MerchantAction
 from actions.merchants.backend import Menu, MerchantBackend, Order
 from actions.phrasing import clock_time, custom, describe_line, join_words, order_payload
@@ -58,6 +59,8 @@ CANCEL_BUTTONS = [
 
 
 def status_text(order: Order, menu: Menu | None) -> str:
+    if order.stay is not None:  # a booking: a check-in, not a pickup
+        return stay_phrasing.status_text(order, STATUS_WORDS.get(order.status, order.status))
     items = join_words([describe_line(line, menu) for line in order.lines])
     status = STATUS_WORDS.get(order.status, order.status)
     said = f"Order {order.id} ({items}, {format_money(order.total)}) is {status}"
@@ -93,7 +96,8 @@ def notified_change(tracker: Tracker) -> tuple[str, str] | None:
 
 def cancel_question(order: Order) -> str:
     refund = f" and refund {format_money(order.total)}" if order.status == "paid" else ""
-    return f"Cancel order {order.id} ({format_money(order.total)}){refund}?"
+    what = f"booking {order.id} at {order.store_name}" if order.stay else f"order {order.id}"
+    return f"Cancel {what} ({format_money(order.total)}){refund}?"
 
 
 class Orders:

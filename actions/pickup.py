@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
 from actions.base import MerchantAction
+from actions.booking import Booking
 from actions.checkout import THEN_READBACK, Checkout
 from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
@@ -147,6 +148,9 @@ class ActionSetPickup(MerchantAction):
     action_name = "action_set_pickup"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        booking = Booking(self.backend, self.settings)
+        if await booking.takes_turn(tracker):  # "at the West Lake one": the stay's hotel
+            return await booking.turn(dispatcher, tracker)
         chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
         if chosen is not None:
             return chosen  # a tap on an offered store, or its name

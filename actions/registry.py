@@ -9,6 +9,7 @@ from rasa_sdk import Action
 
 from actions.answers import ActionAnswer, ActionRequestCancel
 from actions.base import MerchantAction
+from actions.booking import ActionBookStay
 from actions.checkout import ActionPayWithPin
 from actions.handoff import ActionHandoff
 from actions.menu import (
@@ -51,6 +52,7 @@ MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionRequestCancel,
     ActionHandoff,
     ActionRepeat,
+    ActionBookStay,
 )
 
 

@@ -96,6 +96,7 @@ def fresh_start() -> list[EventType]:
     """An empty cart and a new checkout (after payment or "start over")."""
     return [
         *OrderState().events(),
+        SlotSet("stay", None),  # a booking's details (actions/booking.py)
         *checkout_reset(),
     ]
 

@@ -38,6 +38,7 @@ class QuestionKind(str, Enum):
     STORE_CHOICE = "store_choice"  # which of the stores just offered (``custom.stores``)
     PIN = "pin"  # the payment PIN
     SLOT_OFFER = "slot_offer"  # "That time is full. Shall I make it 09:10?"
+    STAY = "stay"  # a booking's missing detail: the city or hotel, dates, nights, guests, room
 
     def __str__(self) -> str:
         return self.value

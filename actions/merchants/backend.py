@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from contracts.merchant_api import StayDetails, StayOffers
 from contracts.pricing import PricedLine, Quote
 
 
@@ -91,6 +92,7 @@ class Menu:
     breakfast_start: str
     breakfast_end: str
     items: tuple[MenuItem, ...]
+    kind: str = "menu"  # or "booking": the items are room types and an order is a stay
 
     def find(self, sku: str) -> MenuItem | None:
         return next((item for item in self.items if item.sku == sku), None)
@@ -109,6 +111,8 @@ class Store:
     open_now: bool
     aliases: tuple[str, ...] = ()
     distance_m: int | None = None
+    city: str | None = None
+    landmarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,19 @@ class LineRequest:
 
 
 @dataclass(frozen=True)
+class StaySearch:
+    """What a booking customer asked for: `check_in` is YYYY-MM-DD; no hotel and no city
+    means every hotel, no room type every type."""
+
+    check_in: str
+    nights: int
+    guests: int
+    hotel_id: str | None = None
+    city: str | None = None
+    room_type: str | None = None
+
+
+@dataclass(frozen=True)
 class OrderRequest:
     customer_id: str
     merchant_id: str
@@ -168,6 +185,7 @@ class Order:
     # When it should be ready (ISO 8601): as soon as possible, from the store's queue; moved
     # later when the store is busy; None when the backend does not say.
     ready_at: str | None = None
+    stay: StayDetails | None = None  # a booking's dates, guests and cancellation deadline
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,11 @@ class MerchantBackend(Protocol):
         ...
 
     async def quote(self, merchant_id: str, lines: list[LineRequest]) -> Quote: ...
+
+    async def stays(self, merchant_id: str, search: StaySearch) -> StayOffers:
+        """A booking merchant's free stays for `search` (each with its total), or, with none
+        free, the nearest alternatives."""
+        ...
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder: ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ from actions.merchants.backend import (
     Place,
     PlacedOrder,
     SecureSubmit,
+    StaySearch,
     Store,
 )
 from actions.settings import Settings
@@ -107,6 +109,7 @@ class SandboxBackend:
             breakfast_start=breakfast.start,
             breakfast_end=breakfast.end,
             items=tuple(_menu_item(item) for item in menu.items),
+            kind=menu.kind,
         )
 
     async def stores(self, merchant_id: str) -> list[Store]:
@@ -150,6 +153,15 @@ class SandboxBackend:
         path = f"/merchants/{merchant_id}/quotes"
         quoted = _read(api.Quote, await self._request("POST", path, json=body), path)
         return Quote(lines=tuple(quoted.items), total=quoted.total, currency=quoted.currency)
+
+    async def stays(self, merchant_id: str, search: StaySearch) -> api.StayOffers:
+        path = f"/merchants/{merchant_id}/stays"
+        params = {
+            key: str(value)
+            for key, value in dataclasses.asdict(search).items()
+            if value is not None
+        }
+        return _read(api.StayOffers, await self._request("GET", path, params=params), path)
 
     async def place_order(self, request: OrderRequest, idempotency_key: str) -> PlacedOrder:
         body = {
@@ -315,6 +327,8 @@ def _store(store: api.Store) -> Store:
         open_now=store.open_now,
         aliases=tuple(store.aliases),
         distance_m=store.distance_m,
+        city=store.city,
+        landmarks=tuple(store.landmarks),
     )
 
 
@@ -362,4 +376,5 @@ def _order(order: api.Order) -> Order:
         currency=order.currency,
         pickup_code=order.pickup_code,
         ready_at=order.ready_at,
+        stay=order.stay,
     )

@@ -10,6 +10,7 @@ import pytest
 from tests.actions.sandbox_talk import (
     COPPER_KETTLE,
     GOLDEN_CRUMB,
+    HARBOUR_INN,
     SandboxTalk,
     sandbox_conversation,
 )
@@ -26,4 +27,11 @@ async def golden_crumb(tmp_path: Path) -> AsyncIterator[SandboxTalk]:
 async def copper_kettle(tmp_path: Path) -> AsyncIterator[SandboxTalk]:
     """A conversation at the Copper Kettle sandbox merchant (tests/actions/sandbox_talk.py)."""
     async for conversation in sandbox_conversation(tmp_path, COPPER_KETTLE):
+        yield conversation
+
+
+@pytest.fixture
+async def harbour_inn(tmp_path: Path) -> AsyncIterator[SandboxTalk]:
+    """A conversation at Harbour Inn, the sandbox's booking merchant (a hotel chain)."""
+    async for conversation in sandbox_conversation(tmp_path, HARBOUR_INN):
         yield conversation

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from actions.lexicon import build_lexicon
 from actions.settings import Settings
 from bot.nlu.order_parser import OrderParser
@@ -16,14 +18,17 @@ from tests.actions.sandbox_merchant import BASE_URL, sandbox_backend
 
 GOLDEN_CRUMB = "golden-crumb"
 COPPER_KETTLE = "copper-kettle"
+HARBOUR_INN = "harbour-inn"
 
 
 class SandboxTalk:
     """A conversation at one sandbox merchant, heard by its own lexicon."""
 
-    def __init__(self, talk: Conversation, parser: OrderParser) -> None:
+    def __init__(self, talk: Conversation, parser: OrderParser, client: httpx.AsyncClient) -> None:
         self.talk = talk
         self.parser = parser
+        # The platform itself, as a client of the customer's own (a channel, the shell).
+        self.client = client
 
     async def say(
         self,
@@ -55,5 +60,5 @@ async def sandbox_conversation(tmp_path: Path, merchant_id: str) -> AsyncIterato
         merchant_service_token=backend._settings.merchant_service_token,
     )
     parser = OrderParser(await build_lexicon(backend, merchant_id))
-    yield SandboxTalk(Conversation(backend=backend, settings=settings), parser)
+    yield SandboxTalk(Conversation(backend=backend, settings=settings), parser, client)
     await client.aclose()

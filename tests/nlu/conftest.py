@@ -14,10 +14,10 @@ from loopback_lexicon import LexiconServer, serve_lexicon
 from bot.nlu.lexicon import LEXICON_URL_ENV
 from bot.nlu.order_parser import OrderParser
 from contracts.lexicon import Lexicon
-from tests.nlu.heard_by_the_model import agents, crumb, kettle
+from tests.nlu.heard_by_the_model import agents, crumb, inn, kettle
 
 # Registered here, once, so every file that hears through the trained model shares one load.
-__all__ = ["agents", "crumb", "kettle"]
+__all__ = ["agents", "crumb", "inn", "kettle"]
 
 LEXICON_FILE = Path(__file__).parent / "lexicon.json"
 
