@@ -167,6 +167,7 @@ def alternatives(
     here = hotels.get(stay.hotel_id)
     menu = load_menu(session, merchant.id)
     today = runtime.clock.now().date()
+    last = today + timedelta(days=runtime.settings.max_booking_days_ahead)
     other_rooms = [
         stay.moved(room_type=sku)
         for sku in menu
@@ -176,7 +177,7 @@ def alternatives(
     dates = [
         stay.moved(check_in=stay.check_in + timedelta(days=shift))
         for shift in NEIGHBOUR_DAYS
-        if stay.check_in + timedelta(days=shift) >= today
+        if today <= stay.check_in + timedelta(days=shift) <= last  # bookable dates only
     ]
     # One of each kind first, so the customer hears the choice of kinds, then the rest.
     kinds = [_free(session, rules, stays) for stays in (other_rooms, nearby, dates)]

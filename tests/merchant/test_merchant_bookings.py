@@ -218,3 +218,13 @@ def test_cancelling_after_the_window_is_refused_and_keeps_the_booking(api: Api) 
     assert api.http.get(f"/orders/{order['id']}").json()["status"] == "paid"
     api.clock.advance(-timedelta(minutes=1))  # a minute before the deadline it was still free
     assert api.http.post(f"/orders/{order['id']}/cancel").json()["status"] == "refunded"
+
+
+def test_alternatives_offer_only_dates_that_can_be_booked(api: Api) -> None:
+    last = "2027-11-24"  # ORDERLY_MAX_BOOKING_DAYS_AHEAD (365) from the platform's day
+    for customer in ("k1", "k2"):
+        _, paid = book_and_pay(api, customer, room="king-suite", check_in=last, nights=1)
+        assert paid.status_code == 201, paid.text
+    refused = book(api, room="king-suite", check_in=last, nights=1, guests=3)
+    days = {alt["check_in"] for alt in refused.json()["error"]["alternatives"]}
+    assert days and max(days) <= last, days
