@@ -28,6 +28,7 @@ from actions.base import MerchantAction
 from actions.checkout import CONFIRM_BUTTONS, Checkout, pay_question
 from actions.merchants.backend import (
     LineRequest,
+    Menu,
     MerchantBackend,
     MerchantRejected,
     OrderRequest,
@@ -58,7 +59,7 @@ REFUSED_FIELDS = {
     "items.0.sku": "room_type",
     "store_id": "hotel_id",
 }
-# Questions whose answer is money: a booking never takes their turn.
+# Questions whose yes or no moves money: their short answers are read as such, not as a stay.
 _MONEY_QUESTIONS = (QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.PIN)
 
 
@@ -123,7 +124,7 @@ class Booking:
         detail: str,
         stay: dict[str, Any],
         hotels: list[Store],
-        menu: Any,
+        menu: Menu,
         lead: str = "",
     ) -> list[EventType]:
         words = say.question(detail, hotels, menu, stay.get("city"))
