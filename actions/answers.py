@@ -109,6 +109,10 @@ class ActionAnswer(MerchantAction):
             return await self._yes_with_words(dispatcher, tracker, question, said.unplaced)
         if said.mentions or said.unplaced:
             return await ordering.update(dispatcher, tracker, "order_item")
+        if said.loose.options and intent == "nlu_fallback":
+            # "sorry, big for that one", too unsure to be heard as "sorry?" (ActionRepeat
+            # reads it the same way): option words say what to change, never "didn't catch".
+            return await ordering.update(dispatcher, tracker, "change_item")
         if question is not None and question.kind in (QuestionKind.PAY, QuestionKind.CANCEL):
             return await self._money(dispatcher, tracker, question, intent, confidence)
         if cancels:  # "wait, I need to cancel that, sorry" just after paying

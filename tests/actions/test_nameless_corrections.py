@@ -46,6 +46,16 @@ async def test_an_option_for_that_one_heard_as_repeat_changes_the_line_just_adde
     assert lines(talk) == [("youtiao", 1, {}), ("americano", 1, {"size": "large"})], reply
 
 
+async def test_an_option_for_that_one_heard_as_nothing_clear_changes_the_line_just_added() -> None:
+    """The same words, when a model trained with more intents is unsure of them (below its
+    fallback threshold): option words change the order there too, never "didn't catch"."""
+    talk = Conversation()
+    await say(talk, "a youtiao")
+    await say(talk, "and an americano")
+    reply = await say(talk, "sorry, big for that one", "nlu_fallback")
+    assert lines(talk) == [("youtiao", 1, {}), ("americano", 1, {"size": "large"})], reply
+
+
 @pytest.mark.parametrize(
     ("text", "options"),
     [
