@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from launch.demo_staff import create_demo_staff
 from merchant.app import create_app
+from merchant.packs import load_packs
 from merchant.settings import Settings
 
 SECRET = "k" * 40
@@ -22,8 +23,10 @@ def test_each_demo_store_gets_a_staff_account_with_the_printed_password(tmp_path
     environment = {"ORDERLY_DATA_DIR": str(tmp_path), "ORDERLY_JWT_SECRET": SECRET}
     staff = create_demo_staff(environment, None)
     assert {"gc-peoples-square", "ck-xintiandi"} <= set(staff.store_ids)
-    # Only the stores the packs name, not the thousands of the generated network.
-    assert len(staff.store_ids) < 20
+    # Only the stores the packs name (Harbour Inn's 40 hotels among them), not the
+    # thousands of the generated network.
+    named = [store.id for pack in load_packs() for store in pack.listed]
+    assert sorted(staff.store_ids) == sorted(named) and len(named) < 100
     assert len(staff.password) >= 12
     assert f"/staff and sign in as {staff.store_ids[0]}" in staff.instructions("http://m")
     assert staff.password in staff.instructions("http://m")
