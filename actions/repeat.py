@@ -10,9 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
 from actions.base import MerchantAction
+from actions.edits import read_edit
 from actions.ordering import Ordering
 from actions.questions import ask, open_question
 from actions.state import latest_entities
+from contracts.cart_edits import COMPLAIN
 
 
 class ActionRepeat(MerchantAction):
@@ -27,6 +29,13 @@ class ActionRepeat(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         said = carts.read_entities(latest_entities(tracker))
+        edit = read_edit(latest_entities(tracker))
+        if edit is not None and edit.verb == COMPLAIN:
+            # "you misheard me" heard as "sorry?": nothing changes, and what to change is
+            # asked, never the order said again as if it were right
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "change_item"
+            )
         if said.mentions or said.loose.options:
             # "sorry, large for that one" heard as "sorry?": words that say what to order or
             # change are never a request to hear the last turn again (a count alone is not
