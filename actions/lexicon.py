@@ -1,8 +1,11 @@
-"""The vocabulary the NLU matches against, built from the merchant's live catalogue.
+"""The vocabulary the NLU matches against, built from every merchant's live catalogue.
 
 The Rasa server's ``MenuEntityExtractor`` fetches it from the action server
 (``GET /lexicon``), so a newly plugged-in merchant backend is understood without
-retraining and without the NLU knowing the backend's API.
+retraining and without the NLU knowing the backend's API. It covers every merchant of the
+platform (one conversation may order from several): each item once, with the merchants
+that sell it, and the names people call each merchant by. Only `menu` merchants have
+items; a `booking` merchant is listed by its names alone.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from contracts.lexicon import (
     Lexicon,
     LexiconChoice,
     LexiconItem,
+    LexiconMerchant,
     LexiconOptionGroup,
     LexiconStore,
 )
+
+MENU_KIND = "menu"
 
 # What the lexicon needs of a catalogue, as read-only attributes: the adapters' models
 # (actions/merchants/backend.py) and the sandbox catalogue's (merchant/catalogue.py) both
@@ -60,12 +66,75 @@ class CatalogueItem(Protocol):
     def category(self) -> str: ...
 
 
-async def build_lexicon(backend: MerchantBackend, merchant_id: str) -> Lexicon:
-    """The merchant's lexicon, every item included, available now or not."""
-    menu, stores = await asyncio.gather(
-        backend.menu(merchant_id, include_unavailable=True), backend.stores(merchant_id)
+async def build_lexicon(backend: MerchantBackend, starting_merchant: str) -> Lexicon:
+    """The platform's lexicon: every merchant's items (available now or not) and stores,
+    and every merchant's names. `starting_merchant` is the one conversations start with."""
+    merchants = await backend.merchants()
+    menus = [m for m in merchants if m.kind == MENU_KIND]
+    found_menus, found_stores = await asyncio.gather(
+        asyncio.gather(*(backend.menu(m.id, include_unavailable=True) for m in menus)),
+        asyncio.gather(*(backend.stores(m.id) for m in menus)),
     )
-    return lexicon_of(merchant_id, menu.items, stores)
+    lexicons = [
+        lexicon_of(m.id, menu.items, stores)
+        for m, menu, stores in zip(menus, found_menus, found_stores, strict=True)
+    ]
+    merged = merge_lexicons(starting_merchant, lexicons)
+    own = {lexicon.merchant_id: lexicon.items for lexicon in lexicons}
+    merged.merchants = [
+        LexiconMerchant(
+            id=m.id, names=list(m.names) or [m.id], kind=m.kind, items=own.get(m.id, [])
+        )
+        for m in merchants
+    ]
+    return Lexicon(**merged.dict())  # rebuilt, so its sku index covers the merged items
+
+
+def merge_lexicons(starting_merchant: str, lexicons: Iterable[Lexicon]) -> Lexicon:
+    """One lexicon of several merchants': an item several sell (one sku) is one entry,
+    with every merchant's aliases and option choices, and `merchants` naming them all;
+    the first merchant's name and category win. Stores keep their merchant."""
+    items: dict[str, LexiconItem] = {}
+    stores: list[LexiconStore] = []
+    for lexicon in lexicons:
+        for item in lexicon.items:
+            known = items.get(item.sku)
+            mine = item.copy(update={"merchants": [lexicon.merchant_id]}, deep=True)
+            items[item.sku] = mine if known is None else _merged_item(known, mine)
+        stores += [
+            store.copy(update={"merchant_id": store.merchant_id or lexicon.merchant_id})
+            for store in lexicon.stores
+        ]
+    return Lexicon(merchant_id=starting_merchant, items=list(items.values()), stores=stores)
+
+
+def _merged_item(known: LexiconItem, other: LexiconItem) -> LexiconItem:
+    groups = {group.group: group for group in known.options}
+    for group in other.options:
+        mine = groups.get(group.group)
+        if mine is None:
+            groups[group.group] = group
+            continue
+        choices = {choice.id: choice for choice in mine.choices}
+        for choice in group.choices:
+            had = choices.get(choice.id)
+            choices[choice.id] = (
+                choice
+                if had is None
+                else had.copy(update={"aliases": _union(had.aliases, choice.aliases)})
+            )
+        groups[group.group] = mine.copy(update={"choices": list(choices.values())})
+    return known.copy(
+        update={
+            "aliases": _union(known.aliases, other.aliases),
+            "options": list(groups.values()),
+            "merchants": _union(known.merchants, other.merchants),
+        }
+    )
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
 
 
 def lexicon_of(

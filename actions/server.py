@@ -7,7 +7,8 @@ instances (actions/registry.py) in an ``ActionExecutor`` and serves the same rou
 Only the Rasa server may run actions: ``/webhook`` and ``/actions`` need the shared
 secret ``ORDERLY_ACTION_TOKEN``, which Rasa sends as ``?token=...`` (the
 ``action_endpoint.token`` of endpoints.yml; ``Authorization: Bearer`` works too).
-``/health`` and ``/lexicon`` (the public menu, fetched by the NLU) stay open; ``/metrics``
+``/health`` and ``/lexicon`` (every merchant's public menu and names, fetched by the NLU)
+stay open; ``/metrics``
 (Prometheus) needs ``ORDERLY_METRICS_TOKEN`` as a bearer token when that is set. No
 browser talks to this server, so it sends no CORS headers.
 

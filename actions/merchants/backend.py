@@ -40,6 +40,20 @@ class MerchantRejected(MerchantError):
 
 
 @dataclass(frozen=True)
+class Merchant:
+    """A merchant of the platform: `names` are its display name first, then what people
+    call it ("Copper Kettle", "the coffee place"); `kind` is `menu` or `booking`."""
+
+    id: str
+    names: tuple[str, ...]
+    kind: str = "menu"
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if self.names else self.id
+
+
+@dataclass(frozen=True)
 class OptionChoice:
     """One choice of an option group; `price` is what it adds to the item (fen, may be
     negative); `aliases` are what people say for it."""
@@ -186,6 +200,7 @@ class Order:
     # later when the store is busy; None when the backend does not say.
     ready_at: str | None = None
     stay: StayDetails | None = None  # a booking's dates, guests and cancellation deadline
+    merchant_id: str = ""  # whose order it is ("": the backend serves one merchant)
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,14 @@ class MerchantBackend(Protocol):
     Customer-scoped calls name the customer (the conversation's verified sender), so an
     adapter can act for that customer only."""
 
-    async def account(self, customer_id: str) -> Account: ...
+    async def account(self, customer_id: str, merchant_id: str | None = None) -> Account:
+        """The customer's account; its default store is `merchant_id`'s (None: the
+        account's own default merchant's)."""
+        ...
+
+    async def merchants(self) -> list[Merchant]:
+        """Every merchant the assistant can order from, in the platform's order."""
+        ...
 
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu: ...
 

@@ -1,4 +1,4 @@
-"""A short-lived, per-process cache of a merchant's menu and stores.
+"""A short-lived, per-process cache of the platform's merchants and each one's menu and stores.
 
 Several actions of one turn each read the menu (the cart, the readback, the size
 question), and so does every turn. The menu changes rarely and the merchant platform
@@ -15,13 +15,14 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
-from actions.merchants.backend import Menu, MerchantBackend, Store
+from actions.merchants.backend import Menu, Merchant, MerchantBackend, Store
 
 T = TypeVar("T")
 
 
 class CachedMenuBackend:
-    """Wraps any `MerchantBackend`; caches `menu` and `stores`, passes everything else on.
+    """Wraps any `MerchantBackend`; caches `merchants`, `menu` and `stores`, passes
+    everything else on.
 
     Failures are not cached. Concurrent misses for one key make one request.
     """
@@ -43,6 +44,9 @@ class CachedMenuBackend:
         return await self._cached(
             key, lambda: self._backend.menu(merchant_id, include_unavailable=include_unavailable)
         )
+
+    async def merchants(self) -> list[Merchant]:
+        return list(await self._cached(("merchants",), self._backend.merchants))
 
     async def stores(self, merchant_id: str) -> list[Store]:
         stores = await self._cached(

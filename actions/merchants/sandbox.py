@@ -18,6 +18,7 @@ from actions.merchants.backend import (
     LineRequest,
     Menu,
     MenuItem,
+    Merchant,
     MerchantRejected,
     MerchantUnavailable,
     OptionChoice,
@@ -82,10 +83,11 @@ class SandboxBackend:
             base_url=settings.merchant_url, timeout=settings.merchant_timeout_seconds
         )
 
-    async def account(self, customer_id: str) -> Account:
-        # The defaults as the served merchant sees them: its own store, never another's.
+    async def account(self, customer_id: str, merchant_id: str | None = None) -> Account:
+        # The account is the platform's; its defaults as the merchant in use sees them:
+        # that merchant's own store, never another's.
         path = f"/accounts/{_part(customer_id)}"
-        params = {"merchant_id": self._settings.merchant_id}
+        params = {"merchant_id": merchant_id} if merchant_id else None
         data = await self._request("GET", path, params=params, customer=customer_id)
         account = _read(api.Account, data, path)
         return Account(
@@ -96,6 +98,10 @@ class SandboxBackend:
             default_store_id=account.default_store_id,
             voice_pay_locked_until=account.voice_pay_locked_until,
         )
+
+    async def merchants(self) -> list[Merchant]:
+        found = _read(api.Merchants, await self._request("GET", "/merchants"), "/merchants")
+        return [Merchant(m.id, tuple(m.names) or (m.name,), m.kind) for m in found.merchants]
 
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu:
         params = {"all": "true"} if include_unavailable else None
@@ -377,4 +383,5 @@ def _order(order: api.Order) -> Order:
         pickup_code=order.pickup_code,
         ready_at=order.ready_at,
         stay=order.stay,
+        merchant_id=order.merchant_id,
     )

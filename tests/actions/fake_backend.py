@@ -16,6 +16,7 @@ from actions.merchants.backend import (
     LineRequest,
     Menu,
     MenuItem,
+    Merchant,
     MerchantRejected,
     MerchantUnavailable,
     OptionChoice,
@@ -112,9 +113,14 @@ class FakeBackend:
     places: dict[str, dict[str, Place]] = field(default_factory=dict)  # by customer, by name
 
     # -- the protocol ------------------------------------------------------------
-    async def account(self, customer_id: str) -> Account:
+    async def account(self, customer_id: str, merchant_id: str | None = None) -> Account:
         self._up()
         return Account(customer_id, self.balance(), VOICE_PAY_LIMIT, "m", "s-centre")
+
+    async def merchants(self) -> list[Merchant]:
+        """One merchant: the fake serves the same menu whatever merchant is asked for."""
+        self._up()
+        return [Merchant("m", ("Fake Shop",))]
 
     async def menu(self, merchant_id: str, include_unavailable: bool = False) -> Menu:
         self._up()
@@ -170,6 +176,7 @@ class FakeBackend:
             total=sum(line.line_total for line in lines),
             status="placed",
             created_at=NOW,
+            merchant_id=request.merchant_id,
         )
         self.next_id += 1
         self.orders_by_id[order.id] = order

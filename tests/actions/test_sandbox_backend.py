@@ -88,12 +88,15 @@ async def test_a_quote_prices_options_and_marks_the_defaults(
     }
 
 
-async def test_the_account_default_store_belongs_to_the_served_merchant(
-    copper_kettle: tuple[SandboxBackend, RecordingTransport], golden_crumb: SandboxBackend
+async def test_the_account_is_the_platforms_and_its_default_store_the_merchant_asked_about(
+    copper_kettle: tuple[SandboxBackend, RecordingTransport],
 ) -> None:
     backend, _ = copper_kettle
-    assert (await backend.account("u1")).default_store_id == "ck-xintiandi"
-    assert (await golden_crumb.account("u1")).default_store_id == "gc-peoples-square"
+    assert (await backend.account("u1", "copper-kettle")).default_store_id == "ck-xintiandi"
+    assert (await backend.account("u1", "golden-crumb")).default_store_id == "gc-peoples-square"
+    assert (await backend.account("u1", "golden-crumb")).balance == (
+        await backend.account("u1", "copper-kettle")
+    ).balance
 
 
 async def test_order_read_pay_and_cancel_name_the_customer(
@@ -138,8 +141,14 @@ async def test_the_lexicon_publishes_option_groups_and_no_sizes(
     lexicon = (await build_lexicon(golden_crumb, "golden-crumb")).dict()
     combo = next(item for item in lexicon["items"] if item["sku"] == "breakfast-combo")
     # The category lets "change the tea to ..." name a line by its kind of item.
-    assert set(combo) == {"sku", "name", "aliases", "options", "category"}
+    assert set(combo) == {"sku", "name", "aliases", "options", "category", "merchants"}
     assert combo["category"] == "combo"
+    # One lexicon for the platform: who sells each item, and what people call each merchant.
+    assert combo["merchants"] == ["golden-crumb"]
+    latte_sellers = next(item for item in lexicon["items"] if item["sku"] == "latte")["merchants"]
+    assert sorted(latte_sellers) == ["copper-kettle", "golden-crumb"]
+    names = {m["id"]: m["names"] for m in lexicon["merchants"]}
+    assert "the coffee place" in names["copper-kettle"] and "Golden Crumb" in names["golden-crumb"]
     drink = next(group for group in combo["options"] if group["group"] == "drink")
     assert drink["default"] == "americano"
     assert {choice["id"] for choice in drink["choices"]} == {"americano", "soy-milk"}
