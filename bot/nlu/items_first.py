@@ -15,6 +15,11 @@ them") and says what to do to them (an edit verb, an option, or words to say bac
 all of them to large" read as `checkout` would read the order back with nothing changed.
 An order verb ("I'll take two of those", "can I get another youtiao") is never a removal.
 
+A message that names a merchant ("order from Copper Kettle", "open the coffee place") and
+no item is `choose_merchant`, unless DIET is sure it asks something (the menu, the stores,
+an order's status, a cancel: "what's on the menu at the bakery"): merchant names come from
+the platform's lexicon, not from the training data.
+
 A question about an order already placed that names its item ("is my latte ready?",
 "where's my hot chocolate") is `order_status`: the item names come from the merchant's
 pack, not from the training data, so DIET hears any message with an item as an order.
@@ -43,6 +48,7 @@ from bot.nlu.utterance import split_words
 from contracts.cart_edits import CHANGE, EDIT_ENTITY, REMOVE, CartEdit
 
 ITEM_ENTITY = "item"
+MERCHANT_ENTITY = "merchant"
 # Entities that say what an edit does to the lines it points at ("all of them iced").
 # A count alone ("just two of those") keeps DIET's reading: it may answer a question (a
 # change DIET was unsure of is made sure, see `_edit_intent`).
@@ -74,9 +80,23 @@ class ItemsFirst(GraphComponent):
         """`order_intent`: what an item-naming message becomes; `keep_intents`: intents it
         keeps; `question_intents` are kept from `question_confidence` up; `remove_intent`
         is used for "no <item>"; `change_intent` for an edit of lines by place or
-        quantifier; `status_intent` for a question about an order naming its item."""
+        quantifier; `status_intent` for a question about an order naming its item;
+        `merchant_intent` for a merchant named with no item, unless DIET says one of
+        `merchant_keep_intents` from `question_confidence` up."""
         return {
             "order_intent": "order_item",
+            "merchant_intent": "choose_merchant",
+            "merchant_keep_intents": [
+                "ask_menu",
+                "ask_price",
+                "ask_combo",
+                "ask_breakfast_hours",
+                "ask_stores",
+                "nearest_store",
+                "list_merchants",
+                "order_status",
+                "cancel_order",
+            ],
             "change_intent": "change_item",
             "remove_intent": "remove_item",
             "status_intent": "order_status",
@@ -90,6 +110,8 @@ class ItemsFirst(GraphComponent):
         self.remove_intent = str(config["remove_intent"])
         self.change_intent = str(config["change_intent"])
         self.status_intent = str(config["status_intent"])
+        self.merchant_intent = str(config["merchant_intent"])
+        self.merchant_keep_intents = frozenset(config["merchant_keep_intents"])
         self.keep_intents = frozenset(config["keep_intents"])
         self.question_intents = frozenset(config["question_intents"])
         threshold = config["question_confidence"]
@@ -131,6 +153,10 @@ class ItemsFirst(GraphComponent):
         if _STATUS_QUESTION.search(text):
             sure = name == self.status_intent and confidence >= OVERRIDE_CONFIDENCE
             return None if sure else self.status_intent  # unsure fell to the fallback
+        if not items and any(e.get("entity") == MERCHANT_ENTITY for e in entities):
+            asks = name in self.merchant_keep_intents and confidence >= self.question_confidence
+            sure = name == self.merchant_intent and confidence >= OVERRIDE_CONFIDENCE
+            return None if asks or sure else self.merchant_intent
         if not items:
             return self._edit_intent(entities, name, confidence)
         removes = any(_REMOVAL.search(text[: int(item.get("start", 0))]) for item in items)

@@ -34,7 +34,7 @@ from bot.nlu.lexicon import (
 )
 from bot.nlu.order_parser import OrderParser
 from bot.nlu.settings import LexiconSettings
-from contracts.lexicon import Lexicon
+from contracts.lexicon import MERCHANT_IN_USE, Lexicon
 from contracts.settings import SettingsError
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,9 @@ class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
             if not text.strip() or text.startswith(INTENT_TRIGGER_PREFIX):
                 continue
             try:
-                entities = [dict(entity) for entity in self._current_parser().parse(text)]
+                parser = self._current_parser()
+                merchant_id = _merchant_in_use(message, parser.lexicon)
+                entities = [dict(entity) for entity in parser.parse(text, merchant_id)]
             except Exception:  # a parser bug must cost the entities, not the reply
                 logger.exception("Could not extract menu entities from %r.", text)
                 continue
@@ -114,6 +116,17 @@ class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
         if lexicon is not self._parser.lexicon:
             self._parser = OrderParser(lexicon)
         return self._parser
+
+
+def _merchant_in_use(message: Message, lexicon: Lexicon | None) -> str:
+    """The merchant the conversation orders from, as the Rasa process put it in the
+    message's metadata (launch/rasa_process/merchant_in_use.py); else the one
+    conversations start with."""
+    metadata = message.get("metadata") or {}
+    chosen = metadata.get(MERCHANT_IN_USE) if isinstance(metadata, dict) else None
+    if isinstance(chosen, str) and chosen:
+        return chosen
+    return lexicon.merchant_id if lexicon is not None else ""
 
 
 def _positive_seconds(config: dict[str, Any], key: str) -> float:

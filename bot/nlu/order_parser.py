@@ -20,9 +20,9 @@ size) is an
 `unavailable_option` of that item's line, so the dialogue can say it back.
 
 This module runs the steps in order and numbers the lines; each step has its module:
-menu_words (items, stores, options, lines opened), line_carving (counts and variant
-lines), option_placement (options to lines, unavailable options, loose ones), unplaced,
-all reading and extending one parse_state.ParseState.
+merchant_names (a merchant named), menu_words (items, stores, options, lines opened),
+line_carving (counts and variant lines), option_placement (options to lines, unavailable
+options, loose ones), unplaced, all reading and extending one parse_state.ParseState.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from bot.nlu.edit_targets import (
 from bot.nlu.line_carving import carve_variant_lines, count_forward, merge_restatements
 from bot.nlu.menu_matcher import ITEM, STORE, MenuMatcher
 from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
+from bot.nlu.merchant_names import MERCHANT_ENTITY, MerchantNames
 from bot.nlu.numbers import ARTICLES
 from bot.nlu.option_placement import add_loose, attach_options, unknown_extras
 from bot.nlu.options import SIZE_GROUP, OptionVocabulary
@@ -62,9 +63,46 @@ class OrderParser:
         self.matcher = MenuMatcher(lexicon) if lexicon is not None else None
         self.options = OptionVocabulary(lexicon)
         self._items = {item.sku: item for item in lexicon.items} if lexicon is not None else {}
+        self.merchant_names = MerchantNames(lexicon.merchants if lexicon is not None else [])
+        self._by_merchant: dict[str, OrderParser | None] = {}
 
-    def parse(self, text: str) -> list[Entity]:
-        """All entities in `text`, sorted by position."""
+    def parse(self, text: str, merchant_id: str = "") -> list[Entity]:
+        """All entities in `text`, sorted by position, heard first as the merchant in use
+        (`merchant_id`) sells: its own items and option groups, so another merchant's item
+        never hides an option word here ("soya milk" at a café without soy milk). Only
+        when that leaves words unplaced and another merchant sells an item in them is the
+        whole platform's reading taken ("a cortado" at the bakery). "": no merchant in
+        use, or a lexicon of one merchant: the whole lexicon."""
+        mine = self._merchant_parser(merchant_id)
+        if mine is None:
+            return self._heard(text)
+        entities = mine._heard(text)
+        if not any(entity["entity"] == "unplaced" for entity in entities):
+            return entities
+        everywhere = self._heard(text)
+        elsewhere = {e["value"] for e in everywhere if e["entity"] == "item"} - set(mine._items)
+        return everywhere if elsewhere else entities
+
+    def _merchant_parser(self, merchant_id: str) -> OrderParser | None:
+        """The parser of one merchant's own lexicon, built on first use and kept."""
+        if not merchant_id or self.lexicon is None:
+            return None
+        if merchant_id not in self._by_merchant:
+            own = self.lexicon.of_merchant(merchant_id)
+            self._by_merchant[merchant_id] = OrderParser(own) if own is not None else None
+        return self._by_merchant[merchant_id]
+
+    def _parse(self, text: str) -> list[Entity]:
+        state = ParseState(text, self.matcher, self.options, self._items)
+        # "order from Copper Kettle", "the coffee place": a merchant's name is claimed first,
+        # so its words ("coffee") are never heard as an item.
+        for start, end, merchant_id in self.merchant_names.find(state.texts, state.blocked):
+            state.out.append(state.entity(MERCHANT_ENTITY, merchant_id, start, end))
+            state.blocked.update(range(start, end))
+        return _entities(state)
+
+    def _heard(self, text: str) -> list[Entity]:
+        """All entities in `text`, sorted by position, against this parser's lexicon."""
         entities = self._parse(text)
         edit = next((e for e in entities if e["entity"] == EDIT_ENTITY), None)
         spans = CartEdit.parse_raw(str(edit["value"])).ordered if edit else ()
@@ -87,9 +125,6 @@ class OrderParser:
         words = [e for e in orders if e["entity"] != EDIT_ENTITY]
         merged = [*kept, *words, edit]
         return sorted(merged, key=lambda e: (e["start"], e["entity"]))
-
-    def _parse(self, text: str) -> list[Entity]:
-        return _entities(ParseState(text, self.matcher, self.options, self._items))
 
     def item(self, sku: str) -> LexiconItem | None:
         return self._items.get(sku)

@@ -40,6 +40,8 @@ YES_NO_PHRASES = (
 )  # fmt: skip
 TIME_PHRASES = ("As soon as possible", "at 8:30", "in 15 minutes")
 CHOICE_PHRASES = ("The first one", "The second one", "The nearest one")
+# The answers to "Start a new cart at X, or finish this one first?".
+NEW_CART_PHRASES = ("Start a new cart", "Finish this one first", "Yes", "No")
 # Question kinds (contracts.bot_messages.QuestionKind) answered with a yes or a no.
 YES_NO_QUESTIONS = frozenset({QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.CHECK_ITEM})
 # Senders whose last question is remembered; the oldest are forgotten first.
@@ -53,6 +55,7 @@ class MenuWords:
     items: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     stores: tuple[str, ...] = ()
+    merchants: tuple[str, ...] = ()  # display names, asked for by "which merchant?"
 
 
 def menu_words(lexicon: Lexicon) -> MenuWords:
@@ -71,6 +74,7 @@ def menu_words(lexicon: Lexicon) -> MenuWords:
             for choice in group.choices
         ),
         stores=_names(store.name for store in lexicon.stores),
+        merchants=_names(merchant.name for merchant in lexicon.merchants),
     )
 
 
@@ -86,6 +90,10 @@ def recognition_bias(
         return _names([*offered, *CHOICE_PHRASES])
     if expect == QuestionKind.PIN:
         return DIGIT_PHRASES
+    if expect == QuestionKind.MERCHANT_CHOICE:
+        return _names([*words.merchants, *CHOICE_PHRASES])
+    if expect == QuestionKind.NEW_CART:
+        return NEW_CART_PHRASES
     if expect in YES_NO_QUESTIONS:
         return YES_NO_PHRASES
     if expect == QuestionKind.STORE_TIME:

@@ -35,7 +35,7 @@ def install_patches(version: str | None = None) -> None:
     import rasa.__main__
 
     from contracts.telemetry import configure_logging
-    from launch.rasa_process import action_calls
+    from launch.rasa_process import action_calls, merchant_in_use
 
     version = version or rasa.__version__
     if version != PATCHED_RASA_VERSION:
@@ -45,12 +45,14 @@ def install_patches(version: str | None = None) -> None:
             "launch/rasa_process/action_calls.py for this release."
         )
     action_calls.install()
+    merchant_in_use.install()
 
     def orderly_logging(log_level: int | None = None) -> None:
         configure_logging("rasa", log_level if log_level is not None else logging.INFO)
         logging.getLogger("orderly.launch").info(
             "Rasa %s: installed the kept action-server session, the per-event reply check "
-            "and the turn id header (launch/rasa_process/action_calls.py), and JSON logs "
+            "and the turn id header (launch/rasa_process/action_calls.py), the merchant in "
+            "use for the NLU (launch/rasa_process/merchant_in_use.py), and JSON logs "
             "(contracts/telemetry.py)",
             version,
         )

@@ -1,6 +1,8 @@
 """Conversations at a sandbox merchant: the real sandbox platform in-process, heard by the
-lexicon its catalogue serves, so its aliases are the real ones (the fake backend has none).
-tests/actions/conftest.py has the fixtures, `golden_crumb` and `copper_kettle`."""
+lexicon its catalogues serve, so its aliases are the real ones (the fake backend has none).
+Each message is heard as the merchant in use sells, as the Rasa process does
+(launch/rasa_process/merchant_in_use.py). tests/actions/conftest.py has the fixtures,
+`golden_crumb` and `copper_kettle`."""
 
 from __future__ import annotations
 
@@ -42,11 +44,15 @@ class SandboxTalk:
         return await self.talk.say(
             text,
             intent,
-            *self.parser.parse(text),
+            *self.parser.parse(text, self.merchant_in_use()),
             confidence=confidence,
             metadata=metadata,
             ranking=ranking,
         )
+
+    def merchant_in_use(self) -> str:
+        """The `merchant_id` slot, else the merchant conversations start with."""
+        return str(self.talk.slots.get("merchant_id") or self.talk.settings.merchant_id)
 
     def lines(self) -> list[tuple[str, int, dict[str, Any]]]:
         return [(line["sku"], line["quantity"], line["options"]) for line in self.talk.cart]
