@@ -14,6 +14,7 @@ intents here and Python decides from the pending question (actions/questions.py)
   included, asks again.
 - "Did you mean a large Latte?": yes adds it; no leaves it out and says so.
 - The PIN prompt: no stops the payment.
+- "Which shop?" and "Start a new cart there, or finish this one first?": actions/choosing.py.
 
 A yes said with words that name nothing on the menu ("yes, and a large blorp") says
 them back and never moves money. A yes with no open question (it was meant for
@@ -33,6 +34,7 @@ from actions import corrections
 from actions.base import MerchantAction
 from actions.booking import Booking
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout
+from actions.choosing import Choosing
 from actions.consent import Consent, asks_to_cancel, read_consent, yes_confidence
 from actions.edits import read_edit
 from actions.ordering import ANYTHING_ELSE, Ordering
@@ -89,6 +91,9 @@ class ActionAnswer(MerchantAction):
         chosen = await answer_store_choice(self.backend, self.settings, dispatcher, tracker)
         if chosen is not None:
             return chosen  # "the nearest one", after stores were offered
+        merchant_answer = await Choosing(self.backend, self.settings).answer(dispatcher, tracker)
+        if merchant_answer is not None:
+            return merchant_answer  # "yes", "finish this one first", after "a new cart there?"
         text = str(tracker.latest_message.get("text") or "")
         changes = bool(said.mentions or said.loose.quantity or said.loose.options)
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
@@ -256,7 +261,7 @@ class ActionAnswer(MerchantAction):
         kind = question.kind if question else None
         if question is not None and kind == QuestionKind.CHECK_ITEM:
             ordering = Ordering(self.backend, self.settings)
-            menu = await ordering.menu()
+            menu = await ordering.menu(tracker)
             lines = carts.lines_from_slot(question.subject.get("lines"))
             described = join_words([describe_line(line.request(), menu) for line in lines])
             dispatcher.utter_message(

@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import stay_phrasing as say
 from actions.base import MerchantAction
 from actions.checkout import CONFIRM_BUTTONS, Checkout, pay_question
+from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import (
     LineRequest,
     Menu,
@@ -64,10 +65,9 @@ _MONEY_QUESTIONS = (QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.PIN)
 
 
 def merchant_in_use(settings: Settings, tracker: Tracker) -> str:
-    """The merchant this conversation books with. Today the one the assistant serves
-    (`ORDERLY_MERCHANT_ID`); when the merchant in use becomes per conversation (issue 17
-    §2), this is the one line to change."""
-    return settings.merchant_id
+    """The merchant this conversation books with: the merchant in use
+    (actions/merchant_in_use.py)."""
+    return merchant_id_of(tracker, settings)
 
 
 class Booking:

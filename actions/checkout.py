@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions import stay_phrasing
 from actions.base import MerchantAction
+from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import (
     MerchantBackend,
     MerchantError,
@@ -188,7 +189,9 @@ class Checkout:
         state = state or OrderState.from_tracker(tracker)
         guesses = open_guesses(tracker) if ask_guesses else []
         if guesses:  # "Did you mean a Youtiao?" ... "that's all"
-            menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+            menu = await self.backend.menu(
+                merchant_id_of(tracker, self.settings), include_unavailable=True
+            )
             described = join_words([describe_line(line.request(), menu) for line in guesses])
             dispatcher.utter_message(
                 text=f"{lead} I also wasn't sure about {described}: add it? Then I'll read "
@@ -203,12 +206,14 @@ class Checkout:
                 json_message=expect(QuestionKind.MORE_OR_DONE),
             )
             return [ask(tracker, QuestionKind.MORE_OR_DONE)]
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        menu = await self.backend.menu(
+            merchant_id_of(tracker, self.settings), include_unavailable=True
+        )
         try:
             placed = await self.backend.place_order(
                 OrderRequest(
                     customer_id=tracker.sender_id,
-                    merchant_id=self.settings.merchant_id,
+                    merchant_id=merchant_id_of(tracker, self.settings),
                     lines=tuple(line.request() for line in state.cart),
                     store_id=state.store_id,
                     pickup_time=pickup_iso(state.pickup_time, menu.now),

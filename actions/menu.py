@@ -8,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
 from actions.cart import SIZE_GROUP, read_entities, valid_options
+from actions.choosing import ActionListMerchants
+from actions.merchant_in_use import merchant_id_of, merchant_in_use, merchant_named
 from actions.merchants.backend import MenuItem
 from actions.phrasing import (
     DRINK_GROUP,
@@ -50,7 +52,11 @@ class ActionShowMenu(MerchantAction):
     action_name = "action_show_menu"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id)
+        # "what's on the menu at the bakery": that merchant's; with none in use, which one?
+        merchant_id = merchant_named(tracker) or merchant_in_use(tracker, self.settings)
+        if merchant_id is None:
+            return await ActionListMerchants(self.backend, self.settings).act(dispatcher, tracker)
+        menu = await self.backend.menu(merchant_id)
         title = "Breakfast menu" if menu.breakfast_served else "All-day menu"
         listing = "; ".join(f"{item.name} {price_words(item)}" for item in menu.items)
         dispatcher.utter_message(
@@ -64,7 +70,9 @@ class ActionTellPrice(MerchantAction):
     action_name = "action_tell_price"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        menu = await self.backend.menu(
+            merchant_id_of(tracker, self.settings), include_unavailable=True
+        )
         said = read_entities(latest_entities(tracker))
         answers = []
         for mention in said.mentions:
@@ -100,7 +108,9 @@ class ActionExplainCombo(MerchantAction):
     action_name = "action_explain_combo"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        menu = await self.backend.menu(
+            merchant_id_of(tracker, self.settings), include_unavailable=True
+        )
         combos = [item for item in menu.items if item.group(DRINK_GROUP) is not None]
         for item in combos:
             drinks = item.group(DRINK_GROUP)
@@ -129,7 +139,7 @@ class ActionBreakfastHours(MerchantAction):
     action_name = "action_breakfast_hours"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        menu = await self.backend.menu(self.settings.merchant_id)
+        menu = await self.backend.menu(merchant_id_of(tracker, self.settings))
         hours = f"{menu.breakfast_start} to {menu.breakfast_end}"
         if menu.breakfast_served:
             text = f"Yes, breakfast is served until {menu.breakfast_end} ({hours})."

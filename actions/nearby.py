@@ -25,6 +25,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MerchantAction
+from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import MerchantBackend
 from actions.pickup import take_offer
 from actions.questions import answered, ask, expect
@@ -89,7 +90,7 @@ async def whereabouts(
         if contains_words(words, place.name):
             return Whereabouts(place.lat, place.lon, f"your {place.name}")
     near = None if here is None else (here.lat, here.lon)
-    places = await backend.places_named(settings.merchant_id, text, near)
+    places = await backend.places_named(merchant_id_of(tracker, settings), text, near)
     if places:
         return Whereabouts(places[0].lat, places[0].lon, places[0].name)
     for own in _OWN_PLACE.finditer(words):
@@ -129,10 +130,10 @@ class ActionListStores(MerchantAction):
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         where = await whereabouts(self.backend, self.settings, tracker)
         if not isinstance(where, Whereabouts):
-            return await self._named_stores(dispatcher, where)
+            return await self._named_stores(dispatcher, tracker, where)
         at, at_said = open_at(tracker)
         found = await self.backend.nearby_stores(
-            self.settings.merchant_id, where.lat, where.lon, at, MAX_OFFERS
+            merchant_id_of(tracker, self.settings), where.lat, where.lon, at, MAX_OFFERS
         )
         when = f" at {at_said}" if at_said else " now"
         if not found:
@@ -169,9 +170,9 @@ class ActionListStores(MerchantAction):
         ]
 
     async def _named_stores(
-        self, dispatcher: CollectingDispatcher, why: str | None
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, why: str | None
     ) -> list[EventType]:
-        stores = await self.backend.stores(self.settings.merchant_id)
+        stores = await self.backend.stores(merchant_id_of(tracker, self.settings))
         listing = "; ".join(
             f"{s.name}, {s.address} ({s.opens}-{s.closes}{'' if s.open_now else ', closed now'})"
             for s in stores
@@ -197,7 +198,7 @@ class ActionPickNearestStore(MerchantAction):
             return [answered()]
         at, at_said = open_at(tracker)
         found = await self.backend.nearby_stores(
-            self.settings.merchant_id, where.lat, where.lon, at, 1
+            merchant_id_of(tracker, self.settings), where.lat, where.lon, at, 1
         )
         if not found:
             when = f" at {at_said}" if at_said else " now"

@@ -24,6 +24,8 @@ from actions.base import MerchantAction
 from actions.booking import Booking
 from actions.cart import Mention
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout, open_guesses
+from actions.choosing import Choosing
+from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
 from actions.phrasing import (
     cart_payload,
@@ -70,8 +72,11 @@ class Ordering:
         self.backend = backend
         self.settings = settings
 
-    async def menu(self) -> Menu:
-        return await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+    async def menu(self, tracker: Tracker) -> Menu:
+        """The menu of the merchant in use, every item included."""
+        return await self.backend.menu(
+            merchant_id_of(tracker, self.settings), include_unavailable=True
+        )
 
     async def say_cart(
         self,
@@ -92,9 +97,11 @@ class Ordering:
             )
             return [ask(tracker, kind, subject)]
         quote, account, stores = await asyncio.gather(
-            self.backend.quote(self.settings.merchant_id, [line.request() for line in state.cart]),
-            self.backend.account(tracker.sender_id),
-            self.backend.stores(self.settings.merchant_id),
+            self.backend.quote(
+                merchant_id_of(tracker, self.settings), [line.request() for line in state.cart]
+            ),
+            self.backend.account(tracker.sender_id, merchant_id_of(tracker, self.settings)),
+            self.backend.stores(merchant_id_of(tracker, self.settings)),
         )
         store_id = state.store_id or account.default_store_id
         store_name = pickup_store_name(tracker, stores, store_id)
@@ -112,7 +119,6 @@ class Ordering:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None = None
     ) -> list[EventType]:
         """Add, change or remove lines from what the customer just said."""
-        menu = await self.menu()
         state = OrderState.from_tracker(tracker)
         intent = intent or latest_intent(tracker)[0]
         text = str(tracker.latest_message.get("text") or "")
@@ -124,6 +130,14 @@ class Ordering:
         offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
         if offer is not None:
             return offer  # "ok that one please", after a full pickup time's next was offered
+        choosing = Choosing(self.backend, self.settings)
+        if (merchant_answer := await choosing.answer(dispatcher, tracker)) is not None:
+            return merchant_answer  # "the second one", after "Which shop ...?"
+        switch = await choosing.for_order(dispatcher, tracker, intent)
+        if switch is not None:  # "a cortado", which only another merchant sells
+            events, waits = switch  # waits: a question was asked, nothing is ordered yet
+            return events if waits else events + await self.update(dispatcher, tracker, intent)
+        menu = await self.menu(tracker)
         entities, restarted = corrections.after_self_correction(text, latest_entities(tracker))
         heard = edits.read_edit(entities)
         if (
@@ -463,7 +477,7 @@ class Ordering:
         )
         if edit is None:
             return None
-        menu = await self.menu()
+        menu = await self.menu(tracker)
         state = OrderState.from_tracker(tracker)
         answer = latest_entities(tracker)
         candidates = carts.lines_from_slot(question.subject.get("candidates"))
@@ -570,7 +584,7 @@ class Ordering:
     ) -> list[EventType]:
         """Yes to "Did you mean ...?": add what was asked about (and say back the words
         said with the yes that named nothing, `missed`)."""
-        menu = await self.menu()
+        menu = await self.menu(tracker)
         state = OrderState.from_tracker(tracker)
         lines = carts.lines_from_slot(subject.get("lines"))
         new_state = state.with_cart(carts.add(state.cart, lines, menu), lines)
@@ -591,7 +605,7 @@ class Ordering:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, subject: dict[str, Any]
     ) -> list[EventType]:
         """No to "Did you mean ...?": leave it out, and say so."""
-        menu = await self.menu()
+        menu = await self.menu(tracker)
         lines = carts.lines_from_slot(subject.get("lines"))
         names = join_words([describe_line(line.request(), menu) for line in lines]) or "that"
         lead = f"OK, I've left out {names}."
@@ -735,6 +749,9 @@ class ActionReadback(MerchantAction):
         booking = Booking(self.backend, self.settings)
         if await booking.takes_turn(tracker):  # "check out" at a hotel: the stay's readback
             return await booking.turn(dispatcher, tracker)
+        merchant_answer = await Choosing(self.backend, self.settings).answer(dispatcher, tracker)
+        if merchant_answer is not None:
+            return merchant_answer  # "finish this one first", after "a new cart there?"
         said = carts.read_entities(latest_entities(tracker))
         if said.mentions or said.unplaced:
             return await Ordering(self.backend, self.settings).update(
@@ -766,7 +783,7 @@ class ActionShowCart(MerchantAction):
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         ordering = Ordering(self.backend, self.settings)
-        menu = await ordering.menu()
+        menu = await ordering.menu(tracker)
         return await ordering.say_cart(
             dispatcher, tracker, OrderState.from_tracker(tracker), menu, ""
         )
@@ -776,6 +793,9 @@ class ActionStartOver(MerchantAction):
     action_name = "action_start_over"
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        merchant_answer = await Choosing(self.backend, self.settings).answer(dispatcher, tracker)
+        if merchant_answer is not None:
+            return merchant_answer  # "start a new one", after "a new cart there?"
         abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         dispatcher.utter_message(
             text="OK, I've emptied your cart. What would you like?",

@@ -15,12 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stay_phrasing
 from actions.base import MerchantAction
-from actions.merchants.backend import Menu, MerchantBackend, Order
+from actions.merchant_in_use import merchant_id_of, merchant_named
+from actions.merchants.backend import Menu, Merchant, MerchantBackend, Order
 from actions.phrasing import clock_time, custom, describe_line, join_words, order_payload
 from actions.questions import answered, ask, expect, is_external
 from actions.settings import Settings
 from actions.state import awaiting_order, checkout_reset
 from contracts.bot_messages import QuestionKind
+from contracts.location import fold_place
 from contracts.money import format_money
 
 # What the customer may still cancel; the store's own states follow (docs/merchant-api.md).
@@ -52,6 +54,10 @@ NEWS = {
 # The entities of a notification (channels/notifications.py): which order, and the state it
 # entered. Names of their own, so no slot mapping ever picks them up.
 CHANGED_ORDER, CHANGED_TO = "changed_order", "changed_to"
+# "Where is my order" with open orders at several merchants says this many at most.
+MAX_ORDERS_SAID = 3
+# Words of merchant names that tell no merchant apart ("the coffee PLACE").
+_GENERIC_NAME_WORDS = frozenset({"the", "a", "an", "of", "and", "place", "shop", "store", "cafe"})
 CANCEL_BUTTONS = [
     {"title": "Yes, cancel it", "payload": "/affirm"},
     {"title": "No, keep it", "payload": "/deny"},
@@ -94,6 +100,23 @@ def notified_change(tracker: Tracker) -> tuple[str, str] | None:
     return order_id, status
 
 
+def merchant_said(text: str, merchants: list[Merchant]) -> str | None:
+    """The one merchant a word of the text belongs to, among the words of the merchants'
+    names that only that merchant's names hold ("my COFFEE order": the coffee place)."""
+    owners: dict[str, set[str]] = {}
+    for merchant in merchants:
+        for name in merchant.names:
+            for word in fold_place(name).split():
+                if word not in _GENERIC_NAME_WORDS:
+                    owners.setdefault(word, set()).add(merchant.id)
+    said = {
+        next(iter(ids))
+        for word in fold_place(text).split()
+        if len(ids := owners.get(word, set())) == 1
+    }
+    return said.pop() if len(said) == 1 else None
+
+
 def cancel_question(order: Order) -> str:
     refund = f" and refund {format_money(order.total)}" if order.status == "paid" else ""
     what = f"booking {order.id} at {order.store_name}" if order.stay else f"order {order.id}"
@@ -107,10 +130,24 @@ class Orders:
         self.backend = backend
         self.settings = settings
 
+    async def pointed_at(self, tracker: Tracker, orders: list[Order]) -> list[Order]:
+        """The customer's orders (across every merchant) the message points at: a merchant
+        named ("my Copper Kettle order") or a word only one merchant's names hold ("my
+        coffee order"), then an item named ("where's my latte"); what names nothing that
+        matches is left out of the choice."""
+        merchants = await self.backend.merchants()
+        named = merchant_named(tracker) or merchant_said(
+            str(tracker.latest_message.get("text") or ""), merchants
+        )
+        skus = {str(value) for value in tracker.get_latest_entity_values("item")}
+        pointed = [order for order in orders if named in (None, order.merchant_id)] or orders
+        by_item = [order for order in pointed if skus & {line.sku for line in order.lines}]
+        return by_item or pointed
+
     async def request_cancel(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, lead: str = ""
     ) -> list[EventType]:
-        orders = await self.backend.orders(tracker.sender_id)
+        orders = await self.pointed_at(tracker, await self.backend.orders(tracker.sender_id))
         order = next((o for o in orders if o.status in ACTIVE), None)
         if order is None:
             dispatcher.utter_message(text="You have no open order to cancel.")
@@ -172,18 +209,30 @@ class ActionOrderStatus(MerchantAction):
         if not orders:
             dispatcher.utter_message(text="You don't have any orders yet.")
             return [answered()]
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
-        latest = next((o for o in orders if o.status in OPEN), orders[0])
-        dispatcher.utter_message(
-            text=status_text(latest, menu), json_message=custom(order=order_payload(latest))
-        )
+        pointed = await Orders(self.backend, self.settings).pointed_at(tracker, orders)
+        # The latest open order of each merchant (at most three), else the latest order.
+        latest: dict[str, Order] = {}
+        for order in pointed:
+            if order.status in OPEN:
+                latest.setdefault(order.merchant_id, order)
+        shown = list(latest.values())[:MAX_ORDERS_SAID] or pointed[:1]
+        several = len({order.merchant_id for order in orders}) > 1
+        names = {m.id: m.name for m in await self.backend.merchants()} if several else {}
+        for order in shown:
+            merchant_id = order.merchant_id or merchant_id_of(tracker, self.settings)
+            menu = await self.backend.menu(merchant_id, include_unavailable=True)
+            at = f"At {names[order.merchant_id]}: " if order.merchant_id in names else ""
+            dispatcher.utter_message(
+                text=at + status_text(order, menu), json_message=custom(order=order_payload(order))
+            )
         return [answered()]
 
     async def tell(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str, status: str
     ) -> list[EventType]:
         order = replace(await self.backend.order(tracker.sender_id, order_id), status=status)
-        menu = await self.backend.menu(self.settings.merchant_id, include_unavailable=True)
+        merchant_id = order.merchant_id or merchant_id_of(tracker, self.settings)
+        menu = await self.backend.menu(merchant_id, include_unavailable=True)
         dispatcher.utter_message(
             text=news_text(order, menu),
             json_message=custom(order=order_payload(order), notification=True),

@@ -18,6 +18,7 @@ from actions import cart as carts
 from actions.base import MerchantAction
 from actions.booking import Booking
 from actions.checkout import THEN_READBACK, Checkout
+from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
 from actions.questions import answered, ask, expect, open_question
@@ -157,7 +158,7 @@ class ActionSetPickup(MerchantAction):
         store_id = latest_entity(tracker, "store")
         pickup_time = latest_entity(tracker, "pickup_time")
         if not store_id and not pickup_time:
-            stores = await self.backend.stores(self.settings.merchant_id)
+            stores = await self.backend.stores(merchant_id_of(tracker, self.settings))
             names = ", ".join(s.name for s in stores)
             dispatcher.utter_message(
                 text=f"Which store, and what time? We have {names}.",
@@ -166,7 +167,9 @@ class ActionSetPickup(MerchantAction):
             return [ask(tracker, QuestionKind.STORE_TIME)]
         said = []
         if store_id:
-            known = {s.id: s for s in await self.backend.stores(self.settings.merchant_id)}
+            known = {
+                s.id: s for s in await self.backend.stores(merchant_id_of(tracker, self.settings))
+            }
             store = known.get(store_id)
             if store is None:
                 dispatcher.utter_message(text="Sorry, I don't know that store.")

@@ -11,6 +11,7 @@ from actions.answers import ActionAnswer, ActionRequestCancel
 from actions.base import MerchantAction
 from actions.booking import ActionBookStay
 from actions.checkout import ActionPayWithPin
+from actions.choosing import ActionChooseMerchant, ActionListMerchants
 from actions.handoff import ActionHandoff
 from actions.menu import (
     ActionBreakfastHours,
@@ -53,6 +54,8 @@ MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionHandoff,
     ActionRepeat,
     ActionBookStay,
+    ActionChooseMerchant,
+    ActionListMerchants,
 )
 
 

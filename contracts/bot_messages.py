@@ -39,6 +39,8 @@ class QuestionKind(str, Enum):
     PIN = "pin"  # the payment PIN
     SLOT_OFFER = "slot_offer"  # "That time is full. Shall I make it 09:10?"
     STAY = "stay"  # a booking's missing detail: the city or hotel, dates, nights, guests, room
+    MERCHANT_CHOICE = "merchant_choice"  # which merchant ("Golden Crumb or Copper Kettle?")
+    NEW_CART = "new_cart"  # "Start a new cart at X, or finish this one first?"
 
     def __str__(self) -> str:
         return self.value

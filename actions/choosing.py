@@ -1,0 +1,312 @@
+"""Choosing a merchant in the conversation: by name, by item, and the two questions that may
+take ("which one?" and "start a new cart there, or finish this one first?").
+
+The cart belongs to one merchant. Ordering from another with items in the cart asks first,
+and nothing is lost silently: "no", "finish this one" or the current merchant's name keep
+the cart; "yes", "start a new cart" or the other merchant's name empty it (the question
+says so) and go on there. An order said with the switch ("a cortado", which only another
+merchant sells) is kept in the question and ordered there once the customer agrees.
+Merchant rules (which merchant sells what) come from the platform; the merchant in use is
+the `merchant_id` slot (actions/merchant_in_use.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import cart as carts
+from actions.base import MerchantAction
+from actions.checkout import Checkout
+from actions.merchant_in_use import (
+    MENU_KIND,
+    find_merchant,
+    menu_merchants,
+    merchant_for_items,
+    merchant_in_use,
+    merchant_named,
+    nearest_first,
+    use_merchant,
+)
+from actions.merchants.backend import Merchant, MerchantBackend
+from actions.phrasing import join_words
+from actions.questions import Question, ask, expect, open_question
+from actions.settings import Settings
+from actions.state import OrderState, checkout_reset, latest_entities, latest_intent
+from contracts.bot_messages import QuestionKind
+from contracts.cart_edits import EDIT_ENTITY, CartEdit
+from contracts.location import fold_place
+
+# How a kind of merchant is said when merchants are listed.
+KIND_WORDS = {"menu": "food and drinks", "booking": "bookings"}
+# Answers to "start a new cart there, or finish this one first?" said in words.
+_NEW_CART = re.compile(r"\b(?:new|start|switch|fresh|empty|go there|over there)\b")
+_KEEP_CART = re.compile(r"\b(?:finish|keep|this one|stay|first|current)\b")
+
+
+def choose_payload(merchant: Merchant) -> str:
+    """A button's payload: the merchant chosen, read without the NLU."""
+    return f'/choose_merchant{{"merchant": "{merchant.id}"}}'
+
+
+def listing(merchants: list[Merchant]) -> str:
+    return join_words([f"{m.name} ({KIND_WORDS.get(m.kind, m.kind)})" for m in merchants])
+
+
+def _pending_order(tracker: Tracker) -> dict[str, Any]:
+    """The order said with a switch, kept to be ordered at the merchant chosen."""
+    message = tracker.latest_message or {}
+    intent, _ = latest_intent(tracker)
+    entities = [dict(e) for e in latest_entities(tracker) if e.get("entity") != "merchant"]
+    if not any(e.get("entity") == "item" for e in entities):
+        return {}
+    return {"text": str(message.get("text") or ""), "intent": intent, "entities": entities}
+
+
+class Choosing:
+    """The merchant side of the dialogue, shared by the actions that choose or switch."""
+
+    def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
+
+    async def for_order(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
+    ) -> tuple[list[EventType], bool] | None:
+        """Before an order is taken: the merchant it goes to. None: the merchant in use.
+        Else (events, done): done when a question was asked (nothing is ordered yet);
+        not done when the merchant changed (the cart was empty) and the order goes on."""
+        if intent in ("remove_item", "change_item"):
+            return None  # an edit of the cart is the cart's merchant's
+        said = carts.read_entities(latest_entities(tracker))
+        skus = [m.sku for m in said.mentions if m.sku]
+        named = merchant_named(tracker)
+        if named is None and not skus:
+            return None
+        in_use = merchant_in_use(tracker, self.settings)
+        choice = await merchant_for_items(self.backend, self.settings, tracker, skus, named)
+        if choice.merchant_id is None:
+            return await self.ask_which(dispatcher, tracker, list(choice.candidates)), True
+        target = choice.merchant_id
+        if target == in_use:
+            if choice.elsewhere:  # said once, by the pass that takes the order
+                await self._say_elsewhere(dispatcher, target, list(choice.elsewhere))
+            return None
+        merchant = await find_merchant(self.backend, target)
+        if merchant is None or merchant.kind != MENU_KIND:
+            return None  # a booking merchant has no menu: the order stays where it is
+        if OrderState.from_tracker(tracker).cart:
+            return await self.ask_new_cart(dispatcher, tracker, merchant), True
+        return use_merchant(tracker, merchant.id), False
+
+    async def _say_elsewhere(
+        self,
+        dispatcher: CollectingDispatcher,
+        merchant_id: str,
+        elsewhere: list[tuple[str, Merchant]],
+    ) -> None:
+        """ "Golden Crumb doesn't sell the Cortado; Copper Kettle Coffee does." """
+        here = await find_merchant(self.backend, merchant_id)
+        parts = []
+        for sku, seller in elsewhere:
+            item = (await self.backend.menu(seller.id, include_unavailable=True)).find(sku)
+            parts.append(f"{here.name if here else 'This shop'} doesn't sell the "
+                         f"{item.name if item else sku}; {seller.name} does")  # fmt: skip
+        dispatcher.utter_message(text=f"{'; '.join(parts)}. Say 'order from ...' to switch.")
+
+    async def ask_which(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        candidates: list[Merchant],
+        lead: str = "",
+    ) -> list[EventType]:
+        """ "Which one: Golden Crumb or Copper Kettle Coffee?" (at most three, nearest
+        first), keeping any order said with it for the merchant chosen."""
+        if not candidates:
+            candidates = await nearest_first(
+                self.backend, tracker, await menu_merchants(self.backend)
+            )
+        names = join_words([m.name for m in candidates]).replace(" and ", " or ")
+        pending = _pending_order(tracker)
+        question = f"Which shop shall I order from: {names}?"
+        if pending:
+            question = f"Several shops sell that. {question}"
+        dispatcher.utter_message(
+            text=f"{lead} {question}".strip(),
+            buttons=[{"title": m.name, "payload": choose_payload(m)} for m in candidates],
+            json_message=expect(QuestionKind.MERCHANT_CHOICE),
+        )
+        subject = {"candidates": [m.id for m in candidates], "order": pending}
+        return [ask(tracker, QuestionKind.MERCHANT_CHOICE, subject)]
+
+    async def ask_new_cart(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, target: Merchant
+    ) -> list[EventType]:
+        """ "Your cart is at Golden Crumb. Start a new cart at Copper Kettle Coffee (this
+        one is emptied), or finish this one first?" """
+        current = await find_merchant(self.backend, merchant_in_use(tracker, self.settings) or "")
+        here = current.name if current else "this shop"
+        dispatcher.utter_message(
+            text=f"Your cart is at {here}, and a cart holds one shop's order. Start a new "
+            f"cart at {target.name} (your {here} cart is emptied), or finish this one first?",
+            buttons=[
+                {"title": f"New cart at {target.name}", "payload": "/affirm"},
+                {"title": f"Finish the {here} order", "payload": "/deny"},
+            ],
+            json_message=expect(QuestionKind.NEW_CART),
+        )
+        subject = {"merchant_id": target.id, "order": _pending_order(tracker)}
+        return [ask(tracker, QuestionKind.NEW_CART, subject)]
+
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """The answer to "which shop?" or "a new cart there?"; None when the message is no
+        such answer (it is then read as anything else would be)."""
+        question = open_question(tracker)
+        if question is None:
+            return None
+        if question.kind == QuestionKind.MERCHANT_CHOICE:
+            chosen = await self._chosen(tracker, question)
+            return (
+                None if chosen is None else await self.choose(dispatcher, tracker, chosen, question)
+            )
+        if question.kind == QuestionKind.NEW_CART:
+            target = str(question.subject.get("merchant_id") or "")
+            named = merchant_named(tracker)
+            intent, _ = latest_intent(tracker)
+            words = fold_place(str(tracker.latest_message.get("text") or ""))
+            if named == merchant_in_use(tracker, self.settings) or (
+                named is None and not _NEW_CART.search(words) and
+                (_KEEP_CART.search(words) or intent == "deny")
+            ):  # fmt: skip
+                return await self._keep_cart(dispatcher, tracker)
+            if named == target or (
+                named is None and (_NEW_CART.search(words) or intent == "affirm")
+            ):
+                return await self._new_cart(dispatcher, tracker, target, question.subject)
+        return None
+
+    async def _chosen(self, tracker: Tracker, question: Question) -> Merchant | None:
+        merchants = {m.id: m for m in await menu_merchants(self.backend)}
+        candidates = [
+            merchants[c] for c in question.subject.get("candidates") or [] if c in merchants
+        ]
+        named = merchant_named(tracker)
+        if named in merchants:
+            return merchants[named]
+        for entity in latest_entities(tracker):  # "the second one"
+            if entity.get("entity") == EDIT_ENTITY:
+                position = CartEdit.parse_raw(str(entity.get("value"))).target.position
+                if position is not None and 0 < abs(position) <= len(candidates):
+                    return candidates[position - 1 if position > 0 else position]
+        return None
+
+    async def choose(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        merchant: Merchant,
+        question: Question | None = None,
+    ) -> list[EventType]:
+        """Order from `merchant` now: at once with an empty cart, else asked first."""
+        if merchant.id == merchant_in_use(tracker, self.settings):
+            dispatcher.utter_message(
+                text=f"You're ordering from {merchant.name}. What would you like?",
+                json_message=expect(QuestionKind.MORE_OR_DONE),
+            )
+            return [ask(tracker, QuestionKind.MORE_OR_DONE)]
+        if OrderState.from_tracker(tracker).cart:
+            return await self.ask_new_cart(dispatcher, tracker, merchant)
+        subject = question.subject if question is not None else {}
+        return await self._new_cart(dispatcher, tracker, merchant.id, subject)
+
+    async def _keep_cart(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        from actions.ordering import Ordering  # the cart's wording; it imports this module
+
+        ordering = Ordering(self.backend, self.settings)
+        menu = await ordering.menu(tracker)
+        state = OrderState.from_tracker(tracker)
+        return await ordering.say_cart(
+            dispatcher, tracker, state, menu, "OK, your cart stays as it is."
+        )
+
+    async def _new_cart(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        merchant_id: str,
+        subject: dict[str, Any],
+    ) -> list[EventType]:
+        """Empty the cart, order from `merchant_id`, and take the order kept with the
+        question, if any, there."""
+        from actions.ordering import Ordering
+
+        abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        events: list[EventType] = [*abandoned, *OrderState().events(), *checkout_reset()]
+        events += use_merchant(tracker, merchant_id)
+        tracker.slots["cart"] = []
+        merchant = await find_merchant(self.backend, merchant_id)
+        name = merchant.name if merchant else merchant_id
+        order = subject.get("order") or {}
+        if order.get("entities"):
+            # The order said with the switch, read again at the merchant now in use.
+            tracker.latest_message = {
+                "text": order.get("text", ""),
+                "intent": {"name": "order_item", "confidence": 1.0},
+                "entities": order["entities"],
+            }
+            dispatcher.utter_message(text=f"OK, a new cart at {name}.")
+            return events + await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "order_item"
+            )
+        dispatcher.utter_message(
+            text=f"OK, you're ordering from {name}. What would you like?",
+            json_message=expect(QuestionKind.MORE_OR_DONE),
+        )
+        return [*events, ask(tracker, QuestionKind.MORE_OR_DONE)]
+
+
+class ActionChooseMerchant(MerchantAction):
+    """ "Order from Copper Kettle", "open the coffee place", a tap on a merchant's button;
+    also the answer to "which shop?" or "a new cart there?" said with a merchant's name."""
+
+    action_name = "action_choose_merchant"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        choosing = Choosing(self.backend, self.settings)
+        answered_now = await choosing.answer(dispatcher, tracker)
+        if answered_now is not None:
+            return answered_now
+        named = merchant_named(tracker)
+        merchant = await find_merchant(self.backend, named) if named else None
+        if merchant is None:
+            return await choosing.ask_which(dispatcher, tracker, [])
+        return await choosing.choose(dispatcher, tracker, merchant)
+
+
+class ActionListMerchants(MerchantAction):
+    """ "What can I order?": every merchant of the platform with its kind, and which one is
+    in use; the ones to order from are offered as buttons."""
+
+    action_name = "action_list_merchants"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        merchants = await self.backend.merchants()
+        in_use = await find_merchant(self.backend, merchant_in_use(tracker, self.settings) or "")
+        now = f" You're ordering from {in_use.name}." if in_use else ""
+        menus = [m for m in merchants if m.kind == MENU_KIND]
+        dispatcher.utter_message(
+            text=f"You can order from {listing(merchants)}.{now} Which shop?",
+            buttons=[{"title": m.name, "payload": choose_payload(m)} for m in menus],
+            json_message=expect(QuestionKind.MERCHANT_CHOICE),
+        )
+        subject = {"candidates": [m.id for m in menus], "order": {}}
+        return [ask(tracker, QuestionKind.MERCHANT_CHOICE, subject)]
