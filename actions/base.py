@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.merchant_in_use import merchant_in_use
 from actions.merchants.backend import (
     MerchantBackend,
     MerchantRejected,
@@ -36,6 +37,9 @@ class MerchantAction(Action):
     """
 
     action_name = ""
+    # Whether the action speaks of one merchant's menu or stores: with no merchant in use
+    # (`ORDERLY_MERCHANT_ID=` and none chosen yet) it asks which shop first.
+    needs_merchant = False
 
     def __init__(self, backend: MerchantBackend, settings: Settings) -> None:
         self.backend = backend
@@ -48,6 +52,12 @@ class MerchantAction(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         try:
+            if self.needs_merchant and merchant_in_use(tracker, self.settings) is None:
+                # Imported here: the choosing actions are MerchantActions themselves.
+                from actions.choosing import Choosing
+
+                choosing = Choosing(self.backend, self.settings)
+                return await choosing.ask_which(dispatcher, tracker, [], "First, which shop?")
             return await self.act(dispatcher, tracker)
         except MerchantUnavailable as error:
             logger.warning("%s: merchant unavailable (%s)", self.name(), error)

@@ -68,6 +68,7 @@ class ActionShowMenu(MerchantAction):
 
 class ActionTellPrice(MerchantAction):
     action_name = "action_tell_price"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(
@@ -106,6 +107,7 @@ class ActionTellPrice(MerchantAction):
 
 class ActionExplainCombo(MerchantAction):
     action_name = "action_explain_combo"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(
@@ -137,6 +139,7 @@ class ActionExplainCombo(MerchantAction):
 
 class ActionBreakfastHours(MerchantAction):
     action_name = "action_breakfast_hours"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         menu = await self.backend.menu(merchant_id_of(tracker, self.settings))

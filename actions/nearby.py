@@ -126,6 +126,7 @@ class ActionListStores(MerchantAction):
     minutes; without a place, the stores the merchant names, and how to say where."""
 
     action_name = "action_list_stores"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         where = await whereabouts(self.backend, self.settings, tracker)
@@ -187,6 +188,7 @@ class ActionPickNearestStore(MerchantAction):
     to where the customer means, taken at once and said with its walking minutes."""
 
     action_name = "action_pick_nearest_store"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         offered = offers(tracker)

@@ -147,6 +147,7 @@ class ActionSetPickup(MerchantAction):
     """Changes the pickup store and/or time; an order waiting for its yes is read again."""
 
     action_name = "action_set_pickup"
+    needs_merchant = True
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         booking = Booking(self.backend, self.settings)

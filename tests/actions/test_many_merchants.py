@@ -199,3 +199,24 @@ async def test_orders_at_two_merchants_status_and_cancel_across_both(
     assert f"Order {gc_order.id} is cancelled" in reply
     statuses = {o.id: o.status for o in await golden_crumb.talk.backend.orders("alice")}
     assert statuses == {gc_order.id: "refunded", ck_order.id: "paid"}
+
+
+async def test_items_no_one_merchant_sells_together_take_what_this_one_sells_and_say_who_sells_the_rest(
+    golden_crumb: SandboxTalk,
+) -> None:
+    reply = await golden_crumb.say("a hash brown and a cortado")
+    assert merchant(golden_crumb) == GOLDEN_CRUMB, reply
+    assert golden_crumb.lines() == [("hash-brown", 1, {})]
+    assert "Golden Crumb doesn't sell the Cortado; Copper Kettle Coffee does" in reply
+
+
+async def test_a_menu_question_with_no_merchant_in_use_asks_which_shop_first(
+    no_merchant_yet: SandboxTalk,
+) -> None:
+    reply = await no_merchant_yet.say("how much is a large latte", "ask_price")
+    assert no_merchant_yet.talk.question == "merchant_choice", reply
+    assert reply.startswith("First, which shop?")
+    reply = await no_merchant_yet.say("Copper Kettle", "choose_merchant")
+    assert merchant(no_merchant_yet) == COPPER_KETTLE, reply
+    reply = await no_merchant_yet.say("how much is a large latte", "ask_price")
+    assert "¥" in reply, reply
