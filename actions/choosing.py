@@ -101,6 +101,8 @@ class Choosing:
             return None  # a booking merchant has no menu: the order stays where it is
         if OrderState.from_tracker(tracker).cart:
             return await self.ask_new_cart(dispatcher, tracker, merchant), True
+        if named is None:  # chosen by what was ordered: say so, the store changes too
+            dispatcher.utter_message(text=f"That's from {merchant.name}: ordering there now.")
         return use_merchant(tracker, merchant.id), False
 
     async def _say_elsewhere(

@@ -104,6 +104,7 @@ async def test_an_item_only_another_merchant_sells_chooses_that_merchant(
 ) -> None:
     reply = await golden_crumb.say("two large mochas")
     assert merchant(golden_crumb) == COPPER_KETTLE, reply
+    assert reply.startswith("That's from Copper Kettle Coffee: ordering there now.")
     assert golden_crumb.lines() == [("mocha", 2, {"size": "large"})]
     assert "pickup at Xintiandi" in reply
 
