@@ -42,7 +42,9 @@ class Settings(OrderlySettings):
         "`X-Orderly-Customer`; the launcher makes one in `var/secrets/`",
     )
     merchant_id: str = Field(
-        default="golden-crumb", description="which merchant the assistant serves"
+        default="golden-crumb",
+        description="the merchant a conversation starts with (the customer may switch); "
+        "`none`: a conversation starts with no merchant in use",
     )
     merchant_backend: str = Field(
         default="actions.merchants.sandbox:SandboxBackend",
@@ -95,6 +97,11 @@ class Settings(OrderlySettings):
     )
 
     _merchant_url = url_of_port("merchant_url", "merchant_port")
+
+    @validator("merchant_id")
+    def _no_merchant(cls, value: str) -> str:  # noqa: N805
+        # An empty variable reads as unset (the default), so "none" is the word for none.
+        return "" if value.strip().lower() == "none" else value.strip()
 
     @validator("log_level")
     def _upper_case_level(cls, value: str) -> str:  # noqa: N805

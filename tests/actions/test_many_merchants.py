@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.settings import Settings
 from contracts.location import ClientLocation
 from tests.actions.sandbox_talk import (
     COPPER_KETTLE,
@@ -202,7 +203,7 @@ async def test_orders_at_two_merchants_status_and_cancel_across_both(
     assert statuses == {gc_order.id: "refunded", ck_order.id: "paid"}
 
 
-async def test_items_no_one_merchant_sells_together_take_what_this_one_sells_and_say_who_sells_the_rest(
+async def test_items_no_merchant_sells_together_take_what_this_one_sells_and_name_the_other(
     golden_crumb: SandboxTalk,
 ) -> None:
     reply = await golden_crumb.say("a hash brown and a cortado")
@@ -221,3 +222,9 @@ async def test_a_menu_question_with_no_merchant_in_use_asks_which_shop_first(
     assert merchant(no_merchant_yet) == COPPER_KETTLE, reply
     reply = await no_merchant_yet.say("how much is a large latte", "ask_price")
     assert "¥" in reply, reply
+
+
+def test_orderly_merchant_id_none_starts_conversations_with_no_merchant_in_use() -> None:
+    # An empty variable reads as unset (the default merchant), so "none" says none.
+    assert Settings(merchant_id="none").merchant_id == ""
+    assert Settings(merchant_id="copper-kettle").merchant_id == COPPER_KETTLE
