@@ -42,5 +42,5 @@ def install() -> None:
             message.metadata = {**(message.metadata or {}), MERCHANT_IN_USE: merchant_id}
         return await original(self, message, tracker, only_output_properties)
 
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    MessageProcessor.parse_message = parse_message
     _installed = True
