@@ -60,11 +60,26 @@ def listing(merchants: list[Merchant]) -> str:
 def _pending_order(tracker: Tracker) -> dict[str, Any]:
     """The order said with a switch, kept to be ordered at the merchant chosen."""
     message = tracker.latest_message or {}
-    intent, _ = latest_intent(tracker)
     entities = [dict(e) for e in latest_entities(tracker) if e.get("entity") != "merchant"]
     if not any(e.get("entity") == "item" for e in entities):
         return {}
-    return {"text": str(message.get("text") or ""), "intent": intent, "entities": entities}
+    return {"text": str(message.get("text") or ""), "entities": entities}
+
+
+def _wants_new_cart(tracker: Tracker, current: str | None, target: str) -> bool | None:
+    """The answer to "start a new cart at X, or finish this one first?": True for a new
+    cart (yes, "start a new one", X's name), False to keep this one (no, "finish this one
+    first", this merchant's name), None for anything else."""
+    named = merchant_named(tracker)
+    if named is not None:
+        return True if named == target else False if named == current else None
+    words = fold_place(str(tracker.latest_message.get("text") or ""))
+    if _NEW_CART.search(words):
+        return True
+    intent, _ = latest_intent(tracker)
+    if _KEEP_CART.search(words) or intent == "deny":
+        return False
+    return True if intent == "affirm" else None
 
 
 class Choosing:
@@ -113,12 +128,14 @@ class Choosing:
     ) -> None:
         """ "Golden Crumb doesn't sell the Cortado; Copper Kettle Coffee does." """
         here = await find_merchant(self.backend, merchant_id)
+        shop = here.name if here else "This shop"
         parts = []
         for sku, seller in elsewhere:
             item = (await self.backend.menu(seller.id, include_unavailable=True)).find(sku)
-            parts.append(f"{here.name if here else 'This shop'} doesn't sell the "
-                         f"{item.name if item else sku}; {seller.name} does")  # fmt: skip
-        dispatcher.utter_message(text=f"{'; '.join(parts)}. Say 'order from ...' to switch.")
+            name = item.name if item else sku
+            parts.append(f"{shop} doesn't sell the {name}; {seller.name} does")
+        switch = f"Say 'order from {elsewhere[0][1].name}' to order there."
+        dispatcher.utter_message(text=f"{'; '.join(parts)}. {switch}")
 
     async def ask_which(
         self,
@@ -180,18 +197,11 @@ class Choosing:
             )
         if question.kind == QuestionKind.NEW_CART:
             target = str(question.subject.get("merchant_id") or "")
-            named = merchant_named(tracker)
-            intent, _ = latest_intent(tracker)
-            words = fold_place(str(tracker.latest_message.get("text") or ""))
-            if named == merchant_in_use(tracker, self.settings) or (
-                named is None and not _NEW_CART.search(words) and
-                (_KEEP_CART.search(words) or intent == "deny")
-            ):  # fmt: skip
-                return await self._keep_cart(dispatcher, tracker)
-            if named == target or (
-                named is None and (_NEW_CART.search(words) or intent == "affirm")
-            ):
+            wants = _wants_new_cart(tracker, merchant_in_use(tracker, self.settings), target)
+            if wants is True:
                 return await self._new_cart(dispatcher, tracker, target, question.subject)
+            if wants is False:
+                return await self._keep_cart(dispatcher, tracker)
         return None
 
     async def _chosen(self, tracker: Tracker, question: Question) -> Merchant | None:
