@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions.base import MerchantAction
 from actions.checkout import Checkout
+from actions.edits import read_edit
 from actions.merchant_in_use import (
     MENU_KIND,
     find_merchant,
@@ -38,7 +39,7 @@ from actions.questions import Question, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import OrderState, checkout_reset, latest_entities, latest_intent
 from contracts.bot_messages import QuestionKind
-from contracts.cart_edits import EDIT_ENTITY, CartEdit
+from contracts.cart_edits import EDIT_ENTITY, REMOVE, CartEdit
 from contracts.location import fold_place
 
 # How a kind of merchant is said when merchants are listed.
@@ -95,8 +96,9 @@ class Choosing:
         """Before an order is taken: the merchant it goes to. None: the merchant in use.
         Else (events, done): done when a question was asked (nothing is ordered yet);
         not done when the merchant changed (the cart was empty) and the order goes on."""
-        if intent in ("remove_item", "change_item"):
-            return None  # an edit of the cart is the cart's merchant's
+        heard = read_edit(latest_entities(tracker))
+        if intent in ("remove_item", "change_item") or (heard and heard.verb == REMOVE):
+            return None  # an edit of the cart is the cart's merchant's ("scrap the cola")
         said = carts.read_entities(latest_entities(tracker))
         skus = [m.sku for m in said.mentions if m.sku]
         named = merchant_named(tracker)
