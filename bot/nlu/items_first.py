@@ -82,7 +82,8 @@ class ItemsFirst(GraphComponent):
         is used for "no <item>"; `change_intent` for an edit of lines by place or
         quantifier; `status_intent` for a question about an order naming its item;
         `merchant_intent` for a merchant named with no item, unless DIET says one of
-        `merchant_keep_intents` from `question_confidence` up."""
+        `merchant_keep_intents` from `question_confidence` up (not `list_merchants`:
+        "order from Copper Kettle" sounds like "who can I order from" to DIET)."""
         return {
             "order_intent": "order_item",
             "merchant_intent": "choose_merchant",
@@ -93,7 +94,6 @@ class ItemsFirst(GraphComponent):
                 "ask_breakfast_hours",
                 "ask_stores",
                 "nearest_store",
-                "list_merchants",
                 "order_status",
                 "cancel_order",
             ],

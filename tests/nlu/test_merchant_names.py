@@ -98,6 +98,7 @@ def test_a_merchant_named_with_no_item_is_choose_merchant_unless_a_sure_question
         return str(message.get(INTENT)["name"])
 
     assert intent("open copper kettle", "greet", 0.7) == "choose_merchant"
+    assert intent("order from copper kettle", "list_merchants", 0.9) == "choose_merchant"
     assert intent("what's on the menu at the bakery", "ask_menu", 0.9) == "ask_menu"
     assert intent("a latte from the coffee place", "order_item", 0.9) == "order_item"
     assert ItemsFirst.get_default_config()["merchant_intent"] == "choose_merchant"
