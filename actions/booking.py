@@ -86,7 +86,10 @@ class Booking:
             return True
         if answer and question is not None and question.kind in _MONEY_QUESTIONS:
             return False
-        menu = await self.backend.menu(merchant_in_use(self.settings, tracker))
+        merchant_id = merchant_in_use(self.settings, tracker)
+        if not merchant_id:
+            return False  # no merchant in use yet: what is said chooses one (actions/choosing.py)
+        menu = await self.backend.menu(merchant_id)
         return menu.kind == BOOKING
 
     async def turn(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
