@@ -205,6 +205,12 @@ _ORDER_OPENS = re.compile(
 _EDIT_VERB_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + "|" + _CHANGE.pattern + ")")
 
 
+def _parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
+    """The word spans of a message's parts: split at punctuation (`breaks`), "and" and "then"."""
+    starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
+    return list(zip(starts, [*starts[1:], len(words)], strict=True))
+
+
 def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
     """The word spans of an edit's message that order instead: each part (split at
     punctuation, "and" and "then") that opens with an order verb, or says "instead"
@@ -213,10 +219,9 @@ def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int,
     text = " ".join(words)
     if not (_REMOVE.search(text) or _CHANGE.search(text)):
         return []
-    starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
     spans: list[tuple[int, int]] = []
     ordering = False
-    for start, end in zip(starts, [*starts[1:], len(words)], strict=True):
+    for start, end in _parts(words, breaks):
         part = " ".join(words[start:end])
         if _EDIT_VERB_OPENS.match(part) and not _ORDER_OPENS.match(part):
             ordering = False
@@ -245,9 +250,8 @@ def edit_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, in
     """The word spans of a message that says several edits, each of a line by place: "make
     the first one iced and the second one decaf", "make the first one two and remove the
     last one". Empty unless at least two parts each open an edit and say a place."""
-    starts = sorted({0, *breaks, *(i for i, w in enumerate(words) if w in ("and", "then"))})
     spans: list[tuple[int, int]] = []
-    for start, end in zip(starts, [*starts[1:], len(words)], strict=True):
+    for start, end in _parts(words, breaks):
         part = " ".join(words[start:end])
         if spans and not _EDIT_OPENS.match(part):
             spans[-1] = (spans[-1][0], end)  # "... the second one decaf AND iced"
