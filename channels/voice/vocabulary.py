@@ -78,6 +78,13 @@ def menu_words(lexicon: Lexicon) -> MenuWords:
     )
 
 
+def merchants_own(platform: Lexicon) -> Lexicon:
+    """The platform's lexicon as the merchant conversations start with sells: its items,
+    options and stores, and every merchant's names (the whole lexicon when it has no
+    per-merchant part, as a merchant's own backend serves it)."""
+    return platform.of_merchant(platform.merchant_id) or platform
+
+
 def recognition_bias(
     expect: str | None, words: MenuWords, offered: Iterable[str] = ()
 ) -> tuple[str, ...]:
@@ -160,6 +167,8 @@ class MenuVocabulary:
         self._url = lexicon_url
         self._words = MenuWords()
         self._words_of: Lexicon | None = None
+        self._platform: Lexicon | None = None  # the platform's lexicon last read
+        self._own: Lexicon | None = None  # ... as the merchant in use sells
 
     def phrases(self, expect: str | None = None, offered: Iterable[str] = ()) -> tuple[str, ...]:
         """What to prime recognition with after a question of kind ``expect`` (that
@@ -175,8 +184,17 @@ class MenuVocabulary:
 
     def lexicon(self) -> Lexicon | None:
         """The current merchant's whole lexicon (None until first read), whose names and
-        aliases menu words are recovered from (``channels.voice.menu_words.read_order``)."""
-        return shared_source(self._url).latest() if self._url else None
+        aliases menu words are recovered from (``channels.voice.menu_words.read_order``).
+
+        Never another merchant's words: the platform's lexicon holds every merchant's, and
+        priming Whisper with Copper Kettle's "2%" made "two hash browns" at Golden Crumb
+        "2%, Round". The merchant is the one conversations start with: the channel does
+        not follow a switch made in the dialogue (README, "Many merchants")."""
+        platform = shared_source(self._url).latest() if self._url else None
+        if platform is None or platform is self._platform:
+            return self._own
+        self._platform, self._own = platform, merchants_own(platform)
+        return self._own
 
     async def refresh(self) -> None:
         """Fetch the lexicon now (at start-up), off the event loop."""

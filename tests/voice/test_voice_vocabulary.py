@@ -9,6 +9,7 @@ from channels.voice.vocabulary import (
     MenuWords,
     expected_answer,
     menu_words,
+    merchants_own,
     offered_stores,
     recognition_bias,
 )
@@ -123,3 +124,25 @@ def test_the_expected_answer_is_the_last_question_of_a_reply() -> None:
     assert expected_answer([{"text": "Paid."}, {"custom": {"order": {}}}]) is None
     assert expected_answer([{"custom": {"expect": 3}}, {"custom": "odd"}]) is None
     assert expected_answer([]) is None
+
+
+def test_recognition_is_primed_with_the_merchants_own_words_only() -> None:
+    # The platform's lexicon holds every merchant's items; priming Whisper at Golden Crumb
+    # with Copper Kettle's "2%" made "two hash browns" heard as "2%, Round".
+    bakery = {"sku": "hash-brown", "name": "Hash Brown"}
+    milk = {"group": "milk", "name": "Milk", "default": "whole", "choices": [
+        {"id": "whole", "name": "Whole"}, {"id": "2-percent", "name": "2%"}]}  # fmt: skip
+    coffee = {"sku": "latte", "name": "Latte", "options": [milk]}
+    platform = Lexicon.from_json(
+        {
+            "merchant_id": "golden-crumb",
+            "items": [bakery, coffee],
+            "merchants": [
+                {"id": "golden-crumb", "names": ["Golden Crumb"], "items": [bakery]},
+                {"id": "copper-kettle", "names": ["Copper Kettle"], "items": [coffee]},
+            ],
+        }
+    )
+    words = menu_words(merchants_own(platform))
+    assert words.items == ("Hash Brown",) and words.choices == ()
+    assert words.merchants == ("Golden Crumb", "Copper Kettle")
