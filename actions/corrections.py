@@ -69,6 +69,24 @@ RESTATES = re.compile(
     re.I,
 )
 
+# "forget all that, start again with just a congee", "let's start from scratch: two lattes":
+# the cart is emptied, and what is named after the cue is the new order.
+STARTS_OVER = re.compile(
+    r"\b(?:start(?:ing)? (?:over|again|afresh)|(?:start )?from scratch|begin again|restart"
+    r"|(?:clear|empty|reset) (?:the|my) (?:cart|order)"
+    # "scrap all that", "forget everything", not "scrap all the lattes" (those lines only)
+    r"|(?:scrap|forget|cancel|ditch)"
+    r" (?:everything|it all|all (?:of )?(?:that|this|it)|all(?!\s+\w)"
+    r"|(?:the|my) (?:whole|entire) (?:order|cart|thing)))\b",
+    re.I,
+)
+
+# "the combo already includes a drink, so drop the soy milk": a reason said before a
+# removal names what stays; the removal is in the clause after it.
+KEPT_BEFORE = re.compile(
+    r"^[^,;.]*?\b(?:already|comes? with|includes?)\b[^,;.]*?(?:[,;.]|\bso\b)", re.I
+)
+
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
 
 
@@ -133,8 +151,24 @@ def closes_order(text: str) -> bool:
 
 
 def removed_part(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The entities a removal is about: those said before a "but I still want ..." cue."""
-    cue = KEEPS.search(text)
-    if cue is None:
-        return list(entities)
-    return [e for e in entities if "start" not in e or int(e["start"]) < cue.start()]
+    """The entities a removal is about: those after a reason that names what stays ("the
+    combo already has a drink, so ...") and before a "but I still want ..." cue. A reason
+    with no item after it ("the latte already has oat milk, remove it") is the removal's."""
+    reason = KEPT_BEFORE.search(text)
+    start = reason.end() if reason else 0
+    if not any(e.get("entity") == "item" and int(e.get("start", -1)) >= start for e in entities):
+        start = 0
+    cue = KEEPS.search(text, start)
+    end = cue.start() if cue else len(text)
+    return [e for e in entities if "start" not in e or start <= int(e["start"]) < end]
+
+
+def after_start_over(
+    text: str, entities: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]] | None:
+    """The entities said after a start-over cue ("start again with just a congee"), or
+    None when the text says no start-over."""
+    cues = list(STARTS_OVER.finditer(text))
+    if not cues:
+        return None
+    return [e for e in entities if "start" in e and int(e["start"]) >= cues[-1].end()]

@@ -729,6 +729,8 @@ class ActionUpdateCart(MerchantAction):
         booking = Booking(self.backend, self.settings)
         if await booking.takes_turn(tracker):  # "a twin room at the West Lake one"
             return await booking.turn(dispatcher, tracker)
+        if _new_order_after_start_over(tracker):  # "forget all that, just a congee"
+            return await ActionStartOver(self.backend, self.settings).act(dispatcher, tracker)
         return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
 
 
@@ -797,8 +799,25 @@ class ActionStartOver(MerchantAction):
         if merchant_answer is not None:
             return merchant_answer  # "start a new one", after "a new cart there?"
         abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
+        if (new_order := _new_order_after_start_over(tracker)) is not None:
+            # "start again with just a congee": the congee is ordered on the empty cart,
+            # as if said on its own after the start-over.
+            dispatcher.utter_message(text="OK, I've emptied your cart.")
+            emptied = [*abandoned, *fresh_start()]
+            fresh = tracker.copy()
+            fresh.add_slots(emptied)
+            fresh.latest_message = {**tracker.latest_message, "entities": new_order}
+            ordering = Ordering(self.backend, self.settings)
+            return emptied + await ordering.update(dispatcher, fresh, "order_item")
         dispatcher.utter_message(
             text="OK, I've emptied your cart. What would you like?",
             json_message=expect(QuestionKind.MORE_OR_DONE),
         )
         return [*abandoned, *fresh_start(), ask(tracker, QuestionKind.MORE_OR_DONE)]
+
+
+def _new_order_after_start_over(tracker: Tracker) -> list[Mapping[str, Any]] | None:
+    """What is ordered after a start-over said in this message, if an item is named there."""
+    text = str(tracker.latest_message.get("text") or "")
+    said = corrections.after_start_over(text, latest_entities(tracker))
+    return said if said and any(e.get("entity") == "item" for e in said) else None
