@@ -24,7 +24,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stay_phrasing as say
-from actions.base import MerchantAction
 from actions.checkout import CONFIRM_BUTTONS, Checkout, pay_question
 from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import (
@@ -264,12 +263,3 @@ def _order_key(sender_id: str, checkout_id: str | None, stay: dict[str, Any]) ->
     """Placing exactly this stay in this checkout once (a new checkout, a new order)."""
     content = json.dumps([sender_id, checkout_id, stay], sort_keys=True)
     return "stay-" + hashlib.sha256(content.encode()).hexdigest()[:32]
-
-
-class ActionBookStay(MerchantAction):
-    """ "Book a room in Hangzhou for this Friday, two nights": a stay, asked and read back."""
-
-    action_name = "action_book_stay"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        return await Booking(self.backend, self.settings).turn(dispatcher, tracker)

@@ -122,8 +122,8 @@ def _group_order(group: str) -> tuple[int, str]:
 
 
 def _option(value: Any) -> tuple[str, str] | None:
-    group, _, choice = str(value).partition(":")
-    return (group, choice) if group and choice else None
+    group, colon, choice = str(value).partition(":")
+    return (group, choice) if group and colon else None  # no choice: taken back ("no ice")
 
 
 def _already_set(fields: dict[str, Any], entity: Mapping[str, Any]) -> bool:
@@ -164,11 +164,12 @@ def _mention(fields: dict[str, Any]) -> Mention:
 
 
 def valid_options(item: MenuItem, options: Mapping[str, str]) -> dict[str, str]:
-    """The options that exist for this item (an iced hash brown is just a hash brown)."""
+    """The options that exist for this item (an iced hash brown is just a hash brown); a
+    choice taken back ("no ice": the group with no choice) is the group's default."""
     return {
-        group: choice
+        group: choice or g.default
         for group, choice in options.items()
-        if (g := item.group(group)) is not None and g.choice(choice) is not None
+        if (g := item.group(group)) is not None and (not choice or g.choice(choice) is not None)
     }
 
 
@@ -295,6 +296,13 @@ def change(
             line = result[discussed]
             _put(result, discussed, replace(line, options={**line.options, **picked}), part)
             return _merged(result, menu)
+        if (holder := _line_holding_one_of(result, unnamed, menu)) is not None:
+            # "replace the coffee with a soy milk" over a combo with its Americano, said
+            # after another line: the combo's drink is the coffee named
+            line = result[holder]
+            picked = _item_choices(line, unnamed, menu) or {}
+            _put(result, holder, replace(line, options={**line.options, **picked}), part)
+            return _merged(result, menu)
         if not (refers_back and len(unnamed) == 1 and discussed is not None):
             return result
         named = [under_discussion]
@@ -371,6 +379,18 @@ def _item_choices(line: Line, mentions: list[Mention], menu: Menu) -> dict[str, 
         picked.update({g.id: str(mention.sku) for g in groups if chosen.get(g.id) != mention.sku})
         picked.update(valid_options(item, mention.options))
     return picked
+
+
+def _line_holding_one_of(cart: list[Line], mentions: list[Mention], menu: Menu) -> int | None:
+    """The one line whose choices take every mention, with one of them chosen now (the
+    old value, beside the new), or None when no line or several do."""
+    found = [
+        index
+        for index, line in enumerate(cart)
+        if _item_choices(line, mentions, menu)
+        and any(m.sku in line.chosen(menu).values() for m in mentions)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def none_in_cart(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:

@@ -109,3 +109,11 @@ def takes_yes_back(text: str) -> bool:
 
 def asks_to_cancel(text: str) -> bool:
     return bool(_ASKS_TO_CANCEL.search(text)) and not _KEEPS_ORDER.search(text)
+
+
+# "cancel my coffee order", "I want a refund": a placed order, not a line of the cart.
+_NAMES_AN_ORDER = re.compile(r"\b(?:cancel|call off)\b(?:\W+\w+){0,4}?\W+order\b|\brefund\b", re.I)
+
+
+def asks_to_cancel_an_order(text: str) -> bool:
+    return bool(_NAMES_AN_ORDER.search(text)) and asks_to_cancel(text)

@@ -45,15 +45,6 @@ ORDERS_MADE = re.compile(r"\bmake (?:me|us)\b|\bmore\b|\banother\b", re.I)
 # "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
 ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
 
-# "drop the soy milk, I only want the combo", "scrap the extra soy milk, the combo is
-# enough": what is named after the cue is kept (the cue of the second starts its clause).
-KEEPS = re.compile(
-    r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b"
-    r"|[,;.]\s*(?:but\s+)?(?:the|my|that|one|just)\b[^,;.]*?(?:\bis|\bare|\bwill be|'s|’s)\s+"
-    r"(?:enough|plenty|fine|ok|okay|all i need)\b",
-    re.I,
-)
-
 # "two lattes and a hash brown, that's all": the order is complete, read it back.
 CLOSES_ORDER = re.compile(
     r"\b(?:that'?s|that is|that will be|that'll be) (?:all|it|everything)\b"
@@ -79,12 +70,6 @@ STARTS_OVER = re.compile(
     r" (?:everything|it all|all (?:of )?(?:that|this|it)|all(?!\s+\w)"
     r"|(?:the|my) (?:whole|entire) (?:order|cart|thing)))\b",
     re.I,
-)
-
-# "the combo already includes a drink, so drop the soy milk": a reason said before a
-# removal names what stays; the removal is in the clause after it.
-KEPT_BEFORE = re.compile(
-    r"^[^,;.]*?\b(?:already|comes? with|includes?)\b[^,;.]*?(?:[,;.]|\bso\b)", re.I
 )
 
 ORDER_WORDS = frozenset({"item", "quantity", "option", "unavailable_option", "unplaced"})
@@ -148,19 +133,6 @@ def corrects(text: str) -> bool:
 
 def closes_order(text: str) -> bool:
     return bool(CLOSES_ORDER.search(text))
-
-
-def removed_part(text: str, entities: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The entities a removal is about: those after a reason that names what stays ("the
-    combo already has a drink, so ...") and before a "but I still want ..." cue. A reason
-    with no item after it ("the latte already has oat milk, remove it") is the removal's."""
-    reason = KEPT_BEFORE.search(text)
-    start = reason.end() if reason else 0
-    if not any(e.get("entity") == "item" and int(e.get("start", -1)) >= start for e in entities):
-        start = 0
-    cue = KEEPS.search(text, start)
-    end = cue.start() if cue else len(text)
-    return [e for e in entities if "start" not in e or start <= int(e["start"]) < end]
 
 
 def after_start_over(

@@ -25,8 +25,10 @@ from actions.booking import Booking
 from actions.cart import Mention
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout, open_guesses
 from actions.choosing import Choosing
+from actions.consent import asks_to_cancel_an_order
 from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
+from actions.orders import Orders
 from actions.phrasing import (
     cart_payload,
     describe_line,
@@ -157,8 +159,6 @@ class Ordering:
         # the edit is done with the rest of the words, and what the order part names added.
         entities, then = edits.ordered_beside_edit(entities)
         ordered = carts.read_entities(then).mentions
-        if intent == "remove_item":
-            entities = corrections.removed_part(text, entities)
         if (intent == "remove_item" or not corrections.adds_items(text)) and (
             kind := edits.kind_said_as_item(text, entities, state.cart, menu)
         ):
@@ -731,7 +731,39 @@ class ActionUpdateCart(MerchantAction):
             return await booking.turn(dispatcher, tracker)
         if _new_order_after_start_over(tracker):  # "forget all that, just a congee"
             return await ActionStartOver(self.backend, self.settings).act(dispatcher, tracker)
+        if await self._cancels_a_placed_order(tracker):
+            # "I need to cancel that coffee order" after paying, heard as an order: the
+            # placed order is named and asked about, never a new line.
+            return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
         return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
+
+    async def _cancels_a_placed_order(self, tracker: Tracker) -> bool:
+        """Whether the message asks to cancel an order, naming no line of the cart."""
+        if not asks_to_cancel_an_order(str(tracker.latest_message.get("text") or "")):
+            return False
+        named = carts.read_entities(latest_entities(tracker)).mentions
+        menu = await Ordering(self.backend, self.settings).menu(tracker)
+        return carts.none_in_cart(OrderState.from_tracker(tracker).cart, named, menu)
+
+
+class ActionBookStay(MerchantAction):
+    """ "Book a room in Hangzhou for this Friday, two nights": a stay, asked and read back.
+    At a menu merchant, words that order or correct ("oops, just two", which DIET may hear
+    as a booking) change the cart; anything else is told the shop takes orders."""
+
+    action_name = "action_book_stay"
+
+    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        booking = Booking(self.backend, self.settings)
+        text = str(tracker.latest_message.get("text") or "")
+        said = carts.read_entities(latest_entities(tracker))
+        if not await booking.takes_turn(tracker) and (
+            said.mentions or corrections.opens_correction(text)
+        ):
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "order_item"
+            )
+        return await booking.turn(dispatcher, tracker)
 
 
 class ActionReadback(MerchantAction):

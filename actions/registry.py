@@ -9,7 +9,6 @@ from rasa_sdk import Action
 
 from actions.answers import ActionAnswer, ActionRequestCancel
 from actions.base import MerchantAction
-from actions.booking import ActionBookStay
 from actions.checkout import ActionPayWithPin
 from actions.choosing import ActionChooseMerchant, ActionListMerchants
 from actions.handoff import ActionHandoff
@@ -22,6 +21,7 @@ from actions.menu import (
 from actions.merchants.backend import MerchantBackend
 from actions.nearby import ActionListStores, ActionPickNearestStore, ActionSavePlace
 from actions.ordering import (
+    ActionBookStay,
     ActionReadback,
     ActionShowCart,
     ActionStartOver,

@@ -76,6 +76,10 @@ class CartEdit(BaseModel):
     # text: "take off the hash brown AND ADD A YOUTIAO", "ADD A CORTADO and remove the
     # latte", "drop the mocha, A COLD BREW INSTEAD". What is named there is added.
     ordered: tuple[tuple[int, int], ...] = ()
+    # Parts of a removal's message that name what stays, as offsets: "drop the soy milk,
+    # I ONLY WANT THE COMBO", "THE COMBO ALREADY HAS A DRINK, so remove the soy milk".
+    # Nothing named there is removed or ordered.
+    kept: tuple[tuple[int, int], ...] = ()
 
     class Config:
         extra = Extra.forbid

@@ -10,6 +10,7 @@ matched in their normalised form (bot/nlu/utterance.py: lower case, apostrophes 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Set as AbstractSet
 
@@ -230,6 +231,54 @@ def ordered_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int,
         if ordering and end > start:
             spans.append((start, end))
     return spans
+
+
+# "drop the soy milk, I ONLY WANT the combo", "keep the latte": what is named after the cue
+# stays, to the end of its clause or the next edit verb.
+_KEEPS = re.compile(r"\b(?:i )?(?:only|just|still) want\b|\bkeep\b|\bbut not\b")
+# "scrap the extra soy milk, THE ONE IN THE COMBO IS ENOUGH": a clause saying a line suffices.
+_SUFFICES = re.compile(
+    r"^(?:but )?(?:the|my|that|one|just)\b.*?(?:\b(?:is|are|will be) |s )"
+    r"(?:enough|plenty|fine|ok|okay|all i need)\b"
+)
+# "the combo ALREADY INCLUDES a drink, so drop the soy milk": a reason before the removal.
+_REASON = re.compile(r"\b(?:already|comes? with|includes?)\b")
+
+
+def kept_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
+    """The word spans of a removal's message that name what stays: a keep cue's words
+    ("..., I only want the combo", "..., the one in the combo is enough") and a reason
+    said before the removal ("the combo already has a drink, so ..."), which always starts
+    the message. Empty unless the message removes."""
+    if not _REMOVE.search(" ".join(words)):
+        return []
+    bounds = sorted({0, *breaks, len(words)})
+    clauses = list(itertools.pairwise(bounds))
+    spans: list[tuple[int, int]] = []
+    for number, (start, end) in enumerate(clauses):
+        clause = " ".join(words[start:end])
+        removes = _REMOVE.search(clause)
+        if number == 0 and not removes and len(clauses) > 1 and _REASON.search(clause):
+            spans.append((start, end))
+            continue
+        if number == 0 and "so" in words[start:end] and _REASON.search(clause):
+            so = start + words[start:end].index("so")  # "I already have one so drop it"
+            if _REASON.search(" ".join(words[start:so])) and not _REMOVE.search(
+                " ".join(words[start:so])
+            ):
+                spans.append((start, so))
+                continue
+        if number > 0 and _SUFFICES.match(clause) and not removes:
+            spans.append((start, end))
+            continue
+        cue = _KEEPS.search(clause)
+        if cue is None:
+            continue
+        first = start + len(clause[: cue.start()].split())
+        after = _REMOVE.search(clause, cue.end())
+        last = start + len(clause[: after.start()].split()) if after else end
+        spans.append((first, last))
+    return [(start, end) for start, end in spans if end > start]
 
 
 # A part of a message that opens an edit of its own: "..., and REMOVE the last one",

@@ -15,7 +15,7 @@ before shorter, never overlapping.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -144,6 +144,9 @@ class MenuMatcher:
         self._fuzzy_keys = [p.joined for p in self.phrases if len(p.joined) >= PHONETIC_MIN_CHARS]
         self._sounds = {p.joined: _sounds_of(p.joined) for p in self.phrases}
         self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
+        self._names: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.phrases:
+            self._names.setdefault(phrase.target, []).append(phrase.words)
 
     def find(
         self,
@@ -167,7 +170,7 @@ class MenuMatcher:
                         match = plural
                 if match is not None:
                     candidates.append(match)
-        candidates = _without_cut_names(candidates)
+        candidates = _without_cut_names(_misspelt_at_the_end(candidates, self._ends_with_name_of))
         candidates.sort(key=_preference)
         chosen: list[MenuMatch] = []
         taken: set[int] = set()
@@ -177,6 +180,14 @@ class MenuMatcher:
                 chosen.append(match)
                 taken |= span
         return sorted(chosen, key=lambda m: m.start)
+
+    def _ends_with_name_of(self, whole: str, rest: str) -> bool:
+        """Whether a name of `whole` ends with a name of `rest`: "chai latte", "latte"."""
+        return any(
+            len(tail) < len(name) and name[-len(tail) :] == tail
+            for name in self._names.get(whole, [])
+            for tail in self._names.get(rest, [])
+        )
 
     def _match_heard_plural(self, span: Sequence[str], start: int, end: int) -> MenuMatch | None:
         """A plural whose singular is too short to judge ("lates"): judge it as heard."""
@@ -263,6 +274,35 @@ class MenuMatcher:
         }
         others = {self._by_joined[key].target for key, edits in near if edits <= SHORT_SLIP_ROOM}
         return len(slipped) == 1 and others == slipped
+
+
+def _misspelt_at_the_end(
+    candidates: list[MenuMatch], ends_with_name_of: Callable[[str, str], bool]
+) -> list[MenuMatch]:
+    """Drop two matches side by side that together are a sure match of the first one's
+    item, whose name ends with the second one's: in "a chai late", "chai" (Chai Latte) and
+    "late" (Latte, heard alone) are the misspelt "chai latte", one Chai Latte."""
+    parts: set[MenuMatch] = set()
+    for whole in (w for w in candidates if w.confident):
+        for first in candidates:
+            if (
+                (first.start, first.target) != (whole.start, whole.target)
+                or first.end >= whole.end
+                or first.score < REORDERED_SCORE  # the start is said right: "chai"
+            ):
+                continue
+            seconds = {  # ... and the end is one word: "late"
+                second
+                for second in candidates
+                if (second.start, second.end)
+                == (first.end, whole.end)
+                == (whole.end - 1, whole.end)
+                and second.target != whole.target
+                and ends_with_name_of(whole.target, second.target)
+            }
+            if seconds:
+                parts |= {first, *seconds}
+    return [match for match in candidates if match not in parts]
 
 
 def _without_cut_names(candidates: list[MenuMatch]) -> list[MenuMatch]:

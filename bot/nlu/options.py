@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -52,6 +52,11 @@ SLIP_MIN_WORD_CHARS = 3
 EXACT = 100.0
 
 
+# The choice of an option taken back ("wait, NO ICE" on an iced mocha): the group goes
+# back to the item's default (contract C2 `option` "temperature:").
+DEFAULT_CHOICE = ""
+
+
 @dataclass(frozen=True)
 class OptionMention:
     """Option words at words[start:end], not yet tied to an item.
@@ -81,7 +86,8 @@ class OptionMention:
         found = [
             (group_id, choice_id)
             for group_id, choice_id in self.choices
-            if (group := item.group(group_id)) is not None and group.choice(choice_id)
+            if (group := item.group(group_id)) is not None
+            and (choice_id == DEFAULT_CHOICE or group.choice(choice_id))
         ]
         group = item.group(SIZE_GROUP)
         if self.size is not None and group is not None:
@@ -89,6 +95,14 @@ class OptionMention:
             if choice is not None and (SIZE_GROUP, choice) not in found:
                 found.append((SIZE_GROUP, choice))
         return found
+
+    def taken_back(self) -> OptionMention | None:
+        """ "no ice", "without almond milk": the groups of the choices named, back to their
+        default; None when the words name no choice."""
+        if not self.choices:
+            return None
+        groups = dict.fromkeys(group for group, _ in self.choices)
+        return replace(self, choices=tuple((g, DEFAULT_CHOICE) for g in groups), size=None)
 
     def loose_value(self) -> str:
         """What the words mean with no item: the first choice, or a size."""

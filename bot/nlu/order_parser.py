@@ -30,6 +30,7 @@ from __future__ import annotations
 from bot.nlu.amounts import AMOUNT_ENTITY, find_amounts
 from bot.nlu.edit_targets import (
     edit_parts,
+    kept_parts,
     option_target,
     ordered_parts,
     read_edit,
@@ -41,7 +42,7 @@ from bot.nlu.menu_words import menu_words, open_lines, shot_of_something_else
 from bot.nlu.merchant_names import MERCHANT_ENTITY, MerchantNames
 from bot.nlu.numbers import ARTICLES
 from bot.nlu.option_placement import add_loose, attach_options, unknown_extras
-from bot.nlu.options import SIZE_GROUP, OptionVocabulary
+from bot.nlu.options import SIZE_GROUP, OptionMention, OptionVocabulary
 from bot.nlu.order_lines import Entity, OrderLine, carve_variants, find_counts
 from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
@@ -53,6 +54,7 @@ from contracts.lexicon import Lexicon, LexiconItem
 # Right before an option, these say it is NOT wanted ("no ice", "not iced"): it is left unset,
 # which is the item's default. Phrases that say a choice ("no caffeine") match whole.
 _NEGATIONS = frozenset({"no", "not", "without", "less", "nothing"})
+_TAKES_BACK = frozenset({"no", "not", "without"})
 
 
 class OrderParser:
@@ -105,17 +107,17 @@ class OrderParser:
         """All entities in `text`, sorted by position, against this parser's lexicon."""
         entities = self._parse(text)
         edit = next((e for e in entities if e["entity"] == EDIT_ENTITY), None)
-        spans = CartEdit.parse_raw(str(edit["value"])).ordered if edit else ()
-        if edit is None or not spans:
+        said = CartEdit.parse_raw(str(edit["value"])) if edit else None
+        if edit is None or said is None or not (said.ordered or said.kept):
             return entities
         # "make the last one iced, and I'll have a steamer": the edit's words and the
         # order's are heard apart (blanked, so every offset stays), so neither's counts or
-        # options join the other's items.
-        inside = [False] * len(text)
-        for start, end in spans:
-            inside[start:end] = [True] * (end - start)
-        edited = self._parse("".join(" " if k else c for c, k in zip(text, inside, strict=True)))
-        orders = self._parse("".join(c if k else " " for c, k in zip(text, inside, strict=True)))
+        # options join the other's items. Words that name what stays are in neither.
+        ordering, keeping = _marked(text, said.ordered), _marked(text, said.kept)
+        edited = self._parse(
+            "".join(" " if o or k else c for c, o, k in zip(text, ordering, keeping, strict=True))
+        )
+        orders = self._parse("".join(c if o else " " for c, o in zip(text, ordering, strict=True)))
         groups = [int(str(e["group"])) for e in edited if str(e.get("group") or "").isdigit()]
         shift = max(groups, default=0)
         for entity in orders:
@@ -123,11 +125,34 @@ class OrderParser:
                 entity["group"] = str(int(str(entity["group"])) + shift)
         kept = [e for e in edited if e["entity"] != EDIT_ENTITY]
         words = [e for e in orders if e["entity"] != EDIT_ENTITY]
+        # "lose THE OAT ONE and add a cortado": the target is read in the edit's own words,
+        # where no item of the order hides the option that names the line.
+        # "scrap the extra soy milk, the one IN THE COMBO is enough": nor what stays.
+        alone = next((e for e in edited if e["entity"] == EDIT_ENTITY), None)
+        if alone is not None:
+            target = CartEdit.parse_raw(str(alone["value"])).target
+            if said.kept or (target.option and not said.target.option):
+                value = said.copy(update={"target": target}).json(exclude_defaults=True)
+                edit = {**edit, "value": value}
         merged = [*kept, *words, edit]
         return sorted(merged, key=lambda e: (e["start"], e["entity"]))
 
     def item(self, sku: str) -> LexiconItem | None:
         return self._items.get(sku)
+
+
+def _taken_back(texts: list[str], mention: OptionMention) -> OptionMention | None:
+    """A negated option: "no"/"without"/"not" take its choice back; "less" asks for what
+    no menu choice says (nothing is set)."""
+    return mention.taken_back() if texts[mention.start - 1] in _TAKES_BACK else None
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[bool]:
+    """For each character of `text`, whether it lies in one of `spans`."""
+    inside = [False] * len(text)
+    for start, end in spans:
+        inside[start:end] = [True] * (end - start)
+    return inside
 
 
 def _entities(state: ParseState) -> list[Entity]:
@@ -159,7 +184,12 @@ def _entities(state: ParseState) -> list[Entity]:
         state.option_ends[mention.start] = mention.end
         if not mention.known:
             state.unknown.update(range(mention.start, mention.end))
-    mentions = [m for m in mentions if m not in negated]  # "no ice": not an option
+    # "no ice", "without oat milk": no choice of its own, the group as it comes
+    mentions = [
+        back
+        for m in mentions
+        if (back := m if m not in negated else _taken_back(texts, m)) is not None
+    ]
     mentions = [m for m in mentions if not shot_of_something_else(state, m)]
     open_lines(state, [m for m in matches if m.kind == ITEM])
     # "the last ONE", "the first TWO": which cart lines, never a count of items. With items
@@ -216,12 +246,43 @@ def _entities(state: ParseState) -> list[Entity]:
             for start, end in ordered_parts(texts, state.breaks)
             if any(start <= line.start < end for line in state.lines)
         ]
+        # "..., I just want THE combo" keeps a line; "..., I just want A mocha" orders one
+        kept = [span for span in _kept(state) if _names_lines(texts, state.lines, span)]
+        ordered = [span for span in ordered if not any(_overlap(span, k) for k in kept)]
         if ordered and edit.verb is not None:
             spans = tuple(state.span(start, end) for start, end in ordered)
             edit = edit.copy(update={"ordered": spans})
+        if kept:
+            edit = edit.copy(update={"kept": tuple(state.span(start, end) for start, end in kept)})
         value = edit.json(exclude_defaults=True)
         state.out.append(state.entity(EDIT_ENTITY, value, 0, len(state.words)))
     return sorted(state.out, key=lambda e: (e["start"], e["entity"]))
+
+
+def _names_lines(texts: list[str], lines: list[OrderLine], span: tuple[int, int]) -> bool:
+    """Whether an item said in words[span] is said as the cart's ("the combo")."""
+    inside = [line for line in lines if span[0] <= line.start < span[1]]
+    return any(texts[line.start - 1 : line.start] in _DEFINITE for line in inside)
+
+
+_DEFINITE = (["the"], ["my"], ["that"], ["this"], ["those"], ["these"])
+
+
+def _overlap(one: tuple[int, int], other: tuple[int, int]) -> bool:
+    return one[0] < other[1] and other[0] < one[1]
+
+
+def _kept(state: ParseState) -> list[tuple[int, int]]:
+    """The parts of a removal that name lines to keep (edit_targets.kept_parts) and name
+    one. A reason before the removal counts only when the removal names a line of its own
+    ("the latte already has oat milk, remove it" removes the latte)."""
+    kept = [
+        (start, end)
+        for start, end in kept_parts(state.texts, state.breaks)
+        if any(start <= line.start < end for line in state.lines)
+    ]
+    outside = [line for line in state.lines if not any(s <= line.start < e for s, e in kept)]
+    return kept[1:] if kept and kept[0][0] == 0 and not outside else kept
 
 
 _SHARE_OF = (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"])

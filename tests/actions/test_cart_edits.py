@@ -7,6 +7,7 @@ tests give what the parser reads for each sentence and check the cart that resul
 from __future__ import annotations
 
 from tests.actions.conversation import Conversation, edit, item, opt, qty
+from tests.actions.sandbox_talk import SandboxTalk
 
 
 def lines(talk: Conversation) -> list[tuple[str, int, dict[str, str]]]:
@@ -169,24 +170,13 @@ async def test_no_wait_at_anything_else_corrects_the_line_instead_of_checking_ou
     assert talk.custom("readback") is None
 
 
-async def test_a_removal_keeps_what_the_customer_says_they_still_want() -> None:
-    talk = Conversation()
-    await talk.say(
-        "a breakfast combo with soy milk and a soy milk",
-        "order_item",
-        item("combo"),
-        opt("drink:soy-milk"),
-        item("soy-milk", 2),
-    )
-    text = "take the soy milk off, I just want the combo"
-    reply = await talk.say(
-        text,
-        "remove_item",
-        {**item("soy-milk", 1), "start": text.index("soy"), "end": text.index("soy") + 8},
-        {**item("combo", 2), "start": text.index("combo"), "end": len(text)},
-        edit("remove"),
-    )
-    assert lines(talk) == [("combo", 1, {"drink": "soy-milk"})], reply
+async def test_a_removal_keeps_what_the_customer_says_they_still_want(
+    golden_crumb: SandboxTalk,
+) -> None:
+    """The parser marks "I just want the combo" as kept (`CartEdit.kept`)."""
+    await golden_crumb.say("a breakfast combo with soy milk and a soy milk")
+    reply = await golden_crumb.say("take the soy milk off, I just want the combo", "remove_item")
+    assert golden_crumb.lines() == [("breakfast-combo", 1, {"drink": "soy-milk"})], reply
 
 
 async def test_thats_all_in_the_ordering_message_goes_straight_to_the_readback() -> None:

@@ -30,6 +30,17 @@ async def test_a_misspelt_end_of_an_item_name_does_not_add_a_second_item(
     assert copper_kettle.lines() == [("chai-latte", 1, {"temperature": "iced"})], reply
 
 
+async def test_an_item_name_misspelt_at_its_end_as_another_item_is_one_item(
+    copper_kettle: SandboxTalk,
+) -> None:
+    """ "late" alone is heard as Latte; after "matcha" it ends Matcha Latte's name."""
+    reply = await copper_kettle.say("two small matcha lates and a latte")
+    assert copper_kettle.lines() == [
+        ("matcha-latte", 2, {"size": "small"}),
+        ("latte", 1, {}),
+    ], reply
+
+
 async def test_a_size_with_two_letters_swapped_is_that_size(copper_kettle: SandboxTalk) -> None:
     reply = await copper_kettle.say("a meduim mocha and a smlal latte")
     assert copper_kettle.lines() == [
