@@ -397,6 +397,11 @@ def none_in_cart(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:
     return all(find(cart, m, menu, strict=False) is None for m in mentions)
 
 
+def all_in_cart(cart: list[Line], mentions: list[Mention], menu: Menu) -> bool:
+    """Whether items are named and every one is a line of the cart already."""
+    return bool(mentions) and all(find(cart, m, menu, strict=False) is not None for m in mentions)
+
+
 def repeats_an_item(mentions: list[Mention]) -> bool:
     """ "Two lattes, one of them large": the parser made two lines of one item."""
     skus = [m.sku for m in mentions]

@@ -1,4 +1,5 @@
-"""Building the cart: add, correct, remove, check unsure items, start over.
+"""Building the cart: add, correct, remove, check unsure items (the actions that
+call it are in actions/cart_actions.py).
 
 A drink named without options is added at once with the merchant's defaults and the
 reply shows the cart; nothing is held back to ask about. Words that looked like part
@@ -10,7 +11,6 @@ here."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -20,15 +20,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
 from actions import corrections, edits
-from actions.base import MerchantAction
-from actions.booking import Booking
 from actions.cart import Mention
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout, open_guesses
 from actions.choosing import Choosing
-from actions.consent import asks_to_cancel_an_order
 from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import Menu, MerchantBackend, OptionChoice, OptionGroup
-from actions.orders import Orders
 from actions.phrasing import (
     cart_payload,
     describe_line,
@@ -51,7 +47,6 @@ from actions.settings import Settings
 from actions.state import (
     OrderState,
     awaiting_order,
-    fresh_start,
     latest_entities,
     latest_entity,
     latest_intent,
@@ -148,7 +143,10 @@ class Ordering:
             and (
                 intent == "change_item"
                 or heard.ordered
-                or (intent == "order_item" and _all_in_cart(entities, state.cart))
+                or (
+                    intent == "order_item"
+                    and carts.all_in_cart(state.cart, carts.read_entities(entities).mentions, menu)
+                )
             )
         ):
             # "actually scrap the extra soy milk, the combo is enough" heard as a change,
@@ -235,7 +233,7 @@ class Ordering:
             and edit.verb == CHANGE
             and (edit.target.pointer or not corrections.orders_made(text))
             and mentions
-            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+            and carts.all_in_cart(before, mentions, menu)
         ):
             # "no wait, make that two lattes", "change the lattes to three" with lattes in
             # the cart: DIET may hear an order, but an edit verb over lines the cart holds
@@ -248,7 +246,7 @@ class Ordering:
             and any(m.options or m.unavailable for m in mentions)
             and not any(m.quantity for m in mentions)
             and not corrections.adds_items(text)
-            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+            and carts.all_in_cart(before, mentions, menu)
         ):
             # "and the cappuccino with non-fat milk" with a cappuccino in the cart: "the"
             # names that line, with what changes on it (or what it cannot have, said
@@ -259,7 +257,7 @@ class Ordering:
             and mentions
             and corrections.opens_correction(text)
             and not corrections.adds_items(text)
-            and not any(carts.find(before, m, menu, strict=False) is None for m in mentions)
+            and carts.all_in_cart(before, mentions, menu)
         ):
             # "oh wait, big fries" right after fries: a correction of that line.
             intent = "change_item"
@@ -616,12 +614,6 @@ class Ordering:
         return await self.say_cart(dispatcher, tracker, state, menu, lead)
 
 
-def _all_in_cart(entities: list[Mapping[str, Any]], cart: list[carts.Line]) -> bool:
-    """Whether the message names items and every one is in the cart already."""
-    named = {str(e.get("value")) for e in entities if e.get("entity") == "item"}
-    return bool(named) and named <= {line.sku for line in cart}
-
-
 def _previous_message(tracker: Tracker) -> dict[str, Any]:
     """What the NLU read in the customer's message before this one (empty if none)."""
     users = customer_messages(tracker)
@@ -718,138 +710,3 @@ def _next_size(group: OptionGroup) -> OptionChoice | None:
         return None
     at = ids.index(group.default)
     return group.choices[at + 1] if at + 1 < len(ids) else group.choices[at - 1]
-
-
-class ActionUpdateCart(MerchantAction):
-    """Adds, changes or removes cart lines from what the customer just said."""
-
-    action_name = "action_update_cart"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        booking = Booking(self.backend, self.settings)
-        if await booking.takes_turn(tracker):  # "a twin room at the West Lake one"
-            return await booking.turn(dispatcher, tracker)
-        if _new_order_after_start_over(tracker):  # "forget all that, just a congee"
-            return await ActionStartOver(self.backend, self.settings).act(dispatcher, tracker)
-        if await self._cancels_a_placed_order(tracker):
-            # "I need to cancel that coffee order" after paying, heard as an order: the
-            # placed order is named and asked about, never a new line.
-            return await Orders(self.backend, self.settings).request_cancel(dispatcher, tracker)
-        return await Ordering(self.backend, self.settings).update(dispatcher, tracker)
-
-    async def _cancels_a_placed_order(self, tracker: Tracker) -> bool:
-        """Whether the message asks to cancel an order, naming no line of the cart."""
-        if not asks_to_cancel_an_order(str(tracker.latest_message.get("text") or "")):
-            return False
-        named = carts.read_entities(latest_entities(tracker)).mentions
-        menu = await Ordering(self.backend, self.settings).menu(tracker)
-        return carts.none_in_cart(OrderState.from_tracker(tracker).cart, named, menu)
-
-
-class ActionBookStay(MerchantAction):
-    """ "Book a room in Hangzhou for this Friday, two nights": a stay, asked and read back.
-    At a menu merchant, words that order or correct ("oops, just two", which DIET may hear
-    as a booking) change the cart; anything else is told the shop takes orders."""
-
-    action_name = "action_book_stay"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        booking = Booking(self.backend, self.settings)
-        text = str(tracker.latest_message.get("text") or "")
-        said = carts.read_entities(latest_entities(tracker))
-        if not await booking.takes_turn(tracker) and (
-            said.mentions or corrections.opens_correction(text)
-        ):
-            return await Ordering(self.backend, self.settings).update(
-                dispatcher, tracker, "order_item"
-            )
-        return await booking.turn(dispatcher, tracker)
-
-
-class ActionReadback(MerchantAction):
-    """Places the order unpaid, reads every line back and asks for an explicit yes.
-
-    "That's it, oh and a small grobbel": a checkout said with order words is an order
-    first (actions/ordering.py reads it back after if it closes the order); words that
-    name nothing are said back, never dropped on the way to the payment question.
-    """
-
-    action_name = "action_readback"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        offer = await answer_slot_offer(self.backend, self.settings, dispatcher, tracker)
-        if offer is not None:
-            return offer  # "ok that one" (heard as "that's it") to "Shall I make it 09:10?"
-        booking = Booking(self.backend, self.settings)
-        if await booking.takes_turn(tracker):  # "check out" at a hotel: the stay's readback
-            return await booking.turn(dispatcher, tracker)
-        merchant_answer = await Choosing(self.backend, self.settings).answer(dispatcher, tracker)
-        if merchant_answer is not None:
-            return merchant_answer  # "finish this one first", after "a new cart there?"
-        said = carts.read_entities(latest_entities(tracker))
-        if said.mentions or said.unplaced:
-            return await Ordering(self.backend, self.settings).update(
-                dispatcher, tracker, "order_item"
-            )
-        text = str(tracker.latest_message.get("text") or "")
-        if corrections.corrects(text) and (said.loose.quantity or said.loose.options):
-            # "hmm actually just one" right after two soy milks, heard as "that's it": a
-            # correction of the line just added, never "done" (as with a no, actions/answers).
-            return await Ordering(self.backend, self.settings).update(
-                dispatcher, tracker, "change_item"
-            )
-        edit = edits.read_edit(latest_entities(tracker))
-        if (
-            edit is not None
-            and edit.verb != COMPLAIN
-            and edits.points_at_lines(edit)
-            and (edit.verb or said.loose.options)
-        ):
-            # "please upgrade all of them to large" heard as "that's it": words that ask
-            # for a change to lines in the cart are never "done".
-            intent = "remove_item" if edit.verb == REMOVE else "change_item"
-            return await Ordering(self.backend, self.settings).update(dispatcher, tracker, intent)
-        return await Checkout(self.backend, self.settings).readback(dispatcher, tracker)
-
-
-class ActionShowCart(MerchantAction):
-    action_name = "action_show_cart"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        ordering = Ordering(self.backend, self.settings)
-        menu = await ordering.menu(tracker)
-        return await ordering.say_cart(
-            dispatcher, tracker, OrderState.from_tracker(tracker), menu, ""
-        )
-
-
-class ActionStartOver(MerchantAction):
-    action_name = "action_start_over"
-
-    async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        merchant_answer = await Choosing(self.backend, self.settings).answer(dispatcher, tracker)
-        if merchant_answer is not None:
-            return merchant_answer  # "start a new one", after "a new cart there?"
-        abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
-        if (new_order := _new_order_after_start_over(tracker)) is not None:
-            # "start again with just a congee": the congee is ordered on the empty cart,
-            # as if said on its own after the start-over.
-            dispatcher.utter_message(text="OK, I've emptied your cart.")
-            emptied = [*abandoned, *fresh_start()]
-            fresh = tracker.copy()
-            fresh.add_slots(emptied)
-            fresh.latest_message = {**tracker.latest_message, "entities": new_order}
-            ordering = Ordering(self.backend, self.settings)
-            return emptied + await ordering.update(dispatcher, fresh, "order_item")
-        dispatcher.utter_message(
-            text="OK, I've emptied your cart. What would you like?",
-            json_message=expect(QuestionKind.MORE_OR_DONE),
-        )
-        return [*abandoned, *fresh_start(), ask(tracker, QuestionKind.MORE_OR_DONE)]
-
-
-def _new_order_after_start_over(tracker: Tracker) -> list[Mapping[str, Any]] | None:
-    """What is ordered after a start-over said in this message, if an item is named there."""
-    text = str(tracker.latest_message.get("text") or "")
-    said = corrections.after_start_over(text, latest_entities(tracker))
-    return said if said and any(e.get("entity") == "item" for e in said) else None

@@ -9,6 +9,13 @@ from rasa_sdk import Action
 
 from actions.answers import ActionAnswer, ActionRequestCancel
 from actions.base import MerchantAction
+from actions.cart_actions import (
+    ActionBookStay,
+    ActionReadback,
+    ActionShowCart,
+    ActionStartOver,
+    ActionUpdateCart,
+)
 from actions.checkout import ActionPayWithPin
 from actions.choosing import ActionChooseMerchant, ActionListMerchants
 from actions.handoff import ActionHandoff
@@ -20,13 +27,6 @@ from actions.menu import (
 )
 from actions.merchants.backend import MerchantBackend
 from actions.nearby import ActionListStores, ActionPickNearestStore, ActionSavePlace
-from actions.ordering import (
-    ActionBookStay,
-    ActionReadback,
-    ActionShowCart,
-    ActionStartOver,
-    ActionUpdateCart,
-)
 from actions.orders import ActionOrderStatus
 from actions.pickup import ActionSetPickup
 from actions.repeat import ActionRepeat
