@@ -203,7 +203,8 @@ _ORDER_OPENS = re.compile(
     r"|i(?:ll|d)? (?:also |just )?(?:have|take|like|want|need)|can i (?:also )?(?:get|have)"
     r"|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
 )
-_EDIT_VERB_OPENS = re.compile(_PART_LEAD + "(?:" + _REMOVE.pattern + "|" + _CHANGE.pattern + ")")
+_EDIT_VERBS = "(?:" + _REMOVE.pattern + "|" + _CHANGE.pattern + ")"
+_EDIT_VERB_OPENS = re.compile(_PART_LEAD + _EDIT_VERBS)
 
 
 def _parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, int]]:
@@ -286,9 +287,7 @@ def kept_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, in
 _EDIT_OPENS = re.compile(
     _PART_LEAD
     + r"(?:"
-    + _REMOVE.pattern
-    + r"|"
-    + _CHANGE.pattern
+    + _EDIT_VERBS
     + r"|\bthe (?:"
     + "|".join(_ORDINALS)
     + r") (?:one|thing|item)\b)"
