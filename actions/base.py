@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,6 +17,7 @@ from actions.merchants.backend import (
     MerchantUnavailable,
 )
 from actions.settings import Settings
+from contracts.bot_messages import ActionCustom
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,23 @@ UNAVAILABLE = (
     "Sorry, I can't reach the shop right now. Your order is kept just as it is; "
     "please try again in a moment."
 )
+
+
+def say_merchant(messages: list[dict[str, Any]], merchant_id: str | None) -> None:
+    """Put the merchant in use into every message's ``custom`` object (a message without one
+    gets none: an empty ``custom`` would reach clients as a message of its own)."""
+    if not merchant_id:
+        return
+    for message in messages:
+        custom = message.get("custom")
+        if not isinstance(custom, dict) or not custom:
+            continue
+        try:
+            message["custom"] = ActionCustom.parse_obj(
+                {**custom, "merchant": merchant_id}
+            ).payload()
+        except ValidationError:  # an older turn's card said again (actions/repeat.py)
+            logger.warning("a custom object not of the contract was left as it was")
 
 
 class MerchantAction(Action):
@@ -64,6 +83,9 @@ class MerchantAction(Action):
             dispatcher.utter_message(text=UNAVAILABLE)
         except MerchantRejected as error:
             dispatcher.utter_message(text=error.message)
+        finally:
+            # The tracker is this action's copy: a switch it made is already in its slots.
+            say_merchant(dispatcher.messages, merchant_in_use(tracker, self.settings))
         return []
 
     async def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -12,10 +12,11 @@ Unknown fields are ignored, so an older client keeps working when a field is add
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, PositiveInt, StrictBool, StrictInt, constr
+from pydantic import BaseModel, PositiveInt, StrictBool, StrictInt, ValidationError, constr
 
 from contracts.money import CURRENCY
 from contracts.pricing import PricedLine
@@ -215,10 +216,28 @@ class Custom(BaseModel):
     # order is ready"). Clients draw attention to it (the widget chimes); it answers no
     # question and asks none.
     notification: StrictBool | None = None
+    # The merchant the conversation orders from after this turn (its id), on every message
+    # an action sends with a ``custom`` object: the voice channel primes recognition with
+    # that merchant's own words, so it follows a switch ("order from Copper Kettle").
+    merchant: str | None = None
 
     def payload(self) -> dict[str, Any]:
         """Plain JSON (what Rasa carries), without the absent keys."""
         return dict(json.loads(self.json(exclude_none=True)))
+
+
+def merchant_of(messages: Iterable[Mapping[str, Any]]) -> str | None:
+    """The merchant in use that a reply says (the last message's ``custom.merchant``), or
+    None when no message says one."""
+    merchant = None
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, Mapping) and custom.get("merchant"):
+            try:
+                merchant = Custom.parse_obj(custom).merchant or merchant
+            except ValidationError:
+                continue  # a card this client cannot read says nothing of the merchant
+    return merchant
 
 
 class ActionCustom(Custom):

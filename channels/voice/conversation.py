@@ -41,7 +41,7 @@ from channels.voice.pipeline import (
     UserTurn,
 )
 from channels.voice.vocabulary import expected_answer, offered_stores
-from contracts.bot_messages import QuestionKind
+from contracts.bot_messages import QuestionKind, merchant_of
 from contracts.location import ClientLocation
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ class Conversation(Stage):
         self._device = device  # None: the turns taken here are shown nowhere else
         self._sender_id = identity.customer_id
         self._location: ClientLocation | None = None  # the client's latest `location`
+        # The merchant in use as the replies said it (None: the one conversations start
+        # with, also after a reconnect until the next reply says it).
+        self._merchant: str | None = None
 
     async def run(self) -> None:
         # A connection opened while a PIN is asked for (a reconnect) hears it as digits.
@@ -119,13 +122,18 @@ class Conversation(Stage):
             await self._device.took(screened, replies)
 
     async def _expect(self, replies: list[dict[str, Any]]) -> None:
-        """Send recognition the kind of answer asked for; the PIN gate's own request wins."""
+        """Send recognition the kind of answer asked for, and the merchant in use (a reply
+        that names none leaves it as it was); the PIN gate's own request wins."""
+        self._merchant = merchant_of(replies) or self._merchant
         pin = await self._gate.expecting(self._sender_id)
         if pin is not None:
-            await self.push_upstream(ExpectedAnswer(QuestionKind.PIN, pin_digits=pin.digits))
+            expected = ExpectedAnswer(
+                QuestionKind.PIN, pin_digits=pin.digits, merchant=self._merchant
+            )
         else:
-            offered = offered_stores(replies)
-            await self.push_upstream(ExpectedAnswer(expected_answer(replies), stores=offered))
+            kind, offered = expected_answer(replies), offered_stores(replies)
+            expected = ExpectedAnswer(kind, stores=offered, merchant=self._merchant)
+        await self.push_upstream(expected)
 
     async def _ask_rasa(self, text: str, frame: UserTurn) -> tuple[list[dict[str, Any]], bool]:
         """What Rasa said, and whether it failed (what it said before failing still counts).

@@ -227,14 +227,14 @@ class Transcriber(Stage):
         await self.push(UserTurn(frame.turn, text, end_reason=utterance.reason, heard=recovered))
 
     def _question(self) -> ClosedQuestion | None:
-        stores = self._engines.vocabulary.words().stores
+        stores = self._engines.vocabulary.words(self._expect.merchant).stores
         return closed_question(self._expect.kind, stores, self._expect.pin_digits)
 
     def _menu(self) -> SpokenMenu | None:
-        """The current merchant's menu words while the customer orders (else None)."""
+        """The menu words of the merchant in use while the customer orders (else None)."""
         if self._expect.kind not in ORDERING_QUESTIONS:
             return None
-        lexicon = self._engines.vocabulary.lexicon()
+        lexicon = self._engines.vocabulary.lexicon(self._expect.merchant)
         return spoken_menu(lexicon) if lexicon is not None and lexicon.items else None
 
     async def _guess_at_pause(self, audio: Samples) -> Transcript | None:
@@ -247,7 +247,8 @@ class Transcriber(Stage):
         return transcript
 
     async def _recognise(self, audio: Samples, early: bool) -> Transcript | None:
-        phrases = self._engines.vocabulary.phrases(self._expect.kind, self._expect.stores)
+        expect = self._expect
+        phrases = self._engines.vocabulary.phrases(expect.kind, expect.stores, expect.merchant)
         # The beam's candidates: decoded against a closed question's answers, or searched
         # for menu words while ordering.
         wanted = self._question() is not None or self._menu() is not None

@@ -203,6 +203,10 @@ class ExpectedAnswer:
     # The stores the reply offered (``custom.stores``), nearest first: recognition is
     # primed with their names, which the menu's short list of stores does not hold.
     stores: tuple[str, ...] = ()
+    # The merchant the conversation orders from (``custom.merchant`` of the latest reply
+    # that said one; None: the one conversations start with): recognition is primed with,
+    # and recovers menu words from, that merchant's own words.
+    merchant: str | None = None
 
 
 @dataclass(frozen=True)

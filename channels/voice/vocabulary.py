@@ -15,7 +15,8 @@ live menu into the phrases the recogniser is primed with:
 
 Item, choice and store names come from the action server's ``/lexicon`` (built
 from the merchant platform's catalogue), so a new item is recognised without a
-restart. The copy is the NLU's own (``bot.nlu.lexicon.shared_source``: one poller per
+restart; only the merchant in use's own names (the replies say which merchant that is,
+``custom.merchant``), so recognition follows a switch made in the dialogue. The copy is the NLU's own (``bot.nlu.lexicon.shared_source``: one poller per
 process), refreshed in the background, so no utterance waits for it; if the lexicon
 cannot be reached the last list (or just the generic lead phrase) is used.
 """
@@ -78,11 +79,25 @@ def menu_words(lexicon: Lexicon) -> MenuWords:
     )
 
 
-def merchants_own(platform: Lexicon) -> Lexicon:
-    """The platform's lexicon as the merchant conversations start with sells: its items,
-    options and stores, and every merchant's names (the whole lexicon when it has no
-    per-merchant part, as a merchant's own backend serves it)."""
-    return platform.of_merchant(platform.merchant_id) or platform
+def merchants_own(platform: Lexicon, merchant_id: str | None = None) -> Lexicon:
+    """The platform's lexicon as `merchant_id` (None: the merchant conversations start with)
+    sells: its items, options and stores, and every merchant's names. A merchant with no
+    items (a booking merchant) has its stores and the names only; the whole lexicon is
+    used when it has no per-merchant part, as a merchant's own backend serves it."""
+    wanted = merchant_id or platform.merchant_id
+    own = platform.of_merchant(wanted)
+    if own is not None:
+        return own
+    if any(m.id == wanted for m in platform.merchants):
+        return Lexicon(
+            merchant_id=wanted,
+            items=[],
+            stores=[s for s in platform.stores if s.merchant_id == wanted],
+            merchants=[m.copy(update={"items": []}) for m in platform.merchants],
+        )
+    if merchant_id is not None:  # a merchant the lexicon does not know (yet)
+        return merchants_own(platform)
+    return platform
 
 
 def recognition_bias(
@@ -161,40 +176,54 @@ class OpenQuestions:
 
 
 class MenuVocabulary:
-    """The recognition bias of the live menu at ``lexicon_url`` (None: the lead phrase only)."""
+    """The recognition bias of the live menu at ``lexicon_url`` (None: the lead phrase only),
+    as each merchant sells it."""
 
     def __init__(self, lexicon_url: str | None) -> None:
         self._url = lexicon_url
-        self._words = MenuWords()
-        self._words_of: Lexicon | None = None
         self._platform: Lexicon | None = None  # the platform's lexicon last read
-        self._own: Lexicon | None = None  # ... as the merchant in use sells
+        # Each merchant's own lexicon and words, from that platform lexicon: one cache, by
+        # merchant id (None: the merchant conversations start with), emptied when the
+        # platform's lexicon changes. At most one entry per merchant of the platform.
+        self._merchants: dict[str | None, tuple[Lexicon, MenuWords]] = {}
 
-    def phrases(self, expect: str | None = None, offered: Iterable[str] = ()) -> tuple[str, ...]:
+    def phrases(
+        self, expect: str | None = None, offered: Iterable[str] = (), merchant: str | None = None
+    ) -> tuple[str, ...]:
         """What to prime recognition with after a question of kind ``expect`` (that
-        offered these stores)."""
-        return recognition_bias(expect, self.words(), offered)
+        offered these stores), ordering from ``merchant``."""
+        return recognition_bias(expect, self.words(merchant), offered)
 
-    def words(self) -> MenuWords:
-        """The live menu's names (empty until the lexicon is first read)."""
-        lexicon = self.lexicon()
-        if lexicon is not None and lexicon is not self._words_of:
-            self._words, self._words_of = menu_words(lexicon), lexicon
-        return self._words
+    def words(self, merchant: str | None = None) -> MenuWords:
+        """The names ``merchant`` sells (empty until the lexicon is first read)."""
+        own = self._own(merchant)
+        return own[1] if own is not None else MenuWords()
 
-    def lexicon(self) -> Lexicon | None:
-        """The current merchant's whole lexicon (None until first read), whose names and
-        aliases menu words are recovered from (``channels.voice.menu_words.read_order``).
+    def lexicon(self, merchant: str | None = None) -> Lexicon | None:
+        """The whole lexicon of ``merchant`` (None: the one conversations start with; None
+        until first read), whose names and aliases menu words are recovered from
+        (``channels.voice.menu_words.read_order``).
 
         Never another merchant's words: the platform's lexicon holds every merchant's, and
         priming Whisper with Copper Kettle's "2%" made "two hash browns" at Golden Crumb
-        "2%, Round". The merchant is the one conversations start with: the channel does
-        not follow a switch made in the dialogue (README, "Many merchants")."""
+        "2%, Round". The merchant follows a switch made in the dialogue: the channel reads
+        it from the replies (``custom.merchant``)."""
+        own = self._own(merchant)
+        return own[0] if own is not None else None
+
+    def _own(self, merchant: str | None) -> tuple[Lexicon, MenuWords] | None:
         platform = shared_source(self._url).latest() if self._url else None
-        if platform is None or platform is self._platform:
-            return self._own
-        self._platform, self._own = platform, merchants_own(platform)
-        return self._own
+        if platform is None:
+            platform = self._platform  # unreachable now: the last one read
+        elif platform is not self._platform:
+            self._platform, self._merchants = platform, {}
+        if platform is None:
+            return None
+        own = self._merchants.get(merchant)
+        if own is None:
+            lexicon = merchants_own(platform, merchant)
+            own = self._merchants[merchant] = (lexicon, menu_words(lexicon))
+        return own
 
     async def refresh(self) -> None:
         """Fetch the lexicon now (at start-up), off the event loop."""

@@ -228,3 +228,18 @@ def test_orderly_merchant_id_none_starts_conversations_with_no_merchant_in_use()
     # An empty variable reads as unset (the default merchant), so "none" says none.
     assert Settings(merchant_id="none").merchant_id == ""
     assert Settings(merchant_id="copper-kettle").merchant_id == COPPER_KETTLE
+
+
+async def test_every_reply_card_says_the_merchant_in_use_after_the_turn(
+    golden_crumb: SandboxTalk,
+) -> None:
+    """The voice channel primes recognition with the merchant the replies name
+    (`custom.merchant`), so it follows a switch."""
+    await golden_crumb.say("two hash browns")
+    assert golden_crumb.talk.custom("merchant") == GOLDEN_CRUMB
+    await golden_crumb.say("order from Copper Kettle", "choose_merchant")
+    await golden_crumb.say("yes, start a new cart", "affirm")
+    said = [m["custom"].get("merchant") for m in golden_crumb.talk.replies if m.get("custom")]
+    assert said and set(said) == {COPPER_KETTLE}, golden_crumb.talk.replies
+    # A message without a card gets none: it would reach clients as a message of its own.
+    assert all(len(m["custom"]) > 1 for m in golden_crumb.talk.replies if m.get("custom"))

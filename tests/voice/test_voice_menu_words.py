@@ -420,18 +420,27 @@ class _Beam:
 
 
 async def _turn(
-    lexicon: Lexicon | None, expect: str | None, beam: _Beam, monkeypatch: pytest.MonkeyPatch
+    lexicon: Lexicon | None,
+    expect: str | None,
+    beam: _Beam,
+    monkeypatch: pytest.MonkeyPatch,
+    merchant: str | None = None,
 ) -> UserTurn:
+    """One turn recognised with `lexicon` as the words of the merchant in use (`merchant`,
+    as the last reply said it); any other merchant's words are Golden Crumb's."""
     engines = VoiceEngines(VoiceSettings(lexicon_url=None))
 
     async def loaded() -> _Beam:
         return beam
 
+    def words_of(wanted: str | None = None) -> Lexicon | None:
+        return lexicon if wanted == merchant else GOLDEN_CRUMB
+
     monkeypatch.setattr(engines, "recogniser", loaded)
-    monkeypatch.setattr(engines.vocabulary, "lexicon", lambda: lexicon)
+    monkeypatch.setattr(engines.vocabulary, "lexicon", words_of)
     stage, below = Transcriber(engines, "ann"), _Below()
     stage.link(below)
-    await stage.from_downstream(ExpectedAnswer(expect))
+    await stage.from_downstream(ExpectedAnswer(expect, merchant=merchant))
     audio = np.zeros(16_000, dtype=np.float32)
     await stage.process(Heard(turn=1, utterance=UtteranceEnded(audio, "silence")))
     (turn,) = below.frames
@@ -457,6 +466,16 @@ async def test_an_ordering_turn_reaches_the_dialogue_with_its_menu_words(
     assert turn.text == "Two mochas and a small latte."
     assert turn.heard is None  # nothing for the payment threshold: the reply says it back
     assert beam.asked == [5]
+
+
+async def test_menu_words_are_recovered_from_the_merchant_the_last_reply_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a switch to Copper Kettle (the reply said `custom.merchant`), its words are
+    recovered on a call that started at Golden Crumb."""
+    beam = _Beam(("Two mockers.", -0.3), ("Two mochas.", -0.5))
+    turn = await _turn(COPPER_KETTLE, None, beam, monkeypatch, merchant="copper-kettle")
+    assert turn.text == "Two mochas."
 
 
 async def test_without_a_menu_or_at_a_closed_question_no_menu_word_is_recovered(

@@ -137,3 +137,34 @@ async def test_the_stores_a_reply_offers_travel_upstream_for_recognition() -> No
     above.link(stage).link(below)
     await stage.process(UserTurn(1, "stores near me", "text"))
     assert above.upstream == [ExpectedAnswer("store_choice", stores=("Shanghai Pudong 5",))]
+
+
+async def test_the_merchant_a_reply_names_travels_upstream_until_another_is_named() -> None:
+    """After "order from Copper Kettle" recognition is primed with Copper Kettle's words: the
+    reply names the merchant in use (`custom.merchant`); a reply naming none keeps it."""
+    replies = {
+        "open copper kettle": {"expect": "more_or_done", "merchant": "copper-kettle"},
+        "a flat white": {"cart": {"lines": []}},  # a card that names no merchant
+        "pay": {"expect": "pay", "merchant": "copper-kettle"},
+    }
+
+    async def dialogue(message: UserMessage) -> None:
+        custom = replies.get(message.text or "")
+        if custom is None:
+            await message.output_channel.send_text_message(message.sender_id, "OK.")
+        else:
+            await message.output_channel.send_custom_json(message.sender_id, custom)
+
+    identity = Identity(customer_id="ann", expires_at=int(time.time()) + 600, token="t")
+    stage = Conversation(dialogue, PinGate(InMemoryPendingPins()), identity)
+    above, below = Recorder(), Recorder()
+    above.link(stage).link(below)
+    await stage.process(UserTurn(1, "hello", "text"))
+    for turn, text in enumerate(["open copper kettle", "a flat white", "pay"], start=2):
+        await stage.process(UserTurn(turn, text, "text"))
+    assert [frame.merchant for frame in above.upstream if isinstance(frame, ExpectedAnswer)] == [
+        None,
+        "copper-kettle",
+        "copper-kettle",
+        "copper-kettle",
+    ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from channels.voice import vocabulary as vocabulary_module
 from channels.voice.vocabulary import (
     DIGIT_PHRASES,
     ORDER_LEAD,
     YES_NO_PHRASES,
+    MenuVocabulary,
     MenuWords,
     expected_answer,
     menu_words,
@@ -146,3 +150,62 @@ def test_recognition_is_primed_with_the_merchants_own_words_only() -> None:
     words = menu_words(merchants_own(platform))
     assert words.items == ("Hash Brown",) and words.choices == ()
     assert words.merchants == ("Golden Crumb", "Copper Kettle")
+
+
+def _platform() -> Lexicon:
+    bakery = {"sku": "hash-brown", "name": "Hash Brown"}
+    coffee = {"sku": "flat-white", "name": "Flat White"}
+    return Lexicon.from_json(
+        {
+            "merchant_id": "golden-crumb",
+            "items": [bakery, coffee],
+            "stores": [
+                {"id": "ps", "name": "People's Square", "merchant_id": "golden-crumb"},
+                {"id": "xtd", "name": "Xintiandi", "merchant_id": "copper-kettle"},
+                {"id": "wl", "name": "West Lake", "merchant_id": "harbour-inn"},
+            ],
+            "merchants": [
+                {"id": "golden-crumb", "names": ["Golden Crumb"], "items": [bakery]},
+                {"id": "copper-kettle", "names": ["Copper Kettle"], "items": [coffee]},
+                {"id": "harbour-inn", "names": ["Harbour Inn"], "kind": "booking"},
+            ],
+        }
+    )
+
+
+class _Source:
+    """The NLU's lexicon poller, as the voice channel reads it (``latest``)."""
+
+    def __init__(self, lexicon: Lexicon | None) -> None:
+        self.lexicon = lexicon
+
+    def latest(self) -> Lexicon | None:
+        return self.lexicon
+
+
+def test_recognition_follows_the_merchant_in_use_with_one_cache_by_merchant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = _Source(_platform())
+    monkeypatch.setattr(vocabulary_module, "shared_source", lambda url: source)
+    vocabulary = MenuVocabulary("http://lexicon")
+    started = vocabulary.phrases(None)  # no merchant said yet: the one conversations start with
+    assert "Hash Brown" in started and "Flat White" not in started
+    switched = vocabulary.phrases(None, merchant="copper-kettle")
+    assert "Flat White" in switched and "Xintiandi" in switched
+    assert "Hash Brown" not in switched and "People's Square" not in switched
+    own = vocabulary.lexicon("copper-kettle")
+    assert own is not None and [item.name for item in own.items] == ["Flat White"]
+    assert vocabulary.lexicon("copper-kettle") is own  # built once per merchant
+    # A booking merchant has no menu words: never another merchant's.
+    hotel = vocabulary.words("harbour-inn")
+    assert hotel.items == () and hotel.stores == ("West Lake",)
+    # A merchant the lexicon does not know yet: the one conversations start with.
+    assert vocabulary.words("tea-house").items == ("Hash Brown",)
+    # A new lexicon from the platform: every merchant's words are read again from it.
+    source.lexicon = _platform().copy(update={"merchant_id": "copper-kettle"})
+    assert vocabulary.lexicon("copper-kettle") is not own
+    assert vocabulary.words().items == ("Flat White",)
+    # The lexicon cannot be reached: the last one read is used.
+    source.lexicon = None
+    assert vocabulary.words("golden-crumb").items == ("Hash Brown",)
