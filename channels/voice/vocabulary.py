@@ -16,9 +16,10 @@ live menu into the phrases the recogniser is primed with:
 Item, choice and store names come from the action server's ``/lexicon`` (built
 from the merchant platform's catalogue), so a new item is recognised without a
 restart; only the merchant in use's own names (the replies say which merchant that is,
-``custom.merchant``), so recognition follows a switch made in the dialogue. The copy is the NLU's own (``bot.nlu.lexicon.shared_source``: one poller per
-process), refreshed in the background, so no utterance waits for it; if the lexicon
-cannot be reached the last list (or just the generic lead phrase) is used.
+``custom.merchant``), so recognition follows a switch made in the dialogue. The copy is
+the NLU's own (``bot.nlu.lexicon.shared_source``: one poller per process), refreshed in
+the background, so no utterance waits for it; if the lexicon cannot be reached the last
+list (or just the generic lead phrase) is used.
 """
 
 from __future__ import annotations
