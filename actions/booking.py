@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import stay_phrasing as say
 from actions.checkout import CONFIRM_BUTTONS, Checkout, pay_question
-from actions.merchant_in_use import merchant_id_of
+from actions.merchant_in_use import MAX_NAMED, merchant_id_of, use_merchant
 from actions.merchants.backend import (
     LineRequest,
     Menu,
@@ -37,7 +37,7 @@ from actions.merchants.backend import (
 from actions.phrasing import readback_payload
 from actions.questions import ask, expect, open_question
 from actions.settings import Settings
-from actions.state import awaiting_order
+from actions.state import awaiting_order, latest_entities
 from actions.stay_words import (
     bare_count,
     check_out_nights,
@@ -61,6 +61,8 @@ REFUSED_FIELDS = {
 }
 # Questions whose yes or no moves money: their short answers are read as such, not as a stay.
 _MONEY_QUESTIONS = (QuestionKind.PAY, QuestionKind.CANCEL, QuestionKind.PIN)
+# Questions about which merchant to order from, asked at a hotel too.
+_MERCHANT_QUESTIONS = (QuestionKind.MERCHANT_CHOICE, QuestionKind.NEW_CART)
 
 
 def merchant_in_use(settings: Settings, tracker: Tracker) -> str:
@@ -79,10 +81,15 @@ class Booking:
     async def takes_turn(self, tracker: Tracker, *, answer: bool = False) -> bool:
         """Whether this message is about the stay: the answer to a stay question, or any
         message at a booking merchant, except a short `answer` (yes, no) to a payment,
-        cancel or PIN question, which is about the money."""
+        cancel or PIN question, which is about the money, an answer to a question about
+        the merchant, and a message naming a menu item (room types are no lexicon items)."""
+        if any(entity.get("entity") == "item" for entity in latest_entities(tracker)):
+            return False  # a menu item ("a cortado" at the hotel): it chooses its merchant
         question = open_question(tracker)
         if question is not None and question.kind == QuestionKind.STAY:
             return True
+        if question is not None and question.kind in _MERCHANT_QUESTIONS:
+            return False  # "yes", "finish this one first": actions/choosing.py answers them
         if answer and question is not None and question.kind in _MONEY_QUESTIONS:
             return False
         merchant_id = merchant_in_use(self.settings, tracker)
@@ -95,10 +102,7 @@ class Booking:
         merchant_id = merchant_in_use(self.settings, tracker)
         menu = await self.backend.menu(merchant_id, include_unavailable=True)
         if menu.kind != BOOKING:
-            dispatcher.utter_message(
-                text="This shop takes orders, not bookings. What would you like to order?"
-            )
-            return []
+            return await self._choose_hotel(dispatcher, tracker)
         hotels = await self.backend.stores(merchant_id)
         text = str(tracker.latest_message.get("text") or "")
         before = dict(tracker.get_slot(SLOT) or {})
@@ -118,6 +122,30 @@ class Booking:
             asked = self._ask(dispatcher, tracker, missing, stay, hotels, menu)
             return [*events, SlotSet(SLOT, stay), *asked]
         return events + await self.read_back(dispatcher, tracker, stay, hotels, checkout_id)
+
+    async def _choose_hotel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """A stay asked for at a menu merchant ("book a room in Hangzhou for Friday" at the
+        bakery) chooses the booking merchant, as an item only one merchant sells chooses
+        that one: at once, or asked first when an order is in progress (nothing is lost
+        silently); several booking merchants are asked about."""
+        from actions.choosing import Choosing, in_progress  # it reads stays through here
+
+        choosing = Choosing(self.backend, self.settings)
+        hotels = [m for m in await self.backend.merchants() if m.kind == BOOKING]
+        if not hotels:
+            dispatcher.utter_message(
+                text="This shop takes orders, not bookings. What would you like to order?"
+            )
+            return []
+        if len(hotels) > 1:
+            return await choosing.ask_which(dispatcher, tracker, hotels[:MAX_NAMED])
+        if in_progress(tracker):
+            return await choosing.ask_new_cart(dispatcher, tracker, hotels[0])
+        dispatcher.utter_message(text=f"That's for {hotels[0].name}: booking there now.")
+        events = use_merchant(tracker, hotels[0].id)
+        return events + await self.turn(dispatcher, tracker)
 
     def _ask(
         self,

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cart as carts
@@ -44,8 +44,11 @@ from contracts.location import fold_place
 
 # How a kind of merchant is said when merchants are listed.
 KIND_WORDS = {"menu": "food and drinks", "booking": "bookings"}
+BOOKING_KIND = "booking"
+BOOK_STAY = "book_stay"  # the intent of a stay asked for (actions/booking.py)
+STAY_SLOT = "stay"
 # Answers to "start a new cart there, or finish this one first?" said in words.
-_NEW_CART = re.compile(r"\b(?:new|start|switch|fresh|empty|go there|over there)\b")
+_NEW_CART = re.compile(r"\b(?:new|start|switch|fresh|empty|go there|over there|book)\b")
 _KEEP_CART = re.compile(r"\b(?:finish|keep|this one|stay|first|current)\b")
 
 
@@ -58,13 +61,23 @@ def listing(merchants: list[Merchant]) -> str:
     return join_words([f"{m.name} ({KIND_WORDS.get(m.kind, m.kind)})" for m in merchants])
 
 
-def _pending_order(tracker: Tracker) -> dict[str, Any]:
-    """The order said with a switch, kept to be ordered at the merchant chosen."""
+def pending_order(tracker: Tracker) -> dict[str, Any]:
+    """The order said with a switch, kept to be ordered at the merchant chosen: items, or
+    a stay ("book a room in Hangzhou for Friday", `intent` book_stay)."""
     message = tracker.latest_message or {}
     entities = [dict(e) for e in latest_entities(tracker) if e.get("entity") != "merchant"]
+    text = str(message.get("text") or "")
+    if latest_intent(tracker)[0] == BOOK_STAY:
+        return {"text": text, "entities": entities, "intent": BOOK_STAY}
     if not any(e.get("entity") == "item" for e in entities):
         return {}
-    return {"text": str(message.get("text") or ""), "entities": entities}
+    return {"text": text, "entities": entities}
+
+
+def in_progress(tracker: Tracker) -> bool:
+    """Whether the customer has something a switch would let go: items in the cart, or a
+    stay being booked (the `stay` slot, emptied once paid)."""
+    return bool(OrderState.from_tracker(tracker).cart or tracker.get_slot(STAY_SLOT))
 
 
 def _wants_new_cart(tracker: Tracker, current: str | None, target: str) -> bool | None:
@@ -116,7 +129,7 @@ class Choosing:
         merchant = await find_merchant(self.backend, target)
         if merchant is None or merchant.kind != MENU_KIND:
             return None  # a booking merchant has no menu: the order stays where it is
-        if OrderState.from_tracker(tracker).cart:
+        if in_progress(tracker):
             return await self.ask_new_cart(dispatcher, tracker, merchant), True
         if named is None:  # chosen by what was ordered: say so, the store changes too
             dispatcher.utter_message(text=f"That's from {merchant.name}: ordering there now.")
@@ -153,7 +166,7 @@ class Choosing:
                 self.backend, tracker, await menu_merchants(self.backend)
             )
         names = join_words([m.name for m in candidates]).replace(" and ", " or ")
-        pending = _pending_order(tracker)
+        pending = pending_order(tracker)
         question = f"Which shop shall I order from: {names}?"
         if pending:
             question = f"Several shops sell that. {question}"
@@ -172,16 +185,25 @@ class Choosing:
         one is emptied), or finish this one first?" """
         current = await find_merchant(self.backend, merchant_in_use(tracker, self.settings) or "")
         here = current.name if current else "this shop"
+        if current is not None and current.kind == BOOKING_KIND:
+            now, what = f"Your booking at {here} isn't finished.", "booking is let go"
+        else:
+            now, what = (
+                f"Your cart is at {here}, and a cart holds one shop's order.",
+                "cart is emptied",
+            )
+        start, button = f"Start a new cart at {target.name}", f"New cart at {target.name}"
+        if target.kind == BOOKING_KIND:
+            start, button = f"Book at {target.name}", f"Book at {target.name}"
         dispatcher.utter_message(
-            text=f"Your cart is at {here}, and a cart holds one shop's order. Start a new "
-            f"cart at {target.name} (your {here} cart is emptied), or finish this one first?",
+            text=f"{now} {start} (your {here} {what}), or finish this one first?",
             buttons=[
-                {"title": f"New cart at {target.name}", "payload": "/affirm"},
+                {"title": button, "payload": "/affirm"},
                 {"title": f"Finish the {here} order", "payload": "/deny"},
             ],
             json_message=expect(QuestionKind.NEW_CART),
         )
-        subject = {"merchant_id": target.id, "order": _pending_order(tracker)}
+        subject = {"merchant_id": target.id, "order": pending_order(tracker)}
         return [ask(tracker, QuestionKind.NEW_CART, subject)]
 
     async def answer(
@@ -207,13 +229,15 @@ class Choosing:
         return None
 
     async def _chosen(self, tracker: Tracker, question: Question) -> Merchant | None:
-        merchants = {m.id: m for m in await menu_merchants(self.backend)}
+        merchants = {m.id: m for m in await self.backend.merchants()}
         candidates = [
             merchants[c] for c in question.subject.get("candidates") or [] if c in merchants
         ]
         named = merchant_named(tracker)
         if named in merchants:
             return merchants[named]
+        if len(candidates) == 1 and latest_intent(tracker)[0] == "affirm":
+            return candidates[0]  # "yes" to "Shall I order it from Copper Kettle Coffee?"
         for entity in latest_entities(tracker):  # "the second one"
             if entity.get("entity") == EDIT_ENTITY:
                 position = CartEdit.parse_raw(str(entity.get("value"))).target.position
@@ -228,23 +252,32 @@ class Choosing:
         merchant: Merchant,
         question: Question | None = None,
     ) -> list[EventType]:
-        """Order from `merchant` now: at once with an empty cart, else asked first."""
+        """Order from `merchant` now: at once with an empty cart, else asked first. An order
+        kept with the question ("who has matcha near me?") is taken there."""
+        subject = question.subject if question is not None else {}
         if merchant.id == merchant_in_use(tracker, self.settings):
+            if subject.get("order"):
+                return await self._take_order(dispatcher, tracker, subject["order"])
             dispatcher.utter_message(
                 text=f"You're ordering from {merchant.name}. What would you like?",
                 json_message=expect(QuestionKind.MORE_OR_DONE),
             )
             return [ask(tracker, QuestionKind.MORE_OR_DONE)]
-        if OrderState.from_tracker(tracker).cart:
+        if in_progress(tracker):
             return await self.ask_new_cart(dispatcher, tracker, merchant)
-        subject = question.subject if question is not None else {}
         return await self._new_cart(dispatcher, tracker, merchant.id, subject)
 
     async def _keep_cart(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
-        from actions.ordering import Ordering  # the cart's wording; it imports this module
+        from actions.booking import Booking  # both import this module
+        from actions.ordering import Ordering
 
+        here = await find_merchant(self.backend, merchant_in_use(tracker, self.settings) or "")
+        if here is not None and here.kind == BOOKING_KIND:
+            # The stay's next question, or its payment question again.
+            tracker.latest_message = {"text": "", "intent": {"name": BOOK_STAY}, "entities": []}
+            return await Booking(self.backend, self.settings).turn(dispatcher, tracker)
         ordering = Ordering(self.backend, self.settings)
         menu = await ordering.menu(tracker)
         state = OrderState.from_tracker(tracker)
@@ -261,31 +294,42 @@ class Choosing:
     ) -> list[EventType]:
         """Empty the cart, order from `merchant_id`, and take the order kept with the
         question, if any, there."""
-        from actions.ordering import Ordering
-
         abandoned = await Checkout(self.backend, self.settings).abandon(dispatcher, tracker)
         events: list[EventType] = [*abandoned, *OrderState().events(), *checkout_reset()]
-        events += use_merchant(tracker, merchant_id)
+        events += [*use_merchant(tracker, merchant_id), SlotSet(STAY_SLOT, None)]
         tracker.slots["cart"] = []
+        tracker.slots[STAY_SLOT] = None
         merchant = await find_merchant(self.backend, merchant_id)
         name = merchant.name if merchant else merchant_id
         order = subject.get("order") or {}
-        if order.get("entities"):
-            # The order said with the switch, read again at the merchant now in use.
-            tracker.latest_message = {
-                "text": order.get("text", ""),
-                "intent": {"name": "order_item", "confidence": 1.0},
-                "entities": order["entities"],
-            }
-            dispatcher.utter_message(text=f"OK, a new cart at {name}.")
-            return events + await Ordering(self.backend, self.settings).update(
-                dispatcher, tracker, "order_item"
+        if order:
+            booking = order.get("intent") == BOOK_STAY
+            dispatcher.utter_message(
+                text=f"OK, booking at {name}." if booking else f"OK, a new cart at {name}."
             )
+            return events + await self._take_order(dispatcher, tracker, order)
         dispatcher.utter_message(
             text=f"OK, you're ordering from {name}. What would you like?",
             json_message=expect(QuestionKind.MORE_OR_DONE),
         )
         return [*events, ask(tracker, QuestionKind.MORE_OR_DONE)]
+
+    async def _take_order(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: dict[str, Any]
+    ) -> list[EventType]:
+        """The order kept with a question, read again at the merchant now in use."""
+        from actions.booking import Booking
+        from actions.ordering import Ordering
+
+        intent = str(order.get("intent") or "order_item")
+        tracker.latest_message = {
+            "text": order.get("text", ""),
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": order.get("entities") or [],
+        }
+        if intent == BOOK_STAY:
+            return await Booking(self.backend, self.settings).turn(dispatcher, tracker)
+        return await Ordering(self.backend, self.settings).update(dispatcher, tracker, "order_item")
 
 
 class ActionChooseMerchant(MerchantAction):

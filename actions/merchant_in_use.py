@@ -18,11 +18,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.merchants.backend import Merchant, MerchantBackend
+from actions.merchants.backend import Merchant, MerchantBackend, Store
 from actions.settings import Settings
 from contracts.location import location_of
 
@@ -30,6 +31,15 @@ SLOT = "merchant_id"
 MENU_KIND = "menu"
 # A question naming merchants names this many at most: three can be said and remembered.
 MAX_NAMED = 3
+
+
+class Point(Protocol):
+    """Where to look from: the client's location, a saved place, a place said in words."""
+
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
 
 
 def merchant_in_use(tracker: Tracker, settings: Settings) -> str | None:
@@ -92,11 +102,7 @@ async def merchant_for_items(
         menu = await backend.menu(in_use, include_unavailable=True)
         if all(menu.find(sku) for sku in wanted):
             return ItemsChoice(in_use)
-    merchants = await menu_merchants(backend)
-    menus = await asyncio.gather(*(backend.menu(m.id, include_unavailable=True) for m in merchants))
-    sold = {
-        m.id: {item.sku for item in menu.items} for m, menu in zip(merchants, menus, strict=True)
-    }
+    merchants, sold = await _sold(backend)
     sellers = [m for m in merchants if all(sku in sold[m.id] for sku in wanted)]
     if len(sellers) == 1 and named is None:
         return ItemsChoice(sellers[0].id)
@@ -115,6 +121,22 @@ async def merchant_for_items(
     return ItemsChoice(chosen, (), elsewhere)
 
 
+async def _sold(backend: MerchantBackend) -> tuple[list[Merchant], dict[str, set[str]]]:
+    """The menu merchants, and the skus each sells (menus from the backend's cache)."""
+    merchants = await menu_merchants(backend)
+    menus = await asyncio.gather(*(backend.menu(m.id, include_unavailable=True) for m in merchants))
+    sold = {
+        m.id: {item.sku for item in menu.items} for m, menu in zip(merchants, menus, strict=True)
+    }
+    return merchants, sold
+
+
+async def sellers_of(backend: MerchantBackend, sku: str) -> list[Merchant]:
+    """The merchants that sell `sku`, in the platform's order."""
+    merchants, sold = await _sold(backend)
+    return [m for m in merchants if sku in sold[m.id]]
+
+
 async def nearest_first(
     backend: MerchantBackend, tracker: Tracker, merchants: list[Merchant]
 ) -> list[Merchant]:
@@ -123,16 +145,27 @@ async def nearest_first(
     here = location_of(tracker.latest_message.get("metadata"))
     if here is None or len(merchants) < 2:
         return merchants[:MAX_NAMED]
+    return [merchant for merchant, _ in await with_nearest_store(backend, here, merchants)]
+
+
+async def with_nearest_store(
+    backend: MerchantBackend, here: Point, merchants: list[Merchant]
+) -> list[tuple[Merchant, Store | None]]:
+    """At most three merchants, each with its open store nearest `here` (None: none is open
+    now), nearest first; the merchants with no open store last, in the platform's order."""
     nearest = await asyncio.gather(
         *(backend.nearby_stores(m.id, here.lat, here.lon, None, 1) for m in merchants)
     )
-    far = float("inf")
-    distances = [
-        float(stores[0].distance_m) if stores and stores[0].distance_m is not None else far
-        for stores in nearest
+    found = [
+        (m, stores[0] if stores else None) for m, stores in zip(merchants, nearest, strict=True)
     ]
-    ranked = sorted(zip(merchants, distances, strict=True), key=lambda pair: pair[1])
-    return [merchant for merchant, _ in ranked][:MAX_NAMED]
+    far = float("inf")
+
+    def distance(pair: tuple[Merchant, Store | None]) -> float:
+        store = pair[1]
+        return far if store is None or store.distance_m is None else float(store.distance_m)
+
+    return sorted(found, key=distance)[:MAX_NAMED]
 
 
 def merchant_named(tracker: Tracker) -> str | None:

@@ -79,10 +79,11 @@ def _text(tracker: Tracker) -> str:
 
 
 async def whereabouts(
-    backend: MerchantBackend, settings: Settings, tracker: Tracker
+    backend: MerchantBackend, settings: Settings, tracker: Tracker, merchant_id: str = ""
 ) -> Whereabouts | str | None:
     """Where the customer means, or a sentence saying why it is not known (a saved place
-    they named but never saved), or None when nothing says where."""
+    they named but never saved), or None when nothing says where. Places said in words are
+    looked up among the stores of `merchant_id` (default: the merchant in use)."""
     text = _text(tracker)
     words = fold_place(text)
     here = client_location(tracker)
@@ -90,7 +91,9 @@ async def whereabouts(
         if contains_words(words, place.name):
             return Whereabouts(place.lat, place.lon, f"your {place.name}")
     near = None if here is None else (here.lat, here.lon)
-    places = await backend.places_named(merchant_id_of(tracker, settings), text, near)
+    places = await backend.places_named(
+        merchant_id or merchant_id_of(tracker, settings), text, near
+    )
     if places:
         return Whereabouts(places[0].lat, places[0].lon, places[0].name)
     for own in _OWN_PLACE.finditer(words):

@@ -32,6 +32,7 @@ from actions.pickup import ActionSetPickup
 from actions.repeat import ActionRepeat
 from actions.session import ActionSessionStart
 from actions.settings import Settings
+from actions.who_sells import ActionWhoSells
 
 MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionSessionStart,
@@ -56,6 +57,7 @@ MERCHANT_ACTIONS: tuple[type[MerchantAction], ...] = (
     ActionBookStay,
     ActionChooseMerchant,
     ActionListMerchants,
+    ActionWhoSells,
 )
 
 

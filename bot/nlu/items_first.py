@@ -20,6 +20,9 @@ no item is `choose_merchant`, unless DIET is sure it asks something (the menu, t
 an order's status, a cancel: "what's on the menu at the bakery"): merchant names come from
 the platform's lexicon, not from the training data.
 
+A question about who sells an item ("who has matcha near me?", "which shops sell
+cortados") is `who_sells`: DIET learns it from examples that name no item.
+
 A question about an order already placed that names its item ("is my latte ready?",
 "where's my hot chocolate") is `order_status`: the item names come from the merchant's
 pack, not from the training data, so DIET hears any message with an item as an order.
@@ -45,6 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.edit_targets import orders_said
 from bot.nlu.utterance import split_words
+from bot.nlu.who_sells import asks_who_sells
 from contracts.cart_edits import CHANGE, EDIT_ENTITY, REMOVE, CartEdit
 
 ITEM_ENTITY = "item"
@@ -79,8 +83,9 @@ class ItemsFirst(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         """`order_intent`: what an item-naming message becomes; `keep_intents`: intents it
         keeps; `question_intents` are kept from `question_confidence` up; `remove_intent`
-        is used for "no <item>"; `change_intent` for an edit of lines by place or
-        quantifier; `status_intent` for a question about an order naming its item;
+        is used for "no <item>"; `who_sells_intent` for "who has <item>?"; `change_intent`
+        for an edit of lines by place or quantifier; `status_intent` for a question about
+        an order naming its item;
         `merchant_intent` for a merchant named with no item, unless DIET says one of
         `merchant_keep_intents` from `question_confidence` up (not `list_merchants`:
         "order from Copper Kettle" sounds like "who can I order from" to DIET)."""
@@ -100,6 +105,7 @@ class ItemsFirst(GraphComponent):
             "change_intent": "change_item",
             "remove_intent": "remove_item",
             "status_intent": "order_status",
+            "who_sells_intent": "who_sells",
             "keep_intents": ["change_item", "remove_item"],
             "question_intents": ["ask_price", "ask_combo", "ask_menu", "ask_breakfast_hours"],
             "question_confidence": 0.6,
@@ -110,6 +116,7 @@ class ItemsFirst(GraphComponent):
         self.remove_intent = str(config["remove_intent"])
         self.change_intent = str(config["change_intent"])
         self.status_intent = str(config["status_intent"])
+        self.who_sells_intent = str(config["who_sells_intent"])
         self.merchant_intent = str(config["merchant_intent"])
         self.merchant_keep_intents = frozenset(config["merchant_keep_intents"])
         self.keep_intents = frozenset(config["keep_intents"])
@@ -153,6 +160,8 @@ class ItemsFirst(GraphComponent):
         if _STATUS_QUESTION.search(text):
             sure = name == self.status_intent and confidence >= OVERRIDE_CONFIDENCE
             return None if sure else self.status_intent  # unsure fell to the fallback
+        if items and asks_who_sells(text):
+            return None if name == self.who_sells_intent else self.who_sells_intent
         if not items and any(e.get("entity") == MERCHANT_ENTITY for e in entities):
             asks = name in self.merchant_keep_intents and confidence >= self.question_confidence
             sure = name == self.merchant_intent and confidence >= OVERRIDE_CONFIDENCE

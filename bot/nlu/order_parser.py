@@ -48,6 +48,7 @@ from bot.nlu.parse_state import ParseState
 from bot.nlu.pickup_times import find_pickup_times
 from bot.nlu.unplaced import options_said_alone, unplaced_parts
 from bot.nlu.utterance import Word
+from bot.nlu.who_sells import asks_who_sells
 from contracts.cart_edits import EDIT_ENTITY, CartEdit
 from contracts.lexicon import Lexicon, LexiconItem
 
@@ -74,8 +75,9 @@ class OrderParser:
         never hides an option word here ("soya milk" at a café without soy milk). Only
         when that leaves words unplaced and another merchant sells an item in them is the
         whole platform's reading taken ("a cortado" at the bakery). "": no merchant in
-        use, or a lexicon of one merchant: the whole lexicon."""
-        mine = self._merchant_parser(merchant_id)
+        use, or a lexicon of one merchant: the whole lexicon; so is a question about who
+        sells something ("who has matcha near me?", at the bakery too)."""
+        mine = None if asks_who_sells(text) else self._merchant_parser(merchant_id)
         if mine is None:
             return self._heard(text)
         entities = mine._heard(text)

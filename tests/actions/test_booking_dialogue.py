@@ -202,11 +202,6 @@ async def book_directly(
     assert paid.status_code == 201, paid.text
 
 
-async def test_a_menu_merchant_takes_no_bookings(golden_crumb: SandboxTalk) -> None:
-    reply = await golden_crumb.say("book a room for friday", "book_stay")
-    assert reply == "This shop takes orders, not bookings. What would you like to order?"
-
-
 async def test_cancelling_a_booking_refunds_it_inside_the_window_and_not_after(
     harbour_inn: SandboxTalk,
 ) -> None:

@@ -71,3 +71,42 @@ async def test_an_item_only_another_merchant_sells_is_heard_and_chooses_it(crumb
 async def test_what_can_i_order_lists_the_merchants(crumb: Heard) -> None:
     reply = await say(crumb, "what can I order?")
     assert "Golden Crumb" in reply and "Copper Kettle Coffee" in reply, reply
+
+
+async def test_who_has_matcha_is_a_question_about_every_merchant_not_an_order(
+    crumb: Heard,
+) -> None:
+    reply = await say(crumb, "who has matcha near me?")
+    # Heard as the whole platform sells, though Golden Crumb is in use and sells none.
+    assert reply.startswith("The Matcha Latte is sold by Copper Kettle Coffee."), reply
+    assert crumb.lines() == [] and crumb.talk.question == "merchant_choice"
+    reply = await say(crumb, "yes")
+    assert crumb.talk.slots["merchant_id"] == COPPER_KETTLE, reply
+    assert crumb.lines() == [("matcha-latte", 1, {})]
+
+
+async def test_which_shops_sell_an_item_several_sell_and_the_first_one_orders_it_there(
+    crumb: Heard,
+) -> None:
+    reply = await say(crumb, "which shops sell lattes")
+    assert "Copper Kettle Coffee and Golden Crumb" in reply, reply
+    assert reply.endswith("Which shop shall I order it from?") and crumb.lines() == []
+    reply = await say(crumb, "the first one")
+    assert crumb.talk.slots["merchant_id"] == COPPER_KETTLE, reply
+    assert crumb.lines() == [("latte", 1, {})]
+
+
+async def test_who_sells_it_without_an_item_asks_which_item(crumb: Heard) -> None:
+    parsed = await heard_in_conversation(crumb, "who sells that near me")
+    assert parsed["intent"]["name"] == "who_sells", parsed["intent"]
+
+
+async def test_a_room_asked_for_at_the_bakery_chooses_the_hotel(crumb: Heard) -> None:
+    reply = await say(crumb, "book a room in Hangzhou for this Friday, two nights")
+    assert reply.startswith("That's for Harbour Inn: booking there now. Which hotel in Hangzhou")
+    assert crumb.talk.slots["merchant_id"] == "harbour-inn"
+    reply = await say(crumb, "order from Copper Kettle")
+    assert crumb.talk.question == "new_cart" and "booking is let go" in reply, reply
+    reply = await say(crumb, "no, finish this one first")
+    assert crumb.talk.slots["merchant_id"] == "harbour-inn", reply
+    assert reply.startswith("Which hotel in Hangzhou")
