@@ -12,6 +12,7 @@ from typing import Any
 
 from actions.merchants.backend import LineRequest, Menu, Order
 from actions.pickup_qr import pickup_qr
+from actions.stay_phrasing import stay_card
 from contracts.bot_messages import (
     ActionCustom,
     Cart,
@@ -215,6 +216,10 @@ def cart_payload(quote: Quote, store: StoreRef, pickup: str) -> Cart:
 
 
 def order_payload(order: Order) -> OrderCard:
+    """The order card; a booking's shows its stay, and no pickup code (nothing is picked up:
+    the booking number is what the hotel asks for)."""
+    stay = stay_card(order)
+    code = order.pickup_code if stay is None else None
     return OrderCard(
         id=order.id,
         status=order.status,
@@ -223,8 +228,9 @@ def order_payload(order: Order) -> OrderCard:
         store_name=order.store_name,
         pickup_time=order.pickup_time,
         lines=[Line.from_priced(line) for line in order.lines],
-        pickup_code=order.pickup_code,
-        pickup_qr=pickup_qr(order.pickup_code) if order.pickup_code else None,
+        pickup_code=code,
+        pickup_qr=pickup_qr(code) if code else None,
+        stay=stay,
     )
 
 
@@ -247,6 +253,7 @@ def readback_payload(order: Order) -> Readback:
         currency=order.currency,
         store=StoreRef(id=order.store_id, name=order.store_name),
         pickup=pickup_when(order),
+        stay=stay_card(order),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from actions.merchants.backend import Menu, Order, Store
+from contracts.bot_messages import StayCard
 from contracts.merchant_api import StayOffer
 from contracts.money import format_money
 
@@ -50,6 +51,23 @@ def question(detail: str, hotels: Sequence[Store], menu: Menu, city: str | None)
         return "How many guests?"
     rooms = [f"{item.name} ({format_money(item.price)} a night)" for item in menu.items]
     return f"Which room would you like: {join_or(rooms)}?"
+
+
+def stay_card(order: Order) -> StayCard | None:
+    """A booking's stay as clients show it in place of a pickup (None: not a booking)."""
+    stay = order.stay
+    if stay is None or len(order.lines) != 1:
+        return None
+    return StayCard(
+        hotel=order.store_name,
+        room_type=order.lines[0].name,
+        check_in=stay.check_in,
+        check_out=stay.check_out,
+        nights=stay.nights,
+        guests=stay.guests,
+        check_in_from=f"{datetime.fromisoformat(order.pickup_time):%H:%M}",
+        free_cancel_until=stay.free_cancel_until,
+    )
 
 
 def readback_text(order: Order, hotel: Store | None) -> str:

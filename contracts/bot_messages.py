@@ -112,14 +112,33 @@ class StoreCard(BaseModel):
     payload: str
 
 
+class StayCard(BaseModel):
+    """A booking's stay (issue 17 §3), on a readback or an order card: clients show it in
+    place of a pickup (the card's store is the hotel, its one line the room type with the
+    nights as its quantity). Dates are ISO (``2026-12-12``); ``check_in_from`` is the
+    hotel's check-in time (``14:00``); ``free_cancel_until`` ISO 8601, when cancelling
+    stops being refunded."""
+
+    hotel: str
+    room_type: str
+    check_in: str
+    check_out: str
+    nights: StrictInt
+    guests: StrictInt
+    check_in_from: str = ""
+    free_cancel_until: str | None = None
+
+
 class Cart(BaseModel):
-    """The cart so far: its lines, total, store and pickup time in words."""
+    """The cart so far: its lines, total, store and pickup time in words (a booking's
+    readback: its ``stay`` instead of a pickup)."""
 
     lines: list[Line]
     total: StrictInt
     currency: str = CURRENCY
     store: StoreRef
     pickup: str
+    stay: StayCard | None = None
 
 
 class Readback(Cart):
@@ -129,7 +148,8 @@ class Readback(Cart):
 
 
 class OrderCard(BaseModel):
-    """An order as it stands; ``pickup_time`` is ISO 8601 in the merchant's time zone."""
+    """An order as it stands; ``pickup_time`` is ISO 8601 in the merchant's time zone. A
+    booking has its ``stay`` (``pickup_time`` is then the check-in) and no pickup code."""
 
     id: str
     status: str
@@ -141,6 +161,7 @@ class OrderCard(BaseModel):
     pickup_code: str | None = None  # given at payment
     # The pickup code as a QR code the counter can scan: a PNG data URI (actions/pickup_qr.py).
     pickup_qr: str | None = None
+    stay: StayCard | None = None
 
 
 class MenuChoice(BaseModel):

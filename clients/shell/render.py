@@ -19,7 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from clients.shell.messages import BotMessage, Button, choices
-from contracts.bot_messages import Cart, Line, MenuCard, OrderCard, Readback, SecureInput
+from contracts.bot_messages import (
+    Cart,
+    Line,
+    MenuCard,
+    OrderCard,
+    Readback,
+    SecureInput,
+    StayCard,
+)
 from contracts.money import format_money
 
 SPEAKER = "Orderly"
@@ -94,9 +102,10 @@ def render_menu(menu: MenuCard) -> RenderableType:
 
 
 def render_cart(cart: Cart, *, title: str = "Your order") -> Group:
-    """Cart or readback lines with a total row, and the store and pickup time underneath."""
+    """Cart or readback lines with a total row, and the store and pickup time underneath (a
+    booking's hotel, dates, nights and guests)."""
     table = Table(title=Text(title), title_justify="left", show_footer=True)
-    table.add_column("Qty", justify="right")
+    table.add_column("Nights" if cart.stay else "Qty", justify="right")
     table.add_column("Item", footer="Total")
     table.add_column("Options")
     table.add_column("Line total", justify="right", footer=_money(cart.total))
@@ -107,13 +116,34 @@ def render_cart(cart: Cart, *, title: str = "Your order") -> Group:
             Text(options_text(line)),
             Text(_money(line.line_total)),
         )
+    if cart.stay is not None:
+        return Group(table, Text(f"{cart.stay.hotel}: {stay_words(cart.stay)}"))
     where = f"Pickup at {cart.store.name}, {_pickup(cart.pickup)}"
     return Group(table, Text(where))
 
 
 def render_readback(readback: Readback) -> Group:
     """The lines the user must confirm before paying; titled with the order number."""
-    return render_cart(readback, title=f"Please confirm order {readback.order_id}")
+    what = "booking" if readback.stay else "order"
+    return render_cart(readback, title=f"Please confirm {what} {readback.order_id}")
+
+
+def stay_words(stay: StayCard) -> str:
+    """ "check-in Sat 12 Dec from 14:00, check-out Mon 14 Dec; 2 nights, 2 guests" """
+    since = f" from {stay.check_in_from}" if stay.check_in_from else ""
+    nights = f"{stay.nights} night{'' if stay.nights == 1 else 's'}"
+    guests = f"{stay.guests} guest{'' if stay.guests == 1 else 's'}"
+    return (
+        f"check-in {_day(stay.check_in)}{since}, check-out {_day(stay.check_out)}; "
+        f"{nights}, {guests}"
+    )
+
+
+def _day(value: str) -> str:
+    try:
+        return datetime.fromisoformat(value).strftime("%a %d %b")
+    except ValueError:
+        return value
 
 
 def render_order(order: OrderCard) -> Panel:
@@ -123,6 +153,11 @@ def render_order(order: OrderCard) -> Panel:
     facts.add_column()
     facts.add_row("Status", Text(order.status))
     facts.add_row("Total", Text(_money(order.total)))
+    if order.stay is not None:  # a booking: a stay at a hotel, nothing to pick up
+        facts.add_row("Hotel", Text(order.stay.hotel))
+        facts.add_row("Room", Text(order.stay.room_type))
+        facts.add_row("Stay", Text(stay_words(order.stay)))
+        return Panel(facts, title=Text(f"Booking {order.id}"), expand=False)
     facts.add_row("Store", Text(order.store_name))
     facts.add_row("Pickup", Text(_pickup(order.pickup_time)))
     lines = [_order_line(line) for line in order.lines]

@@ -208,6 +208,13 @@ def describe_custom(custom: dict[str, Any]) -> str:
     except ValidationError:
         return f"[{', '.join(sorted(custom))}: not a card this client knows]"
     for key, card in (("cart", cards.cart), ("readback", cards.readback), ("order", cards.order)):
+        if card is not None and card.stay is not None:  # a booking: a stay, not a pickup
+            stay = card.stay
+            return (
+                f"[booking] {stay.room_type} at {stay.hotel}, {stay.check_in} to "
+                f"{stay.check_out}, {stay.nights} night(s), {stay.guests} guest(s), total "
+                f"{format_money(card.total)}"
+            )
         if card is not None:
             return f"[{key}] {len(card.lines)} line(s), total {format_money(card.total)}"
     if cards.menu is not None:

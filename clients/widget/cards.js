@@ -78,9 +78,10 @@ function renderCard(key, payload, onChoice) {
     if (key === "menu") return renderMenu(payload, onChoice);
     if (key === "cart") return renderCart(payload, "Your order", "ow-cart");
     if (key === "readback") {
+      const what = isStay(payload.stay) ? "booking" : "order";
       const title = payload.order_id
-        ? `Please confirm order ${payload.order_id}`
-        : "Please confirm your order";
+        ? `Please confirm ${what} ${payload.order_id}`
+        : `Please confirm your ${what}`;
       return renderCart(payload, title, "ow-readback");
     }
     if (key === "order") return renderOrder(payload);
@@ -181,6 +182,12 @@ function renderCart(cart, title, kind) {
   );
   const store = typeof cart.store === "object" && cart.store ? cart.store.name : cart.store;
   const pickup = pickupTime(cart.pickup);
+  const stay = isStay(cart.stay) ? cart.stay : null;
+  const where = stay
+    ? `${stay.hotel}: ${stayWords(stay)}`
+    : store
+      ? `Pickup at ${store}, ${pickup}`
+      : `Pickup ${pickup}`;
   return el(
     "section",
     { class: `ow-card ${kind}`, "aria-label": title },
@@ -194,7 +201,7 @@ function renderCart(cart, title, kind) {
         el(
           "tr",
           {},
-          el("th", { scope: "col" }, "Qty"),
+          el("th", { scope: "col" }, stay ? "Nights" : "Qty"),
           el("th", { scope: "col" }, "Item"),
           el("th", { scope: "col", class: "ow-amount" }, "Price"),
         ),
@@ -211,19 +218,53 @@ function renderCart(cart, title, kind) {
         ),
       ),
     ),
-    el("p", { class: "ow-pickup" }, store ? `Pickup at ${store}, ${pickup}` : `Pickup ${pickup}`),
+    el("p", { class: stay ? "ow-stay" : "ow-pickup" }, where),
   );
 }
 
+/** A booking's stay (contracts StayCard): shown in place of a pickup. */
+function isStay(stay) {
+  return Boolean(stay && typeof stay === "object" && stay.hotel && stay.check_in);
+}
+
+/** "check-in Sat 12 Dec from 14:00, check-out Mon 14 Dec; 2 nights, 2 guests" */
+export function stayWords(stay) {
+  const since = stay.check_in_from ? ` from ${stay.check_in_from}` : "";
+  const count = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return (
+    `check-in ${dayWords(stay.check_in)}${since}, check-out ${dayWords(stay.check_out)}; ` +
+    `${count(stay.nights, "night")}, ${count(stay.guests, "guest")}`
+  );
+}
+
+function dayWords(value) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
+  if (!match) return String(value);
+  const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][day.getUTCDay()];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  return `${weekday} ${match[3]} ${months[day.getUTCMonth()]}`;
+}
+
 function renderOrder(order) {
+  const stay = isStay(order.stay) ? order.stay : null;
+  const where = stay
+    ? [
+        ["Hotel", stay.hotel],
+        ["Room", stay.room_type],
+        ["Stay", stayWords(stay)],
+      ]
+    : [
+        ["Store", order.store_name],
+        ["Pickup", pickupTime(order.pickup_time)],
+        ["Pickup code", order.pickup_code],
+      ];
   const facts = [
     ["Status", order.status || "unknown"],
     ["Total", formatFen(order.total)],
-    ["Store", order.store_name],
-    ["Pickup", pickupTime(order.pickup_time)],
-    ["Pickup code", order.pickup_code],
+    ...where,
   ].filter(([, value]) => value);
-  const title = `Order ${order.id ?? ""}`.trim();
+  const title = `${stay ? "Booking" : "Order"} ${order.id ?? ""}`.trim();
   return el(
     "section",
     { class: "ow-card ow-order", "aria-label": title },
@@ -233,19 +274,24 @@ function renderOrder(order) {
       {},
       facts.map(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
     ),
-    pickupQr(order),
-    el(
-      "ul",
-      {},
-      (order.lines || []).map((line) => {
-        const detail = optionsText(line);
-        return el(
-          "li",
-          {},
-          `${line.quantity ?? 1} × ${line.name ?? line.sku}${detail ? ` (${detail})` : ""}`,
-        );
-      }),
-    ),
+    // A booking has nothing to pick up, and its one line is the room said above.
+    stay ? [] : pickupQr(order),
+    stay ? [] : orderLines(order),
+  );
+}
+
+function orderLines(order) {
+  return el(
+    "ul",
+    {},
+    (order.lines || []).map((line) => {
+      const detail = optionsText(line);
+      return el(
+        "li",
+        {},
+        `${line.quantity ?? 1} × ${line.name ?? line.sku}${detail ? ` (${detail})` : ""}`,
+      );
+    }),
   );
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.actions.sandbox_talk import COPPER_KETTLE, GOLDEN_CRUMB, HARBOUR_INN, SandboxTalk
+from tests.actions.test_booking_dialogue import pin_verified, sign_up_with_pin
 
 HANGZHOU_HOTELS = (
     "Which hotel in Hangzhou: Harbour Inn West Lake, Harbour Inn Hefang Street, Harbour Inn "
@@ -113,3 +114,32 @@ async def test_a_menu_item_at_the_hotel_with_nothing_booked_orders_it_there(
     assert reply.startswith("That's from Copper Kettle Coffee: ordering there now."), reply
     assert harbour_inn.merchant_in_use() == COPPER_KETTLE
     assert harbour_inn.lines() == [("cortado", 1, {})]
+
+
+async def test_a_booking_card_carries_its_stay_and_no_pickup_code(harbour_inn: SandboxTalk) -> None:
+    """Clients word a booking as a stay (contracts StayCard), not as a pickup."""
+    await sign_up_with_pin(harbour_inn)
+    await harbour_inn.say(
+        "a twin room at the West Lake one from the 12th to the 14th for two people", "order_item"
+    )
+    stay_card = harbour_inn.talk.custom("readback")["stay"]
+    assert stay_card == {
+        "hotel": "Harbour Inn West Lake",
+        "room_type": "Twin Room",
+        "check_in": "2026-12-12",
+        "check_out": "2026-12-14",
+        "nights": 2,
+        "guests": 2,
+        "check_in_from": "14:00",
+        "free_cancel_until": stay_card["free_cancel_until"],
+    }
+    assert stay_card["free_cancel_until"].startswith("2026-12-11T14:00")
+    await harbour_inn.say("yes", "affirm")  # above the voice-pay limit: the PIN
+    await pin_verified(harbour_inn, harbour_inn.talk.slots["order_id"])
+    await harbour_inn.talk.say(
+        "/pin_submitted", "pin_submitted", {"entity": "secure_outcome", "value": "verified"}
+    )
+    paid = harbour_inn.talk.custom("order")
+    assert paid["status"] == "paid" and paid["stay"] == stay_card
+    # The platform gives every paid order a pickup code; a stay has nothing to pick up.
+    assert "pickup_code" not in paid and "pickup_qr" not in paid

@@ -253,3 +253,52 @@ def test_unknown_custom_payloads_are_left_to_their_text() -> None:
 def test_a_reply_that_is_not_rasa_messages_is_refused_clearly(body: Any, complaint: str) -> None:
     with pytest.raises(MalformedReply, match=complaint):
         parse_reply(body)
+
+
+STAY = {
+    "hotel": "Harbour Inn West Lake",
+    "room_type": "Twin Room",
+    "check_in": "2026-12-12",
+    "check_out": "2026-12-14",
+    "nights": 2,
+    "guests": 2,
+    "check_in_from": "14:00",
+}
+ROOM_LINE = {"sku": "twin", "name": "Twin Room", "quantity": 2, "options": [],
+             "unit_price": 21800, "line_total": 43600}  # fmt: skip
+
+
+def test_a_booking_readback_shows_the_stay_not_a_pickup() -> None:
+    readback = {
+        "lines": [ROOM_LINE],
+        "total": 43600,
+        "store": {"id": "hi-west-lake", "name": "Harbour Inn West Lake"},
+        "pickup": "at 14:00",
+        "order_id": "1001",
+        "stay": STAY,
+    }
+    text = shown([{"custom": {"readback": readback}}])
+    assert "Please confirm booking 1001" in text and "Nights" in text
+    assert (
+        "Harbour Inn West Lake: check-in Sat 12 Dec from 14:00, check-out Mon 14 Dec; "
+        "2 nights, 2 guests"
+    ) in " ".join(text.split())
+    assert "Pickup" not in text
+
+
+def test_a_paid_booking_shows_the_hotel_room_and_dates_and_no_pickup() -> None:
+    order = {
+        "id": "1001",
+        "status": "paid",
+        "total": 43600,
+        "store_name": "Harbour Inn West Lake",
+        "pickup_time": "2026-12-12T14:00:00+08:00",
+        "lines": [ROOM_LINE],
+        "stay": STAY,
+    }
+    text = shown([{"custom": {"order": order}}])
+    assert "Booking 1001" in text and "Order 1001" not in text
+    assert re.search(r"Hotel\s+Harbour Inn West Lake", text)
+    assert re.search(r"Room\s+Twin Room", text)
+    assert "check-in Sat 12 Dec from 14:00, check-out Mon 14 Dec" in text
+    assert "Pickup" not in text and "2 × Twin Room" not in text

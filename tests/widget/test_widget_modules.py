@@ -145,6 +145,48 @@ def test_cart_and_order_cards_show_the_options_the_customer_changed(page: Page) 
     }
 
 
+def test_a_booking_shows_its_stay_in_place_of_a_pickup(page: Page) -> None:
+    shown = page.evaluate(
+        f"""async () => {{
+            const {{ renderBotMessage }} = await import('{ORIGIN}/cards.js');
+            const stay = {{ hotel: 'Harbour Inn West Lake', room_type: 'Twin Room',
+                check_in: '2026-12-12', check_out: '2026-12-14', nights: 2, guests: 2,
+                check_in_from: '14:00' }};
+            const room = {{ sku: 'twin', name: 'Twin Room', quantity: 2, options: [],
+                unit_price: 21800, line_total: 43600 }};
+            const item = renderBotMessage({{ custom: {{
+                readback: {{ lines: [room], total: 43600, order_id: '1001', pickup: 'at 14:00',
+                    store: {{ id: 'hi-west-lake', name: 'Harbour Inn West Lake' }}, stay }},
+                order: {{ id: '1001', status: 'paid', total: 43600, lines: [room], stay,
+                    store_name: 'Harbour Inn West Lake',
+                    pickup_time: '2026-12-12T14:00:00+08:00' }},
+            }} }}, () => {{}});
+            document.body.append(item);
+            return {{
+                caption: item.querySelector('.ow-readback caption').textContent,
+                head: item.querySelector('.ow-readback thead th').textContent,
+                stay: item.querySelector('.ow-readback .ow-stay').textContent,
+                pickups: item.querySelectorAll('.ow-pickup').length,
+                title: item.querySelector('.ow-order h3').textContent,
+                facts: [...item.querySelectorAll('.ow-order dt')].map(dt => dt.textContent),
+                lines: item.querySelectorAll('.ow-order li').length,
+            }};
+        }}"""
+    )
+    assert shown == {
+        "caption": "Please confirm booking 1001",
+        "head": "Nights",
+        "stay": (
+            "Harbour Inn West Lake: check-in Sat 12 Dec from 14:00, check-out Mon 14 Dec; "
+            "2 nights, 2 guests"
+        ),
+        "pickups": 0,
+        "title": "Booking 1001",
+        "facts": ["Status", "Total", "Hotel", "Room", "Stay"],
+        "lines": 0,
+    }
+
+
 def capture(page: Page, rate: int, signal: np.ndarray) -> np.ndarray:
     """Run the capture worklet's processor on ``signal`` (at ``rate``); return its 16 kHz PCM."""
     pcm = page.evaluate(
