@@ -35,6 +35,7 @@ from actions.merchant_in_use import (
 )
 from actions.merchants.backend import Merchant, MerchantBackend
 from actions.phrasing import join_words
+from actions.pickup import PICKED_SLOT
 from actions.questions import Question, ask, expect, open_question
 from actions.settings import Settings
 from actions.state import OrderState, checkout_reset, latest_entities, latest_intent
@@ -94,6 +95,17 @@ def _wants_new_cart(tracker: Tracker, current: str | None, target: str) -> bool 
     if _KEEP_CART.search(words) or intent == "deny":
         return False
     return True if intent == "affirm" else None
+
+
+def _pick_store(tracker: Tracker, subject: dict[str, Any], merchant_id: str) -> list[EventType]:
+    """The pickup store a question offered with the merchant ("who has matcha near me?":
+    its nearest open store), taken with it: the store said is the store the order goes to."""
+    store = (subject.get("stores") or {}).get(merchant_id)
+    if not isinstance(store, dict) or not store.get("id"):
+        return []
+    picked = {"id": str(store["id"]), "name": str(store.get("name") or store["id"])}
+    tracker.slots["store_id"], tracker.slots[PICKED_SLOT] = picked["id"], picked
+    return [SlotSet("store_id", picked["id"]), SlotSet(PICKED_SLOT, picked)]
 
 
 class Choosing:
@@ -257,7 +269,8 @@ class Choosing:
         subject = question.subject if question is not None else {}
         if merchant.id == merchant_in_use(tracker, self.settings):
             if subject.get("order"):
-                return await self._take_order(dispatcher, tracker, subject["order"])
+                picked = [] if in_progress(tracker) else _pick_store(tracker, subject, merchant.id)
+                return picked + await self._take_order(dispatcher, tracker, subject["order"])
             dispatcher.utter_message(
                 text=f"You're ordering from {merchant.name}. What would you like?",
                 json_message=expect(QuestionKind.MORE_OR_DONE),
@@ -299,6 +312,7 @@ class Choosing:
         events += [*use_merchant(tracker, merchant_id), SlotSet(STAY_SLOT, None)]
         tracker.slots["cart"] = []
         tracker.slots[STAY_SLOT] = None
+        events += _pick_store(tracker, subject, merchant_id)
         merchant = await find_merchant(self.backend, merchant_id)
         name = merchant.name if merchant else merchant_id
         order = subject.get("order") or {}

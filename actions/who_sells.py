@@ -7,7 +7,7 @@ The merchants that sell it are the platform's (each menu merchant's catalogue, a
 said with its open store nearest there, at most three, nearest first. The answer asks
 which shop to order it from with the one "which shop?" question (`merchant_choice`,
 actions/choosing.py), keeping the item said, so "the first one", a name or a tap orders
-it there (and "yes" when only one merchant sells it).
+it there, with pickup at the store said (and "yes" when only one merchant sells it).
 """
 
 from __future__ import annotations
@@ -66,9 +66,11 @@ class ActionWhoSells(MerchantAction):
         found = (await self.backend.menu(merchants[0].id, include_unavailable=True)).find(sku)
         item = found.name if found else sku
         where = await self._where(tracker, merchants)
+        stores: dict[str, dict[str, str]] = {}  # each merchant's store said, taken with it
         if isinstance(where, Whereabouts):
             ranked = await with_nearest_store(self.backend, where, merchants)
             named = [merchant for merchant, _ in ranked]
+            stores = {m.id: {"id": s.id, "name": s.name} for m, s in ranked if s is not None}
             listing = "; ".join(
                 f"{number}. {_seller_words(merchant, store, where)}"
                 for number, (merchant, store) in enumerate(ranked, 1)
@@ -87,7 +89,11 @@ class ActionWhoSells(MerchantAction):
             buttons=[{"title": m.name, "payload": choose_payload(m)} for m in named],
             json_message=expect(QuestionKind.MERCHANT_CHOICE),
         )
-        subject = {"candidates": [m.id for m in named], "order": pending_order(tracker)}
+        subject = {
+            "candidates": [m.id for m in named],
+            "order": pending_order(tracker),
+            "stores": stores,
+        }
         return [ask(tracker, QuestionKind.MERCHANT_CHOICE, subject)]
 
     async def _where(self, tracker: Tracker, sellers: list[Merchant]) -> Whereabouts | str | None:

@@ -4,6 +4,7 @@ and the customer chooses one to order it from with the one "which shop?" questio
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -40,9 +41,12 @@ async def test_who_sells_an_item_near_me_names_each_seller_with_its_nearest_open
     buttons = no_merchant_yet.talk.replies[-1]["buttons"]
     assert [b["title"] for b in buttons] == ["Copper Kettle Coffee", "Golden Crumb"]
     assert no_merchant_yet.lines() == []  # a question orders nothing
+    said = re.search(r"2\. Golden Crumb at (.+?) \(\d+ min walk\)", reply)
+    assert said is not None, reply
     reply = await no_merchant_yet.say("the second one", "change_item", metadata=here)
     assert no_merchant_yet.merchant_in_use() == GOLDEN_CRUMB, reply
     assert no_merchant_yet.lines() == [("latte", 1, {})]  # the item asked about, there
+    assert f"pickup at {said.group(1)}," in reply  # at the store said with it
 
 
 async def test_an_item_one_merchant_sells_asks_whether_to_order_it_there(
