@@ -197,8 +197,10 @@ class Choosing:
         one is emptied), or finish this one first?" """
         current = await find_merchant(self.backend, merchant_in_use(tracker, self.settings) or "")
         here = current.name if current else "this shop"
+        kept = "order"
         if current is not None and current.kind == BOOKING_KIND:
             now, what = f"Your booking at {here} isn't finished.", "booking is let go"
+            kept = "booking"
         else:
             now, what = (
                 f"Your cart is at {here}, and a cart holds one shop's order.",
@@ -211,7 +213,7 @@ class Choosing:
             text=f"{now} {start} (your {here} {what}), or finish this one first?",
             buttons=[
                 {"title": button, "payload": "/affirm"},
-                {"title": f"Finish the {here} order", "payload": "/deny"},
+                {"title": f"Finish the {here} {kept}", "payload": "/deny"},
             ],
             json_message=expect(QuestionKind.NEW_CART),
         )

@@ -76,6 +76,8 @@ async def test_leaving_a_stay_half_booked_asks_and_finishing_it_asks_its_next_qu
         "Your booking at Harbour Inn isn't finished. Start a new cart at Copper Kettle Coffee "
         "(your Harbour Inn booking is let go), or finish this one first?"
     )
+    buttons = [b["title"] for b in harbour_inn.talk.replies[-1]["buttons"]]
+    assert buttons == ["New cart at Copper Kettle Coffee", "Finish the Harbour Inn booking"]
     reply = await harbour_inn.say("finish this one first", "deny")
     assert harbour_inn.merchant_in_use() == HARBOUR_INN, reply
     assert reply == HANGZHOU_HOTELS and stay(harbour_inn) == FRIDAY_IN_HANGZHOU
