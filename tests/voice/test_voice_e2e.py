@@ -119,6 +119,26 @@ def assert_spoken_reply(turn: Turn) -> None:
     assert turn.latency_s is not None and turn.latency_s < 15.0
 
 
+async def test_after_a_switch_the_other_merchants_item_is_heard_with_its_own_words(
+    running_stack: Stack, speak: Speak
+) -> None:
+    """A call that starts at Golden Crumb switches to Copper Kettle; the reply names the
+    merchant in use (`custom.merchant`) and recognition is primed with Copper Kettle's words,
+    so a drink only it sells is heard and ordered there."""
+    customer = f"voice-switch-{uuid.uuid4().hex[:8]}"
+    connection = await VoiceConnection.open(voice_url(running_stack), mint_token(customer))
+    try:
+        turn = await connection.type("order from Copper Kettle")
+        said = [(m.get("custom") or {}).get("merchant") for m in turn.bot_messages]
+        assert "copper-kettle" in said, turn.bot_messages
+        turn = await order_by_voice(connection, [speak], "two iced mochas please", "mocha")
+        assert cart_quantities(turn).get("mocha") == 2, (turn.transcript, turn.bot_texts)
+        cart = turn.custom("cart") or {}
+        assert cart.get("store", {}).get("id", "").startswith("ck-"), cart  # a Copper Kettle store
+    finally:
+        await connection.close()
+
+
 async def test_a_breakfast_order_placed_and_paid_by_voice(
     running_stack: Stack, speak: Speak
 ) -> None:
