@@ -59,7 +59,8 @@ class ActionUpdateCart(MerchantAction):
 class ActionBookStay(MerchantAction):
     """ "Book a room in Hangzhou for this Friday, two nights": a stay, asked and read back.
     At a menu merchant, words that order or correct ("oops, just two", which DIET may hear
-    as a booking) change the cart; anything else is told the shop takes orders."""
+    as a booking) change the cart; anything else chooses the booking merchant
+    (actions/booking.py)."""
 
     action_name = "action_book_stay"
 

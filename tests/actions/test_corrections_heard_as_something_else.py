@@ -26,11 +26,15 @@ async def test_a_count_correction_heard_as_a_booking_corrects_the_line(
     assert golden_crumb.lines() == [("youtiao", 2, {})], reply
 
 
-async def test_a_booking_at_a_menu_merchant_still_says_it_takes_orders(
+async def test_a_booking_at_a_menu_merchant_that_corrects_nothing_chooses_the_hotel(
     golden_crumb: SandboxTalk,
 ) -> None:
+    """A stay asked for at the bakery chooses the booking merchant (README "Many merchants
+    in one conversation"); no cart line comes of it."""
     reply = await golden_crumb.say("I need a hotel room for tonight", "book_stay")
-    assert golden_crumb.lines() == [] and "takes orders" in reply, reply
+    assert golden_crumb.lines() == [], reply
+    assert reply.startswith("That's for Harbour Inn: booking there now."), reply
+    assert golden_crumb.merchant_in_use() == "harbour-inn"
 
 
 @pytest.mark.parametrize("intent", ["change_item", "order_item"])
