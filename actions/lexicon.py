@@ -31,6 +31,17 @@ MENU_KIND = "menu"
 # have them, so the benchmarks build the same lexicon offline as the action server serves.
 
 
+class MerchantFacts(Protocol):
+    """A merchant as the lexicon lists it: the backend's `Merchant`, or a pack."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def names(self) -> Sequence[str]: ...
+    @property
+    def kind(self) -> str: ...
+
+
 class Named(Protocol):
     """An option's choice, or a store: what the lexicon matches is its name and aliases."""
 
@@ -79,15 +90,29 @@ async def build_lexicon(backend: MerchantBackend, starting_merchant: str) -> Lex
         lexicon_of(m.id, menu.items, stores)
         for m, menu, stores in zip(menus, found_menus, found_stores, strict=True)
     ]
+    return platform_lexicon(starting_merchant, merchants, lexicons)
+
+
+def platform_lexicon(
+    starting_merchant: str, merchants: Iterable[MerchantFacts], lexicons: Sequence[Lexicon]
+) -> Lexicon:
+    """Every merchant (`merchants`, in order) with its own items (`lexicons`, one per menu
+    merchant), and the items merged across merchants."""
     merged = merge_lexicons(starting_merchant, lexicons)
     own = {lexicon.merchant_id: lexicon.items for lexicon in lexicons}
-    merged.merchants = [
-        LexiconMerchant(
-            id=m.id, names=list(m.names) or [m.id], kind=m.kind, items=own.get(m.id, [])
-        )
-        for m in merchants
-    ]
-    return Lexicon(**merged.dict())  # rebuilt, so its sku index covers the merged items
+    # Built once, from models already checked: rebuilding from `.dict()` validated every
+    # item again (seconds with 1,100 merchants).
+    return Lexicon(
+        merchant_id=merged.merchant_id,
+        items=merged.items,
+        stores=merged.stores,
+        merchants=[
+            LexiconMerchant(
+                id=m.id, names=list(m.names) or [m.id], kind=m.kind, items=own.get(m.id, [])
+            )
+            for m in merchants
+        ],
+    )
 
 
 def merge_lexicons(starting_merchant: str, lexicons: Iterable[Lexicon]) -> Lexicon:
@@ -99,7 +124,8 @@ def merge_lexicons(starting_merchant: str, lexicons: Iterable[Lexicon]) -> Lexic
     for lexicon in lexicons:
         for item in lexicon.items:
             known = items.get(item.sku)
-            mine = item.copy(update={"merchants": [lexicon.merchant_id]}, deep=True)
+            # Shallow: nothing here changes a model in place, each merge makes new ones.
+            mine = item.copy(update={"merchants": [lexicon.merchant_id]})
             items[item.sku] = mine if known is None else _merged_item(known, mine)
         stores += [
             store.copy(update={"merchant_id": store.merchant_id or lexicon.merchant_id})

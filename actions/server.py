@@ -38,6 +38,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.lexicon import build_lexicon
+from actions.lexicon_cache import LexiconCache
 from actions.merchants.backend import MerchantBackend, MerchantError
 from actions.registry import build_actions
 from actions.settings import Settings
@@ -142,14 +143,21 @@ def create_app(
         )
         return response.raw(body, status=status, content_type=content_type)
 
+    lexicons = LexiconCache(
+        lambda: build_lexicon(backend, settings.merchant_id), settings.lexicon_cache_seconds
+    )
+
     @app.get("/lexicon")
-    async def lexicon(_: Request) -> HTTPResponse:
+    async def lexicon(request: Request) -> HTTPResponse:
         try:
-            body = await build_lexicon(backend, settings.merchant_id)
+            served = await lexicons.body()
         except MerchantError as error:
             return response.json(
                 {"error": {"code": "merchant_unavailable", "message": str(error)}}, 503
             )
-        return response.json(body.dict())
+        headers = {"ETag": served.etag}
+        if request.headers.get("if-none-match") == served.etag:
+            return response.empty(status=304, headers=headers)  # the client's copy is current
+        return response.raw(served.body, headers=headers, content_type="application/json")
 
     return app

@@ -95,6 +95,12 @@ class Settings(OrderlySettings):
         description="how long an action server reuses the merchant's menu and stores "
         "(0: never; actions/merchants/cache.py)",
     )
+    lexicon_cache_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="how long `GET /lexicon` serves the lexicon it built before building it "
+        "again from every merchant's menu (0: every request; actions/lexicon_cache.py)",
+    )
 
     _merchant_url = url_of_port("merchant_url", "merchant_port")
 

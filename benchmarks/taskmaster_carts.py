@@ -9,6 +9,7 @@ merchant platform offers `POST /identity/sign-up`.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,16 @@ SIGN_UP_PATH = "/identity/sign-up"
 class OfflineCart:
     """The order parser alone: its entities read as the dialogue would add them."""
 
-    def __init__(self, lexicon: Lexicon, menu: Menu) -> None:
+    def __init__(self, lexicon: Lexicon, menu: Menu, merchant_id: str = "") -> None:
         self.parser = OrderParser(lexicon)
         self.lexicon = lexicon
         self.menu = menu
+        # The merchant in use, as the NLU hears a platform lexicon ("": the whole lexicon).
+        self.merchant_id = merchant_id
 
     def cart(self, text: str) -> list[Line]:
         groups: dict[str, dict[str, Any]] = {}
-        for entity in self.parser.parse(text):
+        for entity in self.parser.parse(text, self.merchant_id):
             if "group" in entity:
                 groups.setdefault(entity["group"], {"options": {}}).update()
                 line = groups[entity["group"]]
@@ -71,16 +74,23 @@ class AssistantCart:
         self.signs_in = True
 
     def cart(self, text: str) -> list[Line]:
+        return self.timed_cart(text)[0]
+
+    def timed_cart(self, text: str) -> tuple[list[Line], float]:
+        """The cart, and the seconds the turn took (the sign-in before it not counted)."""
         sender = new_customer_id()
         headers = self._sign_in(sender)
+        started = time.perf_counter()
         response = self.client.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
             headers=headers,
         )
+        seconds = time.perf_counter() - started
         response.raise_for_status()
         carts = [m["custom"]["cart"] for m in response.json() if "cart" in (m.get("custom") or {})]
-        return [self._line(line) for line in carts[-1].get("lines", [])] if carts else []
+        lines = [self._line(line) for line in carts[-1].get("lines", [])] if carts else []
+        return lines, seconds
 
     def _sign_in(self, sender: str) -> dict[str, str]:
         if not self.signs_in:

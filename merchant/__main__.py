@@ -2,7 +2,8 @@
 `python -m merchant add-staff STAFF_ID --store STORE_ID [--store ...] --password-stdin`:
 create a store's staff account (or give an existing one this password and these stores);
 or `python -m merchant check-pack packs/x`: check one merchant pack, print every problem with
-its file, line and field, exit 1 if there is any.
+its file, line and field, exit 1 if there is any; or `python -m merchant generate-packs
+--count 1100 --out DIR`: write synthetic menu packs for the catalogue-scale benchmark.
 
 Configuration comes from the environment: merchant/settings.py, listed in
 docs/configuration.md.
@@ -20,6 +21,7 @@ from contracts.telemetry import configure_logging
 from merchant.app import create_app
 from merchant.errors import ApiError
 from merchant.packs import PackError, load_pack
+from merchant.packs.synthetic import DEFAULT_SEED, generate_packs
 from merchant.settings import Settings, SettingsError
 from merchant.staff import ROLES, STAFF_ROLE, add_staff
 
@@ -28,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     if arguments.command == "check-pack":
         return _check_pack(arguments.folder)  # needs no settings: it reads files only
+    if arguments.command == "generate-packs":
+        folders = generate_packs(arguments.out, arguments.count, arguments.seed)
+        print(f"{arguments.out}: {len(folders)} synthetic packs (seed {arguments.seed})")
+        return 0
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -55,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check-pack", help="check one merchant pack (packs/<id>/)")
     check.add_argument("folder", type=Path)
+    generate = commands.add_parser(
+        "generate-packs", help="write synthetic menu packs (merchant/packs/synthetic.py)"
+    )
+    generate.add_argument("--count", type=int, required=True, help="how many brands")
+    generate.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    generate.add_argument("--seed", type=int, default=DEFAULT_SEED)
     return parser
 
 

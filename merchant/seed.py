@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from merchant import models
-from merchant.catalogue import item_to_row
+from merchant.catalogue import Item, item_to_row
 from merchant.db import Database
 from merchant.packs import MerchantPack, StoreRow, load_packs
 
@@ -53,8 +53,38 @@ def _merge(database: Database, packs: list[MerchantPack]) -> None:
             )
             session.flush()
             _merge_stores(session, pack)
-            for position, item in enumerate(pack.items):
-                session.merge(item_to_row(pack.id, position, item))
+            _merge_items(session, pack)
+
+
+def _merge_items(session: Session, pack: MerchantPack) -> None:
+    """Insert and update the pack's items in bulk: one SELECT per merchant, not one per
+    item (1,100 packs hold about 44,000 items: `session.merge` took minutes)."""
+    table = models.MenuItem.__table__
+    columns = [column.name for column in table.columns]
+    wanted = [_item_row(pack.id, position, item) for position, item in enumerate(pack.items)]
+    query = select(table).where(table.c.merchant_id == pack.id)
+    existing = {row.sku: tuple(row) for row in session.execute(query)}
+    new = [row for row in wanted if row["sku"] not in existing]
+    changed = [
+        {f"new_{key}": value for key, value in row.items()}
+        for row in wanted
+        if row["sku"] in existing and tuple(row[name] for name in columns) != existing[row["sku"]]
+    ]
+    if new:
+        session.execute(insert(table), new)
+    if changed:
+        values = {name: bindparam(f"new_{name}") for name in columns if name not in KEYS}
+        keys = [table.c[name] == bindparam(f"new_{name}") for name in KEYS]
+        session.execute(update(table).where(*keys).values(values), changed)
+
+
+# The primary key of a menu item.
+KEYS = ("merchant_id", "sku")
+
+
+def _item_row(merchant_id: str, position: int, item: Item) -> dict[str, Any]:
+    row = item_to_row(merchant_id, position, item)
+    return {column.name: getattr(row, column.name) for column in models.MenuItem.__table__.columns}
 
 
 def _merge_stores(session: Session, pack: MerchantPack) -> None:

@@ -5,6 +5,13 @@ server (`GET /lexicon`) instead of being trained in. Rasa calls the extractor on
 loop: after the first load, refreshes run in a daemon thread so no message waits on HTTP,
 and a failed refresh keeps the last good copy.
 
+The server sends an ETag; each fetch sends it back (`If-None-Match`), and a `304 Not
+Modified` keeps the copy without downloading or parsing it again: with 1,100 merchants
+the lexicon is tens of MB, and parsing it every refresh would cost seconds of CPU a
+minute. Only the first, blocking load is held to `timeout_seconds`; a background fetch
+may take `BACKGROUND_TIMEOUT_SECONDS` (a big lexicon's first build takes longer than a
+reply may wait, and must still arrive).
+
 One process polls one URL once: the extractor registers its source (`adopt`) and the voice
 channel's recognition bias reads the same copy (`shared_source`).
 """
@@ -29,6 +36,8 @@ DEFAULT_REFRESH_SECONDS = 60.0
 DEFAULT_TIMEOUT_SECONDS = 2.0
 # Until a first copy arrives, try again this often rather than once per refresh period.
 DEFAULT_RETRY_SECONDS = 5.0
+# A background fetch blocks nobody: it may wait for a big platform's first build.
+BACKGROUND_TIMEOUT_SECONDS = 300.0
 
 
 class LexiconSource:
@@ -57,6 +66,7 @@ class LexiconSource:
         self._last_attempt: float | None = None
         self._refreshing = False
         self._failing = False
+        self._etag: str | None = None
 
     def current(self) -> Lexicon | None:
         """The freshest lexicon known, or None if none has ever loaded."""
@@ -90,20 +100,21 @@ class LexiconSource:
                 daemon=True,
             ).start()
 
-    def refresh(self) -> Lexicon | None:
-        """Fetch now (blocking); keep the last good copy if the fetch fails."""
+    def refresh(self, timeout_seconds: float | None = None) -> Lexicon | None:
+        """Fetch now (blocking); keep the last good copy if the fetch fails or the server
+        says it is unchanged."""
         try:
-            lexicon = self._fetch()
+            lexicon = self._fetch(timeout_seconds or self.timeout_seconds)
         except (httpx.HTTPError, ValueError) as error:
             self._record_failure(error)
         else:
             with self._lock:
-                if lexicon != self._lexicon:  # unchanged: keep the object, callers cache on it
+                # unchanged: keep the object, callers cache on it
+                if lexicon is not None and lexicon != self._lexicon:
                     self._lexicon = lexicon
                 recovered, self._failing = self._failing, False
             if recovered:
                 logger.info("Menu lexicon from %s is back.", self.url)
-            logger.debug("Loaded %d items from %s.", len(lexicon.items), self.url)
         with self._lock:
             return self._lexicon
 
@@ -114,15 +125,25 @@ class LexiconSource:
 
     def _refresh_in_background(self) -> None:
         try:
-            self.refresh()
+            self.refresh(max(self.timeout_seconds, BACKGROUND_TIMEOUT_SECONDS))
         finally:
             with self._lock:
                 self._refreshing = False
 
-    def _fetch(self) -> Lexicon:
-        response = httpx.get(self.url, timeout=self.timeout_seconds)
+    def _fetch(self, timeout_seconds: float) -> Lexicon | None:
+        """The lexicon, or None when the server says our copy is current (304)."""
+        with self._lock:
+            etag = self._etag if self._lexicon is not None else None
+        headers = {"If-None-Match": etag} if etag else {}
+        response = httpx.get(self.url, timeout=timeout_seconds, headers=headers)
+        if response.status_code == httpx.codes.NOT_MODIFIED and etag:
+            return None
         response.raise_for_status()
-        return Lexicon.from_json(response.json())
+        lexicon = Lexicon.from_json(response.json())
+        logger.debug("Loaded %d items from %s.", len(lexicon.items), self.url)
+        with self._lock:
+            self._etag = response.headers.get("etag")
+        return lexicon
 
     def _record_failure(self, error: Exception) -> None:
         with self._lock:

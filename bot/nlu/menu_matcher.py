@@ -142,6 +142,12 @@ class MenuMatcher:
         self._by_spaced = {" ".join(p.words): p for p in self.phrases}
         self._by_sorted = {" ".join(sorted(p.words)): p for p in self.phrases}
         self._fuzzy_keys = [p.joined for p in self.phrases if len(p.joined) >= PHONETIC_MIN_CHARS]
+        # A fuzzy match starts with the same letter and is within a few letters of the
+        # length (`_fair_fuzzy_match`), so only the keys of that first letter and length
+        # are compared: with 1,100 merchants' items a scan of every key cost a second.
+        self._keys_by_start: dict[tuple[str, int], list[str]] = {}
+        for key in self._fuzzy_keys:
+            self._keys_by_start.setdefault((key[0], len(key)), []).append(key)
         self._sounds = {p.joined: _sounds_of(p.joined) for p in self.phrases}
         self._longest = max((len(p.words) for p in self.phrases), default=0) + EXTRA_WORDS
         self._names: dict[str, list[tuple[str, ...]]] = {}
@@ -212,7 +218,7 @@ class MenuMatcher:
             return None
         found = process.extract(
             joined,
-            self._fuzzy_keys,
+            self._keys_near(joined, FUZZY_MAX_LENGTH_GAP),
             scorer=fuzz.ratio,
             score_cutoff=PHONETIC_MIN_SCORE,
             limit=None,
@@ -256,6 +262,15 @@ class MenuMatcher:
             return replace(best, confident=False, unique=False)
         return replace(best, unique=len(targets) == 1)
 
+    def _keys_near(self, joined: str, gap: int) -> list[str]:
+        """The fuzzy keys that start with `joined`'s letter, at most `gap` letters longer
+        or shorter: the only ones a fuzzy match may be."""
+        return [
+            key
+            for length in range(len(joined) - gap, len(joined) + gap + 1)
+            for key in self._keys_by_start.get((joined[:1], length), ())
+        ]
+
     def _short_slip(self, joined: str) -> bool:
         """A short word a dropped or doubled letter from one item's names ("moca": Mocha,
         whose aliases "moka" and "mocka" are as close), with no other name starting alike
@@ -263,9 +278,7 @@ class MenuMatcher:
         if len(joined) != SHORT_SLIP_CHARS or not joined.isalpha() or joined in SHORT_WORDS:
             return False
         near = [
-            (key, OSA.distance(joined, key))
-            for key in self._fuzzy_keys
-            if key[0] == joined[0] and abs(len(key) - len(joined)) <= SHORT_SLIP_ROOM
+            (key, OSA.distance(joined, key)) for key in self._keys_near(joined, SHORT_SLIP_ROOM)
         ]
         slipped = {
             self._by_joined[key].target

@@ -42,6 +42,10 @@ GENERATOR_FILES = tuple(
     HERE / name for name in ("network.py", "cities.csv", "districts.csv", "schema.py")
 )
 
+# libyaml's loader where PyYAML was built with it: the same YAML, parsed ten times faster
+# (1,100 packs load in seconds, not minutes). Lines for errors still come from `compose`.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Model = TypeVar("Model", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
@@ -223,7 +227,7 @@ def _parse_yaml(path: Path, model: type[Model]) -> Model:
         raise PackError([Problem(path, None, "", "file not found")])
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

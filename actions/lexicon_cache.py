@@ -1,0 +1,61 @@
+"""The action server's copy of the platform lexicon (`GET /lexicon`), built once a period.
+
+With 1,100 merchants the lexicon is about 44,000 items (tens of MB of JSON): building it
+on every request, and the NLU parsing it again every refresh, would cost seconds of CPU
+a minute in both processes. So the body is built at most once per `ttl_seconds` (one
+build at a time; concurrent requests wait for it) and carries an ETag, the digest of its
+bytes: a client that sends `If-None-Match` with the current one gets `304 Not Modified`
+and keeps its copy (bot/nlu/lexicon.py), so an unchanged lexicon is never parsed twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from contracts.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class LexiconBody:
+    """The lexicon as served: its JSON bytes and their ETag (a quoted digest)."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> LexiconBody:
+        body = json.dumps(lexicon.dict(), separators=(",", ":")).encode()
+        return cls(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
+class LexiconCache:
+    """The last body built, rebuilt when older than `ttl_seconds` (0: every request)."""
+
+    def __init__(
+        self,
+        build: Callable[[], Awaitable[Lexicon]],
+        ttl_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._build = build
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._current: tuple[float, LexiconBody] | None = None
+
+    async def body(self) -> LexiconBody:
+        """The current body; failures of the build are raised, never cached."""
+        async with self._lock:
+            now = self._clock()
+            if self._current is None or now - self._current[0] >= self._ttl:
+                lexicon = await self._build()
+                # Serialising tens of MB holds the CPU: off the event loop, actions keep
+                # being answered meanwhile.
+                body = await asyncio.to_thread(LexiconBody.of, lexicon)
+                self._current = (now, body)
+            return self._current[1]
