@@ -241,3 +241,31 @@ def test_an_edited_store_reaches_the_database_on_the_next_start(
         assert (wukang["opens"], wukang["closes"]) == ("09:00", "20:00")
         assert client.get("/merchants/copper-kettle").json()["store_count"] == 320
         assert client.get("/merchants/golden-crumb").json()["store_count"] == 5000
+
+
+def test_an_edited_item_reaches_the_database_on_the_next_start(
+    packs_dir: Path, tmp_path: Path
+) -> None:
+    """Items are written in bulk (1,100 packs hold 44,000 items): a changed price or a
+    new item still lands on the next start, and the unchanged ones stay."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        packs_dir=packs_dir,
+        jwt_secret=new_secret(),
+        service_token=new_secret(),
+    )
+    create_app(settings).state.runtime.database.dispose()
+    catalogue = packs_dir / "copper-kettle" / "catalogue.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    assert text.count("    price: 3500\n") == 1  # the Mocha's
+    text = text.replace("    price: 3500\n", "    price: 3600\n")
+    text += (
+        "  - sku: affogato\n    name: Affogato\n    category: drink\n    daypart: all_day\n"
+        "    price: 3800\n"
+    )
+    catalogue.write_text(text, encoding="utf-8")
+    with TestClient(create_app(settings)) as client:
+        menu = client.get("/merchants/copper-kettle/menu", params={"all": "true"}).json()
+        prices = {item["sku"]: item["price"] for item in menu["items"]}
+        assert (prices["mocha"], prices["affogato"], prices["latte"]) == (3600, 3800, 3200)
+        assert [item["sku"] for item in menu["items"]][-1] == "affogato"
