@@ -86,11 +86,16 @@ async def build_lexicon(backend: MerchantBackend, starting_merchant: str) -> Lex
         asyncio.gather(*(backend.menu(m.id, include_unavailable=True) for m in menus)),
         asyncio.gather(*(backend.stores(m.id) for m in menus)),
     )
-    lexicons = [
-        lexicon_of(m.id, menu.items, stores)
-        for m, menu, stores in zip(menus, found_menus, found_stores, strict=True)
-    ]
-    return platform_lexicon(starting_merchant, merchants, lexicons)
+
+    def assemble() -> Lexicon:
+        lexicons = [
+            lexicon_of(m.id, menu.items, stores)
+            for m, menu, stores in zip(menus, found_menus, found_stores, strict=True)
+        ]
+        return platform_lexicon(starting_merchant, merchants, lexicons)
+
+    # Seconds of CPU with 1,100 merchants: off the event loop, so actions are answered.
+    return await asyncio.to_thread(assemble)
 
 
 def platform_lexicon(

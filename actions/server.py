@@ -147,6 +147,18 @@ def create_app(
         lambda: build_lexicon(backend, settings.merchant_id), settings.lexicon_cache_seconds
     )
 
+    async def warm_lexicon() -> None:
+        try:
+            await lexicons.body()
+        except MerchantError as error:  # the NLU's first request will try again
+            logger.info("The lexicon could not be built at start: %s", error)
+
+    @app.after_server_start
+    async def build_lexicon_early(app: Sanic, _: Any) -> None:
+        # With 1,100 merchants the first build takes a while: start it now, not when the
+        # NLU's first message asks (and gives up waiting).
+        app.add_task(warm_lexicon())
+
     @app.get("/lexicon")
     async def lexicon(request: Request) -> HTTPResponse:
         try:

@@ -100,6 +100,15 @@ def test_the_lexicon_is_served_from_the_same_backend(action_server: str) -> None
     assert "latte" in {item["sku"] for item in lexicon["items"]}
 
 
+def test_an_unchanged_lexicon_is_answered_not_modified(action_server: str) -> None:
+    first = httpx.get(f"{action_server}/lexicon")
+    etag = first.headers["etag"]
+    again = httpx.get(f"{action_server}/lexicon", headers={"If-None-Match": etag})
+    assert (again.status_code, again.content) == (304, b"")
+    other = httpx.get(f"{action_server}/lexicon", headers={"If-None-Match": '"stale"'})
+    assert other.status_code == 200 and other.json() == first.json()
+
+
 def test_a_bearer_token_works_too_and_actions_are_listed_only_with_it(action_server: str) -> None:
     assert httpx.get(f"{action_server}/actions").status_code == 401
     headers = {"Authorization": f"Bearer {TOKEN}"}

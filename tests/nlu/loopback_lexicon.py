@@ -28,6 +28,9 @@ class LexiconServer:
     body: bytes = b""
     delay_seconds: float = 0.0
     hits: int = 0
+    # When set, sent as the ETag; a request naming it in If-None-Match is answered 304.
+    etag: str = ""
+    not_modified: int = 0
 
     def serve(self, data: Any, status: int = 200) -> None:
         """Answer with `data` (JSON-encoded unless already bytes) from now on."""
@@ -45,8 +48,16 @@ def serve_lexicon(data: Any) -> Iterator[LexiconServer]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             state.hits += 1
             time.sleep(state.delay_seconds)
+            if state.etag and self.headers.get("If-None-Match") == state.etag:
+                state.not_modified += 1
+                self.send_response(304)
+                self.send_header("ETag", state.etag)
+                self.end_headers()
+                return
             try:
                 self.send_response(state.status)
+                if state.etag:
+                    self.send_header("ETag", state.etag)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(state.body)))
                 self.end_headers()

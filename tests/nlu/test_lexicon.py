@@ -110,6 +110,38 @@ def test_an_unchanged_refresh_keeps_the_same_object(lexicon_server: LexiconServe
     assert source.refresh() is first
 
 
+def test_an_unchanged_lexicon_is_not_downloaded_again(
+    lexicon_server: LexiconServer, lexicon_json: dict[str, Any]
+) -> None:
+    """With 1,100 merchants the lexicon is tens of MB: the server's ETag lets a refresh
+    cost a 304, and the copy (and every parser built on it) stays."""
+    lexicon_server.etag = '"v1"'
+    source = LexiconSource(lexicon_server.url)
+    first = source.current()
+    assert first is not None
+    assert source.refresh() is first
+    assert lexicon_server.not_modified == 1
+    lexicon_server.serve(renamed_latte(lexicon_json))
+    lexicon_server.etag = '"v2"'
+    changed = source.refresh()
+    assert changed is not first and changed is not None
+    latte = changed.item("latte")
+    assert latte is not None and "flat white" in latte.aliases
+    assert lexicon_server.not_modified == 1
+
+
+def test_a_background_refresh_may_wait_longer_than_a_reply(
+    lexicon_server: LexiconServer,
+) -> None:
+    """The first load gives up after `timeout_seconds` (a reply is waiting); a big
+    platform's lexicon still arrives through the background refresh."""
+    lexicon_server.delay_seconds = 0.6
+    source = LexiconSource(lexicon_server.url, timeout_seconds=0.2, retry_seconds=0.01)
+    assert source.current() is None
+    time.sleep(0.02)
+    assert wait_until(lambda: source.latest() is not None, timeout=SETTLE_SECONDS + 1)
+
+
 @pytest.mark.parametrize(
     ("status", "body"), [(500, b"oops"), (200, b"not json"), (200, b'{"items": 3}')]
 )
