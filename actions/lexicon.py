@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from actions.merchants.backend import MerchantBackend
 from contracts.lexicon import (
@@ -25,6 +25,8 @@ from contracts.lexicon import (
 )
 
 MENU_KIND = "menu"
+# How many merchants' menus the lexicon build asks for at once.
+CONCURRENT_REQUESTS = 16
 
 # What the lexicon needs of a catalogue, as read-only attributes: the adapters' models
 # (actions/merchants/backend.py) and the sandbox catalogue's (merchant/catalogue.py) both
@@ -82,10 +84,20 @@ async def build_lexicon(backend: MerchantBackend, starting_merchant: str) -> Lex
     and every merchant's names. `starting_merchant` is the one conversations start with."""
     merchants = await backend.merchants()
     menus = [m for m in merchants if m.kind == MENU_KIND]
-    found_menus, found_stores = await asyncio.gather(
-        asyncio.gather(*(backend.menu(m.id, include_unavailable=True) for m in menus)),
-        asyncio.gather(*(backend.stores(m.id) for m in menus)),
-    )
+    # A few requests at a time: 1,100 merchants' 2,200 at once overran the client's
+    # connection pool (PoolTimeout) and the whole build failed.
+    limit = asyncio.Semaphore(CONCURRENT_REQUESTS)
+
+    async def menu_and_stores(merchant_id: str) -> tuple[Any, Any]:
+        async with limit:
+            return (
+                await backend.menu(merchant_id, include_unavailable=True),
+                await backend.stores(merchant_id),
+            )
+
+    fetched = await asyncio.gather(*(menu_and_stores(m.id) for m in menus))
+    found_menus = [menu for menu, _ in fetched]
+    found_stores = [stores for _, stores in fetched]
 
     def assemble() -> Lexicon:
         lexicons = [
