@@ -25,8 +25,9 @@ from contracts.lexicon import (
 )
 
 MENU_KIND = "menu"
-# How many merchants' menus the lexicon build asks for at once.
-CONCURRENT_REQUESTS = 16
+# How many merchants' menus the lexicon build asks for at once: more only queue at a
+# busy platform and time out.
+CONCURRENT_REQUESTS = 4
 
 # What the lexicon needs of a catalogue, as read-only attributes: the adapters' models
 # (actions/merchants/backend.py) and the sandbox catalogue's (merchant/catalogue.py) both
