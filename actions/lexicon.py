@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from actions.merchants.backend import MerchantBackend
+from actions.merchants.backend import Menu, MerchantBackend, Store
 from contracts.lexicon import (
     Lexicon,
     LexiconChoice,
@@ -89,7 +89,7 @@ async def build_lexicon(backend: MerchantBackend, starting_merchant: str) -> Lex
     # connection pool (PoolTimeout) and the whole build failed.
     limit = asyncio.Semaphore(CONCURRENT_REQUESTS)
 
-    async def menu_and_stores(merchant_id: str) -> tuple[Any, Any]:
+    async def menu_and_stores(merchant_id: str) -> tuple[Menu, list[Store]]:
         async with limit:
             return (
                 await backend.menu(merchant_id, include_unavailable=True),
