@@ -230,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert own is not None
         menu = lexicon_menu(own)
         turns = [turn for turn in load_turns(options.data, menu) if not turn.off_menu]
+        if not turns:
+            raise SystemExit(f"No Taskmaster-4 turns in {options.data}: pass --data.")
         results = []
         for packs_dir, count in ((small_dir, 2), (large_dir, 2 + options.synthetic)):
             print(f"{count} packs: starting the stack...", file=sys.stderr, flush=True)
