@@ -18,6 +18,7 @@ later, its prices and availability are checked at every quote as before.)
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import time
@@ -69,5 +70,6 @@ class LexiconCache:
                 # being answered meanwhile.
                 body = await asyncio.to_thread(LexiconBody.of, lexicon)
                 took = self._clock() - now
+                gc.freeze()  # long-lived: out of the collector's reach (bot/nlu/lexicon.py)
                 self._current = (now, max(self._ttl, BUILD_SHARE_INVERSE * took), body)
             return self._current[2]

@@ -18,6 +18,7 @@ channel's recognition bias reads the same copy (`shared_source`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -110,8 +111,15 @@ class LexiconSource:
         else:
             with self._lock:
                 # unchanged: keep the object, callers cache on it
-                if lexicon is not None and lexicon != self._lexicon:
+                changed = lexicon is not None and lexicon != self._lexicon
+                if changed:
                     self._lexicon = lexicon
+            if changed:
+                # A platform's lexicon is millions of long-lived objects (1,100 merchants:
+                # a full collection took seconds): out of the collector's reach, turns
+                # do not pay for walking them. Freed as usual when a newer copy replaces it.
+                gc.freeze()
+            with self._lock:
                 recovered, self._failing = self._failing, False
             if recovered:
                 logger.info("Menu lexicon from %s is back.", self.url)

@@ -14,6 +14,7 @@ change needs no retraining. Where from: `lexicon_url` if given, else the action 
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -115,6 +116,7 @@ class MenuEntityExtractor(GraphComponent, EntityExtractorMixin):
         lexicon: Lexicon | None = self.source.current()
         if lexicon is not self._parser.lexicon:
             self._parser = OrderParser(lexicon)
+            gc.freeze()  # long-lived, like the lexicon it indexes (bot/nlu/lexicon.py)
         return self._parser
 
 
