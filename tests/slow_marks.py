@@ -23,6 +23,7 @@ import pytest
 SLOW_FIXTURES = frozenset(
     {
         "running_stack",  # tests/conftest.py: merchant, action server and Rasa
+        "agents",  # tests/nlu/heard_by_the_model.py: the trained model, loaded in process
         "scaled_stack",  # tests/scale/conftest.py: the scaled topology
         "browser",  # tests/widget/conftest.py: Chromium
         "launch_browser",

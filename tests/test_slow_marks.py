@@ -42,6 +42,19 @@ def test_a_test_using_a_stack_fixture_is_slow_and_left_out_of_the_fast_run(
     slow.assert_outcomes(passed=2, deselected=1)
 
 
+def test_a_test_hearing_through_the_trained_model_is_slow(session: pytest.Pytester) -> None:
+    """`agents` (tests/nlu/heard_by_the_model.py) loads the trained model, 20-40 s: a file
+    that used its `crumb` without a slow mark of its own ran in make test-fast."""
+    session.makeconftest(
+        PLUGIN
+        + "import pytest\n"
+        + "@pytest.fixture\ndef agents():\n    return 'the model'\n"
+        + "@pytest.fixture\ndef crumb(agents):\n    return agents\n"
+    )
+    session.makepyfile("def test_heard(crumb): pass\ndef test_plain(): pass\n")
+    session.runpytest_inprocess("-m", "not slow", "-q").assert_outcomes(passed=1, deselected=1)
+
+
 def test_heavy_work_in_a_test_not_marked_slow_fails_it_naming_the_work(
     session: pytest.Pytester,
 ) -> None:
