@@ -58,6 +58,12 @@ class SandboxTalk:
         return [(line["sku"], line["quantity"], line["options"]) for line in self.talk.cart]
 
 
+# The parser of each starting merchant, built once per test process: every test's platform
+# starts from the same seeded packs (tests/seeded_merchant.py), so the lexicon it serves is
+# the same, and building it (every merchant's menu and stores) took 1-2 s per test.
+_PARSERS: dict[str, OrderParser] = {}
+
+
 async def sandbox_conversation(tmp_path: Path, merchant_id: str) -> AsyncIterator[SandboxTalk]:
     backend, _, client = sandbox_backend(tmp_path, merchant_id)
     settings = Settings(
@@ -65,6 +71,8 @@ async def sandbox_conversation(tmp_path: Path, merchant_id: str) -> AsyncIterato
         merchant_id=merchant_id,
         merchant_service_token=backend._settings.merchant_service_token,
     )
-    parser = OrderParser(await build_lexicon(backend, merchant_id))
+    if merchant_id not in _PARSERS:
+        _PARSERS[merchant_id] = OrderParser(await build_lexicon(backend, merchant_id))
+    parser = _PARSERS[merchant_id]
     yield SandboxTalk(Conversation(backend=backend, settings=settings), parser, client)
     await client.aclose()
