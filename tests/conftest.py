@@ -13,8 +13,9 @@ from tests.tokens import TEST_JWT_SECRET
 from tests.widget.network import RELAY_PORT
 
 # Marks the tests that need the stack, a browser or speech engines slow, and keeps that
-# work out of every other test (make test-fast).
-pytest_plugins = ["tests.slow_marks", "pytester"]
+# work out of every other test (make test-fast); hands modules to the pytest-xdist workers
+# longest first (tests/scheduling.py).
+pytest_plugins = ["tests.slow_marks", "tests.scheduling", "pytester"]
 
 # A weekday morning in Shanghai: breakfast is served and every store is open.
 MORNING = "2026-11-24T08:00:00+08:00"
