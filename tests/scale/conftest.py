@@ -1,9 +1,8 @@
 """The scaled topology as `make serve-scaled` starts it, on private PostgreSQL and Redis.
 
-One stack serves every test of this folder that asks for it (starting two Rasa replicas
-costs a minute or more): the fault tests and the notification test, which the test
-scheduler keeps together on one worker (tests/scheduling.py). The database and Redis are
-private to the test run, so restarting PostgreSQL disturbs nothing else on the machine.
+One stack serves every fault test of a module (starting two Rasa replicas costs about a
+minute). The database and Redis are private to the test run, so restarting PostgreSQL
+disturbs nothing else on the machine.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from tests.conftest import MORNING, ONE_ADDRESS_FOR_EVERYONE, free_port
 from tests.scale.engines import PrivatePostgres, PrivateRedis, missing_engines
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def engines_folder() -> Iterator[Path]:
     # Not under pytest's tmp_path: that is private to root, and PostgreSQL runs as postgres.
     folder = Path(tempfile.mkdtemp(prefix="orderly-scale-"))
@@ -30,7 +29,7 @@ def engines_folder() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def private_postgres(engines_folder: Path) -> Iterator[PrivatePostgres]:
     reason = missing_engines()
     if reason:
@@ -40,14 +39,14 @@ def private_postgres(engines_folder: Path) -> Iterator[PrivatePostgres]:
     postgres.stop()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def private_redis(engines_folder: Path) -> Iterator[PrivateRedis]:
     redis = PrivateRedis(engines_folder / "redis", free_port()).start()
     yield redis
     redis.stop()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def scaled_stack(
     tmp_path_factory: pytest.TempPathFactory,
     private_postgres: PrivatePostgres,
