@@ -33,6 +33,7 @@ from actions import cart as carts
 from actions import corrections
 from actions.base import MerchantAction
 from actions.booking import Booking
+from actions.cart_actions import ActionStartOver
 from actions.checkout import THEN_READBACK, UNCLEAR, Checkout
 from actions.choosing import Choosing
 from actions.consent import Consent, asks_to_cancel, read_consent, yes_confidence
@@ -95,6 +96,10 @@ class ActionAnswer(MerchantAction):
         if merchant_answer is not None:
             return merchant_answer  # "yes", "finish this one first", after "a new cart there?"
         text = str(tracker.latest_message.get("text") or "")
+        if (question is None or question.kind != QuestionKind.CANCEL) and (
+            corrections.after_start_over(text, latest_entities(tracker)) is not None
+        ):  # "no, let's start again": not a no to "anything else?" (at "Cancel order N?", it is)
+            return await ActionStartOver(self.backend, self.settings).act(dispatcher, tracker)
         changes = bool(said.mentions or said.loose.quantity or said.loose.options)
         cancels = asks_to_cancel(text) and not said.mentions  # "wait, cancel that": the order
         edit = read_edit(latest_entities(tracker))

@@ -39,7 +39,9 @@ class ActionUpdateCart(MerchantAction):
         booking = Booking(self.backend, self.settings)
         if await booking.takes_turn(tracker):  # "a twin room at the West Lake one"
             return await booking.turn(dispatcher, tracker)
-        if _new_order_after_start_over(tracker):  # "forget all that, just a congee"
+        text = str(tracker.latest_message.get("text") or "")
+        if corrections.after_start_over(text, latest_entities(tracker)) is not None:
+            # "forget all that, just a congee", "let's start afresh" heard as an edit
             return await ActionStartOver(self.backend, self.settings).act(dispatcher, tracker)
         if await self._cancels_a_placed_order(tracker):
             # "I need to cancel that coffee order" after paying, heard as an order: the

@@ -35,6 +35,8 @@ OPENS_CORRECTION = re.compile(
     r"|no,? hang on|no,? hold on"
     # "oh sorry, only one", "on second thought just two"
     r"|(?:just|only)\s+(?:\w+\s+)?(?:one|two|three|four|five|six|\d+)\b"
+    # "oops, two not three"
+    r"|(?:one|two|three|four|five|six|\d+)\s+not\s+(?:one|two|three|four|five|six|\d+)\b"
     r"|(?:no|nah|nope)\W+(?:sorry\W+)?(?:just|only|(?:an?|the)\s+(?:[\w-]+\s+){1,3}ones?))\b",
     re.I,
 )
@@ -43,7 +45,7 @@ OPENS_CORRECTION = re.compile(
 ORDERS_MADE = re.compile(r"\bmake (?:me|us)\b|\bmore\b|\banother\b", re.I)
 
 # "no wait, add a hash brown": a correction that adds an item, never an edit of a line.
-ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too|another|extra)\b", re.I)
+ADDS_ITEMS = re.compile(r"\b(?:add|also|plus|as well|too(?! (?:many|much))|another|extra)\b", re.I)
 
 # "two lattes and a hash brown, that's all": the order is complete, read it back.
 CLOSES_ORDER = re.compile(
@@ -66,7 +68,7 @@ STARTS_OVER = re.compile(
     r"\b(?:start(?:ing)? (?:over|again|afresh)|(?:start )?from scratch|begin again|restart"
     r"|(?:clear|empty|reset) (?:the|my) (?:cart|order)"
     # "scrap all that", "forget everything", not "scrap all the lattes" (those lines only)
-    r"|(?:scrap|forget|cancel|ditch)"
+    r"|(?:scrap|scratch|forget|cancel|ditch)"
     r" (?:everything|it all|all (?:of )?(?:that|this|it)|all(?!\s+\w)"
     r"|(?:the|my) (?:whole|entire) (?:order|cart|thing)))\b",
     re.I,
@@ -123,12 +125,16 @@ def restates(text: str) -> bool:
     return bool(RESTATES.search(text))
 
 
+# "that's way too many youtiao, just three": what was heard is more than meant.
+TOO_MANY = re.compile(r"\btoo (?:many|much)\b", re.I)
+
+
 def corrects(text: str) -> bool:
     """Whether `text` is said as a correction: it opens as one ("hmm actually just one", "no
     wait, a large one") or restates what was asked ("no no, I said iced"). With a count or
     an option in it, it changes the line under discussion, whatever DIET heard (a no, or
     "that's it": a hesitation before the words often tips it there)."""
-    return opens_correction(text) or restates(text)
+    return opens_correction(text) or restates(text) or bool(TOO_MANY.search(text))
 
 
 def closes_order(text: str) -> bool:

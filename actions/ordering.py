@@ -255,11 +255,12 @@ class Ordering:
         if (
             intent == "order_item"
             and mentions
-            and corrections.opens_correction(text)
+            and corrections.corrects(text)
             and not corrections.adds_items(text)
             and carts.all_in_cart(before, mentions, menu)
         ):
-            # "oh wait, big fries" right after fries: a correction of that line.
+            # "oh wait, big fries" right after fries, "too many youtiao, just three": a
+            # correction of that line.
             intent = "change_item"
         if (
             intent == "change_item"

@@ -35,13 +35,13 @@ _COMPLAINT = re.compile(
 )
 _REMOVE = re.compile(
     r"\b(?:remove|delete|drop|scrap|scratch|ditch|cancel|take (?:off|out|away)|get rid of|"
-    r"dont want|do not want|no longer want|forget|lose|nix|toss|leave out|cut)\b"
+    r"(?:dont|do not|no longer) (?:want|need)|forget|lose|nix|toss|leave out|cut)\b"
     # "take one of them off", "take the last one out": the words between name the lines.
     r"|\btake (?:\w+ ){1,4}?(?:off|out)\b"
 )
 # "the second one SHOULD BE an americano": what a line should be is a change of it.
 _CHANGE = re.compile(
-    r"\b(?:make|change|switch|swap|turn|upsize|upgrade)\b|\bshould (?:be|have been)\b"
+    r"\b(?:make|change|switch|swap|turn|upsize|upgrade|sized? up)\b|\bshould (?:be|have been)\b"
 )
 # "I'll take two of those", "give me three of them", "another one of those": the customer
 # wants more of what is pointed at, never less. Not when negated ("I didn't order two of
@@ -200,7 +200,7 @@ _PART_LEAD = (
 )
 _ORDER_OPENS = re.compile(
     _PART_LEAD + r"(?:add|get me|give me|gimme|bring me|put in|throw in|toss in"
-    r"|i(?:ll|d)? (?:also |just )?(?:have|take|like|want|need)|can i (?:also )?(?:get|have)"
+    r"|i(?:ll|d)? (?:also |just )?(?:have|take|like|want|need|get)|can i (?:also )?(?:get|have)"
     r"|(?:replace|swap) (?:it|that|them) (?:with|for))\b"
 )
 _EDIT_VERBS = "(?:" + _REMOVE.pattern + "|" + _CHANGE.pattern + ")"

@@ -313,8 +313,8 @@ def _said_definitely(texts: list[str], line: OrderLine) -> bool:
     """Whether the item is said as a line of the cart: "THE cappuccino", or what the line
     comes with, "THE ONE WITH (a) soy milk", whose article then counts nothing (the
     line's count is dropped)."""
-    if line.quantity is None and texts[line.start - 1 : line.start] == ["the"]:
-        return True
+    if line.quantity is None and texts[line.start - 1 : line.start] in (["the"], ["my"]):
+        return True  # "the cappuccino with ...", "my mocha bigger"
     k = line.start - 1
     article = k >= 0 and texts[k] in ARTICLES and line.quantity_span == (k, k + 1)
     k -= article

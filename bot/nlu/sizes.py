@@ -28,6 +28,8 @@ SIZE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("upsize",), LARGE),
     (("up", "size"), LARGE),
     (("up", "sized"), LARGE),
+    (("size", "up"), LARGE),  # "size up the cold brew"
+    (("sized", "up"), LARGE),
 )
 
 # How Whisper sometimes writes "large"; trusted only right before an item.
