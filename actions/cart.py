@@ -52,6 +52,11 @@ class Utterance:
     # or an option group comes again ("one of them small and one of them large" is two).
     shares: list[Mention] = field(default_factory=list)
 
+    @property
+    def takes_back(self) -> bool:
+        """Whether an option is taken back ("no ice", "hold the caramel": no choice)."""
+        return any("" in m.options.values() for m in [*self.mentions, self.loose])
+
 
 def read_entities(entities: Iterable[Mapping[str, Any]]) -> Utterance:
     """Split NLU entities into order lines, the loose remainder and unplaced words.

@@ -165,6 +165,10 @@ class Ordering:
             entities = kind
         said = carts.read_entities(entities)
         edit = edits.read_edit(entities)
+        if intent == "remove_item" and (edit is None or edit.verb != REMOVE) and said.takes_back:
+            # "hold the caramel on the mocha", heard as a removal: the caramel goes, not
+            # the mocha (no removal verb was said)
+            intent = "change_item"
         if (
             intent == "remove_item"
             and edit is None

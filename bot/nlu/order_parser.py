@@ -149,6 +149,17 @@ def _taken_back(texts: list[str], mention: OptionMention) -> OptionMention | Non
     return mention.taken_back() if texts[mention.start - 1] in _TAKES_BACK else None
 
 
+_HOLDS = frozenset({"hold", "skip", "minus"})
+
+
+def _held(texts: list[str], start: int) -> bool:
+    """ "HOLD THE caramel", "SKIP the whipped cream", "minus the syrup": that choice off."""
+    before = texts[max(0, start - 2) : start]
+    return bool(before) and (
+        before[-1] in _HOLDS or before == [before[0], "the"] and before[0] in _HOLDS
+    )
+
+
 def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[bool]:
     """For each character of `text`, whether it lies in one of `spans`."""
     inside = [False] * len(text)
@@ -186,11 +197,20 @@ def _entities(state: ParseState) -> list[Entity]:
         state.option_ends[mention.start] = mention.end
         if not mention.known:
             state.unknown.update(range(mention.start, mention.end))
-    # "no ice", "without oat milk": no choice of its own, the group as it comes
+    # "no ice", "without oat milk", "hold the caramel": no choice of its own, the group as
+    # it comes
+    held = [m for m in mentions if _held(texts, m.start)]
     mentions = [
         back
         for m in mentions
-        if (back := m if m not in negated else _taken_back(texts, m)) is not None
+        if (
+            back := m.taken_back()
+            if m in held
+            else m
+            if m not in negated
+            else _taken_back(texts, m)
+        )
+        is not None
     ]
     mentions = [m for m in mentions if not shot_of_something_else(state, m)]
     open_lines(state, [m for m in matches if m.kind == ITEM])

@@ -68,3 +68,15 @@ async def test_too_many_of_an_item_with_a_count_corrects_the_line(
     await golden_crumb.say("four youtiao and a soy milk")
     reply = await golden_crumb.say("that's way too many youtiao, just three", intent)
     assert golden_crumb.lines() == [("youtiao", 3, {}), ("soy-milk", 1, {})], reply
+
+
+@pytest.mark.parametrize("intent", ["remove_item", "change_item"])
+async def test_hold_the_option_takes_it_off_the_line_and_keeps_the_line(
+    copper_kettle: SandboxTalk, intent: str
+) -> None:
+    await copper_kettle.say("a mocha with caramel and a cortado")
+    reply = await copper_kettle.say("hold the caramel on the mocha please", intent)
+    assert [(sku, qty, opts.get("syrup", "none")) for sku, qty, opts in copper_kettle.lines()] == [
+        ("mocha", 1, "none"),
+        ("cortado", 1, "none"),
+    ], reply
