@@ -113,6 +113,10 @@ class ActionAnswer(MerchantAction):
             # order changes first and is read back again; neither a no nor a yes is heard.
             verb = "remove_item" if edit.verb == REMOVE else "change_item"
             return await ordering.update(dispatcher, tracker, verb)
+        if edit is not None and edit.target.pointer and said.loose.options and not cancels:
+            # "no, I want it large" at "Shall I pay?": the line changes (an order verb
+            # before "it" orders nothing new), and the order is read back again
+            return await ordering.update(dispatcher, tracker, "change_item")
         if said.unplaced and intent == "affirm" and not said.mentions:
             # "yes, and a large blorp": the yes is heard, the words it cannot place are
             # said back, and nothing is paid or cancelled on it.

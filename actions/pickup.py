@@ -158,6 +158,18 @@ class ActionSetPickup(MerchantAction):
             return chosen  # a tap on an offered store, or its name
         store_id = latest_entity(tracker, "store")
         pickup_time = latest_entity(tracker, "pickup_time")
+        heard = carts.read_entities(latest_entities(tracker))
+        if (
+            not store_id
+            and not pickup_time
+            and (heard.mentions or heard.loose.options or heard.loose.quantity)
+        ):
+            # "oh wait, small please" heard as a pickup change: it says what to order
+            from actions.ordering import Ordering  # it imports this module
+
+            return await Ordering(self.backend, self.settings).update(
+                dispatcher, tracker, "change_item" if not heard.mentions else "order_item"
+            )
         if not store_id and not pickup_time:
             stores = await self.backend.stores(merchant_id_of(tracker, self.settings))
             names = ", ".join(s.name for s in stores)

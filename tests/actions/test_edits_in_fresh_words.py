@@ -80,3 +80,22 @@ async def test_hold_the_option_takes_it_off_the_line_and_keeps_the_line(
         ("mocha", 1, "none"),
         ("cortado", 1, "none"),
     ], reply
+
+
+async def test_no_i_want_it_with_an_option_at_the_payment_question_changes_the_order(
+    copper_kettle: SandboxTalk,
+) -> None:
+    await copper_kettle.say("an earl grey")
+    await copper_kettle.say("that's it", "checkout")
+    reply = await copper_kettle.say("no, I'd like it large", "deny")
+    assert copper_kettle.lines() == [("earl-grey", 1, {"size": "large"})], reply
+    assert "Paid" not in reply, reply
+
+
+@pytest.mark.parametrize("intent", ["set_pickup", "change_item"])
+async def test_a_nameless_correction_heard_as_a_pickup_change_corrects_the_line(
+    copper_kettle: SandboxTalk, intent: str
+) -> None:
+    await copper_kettle.say("a peppermint rose tea")
+    reply = await copper_kettle.say("oh hang on, large please", intent)
+    assert copper_kettle.lines() == [("peppermint-rose", 1, {"size": "large"})], reply
