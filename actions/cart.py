@@ -339,6 +339,13 @@ def change(
             # "one of the lattes with oat": that one latte is split off with the change
             _put(result, index, replace(line, options={**line.options, **options}), part)
             continue
+        if adds and said and not mentions and options and options != line.options:
+            # "one more of those, but with oat milk": the one more has the option, the
+            # line as it was stays
+            result.insert(
+                index + 1, replace(line, quantity=said, options={**line.options, **options})
+            )
+            continue
         if adds and said and not mentions:
             said += line.quantity
         if not named and said and options and said < line.quantity:

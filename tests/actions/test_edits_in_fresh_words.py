@@ -99,3 +99,12 @@ async def test_a_nameless_correction_heard_as_a_pickup_change_corrects_the_line(
     await copper_kettle.say("a peppermint rose tea")
     reply = await copper_kettle.say("oh hang on, large please", intent)
     assert copper_kettle.lines() == [("peppermint-rose", 1, {"size": "large"})], reply
+
+
+@pytest.mark.parametrize("intent", ["order_item", "change_item"])
+async def test_one_more_of_those_with_an_option_is_a_new_line_with_it(
+    copper_kettle: SandboxTalk, intent: str
+) -> None:
+    await copper_kettle.say("a cortado")
+    reply = await copper_kettle.say("one more of those, but with oat milk", intent)
+    assert copper_kettle.lines() == [("cortado", 1, {}), ("cortado", 1, {"milk": "oat"})], reply
