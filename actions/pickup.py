@@ -8,6 +8,7 @@ checkout that stopped at a full pickup slot, when a time is said or the offered 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cart as carts
 from actions.base import MerchantAction
 from actions.booking import Booking
-from actions.checkout import THEN_READBACK, Checkout
+from actions.checkout import THEN_READBACK, UNCLEAR, Checkout
 from actions.merchant_in_use import merchant_id_of
 from actions.merchants.backend import MerchantBackend, Store
 from actions.phrasing import pickup_words
@@ -143,6 +144,12 @@ def store_name(tracker: Tracker, stores: list[Store], store_id: str) -> str:
     return named or store_id
 
 
+# "can I change the pickup time?", "a different store": words about where or when.
+_SPEAKS_OF_PICKUP = re.compile(
+    r"\b(?:pick(?:ing)?[ -]?up|store|shop|branch|location|time|when|where|collect)\b", re.I
+)
+
+
 class ActionSetPickup(MerchantAction):
     """Changes the pickup store and/or time; an order waiting for its yes is read again."""
 
@@ -170,6 +177,18 @@ class ActionSetPickup(MerchantAction):
             return await Ordering(self.backend, self.settings).update(
                 dispatcher, tracker, "change_item" if not heard.mentions else "order_item"
             )
+        pending = open_question(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        if (
+            not store_id
+            and not pickup_time
+            and pending
+            and pending.kind == QuestionKind.PAY
+            and not _SPEAKS_OF_PICKUP.search(text)
+        ):
+            # "blorf wibble" at "Shall I pay ...?", which DIET may hear as a pickup change:
+            # the payment question is asked again, as for any unclear answer
+            return await Checkout(self.backend, self.settings).reask(dispatcher, tracker, UNCLEAR)
         if not store_id and not pickup_time:
             stores = await self.backend.stores(merchant_id_of(tracker, self.settings))
             names = ", ".join(s.name for s in stores)

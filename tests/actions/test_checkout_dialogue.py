@@ -221,7 +221,15 @@ async def test_words_naming_nothing_at_the_payment_question_ask_it_again() -> No
     await talk.say("a hash brown", "order_item", item("hash-brown"))
     await talk.say("that's it", "checkout")
     assert talk.question == "pay"
-    for intent in ("inform", "order_item", "change_item"):
+    for intent in ("inform", "order_item", "change_item", "set_pickup"):
         reply = await talk.say("blorf wibble", intent)
         assert "yes or no" in reply.lower() and talk.question == "pay", reply
     assert talk.backend.captured() == []
+
+
+async def test_asking_to_change_the_pickup_at_the_payment_question_asks_where_and_when() -> None:
+    talk = Conversation()
+    await talk.say("a hash brown", "order_item", item("hash-brown"))
+    await talk.say("that's it", "checkout")
+    reply = await talk.say("can I change the pickup store?", "set_pickup")
+    assert "Which store" in reply and talk.backend.captured() == [], reply
