@@ -259,16 +259,9 @@ def kept_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, in
     for number, (start, end) in enumerate(clauses):
         clause = " ".join(words[start:end])
         removes = _REMOVE.search(clause)
-        if number == 0 and not removes and len(clauses) > 1 and _REASON.search(clause):
-            spans.append((start, end))
+        if number == 0 and (reason_end := _reason_end(words, start, end, len(clauses))):
+            spans.append((start, reason_end))  # "the combo already has one, so drop ..."
             continue
-        if number == 0 and "so" in words[start:end] and _REASON.search(clause):
-            so = start + words[start:end].index("so")  # "I already have one so drop it"
-            if _REASON.search(" ".join(words[start:so])) and not _REMOVE.search(
-                " ".join(words[start:so])
-            ):
-                spans.append((start, so))
-                continue
         if number > 0 and _SUFFICES.match(clause) and not removes:
             spans.append((start, end))
             continue
@@ -280,6 +273,21 @@ def kept_parts(words: list[str], breaks: AbstractSet[int]) -> list[tuple[int, in
         last = start + len(clause[: after.start()].split()) if after else end
         spans.append((first, last))
     return [(start, end) for start, end in spans if end > start]
+
+
+def _reason_end(words: list[str], start: int, end: int, clauses: int) -> int | None:
+    """Where a reason that opens a removal's message ends: the whole first clause when
+    others follow, else before its "so" ("I already have one so drop it"); None when the
+    words there give no reason or remove something themselves."""
+    said = words[start:end]
+    ends = [end] if clauses > 1 else []
+    if "so" in said:
+        ends.append(start + said.index("so"))
+    for reason_end in ends:
+        reason = " ".join(words[start:reason_end])
+        if _REASON.search(reason) and not _REMOVE.search(reason):
+            return reason_end
+    return None
 
 
 # A part of a message that opens an edit of its own: "..., and REMOVE the last one",

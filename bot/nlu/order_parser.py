@@ -154,10 +154,9 @@ _HOLDS = frozenset({"hold", "skip", "minus"})
 
 def _held(texts: list[str], start: int) -> bool:
     """ "HOLD THE caramel", "SKIP the whipped cream", "minus the syrup": that choice off."""
-    before = texts[max(0, start - 2) : start]
-    return bool(before) and (
-        before[-1] in _HOLDS or before == [before[0], "the"] and before[0] in _HOLDS
-    )
+    if start >= 1 and texts[start - 1] in _HOLDS:
+        return True
+    return start >= 2 and texts[start - 1] == "the" and texts[start - 2] in _HOLDS
 
 
 def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[bool]:
